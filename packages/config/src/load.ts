@@ -1,0 +1,99 @@
+import { boolean, integer, oneOf, type Parser, Problem, text, url } from './parse';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  /** TCP port the server listens on. Default: 3000. */
+  port: number;
+  /** Interface the server binds to. Default: 127.0.0.1 (use 0.0.0.0 in containers). */
+  host: string;
+  /** Public URL people and jobs reach Cronbeat at, without a trailing slash. Default: http://localhost:<port>. */
+  baseUrl: string;
+  /** Postgres connection string; when unset, Cronbeat embeds PGlite with its data in `dataDir`. */
+  databaseUrl: string | null;
+  /** Redis connection string; when unset, jobs run on the in-process runner. */
+  redisUrl: string | null;
+  /** Where the embedded database keeps its files. Default: ./data. */
+  dataDir: string;
+  /** SMTP server for email alerts (smtp:// or smtps://); email channels fail without it. */
+  smtpUrl: string | null;
+  /** From address of alert emails. Default: Cronbeat <cronbeat@localhost>. */
+  emailFrom: string;
+  /** Bytes of each ping's body that are stored; the rest is cut. Default: 100,000. */
+  pingBodyLimit: number;
+  /** Secret for signing tokens; at least 32 characters. Null when unset. */
+  secretKey: string | null;
+  /** Pino log level. Default: info. */
+  logLevel: LogLevel;
+  /** Honour X-Forwarded-For from a reverse proxy. Default: false. */
+  trustProxy: boolean;
+  /** Whether anyone may sign up. The first account can always be created. Default: true. */
+  registrationOpen: boolean;
+  /** Pings kept per check. Default: 1,000. */
+  pingRetention: number;
+  /** Days of flips and notifications kept. Default: 90. */
+  historyDays: number;
+  /** URL the worker pings after every sweep, so the alerting itself is watched. */
+  selfPingUrl: string | null;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Validates the environment (default: `process.env`) and returns the configuration; throws ConfigError. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  function read<T>(name: string, parse: Parser<T>, fallback: T): T {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = parse(raw, name);
+    if (value instanceof Problem) {
+      problems.push(value.message);
+      return fallback;
+    }
+    return value;
+  }
+
+  const port = read('PORT', integer(1, 65535), 3000);
+  const config: Config = {
+    port,
+    host: read('HOST', text(), '127.0.0.1'),
+    baseUrl: read('BASE_URL', url(['http:', 'https:']), `http://localhost:${port}`).replace(/\/+$/, ''),
+    databaseUrl: read<string | null>('DATABASE_URL', url(['postgres:', 'postgresql:']), null),
+    redisUrl: read<string | null>('REDIS_URL', url(['redis:', 'rediss:']), null),
+    dataDir: read('DATA_DIR', text(), './data'),
+    smtpUrl: read<string | null>('SMTP_URL', url(['smtp:', 'smtps:']), null),
+    emailFrom: read('EMAIL_FROM', text(3), 'Cronbeat <cronbeat@localhost>'),
+    pingBodyLimit: read('PING_BODY_LIMIT', integer(0, 10_000_000), 100_000),
+    secretKey: read<string | null>('SECRET_KEY', text(32), null),
+    logLevel: read('LOG_LEVEL', oneOf(LOG_LEVELS), 'info'),
+    trustProxy: read('TRUST_PROXY', boolean, false),
+    registrationOpen: read('REGISTRATION_OPEN', boolean, true),
+    pingRetention: read('PING_RETENTION', integer(1, 1_000_000), 1000),
+    historyDays: read('HISTORY_DAYS', integer(1, 36_500), 90),
+    selfPingUrl: read<string | null>('SELF_PING_URL', url(['http:', 'https:']), null),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}
+
+/** True under CI (`CI=true`), where a missing database, Redis or browser fails a test run instead of skipping. */
+export function isCi(env: Env = process.env): boolean {
+  return env.CI === 'true' || env.CI === '1';
+}
+
+/**
+ * Just the external services (DATABASE_URL, REDIS_URL), validated: for test
+ * harnesses, whose runner sets variables of its own (Vite's BASE_URL is "/").
+ */
+export function loadServices(env: Env = process.env): Pick<Config, 'databaseUrl' | 'redisUrl'> {
+  const { databaseUrl, redisUrl } = loadConfig({ DATABASE_URL: env.DATABASE_URL, REDIS_URL: env.REDIS_URL });
+  return { databaseUrl, redisUrl };
+}

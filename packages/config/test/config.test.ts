@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src';
+
+describe('loadConfig', () => {
+  it('runs with nothing set: embedded database, in-process jobs, local URL', () => {
+    expect(loadConfig({})).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      baseUrl: 'http://localhost:3000',
+      databaseUrl: null,
+      redisUrl: null,
+      dataDir: './data',
+      pingBodyLimit: 100_000,
+      logLevel: 'info',
+      trustProxy: false,
+      registrationOpen: true,
+    });
+  });
+
+  it('reads every documented variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      BASE_URL: 'https://cron.example.com/',
+      DATABASE_URL: 'postgres://u:p@db:5432/cronbeat',
+      REDIS_URL: 'redis://redis:6379',
+      DATA_DIR: '/var/lib/cronbeat',
+      SMTP_URL: 'smtp://mail:25',
+      EMAIL_FROM: 'alerts@example.com',
+      PING_BODY_LIMIT: '1000',
+      SECRET_KEY: 'x'.repeat(32),
+      LOG_LEVEL: 'debug',
+      TRUST_PROXY: 'true',
+      REGISTRATION_OPEN: 'no',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      baseUrl: 'https://cron.example.com',
+      databaseUrl: 'postgres://u:p@db:5432/cronbeat',
+      redisUrl: 'redis://redis:6379',
+      trustProxy: true,
+      registrationOpen: false,
+      pingBodyLimit: 1000,
+    });
+  });
+
+  it('fails fast with one clear line per problem', () => {
+    const error = (() => {
+      try {
+        loadConfig({ PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', SECRET_KEY: 'short' });
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error?.problems).toEqual([
+      'PORT must be an integer between 1 and 65535, got "abc"',
+      'DATABASE_URL must be a postgres or postgresql URL, got "mysql://…"',
+      'SECRET_KEY must be at least 32 characters long',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+    ]);
+  });
+
+  it('never echoes a password from a malformed URL', () => {
+    for (const REDIS_URL of ['nonsense://user:hunter2@', 'mysql://user:hunter2@host', 'redis//user:hunter2@host']) {
+      expect(() => loadConfig({ REDIS_URL })).toThrow(/REDIS_URL must be/);
+      expect(() => loadConfig({ REDIS_URL })).not.toThrow(/hunter2/);
+    }
+  });
+});

@@ -1,0 +1,29 @@
+export { type CheckState, isRunning, runDeadline, runLimit, withDeadlines } from './check';
+export { ValidationCode, ValidationError } from './errors';
+export { evaluate, pause, resume, type Transition } from './evaluate';
+export {
+  applyPing,
+  type PingInput,
+  PingKind,
+  type PingOutcome,
+  parseExitStatus,
+  pingKindForExitStatus,
+  type StoredPingKind,
+} from './ping';
+export {
+  type CronRule,
+  nextCronFire,
+  nextExpected,
+  offsetAt,
+  parseCron,
+  parseGrace,
+  parseMaxRuntime,
+  parseSchedule,
+  parseTimeZone,
+  SCHEDULE_LIMITS,
+  type Schedule,
+  type ScheduleInput,
+  upcoming,
+} from './schedule';
+export { type Flip, FlipReason, isAlerting, STATUSES, Status, WATCHED_STATUSES } from './status';
+export { addSeconds, DAY, HOUR, MINUTE, YEAR } from './time';

@@ -1,0 +1,46 @@
+/** Where a check stands. Whether a run is in progress is separate: see `isRunning`. */
+export const Status = {
+  /** Created, never pinged: never alerts until its first ping (or a run that times out). */
+  new: 'new',
+  up: 'up',
+  /** Past its expected time, still inside grace. */
+  late: 'late',
+  down: 'down',
+  paused: 'paused',
+} as const;
+export type Status = (typeof Status)[keyof typeof Status];
+export const STATUSES = Object.values(Status);
+
+/** Statuses from which the sweep can take a check down: the set the partial index on `alert_after` covers. */
+export const WATCHED_STATUSES = [Status.new, Status.up, Status.late] as const satisfies readonly Status[];
+
+/** Why a status changed; recorded on every flip. */
+export const FlipReason = {
+  /** No ping arrived in time (to `late`, then to `down`). */
+  missed: 'missed',
+  /** A fail ping or a non-zero exit status. */
+  failed: 'failed',
+  /** A run started and did not finish within its max runtime (or grace). */
+  timedOut: 'timed_out',
+  /** A success ping. */
+  success: 'success',
+  /** A start ping resumed a paused check. */
+  started: 'started',
+  paused: 'paused',
+  resumed: 'resumed',
+} as const;
+export type FlipReason = (typeof FlipReason)[keyof typeof FlipReason];
+
+/** A status change: the outbox entry alerting works from. */
+export interface Flip {
+  from: Status;
+  to: Status;
+  reason: FlipReason;
+  at: Date;
+  /** The job's exit status, for `failed` flips that carried one. */
+  exitStatus: number | null;
+}
+
+/** People are told about a check going down and about it coming back; other flips are only recorded. */
+export const isAlerting = (flip: Pick<Flip, 'from' | 'to'>): boolean =>
+  flip.to === Status.down || (flip.from === Status.down && flip.to === Status.up);

@@ -1,0 +1,13 @@
+export {
+  createDb,
+  type Database,
+  type Db,
+  type DbOptions,
+  type Schema,
+  type Tx,
+} from './client';
+export { MIGRATIONS_FOLDER, migrate } from './migrate';
+export * from './queries/checks';
+export * from './queries/projects';
+export { queryRows } from './rows';
+export * from './schema';

@@ -1,0 +1,87 @@
+import { type CheckState, type Schedule, withDeadlines } from '@cronbeat/core';
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../client';
+import { checks } from '../schema';
+
+export type CheckRow = typeof checks.$inferSelect;
+
+/** The schedule a stored check follows. */
+export const scheduleOf = (row: Pick<CheckRow, 'period' | 'cron' | 'tz'>): Schedule =>
+  row.cron !== null ? { kind: 'cron', cron: row.cron, tz: row.tz } : { kind: 'period', period: row.period ?? 0 };
+
+/** The columns that store a schedule. */
+export const scheduleColumns = (schedule: Schedule): Pick<CheckRow, 'period' | 'cron' | 'tz'> =>
+  schedule.kind === 'cron' ? { period: null, cron: schedule.cron, tz: schedule.tz } : { period: schedule.period, cron: null, tz: 'UTC' };
+
+/** What the domain needs of a stored check. */
+export const toCheckState = (row: CheckRow): CheckState => ({
+  status: row.status,
+  schedule: scheduleOf(row),
+  grace: row.grace,
+  maxRuntime: row.maxRuntime,
+  manualResume: row.manualResume,
+  lastPing: row.lastPing,
+  lastStart: row.lastStart,
+  lastStartRid: row.lastStartRid,
+  lastDuration: row.lastDuration,
+  nextDue: row.nextDue,
+  alertAfter: row.alertAfter,
+});
+
+/** The run-state columns a domain decision changes. */
+export const runStateColumns = (state: CheckState) => ({
+  status: state.status,
+  lastPing: state.lastPing,
+  lastStart: state.lastStart,
+  lastStartRid: state.lastStartRid,
+  lastDuration: state.lastDuration,
+  nextDue: state.nextDue,
+  alertAfter: state.alertAfter,
+});
+
+export interface NewCheck {
+  projectId: string;
+  name: string;
+  slug?: string | null;
+  tags?: string[];
+  description?: string;
+  /** Already validated by the domain (`parseSchedule`). */
+  schedule: Schedule;
+  grace: number;
+  maxRuntime?: number | null;
+  manualResume?: boolean;
+}
+
+export async function createCheck(db: Db, input: NewCheck): Promise<CheckRow> {
+  const [row] = await db
+    .insert(checks)
+    .values({
+      projectId: input.projectId,
+      name: input.name,
+      slug: input.slug ?? null,
+      tags: input.tags ?? [],
+      description: input.description ?? '',
+      ...scheduleColumns(input.schedule),
+      grace: input.grace,
+      maxRuntime: input.maxRuntime ?? null,
+      manualResume: input.manualResume ?? false,
+    })
+    .returning();
+  if (!row) throw new Error('insert into checks returned no row');
+  return row;
+}
+
+/** A check, only if it belongs to `projectId` (tenant scoping). */
+export async function getCheck(db: Db, projectId: string, id: string): Promise<CheckRow | null> {
+  const [row] = await db
+    .select()
+    .from(checks)
+    .where(and(eq(checks.projectId, projectId), eq(checks.id, id)));
+  return row ?? null;
+}
+
+/** Recomputes a check's deadlines after its schedule or grace changed. */
+export const deadlinesAfterEdit = (row: CheckRow) => {
+  const { nextDue, alertAfter } = withDeadlines(toCheckState(row));
+  return { nextDue, alertAfter };
+};

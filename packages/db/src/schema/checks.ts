@@ -1,0 +1,57 @@
+import type { Status } from '@cronbeat/core';
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { projects } from './projects';
+
+export const checks = pgTable(
+  'checks',
+  {
+    /** Also the secret in `/ping/<id>` URLs. */
+    id: uuid('id').primaryKey().defaultRandom(),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    slug: text('slug'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    description: text('description').notNull().default(''),
+
+    /** Seconds between pings; null for cron schedules. */
+    period: integer('period'),
+    /** Five-field cron expression; null for period schedules. */
+    cron: text('cron'),
+    /** IANA zone the cron expression is evaluated in. */
+    tz: text('tz').notNull().default('UTC'),
+    /** Seconds. */
+    grace: integer('grace').notNull(),
+    /** Seconds; null means the grace time. */
+    maxRuntime: integer('max_runtime'),
+    manualResume: boolean('manual_resume').notNull().default(false),
+    /** Alert when the check turns late, not only when it goes down. */
+    alertOnLate: boolean('alert_on_late').notNull().default(false),
+
+    status: text('status').$type<Status>().notNull().default('new'),
+    lastPing: timestamp('last_ping', { withTimezone: true }),
+    lastStart: timestamp('last_start', { withTimezone: true }),
+    lastStartRid: uuid('last_start_rid'),
+    /** Milliseconds. */
+    lastDuration: integer('last_duration'),
+    nPings: integer('n_pings').notNull().default(0),
+    /** When the next ping is expected; the check turns late after it. */
+    nextDue: timestamp('next_due', { withTimezone: true }),
+    /** When the check goes down if nothing more arrives. */
+    alertAfter: timestamp('alert_after', { withTimezone: true }),
+
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    check('checks_one_schedule', sql`(${table.period} is null) <> (${table.cron} is null)`),
+    check('checks_status', sql`${table.status} in ('new', 'up', 'late', 'down', 'paused')`),
+    uniqueIndex('checks_project_slug_key').on(table.projectId, table.slug),
+    index('checks_project_id_idx').on(table.projectId, table.createdAt),
+    // The sweep reads only these, so its cost follows the due checks, not all checks.
+    index('checks_alert_after_idx').on(table.alertAfter).where(sql`${table.status} in ('new', 'up', 'late')`),
+    index('checks_next_due_idx').on(table.nextDue).where(sql`${table.status} = 'up'`),
+  ],
+);

@@ -1,0 +1,26 @@
+import type { FlipReason, Status } from '@cronbeat/core';
+import { sql } from 'drizzle-orm';
+import { bigint, index, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { checks } from './checks';
+
+/** Every status change, written in the same transaction as the change: the outbox of alerting. */
+export const flips = pgTable(
+  'flips',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    checkId: uuid('check_id')
+      .notNull()
+      .references(() => checks.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    fromStatus: text('from_status').$type<Status>().notNull(),
+    toStatus: text('to_status').$type<Status>().notNull(),
+    reason: text('reason').$type<FlipReason>().notNull(),
+    exitStatus: smallint('exit_status'),
+    /** When its notifications were created; null while the outbox entry is pending. */
+    processedAt: timestamp('processed_at', { withTimezone: true }),
+  },
+  (table) => [
+    index('flips_check_created_idx').on(table.checkId, table.createdAt),
+    index('flips_unprocessed_idx').on(table.id).where(sql`${table.processedAt} is null`),
+  ],
+);

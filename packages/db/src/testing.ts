@@ -1,0 +1,92 @@
+/**
+ * Test databases: every test file gets its own, so files run in parallel.
+ * PGlite always; real Postgres too when DATABASE_URL is set, as a database
+ * cloned from the template that `test/global-setup.ts` migrated once.
+ */
+import { randomBytes } from 'node:crypto';
+import { isCi, loadServices } from '@cronbeat/config';
+import postgres from 'postgres';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { createDb, type Database, type Db } from './client';
+import { migrate } from './migrate';
+
+export type TestDatabaseKind = 'pglite' | 'postgres';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Name of the migrated template database on the DATABASE_URL server, when there is one. */
+    postgresTemplate: string | null;
+  }
+}
+
+/** The kinds every database suite runs on. Under CI a missing DATABASE_URL is an error, not a skip. */
+export function testDatabaseKinds(): TestDatabaseKind[] {
+  if (loadServices().databaseUrl) return ['pglite', 'postgres'];
+  if (isCi()) throw new Error('CI=true but DATABASE_URL is not set: the Postgres suites would be skipped');
+  return ['pglite'];
+}
+
+/** A connection string for database `name` on the DATABASE_URL server. */
+export function postgresUrlFor(name: string): string {
+  const url = new URL(loadServices().databaseUrl ?? 'postgres://localhost/postgres');
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Creates a migrated database of the given kind; `close()` also drops it. */
+export async function openTestDatabase(kind: TestDatabaseKind): Promise<Database & { url: string | null }> {
+  if (kind === 'pglite') {
+    const database = await createDb({
+      databaseUrl: null,
+      dataDir: 'memory://',
+    });
+    await migrate(database, null);
+    return { ...database, url: null };
+  }
+  const template = inject('postgresTemplate');
+  if (!template) throw new Error('no Postgres template: is test/global-setup.ts registered and DATABASE_URL set?');
+  const name = `cronbeat_test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(postgresUrlFor('postgres'), {
+    max: 1,
+    onnotice: () => {},
+  });
+  await admin.unsafe(`create database ${name} template ${template}`);
+  const url = postgresUrlFor(name);
+  const database = await createDb({ databaseUrl: url, dataDir: '' });
+  return {
+    ...database,
+    url,
+    close: async () => {
+      await database.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/**
+ * Opens a database of `kind` before the surrounding suite and drops it after.
+ * Read `.db` inside tests: it is set once `beforeAll` has run.
+ */
+export function useTestDatabase(kind: TestDatabaseKind): {
+  readonly db: Db;
+  readonly database: Database & { url: string | null };
+} {
+  let database: (Database & { url: string | null }) | undefined;
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+  }, 60_000);
+  afterAll(async () => {
+    await database?.close();
+  });
+  return {
+    get db() {
+      if (!database) throw new Error('the test database is opened in beforeAll; use it inside tests');
+      return database.db;
+    },
+    get database() {
+      if (!database) throw new Error('the test database is opened in beforeAll; use it inside tests');
+      return database;
+    },
+  };
+}
