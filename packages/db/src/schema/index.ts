@@ -3,6 +3,7 @@ export * from './channels';
 export * from './check-channels';
 export * from './checks';
 export * from './flips';
+export * from './invitations';
 export * from './memberships';
 export * from './notifications';
 export * from './pings';
