@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { channels } from './channels';
 import { flips } from './flips';
@@ -26,5 +27,7 @@ export const notifications = pgTable(
   (table) => [
     uniqueIndex('notifications_flip_channel_key').on(table.flipId, table.channelId),
     index('notifications_channel_idx').on(table.channelId, table.createdAt),
+    // The sweep re-enqueues deliveries lost in a crash; this keeps that O(pending), not O(history).
+    index('notifications_pending_idx').on(table.createdAt).where(sql`${table.status} = 'pending'`),
   ],
 );
