@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { databasePlugin } from './plugins/database';
 import { errorsPlugin } from './plugins/errors';
 import { healthRoutes } from './routes/health';
+import { pingRoutes } from './routes/ping';
 
 export interface AppDependencies {
   database: Database;
@@ -21,5 +22,6 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(errorsPlugin);
   await app.register(databasePlugin, { database: deps.database });
   await app.register(healthRoutes);
+  await app.register(pingRoutes, { config });
   return app;
 }

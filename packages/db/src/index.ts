@@ -8,6 +8,7 @@ export {
 } from './client';
 export { MIGRATIONS_FOLDER, migrate } from './migrate';
 export * from './queries/checks';
+export * from './queries/pings';
 export * from './queries/projects';
 export { queryRows } from './rows';
 export * from './schema';

@@ -1,0 +1,63 @@
+import { type PingKind, parseExitStatus, pingKindForExitStatus, ValidationError } from '@cronbeat/core';
+import type { SlugRef } from '@cronbeat/db';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (text: string): boolean => UUID.test(text);
+
+/** The check a ping URL addresses. */
+export type PingTarget = { checkId: string } | { slug: SlugRef; create: boolean };
+
+/** What a ping URL says: which check, and what happened to the job. */
+export interface PingAddress {
+  target: PingTarget;
+  kind: PingKind;
+  exitStatus: number | null;
+  rid: string | null;
+}
+
+/** A ping URL that cannot be recorded; the message is the response body after `400`. */
+export class PingUrlError extends Error {
+  override readonly name = 'PingUrlError';
+}
+
+const NAMED_KINDS: Record<string, PingKind> = { start: 'start', fail: 'fail', log: 'log' };
+
+/**
+ * Reads the path segments after `/ping/` and the query string.
+ *
+ * The first segment tells the forms apart: a check id is a UUID, a ping key
+ * (22 URL-safe characters) never is. So `/ping/<uuid>/<x>` is a kind or an
+ * exit status, and `/ping/<key>/<slug>[/<x>]` a slug ping. Returns null for
+ * a shape no form has (the caller answers 404).
+ */
+export function parsePingAddress(segments: readonly string[], query: Record<string, unknown>): PingAddress | null {
+  const rid = parseRid(query.rid);
+  const [first = '', second, third] = segments;
+  if (isUuid(first)) {
+    if (third !== undefined) return null;
+    return { target: { checkId: first.toLowerCase() }, ...parseKind(second), rid };
+  }
+  if (second === undefined) throw new PingUrlError(`check id must be a UUID, got "${first}"`);
+  const create = query.create === '1' || query.create === 'true';
+  return { target: { slug: { pingKey: first, slug: second }, create }, ...parseKind(third), rid };
+}
+
+function parseKind(segment: string | undefined): { kind: PingKind; exitStatus: number | null } {
+  if (segment === undefined || segment === '') return { kind: 'success', exitStatus: null };
+  const named = NAMED_KINDS[segment];
+  if (named) return { kind: named, exitStatus: null };
+  try {
+    const exitStatus = parseExitStatus(segment);
+    return { kind: pingKindForExitStatus(exitStatus), exitStatus };
+  } catch (error) {
+    if (error instanceof ValidationError) throw new PingUrlError(`${error.message}, or one of start, fail, log`);
+    throw error;
+  }
+}
+
+/** An absent or empty `rid` means no run id; anything else must be a UUID. */
+function parseRid(value: unknown): string | null {
+  if (value === undefined || value === '') return null;
+  if (typeof value === 'string' && isUuid(value)) return value.toLowerCase();
+  throw new PingUrlError(`rid must be a UUID, got "${String(value)}"`);
+}

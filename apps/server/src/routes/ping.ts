@@ -1,0 +1,91 @@
+import type { Config } from '@cronbeat/config';
+import { ensureSlugCheck } from '@cronbeat/db';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PingUrlError, parsePingAddress } from '../ping/address';
+import type { ReceivedPing } from '../ping/batch';
+import { type CapturedBody, captureBody, storedBody } from '../ping/body';
+import { PingRecorder } from '../ping/recorder';
+
+const PING_METHODS = ['GET', 'HEAD', 'POST'] as const;
+const OTHER_METHODS = ['PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+const PATHS = ['/ping/:a', '/ping/:a/:b', '/ping/:a/:b/:c'];
+const USER_AGENT_LIMIT = 200;
+
+/**
+ * `/ping/...`: the front door for jobs. Answers are short plain text that
+ * scripts can grep, never the API's JSON, and every answer (errors too)
+ * carries CORS and the body limit.
+ */
+export async function pingRoutes(app: FastifyInstance, options: { config: Config }) {
+  const { pingBodyLimit } = options.config;
+  const recorder = new PingRecorder(app.db, { concurrentFlushes: app.database.kind === 'postgres' ? 2 : 1 });
+  app.addHook('onClose', () => recorder.drain());
+
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('access-control-allow-origin', '*');
+    reply.header('ping-body-limit', String(pingBodyLimit));
+    reply.type('text/plain; charset=utf-8');
+  });
+
+  // Any content type, any size: the body is a log excerpt, cut at the limit, never refused.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, payload, done) => {
+    captureBody(payload, pingBodyLimit).then(
+      (body) => done(null, body),
+      (error: Error) => done(error),
+    );
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    if (error instanceof PingUrlError) return reply.status(400).send(error.message);
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'ping failed');
+    return reply.status(status).send(status === 500 ? 'internal error' : error.message);
+  });
+
+  const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+    const at = new Date();
+    const params = request.params as Record<string, string>;
+    const address = parsePingAddress(
+      [params.a, params.b, params.c].filter((segment): segment is string => segment !== undefined),
+      request.query as Record<string, unknown>,
+    );
+    if (!address) return reply.status(404).send('not found');
+
+    const userAgent = request.headers['user-agent'];
+    const ping: ReceivedPing = {
+      target: 'checkId' in address.target ? address.target : { slug: address.target.slug },
+      kind: address.kind,
+      exitStatus: address.exitStatus,
+      rid: address.rid,
+      at,
+      method: request.method,
+      scheme: request.protocol,
+      remoteAddr: request.ip ?? null,
+      userAgent: userAgent ? userAgent.slice(0, USER_AGENT_LIMIT) : null,
+      ...storedBody(request.body as CapturedBody | undefined),
+    };
+    if ((await recorder.record(ping)).recorded) return reply.send('OK');
+    if ('checkId' in address.target || !address.target.create) return reply.status(404).send('not found');
+
+    // `?create=1` and the slug is new: make the check in a transaction of
+    // its own (once per check, so the batch's lock order stays simple).
+    const check = await ensureSlugCheck(app.db, address.target.slug);
+    if (!check || !(await recorder.record({ ...ping, target: { checkId: check.checkId } })).recorded) {
+      return reply.status(404).send('not found');
+    }
+    return check.created ? reply.status(201).send('Created') : reply.send('OK');
+  };
+
+  for (const url of PATHS) {
+    app.route({ method: [...PING_METHODS], url, exposeHeadRoute: false, handler: handle });
+    app.route({
+      method: [...OTHER_METHODS],
+      url,
+      handler: async (_request, reply) => reply.status(405).header('allow', PING_METHODS.join(', ')).send('method not allowed'),
+    });
+  }
+  // Deeper paths are no ping form; keep them plain text rather than the API's JSON 404.
+  app.all('/ping/*', async (_request, reply) => reply.status(404).send('not found'));
+  app.all('/ping', async (_request, reply) => reply.status(404).send('not found'));
+}

@@ -1,0 +1,252 @@
+/**
+ * The SQL of ping ingestion. Batches travel as one JSON parameter each, so
+ * every statement has the same text whatever the batch size (the server
+ * parses and plans it once per flush, not once per ping) and both drivers
+ * pass it the same way.
+ */
+import type { CheckState, Flip, StoredPingKind } from '@cronbeat/core';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { queryRows } from '../rows';
+import type { CheckRow } from './checks';
+
+/** A check as the ping path reads it, locked for the rest of the transaction. */
+export type LockedCheck = Pick<
+  CheckRow,
+  | 'id'
+  | 'projectId'
+  | 'slug'
+  | 'status'
+  | 'period'
+  | 'cron'
+  | 'tz'
+  | 'grace'
+  | 'maxRuntime'
+  | 'manualResume'
+  | 'lastPing'
+  | 'lastStart'
+  | 'lastStartRid'
+  | 'lastDuration'
+  | 'nPings'
+  | 'nextDue'
+  | 'alertAfter'
+> & { pingKey: string };
+
+/** A check addressed by its project's ping key and its slug. */
+export interface SlugRef {
+  pingKey: string;
+  slug: string;
+}
+
+interface LockedCheckRecord {
+  id: string;
+  project_id: string;
+  slug: string | null;
+  status: CheckRow['status'];
+  period: number | null;
+  cron: string | null;
+  tz: string;
+  grace: number;
+  max_runtime: number | null;
+  manual_resume: boolean;
+  last_ping: Date | string | null;
+  last_start: Date | string | null;
+  last_start_rid: string | null;
+  last_duration: number | null;
+  n_pings: number;
+  next_due: Date | string | null;
+  alert_after: Date | string | null;
+  ping_key: string;
+}
+
+const toDate = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
+
+/**
+ * Locks the checks that pings address, by id or by ping key and slug, and
+ * returns them. Rows are locked in id order so that concurrent batches (in
+ * this process or in other replicas) touching the same checks queue behind
+ * each other instead of deadlocking. `NO KEY UPDATE` leaves inserts of
+ * pings and flips, which only reference the check, unblocked.
+ */
+export async function lockChecksForPings(db: Db, ids: readonly string[], slugRefs: readonly SlugRef[]): Promise<LockedCheck[]> {
+  const records = await queryRows<LockedCheckRecord>(
+    db,
+    sql`select c.id, c.project_id, c.slug, c.status, c.period, c.cron, c.tz, c.grace, c.max_runtime, c.manual_resume,
+          c.last_ping, c.last_start, c.last_start_rid, c.last_duration, c.n_pings, c.next_due, c.alert_after, p.ping_key
+        from checks c join projects p on p.id = c.project_id
+        where c.id in (
+          select value::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)
+          union all
+          select c2.id from jsonb_to_recordset(${JSON.stringify(slugRefs)}::jsonb) as r("pingKey" text, slug text)
+            join projects p2 on p2.ping_key = r."pingKey"
+            join checks c2 on c2.project_id = p2.id and c2.slug = r.slug
+        )
+        order by c.id
+        for no key update of c`,
+  );
+  return records.map((r) => ({
+    id: r.id,
+    projectId: r.project_id,
+    slug: r.slug,
+    status: r.status,
+    period: r.period,
+    cron: r.cron,
+    tz: r.tz,
+    grace: r.grace,
+    maxRuntime: r.max_runtime,
+    manualResume: r.manual_resume,
+    lastPing: toDate(r.last_ping),
+    lastStart: toDate(r.last_start),
+    lastStartRid: r.last_start_rid,
+    lastDuration: r.last_duration,
+    nPings: Number(r.n_pings),
+    nextDue: toDate(r.next_due),
+    alertAfter: toDate(r.alert_after),
+    pingKey: r.ping_key,
+  }));
+}
+
+/**
+ * When the run `rid` of a check started, from its stored start ping; for a
+ * run that overlaps a later one, whose start the check row no longer holds.
+ */
+export async function runStartedAt(db: Db, checkId: string, rid: string): Promise<Date | null> {
+  const [row] = await queryRows<{ created_at: Date | string }>(
+    db,
+    sql`select created_at from pings where check_id = ${checkId} and rid = ${rid} and kind = 'start' order by n desc limit 1`,
+  );
+  return row ? new Date(row.created_at) : null;
+}
+
+/** One ping row to insert. */
+export interface NewPing {
+  checkId: string;
+  n: number;
+  kind: StoredPingKind;
+  at: Date;
+  exitStatus: number | null;
+  rid: string | null;
+  method: string;
+  scheme: string;
+  remoteAddr: string | null;
+  userAgent: string | null;
+  /** The stored body when it is UTF-8 text. */
+  body: string | null;
+  /** The stored body when it is not, as bytes. */
+  bodyRaw: Uint8Array | null;
+  /** Bytes the client sent, before cutting. */
+  bodySize: number;
+  /** Milliseconds. */
+  duration: number | null;
+}
+
+/** A check's state after a batch of pings. */
+export interface CheckAfterPings {
+  id: string;
+  nPings: number;
+  state: CheckState;
+}
+
+export interface FlipToRecord extends Flip {
+  checkId: string;
+}
+
+/**
+ * Writes a batch in one statement: the ping rows, the checks' new run state
+ * and the flips. Call it inside the transaction that locked the checks, so
+ * a status change and its flip commit together.
+ */
+export async function writePingBatch(
+  db: Db,
+  batch: { pings: readonly NewPing[]; checks: readonly CheckAfterPings[]; flips: readonly FlipToRecord[] },
+): Promise<void> {
+  const pings = batch.pings.map((p) => ({
+    check_id: p.checkId,
+    n: p.n,
+    kind: p.kind,
+    created_at: p.at.toISOString(),
+    exit_status: p.exitStatus,
+    rid: p.rid,
+    method: p.method,
+    scheme: p.scheme,
+    remote_addr: p.remoteAddr,
+    user_agent: p.userAgent,
+    body: p.body,
+    body_raw: p.bodyRaw ? Buffer.from(p.bodyRaw).toString('base64') : null,
+    body_size: p.bodySize,
+    duration: p.duration,
+  }));
+  const checks = batch.checks.map(({ id, nPings, state }) => ({
+    id,
+    n_pings: nPings,
+    status: state.status,
+    last_ping: state.lastPing?.toISOString() ?? null,
+    last_start: state.lastStart?.toISOString() ?? null,
+    last_start_rid: state.lastStartRid,
+    last_duration: state.lastDuration,
+    next_due: state.nextDue?.toISOString() ?? null,
+    alert_after: state.alertAfter?.toISOString() ?? null,
+  }));
+  const flips = batch.flips.map((f) => ({
+    check_id: f.checkId,
+    created_at: f.at.toISOString(),
+    from_status: f.from,
+    to_status: f.to,
+    reason: f.reason,
+    exit_status: f.exitStatus,
+  }));
+  await db.execute(sql`
+    with new_pings as (
+      insert into pings (check_id, n, kind, created_at, exit_status, rid, method, scheme, remote_addr, user_agent,
+                         body, body_raw, body_size, duration)
+      select check_id, n, kind, created_at, exit_status, rid, method, scheme, remote_addr, user_agent,
+             body, decode(body_raw, 'base64'), body_size, duration
+      from jsonb_to_recordset(${JSON.stringify(pings)}::jsonb) as p(check_id uuid, n integer, kind text,
+        created_at timestamptz, exit_status smallint, rid uuid, method text, scheme text, remote_addr text,
+        user_agent text, body text, body_raw text, body_size integer, duration integer)
+    ), updated_checks as (
+      update checks c set n_pings = u.n_pings, status = u.status, last_ping = u.last_ping, last_start = u.last_start,
+        last_start_rid = u.last_start_rid, last_duration = u.last_duration, next_due = u.next_due, alert_after = u.alert_after
+      from jsonb_to_recordset(${JSON.stringify(checks)}::jsonb) as u(id uuid, n_pings integer, status text,
+        last_ping timestamptz, last_start timestamptz, last_start_rid uuid, last_duration integer,
+        next_due timestamptz, alert_after timestamptz)
+      where c.id = u.id
+    ), new_flips as (
+      insert into flips (check_id, created_at, from_status, to_status, reason, exit_status)
+      select check_id, created_at, from_status, to_status, reason, exit_status
+      from jsonb_to_recordset(${JSON.stringify(flips)}::jsonb) as f(check_id uuid, created_at timestamptz,
+        from_status text, to_status text, reason text, exit_status smallint)
+    )
+    select 1`);
+}
+
+/**
+ * Finds or creates the check `slug` in the project with `pingKey`, for
+ * `?create=1` pings. A new check follows the project's default schedule and
+ * is attached to all the project's channels. Null when no project has the
+ * ping key. Safe against a concurrent create of the same slug: the unique
+ * (project, slug) index decides, and the loser finds the winner's check.
+ */
+export async function ensureSlugCheck(db: Db, ref: SlugRef): Promise<{ checkId: string; created: boolean } | null> {
+  return db.transaction(async (tx) => {
+    const [created] = await queryRows<{ id: string }>(
+      tx as unknown as Db,
+      sql`insert into checks (project_id, name, slug, period, grace)
+          select p.id, ${ref.slug}, ${ref.slug}, p.default_period, p.default_grace from projects p where p.ping_key = ${ref.pingKey}
+          on conflict (project_id, slug) do nothing
+          returning id`,
+    );
+    if (created) {
+      await tx.execute(
+        sql`insert into check_channels (check_id, channel_id)
+            select ${created.id}, ch.id from channels ch join checks c on c.project_id = ch.project_id where c.id = ${created.id}`,
+      );
+      return { checkId: created.id, created: true };
+    }
+    const [existing] = await queryRows<{ id: string }>(
+      tx as unknown as Db,
+      sql`select c.id from checks c join projects p on p.id = c.project_id where p.ping_key = ${ref.pingKey} and c.slug = ${ref.slug}`,
+    );
+    return existing ? { checkId: existing.id, created: false } : null;
+  });
+}
