@@ -1,0 +1,161 @@
+import { isUuid } from './ping.js';
+import type { ClientSettings } from './settings.js';
+
+/** A check as the REST API v1 returns it (camelCase, ISO-8601 UTC timestamps). */
+export interface Check {
+  id: string;
+  name: string;
+  slug: string | null;
+  tags: string[];
+  description?: string;
+  /** Seconds between pings, for period schedules. */
+  period?: number | null;
+  cron?: string | null;
+  tz?: string;
+  /** Seconds. */
+  grace: number;
+  /** Seconds. */
+  maxRuntime?: number | null;
+  manualResume?: boolean;
+  /** Channel ids; absent for read-only keys. */
+  channels?: string[];
+  status: string;
+  running?: boolean;
+  lastPing: string | null;
+  nextPing?: string | null;
+  pingUrl?: string;
+  createdAt?: string;
+}
+
+/** The writable fields of a check; `channels` takes ids or `"*"` for all of the project's channels. */
+export interface CheckInput {
+  name?: string;
+  slug?: string;
+  tags?: string[];
+  description?: string;
+  period?: number;
+  cron?: string;
+  tz?: string;
+  grace?: number;
+  maxRuntime?: number | null;
+  manualResume?: boolean;
+  channels?: string[] | '*';
+}
+
+export interface Channel {
+  id: string;
+  name: string;
+  kind: string;
+}
+
+/** An error answer of the API (`{ error: { code, message } }`) or a transport failure (status null). */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly code: string | null,
+  ) {
+    super(message);
+  }
+}
+
+/** Lists may come bare or wrapped (`{ checks: [...] }`); accept both. */
+function listOf<T>(body: unknown, key: string): T[] {
+  if (Array.isArray(body)) return body as T[];
+  const wrapped = (body as Record<string, unknown> | null)?.[key] ?? (body as Record<string, unknown> | null)?.items;
+  if (Array.isArray(wrapped)) return wrapped as T[];
+  throw new ApiError(`unexpected response for a list of ${key}`, null, null);
+}
+
+export class CronbeatApi {
+  private readonly base: string;
+  private readonly key: string;
+
+  constructor(settings: ClientSettings) {
+    if (!settings.url) throw new ApiError('CRONBEAT_URL is not set', null, null);
+    if (!settings.apiKey) throw new ApiError('CRONBEAT_API_KEY is not set', null, null);
+    this.base = `${settings.url}/api/v1`;
+    this.key = settings.apiKey;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.key}`,
+          accept: 'application/json',
+          'user-agent': 'cronbeat-client/0.1',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(30_000),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause;
+      throw new ApiError(`cannot reach ${this.base}: ${cause?.code ?? (error as Error).message}`, null, null);
+    }
+    const text = await response.text();
+    const parsed = text ? safeJson(text) : undefined;
+    if (!response.ok) {
+      const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new ApiError(
+        `${method} ${path}: ${response.status} ${error?.message ?? text.slice(0, 200)}`,
+        response.status,
+        error?.code ?? null,
+      );
+    }
+    return parsed as T;
+  }
+
+  async listChecks(filters: { tag?: string[]; status?: string; slug?: string; q?: string } = {}): Promise<Check[]> {
+    const query = new URLSearchParams();
+    for (const tag of filters.tag ?? []) query.append('tag', tag);
+    for (const name of ['status', 'slug', 'q'] as const) if (filters[name]) query.set(name, filters[name]);
+    const search = query.size > 0 ? `?${query}` : '';
+    return listOf<Check>(await this.request('GET', `/checks${search}`), 'checks');
+  }
+
+  /** A check by UUID or by slug. */
+  async findCheck(reference: string): Promise<Check> {
+    if (isUuid(reference)) return this.request<Check>('GET', `/checks/${reference}`);
+    const [match] = (await this.listChecks({ slug: reference })).filter((check) => check.slug === reference);
+    if (!match) throw new ApiError(`no check with slug "${reference}"`, 404, 'CB_NOT_FOUND');
+    return match;
+  }
+
+  /** Creates a check; with `upsertBySlug` an existing check with that slug is returned instead. */
+  createCheck(input: CheckInput, upsertBySlug = false): Promise<Check> {
+    return this.request<Check>('POST', '/checks', upsertBySlug ? { ...input, unique: ['slug'] } : input);
+  }
+
+  updateCheck(id: string, patch: CheckInput): Promise<Check> {
+    return this.request<Check>('PATCH', `/checks/${id}`, patch);
+  }
+
+  pauseCheck(id: string): Promise<Check> {
+    return this.request<Check>('POST', `/checks/${id}/pause`, {});
+  }
+
+  resumeCheck(id: string): Promise<Check> {
+    return this.request<Check>('POST', `/checks/${id}/resume`, {});
+  }
+
+  async deleteCheck(id: string): Promise<void> {
+    await this.request('DELETE', `/checks/${id}`);
+  }
+
+  async listChannels(): Promise<Channel[]> {
+    return listOf<Channel>(await this.request('GET', '/channels'), 'channels');
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

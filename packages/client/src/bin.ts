@@ -1,0 +1,3 @@
+import { exitWith, main } from './cli/main.js';
+
+await exitWith(await main(process.argv.slice(2)));

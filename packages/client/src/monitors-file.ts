@@ -1,0 +1,109 @@
+import { parseDuration } from './duration.js';
+import { parseYaml, type YamlValue } from './yaml.js';
+
+/** One check as a monitors-as-code file declares it; absent fields are left as they are on the server. */
+export interface DeclaredCheck {
+  slug: string;
+  name: string;
+  tags?: string[];
+  description?: string;
+  /** Seconds. */
+  period?: number;
+  cron?: string;
+  tz?: string;
+  /** Seconds. */
+  grace?: number;
+  /** Seconds. */
+  maxRuntime?: number;
+  manualResume?: boolean;
+  /** Channel names, or `*` for all the project's channels. */
+  channels?: string[] | '*';
+}
+
+const KNOWN_FIELDS = new Set([
+  'slug',
+  'name',
+  'tags',
+  'description',
+  'period',
+  'cron',
+  'tz',
+  'grace',
+  'maxRuntime',
+  'max_runtime',
+  'manualResume',
+  'manual_resume',
+  'channels',
+]);
+
+/**
+ * Reads a monitors file: YAML (our subset) or JSON, either a list of checks or
+ * `{ checks: [...] }`. Throws with the check and field at fault.
+ */
+export function parseMonitorsFile(source: string, fileName = ''): DeclaredCheck[] {
+  const document: YamlValue = fileName.endsWith('.json') || source.trimStart().startsWith('{') ? JSON.parse(source) : parseYaml(source);
+  const list = Array.isArray(document) ? document : isMap(document) ? document.checks : undefined;
+  if (!Array.isArray(list)) throw new Error('expected a list of checks, or a "checks:" list');
+  const slugs = new Set<string>();
+  return list.map((entry, index) => {
+    const declared = toDeclaredCheck(entry, `checks[${index}]`);
+    if (slugs.has(declared.slug)) throw new Error(`checks[${index}]: slug "${declared.slug}" is declared twice`);
+    slugs.add(declared.slug);
+    return declared;
+  });
+}
+
+const isMap = (value: YamlValue): value is { [key: string]: YamlValue } =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function toDeclaredCheck(entry: YamlValue, where: string): DeclaredCheck {
+  if (!isMap(entry)) throw new Error(`${where}: expected a map of fields`);
+  for (const key of Object.keys(entry)) if (!KNOWN_FIELDS.has(key)) throw new Error(`${where}: unknown field "${key}"`);
+  const text = (key: string): string | undefined => {
+    const value = entry[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'object') throw new Error(`${where}.${key}: expected text`);
+    return String(value);
+  };
+  const seconds = (key: string): number | undefined => {
+    const value = text(key);
+    try {
+      return value === undefined ? undefined : parseDuration(value);
+    } catch (error) {
+      throw new Error(`${where}.${key}: ${(error as Error).message}`);
+    }
+  };
+  const slug = text('slug');
+  if (!slug) throw new Error(`${where}: "slug" is required (checks are matched by slug)`);
+  const at = `${where} (${slug})`;
+  if (!/^[a-z0-9][a-z0-9_-]*$/.test(slug)) throw new Error(`${at}: slug may hold only a-z, 0-9, "-" and "_"`);
+  const declared: DeclaredCheck = { slug, name: text('name') ?? slug };
+  if (entry.tags !== undefined) {
+    if (!Array.isArray(entry.tags)) throw new Error(`${at}.tags: expected a list`);
+    declared.tags = entry.tags.map(String);
+  }
+  const description = text('description');
+  if (description !== undefined) declared.description = description;
+  const period = seconds('period');
+  const cron = text('cron');
+  if (period !== undefined && cron !== undefined) throw new Error(`${at}: give either period or cron, not both`);
+  if (period !== undefined) declared.period = period;
+  if (cron !== undefined) declared.cron = cron;
+  const tz = text('tz');
+  if (tz !== undefined) declared.tz = tz;
+  const grace = seconds('grace');
+  if (grace !== undefined) declared.grace = grace;
+  const maxRuntime = seconds('maxRuntime') ?? seconds('max_runtime');
+  if (maxRuntime !== undefined) declared.maxRuntime = maxRuntime;
+  const manualResume = entry.manualResume ?? entry.manual_resume;
+  if (manualResume !== undefined && manualResume !== null) {
+    if (typeof manualResume !== 'boolean') throw new Error(`${at}.manualResume: expected true or false`);
+    declared.manualResume = manualResume;
+  }
+  if (entry.channels !== undefined && entry.channels !== null) {
+    if (entry.channels === '*') declared.channels = '*';
+    else if (Array.isArray(entry.channels)) declared.channels = entry.channels.map(String);
+    else throw new Error(`${at}.channels: expected a list of channel names or "*"`);
+  }
+  return declared;
+}

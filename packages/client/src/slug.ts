@@ -1,0 +1,101 @@
+/** Programs that only wrap the real job; the slug names what they run. */
+const WRAPPERS = new Set(['sudo', 'nice', 'ionice', 'nohup', 'env', 'time', 'chronic', 'flock', 'timeout', 'setlock', 'run-one', 'exec']);
+/** Interpreters: the script they run names the job better than they do. */
+const INTERPRETERS = new Set([
+  'sh',
+  'bash',
+  'zsh',
+  'dash',
+  'python',
+  'python2',
+  'python3',
+  'node',
+  'php',
+  'ruby',
+  'perl',
+  'bun',
+  'deno',
+  'tsx',
+]);
+/** Wrapper options that take a value we must skip along with them. */
+const VALUE_OPTIONS = new Set(['-u', '-g', '-n', '-c', '-w', '-E', '-s', '-k', '--signal', '--kill-after']);
+/** Steps of a shell line that prepare rather than do the job. */
+const PREPARATION = new Set(['cd', 'source', '.', 'export', 'sleep', 'set', 'umask', 'test', '[']);
+
+/** Splits a shell word list, honouring quotes; good enough to name a job, not to run it. */
+export function shellWords(command: string): string[] {
+  const words: string[] = [];
+  for (const match of command.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|((?:[^\s"'\\]|\\.)+)/g)) {
+    words.push(match[1] ?? match[2] ?? match[3]!.replace(/\\(.)/g, '$1'));
+  }
+  return words;
+}
+
+export function slugify(text: string, maxLength = 48): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, maxLength)
+    .replace(/-+$/, '');
+}
+
+const basename = (path: string) => path.replace(/\/+$/, '').split('/').at(-1) ?? path;
+const withoutExtension = (name: string) => name.replace(/\.(sh|bash|py|js|mjs|ts|php|rb|pl)$/, '');
+
+/**
+ * A slug for a crontab command: the program (or the script an interpreter
+ * runs) and up to two of its non-option arguments, e.g.
+ * `cd /srv && php artisan schedule:run >> /var/log/x 2>&1` → `artisan-schedule-run`.
+ */
+export function slugForCommand(command: string): string {
+  const steps = command.split(/&&|\|\||;|\|/).map((step) => step.trim());
+  const step = steps.find((candidate) => {
+    const first = shellWords(candidate).find((word) => !isAssignment(word));
+    return first !== undefined && !PREPARATION.has(first);
+  });
+  const words = dropRedirections(shellWords(step ?? command)).filter(
+    (word, i, all) => !(isAssignment(word) && all.slice(0, i).every(isAssignment)),
+  );
+  let i = 0;
+  // Skip wrappers (and their options) until the real program.
+  while (i < words.length && WRAPPERS.has(basename(words[i]!))) {
+    const wrapper = basename(words[i]!);
+    i++;
+    while (i < words.length && (words[i]!.startsWith('-') || isAssignment(words[i]!) || (wrapper === 'timeout' && /^\d/.test(words[i]!)))) {
+      if (VALUE_OPTIONS.has(words[i]!)) i++;
+      i++;
+    }
+    if (wrapper === 'flock' || wrapper === 'setlock') i++; // the lock file
+  }
+  let rest = words.slice(i);
+  if (rest[0] && INTERPRETERS.has(basename(rest[0]).replace(/[\d.]+$/, '') || basename(rest[0]))) {
+    const moduleFlag = rest.indexOf('-m');
+    const script = rest.slice(1).findIndex((word) => !word.startsWith('-'));
+    if (moduleFlag > 0 && rest[moduleFlag + 1]) rest = rest.slice(moduleFlag + 1);
+    else if (rest.includes('-c')) rest = [basename(rest[0]!)];
+    else if (script >= 0) rest = rest.slice(script + 1);
+  }
+  const [program, ...args] = rest;
+  if (!program) return slugify(command) || 'job';
+  const parts = [
+    withoutExtension(basename(program)),
+    ...args
+      .filter((arg) => !arg.startsWith('-'))
+      .slice(0, 2)
+      .map(basename),
+  ];
+  return slugify(parts.join('-')) || 'job';
+}
+
+const isAssignment = (word: string) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(word);
+
+function dropRedirections(words: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (/^\d*(>>?|<)&?$/.test(word)) i++;
+    else if (!/^\d*(>>?|<)/.test(word)) kept.push(word);
+  }
+  return kept;
+}
