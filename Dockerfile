@@ -1,0 +1,29 @@
+# Cronbeat: one image for every role. The default command runs everything in
+# one process (embedded PGlite unless DATABASE_URL is set); compose and
+# Kubernetes run the same image as `migrate`, `server` or `worker`.
+
+FROM node:24-slim AS build
+WORKDIR /app
+COPY . .
+# Install everything, build the dashboard into apps/web/dist, then drop the
+# development dependencies so only what runs is copied on.
+RUN npm ci --no-audit --no-fund \
+ && npm run build \
+ && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:24-slim
+ENV HOST=0.0.0.0 \
+    PORT=3000 \
+    DATA_DIR=/data
+WORKDIR /app
+COPY --from=build --chown=node:node /app /app
+RUN mkdir -p /data && chown node:node /data
+USER node
+EXPOSE 3000
+VOLUME ["/data"]
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# The same commands as `npm start`, `npm run start:server`, `npm run
+# start:worker` and `npm run db:migrate`, without npm in between so signals
+# reach Node directly.
+CMD ["node", "--import", "tsx", "apps/standalone/src/main.ts"]
