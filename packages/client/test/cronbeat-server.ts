@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '@cronbeat/config';
+import type { Schedule } from '@cronbeat/core';
+import {
+  apiKeys,
+  channels,
+  checks,
+  createCheck,
+  createDb,
+  createProject,
+  type Database,
+  migrate,
+  pings,
+  type Schedule,
+} from '@cronbeat/db';
+import { buildApp } from '@cronbeat/server';
+import { asc, eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+
+/** A real Cronbeat server on a free port, with a migrated in-memory database, one project and its keys. */
+export interface CronbeatServer {
+  url: string;
+  database: Database;
+  projectId: string;
+  pingKey: string;
+  apiKey: string;
+  close(): Promise<void>;
+}
+
+export async function startCronbeat(): Promise<CronbeatServer> {
+  const database = await createDb({ databaseUrl: null, dataDir: 'memory://' });
+  await migrate(database, null);
+  // Never loadConfig() bare under Vitest: it sets BASE_URL='/'.
+  const app: FastifyInstance = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), { database });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const project = await createProject(database.db, { name: `client tests ${randomBytes(3).toString('hex')}` });
+  // Inserted the way the API stores keys (SHA-256 of the key), so the client meets the real auth path.
+  const apiKey = `cb_rw_${randomBytes(32).toString('base64url')}`;
+  await database.db.insert(apiKeys).values({
+    projectId: project.id,
+    name: 'client tests',
+    access: 'read-write',
+    prefix: apiKey.slice(0, 10),
+    keyHash: createHash('sha256').update(apiKey).digest('hex'),
+  });
+  return {
+    url,
+    database,
+    projectId: project.id,
+    pingKey: project.pingKey,
+    apiKey,
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+const DAILY: Schedule = { kind: 'period', period: 86_400 };
+
+export async function addCheck(server: CronbeatServer, input: { name?: string; slug?: string; schedule?: Schedule } = {}) {
+  return createCheck(server.database.db, {
+    projectId: server.projectId,
+    name: input.name ?? 'a job',
+    slug: input.slug ?? null,
+    schedule: input.schedule ?? DAILY,
+    grace: 3600,
+  });
+}
+
+export async function addChannel(server: CronbeatServer, name: string) {
+  const [row] = await server.database.db
+    .insert(channels)
+    .values({ projectId: server.projectId, kind: 'webhook', name, config: { url: 'http://127.0.0.1:9/hook' } })
+    .returning();
+  return row!;
+}
+
+export const pingsOf = (server: CronbeatServer, checkId: string) =>
+  server.database.db.select().from(pings).where(eq(pings.checkId, checkId)).orderBy(asc(pings.n));
+
+export const checkRow = async (server: CronbeatServer, checkId: string) =>
+  (await server.database.db.select().from(checks).where(eq(checks.id, checkId)))[0]!;
+
+export const checksOfProject = (server: CronbeatServer) =>
+  server.database.db.select().from(checks).where(eq(checks.projectId, server.projectId)).orderBy(asc(checks.slug));
+
+const BIN = fileURLToPath(new URL('../bin/cronbeat.js', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Milliseconds from spawn to exit. */
+  elapsed: number;
+}
+
+/** Runs the real `cronbeat` bin as a child process, the way cron would. */
+export function cli(args: string[], options: { env?: Record<string, string>; stdin?: string | Buffer } = {}): Promise<CliResult> {
+  const started = Date.now();
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  child.stdin.on('error', () => {}); // a command that ignores stdin may close it early
+  child.stdin.end(options.stdin ?? '');
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) =>
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(stdout).toString(),
+        stderr: Buffer.concat(stderr).toString(),
+        elapsed: Date.now() - started,
+      }),
+    );
+  });
+}
+
+/** Environment pointing the CLI at a server. */
+export const envFor = (server: CronbeatServer): Record<string, string> => ({
+  CRONBEAT_URL: server.url,
+  CRONBEAT_PING_KEY: server.pingKey,
+  CRONBEAT_API_KEY: server.apiKey,
+});
