@@ -1,6 +1,17 @@
 import type { Config } from '@cronbeat/config';
 import type { Database } from '@cronbeat/db';
+import { createNotifier } from '@cronbeat/notify';
 import type { Logger } from 'pino';
+import { deliver } from './deliver';
+import { startBullmq } from './drivers/bullmq';
+import { startInProcess } from './drivers/in-process';
+import type { Jobs } from './drivers/jobs';
+import { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options';
+import { sweep } from './sweep';
+
+export { type DeliverPayload, deliver } from './deliver';
+export { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options';
+export { type SweepResult, sweep } from './sweep';
 
 export interface WorkerDependencies {
   database: Database;
@@ -14,17 +25,43 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
-/**
- * Starts the background jobs. The jobs themselves (sweep, deliver,
- * maintenance) arrive with the evaluator issue; this is where they are wired.
- */
-export async function start(config: Config, deps: WorkerDependencies): Promise<RunningWorker> {
+type WorkerConfig = Pick<Config, 'redisUrl' | 'smtpUrl' | 'emailFrom' | 'baseUrl' | 'selfPingUrl'>;
+
+/** Starts the sweep and delivery on BullMQ when Redis is configured, else on the in-process runner. */
+export async function start(
+  config: WorkerConfig,
+  deps: WorkerDependencies,
+  overrides: Partial<WorkerOptions> = {},
+): Promise<RunningWorker> {
+  const options: WorkerOptions = { ...DEFAULT_WORKER_OPTIONS, ...overrides };
+  const { db } = deps.database;
+  const notifier = createNotifier({ smtpUrl: config.smtpUrl, emailFrom: config.emailFrom, httpTimeoutMs: options.httpTimeoutMs });
+  const jobs: Jobs = {
+    sweep: () => sweep(db, options),
+    deliver: (payload, finalAttempt) => deliver({ db, notifier, baseUrl: config.baseUrl }, payload, finalAttempt),
+    afterSweep: (result) => {
+      if (result.flips > 0) deps.logger.info({ flips: result.flips, enqueued: result.notificationIds.length }, 'sweep');
+      if (config.selfPingUrl) selfPing(config.selfPingUrl, deps.logger);
+    },
+  };
   const driver = config.redisUrl ? 'bullmq' : 'in-process';
+  const running = config.redisUrl
+    ? await startBullmq(jobs, config.redisUrl, options, deps.logger)
+    : startInProcess(jobs, options, deps.logger);
   deps.logger.info({ driver }, 'worker started');
   return {
     driver,
     close: async () => {
+      await running.close();
+      notifier.close();
       deps.logger.info('worker stopped');
     },
   };
+}
+
+/** Fire and forget: a slow monitoring endpoint must never hold up the sweep. */
+function selfPing(url: string, logger: Logger): void {
+  fetch(url, { signal: AbortSignal.timeout(5000) })
+    .then((response) => response.body?.cancel())
+    .catch((error: unknown) => logger.warn({ err: error }, 'self-ping failed'));
 }

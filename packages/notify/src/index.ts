@@ -1,1 +1,6 @@
-export {};
+export { type ChannelConfig, createNotifier, type Notifier, parseChannelConfig } from './channels';
+export { alertHtml, type EmailConfig, parseEmailConfig } from './email';
+export { alertEvent, alertFacts, alertSubject, alertText, BODY_TAIL_BYTES, formatDuration, quotedOutput, tail } from './message';
+export { parseSlackConfig, type SlackConfig, slackMessage } from './slack';
+export { type Alert, ChannelConfigError, type ChannelKind, DeliveryError, type NotifyEnv } from './types';
+export { parseWebhookConfig, SIGNATURE_HEADER, signBody, type WebhookConfig, type WebhookPayload, webhookPayload } from './webhook';

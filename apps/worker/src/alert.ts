@@ -1,0 +1,25 @@
+import type { Delivery } from '@cronbeat/db';
+import { scheduleOf } from '@cronbeat/db';
+import type { Alert } from '@cronbeat/notify';
+
+/** The message-facing view of a stored delivery. */
+export function alertOf(delivery: Delivery, baseUrl: string): Alert {
+  const { check, flip } = delivery;
+  return {
+    check: {
+      id: check.id,
+      name: check.name,
+      slug: check.slug,
+      projectName: delivery.projectName,
+      schedule: scheduleOf(check),
+      grace: check.grace,
+      maxRuntime: check.maxRuntime,
+      lastPing: check.lastPing,
+      lastStart: check.lastStart,
+      url: `${baseUrl}/checks/${check.id}`,
+    },
+    flip: { id: flip.id, from: flip.fromStatus, to: flip.toStatus, reason: flip.reason, at: flip.createdAt, exitStatus: flip.exitStatus },
+    ping: delivery.ping,
+    downSince: delivery.downSince,
+  };
+}

@@ -1,0 +1,15 @@
+import type { DeliverPayload } from '../deliver';
+import type { SweepResult } from '../sweep';
+
+/** The job functions a driver runs; the same for BullMQ and the in-process runner. */
+export interface Jobs {
+  sweep(): Promise<SweepResult>;
+  /** Rejects with a DeliveryError; `permanent` ones must not be retried. */
+  deliver(payload: DeliverPayload, finalAttempt: boolean): Promise<'sent' | 'skipped'>;
+  /** Told after every sweep, so the alerting itself can be watched. */
+  afterSweep(result: SweepResult): void;
+}
+
+export interface RunningDriver {
+  close(): Promise<void>;
+}

@@ -1,0 +1,163 @@
+import { applyPing, parseSchedule } from '@cronbeat/core';
+import { checks, flips, notifications, runStateColumns, toCheckState } from '@cronbeat/db';
+import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
+import { eq, inArray } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { sweep } from '../src/sweep';
+import { seedCheck, seedDueChecks, seedProject } from './support/seed';
+
+const T0 = new Date('2026-06-01T12:00:00Z');
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+const options = { batchSize: 500, redeliverAfterMs: 60_000 };
+
+describe.each(testDatabaseKinds())('the sweep on %s', (kind) => {
+  const test = useTestDatabase(kind);
+  const sweepAt = (now: Date) => sweep(test.db, { ...options, now: () => now });
+  const flipsOf = (checkId: string) => test.db.select().from(flips).where(eq(flips.checkId, checkId)).orderBy(flips.id);
+  /** Notifications for one check; the sweep is global, so tests count only their own. */
+  const notified = async (checkId: string) =>
+    (
+      await test.db
+        .select({ id: notifications.id })
+        .from(notifications)
+        .innerJoin(flips, eq(flips.id, notifications.flipId))
+        .where(eq(flips.checkId, checkId))
+    ).length;
+  const statusOf = async (checkId: string) => (await test.db.select().from(checks).where(eq(checks.id, checkId)))[0]?.status;
+
+  it('turns a check late after its expected time, then down as missed after grace, alerting once', async () => {
+    const { projectId, channelIds } = await seedProject(test.db, { email: ['ops@example.com'] });
+    const id = await seedCheck(test.db, projectId, channelIds, { state: { lastPing: T0 } });
+    await sweepAt(at(3599));
+    expect(await statusOf(id)).toBe('up');
+    await sweepAt(at(3600));
+    expect(await statusOf(id)).toBe('late');
+    expect(await notified(id)).toBe(0);
+    await sweepAt(at(4200));
+    await sweepAt(at(4300));
+    expect(await statusOf(id)).toBe('down');
+    expect(await notified(id)).toBe(1);
+    expect((await flipsOf(id)).map((flip) => [flip.fromStatus, flip.toStatus, flip.reason])).toEqual([
+      ['up', 'late', 'missed'],
+      ['late', 'down', 'missed'],
+    ]);
+  });
+
+  it('notifies on late only for checks that ask for it', async () => {
+    const { projectId, channelIds } = await seedProject(test.db, { email: ['ops@example.com'] });
+    const id = await seedCheck(test.db, projectId, channelIds, { state: { lastPing: T0 }, alertOnLate: true });
+    expect((await sweepAt(at(3600))).notificationIds).toHaveLength(1);
+    expect(await notified(id)).toBe(1);
+  });
+
+  it('times out a run that did not finish within its max runtime', async () => {
+    const { projectId, channelIds } = await seedProject(test.db, { email: ['ops@example.com'] });
+    const id = await seedCheck(test.db, projectId, channelIds, { state: { lastPing: T0, lastStart: at(60), maxRuntime: 120 } });
+    await sweepAt(at(179));
+    expect(await statusOf(id)).toBe('up');
+    await sweepAt(at(180));
+    expect(await notified(id)).toBe(1);
+    expect((await flipsOf(id)).at(-1)).toMatchObject({ toStatus: 'down', reason: 'timed_out' });
+  });
+
+  it('notifies about a failed run that ping ingestion flipped, and about the recovery', async () => {
+    const { projectId, channelIds } = await seedProject(test.db, { email: ['ops@example.com'], webhook: { url: 'http://127.0.0.1:9/' } });
+    const id = await seedCheck(test.db, projectId, channelIds, { state: { lastPing: T0 } });
+    // What the ping route does: the status change and its flip in one transaction.
+    const applyAndFlip = async (kind: 'fail' | 'success', when: Date, exitStatus: number | null) => {
+      const [row] = await test.db.select().from(checks).where(eq(checks.id, id));
+      const outcome = applyPing(toCheckState(row!), { kind, at: when, rid: null, exitStatus });
+      await test.db.transaction(async (tx) => {
+        await tx.update(checks).set(runStateColumns(outcome.check)).where(eq(checks.id, id));
+        const flip = outcome.flip!;
+        await tx.insert(flips).values({
+          checkId: id,
+          createdAt: flip.at,
+          fromStatus: flip.from,
+          toStatus: flip.to,
+          reason: flip.reason,
+          exitStatus: flip.exitStatus,
+        });
+      });
+    };
+    await applyAndFlip('fail', at(100), 3);
+    await sweepAt(at(101));
+    expect(await notified(id)).toBe(2);
+    await applyAndFlip('success', at(200), 0);
+    await sweepAt(at(201));
+    expect(await notified(id)).toBe(4);
+    expect((await flipsOf(id)).map((flip) => [flip.toStatus, flip.reason, flip.exitStatus, flip.processedAt !== null])).toEqual([
+      ['down', 'failed', 3, true],
+      ['up', 'success', null, true],
+    ]);
+  });
+
+  it('does not alert for a check pinged just before its deadline', async () => {
+    const { projectId, channelIds } = await seedProject(test.db, { email: ['ops@example.com'] });
+    const id = await seedCheck(test.db, projectId, channelIds, { state: { lastPing: T0 } });
+    const [row] = await test.db.select().from(checks).where(eq(checks.id, id));
+    const { check } = applyPing(toCheckState(row!), { kind: 'success', at: at(4199), rid: null, exitStatus: 0 });
+    await test.db.update(checks).set(runStateColumns(check)).where(eq(checks.id, id));
+    await sweepAt(at(4200));
+    expect(await statusOf(id)).toBe('up');
+    expect(await notified(id)).toBe(0);
+  });
+
+  it('never alerts for a paused check', async () => {
+    const { projectId, channelIds } = await seedProject(test.db, { email: ['ops@example.com'] });
+    const id = await seedCheck(test.db, projectId, channelIds, { state: { status: 'paused', lastPing: T0 } });
+    await sweepAt(at(10 * 86400));
+    expect(await flipsOf(id)).toEqual([]);
+    expect(await statusOf(id)).toBe('paused');
+  });
+
+  it('follows the check time zone across a DST change (Europe/Berlin, 2026-03-29)', async () => {
+    const { projectId, channelIds } = await seedProject(test.db, { email: ['ops@example.com'] });
+    const schedule = parseSchedule({ cron: '30 2 * * *', tz: 'Europe/Berlin' });
+    // Last run 2026-03-28 02:30 CET; 02:30 does not exist on the 29th, cronie runs it at 03:00 CEST = 01:00 UTC.
+    const id = await seedCheck(test.db, projectId, channelIds, {
+      schedule,
+      grace: 600,
+      state: { lastPing: new Date('2026-03-28T01:30:00Z') },
+    });
+    const [row] = await test.db.select().from(checks).where(eq(checks.id, id));
+    const deadline = row!.alertAfter!;
+    await sweepAt(new Date(deadline.getTime() - 1));
+    expect(await notified(id)).toBe(0);
+    await sweepAt(deadline);
+    expect(await notified(id)).toBe(1);
+    expect(deadline).toEqual(new Date('2026-03-29T01:10:00Z'));
+    expect(deadline.getTime() - row!.nextDue!.getTime()).toBe(600_000);
+  });
+
+  it('leaves a check alone when a ping changed it after the claim (compare-and-set)', async () => {
+    const { projectId, channelIds } = await seedProject(test.db, {});
+    const id = await seedCheck(test.db, projectId, channelIds, { state: { lastPing: T0 } });
+    // The row says late was decided from 'up'; a ping made it 'down' meanwhile, so nothing may be written.
+    const { applyTransitions } = await import('@cronbeat/db');
+    await test.db.update(checks).set({ status: 'down' }).where(eq(checks.id, id));
+    const [row] = await test.db.select().from(checks).where(eq(checks.id, id));
+    const written = await applyTransitions(test.db, [
+      {
+        checkId: id,
+        check: { ...toCheckState(row!), status: 'late' },
+        flip: { from: 'up', to: 'late', reason: 'missed', at: at(3600), exitStatus: null },
+      },
+    ]);
+    expect(written).toEqual([]);
+    expect(await flipsOf(id)).toEqual([]);
+  });
+
+  it('drains a burst of 2,000 deadlines in one sweep, one notification per check and channel', async () => {
+    const { projectId, channelIds } = await seedProject(test.db, { email: ['ops@example.com'], webhook: { url: 'http://127.0.0.1:9/' } });
+    const deadline = new Date(Date.now() + 3_600_000);
+    await seedDueChecks(test.db, projectId, channelIds, 2000, deadline);
+    const result = await sweep(test.db, { ...options, now: () => deadline });
+    expect(result.flips).toBeGreaterThanOrEqual(2000);
+    const rows = await test.db.select({ id: notifications.id }).from(notifications).where(inArray(notifications.channelId, channelIds));
+    expect(rows).toHaveLength(4000);
+    expect((await sweep(test.db, { ...options, now: () => deadline })).flips).toBe(0);
+    const again = await test.db.select({ id: notifications.id }).from(notifications).where(inArray(notifications.channelId, channelIds));
+    expect(again).toHaveLength(4000);
+  });
+});

@@ -1,0 +1,40 @@
+/** The flip outbox: flips not yet turned into notifications. */
+import type { FlipReason, Status } from '@cronbeat/core';
+import { eq, inArray, isNull } from 'drizzle-orm';
+import type { Db } from '../client';
+import { checks, flips } from '../schema';
+
+export interface PendingFlip {
+  id: number;
+  checkId: string;
+  fromStatus: Status;
+  toStatus: Status;
+  reason: FlipReason;
+  /** The check's per-check option: alert when it turns late too. */
+  alertOnLate: boolean;
+}
+
+/** Locks up to `limit` unprocessed flips, oldest first, skipping those another worker holds. */
+export function claimPendingFlips(tx: Db, limit: number): Promise<PendingFlip[]> {
+  return tx
+    .select({
+      id: flips.id,
+      checkId: flips.checkId,
+      fromStatus: flips.fromStatus,
+      toStatus: flips.toStatus,
+      reason: flips.reason,
+      alertOnLate: checks.alertOnLate,
+    })
+    .from(flips)
+    .innerJoin(checks, eq(checks.id, flips.checkId))
+    .where(isNull(flips.processedAt))
+    .orderBy(flips.id)
+    .limit(limit)
+    .for('update', { of: flips, skipLocked: true });
+}
+
+/** Marks flips as done: their notifications exist (or they needed none). */
+export async function markFlipsProcessed(tx: Db, ids: number[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.update(flips).set({ processedAt: at }).where(inArray(flips.id, ids));
+}

@@ -1,0 +1,83 @@
+/** The sweep's reads and writes: claim due checks, then apply the domain's verdicts with their flips. */
+import type { FlipReason, Status, Transition } from '@cronbeat/core';
+import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { queryRows } from '../rows';
+import { checks } from '../schema';
+import type { CheckRow } from './checks';
+
+/**
+ * Locks up to `limit` checks that time alone may change at `now`: past
+ * `alert_after` (can go down) or, for idle `up` checks, past `next_due` (turn
+ * late). Rows other sweepers hold are skipped, so sweepers never wait on or
+ * double-process each other. Each branch matches a partial index on `checks`.
+ * Call inside a transaction; the locks last until it commits.
+ */
+export function claimDueChecks(tx: Db, now: Date, limit: number): Promise<CheckRow[]> {
+  return tx
+    .select()
+    .from(checks)
+    .where(
+      or(
+        and(sql`${checks.status} in ('new', 'up', 'late')`, lte(checks.alertAfter, now)),
+        and(eq(checks.status, 'up'), isNull(checks.lastStart), lte(checks.nextDue, now)),
+      ),
+    )
+    .limit(limit)
+    .for('update', { skipLocked: true });
+}
+
+/** A flip the sweep wrote. */
+export interface SweptFlip {
+  id: number;
+  checkId: string;
+  fromStatus: Status;
+  toStatus: Status;
+  reason: FlipReason;
+}
+
+/**
+ * Writes each transition as a compare-and-set on the status it was decided
+ * from, plus its flip, in one statement: a check some other writer (a ping)
+ * changed meanwhile is left alone and gets no flip.
+ */
+export async function applyTransitions(tx: Db, transitions: Array<{ checkId: string } & Transition>): Promise<SweptFlip[]> {
+  if (transitions.length === 0) return [];
+  // Time only changes status and deadlines; the ping columns stay as the pings left them.
+  const changes = JSON.stringify(
+    transitions.map(({ checkId, check, flip }) => ({
+      id: checkId,
+      from_status: flip.from,
+      to_status: flip.to,
+      reason: flip.reason,
+      at: flip.at.toISOString(),
+      next_due: check.nextDue?.toISOString() ?? null,
+      alert_after: check.alertAfter?.toISOString() ?? null,
+    })),
+  );
+  const rows = await queryRows<{ id: string | number; check_id: string; from_status: Status; to_status: Status; reason: FlipReason }>(
+    tx,
+    sql`
+      with change as (
+        select * from jsonb_to_recordset(${changes}::jsonb)
+          as c(id uuid, from_status text, to_status text, reason text, at timestamptz, next_due timestamptz, alert_after timestamptz)
+      ), updated as (
+        update checks
+           set status = change.to_status, next_due = change.next_due, alert_after = change.alert_after, updated_at = now()
+          from change
+         where checks.id = change.id and checks.status = change.from_status
+        returning checks.id
+      )
+      insert into flips (check_id, created_at, from_status, to_status, reason)
+      select change.id, change.at, change.from_status, change.to_status, change.reason
+        from change join updated on updated.id = change.id
+      returning id, check_id, from_status, to_status, reason`,
+  );
+  return rows.map((row) => ({
+    id: Number(row.id),
+    checkId: row.check_id,
+    fromStatus: row.from_status,
+    toStatus: row.to_status,
+    reason: row.reason,
+  }));
+}

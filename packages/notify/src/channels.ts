@@ -1,0 +1,56 @@
+/** One send() for every channel kind, and the config validation each kind owns. */
+import { createMailer, type EmailConfig, parseEmailConfig, sendEmail } from './email';
+import { parseSlackConfig, type SlackConfig, sendSlack } from './slack';
+import { type Alert, ChannelConfigError, type ChannelKind, DeliveryError, type NotifyEnv } from './types';
+import { parseWebhookConfig, sendWebhook, type WebhookConfig } from './webhook';
+
+export type ChannelConfig =
+  | { kind: 'email'; config: EmailConfig }
+  | { kind: 'slack'; config: SlackConfig }
+  | { kind: 'webhook'; config: WebhookConfig };
+
+const parsers = { email: parseEmailConfig, slack: parseSlackConfig, webhook: parseWebhookConfig } as const;
+
+/** Validates what a person gave as a channel's config; throws ChannelConfigError saying what is wrong. */
+export function parseChannelConfig(kind: ChannelKind, input: unknown): ChannelConfig['config'] {
+  const parse: ((input: unknown) => ChannelConfig['config']) | undefined = parsers[kind];
+  if (!parse) throw new ChannelConfigError('kind', `kind must be one of ${Object.keys(parsers).join(', ')}`);
+  return parse(input);
+}
+
+export interface Notifier {
+  /**
+   * Delivers one alert to one channel. Resolves when the receiver accepted it;
+   * rejects with a DeliveryError whose `permanent` says whether to retry.
+   */
+  send(channel: { kind: ChannelKind; config: unknown }, alert: Alert): Promise<void>;
+  /** Closes pooled connections. */
+  close(): void;
+}
+
+const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
+
+export function createNotifier(env: NotifyEnv): Notifier {
+  const mailer = createMailer(env);
+  const timeoutMs = env.httpTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
+  return {
+    async send(channel, alert) {
+      let config: unknown;
+      try {
+        // Stored configs were validated on the way in; one that no longer parses will not start working.
+        config = parseChannelConfig(channel.kind, channel.config);
+      } catch (error) {
+        throw new DeliveryError(`invalid channel config: ${(error as Error).message}`, true, { cause: error });
+      }
+      switch (channel.kind) {
+        case 'email':
+          return sendEmail(mailer.transport(), env.emailFrom, config as EmailConfig, alert);
+        case 'slack':
+          return sendSlack(config as SlackConfig, alert, timeoutMs);
+        case 'webhook':
+          return sendWebhook(config as WebhookConfig, alert, timeoutMs);
+      }
+    },
+    close: () => mailer.close(),
+  };
+}

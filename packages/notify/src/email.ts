@@ -1,0 +1,73 @@
+/** Email alerts: plain text + HTML over the SMTP server in SMTP_URL. */
+import nodemailer, { type Transporter } from 'nodemailer';
+import { objectOf } from './config-fields';
+import { alertFacts, alertSubject, alertText, quotedOutput } from './message';
+import { type Alert, ChannelConfigError, DeliveryError, type NotifyEnv } from './types';
+
+export interface EmailConfig {
+  /** Recipients, 1 to 10 addresses. */
+  to: string[];
+}
+
+const MAX_RECIPIENTS = 10;
+// Deliberately loose: the SMTP server is the judge; this only catches typos like a missing @.
+const ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
+export function parseEmailConfig(input: unknown): EmailConfig {
+  const raw = objectOf(input).to;
+  const to = typeof raw === 'string' ? [raw] : raw;
+  if (!Array.isArray(to) || to.length === 0 || to.length > MAX_RECIPIENTS) {
+    throw new ChannelConfigError('to', `to must be 1 to ${MAX_RECIPIENTS} email addresses`);
+  }
+  for (const address of to) {
+    if (typeof address !== 'string' || !ADDRESS.test(address))
+      throw new ChannelConfigError('to', `"${String(address)}" is not an email address`);
+  }
+  return { to: to as string[] };
+}
+
+/** One pooled SMTP connection set per process; created on first use. */
+export function createMailer(env: NotifyEnv): { transport(): Transporter; close(): void } {
+  let transport: Transporter | null = null;
+  return {
+    transport() {
+      if (!env.smtpUrl) throw new DeliveryError('email is not configured: SMTP_URL is not set', true);
+      transport ??= nodemailer.createTransport(env.smtpUrl, { pool: true, maxConnections: 5 } as never);
+      return transport;
+    },
+    close() {
+      transport?.close();
+      transport = null;
+    },
+  };
+}
+
+export async function sendEmail(transport: Transporter, from: string, config: EmailConfig, alert: Alert): Promise<void> {
+  try {
+    await transport.sendMail({ from, to: config.to, subject: alertSubject(alert), text: alertText(alert), html: alertHtml(alert) });
+  } catch (error) {
+    throw smtpFailure(error);
+  }
+}
+
+/** 5xx replies (no such mailbox, relay denied) will not change; 4xx and connection trouble may. */
+function smtpFailure(error: unknown): DeliveryError {
+  const { responseCode, message } = error as { responseCode?: number; message?: string };
+  const permanent = typeof responseCode === 'number' && responseCode >= 500;
+  return new DeliveryError(`SMTP: ${message ?? String(error)}`, permanent, { cause: error });
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function alertHtml(alert: Alert): string {
+  const rows = alertFacts(alert)
+    .map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`)
+    .join('');
+  const output = quotedOutput(alert);
+  return [
+    `<h2>${escapeHtml(alertSubject(alert))}</h2>`,
+    `<table>${rows}</table>`,
+    output ? `<p>Last output:</p><pre>${escapeHtml(output)}</pre>` : '',
+    `<p><a href="${escapeHtml(alert.check.url)}">Open ${escapeHtml(alert.check.name)} in Cronbeat</a></p>`,
+  ].join('\n');
+}

@@ -1,0 +1,70 @@
+import type { FlipReason, Schedule, Status } from '@cronbeat/core';
+
+/** Channel kinds Cronbeat can deliver to; mirrors the `channels.kind` column. */
+export type ChannelKind = 'email' | 'slack' | 'webhook';
+
+/** Everything a message about one flip says. Built by the worker from stored rows; pure data. */
+export interface Alert {
+  check: {
+    id: string;
+    name: string;
+    slug: string | null;
+    projectName: string;
+    schedule: Schedule;
+    /** Seconds. */
+    grace: number;
+    /** Seconds; null means the grace time. */
+    maxRuntime: number | null;
+    lastPing: Date | null;
+    /** Start of the run that timed out, for `timed_out` flips. */
+    lastStart: Date | null;
+    /** Link to the check in the dashboard. */
+    url: string;
+  };
+  flip: { id: number; from: Status; to: Status; reason: FlipReason; at: Date; exitStatus: number | null };
+  /** The check's latest ping at the time of the flip, with the tail of its body (the job's output). */
+  ping: { at: Date; kind: string; exitStatus: number | null; bodyTail: string | null } | null;
+  /** When the incident began, for recovery messages. */
+  downSince: Date | null;
+}
+
+/** What every channel needs from the process, read once from the config. */
+export interface NotifyEnv {
+  /** SMTP server (smtp:// or smtps://); email channels fail permanently without it. */
+  smtpUrl: string | null;
+  /** From address of alert emails. */
+  emailFrom: string;
+  /** Milliseconds an HTTP delivery (Slack, webhook) may take. Default: 10,000. */
+  httpTimeoutMs?: number;
+}
+
+/**
+ * A failed delivery. `permanent` failures (bad address, 404 webhook, revoked
+ * Slack token) are not retried; everything else is worth another attempt.
+ */
+export class DeliveryError extends Error {
+  override readonly name = 'DeliveryError';
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** Input a channel's config cannot accept; maps to a 400 at the HTTP edge. */
+export class ChannelConfigError extends Error {
+  override readonly name = 'ChannelConfigError';
+  readonly code = 'CB_INVALID_CHANNEL_CONFIG';
+  readonly statusCode = 400;
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Transient when the HTTP status says "try later", permanent when it says "this will never work". */
+export const isTransientHttpStatus = (status: number): boolean => status === 408 || status === 425 || status === 429 || status >= 500;
