@@ -3,18 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@cronbeat/config';
 import type { Schedule } from '@cronbeat/core';
-import {
-  apiKeys,
-  channels,
-  checks,
-  createCheck,
-  createDb,
-  createProject,
-  type Database,
-  migrate,
-  pings,
-  type Schedule,
-} from '@cronbeat/db';
+import { apiKeys, channels, checks, createCheck, createDb, createProject, type Database, migrate, pings } from '@cronbeat/db';
 import { buildApp } from '@cronbeat/server';
 import { asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
