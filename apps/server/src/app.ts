@@ -1,8 +1,12 @@
 import type { Config } from '@cronbeat/config';
 import type { Database } from '@cronbeat/db';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { authPlugin, type RateLimits } from './plugins/auth';
 import { databasePlugin } from './plugins/database';
 import { errorsPlugin } from './plugins/errors';
+import { openapiPlugin } from './plugins/openapi';
+import { apiRoutes } from './routes/api';
+import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
 import { pingRoutes } from './routes/ping';
 
@@ -10,6 +14,8 @@ export interface AppDependencies {
   database: Database;
   /** Pino logger to use; when absent the app logs at `config.logLevel`. */
   logger?: FastifyBaseLogger;
+  /** Requests per minute for sign-in and the API; tests set their own. */
+  rateLimits?: Partial<RateLimits>;
 }
 
 /** Builds the HTTP app: plugins first, then routes. Tests use it with `app.inject()`; `start` listens. */
@@ -21,7 +27,11 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   });
   await app.register(errorsPlugin);
   await app.register(databasePlugin, { database: deps.database });
+  await app.register(authPlugin, { config, limits: deps.rateLimits });
+  await app.register(openapiPlugin, { baseUrl: config.baseUrl });
   await app.register(healthRoutes);
+  await app.register(authRoutes, { prefix: '/auth' });
+  await app.register(apiRoutes, { prefix: '/api/v1', config });
   await app.register(pingRoutes, { config });
   return app;
 }

@@ -7,12 +7,19 @@ export {
   type Tx,
 } from './client';
 export { MIGRATIONS_FOLDER, migrate } from './migrate';
+export * from './queries/api-channels';
+export * from './queries/api-checks';
+export * from './queries/api-keys';
 export * from './queries/channels';
+export * from './queries/check-history';
 export * from './queries/checks';
 export * from './queries/flips';
+export * from './queries/memberships';
 export * from './queries/notifications';
 export * from './queries/pings';
 export * from './queries/projects';
+export * from './queries/sessions';
 export * from './queries/sweep';
+export * from './queries/users';
 export { queryRows } from './rows';
 export * from './schema';

@@ -1,6 +1,7 @@
 import { ValidationError } from '@cronbeat/core';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { FieldError } from '../errors';
 
 interface ErrorBody {
   error: { code: string; message: string; fields?: Record<string, string> };
@@ -12,14 +13,18 @@ interface ErrorBody {
  */
 export const errorsPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof ValidationError) {
+    if (error instanceof ValidationError || error instanceof FieldError) {
       const body: ErrorBody = {
         error: { code: error.code, message: `${error.field}: ${error.message}`, fields: { [error.field]: error.message } },
       };
       return reply.status(400).send(body);
     }
     if (error.validation) {
-      const body: ErrorBody = { error: { code: 'CB_INVALID_REQUEST', message: error.message } };
+      const fields = schemaFields(error.validation, error.validationContext);
+      const message = Object.entries(fields)
+        .map(([field, rule]) => `${field}: ${rule}`)
+        .join('; ');
+      const body: ErrorBody = { error: { code: 'CB_INVALID_REQUEST', message: message || error.message, fields } };
       return reply.status(400).send(body);
     }
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
@@ -34,3 +39,25 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     reply.status(404).send({ error: { code: 'CB_NOT_FOUND', message: `${request.method} ${request.url} not found` } } satisfies ErrorBody);
   });
 });
+
+/**
+ * Names the field each schema violation is about, so `{ "grace": "x" }`
+ * answers `grace: must be integer`, not `body/grace must be integer`.
+ * Path parameters and headers keep their context (`params.id`) as they are
+ * not fields of a document the caller wrote.
+ */
+function schemaFields(validation: NonNullable<FastifyError['validation']>, context: string | undefined): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of validation) {
+    const params = issue.params as { missingProperty?: string; additionalProperty?: string };
+    const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    const child = params.missingProperty ?? params.additionalProperty;
+    let field = [path, child].filter(Boolean).join('.');
+    if (context && context !== 'body') field = field ? `${context === 'querystring' ? 'query' : context}.${field}` : context;
+    let rule = issue.message ?? 'is invalid';
+    if (params.missingProperty) rule = 'is required';
+    if (params.additionalProperty) rule = 'is not a known field';
+    fields[field || 'body'] ??= rule;
+  }
+  return fields;
+}

@@ -1,0 +1,56 @@
+import type { Config } from '@cronbeat/config';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { RateLimited } from '../errors';
+
+/** Requests per minute; tests lower or raise them. */
+export interface RateLimits {
+  /** Per API key or session, on /api/v1. Default: 600. */
+  apiPerMinute: number;
+  /** Per client address, on sign-up and log-in. Default: 10. */
+  signInPerMinute: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimits = { apiPerMinute: 600, signInPerMinute: 10 };
+
+export interface AccountSettings {
+  baseUrl: string;
+  /** The origin that cookie-authenticated writes must come from (CSRF defence). */
+  origin: string;
+  registrationOpen: boolean;
+  /** Cookies get `Secure` when people reach us over https. */
+  secureCookies: boolean;
+  limits: RateLimits;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    accounts: AccountSettings;
+  }
+}
+
+export const SESSION_COOKIE = 'cb_session';
+
+/**
+ * Cookies, rate limiting and the settings accounts and the API need. Rate
+ * limits live in process memory, so each replica counts on its own.
+ */
+export const authPlugin = fp(async (app: FastifyInstance, options: { config: Config; limits?: Partial<RateLimits> | undefined }) => {
+  const { config } = options;
+  app.decorate('accounts', {
+    baseUrl: config.baseUrl,
+    origin: new URL(config.baseUrl).origin,
+    registrationOpen: config.registrationOpen,
+    secureCookies: config.baseUrl.startsWith('https:'),
+    limits: { ...DEFAULT_RATE_LIMITS, ...options.limits },
+  });
+  app.decorateRequest('principal', null);
+  app.decorateRequest('access', null);
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new RateLimited(context.after),
+  });
+});

@@ -1,0 +1,128 @@
+import { parseGrace, parseMaxRuntime, parseSchedule, type Schedule } from '@cronbeat/core';
+import {
+  type CheckRow,
+  createCheck,
+  type Db,
+  deadlinesAfterEdit,
+  findCheckBy,
+  foreignChannelIds,
+  getProject,
+  isUniqueViolation,
+  lockCheck,
+  scheduleColumns,
+  setCheckChannels,
+  updateCheck,
+} from '@cronbeat/db';
+import type { Static } from 'typebox';
+import { Conflict, FieldError, NotFound } from '../../../errors';
+import type { CheckCreate, CheckPatch } from '../../../schemas/checks';
+
+type Patch = Static<typeof CheckPatch>;
+
+/**
+ * The schedule a create or edit asks for, validated by the domain. `current`
+ * is the check being edited: `tz` alone re-zones its cron expression.
+ */
+export function requestedSchedule(input: Pick<Patch, 'period' | 'cron' | 'tz'>, current: Schedule | null): Schedule | null {
+  if (input.period !== undefined && input.cron !== undefined)
+    throw new FieldError('period', 'give either period or cron (with tz), not both');
+  if (input.period !== undefined) {
+    if (input.tz !== undefined) throw new FieldError('tz', 'tz only applies to cron schedules, not to period');
+    return parseSchedule({ period: input.period });
+  }
+  if (input.cron !== undefined) {
+    return parseSchedule({ cron: input.cron, tz: input.tz ?? (current?.kind === 'cron' ? current.tz : 'UTC') });
+  }
+  if (input.tz !== undefined) {
+    if (current?.kind !== 'cron') throw new FieldError('tz', 'tz only applies to cron schedules; give cron too');
+    return parseSchedule({ cron: current.cron, tz: input.tz });
+  }
+  return null;
+}
+
+async function assertOwnChannels(db: Db, projectId: string, channels: Patch['channels']): Promise<void> {
+  if (channels === undefined || channels === '*') return;
+  const [foreign] = await foreignChannelIds(db, projectId, channels);
+  if (foreign) throw new FieldError('channels', `no channel ${foreign} in this project`);
+}
+
+/** Turns a unique violation into a 409 that names the slug. */
+async function slugChecked<T>(slug: string | null | undefined, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new Conflict(`slug: "${slug}" is already used by another check in this project`);
+    throw error;
+  }
+}
+
+export async function addCheck(db: Db, projectId: string, input: Static<typeof CheckCreate>): Promise<CheckRow> {
+  const project = await getProject(db, projectId);
+  if (!project) throw new NotFound('Project');
+  const schedule = requestedSchedule(input, null) ?? { kind: 'period', period: project.defaultPeriod };
+  const grace = parseGrace(input.grace ?? project.defaultGrace);
+  const maxRuntime = parseMaxRuntime(input.maxRuntime ?? null);
+  await assertOwnChannels(db, projectId, input.channels);
+  return slugChecked(input.slug, () =>
+    db.transaction(async (tx) => {
+      const check = await createCheck(tx, {
+        projectId,
+        name: input.name ?? input.slug ?? 'New check',
+        slug: input.slug ?? null,
+        tags: input.tags ?? [],
+        description: input.description ?? '',
+        schedule,
+        grace,
+        maxRuntime,
+        manualResume: input.manualResume ?? false,
+      });
+      if (input.channels !== undefined) await setCheckChannels(tx, check, input.channels);
+      return check;
+    }),
+  );
+}
+
+/** Edits a check of `projectId`, recomputing its deadlines when the schedule or grace changed. */
+export async function editCheck(db: Db, projectId: string, id: string, input: Patch): Promise<CheckRow> {
+  const grace = input.grace === undefined ? undefined : parseGrace(input.grace);
+  const maxRuntime = input.maxRuntime === undefined ? undefined : parseMaxRuntime(input.maxRuntime);
+  await assertOwnChannels(db, projectId, input.channels);
+  return slugChecked(input.slug, () =>
+    db.transaction(async (tx) => {
+      const current = await lockCheck(tx, projectId, id);
+      if (!current) throw new NotFound('Check');
+      const schedule = requestedSchedule(input, current.cron !== null ? { kind: 'cron', cron: current.cron, tz: current.tz } : null);
+      const edited: CheckRow = {
+        ...current,
+        ...definedOnly({ name: input.name, slug: input.slug, tags: input.tags, description: input.description, grace, maxRuntime }),
+        ...(input.manualResume !== undefined && { manualResume: input.manualResume }),
+        ...(schedule && scheduleColumns(schedule)),
+      };
+      const { projectId: _p, id: _id, createdAt: _c, ...columns } = edited;
+      const row = await updateCheck(tx, projectId, id, { ...columns, ...deadlinesAfterEdit(edited) });
+      if (!row) throw new NotFound('Check');
+      if (input.channels !== undefined) await setCheckChannels(tx, row, input.channels);
+      return row;
+    }),
+  );
+}
+
+/** `POST /checks` with `unique`: edit the matching check (200) or create one (201). */
+export async function upsertCheck(
+  db: Db,
+  projectId: string,
+  input: Static<typeof CheckCreate>,
+): Promise<{ check: CheckRow; created: boolean }> {
+  const field = input.unique?.[0];
+  if (!field) return { check: await addCheck(db, projectId, input), created: true };
+  const value = input[field];
+  if (value === undefined || value === null) throw new FieldError('unique', `unique names ${field}, so ${field} must be given`);
+  const match = await findCheckBy(db, projectId, field, value);
+  if (!match) return { check: await addCheck(db, projectId, input), created: true };
+  const { unique: _unique, ...patch } = input;
+  return { check: await editCheck(db, projectId, match.id, patch), created: false };
+}
+
+function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,93 @@
+import { getCheck, listFlips, listPings, pingBody } from '@cronbeat/db';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { accessOf } from '../../../auth/access';
+import { NotFound } from '../../../errors';
+import { authErrors, IdParams, iso, isoOrNull } from '../../../schemas/common';
+import { Flip, FlipQuery, PingPage, PingParams, PingQuery } from '../../../schemas/history';
+
+const tags = ['checks'];
+
+/** What happened to a check: its pings and its status changes. */
+export async function historyRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  /** The check's id, once it is known to be in the caller's project (tenant scoping for the history tables). */
+  async function ownCheck(request: FastifyRequest, id: string): Promise<string> {
+    const check = await getCheck(app.db, accessOf(request).projectId, id);
+    if (!check) throw new NotFound('Check');
+    return check.id;
+  }
+
+  app.get(
+    '/checks/:id/pings',
+    {
+      schema: {
+        tags,
+        summary: 'Pings of a check, newest first',
+        params: IdParams,
+        querystring: PingQuery,
+        response: { 200: PingPage, ...authErrors },
+      },
+    },
+    async (request) => {
+      const { limit = 50, before } = request.query;
+      const pings = await listPings(app.db, await ownCheck(request, request.params.id), { limit, ...(before !== undefined && { before }) });
+      const last = pings.at(-1);
+      return {
+        pings: pings.map(({ id: _id, checkId: _checkId, ...ping }) => ({ ...ping, createdAt: iso(ping.createdAt) })),
+        nextCursor: pings.length === limit && last && last.n > 1 ? last.n : null,
+      };
+    },
+  );
+
+  app.get(
+    '/checks/:id/pings/:n/body',
+    {
+      schema: {
+        tags,
+        summary: 'The stored body of one ping: text/plain, or application/octet-stream when not UTF-8',
+        params: PingParams,
+        // No response schema: the body is sent as stored, bytes or text.
+      },
+    },
+    async (request, reply) => {
+      const stored = await pingBody(app.db, await ownCheck(request, request.params.id), request.params.n);
+      if (!stored || (stored.body === null && stored.bodyRaw === null)) throw new NotFound('Ping body');
+      if (stored.bodyRaw !== null) return reply.type('application/octet-stream').send(Buffer.from(stored.bodyRaw));
+      return reply.type('text/plain; charset=utf-8').send(stored.body);
+    },
+  );
+
+  app.get(
+    '/checks/:id/flips',
+    {
+      schema: {
+        tags,
+        summary: 'Status changes of a check, newest first',
+        params: IdParams,
+        querystring: FlipQuery,
+        response: { 200: Type.Object({ flips: Type.Array(Flip) }), ...authErrors },
+      },
+    },
+    async (request) => {
+      const { since, until, limit = 100 } = request.query;
+      const flips = await listFlips(app.db, await ownCheck(request, request.params.id), {
+        limit,
+        ...(since && { since: new Date(since) }),
+        ...(until && { until: new Date(until) }),
+      });
+      return {
+        flips: flips.map((flip) => ({
+          from: flip.fromStatus,
+          to: flip.toStatus,
+          reason: flip.reason,
+          exitStatus: flip.exitStatus,
+          at: iso(flip.createdAt),
+          processedAt: isoOrNull(flip.processedAt),
+        })),
+      };
+    },
+  );
+}

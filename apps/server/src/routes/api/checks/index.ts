@@ -1,0 +1,116 @@
+import { pause, resume } from '@cronbeat/core';
+import { type CheckRow, channelIdsOf, deleteCheck, getCheck, listChecks, transitionCheck } from '@cronbeat/db';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { accessOf } from '../../../auth/access';
+import { NotFound } from '../../../errors';
+import { Check, CheckCreate, CheckList, CheckPatch, CheckQuery } from '../../../schemas/checks';
+import { authErrors, IdParams } from '../../../schemas/common';
+import { editCheck, upsertCheck } from './edit';
+import { checkView } from './view';
+
+const tags = ['checks'];
+
+export async function checkRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  /** Shapes rows for the caller, fetching channel ids only for those who may see them. */
+  async function views(request: FastifyRequest, rows: CheckRow[]) {
+    const access = accessOf(request);
+    const channels = access.seesSecrets
+      ? await channelIdsOf(
+          app.db,
+          rows.map((row) => row.id),
+        )
+      : new Map<string, string[]>();
+    return rows.map((row) => checkView(row, { baseUrl: app.accounts.baseUrl, access, channels }));
+  }
+  async function view(request: FastifyRequest, row: CheckRow | null) {
+    if (!row) throw new NotFound('Check');
+    const [shown] = await views(request, [row]);
+    return shown!;
+  }
+
+  app.get(
+    '/checks',
+    { schema: { tags, summary: 'List checks', querystring: CheckQuery, response: { 200: CheckList, ...authErrors } } },
+    async (request) => {
+      const { tag, ...filters } = request.query;
+      return { checks: await views(request, await listChecks(app.db, accessOf(request).projectId, { ...filters, tags: tag })) };
+    },
+  );
+
+  app.post(
+    '/checks',
+    {
+      config: { permission: 'write' },
+      schema: {
+        tags,
+        summary: 'Create a check, or upsert with "unique"',
+        body: CheckCreate,
+        response: { 200: Check, 201: Check, ...authErrors, 409: authErrors[400] },
+      },
+    },
+    async (request, reply) => {
+      const { check, created } = await upsertCheck(app.db, accessOf(request).projectId, request.body);
+      return reply.status(created ? 201 : 200).send(await view(request, check));
+    },
+  );
+
+  app.get(
+    '/checks/:id',
+    { schema: { tags, summary: 'Get a check', params: IdParams, response: { 200: Check, ...authErrors } } },
+    async (request) => view(request, await getCheck(app.db, accessOf(request).projectId, request.params.id)),
+  );
+
+  app.patch(
+    '/checks/:id',
+    {
+      config: { permission: 'write' },
+      schema: {
+        tags,
+        summary: 'Edit a check',
+        params: IdParams,
+        body: CheckPatch,
+        response: { 200: Check, ...authErrors, 409: authErrors[400] },
+      },
+    },
+    async (request) => view(request, await editCheck(app.db, accessOf(request).projectId, request.params.id, request.body)),
+  );
+
+  app.delete(
+    '/checks/:id',
+    {
+      config: { permission: 'write' },
+      schema: { tags, summary: 'Delete a check and its history', params: IdParams, response: { 204: Type.Null(), ...authErrors } },
+    },
+    async (request, reply) => {
+      if (!(await deleteCheck(app.db, accessOf(request).projectId, request.params.id))) throw new NotFound('Check');
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/checks/:id/pause',
+    {
+      config: { permission: 'write' },
+      schema: {
+        tags,
+        summary: 'Pause a check: no alerts until it is resumed or pings',
+        params: IdParams,
+        response: { 200: Check, ...authErrors },
+      },
+    },
+    async (request) => view(request, await transitionCheck(app.db, accessOf(request).projectId, request.params.id, pause, new Date())),
+  );
+
+  app.post(
+    '/checks/:id/resume',
+    {
+      config: { permission: 'write' },
+      schema: { tags, summary: 'Resume a paused check as new', params: IdParams, response: { 200: Check, ...authErrors } },
+    },
+    async (request) => view(request, await transitionCheck(app.db, accessOf(request).projectId, request.params.id, resume, new Date())),
+  );
+}

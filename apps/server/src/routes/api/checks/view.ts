@@ -1,0 +1,39 @@
+import { isRunning } from '@cronbeat/core';
+import type { CheckRow } from '@cronbeat/db';
+import type { Static } from 'typebox';
+import type { ProjectAccess } from '../../../auth/access';
+import type { Check } from '../../../schemas/checks';
+import { iso, isoOrNull } from '../../../schemas/common';
+
+/** A stored check as the API shows it; ping URL and channels only to callers who may write. */
+export function checkView(
+  row: CheckRow,
+  context: { baseUrl: string; access: ProjectAccess; channels: Map<string, string[]> },
+): Static<typeof Check> {
+  const view: Static<typeof Check> = {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    tags: row.tags,
+    description: row.description,
+    period: row.period,
+    cron: row.cron,
+    tz: row.tz,
+    grace: row.grace,
+    maxRuntime: row.maxRuntime,
+    manualResume: row.manualResume,
+    status: row.status,
+    running: isRunning(row),
+    lastPing: isoOrNull(row.lastPing),
+    nextPing: isoOrNull(row.nextDue),
+    alertAfter: isoOrNull(row.alertAfter),
+    lastDuration: row.lastDuration,
+    nPings: row.nPings,
+    createdAt: iso(row.createdAt),
+  };
+  if (context.access.seesSecrets) {
+    view.channels = context.channels.get(row.id) ?? [];
+    view.pingUrl = `${context.baseUrl}/ping/${row.id}`;
+  }
+  return view;
+}

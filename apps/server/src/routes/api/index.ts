@@ -1,0 +1,40 @@
+import type { Config } from '@cronbeat/config';
+import { createNotifier } from '@cronbeat/notify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authenticate, authorize } from '../../auth/authenticate';
+import { channelRoutes } from './channels';
+import { checkRoutes } from './checks';
+import { historyRoutes } from './checks/history';
+import { projectRoutes } from './projects';
+import { apiKeyRoutes } from './projects/api-keys';
+import { memberRoutes } from './projects/members';
+import { statusRoutes } from './status';
+
+/** Counts requests per API key or per session, not per address: many jobs share one NAT. */
+const callerOf = (request: FastifyRequest): string => {
+  const principal = request.principal;
+  if (principal?.kind === 'key') return `key:${principal.key.id}`;
+  if (principal?.kind === 'session') return `session:${principal.tokenHash}`;
+  return `ip:${request.ip}`;
+};
+
+/** /api/v1: everything needs an API key or a session, then the route's permission in the project. */
+export async function apiRoutes(app: FastifyInstance, options: { config: Config }) {
+  const notifier = createNotifier({ smtpUrl: options.config.smtpUrl, emailFrom: options.config.emailFrom });
+  app.addHook('onClose', async () => notifier.close());
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(async (api) => {
+    api.addHook('onRequest', authenticate);
+    api.addHook('onRequest', api.rateLimit({ max: api.accounts.limits.apiPerMinute, timeWindow: 60_000, keyGenerator: callerOf }));
+    api.addHook('onRequest', authorize);
+    await api.register(checkRoutes);
+    await api.register(historyRoutes);
+    await api.register(channelRoutes, { notifier });
+    await api.register(statusRoutes);
+    await api.register(projectRoutes);
+    await api.register(memberRoutes);
+    await api.register(apiKeyRoutes);
+  });
+}

@@ -1,0 +1,118 @@
+import {
+  createOwnedProject,
+  deleteProject,
+  getProject,
+  type Project as ProjectRow,
+  projectsOfUser,
+  type Role,
+  rotatePingKey,
+  updateProject,
+} from '@cronbeat/db';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { accessOf, ROLE_LEVEL } from '../../../auth/access';
+import { NotFound, Unauthorized } from '../../../errors';
+import { authErrors, iso, ProjectParams } from '../../../schemas/common';
+import { Project, ProjectCreate, ProjectPatch } from '../../../schemas/projects';
+
+const tags = ['projects'];
+
+/** /projects: what people (not API keys) do with projects. */
+export async function projectRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  const userOf = (request: FastifyRequest) => {
+    if (request.principal?.kind !== 'session') throw new Unauthorized('not signed in');
+    return request.principal.user;
+  };
+  const roleOf = (request: FastifyRequest): Role => {
+    const { level } = accessOf(request);
+    return (Object.keys(ROLE_LEVEL) as Role[]).find((role) => ROLE_LEVEL[role] === level) ?? 'readonly';
+  };
+  const view = (project: ProjectRow | null, role: Role) => {
+    if (!project) throw new NotFound('Project');
+    const admin = ROLE_LEVEL[role] >= ROLE_LEVEL.admin;
+    return {
+      id: project.id,
+      name: project.name,
+      role,
+      ...(admin && { pingKey: project.pingKey, pingUrl: `${app.accounts.baseUrl}/ping/${project.pingKey}` }),
+      defaultPeriod: project.defaultPeriod,
+      defaultGrace: project.defaultGrace,
+      createdAt: iso(project.createdAt),
+    };
+  };
+  const config = (permission: 'user' | 'read' | 'admin' | 'owner') => ({ permission, sessionOnly: true });
+
+  app.get(
+    '/projects',
+    {
+      config: config('user'),
+      schema: { tags, summary: 'Your projects', response: { 200: Type.Object({ projects: Type.Array(Project) }), ...authErrors } },
+    },
+    async (request) => ({ projects: (await projectsOfUser(app.db, userOf(request).id)).map((project) => view(project, project.role)) }),
+  );
+
+  app.post(
+    '/projects',
+    {
+      config: config('user'),
+      schema: { tags, summary: 'Create a project you own', body: ProjectCreate, response: { 201: Project, ...authErrors } },
+    },
+    async (request, reply) =>
+      reply.status(201).send(view(await createOwnedProject(app.db, userOf(request).id, request.body.name), 'owner')),
+  );
+
+  app.get(
+    '/projects/:projectId',
+    { config: config('read'), schema: { tags, summary: 'A project', params: ProjectParams, response: { 200: Project, ...authErrors } } },
+    async (request) => view(await getProject(app.db, accessOf(request).projectId), roleOf(request)),
+  );
+
+  app.patch(
+    '/projects/:projectId',
+    {
+      config: config('admin'),
+      schema: {
+        tags,
+        summary: 'Rename a project or change its defaults',
+        params: ProjectParams,
+        body: ProjectPatch,
+        response: { 200: Project, ...authErrors },
+      },
+    },
+    async (request) => view(await updateProject(app.db, accessOf(request).projectId, request.body), roleOf(request)),
+  );
+
+  app.delete(
+    '/projects/:projectId',
+    {
+      config: config('owner'),
+      schema: {
+        tags,
+        summary: 'Delete a project and everything in it',
+        params: ProjectParams,
+        response: { 204: Type.Null(), ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      await deleteProject(app.db, accessOf(request).projectId);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/projects/:projectId/ping-key',
+    {
+      config: config('admin'),
+      schema: {
+        tags,
+        summary: 'Rotate the ping key; old slug URLs stop working',
+        params: ProjectParams,
+        response: { 200: Project, ...authErrors },
+      },
+    },
+    async (request) => view(await rotatePingKey(app.db, accessOf(request).projectId), roleOf(request)),
+  );
+}

@@ -1,0 +1,34 @@
+import { Type } from 'typebox';
+import { Timestamp, Uuid } from './common';
+
+const Email = Type.String({ format: 'email', maxLength: 254 });
+/** Long enough to resist guessing; capped so hashing cannot be made expensive. */
+const NewPassword = Type.String({ minLength: 10, maxLength: 200, description: '10 to 200 characters' });
+
+export const SignUp = Type.Object(
+  {
+    email: Email,
+    password: NewPassword,
+    projectName: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: 'name of the first project. Default: "My project"' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const LogIn = Type.Object(
+  { email: Type.String({ maxLength: 254 }), password: Type.String({ maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
+export const ChangePassword = Type.Object(
+  { currentPassword: Type.String({ maxLength: 200 }), newPassword: NewPassword },
+  { additionalProperties: false },
+);
+
+export const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member'), Type.Literal('readonly')]);
+
+export const Me = Type.Object({
+  user: Type.Object({ id: Uuid, email: Type.String(), isAdmin: Type.Boolean(), createdAt: Timestamp }),
+  projects: Type.Array(Type.Object({ id: Uuid, name: Type.String(), role: Role })),
+});

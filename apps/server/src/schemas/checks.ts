@@ -1,0 +1,106 @@
+import { Type } from 'typebox';
+import { NullableTimestamp, Timestamp, Uuid } from './common';
+
+export const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$', maxLength: 100, description: 'lower-case letters, digits, - and _' });
+const Tag = Type.String({ pattern: '^\\S+$', minLength: 1, maxLength: 50, description: 'no spaces' });
+const Status = Type.Union([Type.Literal('new'), Type.Literal('up'), Type.Literal('late'), Type.Literal('down'), Type.Literal('paused')]);
+
+const editable = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  slug: Type.Union([Slug, Type.Null()]),
+  tags: Type.Array(Tag, { maxItems: 50 }),
+  description: Type.String({ maxLength: 10_000 }),
+  period: Type.Integer({ description: 'seconds between pings (60 … 31536000); give this or cron' }),
+  cron: Type.String({ minLength: 1, maxLength: 200, description: 'five-field cron expression; give this or period' }),
+  tz: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone of cron. Default: UTC' }),
+  grace: Type.Integer({ description: 'seconds after the expected time before alerting. Default: the project default' }),
+  maxRuntime: Type.Union([Type.Integer(), Type.Null()], { description: 'seconds a run may take; null: the grace time' }),
+  manualResume: Type.Boolean(),
+  channels: Type.Union([Type.Array(Uuid, { maxItems: 100 }), Type.Literal('*')], { description: 'channel ids, or "*" for all' }),
+};
+
+export const CheckPatch = Type.Object(
+  {
+    name: Type.Optional(editable.name),
+    slug: Type.Optional(editable.slug),
+    tags: Type.Optional(editable.tags),
+    description: Type.Optional(editable.description),
+    period: Type.Optional(editable.period),
+    cron: Type.Optional(editable.cron),
+    tz: Type.Optional(editable.tz),
+    grace: Type.Optional(editable.grace),
+    maxRuntime: Type.Optional(editable.maxRuntime),
+    manualResume: Type.Optional(editable.manualResume),
+    channels: Type.Optional(editable.channels),
+  },
+  { additionalProperties: false },
+);
+
+export const CheckCreate = Type.Object(
+  {
+    ...CheckPatch.properties,
+    unique: Type.Optional(
+      Type.Array(Type.Union([Type.Literal('slug'), Type.Literal('name')]), {
+        maxItems: 1,
+        description: 'upsert: update the check with the same slug (or name) instead of creating one',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const CheckQuery = Type.Object(
+  {
+    tag: Type.Optional(Type.Array(Tag, { maxItems: 50, description: 'repeatable; every tag must match' })),
+    status: Type.Optional(Status),
+    slug: Type.Optional(Slug),
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'part of the name or slug' })),
+  },
+  { additionalProperties: false },
+);
+
+export const Check = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  slug: Type.Union([Type.String(), Type.Null()]),
+  tags: Type.Array(Type.String()),
+  description: Type.String(),
+  period: Type.Union([Type.Integer(), Type.Null()]),
+  cron: Type.Union([Type.String(), Type.Null()]),
+  tz: Type.String(),
+  grace: Type.Integer(),
+  maxRuntime: Type.Union([Type.Integer(), Type.Null()]),
+  manualResume: Type.Boolean(),
+  /** Not shown to read-only callers. */
+  channels: Type.Optional(Type.Array(Uuid)),
+  status: Status,
+  running: Type.Boolean(),
+  lastPing: NullableTimestamp,
+  nextPing: NullableTimestamp,
+  alertAfter: NullableTimestamp,
+  lastDuration: Type.Union([Type.Integer(), Type.Null()], { description: 'milliseconds' }),
+  nPings: Type.Integer(),
+  /** Not shown to read-only callers: it lets anyone report the job. */
+  pingUrl: Type.Optional(Type.String()),
+  createdAt: Timestamp,
+});
+
+export const CheckList = Type.Object({ checks: Type.Array(Check) });
+
+export const SchedulePreview = Type.Object(
+  {
+    period: Type.Optional(editable.period),
+    cron: Type.Optional(editable.cron),
+    tz: Type.Optional(editable.tz),
+    after: Type.Optional(Type.String({ format: 'date-time', description: 'Default: now' })),
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, description: 'Default: 5' })),
+  },
+  { additionalProperties: false },
+);
+export const ScheduleTimes = Type.Object({ times: Type.Array(Timestamp) });
+
+export const StatusSummary = Type.Object({
+  total: Type.Integer(),
+  running: Type.Integer(),
+  byStatus: Type.Object({ new: Type.Integer(), up: Type.Integer(), late: Type.Integer(), down: Type.Integer(), paused: Type.Integer() }),
+});

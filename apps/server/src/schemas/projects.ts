@@ -1,0 +1,57 @@
+import { Type } from 'typebox';
+import { Role } from './auth';
+import { Timestamp, Uuid } from './common';
+
+const ProjectName = Type.String({ minLength: 1, maxLength: 100 });
+
+export const Project = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  role: Role,
+  /** Only admins and owners see it: it lets anyone report jobs by slug. */
+  pingKey: Type.Optional(Type.String()),
+  pingUrl: Type.Optional(Type.String({ description: 'prefix of slug ping URLs: <pingUrl>/<slug>' })),
+  defaultPeriod: Type.Integer(),
+  defaultGrace: Type.Integer(),
+  createdAt: Timestamp,
+});
+
+export const ProjectCreate = Type.Object({ name: ProjectName }, { additionalProperties: false });
+export const ProjectPatch = Type.Object(
+  {
+    name: Type.Optional(ProjectName),
+    defaultPeriod: Type.Optional(Type.Integer({ minimum: 60, maximum: 31_536_000 })),
+    defaultGrace: Type.Optional(Type.Integer({ minimum: 60, maximum: 31_536_000 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const Member = Type.Object({ userId: Uuid, email: Type.String(), role: Role, createdAt: Timestamp });
+export const MemberParams = Type.Object({ projectId: Uuid, userId: Uuid });
+export const RoleChange = Type.Object({ role: Role }, { additionalProperties: false });
+
+export const Invitation = Type.Object({ id: Uuid, projectId: Uuid, email: Type.String(), role: Role, createdAt: Timestamp });
+export const InvitationCreate = Type.Object(
+  { email: Type.String({ format: 'email', maxLength: 254 }), role: Role },
+  { additionalProperties: false },
+);
+export const InvitationParams = Type.Object({ projectId: Uuid, invitationId: Uuid });
+export const MyInvitation = Type.Object({ ...Invitation.properties, projectName: Type.String() });
+
+export const ApiKeyAccess = Type.Union([Type.Literal('read-write'), Type.Literal('read-only')]);
+export const ApiKey = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  access: ApiKeyAccess,
+  /** The first characters, to tell keys apart; the key itself is shown once. */
+  prefix: Type.String(),
+  createdAt: Timestamp,
+  lastUsedAt: Type.Union([Timestamp, Type.Null()]),
+  revokedAt: Type.Union([Timestamp, Type.Null()]),
+});
+export const NewApiKey = Type.Object({ ...ApiKey.properties, key: Type.String({ description: 'the key; shown only in this answer' }) });
+export const ApiKeyCreate = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 100 }), access: ApiKeyAccess },
+  { additionalProperties: false },
+);
+export const ApiKeyParams = Type.Object({ projectId: Uuid, keyId: Uuid });

@@ -1,0 +1,140 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db } from '../client';
+import { invitations, memberships, projects, type Role, users } from '../schema';
+import { newPingKey, type Project } from './projects';
+
+export type Invitation = typeof invitations.$inferSelect;
+export interface Member {
+  userId: string;
+  email: string;
+  role: Role;
+  createdAt: Date;
+}
+
+/** The user's role in a project, or null when they are not a member. */
+export async function roleIn(db: Db, projectId: string, userId: string): Promise<Role | null> {
+  const [row] = await db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)));
+  return row?.role ?? null;
+}
+
+/** The projects a user belongs to, oldest first, with their role in each. */
+export async function projectsOfUser(db: Db, userId: string): Promise<Array<Project & { role: Role }>> {
+  const rows = await db
+    .select({ project: projects, role: memberships.role })
+    .from(memberships)
+    .innerJoin(projects, eq(projects.id, memberships.projectId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(asc(projects.createdAt), asc(projects.id));
+  return rows.map((row) => ({ ...row.project, role: row.role }));
+}
+
+export async function createOwnedProject(db: Db, userId: string, name: string): Promise<Project> {
+  return db.transaction(async (tx) => {
+    const [project] = await tx.insert(projects).values({ name, pingKey: newPingKey() }).returning();
+    if (!project) throw new Error('insert into projects returned no row');
+    await tx.insert(memberships).values({ projectId: project.id, userId, role: 'owner' });
+    return project;
+  });
+}
+
+export async function updateProject(
+  db: Db,
+  id: string,
+  changes: Partial<Pick<Project, 'name' | 'defaultPeriod' | 'defaultGrace'>>,
+): Promise<Project | null> {
+  const [project] = await db.update(projects).set(changes).where(eq(projects.id, id)).returning();
+  return project ?? null;
+}
+
+/** Deletes a project and, by cascade, everything in it. */
+export async function deleteProject(db: Db, id: string): Promise<void> {
+  await db.delete(projects).where(eq(projects.id, id));
+}
+
+/** A new ping key; slug ping URLs with the old one stop working at once. */
+export async function rotatePingKey(db: Db, id: string): Promise<Project | null> {
+  const [project] = await db.update(projects).set({ pingKey: newPingKey() }).where(eq(projects.id, id)).returning();
+  return project ?? null;
+}
+
+export async function listMembers(db: Db, projectId: string): Promise<Member[]> {
+  return db
+    .select({ userId: users.id, email: users.email, role: memberships.role, createdAt: memberships.createdAt })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.projectId, projectId))
+    .orderBy(asc(memberships.createdAt));
+}
+
+/** Changes a member's role; false when they are not a member. */
+export async function setRole(db: Db, projectId: string, userId: string, role: Role): Promise<boolean> {
+  const rows = await db
+    .update(memberships)
+    .set({ role })
+    .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))
+    .returning({ userId: memberships.userId });
+  return rows.length > 0;
+}
+
+export async function removeMember(db: Db, projectId: string, userId: string): Promise<boolean> {
+  const rows = await db
+    .delete(memberships)
+    .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))
+    .returning({ userId: memberships.userId });
+  return rows.length > 0;
+}
+
+/** Invites an email with a role; inviting the same email again updates the role. */
+export async function invite(db: Db, input: { projectId: string; email: string; role: Role; invitedBy: string }): Promise<Invitation> {
+  const values = { ...input, email: input.email.toLowerCase() };
+  const [row] = await db
+    .insert(invitations)
+    .values(values)
+    .onConflictDoUpdate({ target: [invitations.projectId, invitations.email], set: { role: input.role } })
+    .returning();
+  if (!row) throw new Error('insert into invitations returned no row');
+  return row;
+}
+
+export async function listInvitations(db: Db, projectId: string): Promise<Invitation[]> {
+  return db.select().from(invitations).where(eq(invitations.projectId, projectId)).orderBy(asc(invitations.createdAt));
+}
+
+export async function invitationsForEmail(db: Db, email: string): Promise<Array<Invitation & { projectName: string }>> {
+  const rows = await db
+    .select({ invitation: invitations, projectName: projects.name })
+    .from(invitations)
+    .innerJoin(projects, eq(projects.id, invitations.projectId))
+    .where(eq(invitations.email, email.toLowerCase()));
+  return rows.map((row) => ({ ...row.invitation, projectName: row.projectName }));
+}
+
+export async function deleteInvitation(db: Db, projectId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(invitations)
+    .where(and(eq(invitations.projectId, projectId), eq(invitations.id, id)))
+    .returning({ id: invitations.id });
+  return rows.length > 0;
+}
+
+/**
+ * Turns the invitation addressed to `user.email` into a membership, in one
+ * transaction. Null when no such invitation is addressed to them.
+ */
+export async function acceptInvitation(db: Db, id: string, user: { id: string; email: string }): Promise<Invitation | null> {
+  return db.transaction(async (tx) => {
+    const [invitation] = await tx
+      .delete(invitations)
+      .where(and(eq(invitations.id, id), eq(invitations.email, user.email.toLowerCase())))
+      .returning();
+    if (!invitation) return null;
+    await tx
+      .insert(memberships)
+      .values({ projectId: invitation.projectId, userId: user.id, role: invitation.role })
+      .onConflictDoUpdate({ target: [memberships.projectId, memberships.userId], set: { role: invitation.role } });
+    return invitation;
+  });
+}
