@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { alertSubject, alertText, formatDuration, parseChannelConfig, tail } from '../src';
+import { anAlert } from './alert-fixture';
+
+describe('alert messages', () => {
+  it('names a miss with how long ago the last ping was', () => {
+    expect(alertSubject(anAlert({ flip: { reason: 'missed', exitStatus: null } }))).toBe(
+      'DOWN: nightly-backup (missed, last ping 26 h ago)',
+    );
+  });
+
+  it('names a failure with its exit status and quotes the output', () => {
+    const alert = anAlert();
+    expect(alertSubject(alert)).toBe('DOWN: nightly-backup (failed, exit status 3)');
+    expect(alertText(alert)).toContain('Exit status: 3');
+    expect(alertText(alert)).toContain('pg_dump: error: connection refused');
+  });
+
+  it('says when a missed run was expected', () => {
+    const text = alertText(anAlert({ flip: { reason: 'missed', exitStatus: null } }));
+    // Last ping 2026-06-01 12:00 UTC = 14:00 CEST, so the next run was 2026-06-02 02:30 CEST.
+    expect(text).toContain('Expected at: 2026-06-02T00:30:00.000Z');
+  });
+
+  it('names a timeout with how long the run has been going', () => {
+    const alert = anAlert({ flip: { reason: 'timed_out', exitStatus: null }, check: { lastStart: new Date('2026-06-02T12:00:00Z') } });
+    expect(alertSubject(alert)).toBe('DOWN: nightly-backup (timed out, running for 2 h)');
+  });
+
+  it('says how long a recovered check was down', () => {
+    const alert = anAlert({
+      flip: { from: 'down', to: 'up', reason: 'success', exitStatus: null },
+      downSince: new Date('2026-06-02T11:00:00Z'),
+    });
+    expect(alertSubject(alert)).toBe('UP: nightly-backup (down for 3 h)');
+    expect(alertText(alert)).toContain('Down for: 3 h');
+  });
+
+  it('formats durations the way people say them', () => {
+    expect([40_000, 300_000, 26 * 3600_000, 3 * 86400_000].map(formatDuration)).toEqual(['40 s', '5 min', '26 h', '3 d']);
+  });
+
+  it('keeps only the last bytes of long output, on a character boundary', () => {
+    expect(tail(`${'x'.repeat(5000)}é end`, 6)).toBe('é end');
+    expect(Buffer.byteLength(tail('é'.repeat(3000), 2048))).toBeLessThanOrEqual(2048);
+  });
+});
+
+describe('channel config', () => {
+  it('accepts what each kind needs', () => {
+    expect(parseChannelConfig('email', { to: 'ops@example.com' })).toEqual({ to: ['ops@example.com'] });
+    expect(parseChannelConfig('slack', { url: 'https://hooks.slack.com/services/T/B/X' })).toEqual({
+      url: 'https://hooks.slack.com/services/T/B/X',
+    });
+    expect(parseChannelConfig('webhook', { url: 'https://example.com/hook', secret: 'a'.repeat(16) })).toMatchObject({
+      secret: 'a'.repeat(16),
+    });
+  });
+
+  it('says what is wrong with bad config', () => {
+    expect(() => parseChannelConfig('email', { to: 'not-an-address' })).toThrow(/not an email address/);
+    expect(() => parseChannelConfig('webhook', { url: 'ftp://example.com' })).toThrow(/https:\/\//);
+    expect(() => parseChannelConfig('webhook', { url: 'https://example.com', secret: 'short' })).toThrow(/16 to 256/);
+    expect(() => parseChannelConfig('slack', null)).toThrow(/object/);
+  });
+});
