@@ -59,23 +59,28 @@ const isMap = (value: YamlValue): value is { [key: string]: YamlValue } =>
 function toDeclaredCheck(entry: YamlValue, where: string): DeclaredCheck {
   if (!isMap(entry)) throw new Error(`${where}: expected a map of fields`);
   for (const key of Object.keys(entry)) if (!KNOWN_FIELDS.has(key)) throw new Error(`${where}: unknown field "${key}"`);
+  // Errors name the check by its slug once it is known: "checks[3] (backup).grace: …".
+  let at = where;
   const text = (key: string): string | undefined => {
     const value = entry[key];
     if (value === undefined || value === null) return undefined;
-    if (typeof value === 'object') throw new Error(`${where}.${key}: expected text`);
+    if (typeof value === 'object') throw new Error(`${at}.${key}: expected text`);
     return String(value);
   };
   const seconds = (key: string): number | undefined => {
     const value = text(key);
     try {
-      return value === undefined ? undefined : parseDuration(value);
+      if (value === undefined) return undefined;
+      const parsed = parseDuration(value);
+      if (!Number.isInteger(parsed)) throw new Error(`"${value}" is not a whole number of seconds`);
+      return parsed;
     } catch (error) {
-      throw new Error(`${where}.${key}: ${(error as Error).message}`);
+      throw new Error(`${at}.${key}: ${(error as Error).message}`);
     }
   };
   const slug = text('slug');
   if (!slug) throw new Error(`${where}: "slug" is required (checks are matched by slug)`);
-  const at = `${where} (${slug})`;
+  at = `${where} (${slug})`;
   if (!/^[a-z0-9][a-z0-9_-]*$/.test(slug)) throw new Error(`${at}: slug may hold only a-z, 0-9, "-" and "_"`);
   const declared: DeclaredCheck = { slug, name: text('name') ?? slug };
   if (entry.tags !== undefined) {

@@ -17,8 +17,15 @@ const INTERPRETERS = new Set([
   'deno',
   'tsx',
 ]);
-/** Wrapper options that take a value we must skip along with them. */
-const VALUE_OPTIONS = new Set(['-u', '-g', '-n', '-c', '-w', '-E', '-s', '-k', '--signal', '--kill-after']);
+/** Options of each wrapper that take a separate value, which we must skip along with them. */
+const VALUE_OPTIONS: Record<string, string[]> = {
+  sudo: ['-u', '-g'],
+  nice: ['-n'],
+  ionice: ['-c', '-n', '-p'],
+  env: ['-u'],
+  flock: ['-w', '-E', '--timeout', '--conflict-exit-code'],
+  timeout: ['-s', '-k', '--signal', '--kill-after'],
+};
 /** Steps of a shell line that prepare rather than do the job. */
 const PREPARATION = new Set(['cd', 'source', '.', 'export', 'sleep', 'set', 'umask', 'test', '[']);
 
@@ -63,7 +70,7 @@ export function slugForCommand(command: string): string {
     const wrapper = basename(words[i]!);
     i++;
     while (i < words.length && (words[i]!.startsWith('-') || isAssignment(words[i]!) || (wrapper === 'timeout' && /^\d/.test(words[i]!)))) {
-      if (VALUE_OPTIONS.has(words[i]!)) i++;
+      if (VALUE_OPTIONS[wrapper]?.includes(words[i]!)) i++;
       i++;
     }
     if (wrapper === 'flock' || wrapper === 'setlock') i++; // the lock file
@@ -78,15 +85,12 @@ export function slugForCommand(command: string): string {
   }
   const [program, ...args] = rest;
   if (!program) return slugify(command) || 'job';
-  const parts = [
-    withoutExtension(basename(program)),
-    ...args
-      .filter((arg) => !arg.startsWith('-'))
-      .slice(0, 2)
-      .map(basename),
-  ];
+  const parts = [withoutExtension(basename(program)), ...args.filter(isNamingArgument).slice(0, 2).map(basename)];
   return slugify(parts.join('-')) || 'job';
 }
+
+/** Words that say what a job does: not options, not bare numbers like `+7`. */
+const isNamingArgument = (arg: string) => !/^[-+]/.test(arg) && /[A-Za-z]/.test(arg);
 
 const isAssignment = (word: string) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(word);
 

@@ -44,6 +44,7 @@ function stripComment(text: string): string {
     const char = text[i]!;
     if (quote) {
       if (char === '\\' && quote === '"') i++;
+      else if (quote === "'" && text.startsWith("''", i)) i++;
       else if (char === quote) quote = null;
     } else if ((char === '"' || char === "'") && (i === 0 || /[\s[{,:-]/.test(text[i - 1]!))) quote = char;
     else if (char === '#' && (i === 0 || /\s/.test(text[i - 1]!))) return text.slice(0, i);
@@ -101,7 +102,7 @@ class BlockParser {
 
   private map(indent: number): { [key: string]: YamlValue } {
     const map: { [key: string]: YamlValue } = {};
-    for (let line = this.peek(); line && line.indent === indent; line = this.peek()) {
+    for (let line = this.peek(); line && line.indent === indent && line.text !== '---'; line = this.peek()) {
       const match = KEY_LINE.exec(line.text);
       if (!match) throw new YamlError(`expected "key: value", found "${line.text}"`, line.no);
       const key =
