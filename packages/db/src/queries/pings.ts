@@ -63,7 +63,8 @@ const toDate = (value: Date | string | null): Date | null => (value === null ? n
 
 /**
  * Locks the checks that pings address, by id or by ping key and slug, and
- * returns them. Rows are locked in id order so that concurrent batches (in
+ * returns them. `= any(array(…))` makes the planner look the ids up in
+ * the primary key instead of hashing a scan of all checks. Rows are locked in id order so that concurrent batches (in
  * this process or in other replicas) touching the same checks queue behind
  * each other instead of deadlocking. `NO KEY UPDATE` leaves inserts of
  * pings and flips, which only reference the check, unblocked.
@@ -74,13 +75,13 @@ export async function lockChecksForPings(db: Db, ids: readonly string[], slugRef
     sql`select c.id, c.project_id, c.slug, c.status, c.period, c.cron, c.tz, c.grace, c.max_runtime, c.manual_resume,
           c.last_ping, c.last_start, c.last_start_rid, c.last_duration, c.n_pings, c.next_due, c.alert_after, p.ping_key
         from checks c join projects p on p.id = c.project_id
-        where c.id in (
+        where c.id = any(array(
           select value::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)
           union all
           select c2.id from jsonb_to_recordset(${JSON.stringify(slugRefs)}::jsonb) as r("pingKey" text, slug text)
             join projects p2 on p2.ping_key = r."pingKey"
             join checks c2 on c2.project_id = p2.id and c2.slug = r.slug
-        )
+        ))
         order by c.id
         for no key update of c`,
   );

@@ -1,0 +1,159 @@
+/**
+ * `npm run bench:ping`: ping ingestion against its ceiling, on real Postgres.
+ *
+ * Creates a throwaway database on the DATABASE_URL server with 10,000
+ * checks, then, with the server and the load generator (autocannon) each in
+ * its own process: the bare one-UPDATE baseline, Cronbeat at full load,
+ * Cronbeat at half its peak rate (for p99), and a hot set of 200 checks
+ * pinged by many clients (for deadlocks and lost pings). Every Cronbeat run
+ * compares the pings stored with the 200s received. Drops the database.
+ *
+ * Options: --seconds <n> per run (default 10), --connections <n> (default 50).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { loadServices } from '@cronbeat/config';
+import { createDb, migrate } from '@cronbeat/db';
+import postgres from 'postgres';
+import type { LoadOptions, LoadResult } from './load';
+
+const here = import.meta.dirname;
+const { values: args } = parseArgs({
+  options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' } },
+});
+const SECONDS = Number(args.seconds);
+const CONNECTIONS = Number(args.connections);
+const CHECKS = 10_000;
+const HOT_CHECKS = 200;
+const HOT_CONNECTIONS = 100;
+const PORT = 39_000 + Math.floor(Math.random() * 1000);
+
+const serverUrl = loadServices().databaseUrl;
+if (!serverUrl) throw new Error('bench:ping needs real Postgres: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)');
+const dbName = `cronbeat_bench_${randomBytes(4).toString('hex')}`;
+const dbUrl = Object.assign(new URL(serverUrl), { pathname: `/${dbName}` }).toString();
+const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+const idsFile = join(tmpdir(), `${dbName}-ids.json`);
+const hotIdsFile = join(tmpdir(), `${dbName}-hot.json`);
+
+const tsx = (script: string, scriptArgs: string[], env: Record<string, string> = {}) =>
+  spawn(process.execPath, ['--import', 'tsx', join(here, script), ...scriptArgs], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+
+const firstLine = (child: ChildProcess): Promise<string> =>
+  new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`${child.spawnargs.join(' ')} exited with ${code}`)));
+  });
+
+async function withServer<T>(mode: 'cronbeat' | 'baseline', run: (url: string) => Promise<T>): Promise<T> {
+  const child = tsx('serve.ts', [mode], { DATABASE_URL: dbUrl, PORT: String(PORT), LOG_LEVEL: 'warn' });
+  try {
+    const { listening } = JSON.parse(await firstLine(child)) as { listening: string };
+    return await run(listening);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+const load = async (options: Omit<LoadOptions, 'seconds'> & { seconds?: number }): Promise<LoadResult> =>
+  JSON.parse(await firstLine(tsx('load.ts', [JSON.stringify({ seconds: SECONDS, ...options })]))) as LoadResult;
+
+/** What the database saw: pings stored, pings counted on checks, commits and deadlocks. */
+async function counters(db: postgres.Sql) {
+  const [row] = await db`select (select count(*) from pings)::int as pings, (select sum(n_pings) from checks)::int as n_pings,
+      xact_commit::int as commits, deadlocks::int as deadlocks from pg_stat_database where datname = current_database()`;
+  return row as { pings: number; n_pings: number; commits: number; deadlocks: number };
+}
+
+async function measured(db: postgres.Sql, url: string, options: Omit<LoadOptions, 'seconds' | 'url'>) {
+  const before = await counters(db);
+  const result = await load({ url, ...options });
+  await new Promise((resolve) => setTimeout(resolve, 600)); // pg_stat_database is updated at most every 500 ms
+  const after = await counters(db);
+  const stored = after.pings - before.pings;
+  return {
+    ...result,
+    stored,
+    counted: after.n_pings - before.n_pings,
+    deadlocks: after.deadlocks - before.deadlocks,
+    pingsPerCommit: stored / Math.max(1, after.commits - before.commits),
+  };
+}
+
+function report(name: string, run: Awaited<ReturnType<typeof measured>>) {
+  const exact = run.stored === run.pingsOk && run.counted === run.pingsOk;
+  console.log(
+    `${name}: ${run.pingsPerSecond} pings/s, p50 ${run.p50} ms, p99 ${run.p99} ms, max ${run.max} ms | ` +
+      `200s ${run.pingsOk}, stored ${run.stored}, n_pings +${run.counted} ${exact ? '(equal)' : '(MISMATCH)'} | ` +
+      `other ${JSON.stringify(run.otherStatuses)}, errors ${run.errors}, timeouts ${run.timeouts}, ` +
+      `deadlocks ${run.deadlocks}, ${run.pingsPerCommit.toFixed(1)} pings per transaction`,
+  );
+  return exact;
+}
+
+async function main() {
+  await admin.unsafe(`create database ${dbName}`);
+  const bench = postgres(dbUrl, { max: 2, onnotice: () => {} });
+  try {
+    const database = await createDb({ databaseUrl: dbUrl, dataDir: '' });
+    await migrate(database, dbUrl);
+    await database.close();
+    const [project] =
+      await bench`insert into projects (name, ping_key) values ('bench', ${randomBytes(16).toString('base64url')}) returning id`;
+    const ids = (
+      await bench`insert into checks (project_id, name, period, grace)
+        select ${project!.id}, 'check ' || g, 60, 60 from generate_series(1, ${CHECKS}) g returning id`
+    ).map((row) => row.id as string);
+    writeFileSync(idsFile, JSON.stringify(ids));
+    writeFileSync(hotIdsFile, JSON.stringify(ids.slice(0, HOT_CHECKS)));
+    console.log(
+      `database ${dbName}: ${CHECKS} checks; ${SECONDS} s per run, ${CONNECTIONS} connections; server and load in separate processes`,
+    );
+
+    const baseline = await withServer('baseline', async (url) => {
+      await load({ url, prefix: '/baseline/', idsFile, connections: CONNECTIONS, seconds: 3 }); // warm-up
+      return measured(bench, url, { prefix: '/baseline/', idsFile, connections: CONNECTIONS });
+    });
+    console.log(`baseline (one UPDATE per request): ${baseline.pingsPerSecond} req/s, p50 ${baseline.p50} ms, p99 ${baseline.p99} ms`);
+
+    const results = await withServer('cronbeat', async (url) => {
+      await load({ url, prefix: '/ping/', idsFile, connections: CONNECTIONS, seconds: 3 }); // warm-up; takes checks up
+      const peak = await measured(bench, url, { prefix: '/ping/', idsFile, connections: CONNECTIONS });
+      const half = await measured(bench, url, {
+        prefix: '/ping/',
+        idsFile,
+        connections: CONNECTIONS,
+        rate: Math.round(peak.pingsPerSecond / 2),
+      });
+      const hot = await measured(bench, url, { prefix: '/ping/', idsFile: hotIdsFile, connections: HOT_CONNECTIONS });
+      return { peak, half, hot };
+    });
+    const exact = [
+      report('cronbeat, full load', results.peak),
+      report(`cronbeat, half peak (${Math.round(results.peak.pingsPerSecond / 2)}/s)`, results.half),
+      report(`cronbeat, hot set (${HOT_CHECKS} checks, ${HOT_CONNECTIONS} connections)`, results.hot),
+    ].every(Boolean);
+    const ratio = results.peak.pingsPerSecond / baseline.pingsPerSecond;
+    console.log(`ratio to baseline: ${ratio.toFixed(2)} (target ≥ 1.5)`);
+    console.log(`p99 at half peak: ${results.half.p99} ms (target < 20 ms)`);
+    console.log(`hot set: ${results.hot.deadlocks} deadlocks, ${results.hot.pingsOk - results.hot.stored} lost pings`);
+    if (!exact || results.hot.deadlocks > 0) process.exitCode = 1;
+  } finally {
+    await bench.end();
+    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+    await admin.end();
+    rmSync(idsFile, { force: true });
+    rmSync(hotIdsFile, { force: true });
+  }
+}
+
+await main();
