@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CronbeatServer, checkRow, checksOfProject, cli, envFor, startCronbeat } from './cronbeat-server';
+
+let server: CronbeatServer;
+beforeAll(async () => {
+  server = await startCronbeat();
+});
+afterAll(() => server.close());
+
+const checks = (args: string[]) => cli(['checks', ...args], { env: envFor(server) });
+
+describe('cronbeat checks over the REST API', () => {
+  it('creates a check and shows it as a table and as JSON', async () => {
+    const created = await checks([
+      'create',
+      '--name',
+      'Nightly backup',
+      '--slug',
+      'nightly-backup',
+      '--cron',
+      '0 3 * * *',
+      '--tz',
+      'Europe/Paris',
+      '--grace',
+      '1h',
+      '--tag',
+      'db',
+      '--json',
+    ]);
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    const check = JSON.parse(created.stdout);
+    expect(check).toMatchObject({
+      name: 'Nightly backup',
+      slug: 'nightly-backup',
+      cron: '0 3 * * *',
+      tz: 'Europe/Paris',
+      grace: 3600,
+      tags: ['db'],
+    });
+
+    const table = await checks(['list']);
+    expect(table.code).toBe(0);
+    const [header, row] = table.stdout.split('\n');
+    expect(header).toMatch(/^NAME\s+SLUG\s+STATUS\s+SCHEDULE\s+LAST PING\s+ID$/);
+    expect(row).toMatch(/^Nightly backup\s+nightly-backup\s+new\s+0 3 \* \* \* \(Europe\/Paris\)\s+never\s+[0-9a-f-]{36}$/);
+
+    const json = await checks(['list', '--json']);
+    expect(JSON.parse(json.stdout).map((listed: { id: string }) => listed.id)).toEqual([check.id]);
+
+    const bySlug = await checks(['get', 'nightly-backup']);
+    expect(bySlug.stdout).toContain(`id:        ${check.id}`);
+    expect(bySlug.stdout).toContain('grace:     1h');
+  });
+
+  it('pauses, resumes and deletes by slug or id', async () => {
+    await checks(['create', '--name', 'Queue', '--slug', 'queue', '--period', '5m', '--grace', '5m']);
+    const [row] = (await checksOfProject(server)).filter((check) => check.slug === 'queue');
+    expect((await checks(['pause', 'queue'])).stdout).toBe('paused queue\n');
+    expect((await checkRow(server, row!.id)).status).toBe('paused');
+    expect((await checks(['resume', row!.id])).code).toBe(0);
+    expect((await checkRow(server, row!.id)).status).not.toBe('paused');
+    expect((await checks(['delete', 'queue'])).stdout).toBe('deleted queue\n');
+    expect((await checksOfProject(server)).some((check) => check.slug === 'queue')).toBe(false);
+  });
+
+  it('explains API errors and exits 1', async () => {
+    const missing = await checks(['get', 'no-such-check']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('cronbeat: no check with slug "no-such-check"\n');
+    const invalid = await checks(['create', '--name', 'Bad', '--cron', '61 * * * *']);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(/^cronbeat: POST \/checks: 400 .*cron/);
+    const unauthorised = await cli(['checks', 'list'], { env: { ...envFor(server), CRONBEAT_API_KEY: `cb_rw_${'x'.repeat(43)}` } });
+    expect(unauthorised.code).toBe(1);
+    expect(unauthorised.stderr).toMatch(/401/);
+  });
+});
