@@ -3,7 +3,7 @@ import { NullableTimestamp, Timestamp, Uuid } from './common';
 
 export const ChannelKind = Type.Union([Type.Literal('email'), Type.Literal('slack'), Type.Literal('webhook')]);
 const ChannelConfig = Type.Record(Type.String(), Type.Unknown(), {
-  description: 'email: { address }; slack: { url }; webhook: { url, secret? } — checked by the channel kind',
+  description: 'email: { to }; slack: { url }; webhook: { url, secret? } — checked by the channel kind',
 });
 const ChannelName = Type.String({ minLength: 1, maxLength: 100 });
 

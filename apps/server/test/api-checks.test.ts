@@ -1,0 +1,184 @@
+import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BASE_URL, bearer, createKey, type Person, signUp, testApp } from './api-fixtures';
+
+describe.each(testDatabaseKinds())('checks API on %s', (kind) => {
+  const test = useTestDatabase(kind);
+  let app: FastifyInstance;
+  let owner: Person;
+  let rw: Record<string, string>;
+  let ro: Record<string, string>;
+  beforeAll(async () => {
+    app = await testApp(test.database);
+    owner = await signUp(app);
+    rw = bearer((await createKey(app, owner, 'read-write')).key);
+    ro = { 'x-api-key': (await createKey(app, owner, 'read-only')).key };
+  });
+  afterAll(() => app.close());
+
+  const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown, headers = rw) =>
+    app.inject({ method, url: `/api/v1${url}`, headers, ...(payload !== undefined && { payload: payload as object }) });
+
+  it('creates a check with 201 and shows it in camelCase with ISO times and its ping URL', async () => {
+    const created = await call('POST', '/checks', {
+      name: 'Nightly backup',
+      slug: 'nightly-backup',
+      tags: ['prod', 'db'],
+      cron: '0 3 * * *',
+      tz: 'Europe/Berlin',
+      grace: 600,
+    });
+    expect(created.statusCode).toBe(201);
+    const check = created.json();
+    expect(check).toMatchObject({
+      name: 'Nightly backup',
+      slug: 'nightly-backup',
+      tags: ['prod', 'db'],
+      period: null,
+      cron: '0 3 * * *',
+      tz: 'Europe/Berlin',
+      grace: 600,
+      maxRuntime: null,
+      manualResume: false,
+      channels: [],
+      status: 'new',
+      running: false,
+      lastPing: null,
+      nextPing: null,
+      nPings: 0,
+      pingUrl: `${BASE_URL}/ping/${check.id}`,
+    });
+    expect(check.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect((await call('GET', `/checks/${check.id}`)).json()).toEqual(check);
+  });
+
+  it('defaults to the project schedule, and names the check after its slug', async () => {
+    const check = (await call('POST', '/checks', { slug: 'defaults' })).json();
+    expect(check).toMatchObject({ name: 'defaults', period: 86_400, grace: 3_600, cron: null, tz: 'UTC' });
+  });
+
+  it('filters by every tag, status, slug and a search term', async () => {
+    await call('POST', '/checks', { name: 'Filter A', slug: 'filter-a', tags: ['f1', 'f2'] });
+    await call('POST', '/checks', { name: 'Filter B', slug: 'filter-b', tags: ['f1'] });
+    const names = async (query: string) => (await call('GET', `/checks?${query}`)).json().checks.map((c: { name: string }) => c.name);
+    expect(await names('tag=f1&tag=f2')).toEqual(['Filter A']);
+    expect(await names('tag=f1')).toEqual(['Filter A', 'Filter B']);
+    expect(await names('slug=filter-b')).toEqual(['Filter B']);
+    expect(await names('q=filter%20b')).toEqual(['Filter B']);
+    expect(await names('q=%25')).toEqual([]);
+    expect(await names('status=paused&tag=f1')).toEqual([]);
+    const badStatus = await call('GET', '/checks?status=sleeping');
+    expect(badStatus.statusCode).toBe(400);
+    expect(badStatus.json().error.message).toMatch(/^query\.status: /);
+  });
+
+  it('upserts by slug: 201 the first time, 200 and the same check after', async () => {
+    const first = await call('POST', '/checks', { slug: 'upsert-me', period: 3600, unique: ['slug'] });
+    expect(first.statusCode).toBe(201);
+    const second = await call('POST', '/checks', { slug: 'upsert-me', period: 7200, tags: ['x'], unique: ['slug'] });
+    expect(second.statusCode).toBe(200);
+    expect(second.json()).toMatchObject({ id: first.json().id, period: 7200, tags: ['x'] });
+    const noSlug = await call('POST', '/checks', { name: 'no slug', unique: ['slug'] });
+    expect(noSlug.statusCode).toBe(400);
+    expect(noSlug.json().error.fields).toHaveProperty('unique');
+  });
+
+  it('edits a check, switching between period and cron, and deletes it', async () => {
+    const { id } = (await call('POST', '/checks', { name: 'Edit me', period: 600 })).json();
+    const toCron = await call('PATCH', `/checks/${id}`, { cron: '*/5 * * * *', tz: 'America/New_York', description: 'every five' });
+    expect(toCron.json()).toMatchObject({ period: null, cron: '*/5 * * * *', tz: 'America/New_York', description: 'every five' });
+    const rezoned = await call('PATCH', `/checks/${id}`, { tz: 'Asia/Tokyo' });
+    expect(rezoned.json()).toMatchObject({ cron: '*/5 * * * *', tz: 'Asia/Tokyo' });
+    const back = await call('PATCH', `/checks/${id}`, { period: 120, maxRuntime: 300, manualResume: true });
+    expect(back.json()).toMatchObject({ period: 120, cron: null, tz: 'UTC', maxRuntime: 300, manualResume: true, name: 'Edit me' });
+    expect((await call('DELETE', `/checks/${id}`)).statusCode).toBe(204);
+    expect((await call('GET', `/checks/${id}`)).statusCode).toBe(404);
+    expect((await call('DELETE', `/checks/${id}`)).statusCode).toBe(404);
+  });
+
+  it('answers a slug used twice in a project with 409', async () => {
+    await call('POST', '/checks', { slug: 'twice' });
+    const again = await call('POST', '/checks', { slug: 'twice' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.message).toBe('slug: "twice" is already used by another check in this project');
+    const { id } = (await call('POST', '/checks', { slug: 'other' })).json();
+    expect((await call('PATCH', `/checks/${id}`, { slug: 'twice' })).statusCode).toBe(409);
+  });
+
+  it.each([
+    [{ cron: '61 * * * *' }, 'cron', /^"61 \* \* \* \*" is not a valid cron expression \(minute 61 out of range/],
+    [{ cron: '* * * * *', tz: 'Mars/Olympus' }, 'tz', /^unknown time zone "Mars\/Olympus"/],
+    [{ period: 10 }, 'period', /between 60 \(1 minute\) and 31536000 \(1 year\), got 10/],
+    [{ period: 60, cron: '* * * * *' }, 'period', /either period or cron/],
+    [{ period: 60, tz: 'UTC' }, 'tz', /only applies to cron/],
+    [{ grace: 5 }, 'grace', /got 5/],
+    [{ maxRuntime: 999_999_999 }, 'maxRuntime', /got 999999999/],
+    [{ name: '' }, 'name', /must NOT have fewer than 1 characters/],
+    [{ slug: 'Not A Slug' }, 'slug', /must match pattern/],
+    [{ tags: ['has space'] }, 'tags.0', /must match pattern/],
+    [{ grace: 'soon' }, 'grace', /must be integer/],
+    [{ channels: ['not-a-uuid'] }, 'channels.0', /must match format "uuid"/],
+    [{ channels: ['00000000-0000-4000-8000-000000000000'] }, 'channels', /no channel 00000000-0000-4000-8000-000000000000 in this project/],
+  ])('refuses %j with 400 naming %s and the rule', async (input, field, rule) => {
+    const response = await call('POST', '/checks', { name: 'bad', ...input });
+    expect(response.statusCode).toBe(400);
+    const { error } = response.json();
+    expect(Object.keys(error.fields)).toContain(field);
+    expect(error.fields[field]).toMatch(rule);
+    expect(error.message).toContain(`${field}: `);
+  });
+
+  it('refuses bad edits the same way and leaves the check as it was', async () => {
+    const { id } = (await call('POST', '/checks', { name: 'Keep', period: 600 })).json();
+    const bad = await call('PATCH', `/checks/${id}`, { cron: '61 * * * *' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.fields).toHaveProperty('cron');
+    expect((await call('PATCH', `/checks/${id}`, { tz: 'Europe/Paris' })).json().error.fields.tz).toMatch(/give cron too/);
+    expect((await call('GET', `/checks/${id}`)).json()).toMatchObject({ period: 600, cron: null });
+    expect((await call('GET', '/checks/not-a-uuid')).statusCode).toBe(400);
+  });
+
+  it('pauses and resumes a check, recording each flip', async () => {
+    const { id } = (await call('POST', '/checks', { name: 'Pausable' })).json();
+    const paused = await call('POST', `/checks/${id}/pause`);
+    expect(paused.json().status).toBe('paused');
+    expect((await call('POST', `/checks/${id}/pause`)).json().status).toBe('paused');
+    expect((await call('POST', `/checks/${id}/resume`)).json().status).toBe('new');
+    const flips = (await call('GET', `/checks/${id}/flips`)).json().flips;
+    expect(flips.map((f: { from: string; to: string; reason: string }) => [f.from, f.to, f.reason])).toEqual([
+      ['paused', 'new', 'resumed'],
+      ['new', 'paused', 'paused'],
+    ]);
+  });
+
+  it('shows read-only keys everything but ping URLs and channel ids', async () => {
+    const { id } = (await call('POST', '/checks', { name: 'Secret URL' })).json();
+    const seen = (await call('GET', `/checks/${id}`, undefined, ro)).json();
+    expect(seen.name).toBe('Secret URL');
+    expect(seen).not.toHaveProperty('pingUrl');
+    expect(seen).not.toHaveProperty('channels');
+    const listed = (await call('GET', '/checks', undefined, ro)).json().checks;
+    expect(listed.every((c: object) => !('pingUrl' in c))).toBe(true);
+  });
+
+  it('sums up the project by status', async () => {
+    const summary = (await call('GET', '/status')).json();
+    expect(summary.total).toBe((await call('GET', '/checks')).json().checks.length);
+    expect(Object.keys(summary.byStatus).sort()).toEqual(['down', 'late', 'new', 'paused', 'up']);
+  });
+
+  it('previews the next times of a schedule', async () => {
+    const preview = await call('POST', '/schedule/preview', { cron: '0 3 * * *', tz: 'Europe/Berlin', after: '2026-03-28T00:00:00Z' });
+    expect(preview.json().times).toEqual([
+      '2026-03-28T02:00:00.000Z',
+      '2026-03-29T01:00:00.000Z',
+      '2026-03-30T01:00:00.000Z',
+      '2026-03-31T01:00:00.000Z',
+      '2026-04-01T01:00:00.000Z',
+    ]);
+    const bad = await call('POST', '/schedule/preview', { cron: '61 * * * *' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.fields.cron).toMatch(/minute 61 out of range/);
+  });
+});
