@@ -35,6 +35,8 @@ export const isUuid = (value: string): boolean => UUID.test(value);
 
 /** The smallest wait we still spend on an attempt, so a late end ping is tried at least once. */
 const MIN_ATTEMPT_MS = 500;
+/** The least time worth spending on a retry. */
+const MIN_RETRY_BUDGET_MS = 200;
 
 /**
  * The ping URL for a check reference: a check UUID, `<ping-key>/<slug>`, or a
@@ -78,9 +80,11 @@ export async function ping(check: string, kind: PingKind = 'success', options: P
     const budget = Math.max(deadline - Date.now(), attempt === 1 ? MIN_ATTEMPT_MS : 0);
     result = { ...(await attemptPing(url, options.body, budget)), attempts: attempt };
     if (!isTransient(result.status)) return result;
-    const wait = Math.min(backoff, deadline - Date.now());
-    if (wait <= 0) return result;
-    await sleep(wait + Math.random() * 50);
+    // A retry with almost no time left would only turn a clear answer (503) into "timed out".
+    const wait = Math.min(backoff, deadline - Date.now() - MIN_RETRY_BUDGET_MS);
+    if (wait < 0) return result;
+    // Jitter keeps many job servers from retrying in lockstep after an outage.
+    await sleep(wait + Math.random() * Math.min(50, wait));
     backoff = Math.min(backoff * 2, 5_000);
   }
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:os';
-import { type PingOptions, type PingResult, ping } from './ping.js';
+import { type PingOptions, type PingResult, ping, pingUrl } from './ping.js';
 import { TailBuffer } from './tail.js';
 
 export interface RunOptions extends Pick<PingOptions, 'url' | 'pingKey' | 'create'> {
@@ -42,7 +42,15 @@ export async function runMonitored(check: string, command: string[], options: Ru
   const [program, ...args] = command;
   if (!program) throw new Error('no command to run');
 
-  const startPing = safePing(check, 'start', { ...pingOptions, timeout }, warn);
+  // A reference that cannot become a URL is reported once, and the job runs unmonitored.
+  let monitored = true;
+  try {
+    pingUrl(check, 'start', pingOptions);
+  } catch (error) {
+    warn(`${(error as Error).message}; running the command unmonitored`);
+    monitored = false;
+  }
+  const startPing = monitored ? safePing(check, 'start', { ...pingOptions, timeout }, warn) : Promise.resolve(null);
   const tail = new TailBuffer();
   const child = spawn(program, args, { stdio: ['inherit', 'pipe', 'pipe'] });
   child.stdout.pipe(process.stdout, { end: false });
@@ -82,7 +90,7 @@ export async function runMonitored(check: string, command: string[], options: Ru
   // The end ping waits for the start ping so Cronbeat never sees a run end before it began.
   const start = await startPing;
   const body = Buffer.concat([tail.bytes(), Buffer.from(trailer)]);
-  const endPing = await safePing(check, kind, { ...pingOptions, body, deadline }, warn);
+  const endPing = monitored ? await safePing(check, kind, { ...pingOptions, body, deadline }, warn) : null;
   return { exitCode, signal: ended.signal, startPing: start, endPing };
 }
 

@@ -1,5 +1,6 @@
+import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { millisecondsOption, parseOptions, splitAtDoubleDash, UsageError } from '../src/cli/args';
+import { CONNECTION_OPTIONS, millisecondsOption, splitAtDoubleDash, UsageError, usageErrors } from '../src/cli/args';
 import { parsePingKind } from '../src/cli/ping';
 import { formatDuration, parseDuration } from '../src/duration';
 import { pingUrl } from '../src/ping';
@@ -14,8 +15,9 @@ describe('command-line parsing', () => {
   });
 
   it('turns unknown options into usage errors', () => {
-    expect(() => parseOptions(['--nope'], {})).toThrow(UsageError);
-    expect(parseOptions(['x', '--url', 'http://h'], {}).values.url).toBe('http://h');
+    const parse = (args: string[]) => usageErrors(() => parseArgs({ args, options: CONNECTION_OPTIONS, allowPositionals: true }));
+    expect(() => parse(['--nope'])).toThrow(UsageError);
+    expect(parse(['x', '--url', 'http://h']).values.url).toBe('http://h');
   });
 
   it('reads durations in seconds and timeouts in milliseconds', () => {

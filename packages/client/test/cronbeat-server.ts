@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@cronbeat/config';
@@ -88,7 +88,10 @@ export interface CliResult {
 }
 
 /** Runs the real `cronbeat` bin as a child process, the way cron would. */
-export function cli(args: string[], options: { env?: Record<string, string>; stdin?: string | Buffer } = {}): Promise<CliResult> {
+export function cli(
+  args: string[],
+  options: { env?: Record<string, string>; stdin?: string | Buffer; onSpawn?: (child: ChildProcess) => void } = {},
+): Promise<CliResult> {
   const started = Date.now();
   const child = spawn(process.execPath, [BIN, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
@@ -100,6 +103,7 @@ export function cli(args: string[], options: { env?: Record<string, string>; std
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
   child.stdin.on('error', () => {}); // a command that ignores stdin may close it early
   child.stdin.end(options.stdin ?? '');
+  options.onSpawn?.(child);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code, signal) =>

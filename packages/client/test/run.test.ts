@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TAIL_LIMIT } from '../src/tail';
 import { addCheck, type CronbeatServer, checkRow, checksOfProject, cli, envFor, pingsOf, startCronbeat } from './cronbeat-server';
@@ -91,4 +92,21 @@ describe('cronbeat run against a real server', () => {
     expect(last.kind).toBe('fail');
     expect(last.body).toContain('could not start no-such-program-cronbeat');
   });
+
+  it('passes a SIGTERM sent to cronbeat on to the job and reports how the job ended', async () => {
+    const check = await addCheck(server);
+    // The job traps TERM and exits 7 after cleaning up, as a well-behaved job would.
+    const script = 'trap "echo cleaning up; exit 7" TERM; echo started; while :; do sleep 0.05; done';
+    const running = cli(['run', check.id, '--', 'sh', '-c', script], { env: envFor(server), onSpawn: (child) => waitAndTerminate(child) });
+    const result = await running;
+    expect(result.code).toBe(7);
+    expect(result.stdout).toBe('started\ncleaning up\n');
+    const last = (await pingsOf(server, check.id)).at(-1)!;
+    expect([last.kind, last.exitStatus]).toEqual(['fail', 7]);
+  });
 });
+
+/** Sends SIGTERM to the cronbeat process once the job has printed its first line. */
+function waitAndTerminate(child: ChildProcess) {
+  child.stdout?.once('data', () => child.kill('SIGTERM'));
+}

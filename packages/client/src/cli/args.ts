@@ -1,4 +1,4 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { parseDuration } from '../duration.js';
 
 /** A mistake on the command line: printed with the usage, exit status 2. */
@@ -20,10 +20,14 @@ export const CONNECTION_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
-/** node:util parseArgs, with its errors turned into usage errors. */
-export function parseOptions<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+/**
+ * Runs a node:util parseArgs call, turning its errors into usage errors.
+ * Callers spell out the parseArgs call themselves so its inferred option types
+ * stay local (a generic wrapper cannot be described in the published .d.ts).
+ */
+export function usageErrors<T>(parse: () => T): T {
   try {
-    return parseArgs({ args, options: { ...CONNECTION_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    return parse();
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

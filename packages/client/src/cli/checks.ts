@@ -1,7 +1,8 @@
+import { parseArgs } from 'node:util';
 import { type Check, type CheckInput, CronbeatApi } from '../api.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { settingsFrom } from '../settings.js';
-import { connectionOverrides, parseOptions, UsageError } from './args.js';
+import { CONNECTION_OPTIONS, connectionOverrides, UsageError, usageErrors } from './args.js';
 import { ago, formatTable } from './table.js';
 
 export const CHECKS_USAGE = `cronbeat checks list [--tag t]… [--status s] [--json]
@@ -50,19 +51,26 @@ const seconds = (value: string | undefined, name: string) => {
 
 export async function checksCommand(argv: string[]): Promise<number> {
   const [action, ...rest] = argv;
-  const { values, positionals } = parseOptions(rest, {
-    json: { type: 'boolean' },
-    tag: { type: 'string', multiple: true },
-    status: { type: 'string' },
-    name: { type: 'string' },
-    slug: { type: 'string' },
-    period: { type: 'string' },
-    cron: { type: 'string' },
-    tz: { type: 'string' },
-    grace: { type: 'string' },
-    description: { type: 'string' },
-    channels: { type: 'string' },
-  });
+  const { values, positionals } = usageErrors(() =>
+    parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        ...CONNECTION_OPTIONS,
+        json: { type: 'boolean' },
+        tag: { type: 'string', multiple: true },
+        status: { type: 'string' },
+        name: { type: 'string' },
+        slug: { type: 'string' },
+        period: { type: 'string' },
+        cron: { type: 'string' },
+        tz: { type: 'string' },
+        grace: { type: 'string' },
+        description: { type: 'string' },
+        channels: { type: 'string' },
+      },
+    }),
+  );
   const api = new CronbeatApi(settingsFrom(process.env, connectionOverrides(values)));
   const print = (value: unknown, human: string) => process.stdout.write(values.json ? `${JSON.stringify(value, null, 2)}\n` : human);
   const target = async () => {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { CronbeatApi } from '../api.js';
 import { type CrontabJob, machineTimeZone, parseCrontab, rewriteCrontab } from '../crontab.js';
 import { settingsFrom } from '../settings.js';
-import { connectionOverrides, parseOptions, UsageError } from './args.js';
+import { CONNECTION_OPTIONS, connectionOverrides, UsageError, usageErrors } from './args.js';
 import { formatTable } from './table.js';
 
 export const IMPORT_USAGE = 'cronbeat import-crontab [file|-] [--tz Zone] [--system] [--bin cronbeat] [--apply] [--json]';
@@ -16,13 +17,20 @@ const nameFor = (job: CrontabJob) => (job.command.length > 60 ? `${job.command.s
  * creates the checks first, by slug, so re-running it is harmless.
  */
 export async function importCrontabCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(argv, {
-    tz: { type: 'string' },
-    system: { type: 'boolean' },
-    bin: { type: 'string' },
-    apply: { type: 'boolean' },
-    json: { type: 'boolean' },
-  });
+  const { values, positionals } = usageErrors(() =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ...CONNECTION_OPTIONS,
+        tz: { type: 'string' },
+        system: { type: 'boolean' },
+        bin: { type: 'string' },
+        apply: { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
+    }),
+  );
   if (positionals.length > 1) throw new UsageError(`usage: ${IMPORT_USAGE}`);
   const file = positionals[0] ?? '-';
   const lines = parseCrontab(readFileSync(file === '-' ? 0 : file, 'utf8'), { tz: values.tz ?? machineTimeZone(), system: values.system });

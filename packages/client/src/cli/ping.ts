@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { type PingKind, ping } from '../ping.js';
 import { settingsFrom } from '../settings.js';
-import { millisecondsOption, parseOptions, UsageError } from './args.js';
+import { CONNECTION_OPTIONS, millisecondsOption, UsageError, usageErrors } from './args.js';
 
 export const PING_USAGE = `cronbeat ping <uuid | ping-key/slug | slug> [success|start|fail|log|<0-255>] [--body -|<text>] [--rid <uuid>] [--create] [--timeout 10s]`;
 
@@ -14,12 +15,19 @@ export function parsePingKind(text: string | undefined): PingKind {
 
 /** Sends one ping; prints Cronbeat's answer and exits 0 only when it was recorded. */
 export async function pingCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(argv, {
-    body: { type: 'string' },
-    rid: { type: 'string' },
-    create: { type: 'boolean' },
-    timeout: { type: 'string' },
-  });
+  const { values, positionals } = usageErrors(() =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ...CONNECTION_OPTIONS,
+        body: { type: 'string' },
+        rid: { type: 'string' },
+        create: { type: 'boolean' },
+        timeout: { type: 'string' },
+      },
+    }),
+  );
   const [check, kindText, ...extra] = positionals;
   if (!check || extra.length > 0) throw new UsageError(`usage: ${PING_USAGE}`);
   const kind = parsePingKind(kindText);

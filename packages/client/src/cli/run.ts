@@ -1,18 +1,21 @@
+import { parseArgs } from 'node:util';
 import { isUuid } from '../ping.js';
 import { runMonitored } from '../run.js';
 import { settingsFrom } from '../settings.js';
-import { millisecondsOption, parseOptions, splitAtDoubleDash, UsageError } from './args.js';
+import { CONNECTION_OPTIONS, millisecondsOption, splitAtDoubleDash, UsageError, usageErrors } from './args.js';
 
 export const RUN_USAGE = `cronbeat run <uuid | ping-key/slug | slug> [--rid auto|off|<uuid>] [--timeout 10s] [--create] -- <command> [args…]`;
 
 /** Runs the command and returns its exit code. Cronbeat problems are warnings; the job always runs. */
 export async function runCommand(argv: string[]): Promise<number> {
   const { ours, command } = splitAtDoubleDash(argv);
-  const { values, positionals } = parseOptions(ours, {
-    rid: { type: 'string' },
-    timeout: { type: 'string' },
-    create: { type: 'boolean' },
-  });
+  const { values, positionals } = usageErrors(() =>
+    parseArgs({
+      args: ours,
+      allowPositionals: true,
+      options: { ...CONNECTION_OPTIONS, rid: { type: 'string' }, timeout: { type: 'string' }, create: { type: 'boolean' } },
+    }),
+  );
   const [check, ...extra] = positionals;
   // Without "--" the first positional after the check starts the command, as in `cronbeat run backup ./backup.sh`.
   const job = command.length > 0 ? [...extra, ...command] : extra;
