@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+
+/** Where `vite build` in apps/web puts the dashboard. */
+export const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+
+/** Paths the dashboard never answers, so a mistyped API URL gets the API's JSON 404, not a web page. */
+const SERVER_PREFIXES = ['/api', '/auth', '/ping', '/healthz', '/readyz', '/metrics', '/docs', '/badge'];
+
+/** The dashboard loads only its own files and talks only to its own origin. */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join('; ');
+
+const isServerPath = (url: string) =>
+  SERVER_PREFIXES.some((prefix) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`));
+
+/**
+ * Serves the built dashboard (apps/web/dist) on the same origin as the API:
+ * its files as they are (hashed assets cached for a year), and index.html
+ * for any other GET that accepts HTML, so deep links like /checks/:id load
+ * the app. Without a build it serves nothing and says how to make one.
+ */
+export async function webPlugin(app: FastifyInstance, options: { root?: string } = {}) {
+  const root = options.root ?? WEB_DIST;
+  if (!existsSync(`${root}/index.html`)) {
+    app.log.warn(`no dashboard build in ${root}: run "npm run build" to serve it`);
+    return;
+  }
+  await app.register(fastifyStatic, { root, serve: false });
+
+  const sendIndex = (reply: FastifyReply) =>
+    reply
+      .header('cache-control', 'no-cache')
+      .header('content-security-policy', CONTENT_SECURITY_POLICY)
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'same-origin')
+      .sendFile('index.html', { cacheControl: false });
+
+  // `hide` keeps the catch-all out of the OpenAPI document (@fastify/swagger reads it).
+  app.get('/*', { schema: { hide: true } as FastifySchema }, async (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?', 1)[0] ?? '/';
+    if (isServerPath(path)) return reply.callNotFound();
+    if (path === '/' || path === '/index.html') return sendIndex(reply);
+    // A path with an extension is a file: serve it, or 404 (never index.html for a missing script).
+    if (/\.[a-z0-9]+$/i.test(path)) {
+      const immutable = path.startsWith('/assets/');
+      return reply
+        .header('x-content-type-options', 'nosniff')
+        .sendFile(path.slice(1), immutable ? { maxAge: 31_536_000_000, immutable: true } : { maxAge: 0 });
+    }
+    if (request.headers.accept?.includes('text/html')) return sendIndex(reply);
+    return reply.callNotFound();
+  });
+}

@@ -1,0 +1,73 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api, type Session, setCurrentProject } from '../api';
+import { navigate, useRoute } from '../router';
+import { rememberedProject, rememberProject, SessionContext, type SessionState } from '../session';
+import { AuthPage } from './AuthPage';
+import { Layout } from './Layout';
+import { Screen } from './Screen';
+
+/** Loads the session, then shows the sign-in screens or the signed-in dashboard. */
+export function App() {
+  const route = useRoute();
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [projectId, setProjectId] = useState<string | null>(rememberedProject());
+  const [loadError, setLoadError] = useState<string | null>(null);
+
+  const refreshSession = useCallback(async () => {
+    try {
+      setSession(await api.session());
+      setLoadError(null);
+    } catch (error) {
+      setLoadError(error instanceof Error ? error.message : String(error));
+    }
+  }, []);
+
+  useEffect(() => {
+    void refreshSession();
+  }, [refreshSession]);
+
+  const state = useMemo<SessionState | null>(() => {
+    if (!session) return null;
+    const project = session.projects.find((candidate) => candidate.id === projectId) ?? session.projects[0];
+    if (!project) return null;
+    setCurrentProject(project.id);
+    return {
+      session,
+      project,
+      canWrite: project.role !== 'readonly',
+      canAdmin: project.role === 'owner' || project.role === 'admin',
+      switchProject: (id) => {
+        rememberProject(id);
+        setProjectId(id);
+        navigate('/');
+      },
+      refreshSession,
+      logOut: () => {
+        void api.logOut().finally(() => {
+          setCurrentProject(null);
+          setSession(null);
+          navigate('/login');
+        });
+      },
+    };
+  }, [session, projectId, refreshSession]);
+
+  if (loadError)
+    return (
+      <p className="page-message" role="alert">
+        Cronbeat could not load: {loadError}
+      </p>
+    );
+  if (session === undefined) return <p className="page-message">Loading…</p>;
+  if (!session) {
+    return <AuthPage mode={route.screen === 'signup' ? 'signup' : 'login'} onSignedIn={refreshSession} />;
+  }
+  if (!state) return <p className="page-message">You are not a member of any project yet.</p>;
+  return (
+    <SessionContext.Provider value={state}>
+      <Layout>
+        <Screen route={route} />
+      </Layout>
+    </SessionContext.Provider>
+  );
+}

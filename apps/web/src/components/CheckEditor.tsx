@@ -1,0 +1,179 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { ApiError, api } from '../api';
+import { navigate } from '../router';
+import { useSession } from '../session';
+import type { Channel, Check, CheckInput } from '../types';
+import { ChannelPicker } from './ChannelPicker';
+import { Field } from './Field';
+import { Link } from './Link';
+import { ScheduleFields, type ScheduleValue } from './ScheduleFields';
+
+interface Draft {
+  name: string;
+  slug: string;
+  tags: string;
+  description: string;
+  schedule: ScheduleValue;
+  /** Minutes, as people think of grace. */
+  graceMinutes: number;
+  /** Minutes; empty for no limit. */
+  maxRuntimeMinutes: string;
+  manualResume: boolean;
+  channels: string[];
+}
+
+const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+const EMPTY: Draft = {
+  name: '',
+  slug: '',
+  tags: '',
+  description: '',
+  schedule: { kind: 'period', period: 86_400, cron: '0 * * * *', tz: browserZone },
+  graceMinutes: 60,
+  maxRuntimeMinutes: '',
+  manualResume: false,
+  channels: [],
+};
+
+function draftOf(check: Check): Draft {
+  return {
+    name: check.name,
+    slug: check.slug ?? '',
+    tags: check.tags.join(' '),
+    description: check.description ?? '',
+    schedule: {
+      kind: check.cron ? 'cron' : 'period',
+      period: check.period ?? 86_400,
+      cron: check.cron ?? '0 * * * *',
+      tz: check.cron ? check.tz : browserZone,
+    },
+    graceMinutes: Math.round(check.grace / 60),
+    maxRuntimeMinutes: check.maxRuntime ? String(Math.round(check.maxRuntime / 60)) : '',
+    manualResume: check.manualResume,
+    channels: check.channels ?? [],
+  };
+}
+
+function inputOf(draft: Draft): CheckInput {
+  const cron = draft.schedule.kind === 'cron';
+  return {
+    name: draft.name.trim(),
+    slug: draft.slug.trim() || null,
+    tags: draft.tags.split(/[\s,]+/).filter(Boolean),
+    description: draft.description,
+    ...(cron ? { cron: draft.schedule.cron.trim(), tz: draft.schedule.tz } : { period: draft.schedule.period }),
+    grace: Math.round(draft.graceMinutes * 60),
+    // Omitted when empty: the server then keeps its default (the grace time).
+    ...(draft.maxRuntimeMinutes && { maxRuntime: Math.round(Number(draft.maxRuntimeMinutes) * 60) }),
+    manualResume: draft.manualResume,
+    channels: draft.channels,
+  };
+}
+
+/** Create a check, or edit one when `id` is given. */
+export function CheckEditor({ id }: { id?: string }) {
+  const { canWrite } = useSession();
+  const [draft, setDraft] = useState<Draft | null>(id ? null : EMPTY);
+  const [channels, setChannels] = useState<Channel[]>([]);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (id)
+      api.check(id).then(
+        (check) => setDraft(draftOf(check)),
+        (error: Error) => setFormError(error.message),
+      );
+    api.channels().then(setChannels, () => setChannels([]));
+  }, [id]);
+
+  if (!canWrite) return <p>Your role in this project can only look at checks.</p>;
+  if (!draft) return <p className="muted">{formError ?? 'Loading…'}</p>;
+  const update = (patch: Partial<Draft>) => {
+    setDraft({ ...draft, ...patch });
+    setErrors((current) => Object.fromEntries(Object.entries(current).filter(([field]) => !(field in patch) && field !== 'cron')));
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setFormError(null);
+    try {
+      const saved = id ? await api.updateCheck(id, inputOf(draft)) : await api.createCheck(inputOf(draft));
+      navigate(`/checks/${saved.id}`);
+    } catch (error) {
+      if (error instanceof ApiError) {
+        setErrors(error.fields);
+        setFormError(Object.keys(error.fields).length > 0 ? 'Please correct the fields marked below.' : error.message);
+      } else setFormError('Cronbeat could not be reached. Try again.');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section>
+      <h1>{id ? 'Edit check' : 'New check'}</h1>
+      <form className="stack editor" onSubmit={submit} noValidate>
+        {formError && (
+          <p className="error" role="alert">
+            {formError}
+          </p>
+        )}
+        <Field label="Name" error={errors.name}>
+          <input name="name" required value={draft.name} onChange={(event) => update({ name: event.target.value })} />
+        </Field>
+        <Field label="Slug" hint="Optional: lets jobs ping /ping/<ping key>/<slug>." error={errors.slug}>
+          <input name="slug" className="mono" value={draft.slug} onChange={(event) => update({ slug: event.target.value })} />
+        </Field>
+        <Field label="Tags" hint="Separated by spaces." error={errors.tags}>
+          <input name="tags" value={draft.tags} onChange={(event) => update({ tags: event.target.value })} />
+        </Field>
+        <Field label="Description" error={errors.description}>
+          <textarea
+            name="description"
+            rows={2}
+            value={draft.description}
+            onChange={(event) => update({ description: event.target.value })}
+          />
+        </Field>
+        <ScheduleFields
+          value={draft.schedule}
+          onChange={(schedule) => update({ schedule })}
+          serverError={errors.cron ?? errors.tz ?? errors.period}
+        />
+        <Field label="Grace (minutes)" hint="How late a ping may be before the check goes down." error={errors.grace}>
+          <input
+            name="grace"
+            type="number"
+            min={0}
+            value={draft.graceMinutes}
+            onChange={(event) => update({ graceMinutes: Number(event.target.value) })}
+          />
+        </Field>
+        <Field label="Max runtime (minutes)" hint="Optional: alert when a started run takes longer." error={errors.maxRuntime}>
+          <input
+            name="maxRuntime"
+            type="number"
+            min={1}
+            value={draft.maxRuntimeMinutes}
+            onChange={(event) => update({ maxRuntimeMinutes: event.target.value })}
+          />
+        </Field>
+        <label className="inline">
+          <input type="checkbox" checked={draft.manualResume} onChange={(event) => update({ manualResume: event.target.checked })} />
+          Manual resume: once down, stay down until someone resumes it
+        </label>
+        <ChannelPicker channels={channels} selected={draft.channels} onChange={(selected) => update({ channels: selected })} />
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy}>
+            {id ? 'Save' : 'Create check'}
+          </button>
+          <Link to={id ? `/checks/${id}` : '/'}>Cancel</Link>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,110 @@
+import { useState } from 'react';
+import { api } from '../api';
+import { describeSchedule } from '../schedule';
+import { useSession } from '../session';
+import { duration } from '../time';
+import { usePoll } from '../usePoll';
+import { DurationChart } from './DurationChart';
+import { IncidentTimeline } from './IncidentTimeline';
+import { Link } from './Link';
+import { PingLog } from './PingLog';
+import { PingUrl } from './PingUrl';
+import { Snippets } from './Snippets';
+import { StatusIcon } from './StatusIcon';
+import { TimeAgo } from './TimeAgo';
+
+const REFRESH_MS = 5_000;
+
+/** One check: how to ping it, its state, its pings, durations and incidents. */
+export function CheckPage({ id }: { id: string }) {
+  const { canWrite } = useSession();
+  const check = usePoll(() => api.check(id), REFRESH_MS, id);
+  const pings = usePoll(() => api.pings(id), REFRESH_MS, id);
+  const flips = usePoll(() => api.flips(id), REFRESH_MS, id);
+  const [actionError, setActionError] = useState<string | null>(null);
+
+  if (check.error && !check.data) return <p className="error">Could not load this check: {check.error.message}</p>;
+  if (!check.data) return <p className="muted">Loading…</p>;
+  const current = check.data;
+  const now = Date.now();
+
+  const toggle = async () => {
+    setActionError(null);
+    try {
+      await (current.status === 'paused' ? api.resume(current.id) : api.pause(current.id));
+      check.reload();
+      flips.reload();
+    } catch (error) {
+      setActionError(error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  return (
+    <article className="check-page">
+      <p>
+        <Link to="/">← Checks</Link>
+      </p>
+      <div className="page-head">
+        <h1>{current.name || current.slug || 'unnamed'}</h1>
+        <StatusIcon status={current.status} running={current.running} />
+      </div>
+      {current.description && <p>{current.description}</p>}
+      <dl className="facts">
+        <dt>Schedule</dt>
+        <dd>{describeSchedule(current)}</dd>
+        <dt>Grace</dt>
+        <dd>{duration(current.grace)}</dd>
+        {current.maxRuntime !== null && (
+          <>
+            <dt>Max runtime</dt>
+            <dd>{duration(current.maxRuntime)}</dd>
+          </>
+        )}
+        <dt>Last ping</dt>
+        <dd>
+          <TimeAgo at={current.lastPing} now={now} />
+        </dd>
+        <dt>Next expected</dt>
+        <dd>
+          <TimeAgo at={current.status === 'paused' ? null : current.nextPing} now={now} empty="—" />
+        </dd>
+        <dt>Pings</dt>
+        <dd>{current.nPings}</dd>
+      </dl>
+      {canWrite && (
+        <div className="actions">
+          <button type="button" onClick={toggle}>
+            {current.status === 'paused' ? 'Resume' : 'Pause'}
+          </button>
+          <Link to={`/checks/${current.id}/edit`} className="button">
+            Edit
+          </Link>
+          {actionError && (
+            <p className="error" role="alert">
+              {actionError}
+            </p>
+          )}
+        </div>
+      )}
+      {current.pingUrl && (
+        <section aria-labelledby="how-title">
+          <h2 id="how-title">Ping it</h2>
+          <PingUrl url={current.pingUrl} />
+          <Snippets url={current.pingUrl} check={current} />
+        </section>
+      )}
+      <section aria-labelledby="durations-title">
+        <h2 id="durations-title">Run durations</h2>
+        <DurationChart pings={pings.data ?? []} />
+      </section>
+      <section aria-labelledby="incidents-title">
+        <h2 id="incidents-title">Incidents</h2>
+        <IncidentTimeline flips={flips.data ?? []} now={now} />
+      </section>
+      <section aria-labelledby="pings-title">
+        <h2 id="pings-title">Ping log</h2>
+        <PingLog checkId={current.id} pings={pings.data} now={now} />
+      </section>
+    </article>
+  );
+}

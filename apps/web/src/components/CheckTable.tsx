@@ -1,0 +1,53 @@
+import { describeSchedule } from '../schedule';
+import type { Check } from '../types';
+import { Link } from './Link';
+import { StatusIcon } from './StatusIcon';
+import { TimeAgo } from './TimeAgo';
+
+/** The checks list: one row per check, stacked into cards on narrow screens by CSS. */
+export function CheckTable({ checks }: { checks: Check[] }) {
+  const now = Date.now();
+  return (
+    <table className="checks">
+      <thead>
+        <tr>
+          <th scope="col">Status</th>
+          <th scope="col">Name</th>
+          <th scope="col">Schedule</th>
+          <th scope="col">Last ping</th>
+          <th scope="col">Next expected</th>
+        </tr>
+      </thead>
+      <tbody>
+        {checks.map((check) => (
+          <tr key={check.id} data-check-id={check.id} data-status={check.status}>
+            <td data-label="Status">
+              <StatusIcon status={check.status} running={check.running} />
+            </td>
+            <td data-label="Name">
+              <Link to={`/checks/${check.id}`} className="check-name">
+                {check.name || check.slug || 'unnamed'}
+              </Link>
+              {check.tags.length > 0 && (
+                <ul className="tags" aria-label="Tags">
+                  {check.tags.map((tag) => (
+                    <li key={tag}>{tag}</li>
+                  ))}
+                </ul>
+              )}
+            </td>
+            <td data-label="Schedule" className="schedule">
+              {describeSchedule(check)}
+            </td>
+            <td data-label="Last ping">
+              <TimeAgo at={check.lastPing} now={now} />
+            </td>
+            <td data-label="Next expected">
+              <TimeAgo at={check.status === 'paused' ? null : check.nextPing} now={now} empty="—" />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

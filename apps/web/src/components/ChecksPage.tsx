@@ -1,0 +1,54 @@
+import { useMemo, useState } from 'react';
+import { api } from '../api';
+import { useSession } from '../session';
+import type { Check } from '../types';
+import { usePoll } from '../usePoll';
+import { CheckFilters, type Filters } from './CheckFilters';
+import { CheckTable } from './CheckTable';
+import { EmptyState } from './EmptyState';
+import { Link } from './Link';
+
+/** How often the list refreshes itself, in milliseconds. */
+const REFRESH_MS = 3_000;
+
+function matches(check: Check, filters: Filters): boolean {
+  if (filters.q && !`${check.name} ${check.slug ?? ''}`.toLowerCase().includes(filters.q.toLowerCase())) return false;
+  if (filters.status === 'running' ? !check.running : filters.status && check.status !== filters.status) return false;
+  if (filters.tag && !check.tags.includes(filters.tag)) return false;
+  return true;
+}
+
+/** Every check of the project at a glance, refreshed every few seconds. */
+export function ChecksPage() {
+  const { project, canWrite } = useSession();
+  const { data: checks, error } = usePoll(() => api.checks(), REFRESH_MS, project.id);
+  const [filters, setFilters] = useState<Filters>({ q: '', status: '', tag: '' });
+  const tags = useMemo(() => [...new Set((checks ?? []).flatMap((check) => check.tags))].sort(), [checks]);
+  const shown = useMemo(() => (checks ?? []).filter((check) => matches(check, filters)), [checks, filters]);
+
+  return (
+    <section>
+      <div className="page-head">
+        <h1>Checks</h1>
+        {canWrite && checks && checks.length > 0 && (
+          <Link to="/checks/new" className="button primary">
+            New check
+          </Link>
+        )}
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          Could not refresh: {error.message}
+        </p>
+      )}
+      {checks === undefined && !error && <p className="muted">Loading checks…</p>}
+      {checks?.length === 0 && <EmptyState />}
+      {checks && checks.length > 0 && (
+        <>
+          <CheckFilters filters={filters} tags={tags} onChange={setFilters} />
+          {shown.length === 0 ? <p className="muted">No check matches these filters.</p> : <CheckTable checks={shown} />}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,47 @@
+import { useEffect, useState } from 'react';
+import { api } from '../api';
+import { exactTime } from '../time';
+
+/**
+ * The next five run times, as the server computes them (same code as the
+ * deadlines). Shows nothing when the server offers no preview.
+ */
+export function CronPreview({ cron, tz }: { cron: string; tz: string }) {
+  const [runs, setRuns] = useState<string[] | null>(null);
+  useEffect(() => {
+    let current = true;
+    const timer = setTimeout(() => {
+      api.schedulePreview(cron, tz).then(
+        (times) => current && setRuns(times.slice(0, 5)),
+        () => current && setRuns(null),
+      );
+    }, 250);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [cron, tz]);
+  if (!runs || runs.length === 0) return null;
+  return (
+    <div className="preview">
+      <p className="hint">Next runs in {tz}:</p>
+      <ol className="next-runs">
+        {runs.map((run) => (
+          <li key={run}>
+            <time dateTime={run} title={exactTime(run)}>
+              {inZone(run, tz)}
+            </time>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function inZone(iso: string, tz: string): string {
+  try {
+    return new Date(iso).toLocaleString('en-GB', { timeZone: tz, dateStyle: 'medium', timeStyle: 'short' });
+  } catch {
+    return new Date(iso).toISOString();
+  }
+}

@@ -1,0 +1,81 @@
+import { type FormEvent, useState } from 'react';
+import { api } from '../api';
+import { useSession } from '../session';
+import { ROLES, type Role } from '../types';
+import { usePoll } from '../usePoll';
+
+/** Who is in the project and with what role; admins invite, change roles and remove. */
+export function Members() {
+  const { project, canAdmin, session } = useSession();
+  const members = usePoll(() => api.members(), 30_000, project.id);
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<Role>('member');
+  const [message, setMessage] = useState<string | null>(null);
+
+  const act = async (action: Promise<unknown>, done: string) => {
+    setMessage(null);
+    try {
+      await action;
+      setMessage(done);
+      members.reload();
+    } catch (error) {
+      setMessage(error instanceof Error ? error.message : String(error));
+    }
+  };
+  const invite = (event: FormEvent) => {
+    event.preventDefault();
+    void act(api.invite(email, role), `Invited ${email}.`).then(() => setEmail(''));
+  };
+
+  return (
+    <section aria-labelledby="members-title">
+      <h2 id="members-title">Members</h2>
+      {members.error && <p className="error">Could not load members: {members.error.message}</p>}
+      <ul className="rows">
+        {members.data?.map((member) => (
+          <li key={member.userId}>
+            <span>{member.email}</span>
+            {canAdmin && member.userId !== session.user.id ? (
+              <>
+                <label>
+                  <span className="visually-hidden">Role of {member.email}</span>
+                  <select
+                    value={member.role}
+                    onChange={(event) => act(api.setRole(member.userId, event.target.value as Role), 'Role changed.')}
+                  >
+                    {ROLES.map((candidate) => (
+                      <option key={candidate}>{candidate}</option>
+                    ))}
+                  </select>
+                </label>
+                <button type="button" className="danger" onClick={() => act(api.removeMember(member.userId), `Removed ${member.email}.`)}>
+                  Remove
+                </button>
+              </>
+            ) : (
+              <span className="muted">{member.role}</span>
+            )}
+          </li>
+        ))}
+      </ul>
+      {canAdmin && (
+        <form className="inline-form" onSubmit={invite}>
+          <label>
+            Invite by email
+            <input type="email" required value={email} onChange={(event) => setEmail(event.target.value)} />
+          </label>
+          <label>
+            Role
+            <select value={role} onChange={(event) => setRole(event.target.value as Role)}>
+              {ROLES.filter((candidate) => candidate !== 'owner').map((candidate) => (
+                <option key={candidate}>{candidate}</option>
+              ))}
+            </select>
+          </label>
+          <button type="submit">Invite</button>
+        </form>
+      )}
+      {message && <p aria-live="polite">{message}</p>}
+    </section>
+  );
+}

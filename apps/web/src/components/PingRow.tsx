@@ -1,0 +1,46 @@
+import { useState } from 'react';
+import { api } from '../api';
+import { duration } from '../time';
+import type { Ping } from '../types';
+import { TimeAgo } from './TimeAgo';
+
+/** One ping; a body, when one was sent, loads and expands on demand. */
+export function PingRow({ checkId, ping, now }: { checkId: string; ping: Ping; now: number }) {
+  const [open, setOpen] = useState(false);
+  const [body, setBody] = useState<string | null>(null);
+
+  const toggle = () => {
+    setOpen(!open);
+    if (!open && body === null) {
+      api.pingBody(checkId, ping.n).then(setBody, (error: Error) => setBody(`(${error.message})`));
+    }
+  };
+
+  return (
+    <li className={`ping ping-${ping.kind}`}>
+      <div className="ping-line">
+        <span className="ping-kind">{ping.kind}</span>
+        <TimeAgo at={ping.createdAt} now={now} />
+        {ping.duration !== null && <span>took {duration(ping.duration / 1000)}</span>}
+        {ping.exitStatus !== null && <span>exit {ping.exitStatus}</span>}
+        <span className="muted">
+          {ping.scheme} {ping.method}
+        </span>
+        {ping.remoteAddr && <span className="muted">from {ping.remoteAddr}</span>}
+        {ping.userAgent && (
+          <span className="muted ua" title={ping.userAgent}>
+            {ping.userAgent}
+          </span>
+        )}
+      </div>
+      {ping.bodySize > 0 && (
+        <div className="ping-body">
+          <button type="button" className="link" aria-expanded={open} onClick={toggle}>
+            {open ? 'Hide body' : `Show body (${ping.bodySize} bytes)`}
+          </button>
+          {open && <pre>{body ?? 'Loading…'}</pre>}
+        </div>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,111 @@
+import { describeCron, describePeriod, PERIOD_PRESETS, timeZones } from '../schedule';
+import { CronPreview } from './CronPreview';
+
+export interface ScheduleValue {
+  kind: 'period' | 'cron';
+  /** Seconds. */
+  period: number;
+  cron: string;
+  tz: string;
+}
+
+const ZONES = timeZones();
+
+/** Period (with presets) or cron + time zone, with the schedule in words and an inline error as you type. */
+export function ScheduleFields({
+  value,
+  onChange,
+  serverError,
+}: {
+  value: ScheduleValue;
+  onChange: (value: ScheduleValue) => void;
+  serverError?: string | undefined;
+}) {
+  const described = value.kind === 'cron' ? describeCron(value.cron) : null;
+  const cronError = serverError ?? (described && 'error' in described ? described.error : undefined);
+  return (
+    <fieldset className="stack">
+      <legend>Schedule</legend>
+      <div className="segmented" role="radiogroup" aria-label="Schedule kind">
+        {(['period', 'cron'] as const).map((kind) => (
+          <label key={kind}>
+            <input
+              type="radio"
+              name="schedule-kind"
+              value={kind}
+              checked={value.kind === kind}
+              onChange={() => onChange({ ...value, kind })}
+            />
+            {kind === 'period' ? 'Every …' : 'Cron expression'}
+          </label>
+        ))}
+      </div>
+      {value.kind === 'period' ? (
+        <>
+          <label>
+            Period in seconds
+            <input
+              type="number"
+              min={1}
+              required
+              value={value.period}
+              onChange={(event) => onChange({ ...value, period: Number(event.target.value) })}
+            />
+          </label>
+          <fieldset className="presets">
+            <legend className="visually-hidden">Period presets</legend>
+            {PERIOD_PRESETS.map((preset) => (
+              <button
+                type="button"
+                key={preset.seconds}
+                aria-pressed={value.period === preset.seconds}
+                onClick={() => onChange({ ...value, period: preset.seconds })}
+              >
+                {preset.label}
+              </button>
+            ))}
+          </fieldset>
+          <p className="hint">
+            {value.period > 0 ? `Expects a ping ${describePeriod(value.period)}.` : 'Enter a positive number of seconds.'}
+          </p>
+        </>
+      ) : (
+        <>
+          <label>
+            Cron expression
+            <input
+              name="cron"
+              className="mono"
+              required
+              spellCheck={false}
+              autoComplete="off"
+              value={value.cron}
+              aria-invalid={cronError ? true : undefined}
+              aria-describedby="cron-help"
+              onChange={(event) => onChange({ ...value, cron: event.target.value })}
+            />
+          </label>
+          <div id="cron-help" aria-live="polite">
+            {cronError ? (
+              <p className="error field-error">{cronError}</p>
+            ) : described && 'words' in described ? (
+              <p className="hint cron-words">
+                {described.words}, {value.tz}
+              </p>
+            ) : null}
+          </div>
+          <label>
+            Time zone
+            <input list="time-zones" required value={value.tz} onChange={(event) => onChange({ ...value, tz: event.target.value })} />
+            <datalist id="time-zones">
+              {ZONES.map((zone) => (
+                <option key={zone} value={zone} />
+              ))}
+            </datalist>
+          </label>
+          {!cronError && <CronPreview cron={value.cron} tz={value.tz} />}
+        </>
+      )}
+    </fieldset>
+  );
+}

@@ -1,0 +1,36 @@
+import type { Route } from '../router';
+import { ChannelsPage } from './ChannelsPage';
+import { CheckEditor } from './CheckEditor';
+import { CheckPage } from './CheckPage';
+import { ChecksPage } from './ChecksPage';
+import { Link } from './Link';
+import { SettingsPage } from './SettingsPage';
+
+/** The signed-in screen for a route. */
+export function Screen({ route }: { route: Route }) {
+  switch (route.screen) {
+    case 'checks':
+    case 'login':
+    case 'signup':
+      return <ChecksPage />;
+    case 'new-check':
+      return <CheckEditor />;
+    case 'edit-check':
+      return <CheckEditor id={route.id} />;
+    case 'check':
+      return <CheckPage id={route.id} />;
+    case 'channels':
+      return <ChannelsPage />;
+    case 'settings':
+      return <SettingsPage />;
+    case 'not-found':
+      return (
+        <section>
+          <h1>Not found</h1>
+          <p>
+            There is nothing here. <Link to="/">Back to the checks</Link>
+          </p>
+        </section>
+      );
+  }
+}

@@ -1,0 +1,24 @@
+import type { Status } from '../types';
+
+/** A symbol per status, so the state reads without colour too. */
+const SYMBOL: Record<Status | 'running', string> = {
+  new: '○',
+  up: '✓',
+  late: '!',
+  down: '✕',
+  paused: '❚❚',
+  running: '▶',
+};
+
+/** Status as symbol + word, coloured by CSS class. */
+export function StatusIcon({ status, running = false }: { status: Status; running?: boolean }) {
+  const shown = running && status !== 'paused' ? 'running' : status;
+  return (
+    <span className={`status status-${shown}`} title={running ? `${status}, running now` : status}>
+      <span aria-hidden="true" className="status-symbol">
+        {SYMBOL[shown]}
+      </span>
+      <span className="status-word">{shown}</span>
+    </span>
+  );
+}

@@ -1,0 +1,52 @@
+import { useEffect, useState } from 'react';
+
+/** The dashboard's screens, parsed from the path. */
+export type Route =
+  | { screen: 'login' }
+  | { screen: 'signup' }
+  | { screen: 'checks' }
+  | { screen: 'new-check' }
+  | { screen: 'check'; id: string }
+  | { screen: 'edit-check'; id: string }
+  | { screen: 'channels' }
+  | { screen: 'settings' }
+  | { screen: 'not-found' };
+
+export function parseRoute(path: string): Route {
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const [first, second, third] = parts;
+  if (parts.length === 0) return { screen: 'checks' };
+  if (first === 'login' && parts.length === 1) return { screen: 'login' };
+  if (first === 'signup' && parts.length === 1) return { screen: 'signup' };
+  if (first === 'channels' && parts.length === 1) return { screen: 'channels' };
+  if (first === 'settings' && parts.length === 1) return { screen: 'settings' };
+  if (first === 'checks') {
+    if (second === 'new' && parts.length === 2) return { screen: 'new-check' };
+    if (second && parts.length === 2) return { screen: 'check', id: second };
+    if (second && third === 'edit' && parts.length === 3) return { screen: 'edit-check', id: second };
+  }
+  return { screen: 'not-found' };
+}
+
+const NAVIGATE = 'cronbeat:navigate';
+
+export function navigate(path: string, options: { replace?: boolean } = {}) {
+  if (options.replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  window.dispatchEvent(new Event(NAVIGATE));
+  window.scrollTo(0, 0);
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.pathname));
+  useEffect(() => {
+    const update = () => setRoute(parseRoute(location.pathname));
+    window.addEventListener('popstate', update);
+    window.addEventListener(NAVIGATE, update);
+    return () => {
+      window.removeEventListener('popstate', update);
+      window.removeEventListener(NAVIGATE, update);
+    };
+  }, []);
+  return route;
+}

@@ -1,0 +1,127 @@
+/** Shapes of the REST API v1 and /auth answers the dashboard reads (camelCase, ISO-8601 UTC times). */
+
+export const STATUSES = ['new', 'up', 'late', 'down', 'paused'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const ROLES = ['owner', 'admin', 'member', 'readonly'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface User {
+  id: string;
+  email: string;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+export interface Check {
+  id: string;
+  name: string;
+  slug: string | null;
+  tags: string[];
+  description: string;
+  /** Seconds between runs, when the schedule is a period. */
+  period: number | null;
+  cron: string | null;
+  /** IANA zone of `cron`. */
+  tz: string;
+  /** Seconds. */
+  grace: number;
+  /** Seconds, or null for no limit. */
+  maxRuntime: number | null;
+  manualResume: boolean;
+  channels?: string[];
+  status: Status;
+  running: boolean;
+  lastPing: string | null;
+  nextPing: string | null;
+  alertAfter: string | null;
+  /** Milliseconds. */
+  lastDuration: number | null;
+  nPings: number;
+  /** Absent for read-only callers. */
+  pingUrl?: string;
+  createdAt: string;
+}
+
+/** What the editor sends: the writable fields of a check. */
+export interface CheckInput {
+  name: string;
+  slug?: string | null;
+  tags: string[];
+  description: string;
+  /** Give `period`, or `cron` with `tz`, never both. */
+  period?: number;
+  cron?: string;
+  tz?: string;
+  grace: number;
+  maxRuntime?: number | null;
+  manualResume: boolean;
+  channels?: string[];
+}
+
+export type PingKind = 'success' | 'start' | 'fail' | 'log' | 'ignored';
+
+export interface Ping {
+  n: number;
+  kind: PingKind;
+  createdAt: string;
+  exitStatus: number | null;
+  rid: string | null;
+  method: string;
+  scheme: string;
+  remoteAddr: string | null;
+  userAgent: string | null;
+  /** Bytes sent; the stored part comes from /pings/:n/body. */
+  bodySize: number;
+  /** Milliseconds, for the end of a run that had a start. */
+  duration: number | null;
+}
+
+export interface Flip {
+  from: Status;
+  to: Status;
+  reason: string;
+  at: string;
+}
+
+export type ChannelKind = 'email' | 'slack' | 'webhook';
+
+export interface Channel {
+  id: string;
+  kind: ChannelKind;
+  name: string;
+  config: Record<string, unknown>;
+  checks?: string[];
+  lastError: string | null;
+  createdAt: string;
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  role: Role;
+  createdAt: string;
+}
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  createdAt: string;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  access: 'read-write' | 'read-only';
+  prefix: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+  /** Only in the answer that created it. */
+  key?: string;
+}

@@ -1,0 +1,130 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ARTIFACTS,
+  browserMissing,
+  buildDashboard,
+  launchChromium,
+  PASSWORD,
+  type RunningCronbeat,
+  skipBrowser,
+  startCronbeat,
+  uniqueEmail,
+} from './harness';
+
+describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
+  let cronbeat: RunningCronbeat;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (browserMissing) throw new Error('Chromium is not installed at /usr/bin/chromium; CI installs it in .ci/run');
+    buildDashboard();
+    cronbeat = await startCronbeat();
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await cronbeat?.close();
+  });
+
+  /** A new browser context (no cookies) signed up as a new person, on the checks list. */
+  async function signedUpPage(viewport = { width: 1200, height: 900 }): Promise<Page> {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('dialog', (dialog) => {
+      throw new Error(`unexpected dialog: ${dialog.message()}`);
+    });
+    await page.goto(`${cronbeat.url}/signup`);
+    await page.getByLabel('Email').fill(uniqueEmail());
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.getByRole('heading', { name: 'Checks', exact: true }).waitFor();
+    return page;
+  }
+
+  async function createCheck(page: Page, name: string, presetLabel = '5 minutes') {
+    await page.goto(`${cronbeat.url}/checks/new`);
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByRole('button', { name: presetLabel, exact: true }).click();
+    await page.getByRole('button', { name: 'Create check' }).click();
+    await page.getByTestId('ping-url').waitFor();
+  }
+
+  /** The errors a form shows, for failure messages. */
+  const shownErrors = (page: Page) => page.locator('.error').allTextContents();
+
+  it('takes a newcomer from sign-up to a check that shows up without a reload once pinged', async () => {
+    const page = await signedUpPage();
+    await expect(page.getByRole('heading', { name: 'No checks yet' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('link', { name: 'Create your first check' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Nightly backup');
+    await page.getByLabel('Tags').fill('prod db');
+    await page.getByRole('button', { name: '5 minutes', exact: true }).click();
+    await page.getByRole('button', { name: 'Create check' }).click();
+    await page
+      .getByTestId('ping-url')
+      .waitFor()
+      .catch(async (error: Error) => {
+        throw new Error(`${error.message}; the page shows: ${(await shownErrors(page)).join(' | ')}`);
+      });
+    const pingUrl = await page.getByTestId('ping-url').textContent();
+    expect(pingUrl).toMatch(new RegExp(`^${cronbeat.url}/ping/[0-9a-f-]{36}$`));
+    await page.screenshot({ path: `${ARTIFACTS}/check-page.png`, fullPage: true });
+
+    await page.getByRole('link', { name: '← Checks' }).click();
+    const row = page.locator('tr', { hasText: 'Nightly backup' });
+    await expect(row.locator('.schedule').textContent()).resolves.toBe('every 5 minutes');
+    await expect(row.getAttribute('data-status')).resolves.toBe('new');
+    await page.evaluate(() => {
+      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
+
+    const response = await fetch(pingUrl!, { method: 'POST', body: 'backup done' });
+    expect(response.status).toBe(200);
+
+    await page.locator('tr[data-status="up"]', { hasText: 'Nightly backup' }).waitFor({ timeout: 15_000 });
+    await expect(row.locator('.status-word').textContent()).resolves.toBe('up');
+    await expect(page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).resolves.toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS}/checks-list.png`, fullPage: true });
+  });
+
+  it('shows an inline error for an invalid cron expression and the next runs for a valid one', async () => {
+    const page = await signedUpPage();
+    await page.goto(`${cronbeat.url}/checks/new`);
+    await page.getByLabel('Cron expression').first().check();
+    const cron = page.getByRole('textbox', { name: 'Cron expression' });
+    await cron.fill('61 * * * *');
+    await expect(page.locator('.field-error').textContent()).resolves.toContain('minutes part must be >= 0 and <= 59');
+    await expect(cron.getAttribute('aria-invalid')).resolves.toBe('true');
+
+    await cron.fill('30 2 * * *');
+    await page.getByLabel('Time zone').fill('Europe/Riga');
+    await expect(page.locator('.cron-words').textContent()).resolves.toBe('At 02:30, Europe/Riga');
+    await page.locator('.next-runs li').nth(4).waitFor({ timeout: 5_000 });
+    await expect(page.locator('.next-runs li').count()).resolves.toBe(5);
+    await expect(page.locator('.next-runs li').first().textContent()).resolves.toMatch(/02:30$/);
+    await page.screenshot({ path: `${ARTIFACTS}/editor.png`, fullPage: true });
+  });
+
+  it('renders a check named like an HTML tag as text', async () => {
+    const page = await signedUpPage();
+    const name = '<img src=x onerror=alert(1)>';
+    await createCheck(page, name);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(name);
+    await page.goto(cronbeat.url);
+    await expect(page.locator('.check-name').first().textContent()).resolves.toBe(name);
+    await expect(page.locator('img').count()).resolves.toBe(0);
+  });
+
+  it('lays the list out for a phone-width screen', async () => {
+    const page = await signedUpPage({ width: 390, height: 844 });
+    await createCheck(page, 'Hourly sync', '1 hour');
+    await page.goto(cronbeat.url);
+    await page.locator('.check-name', { hasText: 'Hourly sync' }).waitFor();
+    const overflows = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    expect(overflows).toBe(false);
+    await page.screenshot({ path: `${ARTIFACTS}/checks-list-phone.png`, fullPage: true });
+  });
+});
