@@ -122,12 +122,12 @@ export const api = {
   flips: async (id: string) => listOf<Flip>(await request('GET', `/api/v1/checks/${encode(id)}/flips`), 'flips'),
 
   channels: async () => listOf<Channel>(await request('GET', '/api/v1/channels'), 'channels'),
-  createChannel: async (input: Pick<Channel, 'kind' | 'name' | 'config'> & { checks?: string[] }) =>
+  createChannel: async (input: { kind: Channel['kind']; name: string; config: Record<string, unknown> }) =>
     itemOf<Channel>(await request('POST', '/api/v1/channels', input), 'channel'),
-  updateChannel: async (id: string, input: Partial<Pick<Channel, 'name' | 'config' | 'checks'>>) =>
+  updateChannel: async (id: string, input: { name?: string; config?: Record<string, unknown> }) =>
     itemOf<Channel>(await request('PATCH', `/api/v1/channels/${encode(id)}`, input), 'channel'),
   deleteChannel: (id: string) => request<unknown>('DELETE', `/api/v1/channels/${encode(id)}`),
-  testChannel: (id: string) => request<{ ok?: boolean; error?: string | null }>('POST', `/api/v1/channels/${encode(id)}/test`, {}),
+  testChannel: (id: string) => request<{ delivered: boolean; error: string | null }>('POST', `/api/v1/channels/${encode(id)}/test`, {}),
 
   members: async () => listOf<Member>(await request('GET', `${projectPath()}/members`), 'members'),
   invitations: async () => listOf<Invitation>(await request('GET', `${projectPath()}/invitations`), 'invitations'),

@@ -94,9 +94,11 @@ export interface Channel {
   id: string;
   kind: ChannelKind;
   name: string;
-  config: Record<string, unknown>;
-  checks?: string[];
+  /** Absent for read-only callers: it holds webhook URLs and secrets. */
+  config?: Record<string, unknown>;
   lastError: string | null;
+  lastErrorAt: string | null;
+  lastDeliveredAt: string | null;
   createdAt: string;
 }
 

@@ -127,4 +127,18 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
     expect(overflows).toBe(false);
     await page.screenshot({ path: `${ARTIFACTS}/checks-list-phone.png`, fullPage: true });
   });
+
+  it('adds an email channel and lets a check alert through it', async () => {
+    const page = await signedUpPage();
+    await createCheck(page, 'Invoice run');
+    await page.getByRole('link', { name: 'Channels' }).click();
+    await page.getByRole('button', { name: 'Add channel' }).click();
+    await page.getByLabel('Email address').fill('oncall@example.com');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const card = page.locator('.card', { hasText: 'oncall@example.com' });
+    await card.waitFor();
+    await card.getByText('Checks that alert here (0)').click();
+    await card.getByLabel('Invoice run').click();
+    await card.getByText('Checks that alert here (1)').waitFor();
+  });
 });

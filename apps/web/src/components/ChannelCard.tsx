@@ -15,20 +15,24 @@ export function ChannelCard({
   onChange: () => void;
 }) {
   const [outcome, setOutcome] = useState<string | null>(null);
-  const target = String(channel.config.to ?? channel.config.url ?? '');
-  const selected = channel.checks ?? [];
+  const target = String(channel.config?.to ?? channel.config?.url ?? '');
+  // Which checks alert here is stored on each check (its `channels`).
+  const selected = checks.filter((check) => check.channels?.includes(channel.id)).map((check) => check.id);
 
   const test = async () => {
     setOutcome('Sending…');
     try {
       const result = await api.testChannel(channel.id);
-      setOutcome(result.ok === false ? `Failed: ${result.error ?? 'unknown error'}` : 'Test sent.');
+      setOutcome(result.delivered ? 'Test alert delivered.' : `Failed: ${result.error ?? 'unknown error'}`);
     } catch (error) {
       setOutcome(`Failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  const setChecks = async (ids: string[]) => {
-    await api.updateChannel(channel.id, { checks: ids }).catch((error: Error) => setOutcome(error.message));
+  const setUsedBy = async (check: Check, used: boolean) => {
+    const others = (check.channels ?? []).filter((id) => id !== channel.id);
+    await api
+      .updateCheck(check.id, { channels: used ? [...others, channel.id] : others })
+      .catch((error: Error) => setOutcome(error.message));
     onChange();
   };
   const remove = async () => {
@@ -43,7 +47,11 @@ export function ChannelCard({
         {channel.name} <span className="muted">({channel.kind})</span>
       </h2>
       {target && <p className="mono">{target}</p>}
-      {channel.lastError && <p className="error">Last delivery failed: {channel.lastError}</p>}
+      {channel.lastError && (
+        <p className="error">
+          Last delivery failed{channel.lastErrorAt && <> ({new Date(channel.lastErrorAt).toLocaleString('en-GB')})</>}: {channel.lastError}
+        </p>
+      )}
       <details>
         <summary>Checks that alert here ({selected.length})</summary>
         {checks.map((check) => (
@@ -52,7 +60,7 @@ export function ChannelCard({
               type="checkbox"
               disabled={!canWrite}
               checked={selected.includes(check.id)}
-              onChange={(event) => setChecks(event.target.checked ? [...selected, check.id] : selected.filter((id) => id !== check.id))}
+              onChange={(event) => setUsedBy(check, event.target.checked)}
             />
             {check.name}
           </label>

@@ -34,7 +34,16 @@ export function ChannelsPage() {
       {channels.data?.length === 0 && !adding && <p className="muted">No channels yet. Add one so that a down check reaches someone.</p>}
       <ul className="cards">
         {channels.data?.map((channel) => (
-          <ChannelCard key={channel.id} channel={channel} checks={checks.data ?? []} canWrite={canWrite} onChange={channels.reload} />
+          <ChannelCard
+            key={channel.id}
+            channel={channel}
+            checks={checks.data ?? []}
+            canWrite={canWrite}
+            onChange={() => {
+              channels.reload();
+              checks.reload();
+            }}
+          />
         ))}
       </ul>
     </section>
