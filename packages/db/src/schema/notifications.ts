@@ -23,6 +23,12 @@ export const notifications = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    /**
+     * While in the future, one worker holds this pending notification and is
+     * sending it; others leave it alone, so any number of workers (with or
+     * without Redis) send it at most once at a time. Cleared after each attempt.
+     */
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
   },
   (table) => [
     uniqueIndex('notifications_flip_channel_key').on(table.flipId, table.channelId),
