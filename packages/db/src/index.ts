@@ -21,5 +21,6 @@ export * from './queries/projects';
 export * from './queries/sessions';
 export * from './queries/sweep';
 export * from './queries/users';
+export { type PipelinedTransaction, pipelinedTransaction } from './pipelined';
 export { queryRows } from './rows';
 export * from './schema';

@@ -1,15 +1,20 @@
 import { applyPing, type CheckState, type PingKind } from '@cronbeat/core';
 import {
   type CheckAfterPings,
-  type Db,
+  type Database,
   type FlipToRecord,
   type LockedCheck,
-  lockChecksForPings,
+  type LockedCheckRecord,
+  lockChecksForPingsQuery,
+  lockedChecks,
   type NewPing,
-  runStartedAt,
+  type PipelinedTransaction,
+  pipelinedTransaction,
+  runStartOf,
+  runStartQuery,
   type SlugRef,
   scheduleOf,
-  writePingBatch,
+  writePingBatchQuery,
 } from '@cronbeat/db';
 import type { StoredBody } from './body';
 
@@ -60,19 +65,18 @@ interface CheckProgress {
  * Records a batch of pings in one transaction: locks their checks, applies
  * each ping in arrival order with the domain's `applyPing`, then writes
  * pings, check state and flips in one statement. Returns one result per
- * ping, in order. Costs three statements plus commit whatever the batch size
- * (more only for run ends whose start the check row no longer holds).
+ * ping, in order. Costs two round trips on Postgres whatever the batch size
+ * (one more for each run end whose start the check row no longer holds).
  */
-export async function recordPingBatch(db: Db, batch: readonly ReceivedPing[]): Promise<PingResult[]> {
-  return db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db;
+export async function recordPingBatch(database: Database, batch: readonly ReceivedPing[]): Promise<PingResult[]> {
+  return pipelinedTransaction(database, async (tx) => {
     const ids = new Set<string>();
     const slugs = new Map<string, SlugRef>();
     for (const ping of batch) {
       if ('checkId' in ping.target) ids.add(ping.target.checkId);
       else slugs.set(slugKey(ping.target.slug), ping.target.slug);
     }
-    const locked = await lockChecksForPings(tx, [...ids], [...slugs.values()]);
+    const locked = lockedChecks(await tx.first<LockedCheckRecord>(lockChecksForPingsQuery([...ids], [...slugs.values()])));
 
     const byId = new Map<string, CheckProgress>();
     const bySlug = new Map<string, CheckProgress>();
@@ -121,10 +125,9 @@ export async function recordPingBatch(db: Db, batch: readonly ReceivedPing[]): P
       results.push({ recorded: true, checkId: check.id });
     }
 
-    if (pings.length > 0) {
-      const checks: CheckAfterPings[] = [...byId.values()].map(({ id, nPings, state }) => ({ id, nPings, state }));
-      await writePingBatch(tx, { pings, checks, flips });
-    }
+    // Always called, even with nothing to write: it is what commits.
+    const checks: CheckAfterPings[] = [...byId.values()].map(({ id, nPings, state }) => ({ id, nPings, state }));
+    await tx.last(writePingBatchQuery({ pings, checks, flips }));
     return results;
   });
 }
@@ -134,8 +137,8 @@ export async function recordPingBatch(db: Db, batch: readonly ReceivedPing[]): P
  * the check row remembers: overlapping runs each carry their own run id.
  * Only then does this cost a query.
  */
-async function startOfOverlappingRun(db: Db, check: CheckProgress, ping: ReceivedPing): Promise<Date | null> {
+async function startOfOverlappingRun(tx: PipelinedTransaction, check: CheckProgress, ping: ReceivedPing): Promise<Date | null> {
   const endsRun = ping.kind === 'success' || ping.kind === 'fail';
   if (!endsRun || ping.rid === null || ping.rid === check.state.lastStartRid) return null;
-  return check.startsByRid.get(ping.rid) ?? (await runStartedAt(db, check.id, ping.rid));
+  return check.startsByRid.get(ping.rid) ?? runStartOf(await tx.query(runStartQuery(check.id, ping.rid)));
 }

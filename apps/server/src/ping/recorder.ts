@@ -1,4 +1,4 @@
-import type { Db } from '@cronbeat/db';
+import type { Database } from '@cronbeat/db';
 import { type PingResult, type ReceivedPing, recordPingBatch } from './batch';
 
 export interface PingRecorderOptions {
@@ -35,7 +35,7 @@ const isRetryable = (error: unknown): boolean => {
  * under load a transaction carries hundreds of pings for a few round trips.
  */
 export class PingRecorder {
-  readonly #db: Db;
+  readonly #database: Database;
   readonly #concurrentFlushes: number;
   readonly #maxBatch: number;
   readonly #retries: number;
@@ -46,8 +46,8 @@ export class PingRecorder {
   /** Batches and pings written so far: pings ÷ batches is the pings per transaction. */
   readonly stats = { batches: 0, pings: 0, retries: 0 };
 
-  constructor(db: Db, options: PingRecorderOptions = {}) {
-    this.#db = db;
+  constructor(database: Database, options: PingRecorderOptions = {}) {
+    this.#database = database;
     this.#concurrentFlushes = options.concurrentFlushes ?? 1;
     this.#maxBatch = options.maxBatch ?? 500;
     this.#retries = options.retries ?? 3;
@@ -111,7 +111,7 @@ export class PingRecorder {
   async #withRetries(pings: ReceivedPing[]): Promise<PingResult[]> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await recordPingBatch(this.#db, pings);
+        return await recordPingBatch(this.#database, pings);
       } catch (error) {
         if (attempt >= this.#retries || !isRetryable(error)) throw error;
         this.stats.retries += 1;

@@ -16,7 +16,7 @@ const USER_AGENT_LIMIT = 200;
  * below the default pool size of 10 so `?create=1` and the API still get a
  * connection.
  */
-const PG_CONCURRENT_FLUSHES = 6;
+const PG_CONCURRENT_FLUSHES = 4;
 
 /**
  * `/ping/...`: the front door for jobs. Answers are short plain text that
@@ -25,7 +25,7 @@ const PG_CONCURRENT_FLUSHES = 6;
  */
 export async function pingRoutes(app: FastifyInstance, options: { config: Config }) {
   const { pingBodyLimit } = options.config;
-  const recorder = new PingRecorder(app.db, { concurrentFlushes: app.database.kind === 'postgres' ? PG_CONCURRENT_FLUSHES : 1 });
+  const recorder = new PingRecorder(app.database, { concurrentFlushes: app.database.kind === 'postgres' ? PG_CONCURRENT_FLUSHES : 1 });
   app.addHook('onClose', () => recorder.drain());
 
   app.addHook('onRequest', async (_request, reply) => {

@@ -5,7 +5,7 @@
  * pass it the same way.
  */
 import type { CheckState, Flip, StoredPingKind } from '@cronbeat/core';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { queryRows } from '../rows';
 import type { CheckRow } from './checks';
@@ -38,7 +38,7 @@ export interface SlugRef {
   slug: string;
 }
 
-interface LockedCheckRecord {
+export interface LockedCheckRecord {
   id: string;
   project_id: string;
   slug: string | null;
@@ -69,22 +69,22 @@ const toDate = (value: Date | string | null): Date | null => (value === null ? n
  * each other instead of deadlocking. `NO KEY UPDATE` leaves inserts of
  * pings and flips, which only reference the check, unblocked.
  */
-export async function lockChecksForPings(db: Db, ids: readonly string[], slugRefs: readonly SlugRef[]): Promise<LockedCheck[]> {
-  const records = await queryRows<LockedCheckRecord>(
-    db,
-    sql`select c.id, c.project_id, c.slug, c.status, c.period, c.cron, c.tz, c.grace, c.max_runtime, c.manual_resume,
-          c.last_ping, c.last_start, c.last_start_rid, c.last_duration, c.n_pings, c.next_due, c.alert_after, p.ping_key
-        from checks c join projects p on p.id = c.project_id
-        where c.id = any(array(
-          select value::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)
-          union all
-          select c2.id from jsonb_to_recordset(${JSON.stringify(slugRefs)}::jsonb) as r("pingKey" text, slug text)
-            join projects p2 on p2.ping_key = r."pingKey"
-            join checks c2 on c2.project_id = p2.id and c2.slug = r.slug
-        ))
-        order by c.id
-        for no key update of c`,
-  );
+export const lockChecksForPingsQuery = (ids: readonly string[], slugRefs: readonly SlugRef[]): SQL =>
+  sql`select c.id, c.project_id, c.slug, c.status, c.period, c.cron, c.tz, c.grace, c.max_runtime, c.manual_resume,
+        c.last_ping, c.last_start, c.last_start_rid, c.last_duration, c.n_pings, c.next_due, c.alert_after, p.ping_key
+      from checks c join projects p on p.id = c.project_id
+      where c.id = any(array(
+        select value::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)
+        union all
+        select c2.id from jsonb_to_recordset(${JSON.stringify(slugRefs)}::jsonb) as r("pingKey" text, slug text)
+          join projects p2 on p2.ping_key = r."pingKey"
+          join checks c2 on c2.project_id = p2.id and c2.slug = r.slug
+      ))
+      order by c.id
+      for no key update of c`;
+
+/** The rows of `lockChecksForPingsQuery`, read. */
+export function lockedChecks(records: readonly LockedCheckRecord[]): LockedCheck[] {
   return records.map((r) => ({
     id: r.id,
     projectId: r.project_id,
@@ -111,13 +111,11 @@ export async function lockChecksForPings(db: Db, ids: readonly string[], slugRef
  * When the run `rid` of a check started, from its stored start ping; for a
  * run that overlaps a later one, whose start the check row no longer holds.
  */
-export async function runStartedAt(db: Db, checkId: string, rid: string): Promise<Date | null> {
-  const [row] = await queryRows<{ created_at: Date | string }>(
-    db,
-    sql`select created_at from pings where check_id = ${checkId} and rid = ${rid} and kind = 'start' order by n desc limit 1`,
-  );
-  return row ? new Date(row.created_at) : null;
-}
+export const runStartQuery = (checkId: string, rid: string): SQL =>
+  sql`select created_at from pings where check_id = ${checkId} and rid = ${rid} and kind = 'start' order by n desc limit 1`;
+
+/** The rows of `runStartQuery`, read. */
+export const runStartOf = ([row]: ReadonlyArray<{ created_at: Date | string }>): Date | null => (row ? new Date(row.created_at) : null);
 
 /** One ping row to insert. */
 export interface NewPing {
@@ -157,10 +155,11 @@ export interface FlipToRecord extends Flip {
  * and the flips. Call it inside the transaction that locked the checks, so
  * a status change and its flip commit together.
  */
-export async function writePingBatch(
-  db: Db,
-  batch: { pings: readonly NewPing[]; checks: readonly CheckAfterPings[]; flips: readonly FlipToRecord[] },
-): Promise<void> {
+export function writePingBatchQuery(batch: {
+  pings: readonly NewPing[];
+  checks: readonly CheckAfterPings[];
+  flips: readonly FlipToRecord[];
+}): SQL {
   const pings = batch.pings.map((p) => ({
     check_id: p.checkId,
     n: p.n,
@@ -196,7 +195,7 @@ export async function writePingBatch(
     reason: f.reason,
     exit_status: f.exitStatus,
   }));
-  await db.execute(sql`
+  return sql`
     with new_pings as (
       insert into pings (check_id, n, kind, created_at, exit_status, rid, method, scheme, remote_addr, user_agent,
                          body, body_raw, body_size, duration)
@@ -218,7 +217,7 @@ export async function writePingBatch(
       from jsonb_to_recordset(${JSON.stringify(flips)}::jsonb) as f(check_id uuid, created_at timestamptz,
         from_status text, to_status text, reason text, exit_status smallint)
     )
-    select 1`);
+    select 1`;
 }
 
 /**

@@ -1,0 +1,64 @@
+import type { SQLWrapper } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type postgres from 'postgres';
+import type { Database, Db } from './client';
+import { queryRows } from './rows';
+
+/** A read-decide-write transaction: `first` opens it with a read, `last` writes and commits. */
+export interface PipelinedTransaction {
+  /** Runs a query between `first` and `last`, inside the transaction (one round trip each). */
+  query<Row>(query: SQLWrapper): Promise<Row[]>;
+  /** Begins the transaction and runs `query`, returning its rows. Call once, first. */
+  first<Row>(query: SQLWrapper): Promise<Row[]>;
+  /** Runs `query` and commits. Call once, last; the transaction rolls back if `query` fails. */
+  last(query: SQLWrapper): Promise<void>;
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Runs `work` in a transaction that costs two round trips on Postgres: BEGIN
+ * is pipelined with the first statement and COMMIT with the last, both as
+ * prepared statements on one reserved connection. This is what makes a
+ * group commit cheap when every round trip waits on a busy server. On
+ * PGlite (in-process, one connection) it is a plain transaction, which also
+ * keeps other queries from slipping in between `first` and `last`.
+ */
+export async function pipelinedTransaction<T>(database: Database, work: (tx: PipelinedTransaction) => Promise<T>): Promise<T> {
+  if (database.kind === 'pglite') {
+    return database.db.transaction((transaction) => {
+      const tx = transaction as unknown as Db;
+      const query = <Row>(q: SQLWrapper) => queryRows<Row>(tx, q);
+      return work({ query, first: query, last: async (q) => void (await tx.execute(q)) });
+    });
+  }
+  const client = (database.db as unknown as { $client: postgres.Sql }).$client;
+  const connection = await client.reserve();
+  const run = <Row>(query: SQLWrapper) => {
+    const { sql, params } = dialect.sqlToQuery(query.getSQL());
+    return connection.unsafe(sql, params as postgres.ParameterOrJSON<never>[], { prepare: true }) as unknown as Promise<Row[]>;
+  };
+  let open = false;
+  try {
+    return await work({
+      query: run,
+      first: async <Row>(query: SQLWrapper) => {
+        open = true;
+        const [, rows] = await Promise.all([connection.unsafe('begin'), run<Row>(query)]);
+        return rows;
+      },
+      last: async (query) => {
+        // If the write fails, Postgres answers the pipelined COMMIT of the aborted transaction with a rollback.
+        const [written, committed] = await Promise.allSettled([run(query), connection.unsafe('commit')]);
+        open = false;
+        if (written.status === 'rejected') throw written.reason;
+        if (committed.status === 'rejected') throw committed.reason;
+      },
+    });
+  } catch (error) {
+    if (open) await connection.unsafe('rollback').catch(() => {});
+    throw error;
+  } finally {
+    connection.release();
+  }
+}
