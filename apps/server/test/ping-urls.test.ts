@@ -74,6 +74,7 @@ describe.each(testDatabaseKinds())('ping URLs on %s', (kind) => {
       '/ping/<key>/job/1.5',
       'exit status must be a whole number from 0 to 255, got "1.5", or one of start, fail, log',
     ],
+    ['a NUL in the slug', '/ping/<key>/job%00', 'ping key and slug must not contain NUL characters'],
     ['a repeated rid', `/ping/<id>?rid=${randomUUID()}&rid=${randomUUID()}`, 'rid must be a UUID, got'],
   ])('answers 400 with what is wrong for %s, storing nothing', async (_what, url, message) => {
     const { project, check } = await aCheck(db(), { slug: 'job' });

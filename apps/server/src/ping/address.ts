@@ -38,6 +38,8 @@ export function parsePingAddress(segments: readonly string[], query: Record<stri
     return { target: { checkId: first.toLowerCase() }, ...parseKind(second), rid };
   }
   if (second === undefined) throw new PingUrlError(`check id must be a UUID, got "${first}"`);
+  // Postgres text cannot hold NUL; refuse it here rather than fail the batch the ping would join.
+  if (first.includes('\0') || second.includes('\0')) throw new PingUrlError('ping key and slug must not contain NUL characters');
   const create = query.create === '1' || query.create === 'true';
   return { target: { slug: { pingKey: first, slug: second }, create }, ...parseKind(third), rid };
 }
