@@ -5,7 +5,6 @@ import { authPlugin, type RateLimits } from './plugins/auth';
 import { databasePlugin } from './plugins/database';
 import { errorsPlugin } from './plugins/errors';
 import { openapiPlugin } from './plugins/openapi';
-import { webPlugin } from './plugins/web';
 import { apiRoutes } from './routes/api';
 import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
@@ -34,6 +33,5 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(authRoutes, { prefix: '/auth' });
   await app.register(apiRoutes, { prefix: '/api/v1', config });
   await app.register(pingRoutes, { config });
-  await app.register(webPlugin);
   return app;
 }

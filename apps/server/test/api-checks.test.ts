@@ -119,6 +119,7 @@ describe.each(testDatabaseKinds())('checks API on %s', (kind) => {
     [{ tags: ['has space'] }, 'tags.0', /must match pattern/],
     [{ grace: 'soon' }, 'grace', /must be integer/],
     [{ channels: ['not-a-uuid'] }, 'channels.0', /must match format "uuid"/],
+    [{ gracee: 60 }, 'gracee', /^is not a known field \(known: name, slug/],
     [{ channels: ['00000000-0000-4000-8000-000000000000'] }, 'channels', /no channel 00000000-0000-4000-8000-000000000000 in this project/],
   ])('refuses %j with 400 naming %s and the rule', async (input, field, rule) => {
     const response = await call('POST', '/checks', { name: 'bad', ...input });

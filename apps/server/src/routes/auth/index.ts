@@ -18,6 +18,7 @@ import { Conflict, RegistrationClosed, Unauthorized } from '../../errors';
 import { SESSION_COOKIE } from '../../plugins/auth';
 import { ChangePassword, LogIn, Me, SignUp } from '../../schemas/auth';
 import { authErrors, iso } from '../../schemas/common';
+import { refuseUnknownFields } from '../../schemas/strict-body';
 
 /** Days a session lasts. */
 const SESSION_DAYS = 30;
@@ -34,6 +35,7 @@ export async function authRoutes(fastify: FastifyInstance) {
   app.addHook('onRequest', async (request) => {
     if (request.method !== 'GET') assertSameOrigin(request, accounts.origin, false);
   });
+  app.addHook('preValidation', refuseUnknownFields);
 
   async function startSession(request: FastifyRequest, reply: FastifyReply, user: User) {
     const token = newSessionToken();

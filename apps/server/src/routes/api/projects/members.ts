@@ -1,23 +1,40 @@
 import {
   acceptInvitation,
+  type Db,
   deleteInvitation,
   type Invitation as InvitationRow,
   invitationsForEmail,
   invite,
   listInvitations,
   listMembers,
+  type Role,
   removeMember,
   setRole,
 } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { accessOf } from '../../../auth/access';
-import { NotFound, Unauthorized } from '../../../errors';
+import { accessOf, type ProjectAccess, ROLE_LEVEL } from '../../../auth/access';
+import { Conflict, Forbidden, NotFound, Unauthorized } from '../../../errors';
 import { authErrors, iso, ProjectParams, Uuid } from '../../../schemas/common';
 import { Invitation, InvitationCreate, InvitationParams, Member, MemberParams, MyInvitation, RoleChange } from '../../../schemas/projects';
 
 const tags = ['members'];
+
+/**
+ * Admins manage everyone but owners: only an owner may make, change or remove
+ * an owner, and a project always keeps at least one owner.
+ */
+async function assertMayChange(db: Db, access: ProjectAccess, userId: string, role: Role | null): Promise<void> {
+  const members = await listMembers(db, access.projectId);
+  const target = members.find((member) => member.userId === userId);
+  if (!target) throw new NotFound('Member');
+  if ((role === 'owner' || target.role === 'owner') && access.level < ROLE_LEVEL.owner)
+    throw new Forbidden('only an owner may make, change or remove an owner');
+  const owners = members.filter((member) => member.role === 'owner').length;
+  if (target.role === 'owner' && role !== 'owner' && owners === 1)
+    throw new Conflict('a project needs an owner: make someone else owner first');
+}
 const admin = { permission: 'admin', sessionOnly: true } as const;
 
 /** Members of a project, and invitations to join one. */
@@ -64,6 +81,7 @@ export async function memberRoutes(fastify: FastifyInstance) {
       },
     },
     async (request, reply) => {
+      await assertMayChange(app.db, accessOf(request), request.params.userId, request.body.role);
       if (!(await setRole(app.db, accessOf(request).projectId, request.params.userId, request.body.role))) throw new NotFound('Member');
       return reply.status(204).send(null);
     },
@@ -73,6 +91,7 @@ export async function memberRoutes(fastify: FastifyInstance) {
     '/projects/:projectId/members/:userId',
     { config: admin, schema: { tags, summary: 'Remove a member', params: MemberParams, response: { 204: Type.Null(), ...authErrors } } },
     async (request, reply) => {
+      await assertMayChange(app.db, accessOf(request), request.params.userId, null);
       if (!(await removeMember(app.db, accessOf(request).projectId, request.params.userId))) throw new NotFound('Member');
       return reply.status(204).send(null);
     },
@@ -104,12 +123,12 @@ export async function memberRoutes(fastify: FastifyInstance) {
         response: { 201: Invitation, ...authErrors },
       },
     },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          invitationView(await invite(app.db, { projectId: accessOf(request).projectId, ...request.body, invitedBy: userOf(request).id })),
-        ),
+    async (request, reply) => {
+      const access = accessOf(request);
+      if (request.body.role === 'owner' && access.level < ROLE_LEVEL.owner) throw new Forbidden('only an owner may invite an owner');
+      const invitation = await invite(app.db, { projectId: access.projectId, ...request.body, invitedBy: userOf(request).id });
+      return reply.status(201).send(invitationView(invitation));
+    },
   );
 
   app.delete(

@@ -1,0 +1,107 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createKey, signUp, testApp } from './api-fixtures';
+
+describe.each(testDatabaseKinds())('channels API on %s', (kind) => {
+  const test = useTestDatabase(kind);
+  let app: FastifyInstance;
+  let headers: Record<string, string>;
+  let receiver: Server;
+  let receiverUrl: string;
+  const received: Array<{ body: string; signature: string | undefined }> = [];
+  beforeAll(async () => {
+    app = await testApp(test.database);
+    headers = bearer((await createKey(app, await signUp(app))).key);
+    receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        received.push({ body, signature: request.headers['x-cronbeat-signature'] as string | undefined });
+        response.statusCode = request.url === '/gone' ? 410 : 200;
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await app.close();
+    await new Promise((resolve) => receiver.close(resolve));
+  });
+
+  const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
+    app.inject({ method, url: `/api/v1${url}`, headers, ...(payload && { payload }) });
+
+  it('creates, lists, edits and deletes channels', async () => {
+    const created = await call('POST', '/channels', {
+      kind: 'webhook',
+      name: 'Ops hook',
+      config: { url: `${receiverUrl}/hook`, secret: 'a-long-enough-secret' },
+    });
+    expect(created.statusCode).toBe(201);
+    const channel = created.json();
+    expect(channel).toMatchObject({
+      kind: 'webhook',
+      name: 'Ops hook',
+      config: { url: `${receiverUrl}/hook`, secret: 'a-long-enough-secret' },
+      lastError: null,
+    });
+    expect((await call('GET', '/channels')).json().channels.map((c: { id: string }) => c.id)).toContain(channel.id);
+    const renamed = await call('PATCH', `/channels/${channel.id}`, { name: 'Renamed', config: { url: `${receiverUrl}/other` } });
+    expect(renamed.json()).toMatchObject({ name: 'Renamed', config: { url: `${receiverUrl}/other`, secret: null } });
+    expect((await call('DELETE', `/channels/${channel.id}`)).statusCode).toBe(204);
+    expect((await call('GET', `/channels/${channel.id}`)).statusCode).toBe(404);
+  });
+
+  it('attaches channels to checks by id or with "*" for all', async () => {
+    const one = (
+      await call('POST', '/channels', { kind: 'slack', name: 'Slack', config: { url: 'https://hooks.slack.com/services/T/B/X' } })
+    ).json();
+    const two = (
+      await call('POST', '/channels', { kind: 'email', name: 'Mail', config: { to: ['a@example.com', 'b@example.com'] } })
+    ).json();
+    const check = (await call('POST', '/checks', { name: 'Alerting', channels: [one.id] })).json();
+    expect(check.channels).toEqual([one.id]);
+    const all = (await call('PATCH', `/checks/${check.id}`, { channels: '*' })).json();
+    expect(all.channels.sort()).toEqual(expect.arrayContaining([one.id, two.id]));
+    expect((await call('PATCH', `/checks/${check.id}`, { channels: [] })).json().channels).toEqual([]);
+  });
+
+  it.each([
+    [{ kind: 'webhook', name: 'x', config: { url: 'ftp://example.com' } }, 'config.url', /https:\/\/ or http:\/\//],
+    [{ kind: 'webhook', name: 'x', config: { url: 'http://example.com', secret: 'short' } }, 'config.secret', /16 to 256/],
+    [{ kind: 'email', name: 'x', config: { to: 'not-an-address' } }, 'config.to', /is not an email address/],
+    [{ kind: 'pager', name: 'x', config: {} }, 'kind', /must be equal to constant|must match a schema in anyOf/],
+    [{ kind: 'slack', name: '', config: { url: 'https://hooks.slack.com/x' } }, 'name', /fewer than 1 characters/],
+    [{ kind: 'slack', name: 'x' }, 'config', /is required/],
+  ])('refuses %j with 400 naming %s', async (input, field, rule) => {
+    const response = await call('POST', '/channels', input);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.fields[field]).toMatch(rule);
+  });
+
+  it('sends a test alert and reports delivery, or the failure and whether it is permanent', async () => {
+    const good = (
+      await call('POST', '/channels', {
+        kind: 'webhook',
+        name: 'Good',
+        config: { url: `${receiverUrl}/ok`, secret: 'a-long-enough-secret' },
+      })
+    ).json();
+    received.length = 0;
+    const sent = await call('POST', `/channels/${good.id}/test`);
+    expect(sent.json()).toEqual({ delivered: true, error: null, permanent: null });
+    expect(received).toHaveLength(1);
+    expect(JSON.parse(received[0]!.body)).toMatchObject({ event: 'check.down' });
+    expect(received[0]!.signature).toMatch(/^sha256=/);
+    const gone = (await call('POST', '/channels', { kind: 'webhook', name: 'Gone', config: { url: `${receiverUrl}/gone` } })).json();
+    const failed = (await call('POST', `/channels/${gone.id}/test`)).json();
+    expect(failed).toMatchObject({ delivered: false, permanent: true });
+    expect(failed.error).toMatch(/410/);
+  });
+});

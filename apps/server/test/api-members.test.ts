@@ -1,0 +1,73 @@
+import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMember, BASE_URL, type Person, signUp, testApp } from './api-fixtures';
+
+describe.each(testDatabaseKinds())('projects, members and invitations on %s', (kind) => {
+  const test = useTestDatabase(kind);
+  let app: FastifyInstance;
+  let owner: Person;
+  beforeAll(async () => {
+    app = await testApp(test.database);
+    owner = await signUp(app);
+  });
+  afterAll(() => app.close());
+
+  const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, headers: Record<string, string>, payload?: object) =>
+    app.inject({ method, url: `/api/v1${url}`, headers, ...(payload && { payload }) });
+
+  it('creates and renames projects; owners and admins see and rotate the ping key', async () => {
+    const created = await call('POST', '/projects', owner.headers, { name: 'Second' });
+    expect(created.statusCode).toBe(201);
+    const project = created.json();
+    expect(project).toMatchObject({ name: 'Second', role: 'owner', pingUrl: `${BASE_URL}/ping/${project.pingKey}` });
+    const renamed = await call('PATCH', `/projects/${project.id}`, owner.headers, { name: 'Renamed', defaultPeriod: 3600 });
+    expect(renamed.json()).toMatchObject({ name: 'Renamed', defaultPeriod: 3600 });
+    const rotated = (await call('POST', `/projects/${project.id}/ping-key`, owner.headers)).json();
+    expect(rotated.pingKey).not.toBe(project.pingKey);
+    expect((await call('PATCH', `/projects/${project.id}`, owner.headers, {})).json().error.code).toBe('CB_INVALID_REQUEST');
+    expect((await call('POST', '/projects', owner.headers, { name: '' })).json().error.fields).toEqual({
+      name: 'must NOT have fewer than 1 characters',
+    });
+    // With two projects, the header says which one a request is about.
+    const ambiguous = await call('GET', '/checks', owner.headers);
+    expect(ambiguous.statusCode).toBe(400);
+    expect(ambiguous.json().error.message).toMatch(/^X-Project-Id: required/);
+    expect((await call('GET', '/checks', { ...owner.headers, 'x-project-id': project.id })).statusCode).toBe(200);
+    owner.headers['x-project-id'] = owner.projectId;
+  });
+
+  it('invites by email: the invitee sees it, accepts it, and becomes a member with that role', async () => {
+    const invitee = await signUp(app);
+    const invitation = (
+      await call('POST', `/projects/${owner.projectId}/invitations`, owner.headers, { email: invitee.email.toUpperCase(), role: 'member' })
+    ).json();
+    expect(invitation).toMatchObject({ email: invitee.email, role: 'member' });
+    const mine = (await call('GET', '/invitations', invitee.headers)).json().invitations;
+    expect(mine).toEqual([expect.objectContaining({ id: invitation.id, projectName: 'My project' })]);
+    expect((await call('POST', `/invitations/${invitation.id}/accept`, invitee.headers)).statusCode).toBe(200);
+    const members = (await call('GET', `/projects/${owner.projectId}/members`, owner.headers)).json().members;
+    expect(members).toContainEqual(expect.objectContaining({ userId: invitee.userId, role: 'member' }));
+    expect((await call('GET', `/projects/${owner.projectId}/invitations`, owner.headers)).json().invitations).toEqual([]);
+    const badRole = await call('POST', `/projects/${owner.projectId}/invitations`, owner.headers, { email: 'x@example.com', role: 'god' });
+    expect(badRole.statusCode).toBe(400);
+    expect(Object.keys(badRole.json().error.fields)).toEqual(['role']);
+  });
+
+  it('lets admins manage members but not owners, and keeps one owner', async () => {
+    const admin = await addMember(app, owner, 'admin');
+    const member = await addMember(app, owner, 'member');
+    const path = (person: Person) => `/projects/${owner.projectId}/members/${person.userId}`;
+    expect((await call('PATCH', path(member), admin.headers, { role: 'readonly' })).statusCode).toBe(204);
+    expect((await call('PATCH', path(member), admin.headers, { role: 'owner' })).statusCode).toBe(403);
+    expect((await call('PATCH', path(owner), admin.headers, { role: 'member' })).statusCode).toBe(403);
+    expect((await call('DELETE', path(owner), admin.headers)).statusCode).toBe(403);
+    expect(
+      (await call('POST', `/projects/${owner.projectId}/invitations`, admin.headers, { email: 'o@example.com', role: 'owner' })).statusCode,
+    ).toBe(403);
+    const lastOwner = await call('PATCH', path(owner), owner.headers, { role: 'admin' });
+    expect(lastOwner.statusCode).toBe(409);
+    expect((await call('DELETE', path(member), admin.headers)).statusCode).toBe(204);
+    expect((await call('GET', '/checks', member.headers)).statusCode).toBe(404);
+  });
+});
