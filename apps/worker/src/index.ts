@@ -1,15 +1,19 @@
 import type { Config } from '@cronbeat/config';
-import type { Database } from '@cronbeat/db';
+import { type Database, sweepBacklog } from '@cronbeat/db';
 import { createNotifier } from '@cronbeat/notify';
 import type { Logger } from 'pino';
 import { deliver } from './deliver';
 import { startBullmq } from './drivers/bullmq';
 import { startInProcess } from './drivers/in-process';
 import type { Jobs } from './drivers/jobs';
+import { maintenance } from './maintenance';
+import { countedNotifier, maintenanceDeleted, sweepDuration, sweepFlips, watchWorker } from './metrics';
 import { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options';
 import { sweep } from './sweep';
 
 export { type DeliverPayload, deliver } from './deliver';
+export { type MaintenanceResult, maintenance } from './maintenance';
+export { serveMetrics } from './metrics-server';
 export { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options';
 export { type SweepResult, sweep } from './sweep';
 
@@ -25,7 +29,9 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
-type WorkerConfig = Pick<Config, 'redisUrl' | 'smtpUrl' | 'emailFrom' | 'baseUrl' | 'selfPingUrl'>;
+/** Retention and the queue prefix default to the configuration's defaults (1,000 pings, 90 days, `cronbeat`). */
+type WorkerConfig = Pick<Config, 'redisUrl' | 'smtpUrl' | 'emailFrom' | 'baseUrl' | 'selfPingUrl'> &
+  Partial<Pick<Config, 'pingRetention' | 'historyDays' | 'queuePrefix'>>;
 
 /** Starts the sweep and delivery on BullMQ when Redis is configured, else on the in-process runner. */
 export async function start(
@@ -33,25 +39,52 @@ export async function start(
   deps: WorkerDependencies,
   overrides: Partial<WorkerOptions> = {},
 ): Promise<RunningWorker> {
-  const options: WorkerOptions = { ...DEFAULT_WORKER_OPTIONS, ...overrides };
+  const options: WorkerOptions = { ...DEFAULT_WORKER_OPTIONS, queuePrefix: config.queuePrefix ?? 'cronbeat', ...overrides };
   const { db } = deps.database;
-  const notifier = createNotifier({ smtpUrl: config.smtpUrl, emailFrom: config.emailFrom, httpTimeoutMs: options.httpTimeoutMs });
+  const notifier = countedNotifier(
+    createNotifier({ smtpUrl: config.smtpUrl, emailFrom: config.emailFrom, httpTimeoutMs: options.httpTimeoutMs }),
+  );
+  const retention = { pingRetention: config.pingRetention ?? 1000, historyDays: config.historyDays ?? 90 };
   const jobs: Jobs = {
-    sweep: () => sweep(db, options),
-    deliver: (payload, finalAttempt) => deliver({ db, notifier, baseUrl: config.baseUrl }, payload, finalAttempt),
+    sweep: async () => {
+      const timer = sweepDuration.startTimer();
+      try {
+        const result = await sweep(db, options);
+        timer({ outcome: 'ok' });
+        sweepFlips.inc(result.flips);
+        return result;
+      } catch (error) {
+        timer({ outcome: 'error' });
+        throw error;
+      }
+    },
+    deliver: (payload, finalAttempt) =>
+      deliver({ db, notifier, baseUrl: config.baseUrl }, payload, finalAttempt),
     afterSweep: (result) => {
       if (result.flips > 0) deps.logger.info({ flips: result.flips, enqueued: result.notificationIds.length }, 'sweep');
       if (config.selfPingUrl) selfPing(config.selfPingUrl, deps.logger);
+    },
+    maintenance: async () => {
+      const result = await maintenance(db, retention);
+      maintenanceDeleted.inc({ table: 'pings' }, result.pings);
+      maintenanceDeleted.inc({ table: 'flips' }, result.flips);
+      if (result.pings + result.flips > 0) deps.logger.info(result, 'retention');
+      return result;
     },
   };
   const driver = config.redisUrl ? 'bullmq' : 'in-process';
   const running = config.redisUrl
     ? await startBullmq(jobs, config.redisUrl, options, deps.logger)
     : startInProcess(jobs, options, deps.logger);
+  const unwatch = watchWorker({
+    backlog: () => sweepBacklog(db, new Date()),
+    ...(running.queueDepths ? { queueDepths: running.queueDepths } : {}),
+  });
   deps.logger.info({ driver }, 'worker started');
   return {
     driver,
     close: async () => {
+      unwatch();
       await running.close();
       notifier.close();
       deps.logger.info('worker stopped');

@@ -4,15 +4,17 @@
  */
 import { createDb, migrate } from '@cronbeat/db';
 import { configOrExit, createLogger, stopOnSignals } from '@cronbeat/runtime';
-import { start } from './index';
+import { serveMetrics, start } from './index';
 
 const config = configOrExit();
 const logger = createLogger(config);
 const database = await createDb(config);
 await migrate(database, config.databaseUrl);
 const worker = await start(config, { database, logger });
-logger.info({ driver: worker.driver }, 'Cronbeat worker running');
+const metrics = config.metricsPort === null ? null : await serveMetrics(config.metricsPort, config.host);
+logger.info({ driver: worker.driver, metrics: metrics?.address }, 'Cronbeat worker running');
 stopOnSignals(logger, async () => {
+  await metrics?.close();
   await worker.close();
   await database.close();
 });

@@ -18,6 +18,8 @@ export interface WorkerOptions {
   queuePrefix: string;
   /** Milliseconds an HTTP delivery may take. Default: 10,000. */
   httpTimeoutMs: number;
+  /** Milliseconds between retention runs (the maintenance job). Default: 600,000 (10 min). */
+  maintenanceIntervalMs: number;
 }
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = Object.freeze({
@@ -30,6 +32,7 @@ export const DEFAULT_WORKER_OPTIONS: WorkerOptions = Object.freeze({
   lockDurationMs: 30_000,
   queuePrefix: 'cronbeat',
   httpTimeoutMs: 10_000,
+  maintenanceIntervalMs: 600_000,
 });
 
 /** Delay before retry number `retry` (1 for the first retry): exponential, as BullMQ's `exponential` backoff. */

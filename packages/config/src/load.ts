@@ -1,4 +1,4 @@
-import { boolean, integer, oneOf, type Parser, Problem, text, url } from './parse';
+import { boolean, integer, oneOf, type Parser, Problem, pattern, text, url } from './parse';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -36,6 +36,10 @@ export interface Config {
   historyDays: number;
   /** URL the worker pings after every sweep, so the alerting itself is watched. */
   selfPingUrl: string | null;
+  /** Port a worker running on its own serves Prometheus `/metrics` on; null (the default) serves none. */
+  metricsPort: number | null;
+  /** Prefix of the BullMQ keys in Redis; deployments sharing one Redis need different ones. Default: cronbeat. */
+  queuePrefix: string;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +83,8 @@ export function loadConfig(env: Env = process.env): Config {
     pingRetention: read('PING_RETENTION', integer(1, 1_000_000), 1000),
     historyDays: read('HISTORY_DAYS', integer(1, 36_500), 90),
     selfPingUrl: read<string | null>('SELF_PING_URL', url(['http:', 'https:']), null),
+    metricsPort: read<number | null>('METRICS_PORT', integer(1, 65535), null),
+    queuePrefix: read('QUEUE_PREFIX', pattern(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, ".", "_" or "-" (at most 64)'), 'cronbeat'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -43,6 +43,11 @@ export const text =
   (raw, name) =>
     raw.length >= minLength ? raw : new Problem(`${name} must be at least ${minLength} characters long`);
 
+export const pattern =
+  (shape: RegExp, description: string): Parser<string> =>
+  (raw, name) =>
+    shape.test(raw) ? raw : new Problem(`${name} must be ${description}, got "${raw}"`);
+
 /** Keeps secrets in URLs out of error messages and logs. */
 export function redact(raw: string): string {
   return raw.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');

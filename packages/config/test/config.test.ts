@@ -67,4 +67,15 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ REDIS_URL })).not.toThrow(/hunter2/);
     }
   });
+
+  it('reads METRICS_PORT and QUEUE_PREFIX, and refuses values that would break them', () => {
+    expect(loadConfig({})).toMatchObject({ metricsPort: null, queuePrefix: 'cronbeat' });
+    expect(loadConfig({ METRICS_PORT: '9464', QUEUE_PREFIX: 'cronbeat-staging' })).toMatchObject({
+      metricsPort: 9464,
+      queuePrefix: 'cronbeat-staging',
+    });
+    expect(() => loadConfig({ METRICS_PORT: '70000', QUEUE_PREFIX: 'a:b' })).toThrow(
+      /METRICS_PORT must be an integer between 1 and 65535, got "70000"\n.*QUEUE_PREFIX must be letters, digits/,
+    );
+  });
 });

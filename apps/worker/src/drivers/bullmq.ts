@@ -13,6 +13,7 @@ import type { Jobs, RunningDriver } from './jobs';
 
 export const SWEEP_QUEUE = 'sweep';
 export const DELIVER_QUEUE = 'deliver';
+export const MAINTENANCE_QUEUE = 'maintenance';
 
 export async function startBullmq(jobs: Jobs, redisUrl: string, options: WorkerOptions, logger: Logger): Promise<RunningDriver> {
   // BullMQ workers block on Redis; they need a connection that never gives up a command.
@@ -20,6 +21,7 @@ export async function startBullmq(jobs: Jobs, redisUrl: string, options: WorkerO
   const prefix = options.queuePrefix;
   const sweepQueue = new Queue(SWEEP_QUEUE, { connection, prefix });
   const deliverQueue = new Queue<DeliverPayload>(DELIVER_QUEUE, { connection, prefix });
+  const maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection, prefix });
 
   async function enqueue(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
@@ -71,7 +73,15 @@ export async function startBullmq(jobs: Jobs, redisUrl: string, options: WorkerO
     },
   );
 
-  for (const worker of [sweepWorker, deliverWorker]) {
+  // Concurrency 1 per process and one scheduled job at a time: runs never overlap.
+  const maintenanceWorker = new Worker(MAINTENANCE_QUEUE, async () => jobs.maintenance(), {
+    connection,
+    prefix,
+    concurrency: 1,
+    lockDuration: options.lockDurationMs,
+  });
+
+  for (const worker of [sweepWorker, deliverWorker, maintenanceWorker]) {
     worker.on('error', (error) => logger.error({ err: error, queue: worker.name }, 'queue error'));
     worker.on('failed', (job, error) =>
       logger.info({ queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'job failed'),
@@ -84,11 +94,22 @@ export async function startBullmq(jobs: Jobs, redisUrl: string, options: WorkerO
     { name: SWEEP_QUEUE, opts: { removeOnComplete: true, removeOnFail: 100 } },
   );
 
+  await maintenanceQueue.upsertJobScheduler(
+    MAINTENANCE_QUEUE,
+    { every: options.maintenanceIntervalMs },
+    { name: MAINTENANCE_QUEUE, opts: { removeOnComplete: true, removeOnFail: 100 } },
+  );
+
+  const queues = [sweepQueue, deliverQueue, maintenanceQueue];
   return {
     async close() {
-      await Promise.all([sweepWorker.close(), deliverWorker.close()]);
-      await Promise.all([sweepQueue.close(), deliverQueue.close()]);
+      await Promise.all([sweepWorker.close(), deliverWorker.close(), maintenanceWorker.close()]);
+      await Promise.all(queues.map((queue) => queue.close()));
       connection.disconnect();
+    },
+    async queueDepths() {
+      const counts = await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'failed')));
+      return Object.fromEntries(queues.map((queue, i) => [queue.name, counts[i] ?? {}]));
     },
   };
 }

@@ -81,12 +81,26 @@ export function startInProcess(jobs: Jobs, options: WorkerOptions, logger: Logge
   };
   tick();
 
+  // Retention is not urgent: a run that is still going when the next is due is skipped.
+  let maintaining: Promise<unknown> | null = null;
+  const maintenanceTimer = setInterval(() => {
+    maintaining ??= jobs
+      .maintenance()
+      .catch((error: unknown) => logger.error({ err: error }, 'maintenance failed'))
+      .finally(() => {
+        maintaining = null;
+      });
+  }, options.maintenanceIntervalMs);
+  maintenanceTimer.unref();
+
   return {
     async close() {
       stopped = true;
+      clearInterval(maintenanceTimer);
       if (sweepTimer) clearTimeout(sweepTimer);
       for (const timer of retryTimers) clearTimeout(timer);
       await sweeping;
+      await maintaining;
       await Promise.allSettled([...running]);
     },
   };

@@ -1,4 +1,5 @@
 import type { DeliverPayload } from '../deliver';
+import type { MaintenanceResult } from '../maintenance';
 import type { SweepResult } from '../sweep';
 
 /** The job functions a driver runs; the same for BullMQ and the in-process runner. */
@@ -8,8 +9,12 @@ export interface Jobs {
   deliver(payload: DeliverPayload, finalAttempt: boolean): Promise<'sent' | 'skipped'>;
   /** Told after every sweep, so the alerting itself can be watched. */
   afterSweep(result: SweepResult): void;
+  /** Retention, every `maintenanceIntervalMs`. */
+  maintenance(): Promise<MaintenanceResult>;
 }
 
 export interface RunningDriver {
   close(): Promise<void>;
+  /** Jobs per queue and state, for metrics; only drivers with real queues have it. */
+  queueDepths?(): Promise<Record<string, Record<string, number>>>;
 }

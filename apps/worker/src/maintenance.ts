@@ -1,0 +1,30 @@
+/**
+ * The maintenance job: retention. Keeps the newest pings of every check and
+ * the flips (with their notifications) of the last days, deleting in bounded
+ * batches so it can run beside the sweep and the ping traffic. Both drivers
+ * schedule it; running it twice at once is harmless, only wasteful.
+ */
+import type { Config } from '@cronbeat/config';
+import { type Db, pruneHistory, prunePings, type RetentionBatches } from '@cronbeat/db';
+
+export type RetentionPolicy = Pick<Config, 'pingRetention' | 'historyDays'>;
+
+export interface MaintenanceResult {
+  /** Pings deleted beyond each check's newest `pingRetention`. */
+  pings: number;
+  /** Flips older than `historyDays` deleted, their notifications with them. */
+  flips: number;
+}
+
+const DAY_MS = 86_400_000;
+
+export async function maintenance(
+  db: Db,
+  policy: RetentionPolicy,
+  options: RetentionBatches & { now?: Date } = {},
+): Promise<MaintenanceResult> {
+  const now = options.now ?? new Date();
+  const pings = await prunePings(db, policy.pingRetention, options);
+  const flips = await pruneHistory(db, new Date(now.getTime() - policy.historyDays * DAY_MS), options);
+  return { pings, flips };
+}
