@@ -1,29 +1,55 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 
-/** How long /readyz waits for the database before calling it unreachable. */
+/** How long /readyz waits for the database (and Redis) before calling it unreachable. */
 const READY_TIMEOUT_MS = 2000;
 
-export async function healthRoutes(app: FastifyInstance) {
+export async function healthRoutes(app: FastifyInstance, options: { redisUrl?: string | null } = {}) {
+  // One connection for the life of the app, reconnecting in the background;
+  // without the offline queue a PING while it is down fails at once instead of waiting.
+  const redis = options.redisUrl
+    ? new Redis(options.redisUrl, {
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => 1000,
+      })
+    : null;
+  if (redis) {
+    redis.on('error', () => {}); // reported by /readyz; ioredis would otherwise log every retry
+    redis.connect().catch(() => {});
+    app.addHook('onClose', async () => redis.disconnect());
+  }
+
   /** The process is up and serving HTTP. */
   app.get('/healthz', async () => ({ status: 'ok' }));
 
-  /** The process can do its work: the database answers. */
+  /** The process can do its work: the database answers, and Redis when it is used. */
   app.get('/readyz', async (request, reply) => {
-    try {
-      await withTimeout(app.db.execute(sql`select 1`), READY_TIMEOUT_MS);
-      return { status: 'ok', database: 'ok' };
-    } catch (error) {
-      request.log.warn({ err: error }, 'readiness check failed');
-      return reply.status(503).send({ status: 'unavailable', database: 'unreachable' });
-    }
+    const [database, queue] = await Promise.all([
+      probe(() => app.db.execute(sql`select 1`)),
+      redis ? probe(() => redis.ping()) : Promise.resolve(null),
+    ]);
+    const answer = { database: database ? 'ok' : 'unreachable', ...(redis ? { redis: queue ? 'ok' : 'unreachable' } : {}) };
+    if (database && queue !== false) return { status: 'ok', ...answer };
+    request.log.warn(answer, 'readiness check failed');
+    return reply.status(503).send({ status: 'unavailable', ...answer });
   });
 }
 
-function withTimeout<T>(promise: PromiseLike<T>, ms: number): Promise<T> {
+/** True when `run` answers within the timeout. */
+async function probe(run: () => PromiseLike<unknown>): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(`no answer within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
   });
-  return Promise.race([Promise.resolve(promise), timeout]).finally(() => clearTimeout(timer));
+  try {
+    await Promise.race([Promise.resolve(run()), timeout]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,0 +1,52 @@
+/**
+ * Prometheus `/metrics` on prom-client's default registry, so in one process
+ * (`npm start`) it also shows the worker's sweep, delivery and queue metrics.
+ * Ping metrics are taken in a root onResponse hook rather than in the ping
+ * route, so ingestion's hot path carries no metrics code of its own.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { Counter, collectDefaultMetrics, Histogram, register } from 'prom-client';
+import { parsePingAddress } from '../ping/address';
+
+// Both apps may load prom-client's process metrics in one process; register them once.
+if (!register.getSingleMetric('process_cpu_user_seconds_total')) collectDefaultMetrics();
+
+const pingsTotal = new Counter({
+  name: 'cronbeat_pings_total',
+  help: 'Pings answered 200 or 201 (stored), by the kind the URL gave: success, start, fail or log.',
+  labelNames: ['kind'] as const,
+});
+
+const pingDuration = new Histogram({
+  name: 'cronbeat_ping_duration_seconds',
+  help: 'Time from request to response on /ping routes, commit included, by status code.',
+  labelNames: ['code'] as const,
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+});
+
+const PING_ROUTES = new Set(['/ping/:a', '/ping/:a/:b', '/ping/:a/:b/:c']);
+
+/** The kind a stored ping's URL named; the URL parsed already, so this cannot throw for it. */
+function kindOf(request: FastifyRequest): string {
+  const { a, b, c } = request.params as Record<string, string | undefined>;
+  try {
+    const segments = [a, b, c].filter((segment): segment is string => segment !== undefined);
+    return parsePingAddress(segments, request.query as Record<string, unknown>)?.kind ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+export const metricsPlugin = fp(async (app: FastifyInstance) => {
+  app.addHook('onResponse', async (request, reply) => {
+    if (!PING_ROUTES.has(request.routeOptions.url ?? '')) return;
+    pingDuration.observe({ code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    if (reply.statusCode === 200 || reply.statusCode === 201) pingsTotal.inc({ kind: kindOf(request) });
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    const text = await register.metrics();
+    return reply.type(register.contentType).send(text);
+  });
+});
