@@ -1,8 +1,10 @@
 /**
  * The deliver job: sends one notification and records the attempt. Idempotent
- * per notification id: a notification that is no longer pending is skipped.
+ * per notification id for any number of workers: it first claims the pending
+ * row for a lease, so a notification already sent is skipped and one another
+ * worker is sending is retried later, never sent twice at once.
  */
-import { type Db, loadDelivery, recordDeliveryAttempt } from '@cronbeat/db';
+import { claimDelivery, type Db, recordDeliveryAttempt } from '@cronbeat/db';
 import { DeliveryError, type Notifier } from '@cronbeat/notify';
 import { alertOf } from './alert';
 
@@ -16,6 +18,11 @@ export interface DeliverContext {
   notifier: Notifier;
   /** Public URL, for links in messages. */
   baseUrl: string;
+  /**
+   * Milliseconds a claim keeps other workers off a notification; must exceed
+   * the longest send, or a worker that died mid-send delays its retry this long.
+   */
+  leaseMs: number;
 }
 
 /**
@@ -23,8 +30,13 @@ export interface DeliverContext {
  * the failure. `finalAttempt` marks the notification failed if this one fails.
  */
 export async function deliver(context: DeliverContext, payload: DeliverPayload, finalAttempt: boolean): Promise<'sent' | 'skipped'> {
-  const delivery = await loadDelivery(context.db, payload.notificationId);
-  if (delivery?.notification.status !== 'pending') return 'skipped';
+  const claim = await claimDelivery(context.db, payload.notificationId, context.leaseMs);
+  if (!claim.claimed) {
+    if (claim.reason === 'done') return 'skipped';
+    // Transient, so the driver retries once the other worker's attempt is recorded or its lease ran out.
+    throw new DeliveryError('another worker is delivering this notification', false);
+  }
+  const delivery = claim.claimed;
   const target = { id: delivery.notification.id, channelId: delivery.channel.id };
   try {
     await context.notifier.send(delivery.channel, alertOf(delivery, context.baseUrl));

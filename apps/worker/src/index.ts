@@ -59,7 +59,7 @@ export async function start(
       }
     },
     deliver: (payload, finalAttempt) =>
-      deliver({ db, notifier, baseUrl: config.baseUrl }, payload, finalAttempt),
+      deliver({ db, notifier, baseUrl: config.baseUrl, leaseMs: options.lockDurationMs }, payload, finalAttempt),
     afterSweep: (result) => {
       if (result.flips > 0) deps.logger.info({ flips: result.flips, enqueued: result.notificationIds.length }, 'sweep');
       if (config.selfPingUrl) selfPing(config.selfPingUrl, deps.logger);

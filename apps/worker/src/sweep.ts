@@ -29,41 +29,50 @@ export type SweepOptions = Pick<WorkerOptions, 'batchSize' | 'redeliverAfterMs'>
 
 export async function sweep(db: Db, options: SweepOptions): Promise<SweepResult> {
   const clock = options.now ?? (() => new Date());
-  const flips = await flipDueChecks(db, clock, options.batchSize);
+  const swept = await flipDueChecks(db, clock, options.batchSize);
   const created = await processFlipOutbox(db, clock(), options.batchSize);
   const stale = await stalePendingNotifications(db, new Date(clock().getTime() - options.redeliverAfterMs), options.batchSize);
-  return { flips, notificationIds: [...new Set([...created, ...stale])] };
+  return { flips: swept.flips, notificationIds: [...new Set([...swept.notificationIds, ...created, ...stale])] };
 }
 
-/** Claims due checks batch after batch until none is left, so a burst of deadlines drains in one tick. */
-async function flipDueChecks(db: Db, clock: () => Date, batchSize: number): Promise<number> {
+/** Whether a flip alerts: to down and back up always, to late when the check asks for it. */
+const alerts = (flip: { from: Status; to: Status }, alertOnLate: boolean): boolean =>
+  isAlerting(flip) || (flip.to === Status.late && alertOnLate);
+
+/**
+ * Claims due checks batch after batch until none is left, so a burst of
+ * deadlines drains in one tick. Each batch writes its flips and their
+ * notifications in one statement, so they can be enqueued on this same tick.
+ */
+async function flipDueChecks(db: Db, clock: () => Date, batchSize: number): Promise<{ flips: number; notificationIds: string[] }> {
   let total = 0;
+  const notificationIds: string[] = [];
   for (;;) {
     const now = clock();
-    const { claimed, flipped } = await db.transaction(async (tx) => {
+    const { claimed, flips } = await db.transaction(async (tx) => {
       const due = await claimDueChecks(tx, now, batchSize);
       const transitions = due.flatMap((row) => {
         const transition = evaluate(toCheckState(row), now);
-        return transition ? [{ checkId: row.id, ...transition }] : [];
+        return transition ? [{ checkId: row.id, alert: alerts(transition.flip, row.alertOnLate), ...transition }] : [];
       });
-      const flips = await applyTransitions(tx, transitions);
-      return { claimed: due.length, flipped: flips.length };
+      return { claimed: due.length, flips: await applyTransitions(tx, transitions) };
     });
-    total += flipped;
+    // Only after the commit: a job for a notification that was rolled back would find nothing to send.
+    for (const flip of flips) notificationIds.push(...flip.notificationIds);
+    total += flips.length;
     // A full batch that changed nothing would be claimed again forever; stop instead.
-    if (claimed < batchSize || flipped === 0) return total;
+    if (claimed < batchSize || flips.length === 0) return { flips: total, notificationIds };
   }
 }
 
-/** Turns pending flips (the sweep's and the pings') into notifications, marking each flip processed. */
+/** Turns pending flips (the pings'; the sweep's are born processed) into notifications, marking each flip processed. */
 async function processFlipOutbox(db: Db, now: Date, batchSize: number): Promise<string[]> {
   const created: string[] = [];
   for (;;) {
     const claimed = await db.transaction(async (tx) => {
       const pending = await claimPendingFlips(tx, batchSize);
-      const alerting = pending.filter(
-        (flip) => isAlerting({ from: flip.fromStatus, to: flip.toStatus }) || (flip.toStatus === Status.late && flip.alertOnLate),
-      );
+      if (pending.length === 0) return 0;
+      const alerting = pending.filter((flip) => alerts({ from: flip.fromStatus, to: flip.toStatus }, flip.alertOnLate));
       created.push(
         ...(await createNotifications(
           tx,

@@ -1,9 +1,8 @@
 /** Notifications: one per flip × channel, and the record of every delivery attempt. */
-import { and, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { queryRows } from '../rows';
-import { channels, checks, flips, notifications, pings, projects } from '../schema';
-import { recordChannelOutcome } from './channels';
+import { channels, checks, flips, notifications, projects } from '../schema';
 import type { CheckRow } from './checks';
 
 export type NotificationRow = typeof notifications.$inferSelect;
@@ -32,8 +31,9 @@ export async function createNotifications(tx: Db, flipIds: number[]): Promise<st
 }
 
 /**
- * Pending notifications untouched since `before`: their delivery job may
- * have been lost (a crash between commit and enqueue). Oldest first.
+ * Pending notifications untouched since `before` and claimed by no live
+ * worker: their delivery job may have been lost (a crash between commit and
+ * enqueue, or a worker killed mid-send). Oldest first.
  */
 export async function stalePendingNotifications(db: Db, before: Date, limit: number): Promise<string[]> {
   const rows = await db
@@ -44,6 +44,7 @@ export async function stalePendingNotifications(db: Db, before: Date, limit: num
         eq(notifications.status, 'pending'),
         lte(notifications.createdAt, before),
         sql`coalesce(${notifications.lastAttemptAt}, ${notifications.createdAt}) <= ${before.toISOString()}::timestamptz`,
+        or(isNull(notifications.claimedUntil), lt(notifications.claimedUntil, sql`now()`)),
       ),
     )
     .orderBy(notifications.createdAt)
@@ -64,68 +65,113 @@ export interface Delivery {
   downSince: Date | null;
 }
 
-export async function loadDelivery(db: Db, notificationId: string): Promise<Delivery | null> {
+/** What claiming a notification for delivery found: it, or why not. */
+export type DeliveryClaim = { claimed: Delivery } | { claimed: null; reason: 'done' | 'busy' };
+
+type PingTail = { at: string | Date; kind: string; exitStatus: number | null; bodyTail: string | null } | null;
+
+/**
+ * Claims a pending notification for `leaseMs` and loads everything its
+ * message needs, in one statement (one round trip per delivery matters when
+ * a burst of deadlines fans out into thousands of them). Another worker's
+ * live claim answers 'busy'; sent, failed or deleted answers 'done'.
+ */
+export async function claimDelivery(db: Db, notificationId: string, leaseMs: number): Promise<DeliveryClaim> {
+  const claimed = db.$with('claimed').as(
+    db
+      .update(notifications)
+      .set({ claimedUntil: sql`now() + ${leaseMs} * interval '1 millisecond'` })
+      .where(
+        and(
+          eq(notifications.id, notificationId),
+          eq(notifications.status, 'pending'),
+          or(isNull(notifications.claimedUntil), lt(notifications.claimedUntil, sql`now()`)),
+        ),
+      )
+      .returning(),
+  );
   const [row] = await db
+    .with(claimed)
     .select({
-      notification: notifications,
+      notification: {
+        id: claimed.id,
+        flipId: claimed.flipId,
+        channelId: claimed.channelId,
+        status: claimed.status,
+        attempts: claimed.attempts,
+        error: claimed.error,
+        createdAt: claimed.createdAt,
+        lastAttemptAt: claimed.lastAttemptAt,
+        sentAt: claimed.sentAt,
+        claimedUntil: claimed.claimedUntil,
+      },
       channel: { id: channels.id, kind: channels.kind, config: channels.config },
       flip: flips,
       check: checks,
       projectName: projects.name,
+      // Latest ping at the flip: the failing run's output for a failure, the last sign of life for a miss.
+      ping: sql<PingTail>`(
+        select json_build_object('at', p.created_at, 'kind', p.kind, 'exitStatus', p.exit_status, 'bodyTail',
+                 case when p.body_raw is not null then '(binary output not shown)' else right(p.body, 4096) end)
+          from pings p
+         where p.check_id = ${checks.id} and p.created_at <= ${flips.createdAt}
+         order by p.n desc limit 1)`,
+      downSince: sql<Date | null>`case when ${flips.fromStatus} = 'down' then (
+        select f.created_at from flips f
+         where f.check_id = ${checks.id} and f.to_status = 'down' and f.id < ${flips.id}
+         order by f.id desc limit 1) end`.mapWith(flips.createdAt),
     })
-    .from(notifications)
-    .innerJoin(channels, eq(channels.id, notifications.channelId))
-    .innerJoin(flips, eq(flips.id, notifications.flipId))
+    .from(claimed)
+    .innerJoin(channels, eq(channels.id, claimed.channelId))
+    .innerJoin(flips, eq(flips.id, claimed.flipId))
     .innerJoin(checks, eq(checks.id, flips.checkId))
-    .innerJoin(projects, eq(projects.id, checks.projectId))
-    .where(eq(notifications.id, notificationId));
-  if (!row) return null;
-  const [ping] = await db
-    .select({
-      at: pings.createdAt,
-      kind: pings.kind,
-      exitStatus: pings.exitStatus,
-      bodyTail: sql<
-        string | null
-      >`case when ${pings.bodyRaw} is not null then '(binary output not shown)' else right(${pings.body}, 4096) end`,
-    })
-    .from(pings)
-    .where(and(eq(pings.checkId, row.check.id), lte(pings.createdAt, row.flip.createdAt)))
-    .orderBy(desc(pings.n))
-    .limit(1);
-  let downSince: Date | null = null;
-  if (row.flip.fromStatus === 'down') {
-    const [down] = await db
-      .select({ at: flips.createdAt })
-      .from(flips)
-      .where(and(eq(flips.checkId, row.check.id), eq(flips.toStatus, 'down'), lt(flips.id, row.flip.id)))
-      .orderBy(desc(flips.id))
-      .limit(1);
-    downSince = down?.at ?? null;
+    .innerJoin(projects, eq(projects.id, checks.projectId));
+  if (!row) {
+    const [current] = await db.select({ status: notifications.status }).from(notifications).where(eq(notifications.id, notificationId));
+    return { claimed: null, reason: current?.status === 'pending' ? 'busy' : 'done' };
   }
-  return { ...row, ping: ping ?? null, downSince };
+  const ping = typeof row.ping === 'string' ? (JSON.parse(row.ping) as PingTail) : row.ping;
+  return {
+    claimed: {
+      ...row,
+      ping: ping && { ...ping, at: new Date(ping.at) },
+    },
+  };
 }
 
 /** One delivery attempt's outcome. `final` marks a failure that will not be retried. */
 export type DeliveryOutcome = { ok: true; at: Date } | { ok: false; at: Date; error: string; final: boolean };
 
-/** Records an attempt on the notification and keeps the channel's latest outcome. */
+/**
+ * Records an attempt on the notification, releases its claim and keeps the
+ * channel's latest outcome, in one statement. The channel row is shared by
+ * every delivery to it, so it is written at most about once a second per
+ * outcome: a burst of deliveries then does not queue on that one row lock.
+ */
 export async function recordDeliveryAttempt(
   db: Db,
   notification: { id: string; channelId: string },
   outcome: DeliveryOutcome,
 ): Promise<void> {
-  await db
-    .update(notifications)
-    .set({
-      attempts: sql`${notifications.attempts} + 1`,
-      lastAttemptAt: outcome.at,
-      ...(outcome.ok
-        ? { status: 'sent', sentAt: outcome.at, error: null }
-        : { error: outcome.error, ...(outcome.final ? { status: 'failed' as const } : {}) }),
-    })
-    .where(eq(notifications.id, notification.id));
-  await recordChannelOutcome(db, notification.channelId, outcome.at, outcome.ok ? null : outcome.error);
+  const at = outcome.at.toISOString();
+  const status = outcome.ok ? 'sent' : outcome.final ? 'failed' : 'pending';
+  const error = outcome.ok ? null : outcome.error;
+  const channelUpdate = outcome.ok
+    ? sql`update channels set last_delivered_at = ${at}::timestamptz
+           where id = ${notification.channelId}::uuid
+             and (last_delivered_at is null or last_delivered_at < ${at}::timestamptz - interval '1 second')`
+    : sql`update channels set last_error = ${error}, last_error_at = ${at}::timestamptz
+           where id = ${notification.channelId}::uuid
+             and (last_error_at is null or last_error_at < ${at}::timestamptz - interval '1 second')`;
+  await db.execute(sql`
+    with attempt as (
+      update notifications
+         set attempts = attempts + 1, last_attempt_at = ${at}::timestamptz, claimed_until = null,
+             status = ${status}, error = ${error},
+             sent_at = case when ${outcome.ok} then ${at}::timestamptz else sent_at end
+       where id = ${notification.id}::uuid
+    )
+    ${channelUpdate}`);
 }
 
 /** Notifications by id, for tests and the dashboard. */

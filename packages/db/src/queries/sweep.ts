@@ -27,25 +27,32 @@ export function claimDueChecks(tx: Db, now: Date, limit: number): Promise<CheckR
     .for('update', { skipLocked: true });
 }
 
-/** A flip the sweep wrote. */
+/** A flip the sweep wrote, with the notifications it created in the same statement. */
 export interface SweptFlip {
   id: number;
   checkId: string;
   fromStatus: Status;
   toStatus: Status;
   reason: FlipReason;
+  notificationIds: string[];
 }
+
+/** A transition the domain decided, and whether its flip alerts (one notification per attached channel). */
+export type SweepTransition = { checkId: string; alert?: boolean } & Transition;
 
 /**
  * Writes each transition as a compare-and-set on the status it was decided
- * from, plus its flip, in one statement: a check some other writer (a ping)
- * changed meanwhile is left alone and gets no flip.
+ * from, plus its flip, plus one notification per channel for the flips that
+ * alert, in one statement: a check some other writer (a ping) changed
+ * meanwhile is left alone and gets no flip. The flips are written already
+ * processed, because their notifications commit with them; the outbox pass
+ * is left with the flips that pings wrote.
  */
-export async function applyTransitions(tx: Db, transitions: Array<{ checkId: string } & Transition>): Promise<SweptFlip[]> {
+export async function applyTransitions(tx: Db, transitions: SweepTransition[]): Promise<SweptFlip[]> {
   if (transitions.length === 0) return [];
   // Time only changes status and deadlines; the ping columns stay as the pings left them.
   const changes = JSON.stringify(
-    transitions.map(({ checkId, check, flip }) => ({
+    transitions.map(({ checkId, check, flip, alert }) => ({
       id: checkId,
       from_status: flip.from,
       to_status: flip.to,
@@ -53,25 +60,44 @@ export async function applyTransitions(tx: Db, transitions: Array<{ checkId: str
       at: flip.at.toISOString(),
       next_due: check.nextDue?.toISOString() ?? null,
       alert_after: check.alertAfter?.toISOString() ?? null,
+      alert: alert ?? false,
     })),
   );
-  const rows = await queryRows<{ id: string | number; check_id: string; from_status: Status; to_status: Status; reason: FlipReason }>(
+  const rows = await queryRows<{
+    id: string | number;
+    check_id: string;
+    from_status: Status;
+    to_status: Status;
+    reason: FlipReason;
+    notification_ids: string[] | string;
+  }>(
     tx,
     sql`
       with change as (
         select * from jsonb_to_recordset(${changes}::jsonb)
-          as c(id uuid, from_status text, to_status text, reason text, at timestamptz, next_due timestamptz, alert_after timestamptz)
+          as c(id uuid, from_status text, to_status text, reason text, at timestamptz, next_due timestamptz, alert_after timestamptz, alert boolean)
       ), updated as (
         update checks
            set status = change.to_status, next_due = change.next_due, alert_after = change.alert_after, updated_at = now()
           from change
          where checks.id = change.id and checks.status = change.from_status
         returning checks.id
+      ), flipped as (
+        insert into flips (check_id, created_at, from_status, to_status, reason, processed_at)
+        select change.id, change.at, change.from_status, change.to_status, change.reason, now()
+          from change join updated on updated.id = change.id
+        returning id, check_id, from_status, to_status, reason
+      ), notified as (
+        insert into notifications (flip_id, channel_id)
+        select flipped.id, check_channels.channel_id
+          from flipped
+          join change on change.id = flipped.check_id and change.alert
+          join check_channels on check_channels.check_id = flipped.check_id
+        returning id, flip_id
       )
-      insert into flips (check_id, created_at, from_status, to_status, reason)
-      select change.id, change.at, change.from_status, change.to_status, change.reason
-        from change join updated on updated.id = change.id
-      returning id, check_id, from_status, to_status, reason`,
+      select flipped.*,
+             coalesce((select json_agg(notified.id) from notified where notified.flip_id = flipped.id), '[]'::json) as notification_ids
+        from flipped`,
   );
   return rows.map((row) => ({
     id: Number(row.id),
@@ -79,5 +105,6 @@ export async function applyTransitions(tx: Db, transitions: Array<{ checkId: str
     fromStatus: row.from_status,
     toStatus: row.to_status,
     reason: row.reason,
+    notificationIds: typeof row.notification_ids === 'string' ? JSON.parse(row.notification_ids) : row.notification_ids,
   }));
 }
