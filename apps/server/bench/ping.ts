@@ -8,7 +8,7 @@
  * pinged by many clients (for deadlocks and lost pings). Every Cronbeat run
  * compares the pings stored with the 200s received. Drops the database.
  *
- * Options: --seconds <n> per run (default 10), --connections <n> (default 50),
+ * Options: --seconds <n> per run (default 10), --connections <n> (default 100),
  * --rounds <n> of baseline-then-Cronbeat (default 2).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -27,7 +27,7 @@ const here = import.meta.dirname;
 const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '50' },
+    connections: { type: 'string', default: '100' },
     rounds: { type: 'string', default: '2' },
   },
 });
@@ -36,7 +36,7 @@ const CONNECTIONS = Number(args.connections);
 const ROUNDS = Number(args.rounds);
 const CHECKS = 10_000;
 const HOT_CHECKS = 200;
-const HOT_CONNECTIONS = 100;
+const HOT_CONNECTIONS = 200;
 const PORT = 39_000 + Math.floor(Math.random() * 1000);
 
 const serverUrl = loadServices().databaseUrl;
@@ -73,28 +73,34 @@ async function withServer<T>(mode: 'cronbeat' | 'baseline', port: number, run: (
 const load = async (options: Omit<LoadOptions, 'seconds'> & { seconds?: number }): Promise<LoadResult> =>
   JSON.parse(await firstLine(tsx('load.ts', [JSON.stringify({ seconds: SECONDS, ...options })]))) as LoadResult;
 
-/** What the database saw: pings stored, pings counted on checks, commits and deadlocks. */
+/** What the database holds: pings stored (and the newest id), pings counted on checks, deadlocks so far. */
 async function counters(db: postgres.Sql) {
-  const [row] = await db`select (select count(*) from pings)::int as pings, (select sum(n_pings) from checks)::int as n_pings,
-      xact_commit::int as commits, deadlocks::int as deadlocks from pg_stat_database where datname = current_database()`;
-  return row as { pings: number; n_pings: number; commits: number; deadlocks: number };
+  const [row] = await db`select (select count(*) from pings)::int as pings, (select coalesce(max(id), 0) from pings)::bigint as last_id,
+      (select sum(n_pings) from checks)::int as n_pings, deadlocks::int as deadlocks
+    from pg_stat_database where datname = current_database()`;
+  return row as { pings: number; last_id: string; n_pings: number; deadlocks: number };
 }
 
 async function measured(db: postgres.Sql, url: string, options: Omit<LoadOptions, 'seconds' | 'url'>) {
-  // pg_stat_database takes up to 500 ms to show a backend's commits: settle before each reading.
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 700));
+  // pg_stat_database shows a backend's deadlocks up to a second late: settle before each reading.
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 1100));
   await settle();
   const before = await counters(db);
   const result = await load({ url, ...options });
   await settle();
   const after = await counters(db);
+  // Every batch is one transaction, so its pings share an xmin.
+  const [{ transactions }] =
+    (await db`select count(distinct xmin::text)::int as transactions from pings where id > ${before.last_id}`) as unknown as [
+      { transactions: number },
+    ];
   const stored = after.pings - before.pings;
   return {
     ...result,
     stored,
     counted: after.n_pings - before.n_pings,
     deadlocks: after.deadlocks - before.deadlocks,
-    pingsPerCommit: stored / Math.max(1, after.commits - before.commits),
+    pingsPerCommit: stored / Math.max(1, transactions),
   };
 }
 

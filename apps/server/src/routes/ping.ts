@@ -16,7 +16,7 @@ const USER_AGENT_LIMIT = 200;
  * below the default pool size of 10 so `?create=1` and the API still get a
  * connection.
  */
-const PG_CONCURRENT_FLUSHES = 4;
+const PG_CONCURRENT_FLUSHES = 2;
 
 /**
  * `/ping/...`: the front door for jobs. Answers are short plain text that
