@@ -7,7 +7,6 @@ import { channelRoutes } from './channels';
 import { checkRoutes } from './checks';
 import { historyRoutes } from './checks/history';
 import { projectMetricsRoutes } from './metrics';
-import { projectMetricsRoutes } from './metrics';
 import { projectRoutes } from './projects';
 import { apiKeyRoutes } from './projects/api-keys';
 import { memberRoutes } from './projects/members';
@@ -37,7 +36,6 @@ export async function apiRoutes(app: FastifyInstance, options: { config: Config 
     await api.register(historyRoutes);
     await api.register(channelRoutes, { notifier });
     await api.register(statusRoutes);
-    await api.register(projectMetricsRoutes);
     await api.register(projectMetricsRoutes);
     await api.register(projectRoutes);
     await api.register(memberRoutes);
