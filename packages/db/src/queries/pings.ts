@@ -74,9 +74,9 @@ export const lockChecksForPingsQuery = (ids: readonly string[], slugRefs: readon
         c.last_ping, c.last_start, c.last_start_rid, c.last_duration, c.n_pings, c.next_due, c.alert_after, p.ping_key
       from checks c join projects p on p.id = c.project_id
       where c.id = any(array(
-        select value::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)
+        select value::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::text::jsonb)
         union all
-        select c2.id from jsonb_to_recordset(${JSON.stringify(slugRefs)}::jsonb) as r("pingKey" text, slug text)
+        select c2.id from jsonb_to_recordset(${JSON.stringify(slugRefs)}::text::jsonb) as r("pingKey" text, slug text)
           join projects p2 on p2.ping_key = r."pingKey"
           join checks c2 on c2.project_id = p2.id and c2.slug = r.slug
       ))
@@ -176,6 +176,7 @@ export function writePingBatchQuery(batch: {
     body_size: p.bodySize,
     duration: p.duration,
   }));
+  const checkIds = batch.checks.map((check) => check.id);
   const checks = batch.checks.map(({ id, nPings, state }) => ({
     id,
     n_pings: nPings,
@@ -201,20 +202,22 @@ export function writePingBatchQuery(batch: {
                          body, body_raw, body_size, duration)
       select check_id, n, kind, created_at, exit_status, rid, method, scheme, remote_addr, user_agent,
              body, decode(body_raw, 'base64'), body_size, duration
-      from jsonb_to_recordset(${JSON.stringify(pings)}::jsonb) as p(check_id uuid, n integer, kind text,
+      from jsonb_to_recordset(${JSON.stringify(pings)}::text::jsonb) as p(check_id uuid, n integer, kind text,
         created_at timestamptz, exit_status smallint, rid uuid, method text, scheme text, remote_addr text,
         user_agent text, body text, body_raw text, body_size integer, duration integer)
     ), updated_checks as (
       update checks c set n_pings = u.n_pings, status = u.status, last_ping = u.last_ping, last_start = u.last_start,
         last_start_rid = u.last_start_rid, last_duration = u.last_duration, next_due = u.next_due, alert_after = u.alert_after
-      from jsonb_to_recordset(${JSON.stringify(checks)}::jsonb) as u(id uuid, n_pings integer, status text,
+      from jsonb_to_recordset(${JSON.stringify(checks)}::text::jsonb) as u(id uuid, n_pings integer, status text,
         last_ping timestamptz, last_start timestamptz, last_start_rid uuid, last_duration integer,
         next_due timestamptz, alert_after timestamptz)
-      where c.id = u.id
+      -- The id list lets the planner look the checks up by primary key; a join alone estimates the
+      -- batch at 100 rows and scans the whole table.
+      where c.id = u.id and c.id = any(array(select value::uuid from jsonb_array_elements_text(${JSON.stringify(checkIds)}::text::jsonb)))
     ), new_flips as (
       insert into flips (check_id, created_at, from_status, to_status, reason, exit_status)
       select check_id, created_at, from_status, to_status, reason, exit_status
-      from jsonb_to_recordset(${JSON.stringify(flips)}::jsonb) as f(check_id uuid, created_at timestamptz,
+      from jsonb_to_recordset(${JSON.stringify(flips)}::text::jsonb) as f(check_id uuid, created_at timestamptz,
         from_status text, to_status text, reason text, exit_status smallint)
     )
     select 1`;
