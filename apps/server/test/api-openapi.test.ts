@@ -27,6 +27,7 @@ const ROUTES: Array<[HTTPMethods, string]> = [
   ['DELETE', '/api/v1/channels/:id'],
   ['POST', '/api/v1/channels/:id/test'],
   ['GET', '/api/v1/status'],
+  ['GET', '/api/v1/metrics'],
   ['POST', '/api/v1/schedule/preview'],
   ['GET', '/api/v1/projects'],
   ['POST', '/api/v1/projects'],

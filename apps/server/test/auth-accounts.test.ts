@@ -124,13 +124,24 @@ describe.each(testDatabaseKinds())('accounts and sessions on %s', (kind) => {
 describe.each(testDatabaseKinds())('closed registration on %s', (kind) => {
   const test = useTestDatabase(kind);
 
-  it('lets the first account sign up, then refuses others', async () => {
+  it('lets the first account sign up, then only people a project invited', async () => {
     const app = await testApp(test.database, { REGISTRATION_OPEN: 'false' });
     const first = await app.inject({ method: 'POST', url: '/auth/signup', payload: { email: uniqueEmail(), password: PASSWORD } });
     expect(first.statusCode).toBe(201);
     const second = await app.inject({ method: 'POST', url: '/auth/signup', payload: { email: uniqueEmail(), password: PASSWORD } });
     expect(second.statusCode).toBe(403);
     expect(second.json().error.code).toBe('CB_REGISTRATION_CLOSED');
+    const owner = { cookie: `cb_session=${first.cookies[0]?.value}`, origin: BASE_URL };
+    const projectId = first.json().projects[0].id;
+    const email = uniqueEmail('invited');
+    await app.inject({
+      method: 'POST',
+      url: `/api/v1/projects/${projectId}/invitations`,
+      headers: owner,
+      payload: { email, role: 'member' },
+    });
+    const invited = await app.inject({ method: 'POST', url: '/auth/signup', payload: { email, password: PASSWORD } });
+    expect(invited.statusCode).toBe(201);
     await app.close();
   });
 });

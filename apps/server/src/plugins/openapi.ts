@@ -15,7 +15,7 @@ export const openapiPlugin = fp(async (app: FastifyInstance, options: { baseUrl:
         title: 'Cronbeat API',
         version: '1',
         description:
-          'Send an API key as `Authorization: Bearer <key>` or `X-Api-Key: <key>`. Errors are `{ "error": { "code", "message", "fields"? } }`. Times are ISO-8601 UTC.',
+          'Send an API key as `Authorization: Bearer <key>` or `X-Api-Key: <key>`; a key acts on its own project. With a session cookie, say which project with `X-Project-Id` (needed when you belong to several), and send writes from the same origin. Errors are `{ "error": { "code", "message", "fields"? } }`. Times are ISO-8601 UTC.',
       },
       servers: [{ url: options.baseUrl }],
       components: {

@@ -113,11 +113,7 @@ export async function transitionCheck(
   now: Date,
 ): Promise<CheckRow | null> {
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select()
-      .from(checks)
-      .where(and(eq(checks.projectId, projectId), eq(checks.id, id)))
-      .for('update');
+    const row = await lockCheck(tx, projectId, id);
     if (!row) return null;
     const transition = decide(toCheckState(row), now);
     if (!transition) return row;

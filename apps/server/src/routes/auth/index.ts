@@ -4,6 +4,7 @@ import {
   deleteOtherSessions,
   deleteSession,
   hasUsers,
+  invitationsForEmail,
   projectsOfUser,
   setPasswordHash,
   type User,
@@ -72,8 +73,11 @@ export async function authRoutes(fastify: FastifyInstance) {
     },
     async (request, reply) => {
       // The first account can always be made, or a closed install could never be set up.
-      if (!accounts.registrationOpen && (await hasUsers(app.db))) throw new RegistrationClosed();
       const { email, password, projectName = 'My project' } = request.body;
+      // Closed sign-up still admits people a project has invited.
+      if (!accounts.registrationOpen && (await hasUsers(app.db)) && (await invitationsForEmail(app.db, email)).length === 0) {
+        throw new RegistrationClosed();
+      }
       const account = await createAccount(app.db, { email, passwordHash: await hashPassword(password), projectName });
       if (!account) throw new Conflict('email: an account with this email already exists');
       await startSession(request, reply, account.user);
