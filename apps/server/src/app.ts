@@ -4,7 +4,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { authPlugin, type RateLimits } from './plugins/auth';
 import { databasePlugin } from './plugins/database';
 import { errorsPlugin } from './plugins/errors';
+import { metricsPlugin } from './plugins/metrics';
 import { openapiPlugin } from './plugins/openapi';
+import { webPlugin } from './plugins/web';
 import { apiRoutes } from './routes/api';
 import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
@@ -29,9 +31,11 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(databasePlugin, { database: deps.database });
   await app.register(authPlugin, { config, limits: deps.rateLimits });
   await app.register(openapiPlugin, { baseUrl: config.baseUrl });
-  await app.register(healthRoutes);
+  await app.register(metricsPlugin);
+  await app.register(healthRoutes, { redisUrl: config.redisUrl });
   await app.register(authRoutes, { prefix: '/auth' });
   await app.register(apiRoutes, { prefix: '/api/v1', config });
   await app.register(pingRoutes, { config });
+  await app.register(webPlugin);
   return app;
 }
