@@ -2,9 +2,12 @@
 import { checks, flips, notifications, pings, sweepBacklog } from '@cronbeat/db';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { eventually } from '../../../packages/notify/test/support/receivers';
+import { start } from '../src';
 import { maintenance } from '../src/maintenance';
-import { seedCheck, seedProject } from './support/seed';
+import { seedCheck, seedProject, testRedisUrl, uniquePrefix } from './support/seed';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
@@ -83,5 +86,41 @@ describe.each(testDatabaseKinds())('the maintenance job on %s', (kind) => {
     const { oldest, due } = await sweepBacklog(test.db, NOW);
     expect(due).toBeGreaterThanOrEqual(1);
     expect(oldest && NOW.getTime() - oldest.getTime()).toBeGreaterThanOrEqual(42_000);
+  });
+});
+
+const redisUrl = testRedisUrl();
+
+describe.each(['in-process', ...(redisUrl ? ['bullmq'] : [])])('the %s driver', (driver) => {
+  const test = useTestDatabase('pglite');
+
+  it('schedules the maintenance job, which trims a check to PING_RETENTION', async () => {
+    const { projectId } = await seedProject(test.db, {});
+    const checkId = await seedCheck(test.db, projectId, []);
+    await test.db
+      .insert(pings)
+      .values(Array.from({ length: 12 }, (_, i) => ({ checkId, n: i + 1, kind: 'success' as const, method: 'GET', scheme: 'https' })));
+    await test.db.update(checks).set({ nPings: 12 }).where(eq(checks.id, checkId));
+    const worker = await start(
+      {
+        redisUrl: driver === 'bullmq' ? redisUrl : null,
+        smtpUrl: null,
+        emailFrom: 'a@b.test',
+        baseUrl: 'https://cronbeat.test',
+        selfPingUrl: null,
+        pingRetention: 5,
+      },
+      { database: test.database, logger: pino({ level: 'silent' }) },
+      { maintenanceIntervalMs: 200, queuePrefix: uniquePrefix('maintenance') },
+    );
+    try {
+      await eventually(
+        async () => (await test.db.select().from(pings).where(eq(pings.checkId, checkId))).length === 5,
+        10_000,
+        'pings trimmed to 5',
+      );
+    } finally {
+      await worker.close();
+    }
   });
 });

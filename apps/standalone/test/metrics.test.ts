@@ -1,0 +1,36 @@
+/** `npm start` in one process: the server's /metrics carries the worker's metrics too, from the one shared registry. */
+import { createServer } from 'node:net';
+import { loadConfig } from '@cronbeat/config';
+import { pino } from 'pino';
+import { expect, it } from 'vitest';
+import { runStandalone } from '../src/run';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+it("shows the worker's sweep metrics on the server's /metrics, and the sweep count grows", async () => {
+  const port = await freePort();
+  const cronbeat = await runStandalone(
+    loadConfig({ PORT: String(port), DATA_DIR: 'memory://', LOG_LEVEL: 'silent' }),
+    pino({ level: 'silent' }),
+  );
+  try {
+    const sweeps = async () => {
+      const text = await (await fetch(`${cronbeat.url}/metrics`)).text();
+      expect(text).toContain('cronbeat_pings_total');
+      expect(text).toMatch(/^cronbeat_sweep_lag_seconds 0$/m);
+      const line = text.split('\n').find((candidate) => candidate.startsWith('cronbeat_sweep_duration_seconds_count{outcome="ok"} '));
+      return Number(line?.split(' ')[1] ?? 0);
+    };
+    const first = await sweeps();
+    await expect.poll(sweeps, { timeout: 5000 }).toBeGreaterThan(first);
+  } finally {
+    await cronbeat.stop();
+  }
+});
