@@ -7,6 +7,7 @@ export {
   type Tx,
 } from './client';
 export { MIGRATIONS_FOLDER, migrate } from './migrate';
+export { type PipelinedTransaction, pipelinedTransaction } from './pipelined';
 export * from './queries/api-channels';
 export * from './queries/api-checks';
 export * from './queries/api-keys';
@@ -22,6 +23,5 @@ export * from './queries/retention';
 export * from './queries/sessions';
 export * from './queries/sweep';
 export * from './queries/users';
-export { type PipelinedTransaction, pipelinedTransaction } from './pipelined';
 export { queryRows } from './rows';
 export * from './schema';
