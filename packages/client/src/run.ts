@@ -55,6 +55,14 @@ export async function runMonitored(check: string, command: string[], options: Ru
   const child = spawn(program, args, { stdio: ['inherit', 'pipe', 'pipe'] });
   child.stdout.pipe(process.stdout, { end: false });
   child.stderr.pipe(process.stderr, { end: false });
+  // If our reader goes away (`cronbeat run … | head`), keep the job running and its tail collected
+  // rather than dying of EPIPE and losing the exit ping.
+  const detach = (source: NodeJS.ReadableStream, target: NodeJS.WritableStream) => () => {
+    source.unpipe(target);
+    source.resume(); // unpipe pauses a stream left without pipes; the tail still needs the data
+  };
+  process.stdout.on('error', detach(child.stdout, process.stdout));
+  process.stderr.on('error', detach(child.stderr, process.stderr));
   child.stdout.on('data', (chunk: Buffer) => tail.push(chunk));
   child.stderr.on('data', (chunk: Buffer) => tail.push(chunk));
 

@@ -104,6 +104,18 @@ describe('cronbeat run against a real server', () => {
     const last = (await pingsOf(server, check.id)).at(-1)!;
     expect([last.kind, last.exitStatus]).toEqual(['fail', 7]);
   });
+  it('keeps going and still reports when whoever reads its output goes away', async () => {
+    const check = await addCheck(server);
+    const script = 'seq 1 200000; exit 6';
+    const result = await cli(['run', check.id, '--', 'sh', '-c', script], {
+      env: envFor(server),
+      onSpawn: (child) => child.stdout?.once('data', () => child.stdout?.destroy()),
+    });
+    expect(result.code).toBe(6);
+    const last = (await pingsOf(server, check.id)).at(-1)!;
+    expect([last.kind, last.exitStatus]).toEqual(['fail', 6]);
+    expect(last.body).toMatch(/\n200000\n$/);
+  });
 });
 
 /** Sends SIGTERM to the cronbeat process once the job has printed its first line. */

@@ -20,7 +20,7 @@ describe('the output tail', () => {
 
   it('keeps the end of one chunk larger than the limit', () => {
     const tail = new TailBuffer(4);
-    tail.push('a'.repeat(100) + 'wxyz');
+    tail.push(`${'a'.repeat(100)}wxyz`);
     expect(tail.bytes().toString()).toBe('wxyz');
   });
 
