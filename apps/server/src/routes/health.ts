@@ -27,28 +27,31 @@ export async function healthRoutes(app: FastifyInstance, options: { redisUrl?: s
 
   /** The process can do its work: the database answers, and Redis when it is used. */
   app.get('/readyz', async (request, reply) => {
-    const [database, queue] = await Promise.all([
+    const [databaseError, redisError] = await Promise.all([
       probe(() => app.db.execute(sql`select 1`)),
       redis ? probe(() => redis.ping()) : Promise.resolve(null),
     ]);
-    const answer = { database: database ? 'ok' : 'unreachable', ...(redis ? { redis: queue ? 'ok' : 'unreachable' } : {}) };
-    if (database && queue !== false) return { status: 'ok', ...answer };
-    request.log.warn(answer, 'readiness check failed');
+    const answer = {
+      database: databaseError ? 'unreachable' : 'ok',
+      ...(redis ? { redis: redisError ? 'unreachable' : 'ok' } : {}),
+    };
+    if (!databaseError && !redisError) return { status: 'ok', ...answer };
+    request.log.warn({ database: databaseError?.message, redis: redisError?.message }, 'readiness check failed');
     return reply.status(503).send({ status: 'unavailable', ...answer });
   });
 }
 
-/** True when `run` answers within the timeout. */
-async function probe(run: () => PromiseLike<unknown>): Promise<boolean> {
+/** Null when `run` answers within the timeout, else why not (for the log, never the answer). */
+async function probe(run: () => PromiseLike<unknown>): Promise<Error | null> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
   });
   try {
     await Promise.race([Promise.resolve(run()), timeout]);
-    return true;
-  } catch {
-    return false;
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
   } finally {
     clearTimeout(timer);
   }
