@@ -25,16 +25,21 @@ export async function monitor<T>(check: string, fn: () => Promise<T> | T, option
   const timeout = options.timeout ?? 10_000;
   const pingOptions = { url: options.url, pingKey: options.pingKey, create: options.create, rid: resolveRid(options.rid), timeout };
   const started = safePing(check, 'start', pingOptions, warn);
+  // As with `cronbeat run`: after fn settles, Cronbeat gets at most `timeout` more, start ping included.
+  const report = async (kind: 'success' | 'fail', body?: string) => {
+    const deadline = Date.now() + timeout;
+    await started;
+    await safePing(check, kind, { ...pingOptions, body, deadline }, warn);
+  };
+  let result: T;
   try {
-    const result = await fn();
-    await started;
-    await safePing(check, 'success', pingOptions, warn);
-    return result;
+    result = await fn();
   } catch (error) {
-    await started;
-    await safePing(check, 'fail', { ...pingOptions, body: describeFailure(error) }, warn);
+    await report('fail', describeFailure(error));
     throw error;
   }
+  await report('success');
+  return result;
 }
 
 /** The parts of a BullMQ `Job` the wrapper reads; typed structurally so bullmq is not a dependency. */

@@ -89,3 +89,16 @@ describe('retries', () => {
     expect(result.elapsed).toBeLessThan(1000 + STARTUP_SLACK_MS);
   });
 });
+
+describe('the SDK when Cronbeat is unreachable', () => {
+  it('monitor() returns the function’s result after warnings, within the timeout', async () => {
+    const { monitor } = await import('../src');
+    const url = await closedPortUrl();
+    const warnings: string[] = [];
+    const started = Date.now();
+    const result = await monitor(CHECK, async () => 'done', { url, timeout: 500, warn: (message) => warnings.push(message) });
+    expect(result).toBe('done');
+    expect(Date.now() - started).toBeLessThan(500 + 600); // the timeout, plus one last short attempt
+    expect(warnings).toEqual([expect.stringContaining('start ping not recorded'), expect.stringContaining('success ping not recorded')]);
+  });
+});
