@@ -3,7 +3,7 @@ import type { Db } from '../client';
 import { sessions, users } from '../schema';
 import type { User } from './users';
 
-/** Seconds before a session's last-seen time is written again; saves a write per request. */
+/** Milliseconds before a session's last-seen time is written again; saves a write per request. */
 const TOUCH_EVERY_MS = 60_000;
 
 export async function createSession(
@@ -37,4 +37,10 @@ export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
 /** Signs a user out everywhere but here, e.g. after a password change. */
 export async function deleteOtherSessions(db: Db, userId: string, keepTokenHash: string): Promise<void> {
   await db.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.tokenHash, keepTokenHash)));
+}
+
+/** Removes sessions that expired before `now`; for the maintenance job, as expired rows are already refused. */
+export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> {
+  const rows = await db.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ tokenHash: sessions.tokenHash });
+  return rows.length;
 }
