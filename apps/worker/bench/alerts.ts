@@ -1,19 +1,22 @@
 /**
  * `npm run bench:alerts [-- --checks 1000]`: (1) deadline → webhook received
  * latency for N checks whose deadlines fall in the next seconds, through the
- * real worker (BullMQ when REDIS_URL is set, else in-process); (2) the cost of
+ * real worker in its own process, as deployed (BullMQ when REDIS_URL is set,
+ * else in-process); the receiver runs here, so it does not compete with the
+ * worker for one event loop, as a customer's endpoint would not; (2) the cost of
  * one sweep with 1,000 due checks among 10,000 … 1,000,000. Needs DATABASE_URL
  * (creates and drops its own databases on that server).
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadServices } from '@cronbeat/config';
 import { createDb, type Database, migrate, queryRows } from '@cronbeat/db';
 import { sql } from 'drizzle-orm';
-import { pino } from 'pino';
 import postgres from 'postgres';
 import { startHttpReceiver } from '../../../packages/notify/test/support/receivers';
-import { DEFAULT_WORKER_OPTIONS, start, sweep } from '../src';
+import { DEFAULT_WORKER_OPTIONS, sweep } from '../src';
 
 const { values } = parseArgs({
   options: { checks: { type: 'string', default: '1000' }, totals: { type: 'string', default: '10000,100000,1000000' } },
@@ -22,7 +25,7 @@ const { databaseUrl, redisUrl } = loadServices();
 if (!databaseUrl) throw new Error('set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)');
 const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
 
-async function withDatabase<T>(run: (database: Database) => Promise<T>): Promise<T> {
+async function withDatabase<T>(run: (database: Database, url: string) => Promise<T>): Promise<T> {
   const name = `cronbeat_bench_${randomBytes(4).toString('hex')}`;
   await admin.unsafe(`create database ${name}`);
   const url = new URL(databaseUrl as string);
@@ -30,7 +33,7 @@ async function withDatabase<T>(run: (database: Database) => Promise<T>): Promise
   const database = await createDb({ databaseUrl: url.toString(), dataDir: '' });
   try {
     await migrate(database, url.toString());
-    return await run(database);
+    return await run(database, url.toString());
   } finally {
     await database.close();
     await admin.unsafe(`drop database if exists ${name} with (force)`);
@@ -47,19 +50,33 @@ async function project(database: Database): Promise<string> {
   return row!.id;
 }
 
+/** A worker process on the bench database; resolves once it is ready, with how to stop it. */
+async function spawnWorker(databaseUrl: string): Promise<() => Promise<void>> {
+  const entry = fileURLToPath(new URL('../test/support/worker-process.ts', import.meta.url));
+  const options = { queuePrefix: `cronbeat-bench-${randomBytes(4).toString('hex')}` };
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, JSON.stringify({ databaseUrl, redisUrl, smtpUrl: null, options })], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready`)));
+  });
+  return async () => {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+}
+
 async function latency(count: number): Promise<void> {
-  await withDatabase(async (database) => {
+  await withDatabase(async (database, databaseUrl) => {
     const receiver = await startHttpReceiver();
     const received = new Map<string, number>();
     receiver.respond = (request) => {
       received.set(JSON.parse(request.body).check.name, Date.now());
       return { status: 200 };
     };
-    const worker = await start(
-      { redisUrl, smtpUrl: null, emailFrom: 'bench@cronbeat.test', baseUrl: 'http://bench', selfPingUrl: null },
-      { database, logger: pino({ level: 'warn' }) },
-      { queuePrefix: `cronbeat-bench-${randomBytes(4).toString('hex')}` },
-    );
+    const stopWorker = await spawnWorker(databaseUrl);
     const projectId = await project(database);
     const [channel] = await queryRows<{ id: string }>(
       database.db,
@@ -68,19 +85,22 @@ async function latency(count: number): Promise<void> {
     // Deadlines spread over 5 s starting 2 s from now, so they land at every phase of the sweep interval.
     const base = Date.now() + 2000;
     const spreadMs = 5000;
+    // Checks and their channel in one statement: a sweep in between would flip checks that notify no one.
     await database.db.execute(sql`
-      insert into checks (project_id, name, period, grace, status, last_ping, next_due, alert_after)
-      select ${projectId}, 'bench-' || n, 60, 60, 'late', now() - interval '1 minute', now() - interval '1 second',
-             to_timestamp((${base}::bigint + n * ${spreadMs / count}::double precision) / 1000)
-        from generate_series(0, ${count - 1}) as n`);
-    await database.db.execute(sql`insert into check_channels (check_id, channel_id) select id, ${channel!.id}::uuid from checks`);
+      with seeded as (
+        insert into checks (project_id, name, period, grace, status, last_ping, next_due, alert_after)
+        select ${projectId}, 'bench-' || n, 60, 60, 'late', now() - interval '1 minute', now() - interval '1 second',
+               to_timestamp((${base}::bigint + n * ${spreadMs / count}::double precision) / 1000)
+          from generate_series(0, ${count - 1}) as n
+        returning id)
+      insert into check_channels (check_id, channel_id) select id, ${channel!.id}::uuid from seeded`);
     const deadline = Date.now() + 30_000;
     while (received.size < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    await worker.close();
+    await stopWorker();
     await receiver.close();
     const latencies = [...received].map(([name, at]) => at - (base + Number(name.slice(6)) * (spreadMs / count))).sort((a, b) => a - b);
     console.log(
-      `deadline → webhook, ${count} checks, ${worker.driver} driver, sweep every ${DEFAULT_WORKER_OPTIONS.sweepIntervalMs} ms: ` +
+      `deadline → webhook, ${count} checks, ${redisUrl ? 'bullmq' : 'in-process'} driver (worker process), sweep every ${DEFAULT_WORKER_OPTIONS.sweepIntervalMs} ms: ` +
         `received ${received.size}, p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies.at(-1)} ms`,
     );
   });

@@ -67,7 +67,11 @@ describe.each(setups)('delivery with the $driver driver on $database', (setup) =
     expect(smtp.mails.find((mail) => mail.subject?.includes('db-backup'))?.subject).toMatch(
       /^DOWN: db-backup \(missed, last ping 2 min ago\)$/,
     );
-    await eventually(async () => (await notificationsOf(channelIds[1]!))[0]?.status === 'sent');
+    // Both attempts recorded: the mail arriving says nothing yet about the worker having written its outcome.
+    await eventually(async () => {
+      const [email, webhook] = await Promise.all(channelIds.map(notificationsOf));
+      return email?.[0]?.status === 'sent' && webhook?.[0]?.status === 'sent';
+    });
     const [channel] = await database.db.select().from(channels).where(eq(channels.id, channelIds[0]!));
     expect(channel?.lastDeliveredAt).not.toBeNull();
     await new Promise((resolve) => setTimeout(resolve, 600));

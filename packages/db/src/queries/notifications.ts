@@ -71,26 +71,25 @@ export type DeliveryClaim = { claimed: Delivery } | { claimed: null; reason: 'do
 type PingTail = { at: string | Date; kind: string; exitStatus: number | null; bodyTail: string | null } | null;
 
 /**
- * Claims a pending notification for `leaseMs` and loads everything its
- * message needs, in one statement (one round trip per delivery matters when
- * a burst of deadlines fans out into thousands of them). Another worker's
- * live claim answers 'busy'; sent, failed or deleted answers 'done'.
+ * The claim-and-load statement, built and prepared once per database: it is
+ * the one query of every delivery, and building it anew cost more CPU than
+ * Postgres spent running it.
  */
-export async function claimDelivery(db: Db, notificationId: string, leaseMs: number): Promise<DeliveryClaim> {
+function buildClaimStatement(db: Db) {
   const claimed = db.$with('claimed').as(
     db
       .update(notifications)
-      .set({ claimedUntil: sql`now() + ${leaseMs} * interval '1 millisecond'` })
+      .set({ claimedUntil: sql`now() + ${sql.placeholder('leaseMs')} * interval '1 millisecond'` })
       .where(
         and(
-          eq(notifications.id, notificationId),
+          eq(notifications.id, sql.placeholder('notificationId')),
           eq(notifications.status, 'pending'),
           or(isNull(notifications.claimedUntil), lt(notifications.claimedUntil, sql`now()`)),
         ),
       )
       .returning(),
   );
-  const [row] = await db
+  return db
     .with(claimed)
     .select({
       notification: {
@@ -125,7 +124,29 @@ export async function claimDelivery(db: Db, notificationId: string, leaseMs: num
     .innerJoin(channels, eq(channels.id, claimed.channelId))
     .innerJoin(flips, eq(flips.id, claimed.flipId))
     .innerJoin(checks, eq(checks.id, flips.checkId))
-    .innerJoin(projects, eq(projects.id, checks.projectId));
+    .innerJoin(projects, eq(projects.id, checks.projectId))
+    .prepare('claim_delivery');
+}
+
+const claimStatements = new WeakMap<Db, ReturnType<typeof buildClaimStatement>>();
+
+function claimStatement(db: Db): ReturnType<typeof buildClaimStatement> {
+  let statement = claimStatements.get(db);
+  if (!statement) {
+    statement = buildClaimStatement(db);
+    claimStatements.set(db, statement);
+  }
+  return statement;
+}
+
+/**
+ * Claims a pending notification for `leaseMs` and loads everything its
+ * message needs, in one statement (one round trip per delivery matters when
+ * a burst of deadlines fans out into thousands of them). Another worker's
+ * live claim answers 'busy'; sent, failed or deleted answers 'done'.
+ */
+export async function claimDelivery(db: Db, notificationId: string, leaseMs: number): Promise<DeliveryClaim> {
+  const [row] = await claimStatement(db).execute({ notificationId, leaseMs });
   if (!row) {
     const [current] = await db.select({ status: notifications.status }).from(notifications).where(eq(notifications.id, notificationId));
     return { claimed: null, reason: current?.status === 'pending' ? 'busy' : 'done' };
