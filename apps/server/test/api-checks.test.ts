@@ -53,6 +53,12 @@ describe.each(testDatabaseKinds())('checks API on %s', (kind) => {
     expect((await call('GET', `/checks/${check.id}`)).json()).toEqual(check);
   });
 
+  it('accepts null for a max runtime, meaning the grace time', async () => {
+    const created = await call('POST', '/checks', { name: 'No max runtime', period: 600, maxRuntime: null });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ maxRuntime: null });
+  });
+
   it('defaults to the project schedule, and names the check after its slug', async () => {
     const check = (await call('POST', '/checks', { slug: 'defaults' })).json();
     expect(check).toMatchObject({ name: 'defaults', period: 86_400, grace: 3_600, cron: null, tz: 'UTC' });
@@ -92,6 +98,9 @@ describe.each(testDatabaseKinds())('checks API on %s', (kind) => {
     expect(rezoned.json()).toMatchObject({ cron: '*/5 * * * *', tz: 'Asia/Tokyo' });
     const back = await call('PATCH', `/checks/${id}`, { period: 120, maxRuntime: 300, manualResume: true });
     expect(back.json()).toMatchObject({ period: 120, cron: null, tz: 'UTC', maxRuntime: 300, manualResume: true, name: 'Edit me' });
+    const cleared = await call('PATCH', `/checks/${id}`, { maxRuntime: null, slug: null });
+    expect(cleared.statusCode).toBe(200);
+    expect(cleared.json()).toMatchObject({ maxRuntime: null, slug: null });
     expect((await call('DELETE', `/checks/${id}`)).statusCode).toBe(204);
     expect((await call('GET', `/checks/${id}`)).statusCode).toBe(404);
     expect((await call('DELETE', `/checks/${id}`)).statusCode).toBe(404);

@@ -57,7 +57,10 @@ function schemaFields(validation: NonNullable<FastifyError['validation']>, conte
     let rule = issue.message ?? 'is invalid';
     if (params.missingProperty) rule = 'is required';
     if (params.additionalProperty) rule = 'is not a known field';
-    fields[field || 'body'] ??= rule;
+    // A nullable field that is neither null nor valid fails every branch of
+    // its union; the branch that is not "null" says what is actually wanted.
+    const key = field || 'body';
+    if (fields[key] === undefined || fields[key] === 'must be null') fields[key] = rule;
   }
   return fields;
 }

@@ -5,16 +5,18 @@ export const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$', maxLength: 1
 const Tag = Type.String({ pattern: '^\\S+$', minLength: 1, maxLength: 50, description: 'no spaces' });
 const Status = Type.Union([Type.Literal('new'), Type.Literal('up'), Type.Literal('late'), Type.Literal('down'), Type.Literal('paused')]);
 
+// Nullable fields list Null first: Ajv coerces types, and with the number or
+// string first it would turn a JSON null into 0 or "" before trying Null.
 const editable = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
-  slug: Type.Union([Slug, Type.Null()]),
+  slug: Type.Union([Type.Null(), Slug]),
   tags: Type.Array(Tag, { maxItems: 50 }),
   description: Type.String({ maxLength: 10_000 }),
   period: Type.Integer({ description: 'seconds between pings (60 … 31536000); give this or cron' }),
   cron: Type.String({ minLength: 1, maxLength: 200, description: 'five-field cron expression; give this or period' }),
   tz: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone of cron. Default: UTC' }),
   grace: Type.Integer({ description: 'seconds after the expected time before alerting. Default: the project default' }),
-  maxRuntime: Type.Union([Type.Integer(), Type.Null()], { description: 'seconds a run may take; null: the grace time' }),
+  maxRuntime: Type.Union([Type.Null(), Type.Integer()], { description: 'seconds a run may take; null: the grace time' }),
   manualResume: Type.Boolean(),
   channels: Type.Union([Type.Array(Uuid, { maxItems: 100 }), Type.Literal('*')], { description: 'channel ids, or "*" for all' }),
 };
