@@ -1,7 +1,7 @@
 /** Several worker processes on real Postgres (and Redis): no alert twice, none lost to a SIGKILL. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { loadServices } from '@cronbeat/config';
+import { isCi, loadServices } from '@cronbeat/config';
 import { type Database, notifications } from '@cronbeat/db';
 import { openTestDatabase } from '@cronbeat/db/testing';
 import { eq } from 'drizzle-orm';
@@ -18,6 +18,7 @@ import { seedCheck, seedDueChecks, seedProject, testRedisUrl, uniquePrefix } fro
 
 const redisUrl = testRedisUrl();
 const { databaseUrl } = loadServices();
+if (!databaseUrl && isCi()) throw new Error('CI=true but DATABASE_URL is not set: the worker-process suite would be skipped');
 const entry = fileURLToPath(new URL('./support/worker-process.ts', import.meta.url));
 
 describe.skipIf(!databaseUrl)('worker processes on postgres', () => {
