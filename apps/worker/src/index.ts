@@ -68,7 +68,8 @@ export async function start(
       const result = await maintenance(db, retention);
       maintenanceDeleted.inc({ table: 'pings' }, result.pings);
       maintenanceDeleted.inc({ table: 'flips' }, result.flips);
-      if (result.pings + result.flips > 0) deps.logger.info(result, 'retention');
+      maintenanceDeleted.inc({ table: 'sessions' }, result.sessions);
+      if (result.pings + result.flips + result.sessions > 0) deps.logger.info(result, 'retention');
       return result;
     },
   };

@@ -1,11 +1,11 @@
 /**
  * The maintenance job: retention. Keeps the newest pings of every check and
- * the flips (with their notifications) of the last days, deleting in bounded
+ * the flips (with their notifications) of the last days, drops expired sessions, deleting in bounded
  * batches so it can run beside the sweep and the ping traffic. Both drivers
  * schedule it; running it twice at once is harmless, only wasteful.
  */
 import type { Config } from '@cronbeat/config';
-import { type Db, pruneHistory, prunePings, type RetentionBatches } from '@cronbeat/db';
+import { type Db, deleteExpiredSessions, pruneHistory, prunePings, type RetentionBatches } from '@cronbeat/db';
 
 export type RetentionPolicy = Pick<Config, 'pingRetention' | 'historyDays'>;
 
@@ -14,6 +14,8 @@ export interface MaintenanceResult {
   pings: number;
   /** Flips older than `historyDays` deleted, their notifications with them. */
   flips: number;
+  /** Expired sign-in sessions deleted (they are already refused; this keeps the table small). */
+  sessions: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -26,5 +28,6 @@ export async function maintenance(
   const now = options.now ?? new Date();
   const pings = await prunePings(db, policy.pingRetention, options);
   const flips = await pruneHistory(db, new Date(now.getTime() - policy.historyDays * DAY_MS), options);
-  return { pings, flips };
+  const sessions = await deleteExpiredSessions(db, now);
+  return { pings, flips, sessions };
 }

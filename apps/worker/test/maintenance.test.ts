@@ -1,5 +1,5 @@
 /** Retention: the maintenance job trims pings to the limit per check and history to the window, in batches. */
-import { checks, flips, notifications, pings, sweepBacklog } from '@cronbeat/db';
+import { checks, flips, notifications, pings, sessions, sweepBacklog, users } from '@cronbeat/db';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { pino } from 'pino';
@@ -75,6 +75,21 @@ describe.each(testDatabaseKinds())('the maintenance job on %s', (kind) => {
     expect(kept.map((row) => row.id)).toEqual([ids[2], ids[3], ids[4]]);
     const left = await test.db.select({ flipId: notifications.flipId }).from(notifications).where(inArray(notifications.flipId, ids));
     expect(left.map((row) => row.flipId).sort()).toEqual([ids[2], ids[3], ids[4]].sort());
+  });
+
+  it('deletes expired sessions and keeps live ones', async () => {
+    const [user] = await test.db
+      .insert(users)
+      .values({ email: `maint-${kind}-${NOW.getTime()}@example.com`, passwordHash: 'x' })
+      .returning({ id: users.id });
+    await test.db.insert(sessions).values([
+      { tokenHash: `expired-${kind}`, userId: user!.id, expiresAt: daysAgo(1) },
+      { tokenHash: `live-${kind}`, userId: user!.id, expiresAt: daysAgo(-1) },
+    ]);
+    const result = await maintenance(test.db, { pingRetention: 1000, historyDays: 90 }, { now: NOW });
+    expect(result.sessions).toBeGreaterThanOrEqual(1);
+    const left = await test.db.select({ tokenHash: sessions.tokenHash }).from(sessions).where(eq(sessions.userId, user!.id));
+    expect(left).toEqual([{ tokenHash: `live-${kind}` }]);
   });
 
   it('reports the sweep backlog: the oldest passed alert_after of a watched check', async () => {
