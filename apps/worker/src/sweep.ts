@@ -9,6 +9,7 @@ import {
   claimPendingFlips,
   createNotifications,
   type Db,
+  hasPendingFlips,
   markFlipsProcessed,
   stalePendingNotifications,
   toCheckState,
@@ -68,6 +69,7 @@ async function flipDueChecks(db: Db, clock: () => Date, batchSize: number): Prom
 /** Turns pending flips (the pings'; the sweep's are born processed) into notifications, marking each flip processed. */
 async function processFlipOutbox(db: Db, now: Date, batchSize: number): Promise<string[]> {
   const created: string[] = [];
+  if (!(await hasPendingFlips(db))) return created;
   for (;;) {
     const claimed = await db.transaction(async (tx) => {
       const pending = await claimPendingFlips(tx, batchSize);

@@ -14,6 +14,16 @@ export interface PendingFlip {
   alertOnLate: boolean;
 }
 
+/**
+ * Whether any flip waits for its notifications: one index-only probe, so a
+ * sweep with nothing pending (the usual case: the sweep's own flips are born
+ * processed) costs one round trip instead of a transaction.
+ */
+export async function hasPendingFlips(db: Db): Promise<boolean> {
+  const rows = await db.select({ id: flips.id }).from(flips).where(isNull(flips.processedAt)).limit(1);
+  return rows.length > 0;
+}
+
 /** Locks up to `limit` unprocessed flips, oldest first, skipping those another worker holds. */
 export function claimPendingFlips(tx: Db, limit: number): Promise<PendingFlip[]> {
   return tx

@@ -1,0 +1,73 @@
+/** The deliver job on its own: a notification is claimed before it is sent, so concurrent workers send it once. */
+import { notifications } from '@cronbeat/db';
+import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
+import { createNotifier, DeliveryError } from '@cronbeat/notify';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HttpReceiver, startHttpReceiver } from '../../../packages/notify/test/support/receivers';
+import { deliver } from '../src/deliver';
+import { sweep } from '../src/sweep';
+import { seedCheck, seedProject } from './support/seed';
+
+describe.each(testDatabaseKinds())('the deliver job on %s', (kind) => {
+  const test = useTestDatabase(kind);
+  const notifier = createNotifier({ smtpUrl: null, emailFrom: 'alerts@cronbeat.test', httpTimeoutMs: 5000 });
+  let http: HttpReceiver;
+  beforeAll(async () => {
+    http = await startHttpReceiver();
+  });
+  afterAll(async () => {
+    notifier.close();
+    await http?.close();
+  });
+
+  /** One due check with one webhook channel, swept: its notification id. */
+  async function pendingNotification(path: string): Promise<string> {
+    const { projectId, channelIds } = await seedProject(test.db, { webhook: { url: `${http.url}${path}` } });
+    await seedCheck(test.db, projectId, channelIds, {
+      schedule: { kind: 'period', period: 60 },
+      grace: 60,
+      state: { lastPing: new Date(Date.now() - 180_000) },
+    });
+    const { notificationIds } = await sweep(test.db, { batchSize: 500, redeliverAfterMs: 60_000 });
+    const [row] = await test.db.select({ id: notifications.id }).from(notifications).where(eq(notifications.channelId, channelIds[0]!));
+    expect(notificationIds).toContain(row?.id);
+    return row!.id;
+  }
+
+  it('sends a notification once when two workers deliver it at the same time', async () => {
+    const id = await pendingNotification('/twice');
+    const context = { db: test.db, notifier, baseUrl: 'https://cronbeat.test', leaseMs: 30_000 };
+    const outcomes = await Promise.allSettled([
+      deliver(context, { notificationId: id }, false),
+      deliver(context, { notificationId: id }, false),
+    ]);
+    expect(http.requests.filter((request) => request.path === '/twice')).toHaveLength(1);
+    const sent = outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value === 'sent');
+    expect(sent).toHaveLength(1);
+    // The loser finds it claimed (a transient error: retry later) or, if it looked once the winner was done, sent.
+    const loser = outcomes.find((outcome) => !(outcome.status === 'fulfilled' && outcome.value === 'sent'));
+    if (loser?.status === 'rejected') {
+      expect(loser.reason).toBeInstanceOf(DeliveryError);
+      expect((loser.reason as DeliveryError).permanent).toBe(false);
+    } else {
+      expect(loser?.value).toBe('skipped');
+    }
+    // Once sent, any later job for it is a no-op.
+    expect(await deliver(context, { notificationId: id }, false)).toBe('skipped');
+    const [row] = await test.db.select().from(notifications).where(eq(notifications.id, id));
+    expect(row).toMatchObject({ status: 'sent', attempts: 1, claimedUntil: null });
+  });
+
+  it('lets another worker take over a claim whose lease ran out', async () => {
+    const id = await pendingNotification('/lease');
+    // A worker that claimed it and died: the claim is in the past now.
+    await test.db
+      .update(notifications)
+      .set({ claimedUntil: new Date(Date.now() - 1000) })
+      .where(eq(notifications.id, id));
+    const context = { db: test.db, notifier, baseUrl: 'https://cronbeat.test', leaseMs: 30_000 };
+    expect(await deliver(context, { notificationId: id }, false)).toBe('sent');
+    expect(http.requests.filter((request) => request.path === '/lease')).toHaveLength(1);
+  });
+});
