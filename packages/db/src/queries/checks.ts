@@ -14,7 +14,25 @@ export const scheduleColumns = (schedule: Schedule): Pick<CheckRow, 'period' | '
   schedule.kind === 'cron' ? { period: null, cron: schedule.cron, tz: schedule.tz } : { period: schedule.period, cron: null, tz: 'UTC' };
 
 /** What the domain needs of a stored check. */
-export const toCheckState = (row: CheckRow): CheckState => ({
+/** The columns a domain decision reads. */
+export type CheckStateRow = Pick<
+  CheckRow,
+  | 'status'
+  | 'period'
+  | 'cron'
+  | 'tz'
+  | 'grace'
+  | 'maxRuntime'
+  | 'manualResume'
+  | 'lastPing'
+  | 'lastStart'
+  | 'lastStartRid'
+  | 'lastDuration'
+  | 'nextDue'
+  | 'alertAfter'
+>;
+
+export const toCheckState = (row: CheckStateRow): CheckState => ({
   status: row.status,
   schedule: scheduleOf(row),
   grace: row.grace,
