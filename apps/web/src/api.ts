@@ -1,4 +1,4 @@
-import type { ApiKey, Channel, Check, CheckInput, Flip, Invitation, Member, Ping, Project, Role, User } from './types';
+import type { ApiKey, Channel, Check, CheckInput, Flip, Invitation, Member, MyInvitation, Ping, Project, Role, User } from './types';
 
 /** The API's one error shape, `{ error: { code, message, fields? } }`, as a thrown value. */
 export class ApiError extends Error {
@@ -87,6 +87,9 @@ export const api = {
   signUp: (email: string, password: string) => request<unknown>('POST', '/auth/signup', { email, password }),
   logIn: (email: string, password: string) => request<unknown>('POST', '/auth/login', { email, password }),
   logOut: () => request<unknown>('POST', '/auth/logout', {}),
+  /** Signs out every other session of this person; this one stays. */
+  changePassword: (currentPassword: string, newPassword: string) =>
+    request<unknown>('POST', '/auth/password', { currentPassword, newPassword }),
   async session(): Promise<Session | null> {
     try {
       const body = await request<{ user: User; projects?: Project[] }>('GET', '/auth/me');
@@ -98,6 +101,9 @@ export const api = {
     }
   },
   createProject: async (name: string) => itemOf<Project>(await request('POST', '/api/v1/projects', { name }), 'project'),
+  /** Invitations addressed to the signed-in person's email, in any project. */
+  myInvitations: async () => listOf<MyInvitation>(await request('GET', '/api/v1/invitations'), 'invitations'),
+  acceptInvitation: (id: string) => request<Invitation>('POST', `/api/v1/invitations/${encode(id)}/accept`, {}),
 
   async checks(query: CheckQuery = {}): Promise<Check[]> {
     const params = new URLSearchParams();

@@ -10,6 +10,8 @@ export type Route =
   | { screen: 'edit-check'; id: string }
   | { screen: 'channels' }
   | { screen: 'settings' }
+  | { screen: 'account' }
+  | { screen: 'new-project' }
   | { screen: 'not-found' };
 
 export function parseRoute(path: string): Route {
@@ -20,6 +22,8 @@ export function parseRoute(path: string): Route {
   if (first === 'signup' && parts.length === 1) return { screen: 'signup' };
   if (first === 'channels' && parts.length === 1) return { screen: 'channels' };
   if (first === 'settings' && parts.length === 1) return { screen: 'settings' };
+  if (first === 'account' && parts.length === 1) return { screen: 'account' };
+  if (first === 'projects' && second === 'new' && parts.length === 2) return { screen: 'new-project' };
   if (first === 'checks') {
     if (second === 'new' && parts.length === 2) return { screen: 'new-check' };
     if (second && parts.length === 2) return { screen: 'check', id: second };

@@ -111,9 +111,15 @@ export interface Member {
 
 export interface Invitation {
   id: string;
+  projectId: string;
   email: string;
   role: Role;
   createdAt: string;
+}
+
+/** An invitation addressed to the signed-in person, with the project it is for. */
+export interface MyInvitation extends Invitation {
+  projectName: string;
 }
 
 export interface ApiKey {

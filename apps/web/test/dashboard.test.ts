@@ -4,12 +4,15 @@ import {
   ARTIFACTS,
   browserMissing,
   buildDashboard,
+  createCheck as createCheckIn,
+  DESKTOP,
+  freshPage,
   launchChromium,
-  PASSWORD,
+  PHONE,
   type RunningCronbeat,
+  signUp,
   skipBrowser,
   startCronbeat,
-  uniqueEmail,
 } from './harness';
 
 describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
@@ -18,7 +21,7 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
 
   beforeAll(async () => {
     if (browserMissing) throw new Error('Chromium is not installed at /usr/bin/chromium; CI installs it in .ci/run');
-    buildDashboard();
+    await buildDashboard();
     cronbeat = await startCronbeat();
     browser = await launchChromium();
   }, 120_000);
@@ -29,28 +32,13 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
   });
 
   /** A new browser context (no cookies) signed up as a new person, on the checks list. */
-  async function signedUpPage(viewport = { width: 1200, height: 900 }): Promise<Page> {
-    const context = await browser.newContext({ viewport });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('dialog', (dialog) => {
-      throw new Error(`unexpected dialog: ${dialog.message()}`);
-    });
-    await page.goto(`${cronbeat.url}/signup`);
-    await page.getByLabel('Email').fill(uniqueEmail());
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign up' }).click();
-    await page.getByRole('heading', { name: 'Checks', exact: true }).waitFor();
+  async function signedUpPage(viewport = DESKTOP): Promise<Page> {
+    const page = await freshPage(browser, viewport);
+    await signUp(page, cronbeat.url);
     return page;
   }
 
-  async function createCheck(page: Page, name: string, presetLabel = '5 minutes') {
-    await page.goto(`${cronbeat.url}/checks/new`);
-    await page.getByLabel('Name', { exact: true }).fill(name);
-    await page.getByRole('button', { name: presetLabel, exact: true }).click();
-    await page.getByRole('button', { name: 'Create check' }).click();
-    await page.getByTestId('ping-url').waitFor();
-  }
+  const createCheck = (page: Page, name: string, presetLabel?: string) => createCheckIn(page, cronbeat.url, name, presetLabel);
 
   /** The errors a form shows, for failure messages. */
   const shownErrors = (page: Page) => page.locator('.error').allTextContents();
@@ -119,7 +107,7 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
   });
 
   it('lays the list out for a phone-width screen', async () => {
-    const page = await signedUpPage({ width: 390, height: 844 });
+    const page = await signedUpPage(PHONE);
     await createCheck(page, 'Hourly sync', '1 hour');
     await page.goto(cronbeat.url);
     await page.locator('.check-name', { hasText: 'Hourly sync' }).waitFor();

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { isCi, loadConfig } from '@cronbeat/config';
+import { type Config, isCi, loadConfig } from '@cronbeat/config';
 import { createDb, type Database, migrate } from '@cronbeat/db';
 import { buildApp } from '@cronbeat/server';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const WEB_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -17,18 +17,34 @@ export const ARTIFACTS = fileURLToPath(new URL('../test-results', import.meta.ur
 export const browserMissing = !existsSync(CHROMIUM);
 export const skipBrowser = browserMissing && !isCi();
 
-/** Builds the dashboard into apps/web/dist with the workspace's own Vite, as `npm run build` does. */
-export function buildDashboard() {
-  // npm may nest this workspace's Vite under apps/web or hoist it to the root.
-  const vite = [`${WEB_ROOT}/node_modules/vite/bin/vite.js`, `${WEB_ROOT}/../../node_modules/vite/bin/vite.js`].find((path) =>
-    existsSync(path),
-  );
-  if (!vite) throw new Error('vite is not installed: run npm ci');
-  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'error'], {
-    cwd: WEB_ROOT,
-    stdio: 'inherit',
-  });
+/**
+ * Builds the dashboard into apps/web/dist when it is missing or older than its
+ * sources (scripts/ensure-built.mjs, as `npm start` does). Test files run in
+ * parallel and share dist/, so one builds while the others wait on a lock and
+ * then find the build current.
+ */
+export async function buildDashboard(): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
+  const lock = `${ARTIFACTS}/.build-lock`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // A lock left by a killed run: no build takes two minutes.
+      const heldSince = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (Date.now() - heldSince > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`another test file held ${lock} for two minutes`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    execFileSync(process.execPath, [`${WEB_ROOT}/scripts/ensure-built.mjs`], { cwd: WEB_ROOT, stdio: 'inherit' });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -44,22 +60,27 @@ async function freePort(): Promise<number> {
 
 export interface RunningCronbeat {
   url: string;
+  config: Config;
   app: FastifyInstance;
   database: Database;
   close(): Promise<void>;
 }
 
-/** A real Cronbeat server on in-memory PGlite, on 127.0.0.1 (its BASE_URL must be the origin the browser sends). */
-export async function startCronbeat(): Promise<RunningCronbeat> {
+/**
+ * A real Cronbeat server on in-memory PGlite, on 127.0.0.1 (its BASE_URL must
+ * be the origin the browser sends). `env` adds configuration, e.g. SMTP_URL.
+ */
+export async function startCronbeat(env: Record<string, string> = {}): Promise<RunningCronbeat> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ LOG_LEVEL: 'silent', BASE_URL: url, PORT: String(port), HOST: '127.0.0.1' });
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...env, BASE_URL: url, PORT: String(port), HOST: '127.0.0.1' });
   const database = await createDb({ databaseUrl: null, dataDir: 'memory://' });
   await migrate(database, null);
   const app = await buildApp(config, { database });
   await app.listen({ port, host: '127.0.0.1' });
   return {
     url,
+    config,
     app,
     database,
     close: async () => {
@@ -89,3 +110,53 @@ let counter = 0;
 /** A fresh email per call, so tests never share an account. */
 export const uniqueEmail = () => `person-${process.pid}-${Date.now()}-${++counter}@example.com`;
 export const PASSWORD = 'correct horse battery staple';
+
+export const DESKTOP = { width: 1200, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+/** Pages whose next dialog (a confirm) the test expects, and accepts. */
+const expectingDialog = new WeakSet<Page>();
+/** Accept the next confirm() the page shows (any other dialog fails the test). */
+export const acceptNextDialog = (page: Page) => expectingDialog.add(page);
+
+/** A page in a new browser context (no cookies) that fails the test on any dialog it was not told to expect. */
+export async function freshPage(browser: Browser, viewport = DESKTOP): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('dialog', (dialog) => {
+    if (!expectingDialog.delete(page)) throw new Error(`unexpected dialog: ${dialog.message()}`);
+    void dialog.accept();
+  });
+  return page;
+}
+
+/** Signs up a new person (a fresh email unless given) and waits for the checks list. */
+export async function signUp(page: Page, baseUrl: string, email = uniqueEmail()): Promise<string> {
+  await page.goto(`${baseUrl}/signup`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.getByRole('heading', { name: 'Checks', exact: true }).waitFor();
+  return email;
+}
+
+/** Creates a check with a period preset through the editor and waits for its page. */
+export async function createCheck(page: Page, baseUrl: string, name: string, presetLabel = '5 minutes'): Promise<void> {
+  await page.goto(`${baseUrl}/checks/new`);
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByRole('button', { name: presetLabel, exact: true }).click();
+  await page.getByRole('button', { name: 'Create check' }).click();
+  await page.getByTestId('ping-url').waitFor();
+}
+
+/** Fails with what the page says when `waiting` times out, not just "timeout". */
+export async function explained<T>(page: Page, waiting: Promise<T>): Promise<T> {
+  return waiting.catch(async (error: Error) => {
+    const shown = await page.locator('.error').allTextContents();
+    throw new Error(`${error.message}; the page shows: ${shown.join(' | ') || '(no errors)'}`);
+  });
+}
+
+/** True when the page scrolls sideways: nothing may be wider than a phone. */
+export const overflowsSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);

@@ -3,6 +3,7 @@ import { api, type Session, setCurrentProject } from '../api';
 import { navigate, useRoute } from '../router';
 import { rememberedProject, rememberProject, SessionContext, type SessionState } from '../session';
 import { AuthPage } from './AuthPage';
+import { InvitationsBanner } from './InvitationsBanner';
 import { Layout } from './Layout';
 import { Screen } from './Screen';
 
@@ -62,7 +63,24 @@ export function App() {
   if (!session) {
     return <AuthPage mode={route.screen === 'signup' ? 'signup' : 'login'} onSignedIn={refreshSession} />;
   }
-  if (!state) return <p className="page-message">You are not a member of any project yet.</p>;
+  if (!state)
+    return (
+      <main className="auth">
+        <p className="brand">Cronbeat</p>
+        <p>You are not a member of any project yet.</p>
+        <InvitationsBanner
+          userId={session.user.id}
+          onAccepted={async (id) => {
+            rememberProject(id);
+            setProjectId(id);
+            await refreshSession();
+          }}
+        />
+        <button type="button" onClick={() => void api.logOut().finally(() => setSession(null))}>
+          Log out
+        </button>
+      </main>
+    );
   return (
     <SessionContext.Provider value={state}>
       <Layout>

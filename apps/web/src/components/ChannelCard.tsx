@@ -54,17 +54,22 @@ export function ChannelCard({
       )}
       <details>
         <summary>Checks that alert here ({selected.length})</summary>
-        {checks.map((check) => (
-          <label key={check.id} className="inline">
-            <input
-              type="checkbox"
-              disabled={!canWrite}
-              checked={selected.includes(check.id)}
-              onChange={(event) => setUsedBy(check, event.target.checked)}
-            />
-            {check.name}
-          </label>
-        ))}
+        {canWrite ? (
+          checks.map((check) => (
+            <label key={check.id} className="inline">
+              <input type="checkbox" checked={selected.includes(check.id)} onChange={(event) => setUsedBy(check, event.target.checked)} />
+              {check.name}
+            </label>
+          ))
+        ) : (
+          <ul className="plain">
+            {checks
+              .filter((check) => selected.includes(check.id))
+              .map((check) => (
+                <li key={check.id}>{check.name}</li>
+              ))}
+          </ul>
+        )}
       </details>
       {canWrite && (
         <div className="actions">

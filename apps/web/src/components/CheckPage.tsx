@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api } from '../api';
+import { navigate } from '../router';
 import { describeSchedule } from '../schedule';
 import { useSession } from '../session';
 import { duration } from '../time';
@@ -34,6 +35,17 @@ export function CheckPage({ id }: { id: string }) {
       await (current.status === 'paused' ? api.resume(current.id) : api.pause(current.id));
       check.reload();
       flips.reload();
+    } catch (error) {
+      setActionError(error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  const remove = async () => {
+    if (!window.confirm(`Delete the check "${current.name}" and all its pings? Jobs pinging it will get 404s.`)) return;
+    setActionError(null);
+    try {
+      await api.deleteCheck(current.id);
+      navigate('/');
     } catch (error) {
       setActionError(error instanceof Error ? error.message : String(error));
     }
@@ -79,6 +91,9 @@ export function CheckPage({ id }: { id: string }) {
           <Link to={`/checks/${current.id}/edit`} className="button">
             Edit
           </Link>
+          <button type="button" className="danger" onClick={remove}>
+            Delete
+          </button>
           {actionError && (
             <p className="error" role="alert">
               {actionError}

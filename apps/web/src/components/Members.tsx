@@ -1,30 +1,38 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { api } from '../api';
 import { useSession } from '../session';
 import { ROLES, type Role } from '../types';
 import { usePoll } from '../usePoll';
 
-/** Who is in the project and with what role; admins invite, change roles and remove. */
-export function Members() {
+/** Who is in the project and with what role; admins invite, change roles and remove. `onInvited` runs after an invitation is sent. */
+export function Members({ onInvited }: { onInvited?: () => void }) {
   const { project, canAdmin, session } = useSession();
   const members = usePoll(() => api.members(), 30_000, project.id);
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('member');
   const [message, setMessage] = useState<string | null>(null);
+  const formId = useId();
 
-  const act = async (action: Promise<unknown>, done: string) => {
+  /** Runs a change and says how it went; true when it worked. */
+  const act = async (action: Promise<unknown>, done: string): Promise<boolean> => {
     setMessage(null);
     try {
       await action;
       setMessage(done);
       members.reload();
+      return true;
     } catch (error) {
       setMessage(error instanceof Error ? error.message : String(error));
+      return false;
     }
   };
   const invite = (event: FormEvent) => {
     event.preventDefault();
-    void act(api.invite(email, role), `Invited ${email}.`).then(() => setEmail(''));
+    void act(api.invite(email, role), `Invited ${email}.`).then((worked) => {
+      if (!worked) return;
+      setEmail('');
+      onInvited?.();
+    });
   };
 
   return (
@@ -64,14 +72,15 @@ export function Members() {
             Invite by email
             <input type="email" required value={email} onChange={(event) => setEmail(event.target.value)} />
           </label>
-          <label>
-            Role
-            <select value={role} onChange={(event) => setRole(event.target.value as Role)}>
+          <div className="field">
+            {/* Labelled by id, not by nesting: a nested select would add its value to the label's name. */}
+            <label htmlFor={`${formId}-role`}>Role</label>
+            <select id={`${formId}-role`} value={role} onChange={(event) => setRole(event.target.value as Role)}>
               {ROLES.filter((candidate) => candidate !== 'owner').map((candidate) => (
                 <option key={candidate}>{candidate}</option>
               ))}
             </select>
-          </label>
+          </div>
           <button type="submit">Invite</button>
         </form>
       )}

@@ -1,9 +1,11 @@
 import type { Route } from '../router';
+import { AccountPage } from './AccountPage';
 import { ChannelsPage } from './ChannelsPage';
 import { CheckEditor } from './CheckEditor';
 import { CheckPage } from './CheckPage';
 import { ChecksPage } from './ChecksPage';
 import { Link } from './Link';
+import { NewProjectPage } from './NewProjectPage';
 import { SettingsPage } from './SettingsPage';
 
 /** The signed-in screen for a route. */
@@ -23,6 +25,10 @@ export function Screen({ route }: { route: Route }) {
       return <ChannelsPage />;
     case 'settings':
       return <SettingsPage />;
+    case 'account':
+      return <AccountPage />;
+    case 'new-project':
+      return <NewProjectPage />;
     case 'not-found':
       return (
         <section>

@@ -1,0 +1,27 @@
+import { useSession } from '../session';
+import { PasswordForm } from './PasswordForm';
+
+/** The signed-in person: who they are, their projects, their password. */
+export function AccountPage() {
+  const { session } = useSession();
+  return (
+    <section>
+      <h1>Your account</h1>
+      <dl className="facts">
+        <dt>Email</dt>
+        <dd>{session.user.email}</dd>
+        <dt>Projects</dt>
+        <dd>
+          <ul className="plain">
+            {session.projects.map((project) => (
+              <li key={project.id}>
+                {project.name} <span className="muted">({project.role})</span>
+              </li>
+            ))}
+          </ul>
+        </dd>
+      </dl>
+      <PasswordForm />
+    </section>
+  );
+}

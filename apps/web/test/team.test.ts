@@ -1,0 +1,180 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ARTIFACTS,
+  browserMissing,
+  buildDashboard,
+  createCheck,
+  explained,
+  freshPage,
+  launchChromium,
+  overflowsSideways,
+  PASSWORD,
+  PHONE,
+  type RunningCronbeat,
+  signUp,
+  skipBrowser,
+  startCronbeat,
+  uniqueEmail,
+} from './harness';
+
+describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () => {
+  let cronbeat: RunningCronbeat;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (browserMissing) throw new Error('Chromium is not installed at /usr/bin/chromium; CI installs it in .ci/run');
+    await buildDashboard();
+    cronbeat = await startCronbeat();
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await cronbeat?.close();
+  });
+
+  /** Creates a project through the header link; the dashboard switches to it. */
+  async function createProject(page: Page, name: string) {
+    await page.getByRole('link', { name: 'New project' }).click();
+    await page.getByLabel('Project name').fill(name);
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await explained(page, page.getByRole('heading', { name: 'No checks yet' }).waitFor());
+  }
+
+  const projectOptions = (page: Page) => page.locator('.project-switcher option').allTextContents();
+  const selectedProject = (page: Page) =>
+    page.getByLabel('Project', { exact: true }).evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.text);
+
+  it('creates a project from the header and switches to it, keeping the first one in the switcher', async () => {
+    const page = await freshPage(browser);
+    await signUp(page, cronbeat.url);
+    await createCheck(page, cronbeat.url, 'In the first project');
+    await page.goto(cronbeat.url);
+    await createProject(page, 'Billing jobs');
+    await expect(projectOptions(page)).resolves.toEqual(expect.arrayContaining(['My project', 'Billing jobs']));
+    await expect(selectedProject(page)).resolves.toBe('Billing jobs');
+
+    await page.getByLabel('Project', { exact: true }).selectOption({ label: 'My project' });
+    await page.locator('.check-name', { hasText: 'In the first project' }).waitFor();
+  });
+
+  it('lets an invited read-only member join and see the checks with no control to change anything', async () => {
+    const owner = await freshPage(browser);
+    await signUp(owner, cronbeat.url);
+    await createProject(owner, 'Ops team');
+    await createCheck(owner, cronbeat.url, 'Disk cleanup');
+    await owner.goto(`${cronbeat.url}/channels`);
+    await owner.getByRole('button', { name: 'Add channel' }).click();
+    await owner.getByLabel('Email address').fill('ops@example.com');
+    await owner.getByRole('button', { name: 'Add', exact: true }).click();
+    await owner.locator('.card', { hasText: 'ops@example.com' }).waitFor();
+
+    const readerEmail = uniqueEmail();
+    await owner.getByRole('link', { name: 'Settings' }).click();
+    await owner.getByLabel('Invite by email').fill(readerEmail);
+    await owner.getByLabel('Role', { exact: true }).selectOption('readonly');
+    await owner.getByRole('button', { name: 'Invite' }).click();
+    const pending = owner.locator('section[aria-labelledby="pending-title"] li', { hasText: readerEmail });
+    await explained(owner, pending.waitFor());
+    await expect(pending.textContent()).resolves.toContain('readonly');
+    await owner.screenshot({ path: `${ARTIFACTS}/settings.png`, fullPage: true });
+
+    const reader = await freshPage(browser, PHONE);
+    await signUp(reader, cronbeat.url, readerEmail);
+    const join = reader.getByRole('button', { name: 'Join Ops team' });
+    await join.waitFor();
+    await expect(reader.locator('.invitations').textContent()).resolves.toContain('as readonly');
+    expect(await overflowsSideways(reader)).toBe(false);
+    await reader.screenshot({ path: `${ARTIFACTS}/invitation-phone.png`, fullPage: true });
+    await join.click();
+
+    await explained(reader, reader.locator('.check-name', { hasText: 'Disk cleanup' }).waitFor());
+    await expect(reader.locator('.invitations').count()).resolves.toBe(0);
+    await expect(projectOptions(reader)).resolves.toEqual(expect.arrayContaining(['My project', 'Ops team']));
+    await expect(selectedProject(reader)).resolves.toBe('Ops team');
+    await expect(reader.getByRole('link', { name: 'New check' }).count()).resolves.toBe(0);
+    await reader.screenshot({ path: `${ARTIFACTS}/checks-list-readonly-phone.png`, fullPage: true });
+
+    await reader.locator('.check-name', { hasText: 'Disk cleanup' }).click();
+    await reader.getByRole('heading', { name: 'Disk cleanup', level: 1 }).waitFor();
+    await reader.getByRole('heading', { name: 'Ping log' }).waitFor();
+    for (const name of ['Pause', 'Resume', 'Delete']) {
+      await expect(reader.getByRole('button', { name, exact: true }).count(), name).resolves.toBe(0);
+    }
+    await expect(reader.getByRole('link', { name: 'Edit', exact: true }).count()).resolves.toBe(0);
+    await expect(reader.getByTestId('ping-url').count()).resolves.toBe(0);
+    expect(await overflowsSideways(reader)).toBe(false);
+    await reader.screenshot({ path: `${ARTIFACTS}/check-page-readonly-phone.png`, fullPage: true });
+
+    await reader.getByRole('link', { name: 'Channels' }).click();
+    await reader.locator('.card', { hasText: 'Email' }).waitFor();
+    await expect(reader.getByRole('button').allTextContents()).resolves.toEqual(['Log out']);
+    await expect(reader.getByRole('checkbox').count()).resolves.toBe(0);
+
+    await reader.getByRole('link', { name: 'Settings' }).click();
+    await reader.getByRole('heading', { name: 'Members' }).waitFor();
+    await reader.locator('#members-title + * li', { hasText: readerEmail }).waitFor();
+    await expect(reader.getByLabel('Invite by email').count()).resolves.toBe(0);
+    await expect(reader.getByRole('combobox').count()).resolves.toBe(1); // the project switcher, nothing else
+
+    await reader.goto(`${cronbeat.url}/checks/new`);
+    await reader.getByText('Your role in this project can only look at checks.').waitFor();
+    await expect(reader.getByRole('button', { name: 'Create check' }).count()).resolves.toBe(0);
+
+    await owner.reload();
+    await owner.locator('#members-title + * li', { hasText: readerEmail }).waitFor();
+    await owner.getByText('None. Invite someone below').waitFor();
+  });
+
+  it('lets an admin withdraw an invitation before it is accepted', async () => {
+    const owner = await freshPage(browser);
+    await signUp(owner, cronbeat.url);
+    const invitee = uniqueEmail();
+    await owner.getByRole('link', { name: 'Settings' }).click();
+    await owner.getByLabel('Invite by email').fill(invitee);
+    await owner.getByRole('button', { name: 'Invite' }).click();
+    await owner.getByRole('button', { name: `Withdraw the invitation of ${invitee}` }).click();
+    await owner.getByText('None. Invite someone below').waitFor();
+
+    const page = await freshPage(browser);
+    await signUp(page, cronbeat.url, invitee);
+    // The banner looks invitations up on load; give it that one round trip.
+    await page.waitForLoadState('networkidle');
+    await expect(page.locator('.invitations').count()).resolves.toBe(0);
+  });
+
+  it('changes the password: the old one stops working, the new one signs in', async () => {
+    const page = await freshPage(browser);
+    const email = await signUp(page, cronbeat.url);
+    await page.locator('.who').click();
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    const newPassword = 'a different long passphrase';
+
+    await page.getByLabel('Current password').fill('not my password');
+    await page.getByLabel('New password', { exact: true }).fill(newPassword);
+    await page.getByLabel('Repeat new password').fill(newPassword);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await expect(page.locator('.field-error').textContent()).resolves.toContain('wrong password');
+
+    await page.getByLabel('Current password').fill(PASSWORD);
+    await page.getByLabel('Repeat new password').fill(`${newPassword}!`);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await expect(page.locator('.field-error').textContent()).resolves.toContain('differ');
+
+    await page.getByLabel('Repeat new password').fill(newPassword);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await explained(page, page.getByText('Password changed.').waitFor());
+    await page.screenshot({ path: `${ARTIFACTS}/account.png`, fullPage: true });
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('wrong email or password');
+    await page.getByLabel('Password').fill(newPassword);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Checks', exact: true }).waitFor();
+  });
+});
