@@ -18,6 +18,7 @@ describe.each(testDatabaseKinds())('the database on %s', (kind) => {
       'check_channels',
       'checks',
       'flips',
+      'invitations',
       'memberships',
       'notifications',
       'pings',

@@ -28,11 +28,11 @@ export interface Notifier {
   close(): void;
 }
 
-const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 export function createNotifier(env: NotifyEnv): Notifier {
-  const mailer = createMailer(env);
-  const timeoutMs = env.httpTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
+  const timeoutMs = env.httpTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const mailer = createMailer(env, timeoutMs);
   return {
     async send(channel, alert) {
       let config: unknown;

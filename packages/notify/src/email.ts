@@ -26,13 +26,23 @@ export function parseEmailConfig(input: unknown): EmailConfig {
   return { to: to as string[] };
 }
 
-/** One pooled SMTP connection set per process; created on first use. */
-export function createMailer(env: NotifyEnv): { transport(): Transporter; close(): void } {
+/**
+ * One pooled SMTP connection set per process; created on first use. Each
+ * SMTP step gives up after `timeoutMs`, so a stuck server cannot outlast the
+ * worker's claim on a notification and let a second worker send it again.
+ */
+export function createMailer(env: NotifyEnv, timeoutMs: number): { transport(): Transporter; close(): void } {
   let transport: Transporter | null = null;
   return {
     transport() {
       if (!env.smtpUrl) throw new DeliveryError('email is not configured: SMTP_URL is not set', true);
-      transport ??= nodemailer.createTransport(env.smtpUrl, { pool: true, maxConnections: 5 } as never);
+      transport ??= nodemailer.createTransport(env.smtpUrl, {
+        pool: true,
+        maxConnections: 5,
+        connectionTimeout: timeoutMs,
+        greetingTimeout: timeoutMs,
+        socketTimeout: timeoutMs,
+      } as never);
       return transport;
     },
     close() {

@@ -34,7 +34,7 @@ export interface NotifyEnv {
   smtpUrl: string | null;
   /** From address of alert emails. */
   emailFrom: string;
-  /** Milliseconds an HTTP delivery (Slack, webhook) may take. Default: 10,000. */
+  /** Milliseconds a delivery step may take: an HTTP request, or each SMTP step. Default: 10,000. */
   httpTimeoutMs?: number;
 }
 
