@@ -1,0 +1,118 @@
+import { type RunningWorker, start as startWorker } from '@cronbeat/worker';
+import pino from 'pino';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, type SmtpReceiver, startSmtpReceiver } from '../../../packages/notify/test/support/receivers';
+import {
+  ARTIFACTS,
+  browserMissing,
+  buildDashboard,
+  createCheck,
+  explained,
+  freshPage,
+  launchChromium,
+  overflowsSideways,
+  PHONE,
+  type RunningCronbeat,
+  signUp,
+  skipBrowser,
+  startCronbeat,
+} from './harness';
+
+describe.skipIf(skipBrowser)('alerts end to end: dashboard, server, worker and a real SMTP server', () => {
+  let smtp: SmtpReceiver;
+  let cronbeat: RunningCronbeat;
+  let worker: RunningWorker;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (browserMissing) throw new Error('Chromium is not installed at /usr/bin/chromium; CI installs it in .ci/run');
+    await buildDashboard();
+    smtp = await startSmtpReceiver();
+    cronbeat = await startCronbeat({ SMTP_URL: smtp.url });
+    // The same database as the server, on the in-process driver (no REDIS_URL), sweeping often so the test is quick.
+    worker = await startWorker(
+      cronbeat.config,
+      { database: cronbeat.database, logger: pino({ level: 'silent' }) },
+      { sweepIntervalMs: 200 },
+    );
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.close();
+    await cronbeat?.close();
+    await smtp?.close();
+  });
+
+  const mailsTo = (to: string) => smtp.mails.filter((mail) => mail.to && !Array.isArray(mail.to) && mail.to.text === to);
+
+  it('shows a failed job down and emails the alert, then shows it up and emails the recovery', async () => {
+    const page = await freshPage(browser);
+    await signUp(page, cronbeat.url);
+    await createCheck(page, cronbeat.url, 'Payroll export');
+    const pingUrl = (await page.getByTestId('ping-url').textContent())!;
+
+    await page.getByRole('link', { name: 'Channels' }).click();
+    await page.getByRole('button', { name: 'Add channel' }).click();
+    await page.getByLabel('Email address').fill('payroll-oncall@example.com');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const card = page.locator('.card', { hasText: 'payroll-oncall@example.com' });
+    await explained(page, card.waitFor());
+    await card.getByText('Checks that alert here (0)').click();
+    await card.getByLabel('Payroll export').click();
+    await card.getByText('Checks that alert here (1)').waitFor();
+
+    await page.getByRole('link', { name: 'Checks', exact: true }).click();
+    const row = page.locator('tr', { hasText: 'Payroll export' });
+    await row.waitFor();
+    expect((await fetch(`${pingUrl}/fail`, { method: 'POST', body: 'export failed: disk full' })).status).toBe(200);
+
+    await page.locator('tr[data-status="down"]', { hasText: 'Payroll export' }).waitFor({ timeout: 15_000 });
+    await expect(row.locator('.status-word').textContent()).resolves.toBe('down');
+    await page.screenshot({ path: `${ARTIFACTS}/checks-list-down.png`, fullPage: true });
+    await eventually(() => mailsTo('payroll-oncall@example.com').length >= 1, 15_000, 'the DOWN email');
+    const [down] = mailsTo('payroll-oncall@example.com');
+    expect(down?.subject).toBe('DOWN: Payroll export (failed)');
+    expect(down?.text).toContain(cronbeat.url);
+
+    expect((await fetch(pingUrl, { method: 'POST', body: 'export done' })).status).toBe(200);
+    await page.locator('tr[data-status="up"]', { hasText: 'Payroll export' }).waitFor({ timeout: 15_000 });
+    await eventually(() => mailsTo('payroll-oncall@example.com').length >= 2, 15_000, 'the recovery email');
+    expect(mailsTo('payroll-oncall@example.com')[1]?.subject).toMatch(/^UP: Payroll export \(down for /);
+
+    // The check page tells the same story.
+    await row.locator('.check-name').click();
+    await page.locator('.timeline li').nth(1).waitFor();
+    await expect(page.locator('.timeline .status-word').allTextContents()).resolves.toEqual(['up', 'down']);
+    await expect(page.locator('.timeline').textContent()).resolves.toContain('from new: failed');
+    await page.screenshot({ path: `${ARTIFACTS}/check-page-incidents.png`, fullPage: true });
+
+    // Exactly one email per status change, however many sweeps have passed since.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(mailsTo('payroll-oncall@example.com')).toHaveLength(2);
+  });
+
+  it('lays a list with every status out on a phone, each status readable without colour', async () => {
+    const page = await freshPage(browser, PHONE);
+    await signUp(page, cronbeat.url);
+    const urls: Record<string, string> = {};
+    for (const name of ['Fresh check', 'Healthy job', 'Broken job', 'Paused job']) {
+      await createCheck(page, cronbeat.url, name);
+      urls[name] = (await page.getByTestId('ping-url').textContent())!;
+    }
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Resume' }).waitFor();
+    await fetch(urls['Healthy job']!, { method: 'POST' });
+    await fetch(`${urls['Broken job']!}/fail`, { method: 'POST' });
+
+    await page.getByRole('link', { name: 'Checks', exact: true }).click();
+    await page.locator('tr[data-status="down"]').waitFor();
+    await page.locator('tr[data-status="up"]').waitFor();
+    const words = await page.locator('.checks .status-word').allTextContents();
+    expect(words.sort()).toEqual(['down', 'new', 'paused', 'up']);
+    expect(await overflowsSideways(page)).toBe(false);
+    await page.screenshot({ path: `${ARTIFACTS}/checks-list-statuses-phone.png`, fullPage: true });
+  });
+});

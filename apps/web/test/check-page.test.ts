@@ -1,0 +1,127 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ARTIFACTS,
+  acceptNextDialog,
+  browserMissing,
+  buildDashboard,
+  createCheck,
+  explained,
+  freshPage,
+  launchChromium,
+  overflowsSideways,
+  PHONE,
+  type RunningCronbeat,
+  signUp,
+  skipBrowser,
+  startCronbeat,
+} from './harness';
+
+describe.skipIf(skipBrowser)('a check page in Chromium', () => {
+  let cronbeat: RunningCronbeat;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (browserMissing) throw new Error('Chromium is not installed at /usr/bin/chromium; CI installs it in .ci/run');
+    await buildDashboard();
+    cronbeat = await startCronbeat();
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await cronbeat?.close();
+  });
+
+  /** A signed-up person on the page of a new check. */
+  async function onNewCheck(name: string, viewport?: { width: number; height: number }): Promise<Page> {
+    const page = await freshPage(browser, viewport);
+    await signUp(page, cronbeat.url);
+    await createCheck(page, cronbeat.url, name);
+    return page;
+  }
+
+  /** The value of one row of the facts list ("Schedule", "Next expected"…). */
+  const fact = (page: Page, term: string) => page.locator('.facts dt', { hasText: term }).locator('xpath=following-sibling::dd[1]');
+  const statusWord = (page: Page) => page.locator('.page-head .status-word').textContent();
+
+  it('changes a period schedule to cron in a time zone and shows it in words', async () => {
+    const page = await onNewCheck('Report mailer');
+    await expect(fact(page, 'Schedule').textContent()).resolves.toBe('every 5 minutes');
+    await page.getByRole('link', { name: 'Edit', exact: true }).click();
+    await expect(page.getByLabel('Name', { exact: true }).inputValue()).resolves.toBe('Report mailer');
+    await page.getByLabel('Cron expression').first().check();
+    await page.getByRole('textbox', { name: 'Cron expression' }).fill('30 2 * * 1-5');
+    await page.getByLabel('Time zone').fill('America/New_York');
+    await expect(page.locator('.cron-words').textContent()).resolves.toBe('At 02:30, Monday through Friday, America/New_York');
+    await page.getByRole('button', { name: 'Save' }).click();
+
+    await explained(page, page.getByTestId('ping-url').waitFor());
+    await expect(fact(page, 'Schedule').textContent()).resolves.toBe('At 02:30, Monday through Friday, America/New_York');
+    await page.getByRole('link', { name: '← Checks' }).click();
+    await expect(page.locator('tr', { hasText: 'Report mailer' }).locator('.schedule').textContent()).resolves.toBe(
+      'At 02:30, Monday through Friday, America/New_York',
+    );
+
+    // The editor opens on what was saved, not on the defaults.
+    await page.locator('.check-name', { hasText: 'Report mailer' }).click();
+    await page.getByRole('link', { name: 'Edit', exact: true }).click();
+    await expect(page.getByRole('textbox', { name: 'Cron expression' }).inputValue()).resolves.toBe('30 2 * * 1-5');
+    await expect(page.getByLabel('Time zone').inputValue()).resolves.toBe('America/New_York');
+  });
+
+  it('pauses and resumes a check from its page, and records both in the incidents', async () => {
+    const page = await onNewCheck('Cache warmer');
+    await expect(statusWord(page)).resolves.toBe('new');
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Resume' }).waitFor();
+    await expect(statusWord(page)).resolves.toBe('paused');
+    await expect(fact(page, 'Next expected').textContent()).resolves.toBe('—');
+    await page.locator('.timeline li', { hasText: 'paused' }).waitFor();
+
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.getByRole('button', { name: 'Pause' }).waitFor();
+    await expect(statusWord(page)).resolves.toBe('new');
+    await expect(page.locator('.timeline li').count()).resolves.toBe(2);
+
+    await page.getByRole('link', { name: '← Checks' }).click();
+    await expect(page.locator('tr', { hasText: 'Cache warmer' }).getAttribute('data-status')).resolves.toBe('new');
+  });
+
+  it('lists pings as they arrive and expands a body on demand', async () => {
+    const page = await onNewCheck('Nightly vacuum', PHONE);
+    const pingUrl = (await page.getByTestId('ping-url').textContent())!;
+    const body = 'vacuumed 1200 tables\n<b>not markup</b>';
+    expect((await fetch(`${pingUrl}/start`, { method: 'POST' })).status).toBe(200);
+    expect((await fetch(pingUrl, { method: 'POST', body, headers: { 'user-agent': 'backup-script/1.0' } })).status).toBe(200);
+
+    const success = page.locator('.ping-success');
+    await success.waitFor({ timeout: 15_000 });
+    await expect(page.locator('.ping-log .ping').count()).resolves.toBe(2);
+    await expect(success.textContent()).resolves.toContain('backup-script/1.0');
+    await expect(success.textContent()).resolves.toMatch(/took \d/);
+    const show = success.getByRole('button', { name: `Show body (${Buffer.byteLength(body)} bytes)` });
+    await expect(show.getAttribute('aria-expanded')).resolves.toBe('false');
+    await show.click();
+    await expect(success.locator('pre').textContent()).resolves.toBe(body);
+    await expect(success.getByRole('button', { name: 'Hide body' }).getAttribute('aria-expanded')).resolves.toBe('true');
+    await expect(success.locator('b').count()).resolves.toBe(0);
+    await expect(statusWord(page)).resolves.toBe('up');
+    expect(await overflowsSideways(page)).toBe(false);
+    await page.screenshot({ path: `${ARTIFACTS}/check-page-phone.png`, fullPage: true });
+
+    await success.getByRole('button', { name: 'Hide body' }).click();
+    await expect(success.locator('pre').count()).resolves.toBe(0);
+  });
+
+  it('deletes a check after asking, and its page is gone', async () => {
+    const page = await onNewCheck('Old importer');
+    const checkUrl = page.url();
+    acceptNextDialog(page);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('heading', { name: 'Checks', exact: true }).waitFor();
+    await page.getByRole('heading', { name: 'No checks yet' }).waitFor();
+    await page.goto(checkUrl);
+    await expect(page.locator('.error').textContent()).resolves.toContain('Could not load this check');
+  });
+});
