@@ -3,7 +3,6 @@ import {
   type CheckAfterPings,
   type Database,
   type FlipToRecord,
-  type LockedCheck,
   type LockedCheckRecord,
   lockChecksForPingsQuery,
   lockedChecks,
@@ -13,7 +12,7 @@ import {
   runStartOf,
   runStartQuery,
   type SlugRef,
-  scheduleOf,
+  toCheckState,
   writePingBatchQuery,
 } from '@cronbeat/db';
 import type { StoredBody } from './body';
@@ -37,20 +36,6 @@ export interface ReceivedPing extends StoredBody {
 export type PingResult = { recorded: true; checkId: string } | { recorded: false; reason: 'not-found' };
 
 const slugKey = (ref: SlugRef) => `${ref.pingKey}\u0000${ref.slug}`;
-
-const stateOf = (row: LockedCheck): CheckState => ({
-  status: row.status,
-  schedule: scheduleOf(row),
-  grace: row.grace,
-  maxRuntime: row.maxRuntime,
-  manualResume: row.manualResume,
-  lastPing: row.lastPing,
-  lastStart: row.lastStart,
-  lastStartRid: row.lastStartRid,
-  lastDuration: row.lastDuration,
-  nextDue: row.nextDue,
-  alertAfter: row.alertAfter,
-});
 
 /** A locked check and what the batch has done to it so far. */
 interface CheckProgress {
@@ -81,7 +66,7 @@ export async function recordPingBatch(database: Database, batch: readonly Receiv
     const byId = new Map<string, CheckProgress>();
     const bySlug = new Map<string, CheckProgress>();
     for (const row of locked) {
-      const progress: CheckProgress = { id: row.id, state: stateOf(row), nPings: row.nPings, startsByRid: new Map() };
+      const progress: CheckProgress = { id: row.id, state: toCheckState(row), nPings: row.nPings, startsByRid: new Map() };
       byId.set(row.id, progress);
       if (row.slug !== null) bySlug.set(slugKey({ pingKey: row.pingKey, slug: row.slug }), progress);
     }

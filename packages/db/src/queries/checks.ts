@@ -13,7 +13,6 @@ export const scheduleOf = (row: Pick<CheckRow, 'period' | 'cron' | 'tz'>): Sched
 export const scheduleColumns = (schedule: Schedule): Pick<CheckRow, 'period' | 'cron' | 'tz'> =>
   schedule.kind === 'cron' ? { period: null, cron: schedule.cron, tz: schedule.tz } : { period: schedule.period, cron: null, tz: 'UTC' };
 
-/** What the domain needs of a stored check. */
 /** The columns a domain decision reads. */
 export type CheckStateRow = Pick<
   CheckRow,
@@ -32,6 +31,7 @@ export type CheckStateRow = Pick<
   | 'alertAfter'
 >;
 
+/** What the domain needs of a stored check. */
 export const toCheckState = (row: CheckStateRow): CheckState => ({
   status: row.status,
   schedule: scheduleOf(row),

@@ -8,29 +8,10 @@ import type { CheckState, Flip, StoredPingKind } from '@cronbeat/core';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { queryRows } from '../rows';
-import type { CheckRow } from './checks';
+import type { CheckRow, CheckStateRow } from './checks';
 
 /** A check as the ping path reads it, locked for the rest of the transaction. */
-export type LockedCheck = Pick<
-  CheckRow,
-  | 'id'
-  | 'projectId'
-  | 'slug'
-  | 'status'
-  | 'period'
-  | 'cron'
-  | 'tz'
-  | 'grace'
-  | 'maxRuntime'
-  | 'manualResume'
-  | 'lastPing'
-  | 'lastStart'
-  | 'lastStartRid'
-  | 'lastDuration'
-  | 'nPings'
-  | 'nextDue'
-  | 'alertAfter'
-> & { pingKey: string };
+export type LockedCheck = CheckStateRow & Pick<CheckRow, 'id' | 'projectId' | 'slug' | 'nPings'> & { pingKey: string };
 
 /** A check addressed by its project's ping key and its slug. */
 export interface SlugRef {
