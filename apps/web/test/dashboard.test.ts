@@ -129,4 +129,48 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
     await card.getByLabel('Invoice run').click();
     await card.getByText('Checks that alert here (1)').waitFor();
   });
+
+  it('shows keyboard focus, starting with a skip link to the content', async () => {
+    const page = await signedUpPage();
+    const focused = () =>
+      page.evaluate(() => {
+        const element = document.activeElement as HTMLElement;
+        const style = getComputedStyle(element);
+        const box = element.getBoundingClientRect();
+        return {
+          text: element.textContent,
+          outline: `${style.outlineStyle} ${style.outlineWidth}`,
+          onScreen: box.left >= 0 && box.top >= 0,
+        };
+      });
+    await page.keyboard.press('Tab');
+    await expect(focused()).resolves.toEqual({ text: 'Skip to content', outline: 'solid 3px', onScreen: true });
+    await page.keyboard.press('Tab');
+    await expect(focused()).resolves.toMatchObject({ text: 'Cronbeat', outline: 'solid 3px' });
+    await page.keyboard.press('Tab');
+    await expect(focused()).resolves.toMatchObject({ text: 'Checks', outline: 'solid 3px' });
+    await page.screenshot({ path: `${ARTIFACTS}/focus.png` });
+  });
+
+  it('fits every screen on a phone without sideways scrolling', async () => {
+    const page = await signedUpPage(PHONE);
+    await createCheck(page, 'A check with a rather long name that has to wrap on a small screen', '1 day');
+    const checkPath = new URL(page.url()).pathname;
+    const screens: [string, string][] = [
+      ['checks', '/'],
+      ['check', checkPath],
+      ['editor', `${checkPath}/edit`],
+      ['channels', '/channels'],
+      ['settings', '/settings'],
+      ['account', '/account'],
+      ['new-project', '/projects/new'],
+    ];
+    for (const [name, path] of screens) {
+      await page.goto(`${cronbeat.url}${path}`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), name).toBe(0);
+      await page.screenshot({ path: `${ARTIFACTS}/${name}-phone.png`, fullPage: true });
+    }
+  });
 });

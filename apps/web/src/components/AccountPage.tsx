@@ -3,7 +3,7 @@ import { PasswordForm } from './PasswordForm';
 
 /** The signed-in person: who they are, their projects, their password. */
 export function AccountPage() {
-  const { session } = useSession();
+  const { session, logOut } = useSession();
   return (
     <section>
       <h1>Your account</h1>
@@ -22,6 +22,10 @@ export function AccountPage() {
         </dd>
       </dl>
       <PasswordForm />
+      <h2>Sign out</h2>
+      <button type="button" onClick={logOut}>
+        Log out of this browser
+      </button>
     </section>
   );
 }

@@ -83,6 +83,7 @@ export function CheckPage({ id }: { id: string }) {
         <dt>Pings</dt>
         <dd>{current.nPings}</dd>
       </dl>
+      {!canWrite && <p className="muted">Your role can look at this check but not change it.</p>}
       {canWrite && (
         <div className="actions">
           <button type="button" onClick={toggle}>
@@ -118,7 +119,7 @@ export function CheckPage({ id }: { id: string }) {
       </section>
       <section aria-labelledby="pings-title">
         <h2 id="pings-title">Ping log</h2>
-        <PingLog checkId={current.id} pings={pings.data} now={now} />
+        <PingLog checkId={current.id} pings={pings.data} now={now} urlShown={Boolean(current.pingUrl)} />
       </section>
     </article>
   );

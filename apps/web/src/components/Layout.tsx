@@ -1,12 +1,21 @@
 import type { ReactNode } from 'react';
+import { type Route, useRoute } from '../router';
 import { useSession } from '../session';
 import { InvitationsBanner } from './InvitationsBanner';
 import { Link } from './Link';
 import { ProjectSwitcher } from './ProjectSwitcher';
 
+/** The main sections, and the screens that belong to each (so the link says where you are). */
+const SECTIONS: { to: string; label: string; screens: Route['screen'][] }[] = [
+  { to: '/', label: 'Checks', screens: ['checks', 'check', 'new-check', 'edit-check'] },
+  { to: '/channels', label: 'Channels', screens: ['channels'] },
+  { to: '/settings', label: 'Settings', screens: ['settings'] },
+];
+
 /** Header with navigation, the project switcher and log out, around the current screen. */
 export function Layout({ children }: { children: ReactNode }) {
   const { session, logOut, refreshSession, switchProject } = useSession();
+  const route = useRoute();
   return (
     <>
       <a className="skip" href="#main">
@@ -17,9 +26,11 @@ export function Layout({ children }: { children: ReactNode }) {
           Cronbeat
         </Link>
         <nav aria-label="Main">
-          <Link to="/">Checks</Link>
-          <Link to="/channels">Channels</Link>
-          <Link to="/settings">Settings</Link>
+          {SECTIONS.map(({ to, label, screens }) => (
+            <Link key={to} to={to} aria-current={screens.includes(route.screen) ? 'page' : undefined}>
+              {label}
+            </Link>
+          ))}
         </nav>
         <div className="project-bar">
           <ProjectSwitcher />
@@ -31,7 +42,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <span className="who-email">{session.user.email}</span>
           <span className="who-short">Account</span>
         </Link>
-        <button type="button" onClick={logOut}>
+        <button type="button" className="log-out" onClick={logOut}>
           Log out
         </button>
       </header>

@@ -2,9 +2,20 @@ import type { Ping } from '../types';
 import { PingRow } from './PingRow';
 
 /** The newest pings: kind, time, duration, exit status, where from, and the body on demand. */
-export function PingLog({ checkId, pings, now }: { checkId: string; pings: Ping[] | undefined; now: number }) {
+export function PingLog({
+  checkId,
+  pings,
+  now,
+  urlShown,
+}: {
+  checkId: string;
+  pings: Ping[] | undefined;
+  now: number;
+  /** Whether the page shows the ping URL (read-only members do not see it). */
+  urlShown: boolean;
+}) {
   if (!pings) return <p className="muted">Loading pings…</p>;
-  if (pings.length === 0) return <p className="muted">No pings yet. Run the job, or ping the URL above by hand.</p>;
+  if (pings.length === 0) return <p className="muted">No pings yet.{urlShown && ' Run the job, or ping the URL above by hand.'}</p>;
   return (
     <ol className="ping-log">
       {pings.map((ping) => (

@@ -21,7 +21,7 @@ export function ProjectInvitations({ version }: { version: number }) {
     <section aria-labelledby="pending-title">
       <h2 id="pending-title">Pending invitations</h2>
       {invitations.error && <p className="error">Could not load invitations: {invitations.error.message}</p>}
-      {invitations.data?.length === 0 && <p className="muted">None. Invite someone below; they join by signing in with that email.</p>}
+      {invitations.data?.length === 0 && <p className="muted">None. People you invite join when they sign in with that email.</p>}
       <ul className="rows">
         {invitations.data?.map((invitation) => (
           <li key={invitation.id}>
