@@ -41,7 +41,7 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
             type="password"
             autoComplete={signingUp ? 'new-password' : 'current-password'}
             required
-            minLength={signingUp ? 8 : undefined}
+            minLength={signingUp ? 10 : undefined}
             value={password}
             onChange={(event) => setPassword(event.target.value)}
           />
