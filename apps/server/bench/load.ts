@@ -8,8 +8,17 @@
  * would differ by up to one per connection. Instead, once the measured time
  * is over, every connection switches to `/healthz` for a short tail, so each
  * ping sent gets its answer; only ping answers are counted and timed.
+ *
+ * With a `rate`, autocannon is not used: its limiter lets each connection
+ * send its whole quota for the second back to back and then idle until the
+ * next second, all connections in step, so "half the peak rate" is really
+ * full load for half of every second and its p99 that of full load. Paced
+ * runs instead send one ping every 1/rate seconds over a keep-alive pool of
+ * `connections` sockets, and time each from when it was due (so a ping
+ * waiting for a free socket counts that wait too).
  */
 import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import autocannon from 'autocannon';
 
 export interface LoadOptions {
@@ -19,7 +28,7 @@ export interface LoadOptions {
   idsFile: string;
   seconds: number;
   connections: number;
-  /** Requests per second over all connections; unlimited when absent. */
+  /** Requests per second over all connections, evenly spaced; unlimited when absent. */
   rate?: number;
 }
 
@@ -37,6 +46,13 @@ export interface LoadResult {
   max: number;
 }
 
+/**
+ * Seconds a paced run first sends `/healthz` at the same rate: it opens the
+ * sockets and warms this process up, which otherwise puts the first half
+ * second's pings, a few percent of a run, over 50 ms.
+ */
+const PACED_WARM_UP_SECONDS = 1;
+
 /** Seconds after the measured time in which answers to pings still in flight are collected. */
 const TAIL_SECONDS = 2;
 
@@ -48,6 +64,12 @@ interface ConnectionContext {
 async function main() {
   const options = JSON.parse(process.argv[2] ?? '{}') as LoadOptions;
   const ids = JSON.parse(readFileSync(options.idsFile, 'utf8')) as string[];
+  const load = options.rate ? await paced(options, ids, options.rate) : await unlimited(options, ids);
+  process.stdout.write(`${JSON.stringify(load)}\n`);
+}
+
+/** As fast as `connections` keep-alive clients can go. */
+async function unlimited(options: LoadOptions, ids: string[]): Promise<LoadResult> {
   const latencies: number[] = [];
   const otherStatuses: Record<string, number> = {};
   let pingsOk = 0;
@@ -60,7 +82,6 @@ async function main() {
     url: options.url,
     connections: options.connections,
     duration: options.seconds + TAIL_SECONDS,
-    ...(options.rate ? { overallRate: options.rate } : {}),
     requests: [
       {
         method: 'GET',
@@ -80,20 +101,82 @@ async function main() {
     ],
   });
   clearTimeout(stopAt);
+  return summary(options.seconds, latencies, pingsOk, otherStatuses, result.errors, result.timeouts);
+}
+
+/** One ping every 1/rate seconds, evenly spaced, until `seconds` have passed; then waits for every answer. */
+async function paced(options: LoadOptions, ids: string[], rate: number): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  const latencies: number[] = [];
+  const otherStatuses: Record<string, number> = {};
+  let pingsOk = 0;
+  let errors = 0;
+  const inFlight = new Set<Promise<void>>();
+  const start = process.hrtime.bigint();
+  const send = (dueAt: bigint, ping: boolean) => {
+    const id = ids[Math.floor(Math.random() * ids.length)];
+    const answered = new Promise<void>((resolve) => {
+      const req = request(`${options.url}${ping ? `${options.prefix}${id}` : '/healthz'}`, { agent }, (res) => {
+        res.resume();
+        res.once('end', () => {
+          if (!ping) return resolve();
+          if (res.statusCode === 200) pingsOk += 1;
+          else otherStatuses[res.statusCode ?? 0] = (otherStatuses[res.statusCode ?? 0] ?? 0) + 1;
+          latencies.push(Number(process.hrtime.bigint() - dueAt) / 1e6);
+          resolve();
+        });
+      });
+      req.once('error', () => {
+        errors += 1;
+        resolve();
+      });
+      req.end();
+    });
+    inFlight.add(answered);
+    void answered.then(() => inFlight.delete(answered));
+  };
+  const warmUp = Math.round(rate * PACED_WARM_UP_SECONDS);
+  const total = warmUp + Math.round(rate * options.seconds);
+  const interval = 1e9 / rate;
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const elapsed = Number(process.hrtime.bigint() - start);
+      for (const due = Math.min(total, Math.floor(elapsed / interval) + 1); sent < due; sent++) {
+        send(start + BigInt(Math.round(sent * interval)), sent >= warmUp);
+      }
+      if (sent >= total) {
+        clearInterval(tick);
+        resolve();
+      }
+    }, 1);
+  });
+  while (inFlight.size > 0) await Promise.all(inFlight);
+  agent.destroy();
+  return summary(options.seconds, latencies, pingsOk, otherStatuses, errors, 0);
+}
+
+function summary(
+  seconds: number,
+  latencies: number[],
+  pingsOk: number,
+  otherStatuses: Record<string, number>,
+  errors: number,
+  timeouts: number,
+): LoadResult {
   latencies.sort((a, b) => a - b);
   const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
-  const load: LoadResult = {
-    seconds: options.seconds,
+  return {
+    seconds,
     pingsOk,
-    pingsPerSecond: Math.round(pingsOk / options.seconds),
+    pingsPerSecond: Math.round(pingsOk / seconds),
     otherStatuses,
-    errors: result.errors,
-    timeouts: result.timeouts,
+    errors,
+    timeouts,
     p50: at(0.5),
     p99: at(0.99),
     max: round(latencies.at(-1) ?? 0),
   };
-  process.stdout.write(`${JSON.stringify(load)}\n`);
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
