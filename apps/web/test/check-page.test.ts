@@ -1,43 +1,26 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   ARTIFACTS,
   acceptNextDialog,
-  browserMissing,
-  buildDashboard,
   createCheck,
   explained,
   freshPage,
-  launchChromium,
   overflowsSideways,
   PHONE,
-  type RunningCronbeat,
   signUp,
   skipBrowser,
-  startCronbeat,
+  useDashboard,
 } from './harness';
 
 describe.skipIf(skipBrowser)('a check page in Chromium', () => {
-  let cronbeat: RunningCronbeat;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    if (browserMissing) throw new Error('Chromium is not installed at /usr/bin/chromium; CI installs it in .ci/run');
-    await buildDashboard();
-    cronbeat = await startCronbeat();
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await cronbeat?.close();
-  });
+  const run = useDashboard();
 
   /** A signed-up person on the page of a new check. */
   async function onNewCheck(name: string, viewport?: { width: number; height: number }): Promise<Page> {
-    const page = await freshPage(browser, viewport);
-    await signUp(page, cronbeat.url);
-    await createCheck(page, cronbeat.url, name);
+    const page = await freshPage(run.browser, viewport);
+    await signUp(page, run.cronbeat.url);
+    await createCheck(page, run.cronbeat.url, name);
     return page;
   }
 

@@ -1,44 +1,18 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ARTIFACTS,
-  browserMissing,
-  buildDashboard,
-  createCheck as createCheckIn,
-  DESKTOP,
-  freshPage,
-  launchChromium,
-  PHONE,
-  type RunningCronbeat,
-  signUp,
-  skipBrowser,
-  startCronbeat,
-} from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, createCheck as createCheckIn, DESKTOP, freshPage, PHONE, signUp, skipBrowser, useDashboard } from './harness';
 
 describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
-  let cronbeat: RunningCronbeat;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    if (browserMissing) throw new Error('Chromium is not installed at /usr/bin/chromium; CI installs it in .ci/run');
-    await buildDashboard();
-    cronbeat = await startCronbeat();
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await cronbeat?.close();
-  });
+  const run = useDashboard();
 
   /** A new browser context (no cookies) signed up as a new person, on the checks list. */
   async function signedUpPage(viewport = DESKTOP): Promise<Page> {
-    const page = await freshPage(browser, viewport);
-    await signUp(page, cronbeat.url);
+    const page = await freshPage(run.browser, viewport);
+    await signUp(page, run.cronbeat.url);
     return page;
   }
 
-  const createCheck = (page: Page, name: string, presetLabel?: string) => createCheckIn(page, cronbeat.url, name, presetLabel);
+  const createCheck = (page: Page, name: string, presetLabel?: string) => createCheckIn(page, run.cronbeat.url, name, presetLabel);
 
   /** The errors a form shows, for failure messages. */
   const shownErrors = (page: Page) => page.locator('.error').allTextContents();
@@ -58,7 +32,7 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
         throw new Error(`${error.message}; the page shows: ${(await shownErrors(page)).join(' | ')}`);
       });
     const pingUrl = await page.getByTestId('ping-url').textContent();
-    expect(pingUrl).toMatch(new RegExp(`^${cronbeat.url}/ping/[0-9a-f-]{36}$`));
+    expect(pingUrl).toMatch(new RegExp(`^${run.cronbeat.url}/ping/[0-9a-f-]{36}$`));
     await page.screenshot({ path: `${ARTIFACTS}/check-page.png`, fullPage: true });
 
     await page.getByRole('link', { name: '← Checks' }).click();
@@ -80,7 +54,7 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
 
   it('shows an inline error for an invalid cron expression and the next runs for a valid one', async () => {
     const page = await signedUpPage();
-    await page.goto(`${cronbeat.url}/checks/new`);
+    await page.goto(`${run.cronbeat.url}/checks/new`);
     await page.getByLabel('Cron expression').first().check();
     const cron = page.getByRole('textbox', { name: 'Cron expression' });
     await cron.fill('61 * * * *');
@@ -101,7 +75,7 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
     const name = '<img src=x onerror=alert(1)>';
     await createCheck(page, name);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(name);
-    await page.goto(cronbeat.url);
+    await page.goto(run.cronbeat.url);
     await expect(page.locator('.check-name').first().textContent()).resolves.toBe(name);
     await expect(page.locator('img').count()).resolves.toBe(0);
   });
@@ -109,7 +83,7 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
   it('lays the list out for a phone-width screen', async () => {
     const page = await signedUpPage(PHONE);
     await createCheck(page, 'Hourly sync', '1 hour');
-    await page.goto(cronbeat.url);
+    await page.goto(run.cronbeat.url);
     await page.locator('.check-name', { hasText: 'Hourly sync' }).waitFor();
     const overflows = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     expect(overflows).toBe(false);
@@ -166,7 +140,7 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
       ['new-project', '/projects/new'],
     ];
     for (const [name, path] of screens) {
-      await page.goto(`${cronbeat.url}${path}`);
+      await page.goto(`${run.cronbeat.url}${path}`);
       await page.getByRole('heading', { level: 1 }).waitFor();
       await page.waitForLoadState('networkidle');
       expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), name).toBe(0);

@@ -7,6 +7,7 @@ import { createDb, type Database, migrate } from '@cronbeat/db';
 import { buildApp } from '@cronbeat/server';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const WEB_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -86,6 +87,38 @@ export async function startCronbeat(env: Record<string, string> = {}): Promise<R
     close: async () => {
       await app.close();
       await database.close();
+    },
+  };
+}
+
+/**
+ * For a browser suite: before it, checks Chromium is there, builds the
+ * dashboard, starts a server (with `env`) and Chromium; after it, closes both.
+ * Read `.cronbeat` and `.browser` inside tests.
+ */
+export function useDashboard(env: Record<string, string> = {}): { readonly cronbeat: RunningCronbeat; readonly browser: Browser } {
+  let cronbeat: RunningCronbeat | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    if (browserMissing) throw new Error(`Chromium is not installed at ${CHROMIUM}; CI installs it in .ci/run`);
+    await buildDashboard();
+    cronbeat = await startCronbeat(env);
+    browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await cronbeat?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the dashboard suite starts in beforeAll; use it inside tests');
+    return value;
+  };
+  return {
+    get cronbeat() {
+      return started(cronbeat);
+    },
+    get browser() {
+      return started(browser);
     },
   };
 }

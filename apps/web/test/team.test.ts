@@ -1,38 +1,21 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   ARTIFACTS,
-  browserMissing,
-  buildDashboard,
   createCheck,
   explained,
   freshPage,
-  launchChromium,
   overflowsSideways,
   PASSWORD,
   PHONE,
-  type RunningCronbeat,
   signUp,
   skipBrowser,
-  startCronbeat,
   uniqueEmail,
+  useDashboard,
 } from './harness';
 
 describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () => {
-  let cronbeat: RunningCronbeat;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    if (browserMissing) throw new Error('Chromium is not installed at /usr/bin/chromium; CI installs it in .ci/run');
-    await buildDashboard();
-    cronbeat = await startCronbeat();
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await cronbeat?.close();
-  });
+  const run = useDashboard();
 
   /** Creates a project through the header link; the dashboard switches to it. */
   async function createProject(page: Page, name: string) {
@@ -47,10 +30,10 @@ describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () =
     page.getByLabel('Project', { exact: true }).evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.text);
 
   it('creates a project from the header and switches to it, keeping the first one in the switcher', async () => {
-    const page = await freshPage(browser);
-    await signUp(page, cronbeat.url);
-    await createCheck(page, cronbeat.url, 'In the first project');
-    await page.goto(cronbeat.url);
+    const page = await freshPage(run.browser);
+    await signUp(page, run.cronbeat.url);
+    await createCheck(page, run.cronbeat.url, 'In the first project');
+    await page.goto(run.cronbeat.url);
     await createProject(page, 'Billing jobs');
     await expect(projectOptions(page)).resolves.toEqual(expect.arrayContaining(['My project', 'Billing jobs']));
     await expect(selectedProject(page)).resolves.toBe('Billing jobs');
@@ -60,11 +43,11 @@ describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () =
   });
 
   it('lets an invited read-only member join and see the checks with no control to change anything', async () => {
-    const owner = await freshPage(browser);
-    await signUp(owner, cronbeat.url);
+    const owner = await freshPage(run.browser);
+    await signUp(owner, run.cronbeat.url);
     await createProject(owner, 'Ops team');
-    await createCheck(owner, cronbeat.url, 'Disk cleanup');
-    await owner.goto(`${cronbeat.url}/channels`);
+    await createCheck(owner, run.cronbeat.url, 'Disk cleanup');
+    await owner.goto(`${run.cronbeat.url}/channels`);
     await owner.getByRole('button', { name: 'Add channel' }).click();
     await owner.getByLabel('Email address').fill('ops@example.com');
     await owner.getByRole('button', { name: 'Add', exact: true }).click();
@@ -80,8 +63,8 @@ describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () =
     await expect(pending.textContent()).resolves.toContain('readonly');
     await owner.screenshot({ path: `${ARTIFACTS}/settings.png`, fullPage: true });
 
-    const reader = await freshPage(browser, PHONE);
-    await signUp(reader, cronbeat.url, readerEmail);
+    const reader = await freshPage(run.browser, PHONE);
+    await signUp(reader, run.cronbeat.url, readerEmail);
     const join = reader.getByRole('button', { name: 'Join Ops team' });
     await join.waitFor();
     await expect(reader.locator('.invitations').textContent()).resolves.toContain('as readonly');
@@ -119,7 +102,7 @@ describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () =
     await expect(reader.getByLabel('Invite by email').count()).resolves.toBe(0);
     await expect(reader.getByRole('combobox').count()).resolves.toBe(1); // the project switcher, nothing else
 
-    await reader.goto(`${cronbeat.url}/checks/new`);
+    await reader.goto(`${run.cronbeat.url}/checks/new`);
     await reader.getByText('Your role in this project can only look at checks.').waitFor();
     await expect(reader.getByRole('button', { name: 'Create check' }).count()).resolves.toBe(0);
 
@@ -129,8 +112,8 @@ describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () =
   });
 
   it('lets an admin withdraw an invitation before it is accepted', async () => {
-    const owner = await freshPage(browser);
-    await signUp(owner, cronbeat.url);
+    const owner = await freshPage(run.browser);
+    await signUp(owner, run.cronbeat.url);
     const invitee = uniqueEmail();
     await owner.getByRole('link', { name: 'Settings' }).click();
     await owner.getByLabel('Invite by email').fill(invitee);
@@ -138,16 +121,16 @@ describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () =
     await owner.getByRole('button', { name: `Withdraw the invitation of ${invitee}` }).click();
     await owner.getByText('None. People you invite join').waitFor();
 
-    const page = await freshPage(browser);
-    await signUp(page, cronbeat.url, invitee);
+    const page = await freshPage(run.browser);
+    await signUp(page, run.cronbeat.url, invitee);
     // The banner looks invitations up on load; give it that one round trip.
     await page.waitForLoadState('networkidle');
     await expect(page.locator('.invitations').count()).resolves.toBe(0);
   });
 
   it('changes the password: the old one stops working, the new one signs in', async () => {
-    const page = await freshPage(browser);
-    const email = await signUp(page, cronbeat.url);
+    const page = await freshPage(run.browser);
+    const email = await signUp(page, run.cronbeat.url);
     await page.locator('.who').click();
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
     const newPassword = 'a different long passphrase';
