@@ -1,5 +1,5 @@
 import { applyPing, parseSchedule } from '@cronbeat/core';
-import { checks, flips, notifications, runStateColumns, toCheckState } from '@cronbeat/db';
+import { checks, flipColumns, flips, notifications, runStateColumns, toCheckState } from '@cronbeat/db';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import { eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
@@ -69,15 +69,7 @@ describe.each(testDatabaseKinds())('the sweep on %s', (kind) => {
       const outcome = applyPing(toCheckState(row!), { kind, at: when, rid: null, exitStatus });
       await test.db.transaction(async (tx) => {
         await tx.update(checks).set(runStateColumns(outcome.check)).where(eq(checks.id, id));
-        const flip = outcome.flip!;
-        await tx.insert(flips).values({
-          checkId: id,
-          createdAt: flip.at,
-          fromStatus: flip.from,
-          toStatus: flip.to,
-          reason: flip.reason,
-          exitStatus: flip.exitStatus,
-        });
+        await tx.insert(flips).values(flipColumns(id, outcome.flip!));
       });
     };
     await applyAndFlip('fail', at(100), 3);

@@ -2,7 +2,7 @@ import type { Status, Transition } from '@cronbeat/core';
 import { and, arrayContains, asc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { channels, checkChannels, checks, flips } from '../schema';
-import { type CheckRow, runStateColumns, toCheckState } from './checks';
+import { type CheckRow, flipColumns, runStateColumns, toCheckState } from './checks';
 
 export interface CheckFilters {
   /** Every tag must be on the check. */
@@ -122,15 +122,7 @@ export async function transitionCheck(
       .set({ ...runStateColumns(transition.check), updatedAt: now })
       .where(eq(checks.id, id))
       .returning();
-    const { flip } = transition;
-    await tx.insert(flips).values({
-      checkId: id,
-      createdAt: flip.at,
-      fromStatus: flip.from,
-      toStatus: flip.to,
-      reason: flip.reason,
-      exitStatus: flip.exitStatus,
-    });
+    await tx.insert(flips).values(flipColumns(id, transition.flip));
     return updated ?? row;
   });
 }

@@ -1,4 +1,4 @@
-import { type CheckState, type Schedule, withDeadlines } from '@cronbeat/core';
+import { type CheckState, type Flip, type Schedule, withDeadlines } from '@cronbeat/core';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../client';
 import { checks } from '../schema';
@@ -55,6 +55,16 @@ export const runStateColumns = (state: CheckState) => ({
   lastDuration: state.lastDuration,
   nextDue: state.nextDue,
   alertAfter: state.alertAfter,
+});
+
+/** The flips row that records a domain flip of check `checkId`. */
+export const flipColumns = (checkId: string, flip: Flip) => ({
+  checkId,
+  createdAt: flip.at,
+  fromStatus: flip.from,
+  toStatus: flip.to,
+  reason: flip.reason,
+  exitStatus: flip.exitStatus,
 });
 
 export interface NewCheck {
