@@ -1,18 +1,8 @@
-/** `npm start` in one process: the server's /metrics carries the worker's metrics too, from the one shared registry. */
-import { createServer } from 'node:net';
 import { loadConfig } from '@cronbeat/config';
+import { freePort } from '@cronbeat/runtime/testing';
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
 import { runStandalone } from '../src/run';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 it("shows the worker's sweep metrics on the server's /metrics, and the sweep count grows", async () => {
   const port = await freePort();
