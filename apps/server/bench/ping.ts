@@ -53,16 +53,23 @@ const tsx = (script: string, scriptArgs: string[], env: Record<string, string> =
     stdio: ['ignore', 'pipe', 'inherit'],
   });
 
-const firstLine = (child: ChildProcess): Promise<string> =>
+/**
+ * The first line of a child's stdout that holds `key`; the server's logger
+ * shares stdout, so warnings may come first.
+ */
+const lineWith = (child: ChildProcess, key: string): Promise<string> =>
   new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
+    // Keeps reading after the match, so a chatty child never blocks on a full pipe.
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.includes(`"${key}"`)) resolve(line);
+    });
     child.once('exit', (code) => reject(new Error(`${child.spawnargs.join(' ')} exited with ${code}`)));
   });
 
 async function withServer<T>(mode: 'cronbeat' | 'baseline', port: number, run: (url: string) => Promise<T>): Promise<T> {
   const child = tsx('serve.ts', [mode], { DATABASE_URL: dbUrl, PORT: String(port), LOG_LEVEL: 'warn' });
   try {
-    const { listening } = JSON.parse(await firstLine(child)) as { listening: string };
+    const { listening } = JSON.parse(await lineWith(child, 'listening')) as { listening: string };
     return await run(listening);
   } finally {
     child.kill('SIGTERM');
@@ -71,7 +78,7 @@ async function withServer<T>(mode: 'cronbeat' | 'baseline', port: number, run: (
 }
 
 const load = async (options: Omit<LoadOptions, 'seconds'> & { seconds?: number }): Promise<LoadResult> =>
-  JSON.parse(await firstLine(tsx('load.ts', [JSON.stringify({ seconds: SECONDS, ...options })]))) as LoadResult;
+  JSON.parse(await lineWith(tsx('load.ts', [JSON.stringify({ seconds: SECONDS, ...options })]), 'pingsOk')) as LoadResult;
 
 /** What the database holds: pings stored (and the newest id), pings counted on checks, deadlocks so far. */
 async function counters(db: postgres.Sql) {
