@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { checks, projects } from '@cronbeat/db';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { ReceivedPing } from '../src/ping/batch';
 import { PingRecorder } from '../src/ping/recorder';
-import { aCheck, checkRow, pingRows } from './ping-fixtures';
+import { aCheck, checkRow, flipRows, pingRows } from './ping-fixtures';
 
 const aPing = (checkId: string, overrides: Partial<ReceivedPing> = {}): ReceivedPing => ({
   target: { checkId },
@@ -59,5 +62,119 @@ describe.each(testDatabaseKinds())('the ping recorder on %s', (kind) => {
     ]);
     expect(unknown).toEqual({ recorded: false, reason: 'not-found' });
     expect(known).toEqual({ recorded: true, checkId: check.id });
+  });
+});
+
+describe.each(testDatabaseKinds())('pings to checks the recorder already knows, on %s', (kind) => {
+  const test = useTestDatabase(kind);
+
+  it('writes them from the state it knows, without reading the check first', async () => {
+    const { check } = await aCheck(test.db);
+    const recorder = new PingRecorder(test.database);
+    const t0 = Date.now();
+    await recorder.record(aPing(check.id, { kind: 'start', at: new Date(t0) }));
+    await recorder.record(aPing(check.id, { at: new Date(t0 + 1500) }));
+    expect(recorder.stats).toMatchObject({ batches: 2, pings: 2, pingsToKnownChecks: 1, stale: 0 });
+    const row = await checkRow(test.db, check.id);
+    expect([row.status, row.nPings, row.lastDuration]).toEqual(['up', 2, 1500]);
+    expect((await pingRows(test.db, check.id)).map((p) => [p.n, p.kind])).toEqual([
+      [1, 'start'],
+      [2, 'success'],
+    ]);
+  });
+
+  it('sees a change made elsewhere since: a check paused for manual resume records the next ping as ignored', async () => {
+    const { check } = await aCheck(test.db);
+    const recorder = new PingRecorder(test.database);
+    await recorder.record(aPing(check.id));
+    await test.db.update(checks).set({ status: 'paused', manualResume: true }).where(eq(checks.id, check.id));
+
+    expect(await recorder.record(aPing(check.id))).toEqual({ recorded: true, checkId: check.id });
+    expect(recorder.stats.stale).toBe(1);
+    expect((await checkRow(test.db, check.id)).status).toBe('paused');
+    expect((await pingRows(test.db, check.id)).map((p) => p.kind)).toEqual(['success', 'ignored']);
+  });
+
+  it('sees a check the sweep took down, and writes the recovery with its flip', async () => {
+    const { check } = await aCheck(test.db);
+    const recorder = new PingRecorder(test.database);
+    await recorder.record(aPing(check.id));
+    await test.db.update(checks).set({ status: 'down' }).where(eq(checks.id, check.id));
+
+    await recorder.record(aPing(check.id));
+    expect((await checkRow(test.db, check.id)).status).toBe('up');
+    expect((await flipRows(test.db, check.id)).map((f) => [f.fromStatus, f.toStatus])).toEqual([
+      ['new', 'up'],
+      ['down', 'up'],
+    ]);
+  });
+
+  it('answers not-found for a known check deleted since', async () => {
+    const { check } = await aCheck(test.db);
+    const recorder = new PingRecorder(test.database);
+    await recorder.record(aPing(check.id));
+    await test.db.delete(checks).where(eq(checks.id, check.id));
+    expect(await recorder.record(aPing(check.id))).toEqual({ recorded: false, reason: 'not-found' });
+  });
+
+  it('stops answering to a slug once the check is renamed or its project gets a new ping key', async () => {
+    const { project, check } = await aCheck(test.db, { slug: 'nightly' });
+    const recorder = new PingRecorder(test.database);
+    const bySlug = (pingKey: string, slug: string) => aPing('', { target: { slug: { pingKey, slug } } });
+    expect(await recorder.record(bySlug(project.pingKey, 'nightly'))).toEqual({ recorded: true, checkId: check.id });
+    expect(await recorder.record(bySlug(project.pingKey, 'nightly'))).toEqual({ recorded: true, checkId: check.id });
+    expect(recorder.stats.pingsToKnownChecks).toBe(1);
+
+    await test.db.update(projects).set({ pingKey: 'rotated-key' }).where(eq(projects.id, project.id));
+    expect(await recorder.record(bySlug(project.pingKey, 'nightly'))).toEqual({ recorded: false, reason: 'not-found' });
+    expect(await recorder.record(bySlug('rotated-key', 'nightly'))).toEqual({ recorded: true, checkId: check.id });
+
+    await test.db.update(checks).set({ slug: 'weekly' }).where(eq(checks.id, check.id));
+    expect(await recorder.record(bySlug('rotated-key', 'nightly'))).toEqual({ recorded: false, reason: 'not-found' });
+    expect(await recorder.record(bySlug('rotated-key', 'weekly'))).toEqual({ recorded: true, checkId: check.id });
+    expect((await checkRow(test.db, check.id)).nPings).toBe(4);
+  });
+
+  it('pairs a run end with a start stored before it knew the check', async () => {
+    const { check } = await aCheck(test.db);
+    const [first, second] = [new PingRecorder(test.database), new PingRecorder(test.database)];
+    const [runA, runB] = [randomUUID(), randomUUID()];
+    const t0 = Date.now();
+    await first.record(aPing(check.id, { kind: 'start', rid: runA, at: new Date(t0) }));
+    await second.record(aPing(check.id, { kind: 'start', rid: runB, at: new Date(t0 + 1000) }));
+    await second.record(aPing(check.id, { kind: 'success', rid: runA, at: new Date(t0 + 5000) }));
+    await second.record(aPing(check.id, { kind: 'success', rid: runB, at: new Date(t0 + 3000) }));
+    expect((await pingRows(test.db, check.id)).map((p) => [p.kind, p.duration])).toEqual([
+      ['start', null],
+      ['start', null],
+      ['success', 5000],
+      ['success', 2000],
+    ]);
+  });
+
+  it('reads a check first while another replica keeps writing it, instead of finding it changed at every ping', async () => {
+    const { check } = await aCheck(test.db);
+    const [a, b] = [new PingRecorder(test.database), new PingRecorder(test.database)];
+    for (let i = 0; i < 3; i++) {
+      await a.record(aPing(check.id));
+      await b.record(aPing(check.id));
+    }
+    // Each finds the check changed once, then reads it first.
+    expect([a.stats.stale, b.stats.stale]).toEqual([1, 1]);
+    expect((await checkRow(test.db, check.id)).nPings).toBe(6);
+  });
+
+  it('counts pings from two replicas to the same checks exactly, each catching up on the other', async () => {
+    const [{ check: a }, { check: b }] = [await aCheck(test.db), await aCheck(test.db)];
+    const replicas = [new PingRecorder(test.database, { concurrentFlushes: 2 }), new PingRecorder(test.database, { concurrentFlushes: 2 })];
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(replicas.flatMap((replica) => Array.from({ length: 20 }, (_, i) => replica.record(aPing(i % 2 ? a.id : b.id)))));
+    }
+    for (const check of [a, b]) {
+      expect((await checkRow(test.db, check.id)).nPings).toBe(100);
+      expect((await pingRows(test.db, check.id)).map((p) => p.n)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    }
+    expect(replicas.reduce((sum, r) => sum + r.stats.stale, 0)).toBeGreaterThan(0);
+    expect(replicas.reduce((sum, r) => sum + r.stats.retries, 0)).toBe(0);
   });
 });

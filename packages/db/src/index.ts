@@ -7,7 +7,7 @@ export {
   type Tx,
 } from './client';
 export { MIGRATIONS_FOLDER, migrate } from './migrate';
-export { type PipelinedTransaction, pipelinedTransaction } from './pipelined';
+export { type PipelinedTransaction, pipelinedTransaction, runStatement } from './pipelined';
 export * from './queries/api-channels';
 export * from './queries/api-checks';
 export * from './queries/api-keys';

@@ -10,8 +10,8 @@ export interface PipelinedTransaction {
   query<Row>(query: SQLWrapper): Promise<Row[]>;
   /** Begins the transaction and runs `query`, returning its rows. Call once, first. */
   first<Row>(query: SQLWrapper): Promise<Row[]>;
-  /** Runs `query` and commits. Call once, last; the transaction rolls back if `query` fails. */
-  last(query: SQLWrapper): Promise<void>;
+  /** Runs `query` and commits, returning its rows. Call once, last; the transaction rolls back if `query` fails. */
+  last<Row>(query: SQLWrapper): Promise<Row[]>;
 }
 
 const dialect = new PgDialect();
@@ -29,7 +29,7 @@ export async function pipelinedTransaction<T>(database: Database, work: (tx: Pip
     return database.db.transaction((transaction) => {
       const tx = transaction as unknown as Db;
       const query = <Row>(q: SQLWrapper) => queryRows<Row>(tx, q);
-      return work({ query, first: query, last: async (q) => void (await tx.execute(q)) });
+      return work({ query, first: query, last: query });
     });
   }
   const client = (database.db as unknown as { $client: postgres.Sql }).$client;
@@ -47,12 +47,13 @@ export async function pipelinedTransaction<T>(database: Database, work: (tx: Pip
         const [, rows] = await Promise.all([connection.unsafe('begin'), run<Row>(query)]);
         return rows;
       },
-      last: async (query) => {
+      last: async <Row>(query: SQLWrapper) => {
         // If the write fails, Postgres answers the pipelined COMMIT of the aborted transaction with a rollback.
-        const [written, committed] = await Promise.allSettled([run(query), connection.unsafe('commit')]);
+        const [written, committed] = await Promise.allSettled([run<Row>(query), connection.unsafe('commit')]);
         open = false;
         if (written.status === 'rejected') throw written.reason;
         if (committed.status === 'rejected') throw committed.reason;
+        return written.value;
       },
     });
   } catch (error) {
@@ -61,4 +62,15 @@ export async function pipelinedTransaction<T>(database: Database, work: (tx: Pip
   } finally {
     connection.release();
   }
+}
+
+/**
+ * Runs one statement as a transaction of its own, prepared on Postgres: one
+ * round trip, and the server plans it once per connection.
+ */
+export async function runStatement<Row>(database: Database, query: SQLWrapper): Promise<Row[]> {
+  if (database.kind === 'pglite') return queryRows<Row>(database.db, query);
+  const client = (database.db as unknown as { $client: postgres.Sql }).$client;
+  const { sql, params } = dialect.sqlToQuery(query.getSQL());
+  return (await client.unsafe(sql, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as Row[];
 }

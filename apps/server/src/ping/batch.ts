@@ -1,4 +1,4 @@
-import { applyPing, type CheckState, type PingKind } from '@cronbeat/core';
+import type { PingKind } from '@cronbeat/core';
 import {
   type CheckAfterPings,
   type Database,
@@ -7,15 +7,18 @@ import {
   lockChecksForPingsQuery,
   lockedChecks,
   type NewPing,
-  type PipelinedTransaction,
   pipelinedTransaction,
   runStartOf,
   runStartQuery,
+  runStatement,
   type SlugRef,
   toCheckState,
+  type WrittenCheck,
   writePingBatchQuery,
 } from '@cronbeat/db';
+import { type Applied, applyPings } from './apply';
 import type { StoredBody } from './body';
+import { type KnownCheck, slugKey } from './known-checks';
 
 /** A ping as received, before it is applied to its check. */
 export interface ReceivedPing extends StoredBody {
@@ -35,25 +38,49 @@ export interface ReceivedPing extends StoredBody {
 /** What became of one ping of a batch. */
 export type PingResult = { recorded: true; checkId: string } | { recorded: false; reason: 'not-found' };
 
-const slugKey = (ref: SlugRef) => `${ref.pingKey}\u0000${ref.slug}`;
+/** One check's pings applied to its known state, ready to write. */
+export interface PlannedWrite {
+  /** The check as known before these pings; its version is what the write compares. */
+  before: KnownCheck;
+  applied: Extract<Applied, { ok: true }>;
+  /** Set when pings used the check's slug: the write then also requires that the slug still leads to it. */
+  slug: SlugRef | null;
+}
 
-/** A locked check and what the batch has done to it so far. */
-interface CheckProgress {
-  id: string;
-  state: CheckState;
-  nPings: number;
-  /** Starts seen earlier in this batch, by run id: not yet in the pings table. */
-  startsByRid: Map<string, Date>;
+function writeQuery(writes: readonly PlannedWrite[]) {
+  const pings: NewPing[] = [];
+  const flips: FlipToRecord[] = [];
+  const checks: CheckAfterPings[] = [];
+  for (const { before, applied, slug } of writes) {
+    pings.push(...applied.pings);
+    flips.push(...applied.flips);
+    checks.push({ id: before.id, version: before.version, slug, nPings: applied.check.nPings, state: applied.check.state });
+  }
+  return writePingBatchQuery({ pings, checks, flips });
 }
 
 /**
- * Records a batch of pings in one transaction: locks their checks, applies
- * each ping in arrival order with the domain's `applyPing`, then writes
- * pings, check state and flips in one statement. Returns one result per
- * ping, in order. Costs two round trips on Postgres whatever the batch size
- * (one more for each run end whose start the check row no longer holds).
+ * Writes pings to checks this process knows, without reading them: one
+ * statement, one round trip. Returns the new version of each check written;
+ * a check missing from the answer had changed since it was known, and none
+ * of its pings were stored.
  */
-export async function recordPingBatch(database: Database, batch: readonly ReceivedPing[]): Promise<PingResult[]> {
+export async function writeToKnownChecks(database: Database, writes: readonly PlannedWrite[]): Promise<Map<string, string>> {
+  const written = await runStatement<WrittenCheck>(database, writeQuery(writes));
+  return new Map(written.map((check) => [check.id, check.version]));
+}
+
+/**
+ * Records a batch of pings in one transaction that first locks and reads
+ * their checks, for checks this process does not know (or knew wrongly).
+ * Returns one result per ping, in order, and the checks as written. Costs two
+ * round trips on Postgres whatever the batch size (one more for each run end
+ * whose start is not on the check row).
+ */
+export async function recordLockedBatch(
+  database: Database,
+  batch: readonly ReceivedPing[],
+): Promise<{ results: PingResult[]; checks: KnownCheck[] }> {
   return pipelinedTransaction(database, async (tx) => {
     const ids = new Set<string>();
     const slugs = new Map<string, SlugRef>();
@@ -63,67 +90,49 @@ export async function recordPingBatch(database: Database, batch: readonly Receiv
     }
     const locked = lockedChecks(await tx.first<LockedCheckRecord>(lockChecksForPingsQuery([...ids], [...slugs.values()])));
 
-    const byId = new Map<string, CheckProgress>();
-    const bySlug = new Map<string, CheckProgress>();
+    const byId = new Map<string, KnownCheck>();
+    const idBySlug = new Map<string, string>();
     for (const row of locked) {
-      const progress: CheckProgress = { id: row.id, state: toCheckState(row), nPings: row.nPings, startsByRid: new Map() };
-      byId.set(row.id, progress);
-      if (row.slug !== null) bySlug.set(slugKey({ pingKey: row.pingKey, slug: row.slug }), progress);
+      const slug = row.slug === null ? null : { pingKey: row.pingKey, slug: row.slug };
+      byId.set(row.id, { id: row.id, version: row.version, slug, nPings: row.nPings, state: toCheckState(row), runStarts: new Map() });
+      if (slug) idBySlug.set(slugKey(slug), row.id);
     }
 
     const results: PingResult[] = [];
-    const pings: NewPing[] = [];
-    const flips: FlipToRecord[] = [];
+    const pingsByCheck = new Map<string, ReceivedPing[]>();
     for (const ping of batch) {
-      const check = 'checkId' in ping.target ? byId.get(ping.target.checkId) : bySlug.get(slugKey(ping.target.slug));
-      if (!check) {
+      const id = 'checkId' in ping.target ? ping.target.checkId : idBySlug.get(slugKey(ping.target.slug));
+      if (id === undefined || !byId.has(id)) {
         results.push({ recorded: false, reason: 'not-found' });
         continue;
       }
-      const outcome = applyPing(check.state, {
-        kind: ping.kind,
-        at: ping.at,
-        rid: ping.rid,
-        exitStatus: ping.exitStatus,
-        runStartedAt: await startOfOverlappingRun(tx, check, ping),
-      });
-      if (ping.kind === 'start' && ping.rid !== null && outcome.stored.kind === 'start') check.startsByRid.set(ping.rid, ping.at);
-      check.state = outcome.check;
-      check.nPings += 1;
-      pings.push({
-        checkId: check.id,
-        n: check.nPings,
-        kind: outcome.stored.kind,
-        at: ping.at,
-        exitStatus: ping.exitStatus,
-        rid: ping.rid,
-        method: ping.method,
-        scheme: ping.scheme,
-        remoteAddr: ping.remoteAddr,
-        userAgent: ping.userAgent,
-        body: ping.body,
-        bodyRaw: ping.bodyRaw,
-        bodySize: ping.bodySize,
-        duration: outcome.stored.duration,
-      });
-      if (outcome.flip) flips.push({ ...outcome.flip, checkId: check.id });
-      results.push({ recorded: true, checkId: check.id });
+      const pings = pingsByCheck.get(id);
+      if (pings) pings.push(ping);
+      else pingsByCheck.set(id, [ping]);
+      results.push({ recorded: true, checkId: id });
     }
 
-    // Always called, even with nothing to write: it is what commits.
-    const checks: CheckAfterPings[] = [...byId.values()].map(({ id, nPings, state }) => ({ id, nPings, state }));
-    await tx.last(writePingBatchQuery({ pings, checks, flips }));
-    return results;
-  });
-}
+    const writes: PlannedWrite[] = [];
+    for (const [id, pings] of pingsByCheck) {
+      let before = byId.get(id)!;
+      let applied = applyPings(before, pings);
+      while (!applied.ok) {
+        const start = runStartOf(await tx.query(runStartQuery(id, applied.unknownRun)));
+        before = { ...before, runStarts: new Map(before.runStarts).set(applied.unknownRun, start) };
+        applied = applyPings(before, pings);
+      }
+      writes.push({ before, applied, slug: null });
+    }
 
-/**
- * The start of the run a success or fail ping ends, when it is not the run
- * the check row remembers: overlapping runs each carry their own run id.
- * Only then does this cost a query.
- */
-async function startOfOverlappingRun(tx: PipelinedTransaction, check: CheckProgress, ping: ReceivedPing): Promise<Date | null> {
-  const endsRun = ping.kind === 'success' || ping.kind === 'fail';
-  if (!endsRun || ping.rid === null || ping.rid === check.state.lastStartRid) return null;
-  return check.startsByRid.get(ping.rid) ?? runStartOf(await tx.query(runStartQuery(check.id, ping.rid)));
+    // Always run, even with nothing to write: it is what commits.
+    const written = await tx.last<WrittenCheck>(writeQuery(writes));
+    const versions = new Map(written.map((check) => [check.id, check.version]));
+    const checks = writes.map(({ applied }) => {
+      const version = versions.get(applied.check.id);
+      // The rows are locked by this transaction, so their versions cannot have moved.
+      if (version === undefined) throw new Error(`check ${applied.check.id} changed while locked`);
+      return { ...applied.check, version };
+    });
+    return { results, checks };
+  });
 }

@@ -39,10 +39,13 @@ function kindOf(request: FastifyRequest): string {
 }
 
 export const metricsPlugin = fp(async (app: FastifyInstance) => {
-  app.addHook('onResponse', async (request, reply) => {
-    if (!PING_ROUTES.has(request.routeOptions.url ?? '')) return;
-    pingDuration.observe({ code: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    if (reply.statusCode === 200 || reply.statusCode === 201) pingsTotal.inc({ kind: kindOf(request) });
+  // Callback style, not async: it runs after every response, pings included.
+  app.addHook('onResponse', (request, reply, done) => {
+    if (PING_ROUTES.has(request.routeOptions.url ?? '')) {
+      pingDuration.observe({ code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+      if (reply.statusCode === 200 || reply.statusCode === 201) pingsTotal.inc({ kind: kindOf(request) });
+    }
+    done();
   });
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {

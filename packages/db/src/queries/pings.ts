@@ -10,8 +10,12 @@ import type { Db } from '../client';
 import { queryRows } from '../rows';
 import type { CheckRow, CheckStateRow } from './checks';
 
-/** A check as the ping path reads it, locked for the rest of the transaction. */
-export type LockedCheck = CheckStateRow & Pick<CheckRow, 'id' | 'projectId' | 'slug' | 'nPings'> & { pingKey: string };
+/**
+ * A check as the ping path reads it, locked for the rest of the transaction.
+ * `version` is the row version (`xmin`): every write to the row changes it,
+ * so a write that names the version it read applies only to that state.
+ */
+export type LockedCheck = CheckStateRow & Pick<CheckRow, 'id' | 'projectId' | 'slug' | 'nPings'> & { pingKey: string; version: string };
 
 /** A check addressed by its project's ping key and its slug. */
 export interface SlugRef {
@@ -38,6 +42,7 @@ export interface LockedCheckRecord {
   next_due: Date | string | null;
   alert_after: Date | string | null;
   ping_key: string;
+  version: string;
 }
 
 const toDate = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
@@ -52,7 +57,8 @@ const toDate = (value: Date | string | null): Date | null => (value === null ? n
  */
 export const lockChecksForPingsQuery = (ids: readonly string[], slugRefs: readonly SlugRef[]): SQL =>
   sql`select c.id, c.project_id, c.slug, c.status, c.period, c.cron, c.tz, c.grace, c.max_runtime, c.manual_resume,
-        c.last_ping, c.last_start, c.last_start_rid, c.last_duration, c.n_pings, c.next_due, c.alert_after, p.ping_key
+        c.last_ping, c.last_start, c.last_start_rid, c.last_duration, c.n_pings, c.next_due, c.alert_after, p.ping_key,
+        c.xmin::text as version
       from checks c join projects p on p.id = c.project_id
       where c.id = any(array(
         select value::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::text::jsonb)
@@ -85,6 +91,7 @@ export function lockedChecks(records: readonly LockedCheckRecord[]): LockedCheck
     nextDue: toDate(r.next_due),
     alertAfter: toDate(r.alert_after),
     pingKey: r.ping_key,
+    version: r.version,
   }));
 }
 
@@ -120,9 +127,13 @@ export interface NewPing {
   duration: number | null;
 }
 
-/** A check's state after a batch of pings. */
+/** A check's state after a batch of pings, and the version of the row that state was computed from. */
 export interface CheckAfterPings {
   id: string;
+  /** The row version (`xmin`) the batch read; the write applies only if the row still has it. */
+  version: string;
+  /** For pings addressed by slug: the write applies only if the check still answers to it. */
+  slug: SlugRef | null;
   nPings: number;
   state: CheckState;
 }
@@ -131,10 +142,23 @@ export interface FlipToRecord extends Flip {
   checkId: string;
 }
 
+/** A check the batch wrote, and its row's new version. */
+export interface WrittenCheck {
+  id: string;
+  version: string;
+}
+
 /**
- * Writes a batch in one statement: the ping rows, the checks' new run state
- * and the flips. Call it inside the transaction that locked the checks, so
- * a status change and its flip commit together.
+ * Writes a batch in one statement, which is its own transaction when run
+ * alone: the ping rows, the checks' new run state and the flips. A check's
+ * part is written only if its row still has the version the batch read (and
+ * still answers to the slug its pings used); otherwise none of that check's
+ * pings, state or flips are written, and the caller reads it again. Returns
+ * the checks written, with their new versions.
+ *
+ * The checks are first locked in id order, so concurrent batches (in this
+ * process or in other replicas) that touch the same checks queue behind each
+ * other instead of deadlocking.
  */
 export function writePingBatchQuery(batch: {
   pings: readonly NewPing[];
@@ -157,9 +181,11 @@ export function writePingBatchQuery(batch: {
     body_size: p.bodySize,
     duration: p.duration,
   }));
-  const checkIds = batch.checks.map((check) => check.id);
-  const checks = batch.checks.map(({ id, nPings, state }) => ({
+  const checks = batch.checks.map(({ id, version, slug, nPings, state }) => ({
     id,
+    version,
+    ping_key: slug?.pingKey ?? null,
+    slug: slug?.slug ?? null,
     n_pings: nPings,
     status: state.status,
     last_ping: state.lastPing?.toISOString() ?? null,
@@ -178,7 +204,22 @@ export function writePingBatchQuery(batch: {
     exit_status: f.exitStatus,
   }));
   return sql`
-    with new_pings as (
+    with input as materialized (
+      select * from jsonb_to_recordset(${JSON.stringify(checks)}::text::jsonb) as u(id uuid, version xid, ping_key text,
+        slug text, n_pings integer, status text, last_ping timestamptz, last_start timestamptz, last_start_rid uuid,
+        last_duration integer, next_due timestamptz, alert_after timestamptz)
+    ), written as (
+      update checks c set n_pings = u.n_pings, status = u.status, last_ping = u.last_ping, last_start = u.last_start,
+        last_start_rid = u.last_start_rid, last_duration = u.last_duration, next_due = u.next_due, alert_after = u.alert_after
+      from input u
+      -- The id list, locked in order before anything is written, also lets the planner look the
+      -- checks up by primary key; a join alone estimates the batch at 100 rows and scans the table.
+      where c.id = any(array(select id from checks where id = any(array(select id from input)) order by id for no key update))
+        and c.id = u.id and c.xmin = u.version
+        and (u.slug is null or (c.slug = u.slug and exists (
+          select 1 from projects p where p.id = c.project_id and p.ping_key = u.ping_key)))
+      returning c.id, c.xmin::text as version
+    ), new_pings as (
       insert into pings (check_id, n, kind, created_at, exit_status, rid, method, scheme, remote_addr, user_agent,
                          body, body_raw, body_size, duration)
       select check_id, n, kind, created_at, exit_status, rid, method, scheme, remote_addr, user_agent,
@@ -186,22 +227,15 @@ export function writePingBatchQuery(batch: {
       from jsonb_to_recordset(${JSON.stringify(pings)}::text::jsonb) as p(check_id uuid, n integer, kind text,
         created_at timestamptz, exit_status smallint, rid uuid, method text, scheme text, remote_addr text,
         user_agent text, body text, body_raw text, body_size integer, duration integer)
-    ), updated_checks as (
-      update checks c set n_pings = u.n_pings, status = u.status, last_ping = u.last_ping, last_start = u.last_start,
-        last_start_rid = u.last_start_rid, last_duration = u.last_duration, next_due = u.next_due, alert_after = u.alert_after
-      from jsonb_to_recordset(${JSON.stringify(checks)}::text::jsonb) as u(id uuid, n_pings integer, status text,
-        last_ping timestamptz, last_start timestamptz, last_start_rid uuid, last_duration integer,
-        next_due timestamptz, alert_after timestamptz)
-      -- The id list lets the planner look the checks up by primary key; a join alone estimates the
-      -- batch at 100 rows and scans the whole table.
-      where c.id = u.id and c.id = any(array(select value::uuid from jsonb_array_elements_text(${JSON.stringify(checkIds)}::text::jsonb)))
+      where check_id in (select id from written)
     ), new_flips as (
       insert into flips (check_id, created_at, from_status, to_status, reason, exit_status)
       select check_id, created_at, from_status, to_status, reason, exit_status
       from jsonb_to_recordset(${JSON.stringify(flips)}::text::jsonb) as f(check_id uuid, created_at timestamptz,
         from_status text, to_status text, reason text, exit_status smallint)
+      where check_id in (select id from written)
     )
-    select 1`;
+    select id, version from written`;
 }
 
 /**

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { type KnownCheck, KnownChecks } from '../src/ping/known-checks';
+
+const aKnownCheck = (id: string, overrides: Partial<KnownCheck> = {}): KnownCheck => ({
+  id,
+  version: '100',
+  slug: null,
+  nPings: 0,
+  state: {
+    status: 'new',
+    schedule: { kind: 'period', period: 3600 },
+    grace: 600,
+    maxRuntime: null,
+    manualResume: false,
+    lastPing: null,
+    lastStart: null,
+    lastStartRid: null,
+    lastDuration: null,
+    nextDue: null,
+    alertAfter: null,
+  },
+  runStarts: new Map(),
+  ...overrides,
+});
+
+describe('known checks', () => {
+  it('keeps at most its bound, dropping the check used longest ago', () => {
+    const known = new KnownChecks(2);
+    known.remember(aKnownCheck('a'));
+    known.remember(aKnownCheck('b'));
+    known.remember(aKnownCheck('a', { version: '101' }));
+    known.remember(aKnownCheck('c'));
+    expect(known.size).toBe(2);
+    expect(known.find({ checkId: 'b' })).toBeUndefined();
+    expect(known.find({ checkId: 'a' })?.version).toBe('101');
+  });
+
+  it('finds a check by slug only while the check still answers to that slug', () => {
+    const known = new KnownChecks(10);
+    known.remember(aKnownCheck('a', { slug: { pingKey: 'key', slug: 'nightly' } }));
+    expect(known.find({ slug: { pingKey: 'key', slug: 'nightly' } })?.id).toBe('a');
+    known.remember(aKnownCheck('a', { slug: { pingKey: 'key', slug: 'weekly' } }));
+    expect(known.find({ slug: { pingKey: 'key', slug: 'nightly' } })).toBeUndefined();
+    expect(known.find({ slug: { pingKey: 'other', slug: 'weekly' } })).toBeUndefined();
+    expect(known.find({ slug: { pingKey: 'key', slug: 'weekly' } })?.id).toBe('a');
+  });
+
+  it('keeps the newest run starts of a check only', () => {
+    const known = new KnownChecks(10);
+    const runStarts = new Map(Array.from({ length: 20 }, (_, i) => [`run-${i}`, new Date(i)]));
+    known.remember(aKnownCheck('a', { runStarts }));
+    const kept = known.find({ checkId: 'a' })!.runStarts;
+    expect(kept.size).toBe(16);
+    expect(kept.has('run-3')).toBe(false);
+    expect(kept.get('run-19')).toEqual(new Date(19));
+  });
+
+  it('does not keep a contended check for ten minutes', () => {
+    const known = new KnownChecks(10);
+    const now = Date.parse('2026-11-23T12:00:00Z');
+    known.remember(aKnownCheck('a'), now);
+    known.contended('a', now);
+    expect(known.find({ checkId: 'a' })).toBeUndefined();
+    known.remember(aKnownCheck('a'), now + 9 * 60_000);
+    expect(known.find({ checkId: 'a' })).toBeUndefined();
+    known.remember(aKnownCheck('a'), now + 10 * 60_000 + 1);
+    expect(known.find({ checkId: 'a' })).toBeDefined();
+  });
+});
