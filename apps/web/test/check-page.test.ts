@@ -86,6 +86,8 @@ describe.skipIf(skipBrowser)('a check page in Chromium', () => {
     const show = success.getByRole('button', { name: `Show body (${Buffer.byteLength(body)} bytes)` });
     await expect(show.getAttribute('aria-expanded')).resolves.toBe('false');
     await show.click();
+    // The body is fetched on demand: wait for it to replace "Loading…".
+    await success.locator('pre', { hasText: 'vacuumed 1200 tables' }).waitFor();
     await expect(success.locator('pre').textContent()).resolves.toBe(body);
     await expect(success.getByRole('button', { name: 'Hide body' }).getAttribute('aria-expanded')).resolves.toBe('true');
     await expect(success.locator('b').count()).resolves.toBe(0);
