@@ -55,15 +55,24 @@ describe('known checks', () => {
     expect(kept.get('run-19')).toEqual(new Date(19));
   });
 
-  it('does not keep a contended check for ten minutes', () => {
+  it('does not keep a check for ten minutes once it was found changed twice in ten minutes', () => {
     const known = new KnownChecks(10);
     const now = Date.parse('2026-11-23T12:00:00Z');
+    const minutes = (n: number) => now + n * 60_000;
     known.remember(aKnownCheck('a'), now);
-    known.contended('a', now);
+    known.stale('a', now);
     expect(known.find({ checkId: 'a' })).toBeUndefined();
-    known.remember(aKnownCheck('a'), now + 9 * 60_000);
+    known.remember(aKnownCheck('a'), minutes(1));
+    expect(known.find({ checkId: 'a' })).toBeDefined(); // once is no pattern
+
+    known.stale('a', minutes(12)); // more than ten minutes after the first: still once
+    known.remember(aKnownCheck('a'), minutes(12));
+    expect(known.find({ checkId: 'a' })).toBeDefined();
+
+    known.stale('a', minutes(15));
+    known.remember(aKnownCheck('a'), minutes(24));
     expect(known.find({ checkId: 'a' })).toBeUndefined();
-    known.remember(aKnownCheck('a'), now + 10 * 60_000 + 1);
+    known.remember(aKnownCheck('a'), minutes(25) + 1);
     expect(known.find({ checkId: 'a' })).toBeDefined();
   });
 });

@@ -22,10 +22,11 @@ export interface KnownCheck {
 const RUN_STARTS_KEPT = 16;
 
 /**
- * How long a check that another writer changed is not kept. Behind a load
- * balancer that spreads one check's pings over replicas, each would find
- * its known state out of date at every ping; for those checks reading first
- * is the cheaper path.
+ * A check found changed by another writer twice within this time is not kept
+ * for this long. Behind a load balancer that spreads one check's pings over
+ * replicas, each would find its known state out of date at every ping; for
+ * those checks reading first is the cheaper path. Once is no pattern: the
+ * sweep or an edit in the API changes a check now and then.
  */
 const CONTENDED_MS = 10 * 60_000;
 
@@ -42,6 +43,8 @@ export class KnownChecks {
   readonly #max: number;
   readonly #byId = new Map<string, KnownCheck>();
   readonly #idBySlug = new Map<string, string>();
+  /** When a check was last found changed by another writer. */
+  readonly #staleAt = new Map<string, number>();
   readonly #contendedUntil = new Map<string, number>();
 
   constructor(max: number) {
@@ -74,12 +77,16 @@ export class KnownChecks {
     if (this.#byId.size > this.#max) this.forget(this.#byId.keys().next().value!);
   }
 
-  /** Forgets a check whose row another writer changed, and does not keep it for a while. */
-  contended(id: string, now = Date.now()): void {
+  /** Forgets a check whose row another writer changed; the second time in a while, does not keep it for a while. */
+  stale(id: string, now = Date.now()): void {
     this.forget(id);
-    this.#contendedUntil.delete(id);
-    this.#contendedUntil.set(id, now + CONTENDED_MS);
-    if (this.#contendedUntil.size > this.#max) this.#contendedUntil.delete(this.#contendedUntil.keys().next().value!);
+    const before = this.#staleAt.get(id);
+    if (before !== undefined && before > now - CONTENDED_MS) {
+      this.#staleAt.delete(id);
+      setBounded(this.#contendedUntil, id, now + CONTENDED_MS, this.#max);
+    } else {
+      setBounded(this.#staleAt, id, now, this.#max);
+    }
   }
 
   forget(id: string): void {
@@ -88,4 +95,11 @@ export class KnownChecks {
     this.#byId.delete(id);
     if (check.slug && this.#idBySlug.get(slugKey(check.slug)) === id) this.#idBySlug.delete(slugKey(check.slug));
   }
+}
+
+/** Sets `key` as the newest entry of `map`, dropping the oldest beyond `max`. */
+function setBounded<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > max) map.delete(map.keys().next().value!);
 }

@@ -105,7 +105,7 @@ export class PingRecorder {
       while (this.#waiting.length > 0 && this.#flushing < this.#concurrentFlushes) {
         const groups = this.#take();
         if (groups.length === 0) break; // every waiting ping's check is in a flush already
-        void this.#flush(groups);
+        this.#startWrites(groups);
       }
     });
   }
@@ -139,17 +139,32 @@ export class PingRecorder {
     return [...groups.values()];
   }
 
-  async #flush(groups: Group[]): Promise<void> {
+  /**
+   * Writes pings to known checks in one statement and the others in a
+   * locked transaction, side by side: each is a flush of its own, so a slow
+   * read of unknown checks never holds up the answers of known ones.
+   */
+  #startWrites(groups: readonly Group[]): void {
+    const known: Array<{ group: Group; write: PlannedWrite }> = [];
+    const unknown: Group[] = [];
+    for (const group of groups) {
+      const write = this.#plan(group.waiting);
+      if (write) known.push({ group, write });
+      else unknown.push(group);
+    }
+    if (known.length > 0) {
+      void this.#flush(
+        known.map((k) => k.group),
+        () => this.#writeKnown(known),
+      );
+    }
+    if (unknown.length > 0) void this.#flush(unknown, () => this.#writeLocked(unknown.flatMap((group) => group.waiting)));
+  }
+
+  async #flush(groups: readonly Group[], write: () => Promise<void>): Promise<void> {
     this.#flushing += 1;
     try {
-      const planned: Array<{ write: PlannedWrite; waiting: Waiting[] }> = [];
-      const unknown: Waiting[] = [];
-      for (const group of groups) {
-        const write = this.#plan(group.waiting);
-        if (write) planned.push({ write, waiting: group.waiting });
-        else unknown.push(...group.waiting);
-      }
-      await Promise.all([planned.length > 0 && this.#writeKnown(planned), unknown.length > 0 && this.#writeLocked(unknown)]);
+      await write();
     } finally {
       for (const group of groups) this.#inFlight.delete(group.key);
       this.#flushing -= 1;
@@ -179,7 +194,7 @@ export class PingRecorder {
     return applied.ok ? { before, applied, slug } : null;
   }
 
-  async #writeKnown(planned: ReadonlyArray<{ write: PlannedWrite; waiting: Waiting[] }>): Promise<void> {
+  async #writeKnown(planned: ReadonlyArray<{ group: Group; write: PlannedWrite }>): Promise<void> {
     let versions = new Map<string, string>();
     try {
       versions = await writeToKnownChecks(
@@ -192,11 +207,14 @@ export class PingRecorder {
     }
     this.stats.batches += 1;
     const again: Waiting[] = [];
-    for (const { write, waiting } of planned) {
+    for (const {
+      write,
+      group: { waiting },
+    } of planned) {
       const version = versions.get(write.before.id);
       if (version === undefined) {
         this.stats.stale += 1;
-        this.#known.contended(write.before.id);
+        this.#known.stale(write.before.id);
         for (const w of waiting) w.locked = true;
         again.push(...waiting);
         continue;
