@@ -91,6 +91,11 @@ async function counters(db: postgres.Sql) {
 async function measured(db: postgres.Sql, url: string, options: Omit<LoadOptions, 'seconds' | 'url'>) {
   // pg_stat_database shows a backend's deadlocks up to a second late: settle before each reading.
   const settle = () => new Promise((resolve) => setTimeout(resolve, 1100));
+  // Each run leaves dead check rows, new pings and a lot of WAL behind: vacuum
+  // and checkpoint now, so autovacuum and a checkpoint do not land in the
+  // middle of whichever run comes next.
+  await db`vacuum (analyze) checks, pings`;
+  await db`checkpoint`;
   await settle();
   const before = await counters(db);
   const result = await load({ url, ...options });
@@ -143,28 +148,35 @@ async function main() {
       `database ${dbName}: ${CHECKS} checks; ${SECONDS} s per run, ${CONNECTIONS} connections; server and load in separate processes`,
     );
 
-    // Both servers run throughout and take turns under load, so a noisy
-    // neighbour on the machine hits both sides of the ratio alike.
-    const results = await withServer('baseline', PORT, (baselineUrl) =>
-      withServer('cronbeat', PORT + 1, async (url) => {
-        await load({ url: baselineUrl, prefix: '/baseline/', idsFile, connections: CONNECTIONS, seconds: 3 }); // warm-up
-        await load({ url, prefix: '/ping/', idsFile, connections: CONNECTIONS, seconds: 3 }); // warm-up; takes checks up
-        const rounds: Array<{ baseline: Run; peak: Run }> = [];
-        for (let round = 0; round < ROUNDS; round++) {
-          const baseline = await measured(bench, baselineUrl, { prefix: '/baseline/', idsFile, connections: CONNECTIONS });
-          const peak = await measured(bench, url, { prefix: '/ping/', idsFile, connections: CONNECTIONS });
-          console.log(
-            `round ${round + 1}: baseline ${baseline.pingsPerSecond} req/s (p50 ${baseline.p50} ms, p99 ${baseline.p99} ms), ` +
-              `cronbeat ${peak.pingsPerSecond} pings/s: ratio ${(peak.pingsPerSecond / baseline.pingsPerSecond).toFixed(2)}`,
-          );
-          rounds.push({ baseline, peak });
-        }
-        const peakRate = Math.round(rounds.reduce((sum, r) => sum + r.peak.pingsPerSecond, 0) / ROUNDS);
-        const half = await measured(bench, url, { prefix: '/ping/', idsFile, connections: CONNECTIONS, rate: Math.round(peakRate / 2) });
-        const hot = await measured(bench, url, { prefix: '/ping/', idsFile: hotIdsFile, connections: HOT_CONNECTIONS });
-        return { rounds, peakRate, half, hot };
-      }),
-    );
+    // The two servers take turns under load, so a noisy neighbour on the
+    // machine hits both sides of the ratio alike, and each turn gets a fresh
+    // server, warmed up first: the baseline writes every check, which leaves
+    // each check a Cronbeat server knows out of date, and postgres.js 3.4
+    // slows down for as long as a process lives once more queries are in
+    // flight than it has connections, which the baseline always has (its
+    // connection queues grow a slot per query and are searched linearly).
+    const warm = <T>(mode: 'cronbeat' | 'baseline', run: (url: string) => Promise<T>) =>
+      withServer(mode, mode === 'baseline' ? PORT : PORT + 1, async (url) => {
+        const prefix = mode === 'baseline' ? '/baseline/' : '/ping/'; // Cronbeat's warm-up also takes the checks up
+        await load({ url, prefix, idsFile, connections: CONNECTIONS, seconds: 3 });
+        return run(url);
+      });
+    const rounds: Array<{ baseline: Run; peak: Run }> = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const baseline = await warm('baseline', (url) => measured(bench, url, { prefix: '/baseline/', idsFile, connections: CONNECTIONS }));
+      const peak = await warm('cronbeat', (url) => measured(bench, url, { prefix: '/ping/', idsFile, connections: CONNECTIONS }));
+      console.log(
+        `round ${round + 1}: baseline ${baseline.pingsPerSecond} req/s (p50 ${baseline.p50} ms, p99 ${baseline.p99} ms), ` +
+          `cronbeat ${peak.pingsPerSecond} pings/s: ratio ${(peak.pingsPerSecond / baseline.pingsPerSecond).toFixed(2)}`,
+      );
+      rounds.push({ baseline, peak });
+    }
+    const peakRate = Math.round(rounds.reduce((sum, r) => sum + r.peak.pingsPerSecond, 0) / ROUNDS);
+    const results = await warm('cronbeat', async (url) => {
+      const half = await measured(bench, url, { prefix: '/ping/', idsFile, connections: CONNECTIONS, rate: Math.round(peakRate / 2) });
+      const hot = await measured(bench, url, { prefix: '/ping/', idsFile: hotIdsFile, connections: HOT_CONNECTIONS });
+      return { rounds, peakRate, half, hot };
+    });
     const sum = (runs: Run[]) => runs.reduce((total, run) => total + run.pingsOk, 0);
     const ratio = sum(results.rounds.map((r) => r.peak)) / sum(results.rounds.map((r) => r.baseline));
     const exact = [
