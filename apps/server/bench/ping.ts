@@ -72,8 +72,12 @@ async function withServer<T>(mode: 'cronbeat' | 'baseline', port: number, run: (
     const { listening } = JSON.parse(await lineWith(child, 'listening')) as { listening: string };
     return await run(listening);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    // A server that failed to start (its port taken, say) has exited already.
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
   }
 }
 
