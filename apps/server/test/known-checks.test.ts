@@ -1,3 +1,4 @@
+import { newCheckState } from '@cronbeat/core';
 import { describe, expect, it } from 'vitest';
 import { type KnownCheck, KnownChecks } from '../src/ping/known-checks';
 
@@ -6,19 +7,7 @@ const aKnownCheck = (id: string, overrides: Partial<KnownCheck> = {}): KnownChec
   version: '100',
   slug: null,
   nPings: 0,
-  state: {
-    status: 'new',
-    schedule: { kind: 'period', period: 3600 },
-    grace: 600,
-    maxRuntime: null,
-    manualResume: false,
-    lastPing: null,
-    lastStart: null,
-    lastStartRid: null,
-    lastDuration: null,
-    nextDue: null,
-    alertAfter: null,
-  },
+  state: newCheckState({ schedule: { kind: 'period', period: 3600 }, grace: 600 }),
   runStarts: new Map(),
   ...overrides,
 });

@@ -25,6 +25,22 @@ export interface CheckState {
   alertAfter: Date | null;
 }
 
+/** A check as created: `new`, never pinged, with no deadlines yet. */
+export const newCheckState = (
+  settings: Pick<CheckState, 'schedule' | 'grace'> & Partial<Pick<CheckState, 'maxRuntime' | 'manualResume'>>,
+): CheckState => ({
+  status: Status.new,
+  maxRuntime: null,
+  manualResume: false,
+  ...settings,
+  lastPing: null,
+  lastStart: null,
+  lastStartRid: null,
+  lastDuration: null,
+  nextDue: null,
+  alertAfter: null,
+});
+
 export const isRunning = (check: Pick<CheckState, 'lastStart'>): boolean => check.lastStart !== null;
 
 /** Seconds a run may take: the max runtime, or the grace time when none is set. */

@@ -1,4 +1,4 @@
-export { type CheckState, isRunning, runDeadline, runLimit, withDeadlines } from './check';
+export { type CheckState, isRunning, newCheckState, runDeadline, runLimit, withDeadlines } from './check';
 export { ValidationCode, ValidationError } from './errors';
 export { evaluate, pause, resume, type Transition } from './evaluate';
 export {

@@ -5,6 +5,7 @@ import {
   evaluate,
   isAlerting,
   isRunning,
+  newCheckState,
   type PingInput,
   parseExitStatus,
   pause,
@@ -18,20 +19,7 @@ const T0 = new Date('2026-06-01T12:00:00Z');
 const later = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 
 function aCheck(overrides: Partial<CheckState> = {}): CheckState {
-  return withDeadlines({
-    status: 'new',
-    schedule: { kind: 'period', period: 3600 },
-    grace: 600,
-    maxRuntime: null,
-    manualResume: false,
-    lastPing: null,
-    lastStart: null,
-    lastStartRid: null,
-    lastDuration: null,
-    nextDue: null,
-    alertAfter: null,
-    ...overrides,
-  });
+  return withDeadlines({ ...newCheckState({ schedule: { kind: 'period', period: 3600 }, grace: 600 }), ...overrides });
 }
 
 const ping = (kind: PingInput['kind'], at: Date, extra: Partial<PingInput> = {}): PingInput => ({

@@ -1,7 +1,7 @@
 /** Factories for worker tests: unique projects, channels and checks in any state. */
 import { randomUUID } from 'node:crypto';
 import { isCi, loadServices } from '@cronbeat/config';
-import { type CheckState, type Schedule, withDeadlines } from '@cronbeat/core';
+import { type CheckState, newCheckState, type Schedule, withDeadlines } from '@cronbeat/core';
 import { attachChannel, channels, checks, createProject, type Db, queryRows, runStateColumns, scheduleColumns } from '@cronbeat/db';
 import { sql } from 'drizzle-orm';
 
@@ -50,20 +50,7 @@ export interface CheckSeed {
 export async function seedCheck(db: Db, projectId: string, channelIds: string[], seed: CheckSeed = {}): Promise<string> {
   const schedule = seed.schedule ?? { kind: 'period', period: 3600 };
   const grace = seed.grace ?? 600;
-  const state = withDeadlines({
-    status: 'up',
-    schedule,
-    grace,
-    maxRuntime: null,
-    manualResume: false,
-    lastPing: null,
-    lastStart: null,
-    lastStartRid: null,
-    lastDuration: null,
-    nextDue: null,
-    alertAfter: null,
-    ...seed.state,
-  });
+  const state = withDeadlines({ ...newCheckState({ schedule, grace }), status: 'up', ...seed.state });
   const [row] = await db
     .insert(checks)
     .values({
