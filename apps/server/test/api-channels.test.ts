@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createKey, signUp, testApp } from './api-fixtures';
+import { bearer, createKey, injectApi, type Method, signUp, testApp } from './api-fixtures';
 
 describe.each(testDatabaseKinds())('channels API on %s', (kind) => {
   const test = useTestDatabase(kind);
@@ -34,8 +34,7 @@ describe.each(testDatabaseKinds())('channels API on %s', (kind) => {
     await new Promise((resolve) => receiver.close(resolve));
   });
 
-  const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-    app.inject({ method, url: `/api/v1${url}`, headers, ...(payload && { payload }) });
+  const call = (method: Method, url: string, payload?: object) => injectApi(app, method, url, headers, payload);
 
   it('creates, lists, edits and deletes channels', async () => {
     const created = await call('POST', '/channels', {

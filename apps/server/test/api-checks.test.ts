@@ -1,7 +1,7 @@
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE_URL, bearer, createKey, type Person, signUp, testApp } from './api-fixtures';
+import { BASE_URL, bearer, createKey, injectApi, type Method, type Person, signUp, testApp } from './api-fixtures';
 
 describe.each(testDatabaseKinds())('checks API on %s', (kind) => {
   const test = useTestDatabase(kind);
@@ -17,8 +17,7 @@ describe.each(testDatabaseKinds())('checks API on %s', (kind) => {
   });
   afterAll(() => app.close());
 
-  const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown, headers = rw) =>
-    app.inject({ method, url: `/api/v1${url}`, headers, ...(payload !== undefined && { payload: payload as object }) });
+  const call = (method: Method, url: string, payload?: unknown, headers = rw) => injectApi(app, method, url, headers, payload);
 
   it('creates a check with 201 and shows it in camelCase with ISO times and its ping URL', async () => {
     const created = await call('POST', '/checks', {

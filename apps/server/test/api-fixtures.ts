@@ -16,6 +16,12 @@ export function testApp(
   return buildApp(loadConfig({ LOG_LEVEL: 'silent', BASE_URL, ...env }), { database, rateLimits });
 }
 
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** One request to `/api/v1<url>`, with a JSON body when there is one. */
+export const injectApi = (app: FastifyInstance, method: Method, url: string, headers: Record<string, string>, payload?: unknown) =>
+  app.inject({ method, url: `/api/v1${url}`, headers, ...(payload !== undefined && { payload: payload as object }) });
+
 export const uniqueEmail = (label = 'user') => `${label}-${randomBytes(5).toString('hex')}@example.com`;
 export const PASSWORD = 'correct horse battery';
 

@@ -2,9 +2,8 @@ import { pings } from '@cronbeat/db';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, bearer, createKey, type Person, signUp, testApp } from './api-fixtures';
+import { addMember, bearer, createKey, injectApi, type Method, type Person, signUp, testApp } from './api-fixtures';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 interface Route {
   method: Method;
   url: string;
@@ -142,7 +141,7 @@ describe.each(testDatabaseKinds())('keys and roles on %s', (kind) => {
   afterAll(() => app.close());
 
   const call = (method: Method, url: string, headers: Record<string, string>, payload?: object) =>
-    app.inject({ method, url: `/api/v1${url}`, headers, ...(payload && { payload }) });
+    injectApi(app, method, url, headers, payload);
 
   it('answers 403 to a read-only key on every write, and lets it read', async () => {
     const rw = bearer((await createKey(app, owner, 'read-write')).key);

@@ -1,7 +1,7 @@
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, BASE_URL, type Person, signUp, testApp } from './api-fixtures';
+import { addMember, BASE_URL, injectApi, type Method, type Person, signUp, testApp } from './api-fixtures';
 
 describe.each(testDatabaseKinds())('projects, members and invitations on %s', (kind) => {
   const test = useTestDatabase(kind);
@@ -13,8 +13,8 @@ describe.each(testDatabaseKinds())('projects, members and invitations on %s', (k
   });
   afterAll(() => app.close());
 
-  const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, headers: Record<string, string>, payload?: object) =>
-    app.inject({ method, url: `/api/v1${url}`, headers, ...(payload && { payload }) });
+  const call = (method: Method, url: string, headers: Record<string, string>, payload?: object) =>
+    injectApi(app, method, url, headers, payload);
 
   it('creates and renames projects; owners and admins see and rotate the ping key', async () => {
     const created = await call('POST', '/projects', owner.headers, { name: 'Second' });
