@@ -175,9 +175,7 @@ export class PingRecorder {
 
   /** A write of one check's pings from its known state; null when that state is unknown or not enough. */
   #plan(waiting: readonly Waiting[]): PlannedWrite | null {
-    const first = waiting[0]!;
-    if (first.locked) return null;
-    const before = this.#known.find(first.ping.target);
+    const before = this.#known.find(waiting[0]!.ping.target);
     if (!before) return null;
     let slug = null;
     for (const { ping, locked } of waiting) {

@@ -1,13 +1,12 @@
 /**
  * Prometheus `/metrics` on prom-client's default registry, so in one process
  * (`npm start`) it also shows the worker's sweep, delivery and queue metrics.
- * Ping metrics are taken in a root onResponse hook rather than in the ping
- * route, so ingestion's hot path carries no metrics code of its own.
+ * Ping metrics are taken in a root onResponse hook; the ping route only notes
+ * the kind its URL named (`request.pingKind`), so the URL is parsed once.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Histogram, register } from 'prom-client';
-import { parsePingAddress } from '../ping/address';
 
 // Both apps may load prom-client's process metrics in one process; register them once.
 if (!register.getSingleMetric('process_cpu_user_seconds_total')) collectDefaultMetrics();
@@ -27,23 +26,20 @@ const pingDuration = new Histogram({
 
 const PING_ROUTES = new Set(['/ping/:a', '/ping/:a/:b', '/ping/:a/:b/:c']);
 
-/** The kind a stored ping's URL named; the URL parsed already, so this cannot throw for it. */
-function kindOf(request: FastifyRequest): string {
-  const { a, b, c } = request.params as Record<string, string | undefined>;
-  try {
-    const segments = [a, b, c].filter((segment): segment is string => segment !== undefined);
-    return parsePingAddress(segments, request.query as Record<string, unknown>)?.kind ?? 'unknown';
-  } catch {
-    return 'unknown';
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The kind a ping's URL named, set by the ping route once it has parsed the URL. */
+    pingKind: string | null;
   }
 }
 
 export const metricsPlugin = fp(async (app: FastifyInstance) => {
+  app.decorateRequest('pingKind', null);
   // Callback style, not async: it runs after every response, pings included.
   app.addHook('onResponse', (request, reply, done) => {
     if (PING_ROUTES.has(request.routeOptions.url ?? '')) {
       pingDuration.observe({ code: String(reply.statusCode) }, reply.elapsedTime / 1000);
-      if (reply.statusCode === 200 || reply.statusCode === 201) pingsTotal.inc({ kind: kindOf(request) });
+      if (reply.statusCode === 200 || reply.statusCode === 201) pingsTotal.inc({ kind: request.pingKind ?? 'unknown' });
     }
     done();
   });

@@ -63,6 +63,7 @@ export async function pingRoutes(app: FastifyInstance, options: { config: Config
       request.query as Record<string, unknown>,
     );
     if (!address) return reply.status(404).send('not found');
+    request.pingKind = address.kind;
 
     const userAgent = request.headers['user-agent'];
     const ping: ReceivedPing = {
