@@ -16,6 +16,15 @@ export interface PipelinedTransaction {
 
 const dialect = new PgDialect();
 
+/** The postgres.js client under a Postgres database. */
+const clientOf = (database: Database) => (database.db as unknown as { $client: postgres.Sql }).$client;
+
+/** Runs a drizzle query as a prepared statement on a postgres.js client or reserved connection. */
+function runPrepared<Row>(client: postgres.Sql | postgres.ReservedSql, query: SQLWrapper): Promise<Row[]> {
+  const { sql, params } = dialect.sqlToQuery(query.getSQL());
+  return client.unsafe(sql, params as postgres.ParameterOrJSON<never>[], { prepare: true }) as unknown as Promise<Row[]>;
+}
+
 /**
  * Runs `work` in a transaction that costs two round trips on Postgres: BEGIN
  * is pipelined with the first statement and COMMIT with the last, both as
@@ -32,12 +41,8 @@ export async function pipelinedTransaction<T>(database: Database, work: (tx: Pip
       return work({ query, first: query, last: query });
     });
   }
-  const client = (database.db as unknown as { $client: postgres.Sql }).$client;
-  const connection = await client.reserve();
-  const run = <Row>(query: SQLWrapper) => {
-    const { sql, params } = dialect.sqlToQuery(query.getSQL());
-    return connection.unsafe(sql, params as postgres.ParameterOrJSON<never>[], { prepare: true }) as unknown as Promise<Row[]>;
-  };
+  const connection = await clientOf(database).reserve();
+  const run = <Row>(query: SQLWrapper) => runPrepared<Row>(connection, query);
   let open = false;
   try {
     return await work({
@@ -70,7 +75,5 @@ export async function pipelinedTransaction<T>(database: Database, work: (tx: Pip
  */
 export async function runStatement<Row>(database: Database, query: SQLWrapper): Promise<Row[]> {
   if (database.kind === 'pglite') return queryRows<Row>(database.db, query);
-  const client = (database.db as unknown as { $client: postgres.Sql }).$client;
-  const { sql, params } = dialect.sqlToQuery(query.getSQL());
-  return (await client.unsafe(sql, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as Row[];
+  return runPrepared<Row>(clientOf(database), query);
 }
