@@ -28,6 +28,24 @@ describe.each(testDatabaseKinds())('what a ping stores on %s', (kind) => {
     expect(ping).toMatchObject({ body: payload, bodyRaw: null, bodySize: Buffer.byteLength(payload) });
   });
 
+  it('stores text exactly as sent, with quotes, backslashes, braces, commas, blank edges and the word NULL', async () => {
+    const { check } = await aCheck(db());
+    const bodies = ['NULL', '', '  {"a": "b\\\\c", "d": [1,2]}  ', 'C:\\temp\\"x"\t}{,\r\n'];
+    const userAgent = 'agent "quoted" \\ {braced}, NULL';
+    for (const payload of bodies) {
+      const response = await server.app.inject({
+        method: 'POST',
+        url: `/ping/${check.id}/log`,
+        payload,
+        headers: { 'user-agent': userAgent },
+      });
+      expect(response.statusCode).toBe(200);
+    }
+    const stored = await pingRows(db(), check.id);
+    expect(stored.map((ping) => ping.body)).toEqual(bodies.map((body) => (body === '' ? null : body)));
+    expect(stored.map((ping) => ping.userAgent)).toEqual(bodies.map(() => userAgent));
+  });
+
   it('cuts a body at the limit, keeps its real size, and never answers 413', async () => {
     const { check } = await aCheck(db());
     const response = await server.app.inject({ method: 'POST', url: `/ping/${check.id}/log`, payload: 'x'.repeat(250_000) });

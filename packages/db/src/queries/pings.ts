@@ -1,11 +1,12 @@
 /**
- * The SQL of ping ingestion. Batches travel as one JSON parameter each, so
- * every statement has the same text whatever the batch size (the server
- * parses and plans it once per flush, not once per ping) and both drivers
- * pass it the same way.
+ * The SQL of ping ingestion. A batch travels as one array parameter per
+ * column (lookups as JSON), so every statement has the same text whatever
+ * the batch size (the server parses and plans it once per connection, not
+ * once per ping) and both drivers pass it the same way.
  */
 import type { CheckState, Flip, StoredPingKind } from '@cronbeat/core';
 import { type SQL, sql } from 'drizzle-orm';
+import { arrayLiteral } from '../array-literal';
 import type { Db } from '../client';
 import { queryRows } from '../rows';
 import type { CheckRow, CheckStateRow } from './checks';
@@ -165,49 +166,19 @@ export function writePingBatchQuery(batch: {
   checks: readonly CheckAfterPings[];
   flips: readonly FlipToRecord[];
 }): SQL {
-  const pings = batch.pings.map((p) => ({
-    check_id: p.checkId,
-    n: p.n,
-    kind: p.kind,
-    created_at: p.at.toISOString(),
-    exit_status: p.exitStatus,
-    rid: p.rid,
-    method: p.method,
-    scheme: p.scheme,
-    remote_addr: p.remoteAddr,
-    user_agent: p.userAgent,
-    body: p.body,
-    body_raw: p.bodyRaw ? Buffer.from(p.bodyRaw).toString('base64') : null,
-    body_size: p.bodySize,
-    duration: p.duration,
-  }));
-  const checks = batch.checks.map(({ id, version, slug, nPings, state }) => ({
-    id,
-    version,
-    ping_key: slug?.pingKey ?? null,
-    slug: slug?.slug ?? null,
-    n_pings: nPings,
-    status: state.status,
-    last_ping: state.lastPing?.toISOString() ?? null,
-    last_start: state.lastStart?.toISOString() ?? null,
-    last_start_rid: state.lastStartRid,
-    last_duration: state.lastDuration,
-    next_due: state.nextDue?.toISOString() ?? null,
-    alert_after: state.alertAfter?.toISOString() ?? null,
-  }));
-  const flips = batch.flips.map((f) => ({
-    check_id: f.checkId,
-    created_at: f.at.toISOString(),
-    from_status: f.from,
-    to_status: f.to,
-    reason: f.reason,
-    exit_status: f.exitStatus,
-  }));
+  const { pings, checks, flips } = batch;
+  const column = <T>(rows: readonly T[], value: (row: T) => string | number | null) => arrayLiteral(rows.map(value));
+  const iso = (date: Date | null) => date?.toISOString() ?? null;
   return sql`
     with input as materialized (
-      select * from jsonb_to_recordset(${JSON.stringify(checks)}::text::jsonb) as u(id uuid, version xid, ping_key text,
-        slug text, n_pings integer, status text, last_ping timestamptz, last_start timestamptz, last_start_rid uuid,
-        last_duration integer, next_due timestamptz, alert_after timestamptz)
+      select * from unnest(
+        ${column(checks, (c) => c.id)}::text::uuid[], ${column(checks, (c) => c.version)}::text::xid[],
+        ${column(checks, (c) => c.slug?.pingKey ?? null)}::text::text[], ${column(checks, (c) => c.slug?.slug ?? null)}::text::text[],
+        ${column(checks, (c) => c.nPings)}::text::integer[], ${column(checks, (c) => c.state.status)}::text::text[],
+        ${column(checks, (c) => iso(c.state.lastPing))}::text::timestamptz[], ${column(checks, (c) => iso(c.state.lastStart))}::text::timestamptz[],
+        ${column(checks, (c) => c.state.lastStartRid)}::text::uuid[], ${column(checks, (c) => c.state.lastDuration)}::text::integer[],
+        ${column(checks, (c) => iso(c.state.nextDue))}::text::timestamptz[], ${column(checks, (c) => iso(c.state.alertAfter))}::text::timestamptz[]
+      ) as u(id, version, ping_key, slug, n_pings, status, last_ping, last_start, last_start_rid, last_duration, next_due, alert_after)
     ), written as (
       update checks c set n_pings = u.n_pings, status = u.status, last_ping = u.last_ping, last_start = u.last_start,
         last_start_rid = u.last_start_rid, last_duration = u.last_duration, next_due = u.next_due, alert_after = u.alert_after
@@ -224,15 +195,25 @@ export function writePingBatchQuery(batch: {
                          body, body_raw, body_size, duration)
       select check_id, n, kind, created_at, exit_status, rid, method, scheme, remote_addr, user_agent,
              body, decode(body_raw, 'base64'), body_size, duration
-      from jsonb_to_recordset(${JSON.stringify(pings)}::text::jsonb) as p(check_id uuid, n integer, kind text,
-        created_at timestamptz, exit_status smallint, rid uuid, method text, scheme text, remote_addr text,
-        user_agent text, body text, body_raw text, body_size integer, duration integer)
+      from unnest(
+        ${column(pings, (p) => p.checkId)}::text::uuid[], ${column(pings, (p) => p.n)}::text::integer[],
+        ${column(pings, (p) => p.kind)}::text::text[], ${column(pings, (p) => p.at.toISOString())}::text::timestamptz[],
+        ${column(pings, (p) => p.exitStatus)}::text::smallint[], ${column(pings, (p) => p.rid)}::text::uuid[],
+        ${column(pings, (p) => p.method)}::text::text[], ${column(pings, (p) => p.scheme)}::text::text[],
+        ${column(pings, (p) => p.remoteAddr)}::text::text[], ${column(pings, (p) => p.userAgent)}::text::text[],
+        ${column(pings, (p) => p.body)}::text::text[],
+        ${column(pings, (p) => (p.bodyRaw ? Buffer.from(p.bodyRaw).toString('base64') : null))}::text::text[],
+        ${column(pings, (p) => p.bodySize)}::text::integer[], ${column(pings, (p) => p.duration)}::text::integer[]
+      ) as p(check_id, n, kind, created_at, exit_status, rid, method, scheme, remote_addr, user_agent, body, body_raw, body_size, duration)
       where check_id in (select id from written)
     ), new_flips as (
       insert into flips (check_id, created_at, from_status, to_status, reason, exit_status)
       select check_id, created_at, from_status, to_status, reason, exit_status
-      from jsonb_to_recordset(${JSON.stringify(flips)}::text::jsonb) as f(check_id uuid, created_at timestamptz,
-        from_status text, to_status text, reason text, exit_status smallint)
+      from unnest(
+        ${column(flips, (f) => f.checkId)}::text::uuid[], ${column(flips, (f) => f.at.toISOString())}::text::timestamptz[],
+        ${column(flips, (f) => f.from)}::text::text[], ${column(flips, (f) => f.to)}::text::text[],
+        ${column(flips, (f) => f.reason)}::text::text[], ${column(flips, (f) => f.exitStatus)}::text::smallint[]
+      ) as f(check_id, created_at, from_status, to_status, reason, exit_status)
       where check_id in (select id from written)
     )
     select id, version from written`;
