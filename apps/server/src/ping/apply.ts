@@ -15,7 +15,8 @@ export type Applied =
  */
 export function applyPings(check: KnownCheck, received: readonly ReceivedPing[]): Applied {
   let { state, nPings } = check;
-  const runStarts = new Map(check.runStarts);
+  // Copied on the first start that adds to it; most batches have none.
+  let runStarts = check.runStarts;
   const pings: NewPing[] = [];
   const flips: FlipToRecord[] = [];
   for (const ping of received) {
@@ -28,8 +29,9 @@ export function applyPings(check: KnownCheck, received: readonly ReceivedPing[])
     }
     const outcome = applyPing(state, { kind: ping.kind, at: ping.at, rid: ping.rid, exitStatus: ping.exitStatus, runStartedAt });
     if (ping.kind === 'start' && ping.rid !== null && outcome.stored.kind === 'start') {
-      runStarts.delete(ping.rid); // re-inserted last: newest runs last
-      runStarts.set(ping.rid, ping.at);
+      const added = new Map(runStarts);
+      added.delete(ping.rid); // re-inserted last: newest runs last
+      runStarts = added.set(ping.rid, ping.at);
     }
     state = outcome.check;
     nPings += 1;

@@ -70,8 +70,10 @@ export class KnownChecks {
       if (contendedUntil > now) return;
       this.#contendedUntil.delete(check.id);
     }
-    const runStarts = [...check.runStarts].slice(-RUN_STARTS_KEPT);
-    this.#byId.set(check.id, { ...check, runStarts: new Map(runStarts) });
+    // Entries are never changed in place, so the check is kept as given unless its run starts need cutting.
+    const kept =
+      check.runStarts.size > RUN_STARTS_KEPT ? { ...check, runStarts: new Map([...check.runStarts].slice(-RUN_STARTS_KEPT)) } : check;
+    this.#byId.set(check.id, kept);
     if (check.slug) this.#idBySlug.set(slugKey(check.slug), check.id);
     // Maps iterate in insertion order and `forget` removed this id first, so the oldest entry is first.
     if (this.#byId.size > this.#max) this.forget(this.#byId.keys().next().value!);
