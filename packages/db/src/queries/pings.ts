@@ -1,8 +1,8 @@
 /**
  * The SQL of ping ingestion. A batch travels as one array parameter per
- * column (lookups as JSON), so every statement has the same text whatever
- * the batch size (the server parses and plans it once per connection, not
- * once per ping) and both drivers pass it the same way.
+ * column, so every statement has the same text whatever the batch size (the
+ * server parses and plans it once per connection, not once per ping) and
+ * both drivers pass it the same way.
  */
 import type { CheckState, Flip, StoredPingKind } from '@cronbeat/core';
 import { type SQL, sql } from 'drizzle-orm';
@@ -62,10 +62,11 @@ export const lockChecksForPingsQuery = (ids: readonly string[], slugRefs: readon
         c.xmin::text as version
       from checks c join projects p on p.id = c.project_id
       where c.id = any(array(
-        select value::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::text::jsonb)
+        select unnest(${arrayLiteral(ids)}::text::uuid[])
         union all
-        select c2.id from jsonb_to_recordset(${JSON.stringify(slugRefs)}::text::jsonb) as r("pingKey" text, slug text)
-          join projects p2 on p2.ping_key = r."pingKey"
+        select c2.id from unnest(${arrayLiteral(slugRefs.map((r) => r.pingKey))}::text::text[],
+                                 ${arrayLiteral(slugRefs.map((r) => r.slug))}::text::text[]) as r(ping_key, slug)
+          join projects p2 on p2.ping_key = r.ping_key
           join checks c2 on c2.project_id = p2.id and c2.slug = r.slug
       ))
       order by c.id
