@@ -1,14 +1,13 @@
 import type { Config } from '@cronbeat/config';
 import { ensureSlugCheck } from '@cronbeat/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PingUrlError, parsePingAddress } from '../ping/address';
+import { PING_PATHS, PingUrlError, parsePingAddress } from '../ping/address';
 import type { ReceivedPing } from '../ping/batch';
 import { type CapturedBody, captureBody, storedBody } from '../ping/body';
 import { PingRecorder } from '../ping/recorder';
 
 const PING_METHODS = ['GET', 'HEAD', 'POST'] as const;
 const OTHER_METHODS = ['PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
-const PATHS = ['/ping/:a', '/ping/:a/:b', '/ping/:a/:b/:c'];
 const USER_AGENT_LIMIT = 200;
 /**
  * Batches in flight at once on Postgres: a second one fills while the first
@@ -90,7 +89,7 @@ export async function pingRoutes(app: FastifyInstance, options: { config: Config
     return check.created ? reply.status(201).send('Created') : reply.send('OK');
   };
 
-  for (const url of PATHS) {
+  for (const url of PING_PATHS) {
     app.route({ method: [...PING_METHODS], url, exposeHeadRoute: false, handler: handle });
     app.route({
       method: [...OTHER_METHODS],
