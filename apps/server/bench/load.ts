@@ -16,6 +16,10 @@
  * runs instead send one ping every 1/rate seconds over a keep-alive pool of
  * `connections` sockets, and time each from when it was due (so a ping
  * waiting for a free socket counts that wait too).
+ *
+ * Timed runs print `{"window":"start"}` and `{"window":"end"}` as pings
+ * start and stop being measured, so the caller can read CPU use over
+ * exactly that time.
  */
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -30,6 +34,8 @@ export interface LoadOptions {
   connections: number;
   /** Requests per second over all connections, evenly spaced; unlimited when absent. */
   rate?: number;
+  /** Instead of a timed run: one request to every id, in random order, as fast as `connections` allow (a warm-up). */
+  everyId?: boolean;
 }
 
 export interface LoadResult {
@@ -64,7 +70,11 @@ interface ConnectionContext {
 async function main() {
   const options = JSON.parse(process.argv[2] ?? '{}') as LoadOptions;
   const ids = JSON.parse(readFileSync(options.idsFile, 'utf8')) as string[];
-  const load = options.rate ? await paced(options, ids, options.rate) : await unlimited(options, ids);
+  const load = options.everyId
+    ? await everyIdOnce(options, ids)
+    : options.rate
+      ? await paced(options, ids, options.rate)
+      : await unlimited(options, ids);
   process.stdout.write(`${JSON.stringify(load)}\n`);
 }
 
@@ -74,8 +84,10 @@ async function unlimited(options: LoadOptions, ids: string[]): Promise<LoadResul
   const otherStatuses: Record<string, number> = {};
   let pingsOk = 0;
   let measuring = true;
+  markWindow('start');
   const stopAt = setTimeout(() => {
     measuring = false;
+    markWindow('end');
   }, options.seconds * 1000);
 
   const result = await autocannon({
@@ -102,6 +114,35 @@ async function unlimited(options: LoadOptions, ids: string[]): Promise<LoadResul
   });
   clearTimeout(stopAt);
   return summary(options.seconds, latencies, pingsOk, otherStatuses, result.errors, result.timeouts);
+}
+
+/** One request to each id, in random order; counts the answers but times nothing. */
+async function everyIdOnce(options: LoadOptions, ids: string[]): Promise<LoadResult> {
+  const shuffled = [...ids];
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+  }
+  const otherStatuses: Record<string, number> = {};
+  let pingsOk = 0;
+  let next = 0;
+  const started = Date.now();
+  const result = await autocannon({
+    url: options.url,
+    connections: options.connections,
+    amount: shuffled.length,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (request) => ({ ...request, path: `${options.prefix}${shuffled[next++ % shuffled.length]}` }),
+        onResponse: (status) => {
+          if (status === 200) pingsOk += 1;
+          else otherStatuses[status] = (otherStatuses[status] ?? 0) + 1;
+        },
+      },
+    ],
+  });
+  return summary((Date.now() - started) / 1000, [], pingsOk, otherStatuses, result.errors, result.timeouts);
 }
 
 /** One ping every 1/rate seconds, evenly spaced, until `seconds` have passed; then waits for every answer. */
@@ -143,9 +184,11 @@ async function paced(options: LoadOptions, ids: string[], rate: number): Promise
     const tick = setInterval(() => {
       const elapsed = Number(process.hrtime.bigint() - start);
       for (const due = Math.min(total, Math.floor(elapsed / interval) + 1); sent < due; sent++) {
+        if (sent === warmUp) markWindow('start');
         send(start + BigInt(Math.round(sent * interval)), sent >= warmUp);
       }
       if (sent >= total) {
+        markWindow('end');
         clearInterval(tick);
         resolve();
       }
@@ -155,6 +198,8 @@ async function paced(options: LoadOptions, ids: string[], rate: number): Promise
   agent.destroy();
   return summary(options.seconds, latencies, pingsOk, otherStatuses, errors, 0);
 }
+
+const markWindow = (edge: 'start' | 'end') => process.stdout.write(`${JSON.stringify({ window: edge })}\n`);
 
 function summary(
   seconds: number,

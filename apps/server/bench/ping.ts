@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { loadServices } from '@cronbeat/config';
 import { createDb, migrate } from '@cronbeat/db';
 import postgres from 'postgres';
+import { cpuSeconds } from './cpu';
 import type { LoadOptions, LoadResult } from './load';
 
 const here = import.meta.dirname;
@@ -55,22 +56,29 @@ const tsx = (script: string, scriptArgs: string[], env: Record<string, string> =
 
 /**
  * The first line of a child's stdout that holds `key`; the server's logger
- * shares stdout, so warnings may come first.
+ * shares stdout, so warnings may come first. `onLine` sees every line.
  */
-const lineWith = (child: ChildProcess, key: string): Promise<string> =>
+const lineWith = (child: ChildProcess, key: string, onLine?: (line: string) => void): Promise<string> =>
   new Promise((resolve, reject) => {
     // Keeps reading after the match, so a chatty child never blocks on a full pipe.
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      onLine?.(line);
       if (line.includes(`"${key}"`)) resolve(line);
     });
     child.once('exit', (code) => reject(new Error(`${child.spawnargs.join(' ')} exited with ${code}`)));
   });
 
-async function withServer<T>(mode: 'cronbeat' | 'baseline', port: number, run: (url: string) => Promise<T>): Promise<T> {
+/** A server under test: where it listens, and its process, whose CPU use is read. */
+interface Server {
+  url: string;
+  pid: number;
+}
+
+async function withServer<T>(mode: 'cronbeat' | 'baseline', port: number, run: (server: Server) => Promise<T>): Promise<T> {
   const child = tsx('serve.ts', [mode], { DATABASE_URL: dbUrl, PORT: String(port), LOG_LEVEL: 'warn' });
   try {
     const { listening } = JSON.parse(await lineWith(child, 'listening')) as { listening: string };
-    return await run(listening);
+    return await run({ url: listening, pid: child.pid! });
   } finally {
     // A server that failed to start (its port taken, say) has exited already.
     if (child.exitCode === null && child.signalCode === null) {
@@ -81,8 +89,27 @@ async function withServer<T>(mode: 'cronbeat' | 'baseline', port: number, run: (
   }
 }
 
-const load = async (options: Omit<LoadOptions, 'seconds'> & { seconds?: number }): Promise<LoadResult> =>
-  JSON.parse(await lineWith(tsx('load.ts', [JSON.stringify({ seconds: SECONDS, ...options })]), 'pingsOk')) as LoadResult;
+/** Microseconds of CPU per ping answered, over the measured window; null where it cannot be read. */
+interface CpuPerPing {
+  server: number | null;
+  /** Every Postgres process on this machine; null when Postgres runs elsewhere. */
+  postgres: number | null;
+}
+
+/** Runs the load generator; with `server`, also reads that server's and Postgres's CPU use while pings are measured. */
+async function load(options: Omit<LoadOptions, 'seconds'> & { seconds?: number }, server?: Server) {
+  const readings: Array<ReturnType<typeof cpuSeconds>> = [];
+  const child = tsx('load.ts', [JSON.stringify({ seconds: SECONDS, ...options })]);
+  const line = await lineWith(child, 'pingsOk', (text) => {
+    if (server && text.includes('"window"')) readings.push(cpuSeconds(server.pid));
+  });
+  const result = JSON.parse(line) as LoadResult;
+  const [start, end] = readings;
+  const perPing = (before: number | null | undefined, after: number | null | undefined) =>
+    before == null || after == null || result.pingsOk === 0 ? null : Math.round(((after - before) * 1e6) / result.pingsOk);
+  const cpu: CpuPerPing = { server: perPing(start?.server, end?.server), postgres: perPing(start?.postgres, end?.postgres) };
+  return { ...result, cpu };
+}
 
 /** What the database holds: pings stored (and the newest id), pings counted on checks, deadlocks so far. */
 async function counters(db: postgres.Sql) {
@@ -92,7 +119,7 @@ async function counters(db: postgres.Sql) {
   return row as { pings: number; last_id: string; n_pings: number; deadlocks: number };
 }
 
-async function measured(db: postgres.Sql, url: string, options: Omit<LoadOptions, 'seconds' | 'url'>) {
+async function measured(db: postgres.Sql, server: Server, options: Omit<LoadOptions, 'seconds' | 'url'>) {
   // pg_stat_database shows a backend's deadlocks up to a second late: settle before each reading.
   const settle = () => new Promise((resolve) => setTimeout(resolve, 1100));
   // Each run leaves dead check rows, new pings and a lot of WAL behind: vacuum
@@ -102,7 +129,7 @@ async function measured(db: postgres.Sql, url: string, options: Omit<LoadOptions
   await db`checkpoint`;
   await settle();
   const before = await counters(db);
-  const result = await load({ url, ...options });
+  const result = await load({ url: server.url, ...options }, server);
   await settle();
   const after = await counters(db);
   // Every batch is one transaction, so its pings share an xmin.
@@ -122,13 +149,21 @@ async function measured(db: postgres.Sql, url: string, options: Omit<LoadOptions
 
 type Run = Awaited<ReturnType<typeof measured>>;
 
+/** What one request cost in CPU, where it could be read (`CPU server 120 µs + Postgres 110 µs per ping`), else nothing. */
+function cpuCost({ cpu }: Run, per: string): string[] {
+  const parts: string[] = [];
+  if (cpu.server !== null) parts.push(`server ${cpu.server} µs`);
+  if (cpu.postgres !== null) parts.push(`Postgres ${cpu.postgres} µs`);
+  return parts.length > 0 ? [`CPU ${parts.join(' + ')} per ${per}`] : [];
+}
+
 function report(name: string, run: Run) {
   const exact = run.stored === run.pingsOk && run.counted === run.pingsOk;
   console.log(
     `${name}: ${run.pingsPerSecond} pings/s, p50 ${run.p50} ms, p99 ${run.p99} ms, max ${run.max} ms | ` +
       `200s ${run.pingsOk}, stored ${run.stored}, n_pings +${run.counted} ${exact ? '(equal)' : '(MISMATCH)'} | ` +
       `other ${JSON.stringify(run.otherStatuses)}, errors ${run.errors}, timeouts ${run.timeouts}, ` +
-      `deadlocks ${run.deadlocks}, ${run.pingsPerCommit.toFixed(1)} pings per transaction`,
+      [`deadlocks ${run.deadlocks}`, `${run.pingsPerCommit.toFixed(1)} pings per transaction`, ...cpuCost(run, 'ping')].join(', '),
   );
   return exact;
 }
@@ -159,26 +194,41 @@ async function main() {
     // slows down for as long as a process lives once more queries are in
     // flight than it has connections, which the baseline always has (its
     // connection queues grow a slot per query and are searched linearly).
-    const warm = <T>(mode: 'cronbeat' | 'baseline', run: (url: string) => Promise<T>) =>
-      withServer(mode, mode === 'baseline' ? PORT : PORT + 1, async (url) => {
-        const prefix = mode === 'baseline' ? '/baseline/' : '/ping/'; // Cronbeat's warm-up also takes the checks up
+    //
+    // The warm-up pings every check once, then loads the server for a few
+    // seconds. A server that has run for a while has seen each of its checks,
+    // so it writes their pings without reading them first; without this a
+    // fifth of the measured run's checks would still be new to the server.
+    // The baseline gets the same warm-up. Cronbeat's also takes the checks up.
+    const warm = <T>(mode: 'cronbeat' | 'baseline', run: (server: Server) => Promise<T>) =>
+      withServer(mode, mode === 'baseline' ? PORT : PORT + 1, async (server) => {
+        const { url } = server;
+        const prefix = mode === 'baseline' ? '/baseline/' : '/ping/';
+        const everyCheck = await load({ url, prefix, idsFile, connections: CONNECTIONS, everyId: true });
+        if (everyCheck.pingsOk !== CHECKS) throw new Error(`${mode} warm-up: ${everyCheck.pingsOk} of ${CHECKS} checks answered 200`);
         await load({ url, prefix, idsFile, connections: CONNECTIONS, seconds: 3 });
-        return run(url);
+        return run(server);
       });
     const rounds: Array<{ baseline: Run; peak: Run }> = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const baseline = await warm('baseline', (url) => measured(bench, url, { prefix: '/baseline/', idsFile, connections: CONNECTIONS }));
-      const peak = await warm('cronbeat', (url) => measured(bench, url, { prefix: '/ping/', idsFile, connections: CONNECTIONS }));
+      const baseline = await warm('baseline', (server) =>
+        measured(bench, server, { prefix: '/baseline/', idsFile, connections: CONNECTIONS }),
+      );
+      const peak = await warm('cronbeat', (server) => measured(bench, server, { prefix: '/ping/', idsFile, connections: CONNECTIONS }));
+      const baselineDetails = [`p50 ${baseline.p50} ms`, `p99 ${baseline.p99} ms`, ...cpuCost(baseline, 'request')].join(', ');
+      const peakDetails = cpuCost(peak, 'ping')
+        .map((cost) => ` (${cost})`)
+        .join('');
+      const ratio = (peak.pingsPerSecond / baseline.pingsPerSecond).toFixed(2);
       console.log(
-        `round ${round + 1}: baseline ${baseline.pingsPerSecond} req/s (p50 ${baseline.p50} ms, p99 ${baseline.p99} ms), ` +
-          `cronbeat ${peak.pingsPerSecond} pings/s: ratio ${(peak.pingsPerSecond / baseline.pingsPerSecond).toFixed(2)}`,
+        `round ${round + 1}: baseline ${baseline.pingsPerSecond} req/s (${baselineDetails}), cronbeat ${peak.pingsPerSecond} pings/s${peakDetails}: ratio ${ratio}`,
       );
       rounds.push({ baseline, peak });
     }
     const peakRate = Math.round(rounds.reduce((sum, r) => sum + r.peak.pingsPerSecond, 0) / ROUNDS);
-    const results = await warm('cronbeat', async (url) => {
-      const half = await measured(bench, url, { prefix: '/ping/', idsFile, connections: CONNECTIONS, rate: Math.round(peakRate / 2) });
-      const hot = await measured(bench, url, { prefix: '/ping/', idsFile: hotIdsFile, connections: HOT_CONNECTIONS });
+    const results = await warm('cronbeat', async (server) => {
+      const half = await measured(bench, server, { prefix: '/ping/', idsFile, connections: CONNECTIONS, rate: Math.round(peakRate / 2) });
+      const hot = await measured(bench, server, { prefix: '/ping/', idsFile: hotIdsFile, connections: HOT_CONNECTIONS });
       return { rounds, peakRate, half, hot };
     });
     const sum = (runs: Run[]) => runs.reduce((total, run) => total + run.pingsOk, 0);
