@@ -95,6 +95,26 @@ describe.each(testDatabaseKinds())('pings to checks the recorder already knows, 
     expect((await pingRows(test.db, check.id)).map((p) => p.kind)).toEqual(['success', 'ignored']);
   });
 
+  it('stores every time to the millisecond: on the pings, the check and the flip, read first or known', async () => {
+    const { check } = await aCheck(test.db);
+    const recorder = new PingRecorder(test.database);
+    const logged = new Date('2026-11-23T10:11:12.345Z');
+    const started = new Date('1999-12-31T23:59:59.999Z');
+    const ended = new Date('2000-01-01T00:00:00.001Z');
+    await recorder.record(aPing(check.id, { kind: 'log', at: logged })); // reads the check first
+    await recorder.record(aPing(check.id, { kind: 'start', at: started }));
+    expect((await checkRow(test.db, check.id)).lastStart).toEqual(started);
+    await recorder.record(aPing(check.id, { kind: 'success', at: ended }));
+    expect(recorder.stats.pingsToKnownChecks).toBe(2);
+
+    const row = await checkRow(test.db, check.id);
+    expect(row).toMatchObject({ lastPing: ended, lastStart: null, lastDuration: 2 });
+    expect(row.nextDue).toEqual(new Date(ended.getTime() + 3600_000));
+    expect(row.alertAfter).toEqual(new Date(ended.getTime() + 4200_000));
+    expect((await pingRows(test.db, check.id)).map((p) => p.createdAt)).toEqual([logged, started, ended]);
+    expect((await flipRows(test.db, check.id)).map((f) => f.createdAt)).toEqual([ended]);
+  });
+
   it('sees a check the sweep took down, and writes the recovery with its flip', async () => {
     const { check } = await aCheck(test.db);
     const recorder = new PingRecorder(test.database);
