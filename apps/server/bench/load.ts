@@ -14,16 +14,16 @@
  * next second, all connections in step, so "half the peak rate" is really
  * full load for half of every second and its p99 that of full load. Paced
  * runs instead send one ping every 1/rate seconds over a keep-alive pool of
- * `connections` sockets, and time each from when it was due (so a ping
- * waiting for a free socket counts that wait too).
+ * `connections` sockets (`keep-alive-pool.ts`), and time each from when it
+ * was due (so a ping waiting for a free socket counts that wait too).
  *
  * Timed runs print `{"window":"start"}` and `{"window":"end"}` as pings
  * start and stop being measured, so the caller can read CPU use over
  * exactly that time.
  */
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import autocannon from 'autocannon';
+import { KeepAlivePool } from './keep-alive-pool';
 
 export interface LoadOptions {
   url: string;
@@ -147,38 +147,28 @@ async function everyIdOnce(options: LoadOptions, ids: string[]): Promise<LoadRes
 
 /** One ping every 1/rate seconds, evenly spaced, until `seconds` have passed; then waits for every answer. */
 async function paced(options: LoadOptions, ids: string[], rate: number): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  const pool = await KeepAlivePool.open(options.url, options.connections);
   const latencies: number[] = [];
   const otherStatuses: Record<string, number> = {};
   let pingsOk = 0;
   let errors = 0;
-  const inFlight = new Set<Promise<void>>();
-  const start = process.hrtime.bigint();
+  let unanswered = 0;
+  let allAnswered = () => {};
   const send = (dueAt: bigint, ping: boolean) => {
+    unanswered += 1;
     const id = ids[Math.floor(Math.random() * ids.length)];
-    const answered = new Promise<void>((resolve) => {
-      const req = request(`${options.url}${ping ? `${options.prefix}${id}` : '/healthz'}`, { agent }, (res) => {
-        res.resume();
-        res.once('end', () => {
-          if (!ping) return resolve();
-          if (res.statusCode === 200) pingsOk += 1;
-          else otherStatuses[res.statusCode ?? 0] = (otherStatuses[res.statusCode ?? 0] ?? 0) + 1;
-          latencies.push(Number(process.hrtime.bigint() - dueAt) / 1e6);
-          resolve();
-        });
-      });
-      req.once('error', () => {
-        errors += 1;
-        resolve();
-      });
-      req.end();
+    pool.get(ping ? `${options.prefix}${id}` : '/healthz', (status) => {
+      if (status === 0) errors += 1;
+      else if (ping && status === 200) pingsOk += 1;
+      else if (ping) otherStatuses[status] = (otherStatuses[status] ?? 0) + 1;
+      if (ping && status !== 0) latencies.push(Number(process.hrtime.bigint() - dueAt) / 1e6);
+      if (--unanswered === 0) allAnswered();
     });
-    inFlight.add(answered);
-    void answered.then(() => inFlight.delete(answered));
   };
   const warmUp = Math.round(rate * PACED_WARM_UP_SECONDS);
   const total = warmUp + Math.round(rate * options.seconds);
   const interval = 1e9 / rate;
+  const start = process.hrtime.bigint();
   let sent = 0;
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
@@ -194,8 +184,8 @@ async function paced(options: LoadOptions, ids: string[], rate: number): Promise
       }
     }, 1);
   });
-  while (inFlight.size > 0) await Promise.all(inFlight);
-  agent.destroy();
+  if (unanswered > 0) await new Promise<void>((resolve) => (allAnswered = resolve));
+  pool.close();
   return summary(options.seconds, latencies, pingsOk, otherStatuses, errors, 0);
 }
 
