@@ -6,7 +6,10 @@
  * its own process: rounds of the bare one-UPDATE baseline and Cronbeat at full load,
  * Cronbeat at half its peak rate (for p99), and a hot set of 200 checks
  * pinged by many clients (for deadlocks and lost pings). Every Cronbeat run
- * compares the pings stored with the 200s received. Drops the database.
+ * compares the pings stored with the 200s received, and on Linux every run
+ * reports the server's and a local Postgres's CPU time per request: on a
+ * shared machine that is steadier than requests per second, which move
+ * with whatever else the machine is doing. Drops the database.
  *
  * Options: --seconds <n> per run (default 10), --connections <n> (default 100),
  * --rounds <n> of baseline-then-Cronbeat (default 2).
