@@ -62,7 +62,7 @@ export const lockChecksForPingsQuery = (ids: readonly string[], slugRefs: readon
         c.xmin::text as version
       from checks c join projects p on p.id = c.project_id
       where c.id = any(array(
-        select unnest(${arrayLiteral(ids)}::text::uuid[])
+        select unnest(${arrayLiteral(ids, (id) => id)}::text::uuid[])
         union all
         select c2.id from unnest(${arrayLiteral(slugRefs, (r) => r.pingKey)}::text::text[],
                                  ${arrayLiteral(slugRefs, (r) => r.slug)}::text::text[]) as r(ping_key, slug)
@@ -168,19 +168,18 @@ export function writePingBatchQuery(batch: {
   flips: readonly FlipToRecord[];
 }): SQL {
   const { pings, checks, flips } = batch;
-  const column = arrayLiteral;
   // Times travel as milliseconds since the epoch: Postgres reads a number
   // far faster than it parses a date, and to_timestamp keeps the millisecond.
   const ms = (date: Date | null) => date?.getTime() ?? null;
   return sql`
     with input as materialized (
       select * from unnest(
-        ${column(checks, (c) => c.id)}::text::uuid[], ${column(checks, (c) => c.version)}::text::xid[],
-        ${column(checks, (c) => c.slug?.pingKey ?? null)}::text::text[], ${column(checks, (c) => c.slug?.slug ?? null)}::text::text[],
-        ${column(checks, (c) => c.nPings)}::text::integer[], ${column(checks, (c) => c.state.status)}::text::text[],
-        ${column(checks, (c) => ms(c.state.lastPing))}::text::float8[], ${column(checks, (c) => ms(c.state.lastStart))}::text::float8[],
-        ${column(checks, (c) => c.state.lastStartRid)}::text::uuid[], ${column(checks, (c) => c.state.lastDuration)}::text::integer[],
-        ${column(checks, (c) => ms(c.state.nextDue))}::text::float8[], ${column(checks, (c) => ms(c.state.alertAfter))}::text::float8[]
+        ${arrayLiteral(checks, (c) => c.id)}::text::uuid[], ${arrayLiteral(checks, (c) => c.version)}::text::xid[],
+        ${arrayLiteral(checks, (c) => c.slug?.pingKey ?? null)}::text::text[], ${arrayLiteral(checks, (c) => c.slug?.slug ?? null)}::text::text[],
+        ${arrayLiteral(checks, (c) => c.nPings)}::text::integer[], ${arrayLiteral(checks, (c) => c.state.status)}::text::text[],
+        ${arrayLiteral(checks, (c) => ms(c.state.lastPing))}::text::float8[], ${arrayLiteral(checks, (c) => ms(c.state.lastStart))}::text::float8[],
+        ${arrayLiteral(checks, (c) => c.state.lastStartRid)}::text::uuid[], ${arrayLiteral(checks, (c) => c.state.lastDuration)}::text::integer[],
+        ${arrayLiteral(checks, (c) => ms(c.state.nextDue))}::text::float8[], ${arrayLiteral(checks, (c) => ms(c.state.alertAfter))}::text::float8[]
       ) as u(id, version, ping_key, slug, n_pings, status, last_ping, last_start, last_start_rid, last_duration, next_due, alert_after)
     ), written as (
       update checks c set n_pings = u.n_pings, status = u.status, last_ping = to_timestamp(u.last_ping / 1000),
@@ -200,23 +199,23 @@ export function writePingBatchQuery(batch: {
       select check_id, n, kind, to_timestamp(created_at / 1000), exit_status, rid, method, scheme, remote_addr, user_agent,
              body, decode(body_raw, 'base64'), body_size, duration
       from unnest(
-        ${column(pings, (p) => p.checkId)}::text::uuid[], ${column(pings, (p) => p.n)}::text::integer[],
-        ${column(pings, (p) => p.kind)}::text::text[], ${column(pings, (p) => p.at.getTime())}::text::float8[],
-        ${column(pings, (p) => p.exitStatus)}::text::smallint[], ${column(pings, (p) => p.rid)}::text::uuid[],
-        ${column(pings, (p) => p.method)}::text::text[], ${column(pings, (p) => p.scheme)}::text::text[],
-        ${column(pings, (p) => p.remoteAddr)}::text::text[], ${column(pings, (p) => p.userAgent)}::text::text[],
-        ${column(pings, (p) => p.body)}::text::text[],
-        ${column(pings, (p) => (p.bodyRaw ? Buffer.from(p.bodyRaw).toString('base64') : null))}::text::text[],
-        ${column(pings, (p) => p.bodySize)}::text::integer[], ${column(pings, (p) => p.duration)}::text::integer[]
+        ${arrayLiteral(pings, (p) => p.checkId)}::text::uuid[], ${arrayLiteral(pings, (p) => p.n)}::text::integer[],
+        ${arrayLiteral(pings, (p) => p.kind)}::text::text[], ${arrayLiteral(pings, (p) => p.at.getTime())}::text::float8[],
+        ${arrayLiteral(pings, (p) => p.exitStatus)}::text::smallint[], ${arrayLiteral(pings, (p) => p.rid)}::text::uuid[],
+        ${arrayLiteral(pings, (p) => p.method)}::text::text[], ${arrayLiteral(pings, (p) => p.scheme)}::text::text[],
+        ${arrayLiteral(pings, (p) => p.remoteAddr)}::text::text[], ${arrayLiteral(pings, (p) => p.userAgent)}::text::text[],
+        ${arrayLiteral(pings, (p) => p.body)}::text::text[],
+        ${arrayLiteral(pings, (p) => (p.bodyRaw ? Buffer.from(p.bodyRaw).toString('base64') : null))}::text::text[],
+        ${arrayLiteral(pings, (p) => p.bodySize)}::text::integer[], ${arrayLiteral(pings, (p) => p.duration)}::text::integer[]
       ) as p(check_id, n, kind, created_at, exit_status, rid, method, scheme, remote_addr, user_agent, body, body_raw, body_size, duration)
       where check_id in (select id from written)
     ), new_flips as (
       insert into flips (check_id, created_at, from_status, to_status, reason, exit_status)
       select check_id, to_timestamp(created_at / 1000), from_status, to_status, reason, exit_status
       from unnest(
-        ${column(flips, (f) => f.checkId)}::text::uuid[], ${column(flips, (f) => f.at.getTime())}::text::float8[],
-        ${column(flips, (f) => f.from)}::text::text[], ${column(flips, (f) => f.to)}::text::text[],
-        ${column(flips, (f) => f.reason)}::text::text[], ${column(flips, (f) => f.exitStatus)}::text::smallint[]
+        ${arrayLiteral(flips, (f) => f.checkId)}::text::uuid[], ${arrayLiteral(flips, (f) => f.at.getTime())}::text::float8[],
+        ${arrayLiteral(flips, (f) => f.from)}::text::text[], ${arrayLiteral(flips, (f) => f.to)}::text::text[],
+        ${arrayLiteral(flips, (f) => f.reason)}::text::text[], ${arrayLiteral(flips, (f) => f.exitStatus)}::text::smallint[]
       ) as f(check_id, created_at, from_status, to_status, reason, exit_status)
       where check_id in (select id from written)
     )
