@@ -62,6 +62,19 @@ const PACED_WARM_UP_SECONDS = 1;
 /** Seconds after the measured time in which answers to pings still in flight are collected. */
 const TAIL_SECONDS = 2;
 
+/** Answers to pings as they come: 200s, the other statuses by code, and the time of each timed one (ms). */
+class Answers {
+  pingsOk = 0;
+  readonly otherStatuses: Record<string, number> = {};
+  readonly latencies: number[] = [];
+
+  add(status: number, latency?: number): void {
+    if (status === 200) this.pingsOk += 1;
+    else this.otherStatuses[status] = (this.otherStatuses[status] ?? 0) + 1;
+    if (latency !== undefined) this.latencies.push(latency);
+  }
+}
+
 interface ConnectionContext {
   sentAt?: bigint;
   ping?: boolean;
@@ -80,9 +93,7 @@ async function main() {
 
 /** As fast as `connections` keep-alive clients can go. */
 async function unlimited(options: LoadOptions, ids: string[]): Promise<LoadResult> {
-  const latencies: number[] = [];
-  const otherStatuses: Record<string, number> = {};
-  let pingsOk = 0;
+  const answers = new Answers();
   let measuring = true;
   markWindow('start');
   const stopAt = setTimeout(() => {
@@ -104,53 +115,39 @@ async function unlimited(options: LoadOptions, ids: string[]): Promise<LoadResul
           return { ...request, path: measuring ? `${options.prefix}${id}` : '/healthz' };
         },
         onResponse: (status, _body, context: ConnectionContext) => {
-          if (!context.ping) return;
-          if (status === 200) pingsOk += 1;
-          else otherStatuses[status] = (otherStatuses[status] ?? 0) + 1;
-          latencies.push(Number(process.hrtime.bigint() - (context.sentAt ?? 0n)) / 1e6);
+          if (context.ping) answers.add(status, Number(process.hrtime.bigint() - (context.sentAt ?? 0n)) / 1e6);
         },
       },
     ],
   });
   clearTimeout(stopAt);
-  return summary(options.seconds, latencies, pingsOk, otherStatuses, result.errors, result.timeouts);
+  return summary(options.seconds, answers, result.errors, result.timeouts);
 }
 
-/** One request to each id, in random order; counts the answers but times nothing. */
+/** One request to each id; counts the answers but times nothing. */
 async function everyIdOnce(options: LoadOptions, ids: string[]): Promise<LoadResult> {
-  const shuffled = [...ids];
-  for (let i = shuffled.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
-  }
-  const otherStatuses: Record<string, number> = {};
-  let pingsOk = 0;
+  const answers = new Answers();
   let next = 0;
   const started = Date.now();
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
-    amount: shuffled.length,
+    amount: ids.length,
     requests: [
       {
         method: 'GET',
-        setupRequest: (request) => ({ ...request, path: `${options.prefix}${shuffled[next++ % shuffled.length]}` }),
-        onResponse: (status) => {
-          if (status === 200) pingsOk += 1;
-          else otherStatuses[status] = (otherStatuses[status] ?? 0) + 1;
-        },
+        setupRequest: (request) => ({ ...request, path: `${options.prefix}${ids[next++ % ids.length]}` }),
+        onResponse: (status) => answers.add(status),
       },
     ],
   });
-  return summary((Date.now() - started) / 1000, [], pingsOk, otherStatuses, result.errors, result.timeouts);
+  return summary((Date.now() - started) / 1000, answers, result.errors, result.timeouts);
 }
 
 /** One ping every 1/rate seconds, evenly spaced, until `seconds` have passed; then waits for every answer. */
 async function paced(options: LoadOptions, ids: string[], rate: number): Promise<LoadResult> {
   const pool = await KeepAlivePool.open(options.url, options.connections);
-  const latencies: number[] = [];
-  const otherStatuses: Record<string, number> = {};
-  let pingsOk = 0;
+  const answers = new Answers();
   let errors = 0;
   let unanswered = 0;
   let allAnswered = () => {};
@@ -159,9 +156,7 @@ async function paced(options: LoadOptions, ids: string[], rate: number): Promise
     const id = ids[Math.floor(Math.random() * ids.length)];
     pool.get(ping ? `${options.prefix}${id}` : '/healthz', (status) => {
       if (status === 0) errors += 1;
-      else if (ping && status === 200) pingsOk += 1;
-      else if (ping) otherStatuses[status] = (otherStatuses[status] ?? 0) + 1;
-      if (ping && status !== 0) latencies.push(Number(process.hrtime.bigint() - dueAt) / 1e6);
+      else if (ping) answers.add(status, Number(process.hrtime.bigint() - dueAt) / 1e6);
       if (--unanswered === 0) allAnswered();
     });
   };
@@ -186,19 +181,12 @@ async function paced(options: LoadOptions, ids: string[], rate: number): Promise
   });
   if (unanswered > 0) await new Promise<void>((resolve) => (allAnswered = resolve));
   pool.close();
-  return summary(options.seconds, latencies, pingsOk, otherStatuses, errors, 0);
+  return summary(options.seconds, answers, errors, 0);
 }
 
 const markWindow = (edge: 'start' | 'end') => process.stdout.write(`${JSON.stringify({ window: edge })}\n`);
 
-function summary(
-  seconds: number,
-  latencies: number[],
-  pingsOk: number,
-  otherStatuses: Record<string, number>,
-  errors: number,
-  timeouts: number,
-): LoadResult {
+function summary(seconds: number, { pingsOk, otherStatuses, latencies }: Answers, errors: number, timeouts: number): LoadResult {
   latencies.sort((a, b) => a - b);
   const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
   return {
