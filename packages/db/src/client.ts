@@ -17,12 +17,14 @@ export type DbOptions = Pick<Config, 'databaseUrl' | 'dataDir'> & {
   poolSize?: number;
 };
 
-/** An open database and how to close it. */
-export interface Database {
-  db: Db;
-  kind: 'postgres' | 'pglite';
-  close(): Promise<void>;
-}
+/**
+ * An open database, its driver's own client (for the few statements that
+ * skip drizzle, see `statement.ts`) and how to close it.
+ */
+export type Database = { db: Db; close(): Promise<void> } & (
+  | { kind: 'postgres'; client: postgres.Sql }
+  | { kind: 'pglite'; client: PGlite }
+);
 
 /**
  * Opens Postgres when `databaseUrl` is set, otherwise the embedded PGlite
@@ -37,6 +39,7 @@ export async function createDb(options: DbOptions): Promise<Database> {
     return {
       db: drizzlePostgres(client, { schema }) as unknown as Db,
       kind: 'postgres',
+      client,
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -45,6 +48,7 @@ export async function createDb(options: DbOptions): Promise<Database> {
   return {
     db: drizzlePglite(client, { schema }) as unknown as Db,
     kind: 'pglite',
+    client,
     close: () => client.close(),
   };
 }

@@ -25,3 +25,4 @@ export * from './queries/sweep';
 export * from './queries/users';
 export { queryRows } from './rows';
 export * from './schema';
+export { type BatchColumns, type BatchParameter, batchParameter, prepareStatement, type Statement } from './statement';

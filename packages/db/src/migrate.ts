@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -18,21 +17,19 @@ const MIGRATION_LOCK = 0x6372_6f6e; // "cron"
  * connection of its own, so servers and workers starting together migrate once.
  */
 export async function migrate(database: Database, databaseUrl: string | null): Promise<void> {
-  if (database.kind === 'postgres' && databaseUrl) {
-    const client = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-    try {
-      await client`select pg_advisory_lock(${MIGRATION_LOCK})`;
-      await migratePostgres(drizzlePostgres(client), {
-        migrationsFolder: MIGRATIONS_FOLDER,
-      });
-    } finally {
-      await client`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
-      await client.end({ timeout: 5 });
-    }
+  if (database.kind === 'pglite') {
+    await migratePglite(drizzlePglite(database.client), { migrationsFolder: MIGRATIONS_FOLDER });
     return;
   }
-  const client = (database.db as unknown as { $client: PGlite }).$client;
-  await migratePglite(drizzlePglite(client), {
-    migrationsFolder: MIGRATIONS_FOLDER,
-  });
+  if (!databaseUrl) throw new Error('migrating Postgres needs its URL');
+  const client = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await client`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migratePostgres(drizzlePostgres(client), {
+      migrationsFolder: MIGRATIONS_FOLDER,
+    });
+  } finally {
+    await client`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+    await client.end({ timeout: 5 });
+  }
 }

@@ -1,29 +1,20 @@
-import type { SQLWrapper } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
-import type { Database, Db } from './client';
-import { queryRows } from './rows';
+import type { Database } from './client';
+import type { Statement } from './statement';
 
 /** A read-decide-write transaction: `first` opens it with a read, `last` writes and commits. */
 export interface PipelinedTransaction {
-  /** Runs a query between `first` and `last`, inside the transaction (one round trip each). */
-  query<Row>(query: SQLWrapper): Promise<Row[]>;
-  /** Begins the transaction and runs `query`, returning its rows. Call once, first. */
-  first<Row>(query: SQLWrapper): Promise<Row[]>;
-  /** Runs `query` and commits, returning its rows. Call once, last; the transaction rolls back if `query` fails. */
-  last<Row>(query: SQLWrapper): Promise<Row[]>;
+  /** Runs a statement between `first` and `last`, inside the transaction (one round trip each). */
+  query<Row>(statement: Statement): Promise<Row[]>;
+  /** Begins the transaction and runs `statement`, returning its rows. Call once, first. */
+  first<Row>(statement: Statement): Promise<Row[]>;
+  /** Runs `statement` and commits, returning its rows. Call once, last; the transaction rolls back if it fails. */
+  last<Row>(statement: Statement): Promise<Row[]>;
 }
 
-const dialect = new PgDialect();
-
-/** The postgres.js client under a Postgres database. */
-const clientOf = (database: Database) => (database.db as unknown as { $client: postgres.Sql }).$client;
-
-/** Runs a drizzle query as a prepared statement on a postgres.js client or reserved connection. */
-function runPrepared<Row>(client: postgres.Sql | postgres.ReservedSql, query: SQLWrapper): Promise<Row[]> {
-  const { sql, params } = dialect.sqlToQuery(query.getSQL());
-  return client.unsafe(sql, params as postgres.ParameterOrJSON<never>[], { prepare: true }) as unknown as Promise<Row[]>;
-}
+/** Runs a statement as a prepared statement on a postgres.js client or reserved connection. */
+const runPrepared = <Row>(client: postgres.Sql | postgres.ReservedSql, { text, params }: Statement): Promise<Row[]> =>
+  client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }) as unknown as Promise<Row[]>;
 
 /**
  * Runs `work` in a transaction that costs two round trips on Postgres: BEGIN
@@ -35,26 +26,25 @@ function runPrepared<Row>(client: postgres.Sql | postgres.ReservedSql, query: SQ
  */
 export async function pipelinedTransaction<T>(database: Database, work: (tx: PipelinedTransaction) => Promise<T>): Promise<T> {
   if (database.kind === 'pglite') {
-    return database.db.transaction((transaction) => {
-      const tx = transaction as unknown as Db;
-      const query = <Row>(q: SQLWrapper) => queryRows<Row>(tx, q);
+    return database.client.transaction(async (transaction) => {
+      const query = async <Row>({ text, params }: Statement) => (await transaction.query<Row>(text, [...params])).rows;
       return work({ query, first: query, last: query });
     });
   }
-  const connection = await clientOf(database).reserve();
-  const run = <Row>(query: SQLWrapper) => runPrepared<Row>(connection, query);
+  const connection = await database.client.reserve();
+  const run = <Row>(statement: Statement) => runPrepared<Row>(connection, statement);
   let open = false;
   try {
     return await work({
       query: run,
-      first: async <Row>(query: SQLWrapper) => {
+      first: async <Row>(statement: Statement) => {
         open = true;
-        const [, rows] = await Promise.all([connection.unsafe('begin'), run<Row>(query)]);
+        const [, rows] = await Promise.all([connection.unsafe('begin'), run<Row>(statement)]);
         return rows;
       },
-      last: async <Row>(query: SQLWrapper) => {
+      last: async <Row>(statement: Statement) => {
         // If the write fails, Postgres answers the pipelined COMMIT of the aborted transaction with a rollback.
-        const [written, committed] = await Promise.allSettled([run<Row>(query), connection.unsafe('commit')]);
+        const [written, committed] = await Promise.allSettled([run<Row>(statement), connection.unsafe('commit')]);
         open = false;
         if (written.status === 'rejected') throw written.reason;
         if (committed.status === 'rejected') throw committed.reason;
@@ -73,7 +63,7 @@ export async function pipelinedTransaction<T>(database: Database, work: (tx: Pip
  * Runs one statement as a transaction of its own, prepared on Postgres: one
  * round trip, and the server plans it once per connection.
  */
-export async function runStatement<Row>(database: Database, query: SQLWrapper): Promise<Row[]> {
-  if (database.kind === 'pglite') return queryRows<Row>(database.db, query);
-  return runPrepared<Row>(clientOf(database), query);
+export async function runStatement<Row>(database: Database, statement: Statement): Promise<Row[]> {
+  if (database.kind === 'pglite') return (await database.client.query<Row>(statement.text, [...statement.params])).rows;
+  return runPrepared<Row>(database.client, statement);
 }

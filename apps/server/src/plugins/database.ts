@@ -11,6 +11,6 @@ declare module 'fastify' {
 }
 
 export const databasePlugin = fp(async (app: FastifyInstance, options: { database: Database }) => {
-  app.decorate('database', options.database);
+  app.decorate<Database>('database', options.database);
   app.decorate('db', options.database.db);
 });

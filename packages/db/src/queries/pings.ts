@@ -5,10 +5,10 @@
  * both drivers pass it the same way.
  */
 import type { CheckState, Flip, StoredPingKind } from '@cronbeat/core';
-import { type SQL, sql } from 'drizzle-orm';
-import { arrayLiteral } from '../array-literal';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { queryRows } from '../rows';
+import { batchParameter, prepareStatement, type Statement } from '../statement';
 import type { CheckRow, CheckStateRow } from './checks';
 
 /**
@@ -48,6 +48,25 @@ export interface LockedCheckRecord {
 
 const toDate = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
+const lockedIds = batchParameter<string>('i', { id: ['uuid', (id) => id] });
+const lockedSlugs = batchParameter<SlugRef>('r', { ping_key: ['text', (r) => r.pingKey], slug: ['text', (r) => r.slug] });
+
+const lockChecksForPings = prepareStatement(
+  sql`select c.id, c.project_id, c.slug, c.status, c.period, c.cron, c.tz, c.grace, c.max_runtime, c.manual_resume,
+        c.last_ping, c.last_start, c.last_start_rid, c.last_duration, c.n_pings, c.next_due, c.alert_after, p.ping_key,
+        c.xmin::text as version
+      from checks c join projects p on p.id = c.project_id
+      where c.id = any(array(
+        select id from ${lockedIds.sql}
+        union all
+        select c2.id from ${lockedSlugs.sql}
+          join projects p2 on p2.ping_key = r.ping_key
+          join checks c2 on c2.project_id = p2.id and c2.slug = r.slug
+      ))
+      order by c.id
+      for no key update of c`,
+);
+
 /**
  * Locks the checks that pings address, by id or by ping key and slug, and
  * returns them. `= any(array(…))` makes the planner look the ids up in
@@ -56,21 +75,8 @@ const toDate = (value: Date | string | null): Date | null => (value === null ? n
  * each other instead of deadlocking. `NO KEY UPDATE` leaves inserts of
  * pings and flips, which only reference the check, unblocked.
  */
-export const lockChecksForPingsQuery = (ids: readonly string[], slugRefs: readonly SlugRef[]): SQL =>
-  sql`select c.id, c.project_id, c.slug, c.status, c.period, c.cron, c.tz, c.grace, c.max_runtime, c.manual_resume,
-        c.last_ping, c.last_start, c.last_start_rid, c.last_duration, c.n_pings, c.next_due, c.alert_after, p.ping_key,
-        c.xmin::text as version
-      from checks c join projects p on p.id = c.project_id
-      where c.id = any(array(
-        select unnest(${arrayLiteral(ids, (id) => id)}::text::uuid[])
-        union all
-        select c2.id from unnest(${arrayLiteral(slugRefs, (r) => r.pingKey)}::text::text[],
-                                 ${arrayLiteral(slugRefs, (r) => r.slug)}::text::text[]) as r(ping_key, slug)
-          join projects p2 on p2.ping_key = r.ping_key
-          join checks c2 on c2.project_id = p2.id and c2.slug = r.slug
-      ))
-      order by c.id
-      for no key update of c`;
+export const lockChecksForPingsQuery = (ids: readonly string[], slugRefs: readonly SlugRef[]): Statement =>
+  lockChecksForPings(Object.assign(lockedIds.bind(ids), lockedSlugs.bind(slugRefs)));
 
 /** The rows of `lockChecksForPingsQuery`, read. */
 export function lockedChecks(records: readonly LockedCheckRecord[]): LockedCheck[] {
@@ -97,12 +103,17 @@ export function lockedChecks(records: readonly LockedCheckRecord[]): LockedCheck
   }));
 }
 
+const runStart = prepareStatement(
+  sql`select created_at from pings
+      where check_id = ${sql.placeholder('checkId')}::uuid and rid = ${sql.placeholder('rid')}::uuid and kind = 'start'
+      order by n desc limit 1`,
+);
+
 /**
  * When the run `rid` of a check started, from its stored start ping; for a
  * run that overlaps a later one, whose start the check row no longer holds.
  */
-export const runStartQuery = (checkId: string, rid: string): SQL =>
-  sql`select created_at from pings where check_id = ${checkId} and rid = ${rid} and kind = 'start' order by n desc limit 1`;
+export const runStartQuery = (checkId: string, rid: string): Statement => runStart({ checkId, rid });
 
 /** The rows of `runStartQuery`, read. */
 export const runStartOf = ([row]: ReadonlyArray<{ created_at: Date | string }>): Date | null => (row ? new Date(row.created_at) : null);
@@ -150,37 +161,55 @@ export interface WrittenCheck {
   version: string;
 }
 
-/**
- * Writes a batch in one statement, which is its own transaction when run
- * alone: the ping rows, the checks' new run state and the flips. A check's
- * part is written only if its row still has the version the batch read (and
- * still answers to the slug its pings used); otherwise none of that check's
- * pings, state or flips are written, and the caller reads it again. Returns
- * the checks written, with their new versions.
- *
- * The checks are first locked in id order, so concurrent batches (in this
- * process or in other replicas) that touch the same checks queue behind each
- * other instead of deadlocking.
- */
-export function writePingBatchQuery(batch: {
-  pings: readonly NewPing[];
-  checks: readonly CheckAfterPings[];
-  flips: readonly FlipToRecord[];
-}): SQL {
-  const { pings, checks, flips } = batch;
-  // Times travel as milliseconds since the epoch: Postgres reads a number
-  // far faster than it parses a date, and to_timestamp keeps the millisecond.
-  const ms = (date: Date | null) => date?.getTime() ?? null;
-  return sql`
+// Times travel as milliseconds since the epoch: Postgres reads a number far
+// faster than it parses a date, and to_timestamp keeps the millisecond.
+const ms = (date: Date | null) => date?.getTime() ?? null;
+
+const checksAfterPings = batchParameter<CheckAfterPings>('u', {
+  id: ['uuid', (c) => c.id],
+  version: ['xid', (c) => c.version],
+  ping_key: ['text', (c) => c.slug?.pingKey ?? null],
+  slug: ['text', (c) => c.slug?.slug ?? null],
+  n_pings: ['integer', (c) => c.nPings],
+  status: ['text', (c) => c.state.status],
+  last_ping: ['float8', (c) => ms(c.state.lastPing)],
+  last_start: ['float8', (c) => ms(c.state.lastStart)],
+  last_start_rid: ['uuid', (c) => c.state.lastStartRid],
+  last_duration: ['integer', (c) => c.state.lastDuration],
+  next_due: ['float8', (c) => ms(c.state.nextDue)],
+  alert_after: ['float8', (c) => ms(c.state.alertAfter)],
+});
+
+const newPings = batchParameter<NewPing>('p', {
+  check_id: ['uuid', (p) => p.checkId],
+  n: ['integer', (p) => p.n],
+  kind: ['text', (p) => p.kind],
+  created_at: ['float8', (p) => p.at.getTime()],
+  exit_status: ['smallint', (p) => p.exitStatus],
+  rid: ['uuid', (p) => p.rid],
+  method: ['text', (p) => p.method],
+  scheme: ['text', (p) => p.scheme],
+  remote_addr: ['text', (p) => p.remoteAddr],
+  user_agent: ['text', (p) => p.userAgent],
+  body: ['text', (p) => p.body],
+  body_raw: ['text', (p) => (p.bodyRaw ? Buffer.from(p.bodyRaw).toString('base64') : null)],
+  body_size: ['integer', (p) => p.bodySize],
+  duration: ['integer', (p) => p.duration],
+});
+
+const newFlips = batchParameter<FlipToRecord>('f', {
+  check_id: ['uuid', (f) => f.checkId],
+  created_at: ['float8', (f) => f.at.getTime()],
+  from_status: ['text', (f) => f.from],
+  to_status: ['text', (f) => f.to],
+  reason: ['text', (f) => f.reason],
+  exit_status: ['smallint', (f) => f.exitStatus],
+});
+
+const writePingBatch = prepareStatement(
+  sql`
     with input as materialized (
-      select * from unnest(
-        ${arrayLiteral(checks, (c) => c.id)}::text::uuid[], ${arrayLiteral(checks, (c) => c.version)}::text::xid[],
-        ${arrayLiteral(checks, (c) => c.slug?.pingKey ?? null)}::text::text[], ${arrayLiteral(checks, (c) => c.slug?.slug ?? null)}::text::text[],
-        ${arrayLiteral(checks, (c) => c.nPings)}::text::integer[], ${arrayLiteral(checks, (c) => c.state.status)}::text::text[],
-        ${arrayLiteral(checks, (c) => ms(c.state.lastPing))}::text::float8[], ${arrayLiteral(checks, (c) => ms(c.state.lastStart))}::text::float8[],
-        ${arrayLiteral(checks, (c) => c.state.lastStartRid)}::text::uuid[], ${arrayLiteral(checks, (c) => c.state.lastDuration)}::text::integer[],
-        ${arrayLiteral(checks, (c) => ms(c.state.nextDue))}::text::float8[], ${arrayLiteral(checks, (c) => ms(c.state.alertAfter))}::text::float8[]
-      ) as u(id, version, ping_key, slug, n_pings, status, last_ping, last_start, last_start_rid, last_duration, next_due, alert_after)
+      select * from ${checksAfterPings.sql}
     ), written as (
       update checks c set n_pings = u.n_pings, status = u.status, last_ping = to_timestamp(u.last_ping / 1000),
         last_start = to_timestamp(u.last_start / 1000), last_start_rid = u.last_start_rid, last_duration = u.last_duration,
@@ -198,29 +227,36 @@ export function writePingBatchQuery(batch: {
                          body, body_raw, body_size, duration)
       select check_id, n, kind, to_timestamp(created_at / 1000), exit_status, rid, method, scheme, remote_addr, user_agent,
              body, decode(body_raw, 'base64'), body_size, duration
-      from unnest(
-        ${arrayLiteral(pings, (p) => p.checkId)}::text::uuid[], ${arrayLiteral(pings, (p) => p.n)}::text::integer[],
-        ${arrayLiteral(pings, (p) => p.kind)}::text::text[], ${arrayLiteral(pings, (p) => p.at.getTime())}::text::float8[],
-        ${arrayLiteral(pings, (p) => p.exitStatus)}::text::smallint[], ${arrayLiteral(pings, (p) => p.rid)}::text::uuid[],
-        ${arrayLiteral(pings, (p) => p.method)}::text::text[], ${arrayLiteral(pings, (p) => p.scheme)}::text::text[],
-        ${arrayLiteral(pings, (p) => p.remoteAddr)}::text::text[], ${arrayLiteral(pings, (p) => p.userAgent)}::text::text[],
-        ${arrayLiteral(pings, (p) => p.body)}::text::text[],
-        ${arrayLiteral(pings, (p) => (p.bodyRaw ? Buffer.from(p.bodyRaw).toString('base64') : null))}::text::text[],
-        ${arrayLiteral(pings, (p) => p.bodySize)}::text::integer[], ${arrayLiteral(pings, (p) => p.duration)}::text::integer[]
-      ) as p(check_id, n, kind, created_at, exit_status, rid, method, scheme, remote_addr, user_agent, body, body_raw, body_size, duration)
+      from ${newPings.sql}
       where check_id in (select id from written)
     ), new_flips as (
       insert into flips (check_id, created_at, from_status, to_status, reason, exit_status)
       select check_id, to_timestamp(created_at / 1000), from_status, to_status, reason, exit_status
-      from unnest(
-        ${arrayLiteral(flips, (f) => f.checkId)}::text::uuid[], ${arrayLiteral(flips, (f) => f.at.getTime())}::text::float8[],
-        ${arrayLiteral(flips, (f) => f.from)}::text::text[], ${arrayLiteral(flips, (f) => f.to)}::text::text[],
-        ${arrayLiteral(flips, (f) => f.reason)}::text::text[], ${arrayLiteral(flips, (f) => f.exitStatus)}::text::smallint[]
-      ) as f(check_id, created_at, from_status, to_status, reason, exit_status)
+      from ${newFlips.sql}
       where check_id in (select id from written)
     )
-    select id, version from written`;
-}
+    select id, version from written`,
+);
+
+/**
+ * Writes a batch in one statement, which is its own transaction when run
+ * alone: the ping rows, the checks' new run state and the flips. A check's
+ * part is written only if its row still has the version the batch read (and
+ * still answers to the slug its pings used); otherwise none of that check's
+ * pings, state or flips are written, and the caller reads it again. Returns
+ * the checks written, with their new versions.
+ *
+ * The checks are first locked in id order, so concurrent batches (in this
+ * process or in other replicas) that touch the same checks queue behind each
+ * other instead of deadlocking.
+ */
+export const writePingBatchQuery = (batch: {
+  pings: readonly NewPing[];
+  checks: readonly CheckAfterPings[];
+  flips: readonly FlipToRecord[];
+}): Statement =>
+  // Object.assign, not spread: spreading objects of this many keys costs V8 about 20 times as much.
+  writePingBatch(Object.assign(checksAfterPings.bind(batch.checks), newPings.bind(batch.pings), newFlips.bind(batch.flips)));
 
 /**
  * Finds or creates the check `slug` in the project with `pingKey`, for
