@@ -1,5 +1,6 @@
 import type { Config } from '@cronbeat/config';
 import type { Database } from '@cronbeat/db';
+import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { authPlugin, type RateLimits } from './plugins/auth';
 import { databasePlugin } from './plugins/database';
@@ -34,8 +35,13 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(openapiPlugin, { baseUrl: config.baseUrl });
   await app.register(metricsPlugin);
   await app.register(healthRoutes, { redisUrl: config.redisUrl });
-  await app.register(authRoutes, { prefix: '/auth' });
-  await app.register(apiRoutes, { prefix: '/api/v1', config });
+  // Sessions ride on a cookie, read and set only by these routes: cookie
+  // parsing lives in their context, so pings and the dashboard's files skip it.
+  await app.register(async (withSessions) => {
+    await withSessions.register(cookie);
+    await withSessions.register(authRoutes, { prefix: '/auth' });
+    await withSessions.register(apiRoutes, { prefix: '/api/v1', config });
+  });
   await app.register(pingRoutes, { config });
   await app.register(webPlugin);
   return app;

@@ -1,5 +1,4 @@
 import type { Config } from '@cronbeat/config';
-import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -34,8 +33,9 @@ declare module 'fastify' {
 export const SESSION_COOKIE = 'cb_session';
 
 /**
- * Cookies, rate limiting and the settings accounts and the API need. Rate
- * limits live in process memory, so each replica counts on its own.
+ * Rate limiting and the settings accounts and the API need. Rate limits live
+ * in process memory, so each replica counts on its own. Cookies are not
+ * parsed here, for every route, but only where sessions are (see `buildApp`).
  */
 export const authPlugin = fp(async (app: FastifyInstance, options: { config: Config; limits?: Partial<RateLimits> | undefined }) => {
   const { config } = options;
@@ -48,7 +48,6 @@ export const authPlugin = fp(async (app: FastifyInstance, options: { config: Con
   });
   app.decorateRequest('principal', null);
   app.decorateRequest('access', null);
-  await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) => new RateLimited(context.after),
