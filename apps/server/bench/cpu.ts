@@ -30,10 +30,19 @@ const isPostgres = (pid: string): boolean => {
   }
 };
 
-/** CPU seconds used so far by the server `pid` and by this machine's Postgres processes (null when Postgres runs elsewhere). */
-export function cpuSeconds(serverPid: number): { server: number | null; postgres: number | null } {
-  if (!hasProc) return { server: null, postgres: null };
+/** CPU seconds used so far by each side of a run; null where it cannot be read. */
+export interface CpuReading {
+  server: number | null;
+  /** The load generator, which shares the machine's cores with the other two. */
+  load: number | null;
+  /** Every Postgres process on this machine; null when Postgres runs elsewhere. */
+  postgres: number | null;
+}
+
+/** CPU seconds used so far by the server, by the load generator and by this machine's Postgres processes. */
+export function cpuSeconds(pids: { server: number; load: number }): CpuReading {
+  if (!hasProc) return { server: null, load: null, postgres: null };
   const postgresPids = readdirSync('/proc').filter((name) => /^\d+$/.test(name) && isPostgres(name));
   const postgres = postgresPids.reduce((sum, pid) => sum + (processSeconds(Number(pid)) ?? 0), 0);
-  return { server: processSeconds(serverPid), postgres: postgresPids.length > 0 ? postgres : null };
+  return { server: processSeconds(pids.server), load: processSeconds(pids.load), postgres: postgresPids.length > 0 ? postgres : null };
 }

@@ -1,29 +1,26 @@
 /**
- * The load generator, run as its own process: autocannon hitting
- * `<url><prefix><random check id>` for a fixed time, then printing one JSON
- * line of results.
+ * The load generator, run as its own process: GETs of
+ * `<url><prefix><check id>` over a pool of keep-alive sockets
+ * (`keep-alive-pool.ts`), then one JSON line of results. Three modes:
  *
- * Exact counting: autocannon drops requests in flight when its time is up,
- * and the server may still commit those, so "stored" and "200s received"
- * would differ by up to one per connection. Instead, once the measured time
- * is over, every connection switches to `/healthz` for a short tail, so each
- * ping sent gets its answer; only ping answers are counted and timed.
+ * - timed (the default): each connection sends its next ping as soon as its
+ *   last is answered, to a random id, for `seconds`. Every ping sent in that
+ *   time is waited for, so the 200s received can be compared exactly with
+ *   the pings stored.
+ * - paced (`rate`): one ping every 1/rate seconds, however fast the answers
+ *   come, each timed from when it was due (so a ping waiting for a free
+ *   socket counts that wait too). A closed loop, or a limiter that lets each
+ *   connection send its quota for the second back to back, would measure
+ *   full load for part of every second, not the rate.
+ * - every id (`everyId`): one ping to each id, in file order, as fast as
+ *   `connections` allow (a warm-up).
  *
- * With a `rate`, autocannon is not used: its limiter lets each connection
- * send its whole quota for the second back to back and then idle until the
- * next second, all connections in step, so "half the peak rate" is really
- * full load for half of every second and its p99 that of full load. Paced
- * runs instead send one ping every 1/rate seconds over a keep-alive pool of
- * `connections` sockets (`keep-alive-pool.ts`), and time each from when it
- * was due (so a ping waiting for a free socket counts that wait too).
- *
- * Timed runs print `{"window":"start"}` and `{"window":"end"}` as pings
- * start and stop being measured, so the caller can read CPU use over
+ * Timed and paced runs print `{"window":"start"}` and `{"window":"end"}` as
+ * pings start and stop being measured, so the caller can read CPU use over
  * exactly that time.
  */
 import { readFileSync } from 'node:fs';
-import autocannon from 'autocannon';
-import { KeepAlivePool } from './keep-alive-pool';
+import { type Answer, KeepAlivePool } from './keep-alive-pool';
 
 export interface LoadOptions {
   url: string;
@@ -59,25 +56,23 @@ export interface LoadResult {
  */
 const PACED_WARM_UP_SECONDS = 1;
 
-/** Seconds after the measured time in which answers to pings still in flight are collected. */
-const TAIL_SECONDS = 2;
-
-/** Answers to pings as they come: 200s, the other statuses by code, and the time of each timed one (ms). */
+/** Answers as they come: 200s, the other statuses by code, failures, and the time of each answered ping (ms). */
 class Answers {
   pingsOk = 0;
+  errors = 0;
+  timeouts = 0;
   readonly otherStatuses: Record<string, number> = {};
   readonly latencies: number[] = [];
 
-  add(status: number, latency?: number): void {
-    if (status === 200) this.pingsOk += 1;
-    else this.otherStatuses[status] = (this.otherStatuses[status] ?? 0) + 1;
-    if (latency !== undefined) this.latencies.push(latency);
+  add(answer: Answer, latency: number): void {
+    if (answer === 'error') this.errors += 1;
+    else if (answer === 'timeout') this.timeouts += 1;
+    else {
+      if (answer === 200) this.pingsOk += 1;
+      else this.otherStatuses[answer] = (this.otherStatuses[answer] ?? 0) + 1;
+      this.latencies.push(latency);
+    }
   }
-}
-
-interface ConnectionContext {
-  sentAt?: bigint;
-  ping?: boolean;
 }
 
 async function main() {
@@ -87,76 +82,81 @@ async function main() {
     ? await everyIdOnce(options, ids)
     : options.rate
       ? await paced(options, ids, options.rate)
-      : await unlimited(options, ids);
+      : await timed(options, ids);
   process.stdout.write(`${JSON.stringify(load)}\n`);
 }
 
-/** As fast as `connections` keep-alive clients can go. */
-async function unlimited(options: LoadOptions, ids: string[]): Promise<LoadResult> {
-  const answers = new Answers();
-  let measuring = true;
-  markWindow('start');
-  const stopAt = setTimeout(() => {
-    measuring = false;
-    markWindow('end');
-  }, options.seconds * 1000);
+const sinceMs = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 
-  const result = await autocannon({
-    url: options.url,
-    connections: options.connections,
-    duration: options.seconds + TAIL_SECONDS,
-    requests: [
-      {
-        method: 'GET',
-        setupRequest: (request, context: ConnectionContext) => {
-          context.ping = measuring;
-          context.sentAt = process.hrtime.bigint();
-          const id = ids[Math.floor(Math.random() * ids.length)];
-          return { ...request, path: measuring ? `${options.prefix}${id}` : '/healthz' };
-        },
-        onResponse: (status, _body, context: ConnectionContext) => {
-          if (context.ping) answers.add(status, Number(process.hrtime.bigint() - (context.sentAt ?? 0n)) / 1e6);
-        },
-      },
-    ],
+/**
+ * Keeps `connections` requests in flight: each connection sends the next
+ * path as soon as its last is answered, until `nextPath` returns null.
+ * Resolves once every request sent is answered. A connection whose socket
+ * fails stops.
+ */
+function closedLoop(pool: KeepAlivePool, connections: number, nextPath: () => string | null, answers: Answers): Promise<void> {
+  return new Promise((resolve) => {
+    let running = connections;
+    const stop = () => {
+      if (--running === 0) resolve();
+    };
+    const send = () => {
+      const path = nextPath();
+      if (path === null) return stop();
+      const sentAt = process.hrtime.bigint();
+      pool.get(path, (answer) => {
+        answers.add(answer, sinceMs(sentAt));
+        if (typeof answer === 'number') send();
+        else stop();
+      });
+    };
+    for (let i = 0; i < connections; i++) send();
   });
-  clearTimeout(stopAt);
-  return summary(options.seconds, answers, result.errors, result.timeouts);
 }
 
-/** One request to each id; counts the answers but times nothing. */
+/** Pings random ids as fast as `connections` keep-alive sockets go, for `seconds`. */
+async function timed(options: LoadOptions, ids: string[]): Promise<LoadResult> {
+  const pool = await KeepAlivePool.open(options.url, options.connections);
+  const answers = new Answers();
+  let measuring = true;
+  const stopMeasuring = () => {
+    if (!measuring) return;
+    measuring = false;
+    markWindow('end');
+  };
+  markWindow('start');
+  const timer = setTimeout(stopMeasuring, options.seconds * 1000);
+  const randomPath = () => `${options.prefix}${ids[Math.floor(Math.random() * ids.length)]}`;
+  await closedLoop(pool, options.connections, () => (measuring ? randomPath() : null), answers);
+  clearTimeout(timer);
+  stopMeasuring(); // early only when every socket failed
+  pool.close();
+  return summary(options.seconds, answers);
+}
+
+/** One request to each id, in file order; counts the answers. */
 async function everyIdOnce(options: LoadOptions, ids: string[]): Promise<LoadResult> {
+  const started = process.hrtime.bigint();
+  const pool = await KeepAlivePool.open(options.url, options.connections);
   const answers = new Answers();
   let next = 0;
-  const started = Date.now();
-  const result = await autocannon({
-    url: options.url,
-    connections: options.connections,
-    amount: ids.length,
-    requests: [
-      {
-        method: 'GET',
-        setupRequest: (request) => ({ ...request, path: `${options.prefix}${ids[next++ % ids.length]}` }),
-        onResponse: (status) => answers.add(status),
-      },
-    ],
-  });
-  return summary((Date.now() - started) / 1000, answers, result.errors, result.timeouts);
+  await closedLoop(pool, options.connections, () => (next < ids.length ? `${options.prefix}${ids[next++]}` : null), answers);
+  pool.close();
+  return summary(sinceMs(started) / 1000, answers);
 }
 
 /** One ping every 1/rate seconds, evenly spaced, until `seconds` have passed; then waits for every answer. */
 async function paced(options: LoadOptions, ids: string[], rate: number): Promise<LoadResult> {
   const pool = await KeepAlivePool.open(options.url, options.connections);
   const answers = new Answers();
-  let errors = 0;
   let unanswered = 0;
   let allAnswered = () => {};
   const send = (dueAt: bigint, ping: boolean) => {
     unanswered += 1;
     const id = ids[Math.floor(Math.random() * ids.length)];
-    pool.get(ping ? `${options.prefix}${id}` : '/healthz', (status) => {
-      if (status === 0) errors += 1;
-      else if (ping) answers.add(status, Number(process.hrtime.bigint() - dueAt) / 1e6);
+    pool.get(ping ? `${options.prefix}${id}` : '/healthz', (answer) => {
+      // Warm-up answers are not counted, but its failures are.
+      if (ping || typeof answer !== 'number') answers.add(answer, sinceMs(dueAt));
       if (--unanswered === 0) allAnswered();
     });
   };
@@ -181,12 +181,12 @@ async function paced(options: LoadOptions, ids: string[], rate: number): Promise
   });
   if (unanswered > 0) await new Promise<void>((resolve) => (allAnswered = resolve));
   pool.close();
-  return summary(options.seconds, answers, errors, 0);
+  return summary(options.seconds, answers);
 }
 
 const markWindow = (edge: 'start' | 'end') => process.stdout.write(`${JSON.stringify({ window: edge })}\n`);
 
-function summary(seconds: number, { pingsOk, otherStatuses, latencies }: Answers, errors: number, timeouts: number): LoadResult {
+function summary(seconds: number, { pingsOk, otherStatuses, errors, timeouts, latencies }: Answers): LoadResult {
   latencies.sort((a, b) => a - b);
   const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
   return {

@@ -2,14 +2,15 @@
  * `npm run bench:ping`: ping ingestion against its ceiling, on real Postgres.
  *
  * Creates a throwaway database on the DATABASE_URL server with 10,000
- * checks, then, with the servers and the load generator (autocannon) each in
+ * checks, then, with the servers and the load generator (`load.ts`) each in
  * its own process: rounds of the bare one-UPDATE baseline and Cronbeat at
  * full load, each of them at half its own peak rate (for p99), and a hot set
- * of 200 checks pinged by many clients (for deadlocks and lost pings). Every Cronbeat run
- * compares the pings stored with the 200s received, and on Linux every run
- * reports the server's and a local Postgres's CPU time per request: on a
- * shared machine that is steadier than requests per second, which move
- * with whatever else the machine is doing. Drops the database.
+ * of 200 checks pinged by many clients (for deadlocks and lost pings). Every
+ * Cronbeat run compares the pings stored with the 200s received, and on
+ * Linux every run reports the server's, a local Postgres's and the load
+ * generator's CPU time per request: on a shared machine that is steadier
+ * than requests per second, which move with whatever else the machine is
+ * doing. Drops the database.
  *
  * Options: --seconds <n> per run (default 10), --connections <n> (default 100),
  * --rounds <n> of baseline-then-Cronbeat (default 2).
@@ -24,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { loadServices } from '@cronbeat/config';
 import { createDb, migrate } from '@cronbeat/db';
 import postgres from 'postgres';
-import { cpuSeconds } from './cpu';
+import { type CpuReading, cpuSeconds } from './cpu';
 import type { LoadOptions, LoadResult } from './load';
 
 const here = import.meta.dirname;
@@ -92,25 +93,23 @@ async function withServer<T>(mode: 'cronbeat' | 'baseline', port: number, run: (
   }
 }
 
-/** Microseconds of CPU per ping answered, over the measured window; null where it cannot be read. */
-interface CpuPerPing {
-  server: number | null;
-  /** Every Postgres process on this machine; null when Postgres runs elsewhere. */
-  postgres: number | null;
-}
-
 /** Runs the load generator; with `server`, also reads that server's and Postgres's CPU use while pings are measured. */
 async function load(options: Omit<LoadOptions, 'seconds'> & { seconds?: number }, server?: Server) {
-  const readings: Array<ReturnType<typeof cpuSeconds>> = [];
+  const readings: CpuReading[] = [];
   const child = tsx('load.ts', [JSON.stringify({ seconds: SECONDS, ...options })]);
   const line = await lineWith(child, 'pingsOk', (text) => {
-    if (server && text.includes('"window"')) readings.push(cpuSeconds(server.pid));
+    if (server && text.includes('"window"')) readings.push(cpuSeconds({ server: server.pid, load: child.pid! }));
   });
   const result = JSON.parse(line) as LoadResult;
   const [start, end] = readings;
   const perPing = (before: number | null | undefined, after: number | null | undefined) =>
     before == null || after == null || result.pingsOk === 0 ? null : Math.round(((after - before) * 1e6) / result.pingsOk);
-  const cpu: CpuPerPing = { server: perPing(start?.server, end?.server), postgres: perPing(start?.postgres, end?.postgres) };
+  // Microseconds of CPU per ping answered, over the measured window.
+  const cpu: CpuReading = {
+    server: perPing(start?.server, end?.server),
+    postgres: perPing(start?.postgres, end?.postgres),
+    load: perPing(start?.load, end?.load),
+  };
   return { ...result, cpu };
 }
 
@@ -125,11 +124,8 @@ async function counters(db: postgres.Sql) {
 async function measured(db: postgres.Sql, server: Server, options: Omit<LoadOptions, 'seconds' | 'url'>) {
   // pg_stat_database shows a backend's deadlocks up to a second late: settle before each reading.
   const settle = () => new Promise((resolve) => setTimeout(resolve, 1100));
-  // Each run leaves dead check rows, new pings and a lot of WAL behind: vacuum
-  // and checkpoint now, so autovacuum and a checkpoint do not land in the
-  // middle of whichever run comes next.
+  // The last run left dead check rows behind: vacuum now, so autovacuum does not land in this one.
   await db`vacuum (analyze) checks, pings`;
-  await db`checkpoint`;
   await settle();
   const before = await counters(db);
   const result = await load({ url: server.url, ...options }, server);
@@ -157,7 +153,8 @@ function cpuCost({ cpu }: Run, per: string): string[] {
   const parts: string[] = [];
   if (cpu.server !== null) parts.push(`server ${cpu.server} µs`);
   if (cpu.postgres !== null) parts.push(`Postgres ${cpu.postgres} µs`);
-  return parts.length > 0 ? [`CPU ${parts.join(' + ')} per ${per}`] : [];
+  if (parts.length === 0) return [];
+  return [`CPU ${parts.join(' + ')} per ${per}${cpu.load === null ? '' : ` (load generator ${cpu.load} µs)`}`];
 }
 
 function report(name: string, run: Run) {
@@ -203,8 +200,14 @@ async function main() {
     // so it writes their pings without reading them first; without this a
     // fifth of the measured run's checks would still be new to the server.
     // The baseline gets the same warm-up. Cronbeat's also takes the checks up.
+    //
+    // A checkpoint comes first, so none lands in the measured run, and the
+    // warm-up then writes every page once: Postgres logs a page's full image
+    // on its first write after a checkpoint (once per page every few minutes
+    // in a steady state), and those fall in the warm-up, not in the run.
     const warm = <T>(mode: 'cronbeat' | 'baseline', run: (server: Server) => Promise<T>) =>
       withServer(mode, mode === 'baseline' ? PORT : PORT + 1, async (server) => {
+        await bench`checkpoint`;
         const { url } = server;
         const prefix = mode === 'baseline' ? '/baseline/' : '/ping/';
         const everyCheck = await load({ url, prefix, idsFile, connections: CONNECTIONS, everyId: true });
