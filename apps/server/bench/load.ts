@@ -31,7 +31,7 @@ export interface LoadOptions {
   connections: number;
   /** Requests per second over all connections, evenly spaced; unlimited when absent. */
   rate?: number;
-  /** Instead of a timed run: one request to every id, in random order, as fast as `connections` allow (a warm-up). */
+  /** Instead of a timed run: one request to every id, in file order, as fast as `connections` allow (a warm-up). */
   everyId?: boolean;
 }
 
