@@ -30,7 +30,7 @@ const isPostgres = (pid: string): boolean => {
   }
 };
 
-/** CPU seconds used so far by each side of a run; null where it cannot be read. */
+/** CPU use of each side of a run (seconds so far, or microseconds per ping); null where it cannot be read. */
 export interface CpuReading {
   server: number | null;
   /** The load generator, which shares the machine's cores with the other two. */

@@ -41,7 +41,7 @@ export class KeepAlivePool {
     return pool;
   }
 
-  /** Sends `GET path` on the next free socket; `answered` gets its status. */
+  /** Sends `GET path` on the next free socket; `answered` gets its status, or how it failed. */
   get(path: string, answered: Answered): void {
     const socket = this.#idle.pop();
     if (socket) this.#send(socket, { path, answered });

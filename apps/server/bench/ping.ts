@@ -93,7 +93,7 @@ async function withServer<T>(mode: 'cronbeat' | 'baseline', port: number, run: (
   }
 }
 
-/** Runs the load generator; with `server`, also reads that server's and Postgres's CPU use while pings are measured. */
+/** Runs the load generator; with `server`, also reads its, that server's and Postgres's CPU use while pings are measured. */
 async function load(options: Omit<LoadOptions, 'seconds'> & { seconds?: number }, server?: Server) {
   const readings: CpuReading[] = [];
   const child = tsx('load.ts', [JSON.stringify({ seconds: SECONDS, ...options })]);
