@@ -113,12 +113,16 @@ async function load(options: Omit<LoadOptions, 'seconds'> & { seconds?: number }
   return { ...result, cpu };
 }
 
-/** What the database holds: pings stored (and the newest id), pings counted on checks, deadlocks so far. */
+/**
+ * What the database holds: pings stored (and the newest id), pings counted
+ * on checks, deadlocks so far, and check row updates, of them in place (HOT).
+ */
 async function counters(db: postgres.Sql) {
   const [row] = await db`select (select count(*) from pings)::int as pings, (select coalesce(max(id), 0) from pings)::bigint as last_id,
-      (select sum(n_pings) from checks)::int as n_pings, deadlocks::int as deadlocks
-    from pg_stat_database where datname = current_database()`;
-  return row as { pings: number; last_id: string; n_pings: number; deadlocks: number };
+      (select sum(n_pings) from checks)::int as n_pings, d.deadlocks::int as deadlocks,
+      t.n_tup_upd::int as updates, t.n_tup_hot_upd::int as hot_updates
+    from pg_stat_database d, pg_stat_user_tables t where d.datname = current_database() and t.relname = 'checks'`;
+  return row as { pings: number; last_id: string; n_pings: number; deadlocks: number; updates: number; hot_updates: number };
 }
 
 async function measured(db: postgres.Sql, server: Server, options: Omit<LoadOptions, 'seconds' | 'url'>) {
@@ -142,6 +146,7 @@ async function measured(db: postgres.Sql, server: Server, options: Omit<LoadOpti
     stored,
     counted: after.n_pings - before.n_pings,
     deadlocks: after.deadlocks - before.deadlocks,
+    hotUpdates: (after.hot_updates - before.hot_updates) / Math.max(1, after.updates - before.updates),
     pingsPerCommit: stored / Math.max(1, transactions),
   };
 }
@@ -163,7 +168,12 @@ function report(name: string, run: Run) {
     `${name}: ${run.pingsPerSecond} pings/s, p50 ${run.p50} ms, p99 ${run.p99} ms, max ${run.max} ms | ` +
       `200s ${run.pingsOk}, stored ${run.stored}, n_pings +${run.counted} ${exact ? '(equal)' : '(MISMATCH)'} | ` +
       `other ${JSON.stringify(run.otherStatuses)}, errors ${run.errors}, timeouts ${run.timeouts}, ` +
-      [`deadlocks ${run.deadlocks}`, `${run.pingsPerCommit.toFixed(1)} pings per transaction`, ...cpuCost(run, 'ping')].join(', '),
+      [
+        `deadlocks ${run.deadlocks}`,
+        `${run.pingsPerCommit.toFixed(1)} pings per transaction`,
+        `${Math.round(run.hotUpdates * 100)}% of check updates in place (HOT)`,
+        ...cpuCost(run, 'ping'),
+      ].join(', '),
   );
   return exact;
 }

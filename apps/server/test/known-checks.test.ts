@@ -8,6 +8,7 @@ const aKnownCheck = (id: string, overrides: Partial<KnownCheck> = {}): KnownChec
   slug: null,
   nPings: 0,
   state: newCheckState({ schedule: { kind: 'period', period: 3600 }, grace: 600 }),
+  sweepAt: null,
   runStarts: new Map(),
   ...overrides,
 });

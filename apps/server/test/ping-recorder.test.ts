@@ -83,6 +83,26 @@ describe.each(testDatabaseKinds())('pings to checks the recorder already knows, 
     ]);
   });
 
+  it('moves sweep_at only when it must: first ping, half the period gone, or nothing left to wait for', async () => {
+    const { check } = await aCheck(test.db);
+    const recorder = new PingRecorder(test.database);
+    const t0 = Date.parse('2026-06-01T12:00:00Z');
+    const pingAt = async (seconds: number, kind: ReceivedPing['kind'] = 'success') => {
+      await recorder.record(aPing(check.id, { kind, at: new Date(t0 + seconds * 1000) }));
+      const row = await checkRow(test.db, check.id);
+      return [row.nextDue?.getTime(), row.sweepAt?.getTime() ?? null];
+    };
+    // The period is an hour: the check is due an hour after each ping.
+    const hour = 3600;
+    expect(await pingAt(0)).toEqual([t0 + hour * 1000, t0 + hour * 1000]);
+    // Read first, then from known state: both keep the stored moment while it is half the way off or more.
+    expect(await pingAt(60)).toEqual([t0 + (hour + 60) * 1000, t0 + hour * 1000]);
+    expect(await pingAt(1800)).toEqual([t0 + (hour + 1800) * 1000, t0 + hour * 1000]);
+    expect(await pingAt(1801)).toEqual([t0 + (hour + 1801) * 1000, t0 + (hour + 1801) * 1000]);
+    expect(await pingAt(1900, 'fail')).toEqual([undefined, null]);
+    expect(recorder.stats.pingsToKnownChecks).toBe(4);
+  });
+
   it('sees a change made elsewhere since: a check paused for manual resume records the next ping as ignored', async () => {
     const { check } = await aCheck(test.db);
     const recorder = new PingRecorder(test.database);

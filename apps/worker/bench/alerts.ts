@@ -88,10 +88,10 @@ async function latency(count: number): Promise<void> {
     // Checks and their channel in one statement: a sweep in between would flip checks that notify no one.
     await database.db.execute(sql`
       with seeded as (
-        insert into checks (project_id, name, period, grace, status, last_ping, next_due, alert_after)
-        select ${projectId}, 'bench-' || n, 60, 60, 'late', now() - interval '1 minute', now() - interval '1 second',
-               to_timestamp((${base}::bigint + n * ${spreadMs / count}::double precision) / 1000)
-          from generate_series(0, ${count - 1}) as n
+        insert into checks (project_id, name, period, grace, status, last_ping, next_due, alert_after, sweep_at)
+        select ${projectId}, 'bench-' || n, 60, 60, 'late', now() - interval '1 minute', now() - interval '1 second', deadline, deadline
+          from generate_series(0, ${count - 1}) as n,
+               to_timestamp((${base}::bigint + n * ${spreadMs / count}::double precision) / 1000) as deadline
         returning id)
       insert into check_channels (check_id, channel_id) select id, ${channel!.id}::uuid from seeded`);
     const deadline = Date.now() + 30_000;
@@ -111,9 +111,9 @@ async function sweepCost(total: number, due = 1000): Promise<void> {
     const projectId = await project(database);
     const seedStarted = Date.now();
     await database.db.execute(sql`
-      insert into checks (project_id, name, period, grace, status, last_ping, next_due, alert_after)
+      insert into checks (project_id, name, period, grace, status, last_ping, next_due, alert_after, sweep_at)
       select ${projectId}, 'c' || n, 86400, 3600, 'up', now(), now() + interval '1 day' + n * interval '1 millisecond',
-             now() + interval '1 day 1 hour' + n * interval '1 millisecond'
+             now() + interval '1 day 1 hour' + n * interval '1 millisecond', now() + interval '1 day' + n * interval '1 millisecond'
         from generate_series(1, ${total - due}) as n`);
     await database.db.execute(sql`vacuum analyze checks`);
     const seconds = ((Date.now() - seedStarted) / 1000).toFixed(1);
@@ -122,8 +122,9 @@ async function sweepCost(total: number, due = 1000): Promise<void> {
       // 1,000 checks past their deadline, re-armed every round.
       await database.db.execute(sql`delete from checks where name like 'due-%'`);
       await database.db.execute(sql`
-        insert into checks (project_id, name, period, grace, status, last_ping, next_due, alert_after)
-        select ${projectId}, 'due-' || n, 60, 60, 'late', now() - interval '3 minutes', now() - interval '2 minutes', now() - interval '1 second'
+        insert into checks (project_id, name, period, grace, status, last_ping, next_due, alert_after, sweep_at)
+        select ${projectId}, 'due-' || n, 60, 60, 'late', now() - interval '3 minutes', now() - interval '2 minutes',
+               now() - interval '1 second', now() - interval '1 second'
           from generate_series(1, ${due}) as n`);
       const started = performance.now();
       const result = await sweep(database.db, {

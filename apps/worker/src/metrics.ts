@@ -8,7 +8,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, register } from 'prom
 
 /** What the gauges read at scrape time, from the worker that registered last. */
 export interface WorkerProbes {
-  /** Oldest passed `alert_after` the sweep watches, and how many checks are past theirs. */
+  /** Oldest `sweep_at` that has come, and how many checks are past theirs. */
   backlog(): Promise<{ oldest: Date | null; due: number }>;
   /** Jobs per queue and state, on the BullMQ driver. */
   queueDepths?(): Promise<Record<string, Record<string, number>>>;
@@ -67,7 +67,7 @@ export const maintenanceDeleted = new Counter({
 // stopped running must still show a growing lag.
 new Gauge({
   name: 'cronbeat_sweep_lag_seconds',
-  help: 'Now minus the oldest alert_after that has passed among new, up and late checks; 0 when none is due.',
+  help: 'Now minus the oldest sweep_at that has come (when the sweep was due to look at a check); 0 when none has.',
   async collect() {
     const backlog = await readBacklog();
     if (backlog) this.set(backlog.oldest ? Math.max(0, (Date.now() - backlog.oldest.getTime()) / 1000) : 0);
@@ -76,7 +76,7 @@ new Gauge({
 
 new Gauge({
   name: 'cronbeat_checks_due',
-  help: 'Checks past their alert_after that the sweep has not flipped yet.',
+  help: 'Checks past their sweep_at that the sweep has not looked at yet.',
   async collect() {
     const backlog = await readBacklog();
     if (backlog) this.set(backlog.due);

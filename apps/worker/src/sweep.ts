@@ -11,6 +11,7 @@ import {
   type Db,
   hasPendingFlips,
   markFlipsProcessed,
+  postponeSweep,
   stalePendingNotifications,
   toCheckState,
 } from '@cronbeat/db';
@@ -43,26 +44,33 @@ const alerts = (flip: { from: Status; to: Status }, alertOnLate: boolean): boole
 /**
  * Claims due checks batch after batch until none is left, so a burst of
  * deadlines drains in one tick. Each batch writes its flips and their
- * notifications in one statement, so they can be enqueued on this same tick.
+ * notifications in one statement, so they can be enqueued on this same tick;
+ * checks that time did not change (pings moved their deadline since) get
+ * their next `sweep_at` instead.
  */
 async function flipDueChecks(db: Db, clock: () => Date, batchSize: number): Promise<{ flips: number; notificationIds: string[] }> {
   let total = 0;
   const notificationIds: string[] = [];
   for (;;) {
     const now = clock();
-    const { claimed, flips } = await db.transaction(async (tx) => {
+    const { claimed, changed, flips } = await db.transaction(async (tx) => {
       const due = await claimDueChecks(tx, now, batchSize);
-      const transitions = due.flatMap((row) => {
+      const transitions = [];
+      const unchanged = [];
+      for (const row of due) {
         const transition = evaluate(toCheckState(row), now);
-        return transition ? [{ checkId: row.id, alert: alerts(transition.flip, row.alertOnLate), ...transition }] : [];
-      });
-      return { claimed: due.length, flips: await applyTransitions(tx, transitions) };
+        if (transition) transitions.push({ checkId: row.id, alert: alerts(transition.flip, row.alertOnLate), ...transition });
+        else unchanged.push(row);
+      }
+      const flips = await applyTransitions(tx, transitions);
+      const postponed = await postponeSweep(tx, unchanged);
+      return { claimed: due.length, changed: flips.length + postponed, flips };
     });
     // Only after the commit: a job for a notification that was rolled back would find nothing to send.
     for (const flip of flips) notificationIds.push(...flip.notificationIds);
     total += flips.length;
     // A full batch that changed nothing would be claimed again forever; stop instead.
-    if (claimed < batchSize || flips.length === 0) return { flips: total, notificationIds };
+    if (claimed < batchSize || changed === 0) return { flips: total, notificationIds };
   }
 }
 

@@ -92,11 +92,11 @@ describe.each(testDatabaseKinds())('the maintenance job on %s', (kind) => {
     expect(left).toEqual([{ tokenHash: `live-${kind}` }]);
   });
 
-  it('reports the sweep backlog: the oldest passed alert_after of a watched check', async () => {
+  it('reports the sweep backlog: the oldest sweep_at that has come', async () => {
     const { projectId } = await seedProject(test.db, {});
     const overdue = await seedCheck(test.db, projectId, []);
     await test.db.execute(
-      sql`update checks set alert_after = ${daysAgo(0).toISOString()}::timestamptz - interval '42 seconds' where id = ${overdue}`,
+      sql`update checks set sweep_at = ${daysAgo(0).toISOString()}::timestamptz - interval '42 seconds' where id = ${overdue}`,
     );
     const { oldest, due } = await sweepBacklog(test.db, NOW);
     expect(due).toBeGreaterThanOrEqual(1);

@@ -95,6 +95,27 @@ describe.each(testDatabaseKinds())('the sweep on %s', (kind) => {
     expect(await notified(id)).toBe(0);
   });
 
+  it('looks at a check pings left sweep_at behind on, changes nothing, and looks again at its new due time', async () => {
+    const { projectId, channelIds } = await seedProject(test.db, { email: ['ops@example.com'] });
+    const id = await seedCheck(test.db, projectId, channelIds, { state: { lastPing: T0 } });
+    const [row] = await test.db.select().from(checks).where(eq(checks.id, id));
+    expect(row!.sweepAt).toEqual(at(3600));
+    // A ping at +1000 s moves the expected time to +4600 s and, as the ping path may, keeps sweep_at at +3600 s.
+    const { check } = applyPing(toCheckState(row!), { kind: 'success', at: at(1000), rid: null, exitStatus: 0 });
+    await test.db
+      .update(checks)
+      .set({ ...runStateColumns(check), sweepAt: row!.sweepAt })
+      .where(eq(checks.id, id));
+    await sweepAt(at(3600));
+    const [looked] = await test.db.select().from(checks).where(eq(checks.id, id));
+    expect(looked).toMatchObject({ status: 'up', sweepAt: at(4600) });
+    expect(await flipsOf(id)).toEqual([]);
+    await sweepAt(at(4599));
+    expect(await statusOf(id)).toBe('up');
+    await sweepAt(at(4600));
+    expect(await statusOf(id)).toBe('late');
+  });
+
   it('never alerts for a paused check', async () => {
     const { projectId, channelIds } = await seedProject(test.db, { email: ['ops@example.com'] });
     const id = await seedCheck(test.db, projectId, channelIds, { state: { status: 'paused', lastPing: T0 } });

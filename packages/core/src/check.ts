@@ -63,3 +63,33 @@ export function withDeadlines(check: CheckState): CheckState {
   else if (check.status === Status.new) alertAfter = running;
   return { ...check, nextDue, alertAfter };
 }
+
+/**
+ * The first moment the passing of time alone can change the check (see
+ * `evaluate`): it turns late at its expected time while up and idle, and
+ * goes down at `alertAfter` while new, up or late. Null when time changes
+ * nothing. The sweep must look at the check by then.
+ */
+export function sweepDue(check: CheckState): Date | null {
+  if (check.status === Status.up && !check.lastStart) return check.nextDue;
+  if (check.status === Status.new || check.status === Status.up || check.status === Status.late) return check.alertAfter;
+  return null;
+}
+
+/**
+ * When the sweep should next look at a check after pings at `now` left it in
+ * state `check`, given when it was to look before (`stored`). Any moment up
+ * to `sweepDue` is correct: a sweep that looks early finds nothing to do and
+ * sets the next moment itself. So a ping that only moves the due time later
+ * keeps the stored moment while it is at least half as far off as the new
+ * one. The check row then changes no indexed column and Postgres updates it
+ * in place (a HOT update), without an insert into each of the table's
+ * indexes; a check pinged far more often than its period moves the moment
+ * once every half period instead of at every ping. Once the stored moment
+ * is near, the ping moves it, so the sweep seldom looks for nothing.
+ */
+export function sweepAtAfterPing(stored: Date | null, check: CheckState, now: Date): Date | null {
+  const due = sweepDue(check);
+  if (due === null || stored === null || stored > due) return due;
+  return stored.getTime() - now.getTime() >= (due.getTime() - now.getTime()) / 2 ? stored : due;
+}

@@ -1,4 +1,13 @@
-export { type CheckState, isRunning, newCheckState, runDeadline, runLimit, withDeadlines } from './check';
+export {
+  type CheckState,
+  isRunning,
+  newCheckState,
+  runDeadline,
+  runLimit,
+  sweepAtAfterPing,
+  sweepDue,
+  withDeadlines,
+} from './check';
 export { ValidationCode, ValidationError } from './errors';
 export { evaluate, pause, resume, type Transition } from './evaluate';
 export {

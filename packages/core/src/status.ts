@@ -11,7 +11,7 @@ export const Status = {
 export type Status = (typeof Status)[keyof typeof Status];
 export const STATUSES = Object.values(Status);
 
-/** Statuses from which the sweep can take a check down: the set the partial index on `alert_after` covers. */
+/** Statuses from which the sweep can take a check down. */
 export const WATCHED_STATUSES = [Status.new, Status.up, Status.late] as const satisfies readonly Status[];
 
 /** Why a status changed; recorded on every flip. */

@@ -12,6 +12,8 @@ import {
   pingKindForExitStatus,
   resume,
   type Status,
+  sweepAtAfterPing,
+  sweepDue,
   withDeadlines,
 } from '../src';
 
@@ -269,6 +271,51 @@ describe('paused checks', () => {
     expect(resumed.check).toMatchObject({ status: 'new', alertAfter: null });
     expect(resumed.flip).toMatchObject({ from: 'paused', to: 'new', reason: 'resumed' });
     expect(resume(resumed.check, later(40))).toBeNull();
+  });
+});
+
+describe('when the sweep must look at a check', () => {
+  const states: Array<[string, CheckState]> = [
+    ['new', aCheck()],
+    ['new and running', applyPing(aCheck(), ping('start', T0)).check],
+    ['up', upAt(T0)],
+    ['up and running', applyPing(upAt(T0), ping('start', later(60))).check],
+    ['late', evaluate(upAt(T0), later(3700))!.check],
+    ['down', applyPing(upAt(T0), ping('fail', later(1))).check],
+    ['paused', pause(upAt(T0), later(10))!.check],
+    ['on a cron schedule', upAt(T0, { schedule: { kind: 'cron', cron: '30 3 * * *', tz: 'Europe/Berlin' } })],
+  ];
+
+  it.each(states)('is the first moment time changes a check that is %s', (_name, check) => {
+    const due = sweepDue(check);
+    if (due === null) {
+      expect(evaluate(check, later(10 * 365 * 86400))).toBeNull();
+      return;
+    }
+    expect(evaluate(check, new Date(due.getTime() - 1))).toBeNull();
+    expect(evaluate(check, due)).not.toBeNull();
+  });
+
+  describe('after a ping', () => {
+    // Up and pinged at T0 + 1800 s: due to turn late an hour later.
+    const check = upAt(later(1800));
+    const due = later(5400);
+
+    it('stays where it was while that is at least half as far off as the new due time', () => {
+      expect(sweepAtAfterPing(later(3600), check, later(1800))).toEqual(later(3600));
+      expect(sweepAtAfterPing(later(3599), check, later(1800))).toEqual(due);
+    });
+
+    it('moves to the due time when it was unset, past, or later than the due time', () => {
+      expect(sweepAtAfterPing(null, check, later(1800))).toEqual(due);
+      expect(sweepAtAfterPing(later(1000), check, later(1800))).toEqual(due);
+      expect(sweepAtAfterPing(later(6000), check, later(1800))).toEqual(due);
+    });
+
+    it('is cleared when time can no longer change the check', () => {
+      const down = applyPing(check, ping('fail', later(1900))).check;
+      expect(sweepAtAfterPing(later(3600), down, later(1900))).toBeNull();
+    });
   });
 });
 

@@ -28,12 +28,36 @@ describe.each(testDatabaseKinds())('the database on %s', (kind) => {
     ]);
   });
 
-  it('indexes the sweep: alert_after only for statuses that can go down', async () => {
+  it('indexes the sweep by sweep_at, only where it is set', async () => {
     const rows = await queryRows<{ indexdef: string }>(
       test.db,
-      sql`select indexdef from pg_indexes where indexname = 'checks_alert_after_idx'`,
+      sql`select indexdef from pg_indexes where tablename = 'checks' and indexdef like '%sweep_at%'`,
     );
-    expect(rows[0]?.indexdef).toMatch(/WHERE \(status = ANY \(ARRAY\['new'::text, 'up'::text, 'late'::text\]\)\)/);
+    expect(rows.map((row) => row.indexdef)).toEqual([expect.stringMatching(/\(sweep_at\) WHERE \(sweep_at IS NOT NULL\)$/)]);
+  });
+
+  it('refuses any write that would leave a check for the sweep to find too late', async () => {
+    const project = await createProject(test.db, { name: 'Sweep' });
+    const check = await createCheck(test.db, { projectId: project.id, name: 'a', schedule: { kind: 'period', period: 60 }, grace: 60 });
+    const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 12, minutes)).toISOString();
+    const setUp = (sweepAt: string | null, status = 'up', lastStart: string | null = null) =>
+      test.db.execute(sql`update checks set status = ${status}, last_start = ${lastStart}::timestamptz, last_ping = ${at(0)}::timestamptz,
+          next_due = ${at(1)}::timestamptz, alert_after = ${at(2)}::timestamptz, sweep_at = ${sweepAt}::timestamptz
+        where id = ${check.id}`);
+    const refused = { cause: expect.objectContaining({ message: expect.stringContaining('checks_swept_in_time') }) };
+
+    // Up and idle: it turns late at next_due, so the sweep must look by then.
+    await expect(setUp(at(1))).resolves.toBeDefined();
+    await expect(setUp(at(0))).resolves.toBeDefined();
+    await expect(setUp(null)).rejects.toMatchObject(refused);
+    await expect(setUp(at(2))).rejects.toMatchObject(refused);
+    // Late, or running: only going down is left, at alert_after.
+    await expect(setUp(at(2), 'late')).resolves.toBeDefined();
+    await expect(setUp(at(3), 'late')).rejects.toMatchObject(refused);
+    await expect(setUp(at(2), 'up', at(0))).resolves.toBeDefined();
+    // Down and paused checks wait for nothing.
+    await expect(setUp(null, 'down')).resolves.toBeDefined();
+    await expect(setUp(null, 'paused')).resolves.toBeDefined();
   });
 
   it('stores a check and reads back its domain state', async () => {

@@ -1,4 +1,4 @@
-import { applyPing } from '@cronbeat/core';
+import { applyPing, sweepAtAfterPing } from '@cronbeat/core';
 import type { FlipToRecord, NewPing } from '@cronbeat/db';
 import type { ReceivedPing } from './batch';
 import type { KnownCheck } from './known-checks';
@@ -53,5 +53,6 @@ export function applyPings(check: KnownCheck, received: readonly ReceivedPing[])
     });
     if (outcome.flip) flips.push({ ...outcome.flip, checkId: check.id });
   }
-  return { ok: true, check: { ...check, state, nPings, runStarts }, pings, flips };
+  const sweepAt = sweepAtAfterPing(check.sweepAt, state, received[received.length - 1]!.at);
+  return { ok: true, check: { ...check, state, nPings, sweepAt, runStarts }, pings, flips };
 }

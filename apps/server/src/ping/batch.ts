@@ -54,7 +54,8 @@ function writeQuery(writes: readonly PlannedWrite[]) {
   for (const { before, applied, slug } of writes) {
     pings.push(...applied.pings);
     flips.push(...applied.flips);
-    checks.push({ id: before.id, version: before.version, slug, nPings: applied.check.nPings, state: applied.check.state });
+    const { nPings, state, sweepAt } = applied.check;
+    checks.push({ id: before.id, version: before.version, slug, nPings, state, sweepAt });
   }
   return writePingBatchQuery({ pings, checks, flips });
 }
@@ -94,7 +95,15 @@ export async function recordLockedBatch(
     const idBySlug = new Map<string, string>();
     for (const row of locked) {
       const slug = row.slug === null ? null : { pingKey: row.pingKey, slug: row.slug };
-      byId.set(row.id, { id: row.id, version: row.version, slug, nPings: row.nPings, state: toCheckState(row), runStarts: new Map() });
+      byId.set(row.id, {
+        id: row.id,
+        version: row.version,
+        slug,
+        nPings: row.nPings,
+        state: toCheckState(row),
+        sweepAt: row.sweepAt,
+        runStarts: new Map(),
+      });
       if (slug) idBySlug.set(slugKey(slug), row.id);
     }
 

@@ -14,6 +14,8 @@ export interface KnownCheck {
   slug: SlugRef | null;
   nPings: number;
   state: CheckState;
+  /** When the sweep is to look at the check next, as stored. */
+  sweepAt: Date | null;
   /** Starts of runs by run id, as stored: `null` when the run id has no start. */
   runStarts: ReadonlyMap<string, Date | null>;
 }

@@ -74,11 +74,12 @@ export async function seedCheck(db: Db, projectId: string, channelIds: string[],
  */
 export async function seedDueChecks(db: Db, projectId: string, channelIds: string[], count: number, deadline: Date): Promise<void> {
   const lastPing = new Date(deadline.getTime() - 120_000);
+  const nextDue = new Date(deadline.getTime() - 60_000);
   const ids = await queryRows<{ id: string }>(
     db,
-    sql`insert into checks (project_id, name, period, grace, status, last_ping, next_due, alert_after)
+    sql`insert into checks (project_id, name, period, grace, status, last_ping, next_due, alert_after, sweep_at)
         select ${projectId}, 'bulk-' || n, 60, 60, 'up', ${lastPing.toISOString()}::timestamptz,
-               ${new Date(deadline.getTime() - 60_000).toISOString()}::timestamptz, ${deadline.toISOString()}::timestamptz
+               ${nextDue.toISOString()}::timestamptz, ${deadline.toISOString()}::timestamptz, ${nextDue.toISOString()}::timestamptz
           from generate_series(1, ${count}) as n
         returning id`,
   );

@@ -1,4 +1,4 @@
-import { type CheckState, type Flip, type Schedule, withDeadlines } from '@cronbeat/core';
+import { type CheckState, type Flip, type Schedule, sweepDue, withDeadlines } from '@cronbeat/core';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../client';
 import { checks } from '../schema';
@@ -46,7 +46,7 @@ export const toCheckState = (row: CheckStateRow): CheckState => ({
   alertAfter: row.alertAfter,
 });
 
-/** The run-state columns a domain decision changes. */
+/** The run-state columns a domain decision changes, and when the sweep must look at the check next. */
 export const runStateColumns = (state: CheckState) => ({
   status: state.status,
   lastPing: state.lastPing,
@@ -55,6 +55,7 @@ export const runStateColumns = (state: CheckState) => ({
   lastDuration: state.lastDuration,
   nextDue: state.nextDue,
   alertAfter: state.alertAfter,
+  sweepAt: sweepDue(state),
 });
 
 /** The flips row that records a domain flip of check `checkId`. */
@@ -110,6 +111,6 @@ export async function getCheck(db: Db, projectId: string, id: string): Promise<C
 
 /** Recomputes a check's deadlines after its schedule or grace changed. */
 export const deadlinesAfterEdit = (row: CheckRow) => {
-  const { nextDue, alertAfter } = withDeadlines(toCheckState(row));
-  return { nextDue, alertAfter };
+  const state = withDeadlines(toCheckState(row));
+  return { nextDue: state.nextDue, alertAfter: state.alertAfter, sweepAt: sweepDue(state) };
 };

@@ -16,7 +16,8 @@ import type { CheckRow, CheckStateRow } from './checks';
  * `version` is the row version (`xmin`): every write to the row changes it,
  * so a write that names the version it read applies only to that state.
  */
-export type LockedCheck = CheckStateRow & Pick<CheckRow, 'id' | 'projectId' | 'slug' | 'nPings'> & { pingKey: string; version: string };
+export type LockedCheck = CheckStateRow &
+  Pick<CheckRow, 'id' | 'projectId' | 'slug' | 'nPings' | 'sweepAt'> & { pingKey: string; version: string };
 
 /** A check addressed by its project's ping key and its slug. */
 export interface SlugRef {
@@ -42,6 +43,7 @@ export interface LockedCheckRecord {
   n_pings: number;
   next_due: Date | string | null;
   alert_after: Date | string | null;
+  sweep_at: Date | string | null;
   ping_key: string;
   version: string;
 }
@@ -53,7 +55,7 @@ const lockedSlugs = batchParameter<SlugRef>('r', { ping_key: ['text', (r) => r.p
 
 const lockChecksForPings = prepareStatement(
   sql`select c.id, c.project_id, c.slug, c.status, c.period, c.cron, c.tz, c.grace, c.max_runtime, c.manual_resume,
-        c.last_ping, c.last_start, c.last_start_rid, c.last_duration, c.n_pings, c.next_due, c.alert_after, p.ping_key,
+        c.last_ping, c.last_start, c.last_start_rid, c.last_duration, c.n_pings, c.next_due, c.alert_after, c.sweep_at, p.ping_key,
         c.xmin::text as version
       from checks c join projects p on p.id = c.project_id
       where c.id = any(array(
@@ -98,6 +100,7 @@ export function lockedChecks(records: readonly LockedCheckRecord[]): LockedCheck
     nPings: Number(r.n_pings),
     nextDue: toDate(r.next_due),
     alertAfter: toDate(r.alert_after),
+    sweepAt: toDate(r.sweep_at),
     pingKey: r.ping_key,
     version: r.version,
   }));
@@ -149,6 +152,8 @@ export interface CheckAfterPings {
   slug: SlugRef | null;
   nPings: number;
   state: CheckState;
+  /** When the sweep is to look at the check next. */
+  sweepAt: Date | null;
 }
 
 export interface FlipToRecord extends Flip {
@@ -178,6 +183,7 @@ const checksAfterPings = batchParameter<CheckAfterPings>('u', {
   last_duration: ['integer', (c) => c.state.lastDuration],
   next_due: ['float8', (c) => ms(c.state.nextDue)],
   alert_after: ['float8', (c) => ms(c.state.alertAfter)],
+  sweep_at: ['float8', (c) => ms(c.sweepAt)],
 });
 
 const newPings = batchParameter<NewPing>('p', {
@@ -213,7 +219,8 @@ const writePingBatch = prepareStatement(
     ), written as (
       update checks c set n_pings = u.n_pings, status = u.status, last_ping = to_timestamp(u.last_ping / 1000),
         last_start = to_timestamp(u.last_start / 1000), last_start_rid = u.last_start_rid, last_duration = u.last_duration,
-        next_due = to_timestamp(u.next_due / 1000), alert_after = to_timestamp(u.alert_after / 1000)
+        next_due = to_timestamp(u.next_due / 1000), alert_after = to_timestamp(u.alert_after / 1000),
+        sweep_at = to_timestamp(u.sweep_at / 1000)
       from input u
       -- The id list, locked in order before anything is written, also lets the planner look the
       -- checks up by primary key; a join alone estimates the batch at 100 rows and scans the table.

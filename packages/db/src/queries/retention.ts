@@ -80,15 +80,14 @@ export async function pruneHistory(db: Db, before: Date, batches: Pick<Retention
 }
 
 /**
- * How far the sweep is behind: the oldest `alert_after` that has passed among
- * the statuses the sweep watches, and how many checks are past it. Served by
- * the partial index the sweep itself uses.
+ * How far the sweep is behind: the oldest `sweep_at` that has come, and how
+ * many checks are past theirs. Served by the partial index the sweep itself
+ * uses.
  */
 export async function sweepBacklog(db: Db, now: Date): Promise<{ oldest: Date | null; due: number }> {
   const [row] = await queryRows<{ oldest: string | Date | null; due: number | string }>(
     db,
-    sql`select min(alert_after) as oldest, count(*) as due from checks
-         where status in ('new', 'up', 'late') and alert_after <= ${now.toISOString()}::timestamptz`,
+    sql`select min(sweep_at) as oldest, count(*) as due from checks where sweep_at <= ${now.toISOString()}::timestamptz`,
   );
   return { oldest: row?.oldest ? new Date(row.oldest) : null, due: Number(row?.due ?? 0) };
 }

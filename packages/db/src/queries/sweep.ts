@@ -1,10 +1,10 @@
 /** The sweep's reads and writes: claim due checks, then apply the domain's verdicts with their flips. */
-import type { FlipReason, Status, Transition } from '@cronbeat/core';
-import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import { type FlipReason, type Status, sweepDue, type Transition } from '@cronbeat/core';
+import { asc, lte, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { queryRows } from '../rows';
 import { checks } from '../schema';
-import type { CheckRow, CheckStateRow } from './checks';
+import { type CheckRow, type CheckStateRow, toCheckState } from './checks';
 
 /**
  * What the sweep reads of a due check: its domain state and whether it alerts
@@ -32,24 +32,39 @@ const dueCheckColumns = {
 export type DueCheck = CheckStateRow & Pick<CheckRow, 'id' | 'alertOnLate'>;
 
 /**
- * Locks up to `limit` checks that time alone may change at `now`: past
- * `alert_after` (can go down) or, for idle `up` checks, past `next_due` (turn
- * late). Rows other sweepers hold are skipped, so sweepers never wait on or
- * double-process each other. Each branch matches a partial index on `checks`.
- * Call inside a transaction; the locks last until it commits.
+ * Locks up to `limit` checks whose `sweep_at` has come, oldest first: time
+ * may have changed them (late, or down), or pings moved their deadline later
+ * and left `sweep_at` behind. Rows other sweepers hold are skipped, so
+ * sweepers never wait on or double-process each other. The partial index on
+ * `sweep_at` serves it. Call inside a transaction; the locks last until it
+ * commits.
  */
 export function claimDueChecks(tx: Db, now: Date, limit: number): Promise<DueCheck[]> {
   return tx
     .select(dueCheckColumns)
     .from(checks)
-    .where(
-      or(
-        and(sql`${checks.status} in ('new', 'up', 'late')`, lte(checks.alertAfter, now)),
-        and(eq(checks.status, 'up'), isNull(checks.lastStart), lte(checks.nextDue, now)),
-      ),
-    )
+    .where(lte(checks.sweepAt, now))
+    .orderBy(asc(checks.sweepAt))
     .limit(limit)
     .for('update', { skipLocked: true });
+}
+
+/**
+ * Sets `sweep_at` of claimed checks that time did not change to when it next
+ * can (`sweepDue`), so the sweep looks at them again only then. Returns how
+ * many were set.
+ */
+export async function postponeSweep(tx: Db, due: readonly DueCheck[]): Promise<number> {
+  if (due.length === 0) return 0;
+  const later = JSON.stringify(due.map((row) => ({ id: row.id, sweep_at: sweepDue(toCheckState(row))?.toISOString() ?? null })));
+  const rows = await queryRows<{ id: string }>(
+    tx,
+    sql`update checks set sweep_at = later.sweep_at
+          from jsonb_to_recordset(${later}::jsonb) as later(id uuid, sweep_at timestamptz)
+         where checks.id = later.id
+        returning checks.id`,
+  );
+  return rows.length;
 }
 
 /** A flip the sweep wrote, with the notifications it created in the same statement. */
@@ -85,6 +100,7 @@ export async function applyTransitions(tx: Db, transitions: SweepTransition[]): 
       at: flip.at.toISOString(),
       next_due: check.nextDue?.toISOString() ?? null,
       alert_after: check.alertAfter?.toISOString() ?? null,
+      sweep_at: sweepDue(check)?.toISOString() ?? null,
       alert: alert ?? false,
     })),
   );
@@ -100,10 +116,11 @@ export async function applyTransitions(tx: Db, transitions: SweepTransition[]): 
     sql`
       with change as (
         select * from jsonb_to_recordset(${changes}::jsonb)
-          as c(id uuid, from_status text, to_status text, reason text, at timestamptz, next_due timestamptz, alert_after timestamptz, alert boolean)
+          as c(id uuid, from_status text, to_status text, reason text, at timestamptz, next_due timestamptz, alert_after timestamptz, sweep_at timestamptz, alert boolean)
       ), updated as (
         update checks
-           set status = change.to_status, next_due = change.next_due, alert_after = change.alert_after, updated_at = now()
+           set status = change.to_status, next_due = change.next_due, alert_after = change.alert_after, sweep_at = change.sweep_at,
+               updated_at = now()
           from change
          where checks.id = change.id and checks.status = change.from_status
         returning checks.id

@@ -41,6 +41,12 @@ export const checks = pgTable(
     nextDue: timestamp('next_due', { withTimezone: true }),
     /** When the check goes down if nothing more arrives. */
     alertAfter: timestamp('alert_after', { withTimezone: true }),
+    /**
+     * When the sweep looks at the check next: never later than the moment time
+     * alone can change it (core's `sweepDue`), but it may be earlier, so pings
+     * that only push the deadline later can leave it, and the row, in place.
+     */
+    sweepAt: timestamp('sweep_at', { withTimezone: true }),
 
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -50,8 +56,18 @@ export const checks = pgTable(
     check('checks_status', sql`${table.status} in ('new', 'up', 'late', 'down', 'paused')`),
     uniqueIndex('checks_project_slug_key').on(table.projectId, table.slug),
     index('checks_project_id_idx').on(table.projectId, table.createdAt),
-    // The sweep reads only these, so its cost follows the due checks, not all checks.
-    index('checks_alert_after_idx').on(table.alertAfter).where(sql`${table.status} in ('new', 'up', 'late')`),
-    index('checks_next_due_idx').on(table.nextDue).where(sql`${table.status} = 'up'`),
+    // The sweep reads only this, so its cost follows the due checks, not all checks.
+    index('checks_sweep_at_idx').on(table.sweepAt).where(sql`${table.sweepAt} is not null`),
+    // No write may leave a check for the sweep to find too late (sweepDue, in SQL).
+    check(
+      'checks_swept_in_time',
+      sql`case
+        when ${table.status} = 'up' and ${table.lastStart} is null
+          then ${table.nextDue} is null or (${table.sweepAt} is not null and ${table.sweepAt} <= ${table.nextDue})
+        when ${table.status} in ('new', 'up', 'late')
+          then ${table.alertAfter} is null or (${table.sweepAt} is not null and ${table.sweepAt} <= ${table.alertAfter})
+        else true
+      end`,
+    ),
   ],
 );
