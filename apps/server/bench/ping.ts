@@ -52,8 +52,11 @@ const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
 const idsFile = join(tmpdir(), `${dbName}-ids.json`);
 const hotIdsFile = join(tmpdir(), `${dbName}-hot.json`);
 
-const tsx = (script: string, scriptArgs: string[], env: Record<string, string> = {}) =>
-  spawn(process.execPath, ['--import', 'tsx', join(here, script), ...scriptArgs], {
+/** Node flags for the servers under test, as `npm start` and the image run Cronbeat; the baseline gets them too. */
+const SERVER_FLAGS = ['--max-semi-space-size=64'];
+
+const tsx = (script: string, scriptArgs: string[], env: Record<string, string> = {}, flags: string[] = []) =>
+  spawn(process.execPath, [...flags, '--import', 'tsx', join(here, script), ...scriptArgs], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -79,7 +82,7 @@ interface Server {
 }
 
 async function withServer<T>(mode: 'cronbeat' | 'baseline', port: number, run: (server: Server) => Promise<T>): Promise<T> {
-  const child = tsx('serve.ts', [mode], { DATABASE_URL: dbUrl, PORT: String(port), LOG_LEVEL: 'warn' });
+  const child = tsx('serve.ts', [mode], { DATABASE_URL: dbUrl, PORT: String(port), LOG_LEVEL: 'warn' }, SERVER_FLAGS);
   try {
     const { listening } = JSON.parse(await lineWith(child, 'listening')) as { listening: string };
     return await run({ url: listening, pid: child.pid! });
