@@ -18,6 +18,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -42,7 +43,6 @@ const ROUNDS = Number(args.rounds);
 const CHECKS = 10_000;
 const HOT_CHECKS = 200;
 const HOT_CONNECTIONS = 200;
-const PORT = 39_000 + Math.floor(Math.random() * 1000);
 
 const serverUrl = loadServices().databaseUrl;
 if (!serverUrl) throw new Error('bench:ping needs real Postgres: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)');
@@ -81,7 +81,22 @@ interface Server {
   pid: number;
 }
 
-async function withServer<T>(mode: 'cronbeat' | 'baseline', port: number, run: (server: Server) => Promise<T>): Promise<T> {
+/**
+ * A port nothing listens on now, from the OS. A port picked at random can
+ * be the local end of one of this machine's own connections (the load
+ * generator's, the servers' to Postgres), which fails the listen.
+ */
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer().once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+
+async function withServer<T>(mode: 'cronbeat' | 'baseline', run: (server: Server) => Promise<T>): Promise<T> {
+  const port = await freePort();
   const child = tsx('serve.ts', [mode], { DATABASE_URL: dbUrl, PORT: String(port), LOG_LEVEL: 'warn' }, SERVER_FLAGS);
   try {
     const { listening } = JSON.parse(await lineWith(child, 'listening')) as { listening: string };
@@ -219,7 +234,7 @@ async function main() {
     // on its first write after a checkpoint (once per page every few minutes
     // in a steady state), and those fall in the warm-up, not in the run.
     const warm = <T>(mode: 'cronbeat' | 'baseline', run: (server: Server) => Promise<T>) =>
-      withServer(mode, mode === 'baseline' ? PORT : PORT + 1, async (server) => {
+      withServer(mode, async (server) => {
         await bench`checkpoint`;
         const { url } = server;
         const prefix = mode === 'baseline' ? '/baseline/' : '/ping/';
