@@ -1,5 +1,5 @@
 import { nextExpected, type Schedule } from './schedule';
-import { Status } from './status';
+import { isWatched, Status } from './status';
 import { addSeconds } from './time';
 
 /** Everything the domain needs to know about a check to decide what happens next. */
@@ -72,8 +72,7 @@ export function withDeadlines(check: CheckState): CheckState {
  */
 export function sweepDue(check: CheckState): Date | null {
   if (check.status === Status.up && !check.lastStart) return check.nextDue;
-  if (check.status === Status.new || check.status === Status.up || check.status === Status.late) return check.alertAfter;
-  return null;
+  return isWatched(check.status) ? check.alertAfter : null;
 }
 
 /**

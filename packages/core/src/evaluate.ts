@@ -1,5 +1,5 @@
 import { type CheckState, runDeadline, withDeadlines } from './check';
-import { type Flip, FlipReason, Status } from './status';
+import { type Flip, FlipReason, isWatched, Status } from './status';
 
 export interface Transition {
   check: CheckState;
@@ -13,8 +13,7 @@ export interface Transition {
  * nothing changes, so a sweep can compare-and-set only real changes.
  */
 export function evaluate(check: CheckState, now: Date): Transition | null {
-  const watched = check.status === Status.new || check.status === Status.up || check.status === Status.late;
-  if (watched && check.alertAfter && now >= check.alertAfter) {
+  if (isWatched(check.status) && check.alertAfter && now >= check.alertAfter) {
     const deadline = runDeadline(check);
     const reason = deadline && now >= deadline ? FlipReason.timedOut : FlipReason.missed;
     return transition(check, Status.down, reason, now);

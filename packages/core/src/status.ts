@@ -14,6 +14,9 @@ export const STATUSES = Object.values(Status);
 /** Statuses from which the sweep can take a check down. */
 export const WATCHED_STATUSES = [Status.new, Status.up, Status.late] as const satisfies readonly Status[];
 
+/** Whether time alone can take a check in `status` down. */
+export const isWatched = (status: Status): boolean => (WATCHED_STATUSES as readonly Status[]).includes(status);
+
 /** Why a status changed; recorded on every flip. */
 export const FlipReason = {
   /** No ping arrived in time (to `late`, then to `down`). */
