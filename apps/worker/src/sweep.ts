@@ -58,9 +58,10 @@ async function flipDueChecks(db: Db, clock: () => Date, batchSize: number): Prom
       const transitions = [];
       const unchanged = [];
       for (const row of due) {
-        const transition = evaluate(toCheckState(row), now);
+        const check = toCheckState(row);
+        const transition = evaluate(check, now);
         if (transition) transitions.push({ checkId: row.id, alert: alerts(transition.flip, row.alertOnLate), ...transition });
-        else unchanged.push(row);
+        else unchanged.push({ checkId: row.id, check });
       }
       const flips = await applyTransitions(tx, transitions);
       const postponed = await postponeSweep(tx, unchanged);

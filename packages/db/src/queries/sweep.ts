@@ -1,10 +1,10 @@
 /** The sweep's reads and writes: claim due checks, then apply the domain's verdicts with their flips. */
-import { type FlipReason, type Status, sweepDue, type Transition } from '@cronbeat/core';
+import { type CheckState, type FlipReason, type Status, sweepDue, type Transition } from '@cronbeat/core';
 import { asc, lte, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { queryRows } from '../rows';
 import { checks } from '../schema';
-import { type CheckRow, type CheckStateRow, toCheckState } from './checks';
+import type { CheckRow, CheckStateRow } from './checks';
 
 /**
  * What the sweep reads of a due check: its domain state and whether it alerts
@@ -51,12 +51,12 @@ export function claimDueChecks(tx: Db, now: Date, limit: number): Promise<DueChe
 
 /**
  * Sets `sweep_at` of claimed checks that time did not change to when it next
- * can (`sweepDue`), so the sweep looks at them again only then. Returns how
- * many were set.
+ * can (`sweepDue` of their state), so the sweep looks at them again only
+ * then. Returns how many were set.
  */
-export async function postponeSweep(tx: Db, due: readonly DueCheck[]): Promise<number> {
-  if (due.length === 0) return 0;
-  const later = JSON.stringify(due.map((row) => ({ id: row.id, sweep_at: sweepDue(toCheckState(row))?.toISOString() ?? null })));
+export async function postponeSweep(tx: Db, unchanged: ReadonlyArray<{ checkId: string; check: CheckState }>): Promise<number> {
+  if (unchanged.length === 0) return 0;
+  const later = JSON.stringify(unchanged.map(({ checkId, check }) => ({ id: checkId, sweep_at: sweepDue(check)?.toISOString() ?? null })));
   const rows = await queryRows<{ id: string }>(
     tx,
     sql`update checks set sweep_at = later.sweep_at
