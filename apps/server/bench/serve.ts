@@ -3,23 +3,26 @@
  * generator and the server do not share an event loop. `cronbeat` is the
  * real app; `baseline` is the ceiling we measure against: a bare Fastify
  * route doing one `UPDATE checks SET last_ping = now()` per request, with
- * the same pool size. Prints `{"listening": "<url>"}` once ready.
+ * the same pool size. Prints `{"listening": "<url>", "gc": "<url>"}` once
+ * ready; the second serves its garbage collection totals (`gc.ts`).
  */
 import { loadConfig } from '@cronbeat/config';
 import { createDb } from '@cronbeat/db';
 import Fastify from 'fastify';
 import postgres from 'postgres';
 import { start } from '../src';
+import { serveGcTotals } from './gc';
 
 const POOL_SIZE = 10;
 const mode = process.argv[2];
 const config = loadConfig();
 if (!config.databaseUrl) throw new Error('DATABASE_URL must be set');
+const gc = await serveGcTotals();
 
 if (mode === 'cronbeat') {
   const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: '', poolSize: POOL_SIZE });
   const server = await start(config, { database });
-  process.stdout.write(`${JSON.stringify({ listening: server.address })}\n`);
+  process.stdout.write(`${JSON.stringify({ listening: server.address, gc })}\n`);
   process.on('SIGTERM', async () => {
     await server.close();
     await database.close();
@@ -35,7 +38,7 @@ if (mode === 'cronbeat') {
     return 'OK';
   });
   const address = await app.listen({ port: config.port, host: config.host });
-  process.stdout.write(`${JSON.stringify({ listening: address })}\n`);
+  process.stdout.write(`${JSON.stringify({ listening: address, gc })}\n`);
   process.on('SIGTERM', async () => {
     await app.close();
     await sql.end({ timeout: 5 });
