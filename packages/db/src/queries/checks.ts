@@ -46,16 +46,17 @@ export const toCheckState = (row: CheckStateRow): CheckState => ({
   alertAfter: row.alertAfter,
 });
 
-/** The run-state columns a domain decision changes, and when the sweep must look at the check next. */
+/** A state's deadlines, and when the sweep must look at the check next. */
+const deadlineColumns = (state: CheckState) => ({ nextDue: state.nextDue, alertAfter: state.alertAfter, sweepAt: sweepDue(state) });
+
+/** The run-state columns a domain decision changes, deadlines included. */
 export const runStateColumns = (state: CheckState) => ({
   status: state.status,
   lastPing: state.lastPing,
   lastStart: state.lastStart,
   lastStartRid: state.lastStartRid,
   lastDuration: state.lastDuration,
-  nextDue: state.nextDue,
-  alertAfter: state.alertAfter,
-  sweepAt: sweepDue(state),
+  ...deadlineColumns(state),
 });
 
 /** The flips row that records a domain flip of check `checkId`. */
@@ -110,7 +111,4 @@ export async function getCheck(db: Db, projectId: string, id: string): Promise<C
 }
 
 /** Recomputes a check's deadlines after its schedule or grace changed. */
-export const deadlinesAfterEdit = (row: CheckRow) => {
-  const state = withDeadlines(toCheckState(row));
-  return { nextDue: state.nextDue, alertAfter: state.alertAfter, sweepAt: sweepDue(state) };
-};
+export const deadlinesAfterEdit = (row: CheckRow) => deadlineColumns(withDeadlines(toCheckState(row)));
