@@ -3,7 +3,7 @@
  *
  * Creates a throwaway database on the DATABASE_URL server with 10,000
  * checks, then, with the servers and the load generator (`load.ts`) each in
- * its own process: rounds of the bare one-UPDATE baseline and Cronbeat at
+ * its own process (`processes.ts`): rounds of the bare one-UPDATE baseline and Cronbeat at
  * full load, each of them at half its own peak rate (for p99), and a hot set
  * of 200 checks pinged by many clients (for deadlocks and lost pings). Every
  * Cronbeat run compares the pings stored with the 200s received, and on
@@ -17,22 +17,17 @@
  * Options: --seconds <n> per run (default 10), --connections <n> (default 100),
  * --rounds <n> of baseline-then-Cronbeat (default 2).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { loadServices } from '@cronbeat/config';
 import { createDb, migrate } from '@cronbeat/db';
 import postgres from 'postgres';
-import { type CpuReading, cpuSeconds } from './cpu';
-import { type GcReading, gcBetween, readGc } from './gc';
-import type { LoadOptions, LoadResult } from './load';
+import type { LoadOptions } from './load';
+import { runLoad, type Server, withServer } from './processes';
 
-const here = import.meta.dirname;
 const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
@@ -55,94 +50,9 @@ const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
 const idsFile = join(tmpdir(), `${dbName}-ids.json`);
 const hotIdsFile = join(tmpdir(), `${dbName}-hot.json`);
 
-/** Node flags for the servers under test, as `npm start` and the image run Cronbeat; the baseline gets them too. */
-const SERVER_FLAGS = ['--max-semi-space-size=64'];
-
-const tsx = (script: string, scriptArgs: string[], env: Record<string, string> = {}, flags: string[] = []) =>
-  spawn(process.execPath, [...flags, '--import', 'tsx', join(here, script), ...scriptArgs], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-
-/**
- * The first line of a child's stdout that holds `key`; the server's logger
- * shares stdout, so warnings may come first. `onLine` sees every line.
- */
-const lineWith = (child: ChildProcess, key: string, onLine?: (line: string) => void): Promise<string> =>
-  new Promise((resolve, reject) => {
-    // Keeps reading after the match, so a chatty child never blocks on a full pipe.
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      onLine?.(line);
-      if (line.includes(`"${key}"`)) resolve(line);
-    });
-    child.once('exit', (code) => reject(new Error(`${child.spawnargs.join(' ')} exited with ${code}`)));
-  });
-
-/** A server under test: where it listens, its process, whose CPU use is read, and where its GC totals are read. */
-interface Server {
-  url: string;
-  pid: number;
-  gcUrl: string;
-}
-
-/**
- * A port nothing listens on now, from the OS. A port picked at random can
- * be the local end of one of this machine's own connections (the load
- * generator's, the servers' to Postgres), which fails the listen.
- */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer().once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-
-async function withServer<T>(mode: 'cronbeat' | 'baseline', run: (server: Server) => Promise<T>): Promise<T> {
-  const port = await freePort();
-  const child = tsx('serve.ts', [mode], { DATABASE_URL: dbUrl, PORT: String(port), LOG_LEVEL: 'warn' }, SERVER_FLAGS);
-  try {
-    const { listening, gc } = JSON.parse(await lineWith(child, 'listening')) as { listening: string; gc: string };
-    return await run({ url: listening, pid: child.pid!, gcUrl: gc });
-  } finally {
-    // A server that failed to start (its port taken, say) has exited already.
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-  }
-}
-
-/**
- * Runs the load generator; with `server`, also reads its, that server's and
- * Postgres's CPU use, and the server's garbage collections, while pings are
- * measured.
- */
-async function load(options: Omit<LoadOptions, 'seconds'> & { seconds?: number }, server?: Server) {
-  const readings: CpuReading[] = [];
-  const gcReadings: Array<Promise<GcReading | null>> = [];
-  const child = tsx('load.ts', [JSON.stringify({ seconds: SECONDS, ...options })]);
-  const line = await lineWith(child, 'pingsOk', (text) => {
-    if (!server || !text.includes('"window"')) return;
-    readings.push(cpuSeconds({ server: server.pid, load: child.pid! }));
-    gcReadings.push(readGc(server.gcUrl));
-  });
-  const result = JSON.parse(line) as LoadResult;
-  const [gcStart, gcEnd] = await Promise.all(gcReadings);
-  const gc = gcStart && gcEnd ? gcBetween(gcStart, gcEnd) : null;
-  const [start, end] = readings;
-  const perPing = (before: number | null | undefined, after: number | null | undefined) =>
-    before == null || after == null || result.pingsOk === 0 ? null : Math.round(((after - before) * 1e6) / result.pingsOk);
-  // Microseconds of CPU per ping answered, over the measured window.
-  const cpu: CpuReading = {
-    server: perPing(start?.server, end?.server),
-    postgres: perPing(start?.postgres, end?.postgres),
-    load: perPing(start?.load, end?.load),
-  };
-  return { ...result, cpu, gc };
-}
+/** Runs the load generator for the bench's run length unless told otherwise (see `runLoad`). */
+const load = (options: Omit<LoadOptions, 'seconds'> & { seconds?: number }, server?: Server) =>
+  runLoad({ seconds: SECONDS, ...options }, server);
 
 /**
  * What the database holds: pings stored (and the newest id), pings counted
@@ -253,7 +163,7 @@ async function main() {
     // on its first write after a checkpoint (once per page every few minutes
     // in a steady state), and those fall in the warm-up, not in the run.
     const warm = <T>(mode: 'cronbeat' | 'baseline', run: (server: Server) => Promise<T>) =>
-      withServer(mode, async (server) => {
+      withServer(mode, dbUrl, async (server) => {
         await bench`checkpoint`;
         const { url } = server;
         const prefix = mode === 'baseline' ? '/baseline/' : '/ping/';
@@ -303,11 +213,10 @@ async function main() {
       report(`cronbeat, hot set (${HOT_CHECKS} checks, ${HOT_CONNECTIONS} connections)`, results.hot),
     ].every(Boolean);
     console.log(`ratio to baseline over ${ROUNDS} rounds: ${ratio.toFixed(2)} (target ≥ 1.5)`);
-    const halfGc = gcPauses(results.half).map((pauses) => `, server ${pauses}`);
-    const baselineHalfGc = gcPauses(baselineHalf).map((pauses) => `, server ${pauses}`);
+    const serverGc = (run: Run) => gcPauses(run).map((pauses) => `, server ${pauses}`);
     console.log(
-      `p99 at half peak: ${results.half.p99} ms (target < 20 ms)${halfGc.join('')}; the bare route at half its own peak ` +
-        `(${Math.round(baselineRate / 2)}/s): p50 ${baselineHalf.p50} ms, p99 ${baselineHalf.p99} ms${baselineHalfGc.join('')}`,
+      `p99 at half peak: ${results.half.p99} ms (target < 20 ms)${serverGc(results.half).join('')}; the bare route at half its own peak ` +
+        `(${Math.round(baselineRate / 2)}/s): p50 ${baselineHalf.p50} ms, p99 ${baselineHalf.p99} ms${serverGc(baselineHalf).join('')}`,
     );
     console.log(`hot set: ${results.hot.deadlocks} deadlocks, ${results.hot.pingsOk - results.hot.stored} lost pings`);
     if (!exact || results.hot.deadlocks > 0) process.exitCode = 1;
