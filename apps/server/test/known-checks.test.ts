@@ -14,6 +14,37 @@ const aKnownCheck = (id: string, overrides: Partial<KnownCheck> = {}): KnownChec
 });
 
 describe('known checks', () => {
+  it('gives back every fact of a check as it was last written, unset times included', () => {
+    const known = new KnownChecks(10);
+    const pinged = aKnownCheck('a', {
+      version: '4294967295',
+      slug: { pingKey: 'key', slug: 'nightly' },
+      nPings: 7,
+      state: {
+        ...newCheckState({ schedule: { kind: 'cron', cron: '0 3 * * *', tz: 'Europe/Riga' }, grace: 300, maxRuntime: 900 }),
+        status: 'up',
+        lastPing: new Date('2026-11-23T03:00:05.123Z'),
+        lastStart: new Date('2026-11-23T03:00:00Z'),
+        lastStartRid: 'd7a7a3c6-1f6e-4f57-9a47-3c8f3b0f7a11',
+        lastDuration: 5123,
+        nextDue: new Date('2026-11-24T03:00:00Z'),
+        alertAfter: new Date('2026-11-24T03:05:00Z'),
+      },
+      sweepAt: new Date('2026-11-24T03:00:00Z'),
+      runStarts: new Map([['d7a7a3c6-1f6e-4f57-9a47-3c8f3b0f7a11', new Date('2026-11-23T03:00:00Z')]]),
+    });
+    known.remember(pinged);
+    expect(known.find({ checkId: 'a' })).toEqual(pinged);
+
+    const paused = aKnownCheck('a', {
+      version: '5',
+      nPings: 8,
+      state: { ...pinged.state, status: 'paused', nextDue: null, alertAfter: null },
+    });
+    known.remember(paused);
+    expect(known.find({ checkId: 'a' })).toEqual(paused);
+  });
+
   it('keeps at most its bound, dropping the check used longest ago', () => {
     const known = new KnownChecks(2);
     known.remember(aKnownCheck('a'));
@@ -23,6 +54,16 @@ describe('known checks', () => {
     expect(known.size).toBe(2);
     expect(known.find({ checkId: 'b' })).toBeUndefined();
     expect(known.find({ checkId: 'a' })?.version).toBe('101');
+  });
+
+  it('keeps a check written again since the last one was dropped over one that was not', () => {
+    const known = new KnownChecks(3);
+    for (const id of ['a', 'b', 'c']) known.remember(aKnownCheck(id));
+    known.remember(aKnownCheck('a', { nPings: 1 }));
+    known.remember(aKnownCheck('d')); // drops b: a was written again
+    known.remember(aKnownCheck('c', { nPings: 1 }));
+    known.remember(aKnownCheck('e')); // a was passed over once already, so it goes now
+    expect(['a', 'b', 'c', 'd', 'e'].filter((id) => known.find({ checkId: id }))).toEqual(['c', 'd', 'e']);
   });
 
   it('finds a check by slug only while the check still answers to that slug', () => {

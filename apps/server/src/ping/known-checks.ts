@@ -36,14 +36,103 @@ export const slugKey = (ref: SlugRef) => `${ref.pingKey}\u0000${ref.slug}`;
 
 export const sameSlug = (a: SlugRef | null, b: SlugRef): boolean => a !== null && a.pingKey === b.pingKey && a.slug === b.slug;
 
+/** A time kept as its milliseconds, NaN for none (see `Entry`). */
+const msOf = (time: Date | null): number => (time === null ? Number.NaN : time.getTime());
+const dateOf = (ms: number): Date | null => (Number.isNaN(ms) ? null : new Date(ms));
+
+/**
+ * A known check as kept: the facts of a `KnownCheck`, in fields that the
+ * check's next state overwrites in place. An entry lives for seconds (till
+ * its check's next ping), far longer than anything else a ping allocates, so
+ * replacing it at each ping had every young-generation collection copy and
+ * promote thousands of entries, each to die in the old generation and bring
+ * on the next full collection: pauses that a ping waiting for its answer
+ * feels. Times are numbers, not dates (NaN for none, so V8 keeps each in
+ * one mutable box), and the version is a number, so an update allocates
+ * nothing; `toKnownCheck` builds the short-lived objects a write needs.
+ */
+class Entry {
+  readonly id: string;
+  /** Set when the check was written again since the eviction scan last passed it (see `KnownChecks.#evict`). */
+  used = false;
+  version = 0;
+  slug: SlugRef | null = null;
+  nPings = 0;
+  status: CheckState['status'] = 'new';
+  schedule!: CheckState['schedule'];
+  grace = 0;
+  maxRuntime: number | null = null;
+  manualResume = false;
+  lastPing = Number.NaN;
+  lastStart = Number.NaN;
+  lastStartRid: string | null = null;
+  lastDuration: number | null = null;
+  nextDue = Number.NaN;
+  alertAfter = Number.NaN;
+  sweepAt = Number.NaN;
+  runStarts: ReadonlyMap<string, Date | null> = new Map();
+
+  constructor(check: KnownCheck) {
+    this.id = check.id;
+    this.update(check);
+  }
+
+  update(check: KnownCheck): void {
+    const { state } = check;
+    this.version = Number(check.version);
+    // Unchanged references are kept, not replaced by equal new objects.
+    if (check.slug === null || !sameSlug(this.slug, check.slug)) this.slug = check.slug;
+    this.nPings = check.nPings;
+    this.status = state.status;
+    this.schedule = state.schedule;
+    this.grace = state.grace;
+    this.maxRuntime = state.maxRuntime;
+    this.manualResume = state.manualResume;
+    this.lastPing = msOf(state.lastPing);
+    this.lastStart = msOf(state.lastStart);
+    if (this.lastStartRid !== state.lastStartRid) this.lastStartRid = state.lastStartRid;
+    this.lastDuration = state.lastDuration;
+    this.nextDue = msOf(state.nextDue);
+    this.alertAfter = msOf(state.alertAfter);
+    this.sweepAt = msOf(check.sweepAt);
+    this.runStarts = check.runStarts.size > RUN_STARTS_KEPT ? new Map([...check.runStarts].slice(-RUN_STARTS_KEPT)) : check.runStarts;
+  }
+
+  toKnownCheck(): KnownCheck {
+    return {
+      id: this.id,
+      version: String(this.version),
+      slug: this.slug,
+      nPings: this.nPings,
+      state: {
+        status: this.status,
+        schedule: this.schedule,
+        grace: this.grace,
+        maxRuntime: this.maxRuntime,
+        manualResume: this.manualResume,
+        lastPing: dateOf(this.lastPing),
+        lastStart: dateOf(this.lastStart),
+        lastStartRid: this.lastStartRid,
+        lastDuration: this.lastDuration,
+        nextDue: dateOf(this.nextDue),
+        alertAfter: dateOf(this.alertAfter),
+      },
+      sweepAt: dateOf(this.sweepAt),
+      runStarts: this.runStarts,
+    };
+  }
+}
+
 /**
  * The checks this process pinged lately, by id and by slug, so that a ping
  * to a check it already knows is written without reading the check first.
- * Bounded: the entry used longest ago goes first.
+ * Bounded: beyond its bound it drops a check not written lately, oldest
+ * first (a second-chance clock, so keeping a check up to date never reorders
+ * the map).
  */
 export class KnownChecks {
   readonly #max: number;
-  readonly #byId = new Map<string, KnownCheck>();
+  readonly #byId = new Map<string, Entry>();
   readonly #idBySlug = new Map<string, string>();
   /** When a check was last found changed by another writer. */
   readonly #staleAt = new Map<string, number>();
@@ -59,26 +148,41 @@ export class KnownChecks {
 
   /** The check a ping addresses, when known; by slug only while it still answers to that slug. */
   find(target: { checkId: string } | { slug: SlugRef }): KnownCheck | undefined {
-    if ('checkId' in target) return this.#byId.get(target.checkId);
+    if ('checkId' in target) return this.#byId.get(target.checkId)?.toKnownCheck();
     const id = this.#idBySlug.get(slugKey(target.slug));
-    const check = id === undefined ? undefined : this.#byId.get(id);
-    return check && sameSlug(check.slug, target.slug) ? check : undefined;
+    const entry = id === undefined ? undefined : this.#byId.get(id);
+    return entry && sameSlug(entry.slug, target.slug) ? entry.toKnownCheck() : undefined;
+  }
+
+  /** The id of the check a ping addresses, when known (as `find`, without building the check). */
+  idOf(target: { checkId: string } | { slug: SlugRef }): string | undefined {
+    if ('checkId' in target) return this.#byId.has(target.checkId) ? target.checkId : undefined;
+    const id = this.#idBySlug.get(slugKey(target.slug));
+    return id !== undefined && sameSlug(this.#byId.get(id)?.slug ?? null, target.slug) ? id : undefined;
   }
 
   remember(check: KnownCheck, now = Date.now()): void {
-    this.forget(check.id);
     const contendedUntil = this.#contendedUntil.get(check.id);
     if (contendedUntil !== undefined) {
-      if (contendedUntil > now) return;
+      if (contendedUntil > now) {
+        this.forget(check.id);
+        return;
+      }
       this.#contendedUntil.delete(check.id);
     }
-    // Entries are never changed in place, so the check is kept as given unless its run starts need cutting.
-    const kept =
-      check.runStarts.size > RUN_STARTS_KEPT ? { ...check, runStarts: new Map([...check.runStarts].slice(-RUN_STARTS_KEPT)) } : check;
-    this.#byId.set(check.id, kept);
-    if (check.slug) this.#idBySlug.set(slugKey(check.slug), check.id);
-    // Maps iterate in insertion order and `forget` removed this id first, so the oldest entry is first.
-    if (this.#byId.size > this.#max) this.forget(this.#byId.keys().next().value!);
+    const entry = this.#byId.get(check.id);
+    const slugBefore = entry?.slug ?? null;
+    if (entry) {
+      entry.update(check);
+      entry.used = true;
+    } else {
+      if (this.#byId.size >= this.#max) this.#evict();
+      this.#byId.set(check.id, new Entry(check));
+    }
+    if (check.slug && !(slugBefore && sameSlug(slugBefore, check.slug))) {
+      if (slugBefore) this.#dropSlug(check.id, slugBefore);
+      this.#idBySlug.set(slugKey(check.slug), check.id);
+    } else if (!check.slug && slugBefore) this.#dropSlug(check.id, slugBefore);
   }
 
   /** Forgets a check whose row another writer changed; the second time in a while, does not keep it for a while. */
@@ -94,10 +198,31 @@ export class KnownChecks {
   }
 
   forget(id: string): void {
-    const check = this.#byId.get(id);
-    if (!check) return;
+    const entry = this.#byId.get(id);
+    if (!entry) return;
     this.#byId.delete(id);
-    if (check.slug && this.#idBySlug.get(slugKey(check.slug)) === id) this.#idBySlug.delete(slugKey(check.slug));
+    if (entry.slug) this.#dropSlug(id, entry.slug);
+  }
+
+  #dropSlug(id: string, slug: SlugRef): void {
+    if (this.#idBySlug.get(slugKey(slug)) === id) this.#idBySlug.delete(slugKey(slug));
+  }
+
+  /**
+   * Drops one check: the oldest in the map not written since the scan last
+   * passed it. A check written since goes to the back, unmarked, so a check
+   * pinged all along stays, and every check is passed over at most once.
+   */
+  #evict(): void {
+    for (const [id, entry] of this.#byId) {
+      if (!entry.used) {
+        this.forget(id);
+        return;
+      }
+      entry.used = false;
+      this.#byId.delete(id);
+      this.#byId.set(id, entry);
+    }
   }
 }
 

@@ -113,7 +113,7 @@ export class PingRecorder {
   /** One check per key: its id when known, else what the ping named it by. */
   #keyOf({ target }: ReceivedPing): string {
     if ('checkId' in target) return target.checkId;
-    return this.#known.find(target)?.id ?? `slug:${slugKey(target.slug)}`;
+    return this.#known.idOf(target) ?? `slug:${slugKey(target.slug)}`;
   }
 
   /** Takes up to `maxBatch` waiting pings whose checks are in no flush, grouped by check. */
