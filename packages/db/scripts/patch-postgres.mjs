@@ -7,10 +7,12 @@
  * reaches (its parameters, its rows, the batch of pings waiting on it),
  * survives the next young-generation collection, so it is copied, then
  * promoted, and dies in the old generation. At 4,000 pings/s that was 1.5 MB
- * copied per collection and a full collection every few seconds, which is
- * what set the ping p99; with the methods, 0.09 MB and none (`npm run
- * bench:ping` prints both). A promise subclass with an own closure property
- * shows it without a database; no other way of holding the closures helped.
+ * copied per young collection and a full collection every two or three
+ * seconds, which is what set the ping p99; with the methods, 0.09 MB and no
+ * full collection (`npm run bench:ping` prints the server's collections and
+ * their pauses). A promise subclass with a closure as an own property shows
+ * it without a database; no way of holding the closures from outside the
+ * driver helped.
  *
  * The files are those of the version package-lock.json pins: if they no
  * longer hold the two lines, the install fails so the upgrade is looked at.
