@@ -4,7 +4,7 @@
  * by anything else (a young-generation collection of a few megabytes takes
  * 5–15 ms on the bench machine), so the figure belongs next to it.
  */
-import { createServer } from 'node:http';
+import { createServer, get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 
@@ -44,14 +44,24 @@ export async function serveGcTotals(): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 }
 
-/** The server's totals, read over HTTP; null when the server no longer answers (the run then fails on its own). */
-export async function readGc(url: string): Promise<GcReading | null> {
-  try {
-    const response = await fetch(url);
-    return (await response.json()) as GcReading;
-  } catch {
-    return null;
-  }
+/**
+ * The server's totals, read over HTTP; null when the server no longer
+ * answers (the run then fails on its own). With `node:http`, not `fetch`:
+ * Node loads fetch's implementation at its first call, and in the first
+ * measured run that load (about a tenth of a second of CPU, on a machine the
+ * run keeps busy) delayed the run's first pings enough to show in its p99.
+ */
+export function readGc(url: string): Promise<GcReading | null> {
+  return new Promise((resolve) => {
+    get(url, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      response.on('end', () => resolve(JSON.parse(body) as GcReading));
+    }).on('error', () => resolve(null));
+  });
 }
 
 /** What was collected between two readings, with pause times rounded to the millisecond. */
