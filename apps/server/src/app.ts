@@ -7,6 +7,7 @@ import { databasePlugin } from './plugins/database';
 import { errorsPlugin } from './plugins/errors';
 import { metricsPlugin } from './plugins/metrics';
 import { openapiPlugin } from './plugins/openapi';
+import { redisPlugin } from './plugins/redis';
 import { webPlugin } from './plugins/web';
 import { apiRoutes } from './routes/api';
 import { authRoutes } from './routes/auth';
@@ -31,10 +32,11 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   });
   await app.register(errorsPlugin);
   await app.register(databasePlugin, { database: deps.database });
+  await app.register(redisPlugin, { redisUrl: config.redisUrl });
   await app.register(authPlugin, { config, limits: deps.rateLimits });
   await app.register(openapiPlugin, { baseUrl: config.baseUrl });
   await app.register(metricsPlugin);
-  await app.register(healthRoutes, { redisUrl: config.redisUrl });
+  await app.register(healthRoutes);
   // Sessions ride on a cookie, read and set only by these routes: cookie
   // parsing lives in their context, so pings and the dashboard's files skip it.
   await app.register(async (withSessions) => {

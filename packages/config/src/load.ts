@@ -38,7 +38,7 @@ export interface Config {
   selfPingUrl: string | null;
   /** Port a worker running on its own serves Prometheus `/metrics` on; null (the default) serves none. */
   metricsPort: number | null;
-  /** Prefix of the BullMQ keys in Redis; deployments sharing one Redis need different ones. Default: cronbeat. */
+  /** Prefix of Cronbeat's keys in Redis (BullMQ queues, the servers' rate limits); deployments sharing one Redis need different ones. Default: cronbeat. */
   queuePrefix: string;
 }
 

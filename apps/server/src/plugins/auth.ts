@@ -33,8 +33,9 @@ declare module 'fastify' {
 export const SESSION_COOKIE = 'cb_session';
 
 /**
- * Rate limiting and the settings accounts and the API need. Rate limits live
- * in process memory, so each replica counts on its own. Cookies are not
+ * Rate limiting and the settings accounts and the API need. Rate limits are
+ * counted in Redis when the server has it, so replicas share them, and in
+ * process memory otherwise (`npm start`: one process). Cookies are not
  * parsed here, for every route, but only where sessions are (see `buildApp`).
  */
 export const authPlugin = fp(async (app: FastifyInstance, options: { config: Config; limits?: Partial<RateLimits> | undefined }) => {
@@ -51,5 +52,9 @@ export const authPlugin = fp(async (app: FastifyInstance, options: { config: Con
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) => new RateLimited(context.after),
+    // With Redis, every replica counts against the same limits. While Redis
+    // is unreachable requests go unlimited rather than failing (/readyz says
+    // Redis is down): sign-in and the API stay up.
+    ...(app.redis && { redis: app.redis, nameSpace: `${config.queuePrefix}:rate-limit:`, skipOnError: true }),
   });
 });

@@ -1,26 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 
 /** How long /readyz waits for the database (and Redis) before calling it unreachable. */
 const READY_TIMEOUT_MS = 2000;
 
-export async function healthRoutes(app: FastifyInstance, options: { redisUrl?: string | null } = {}) {
-  // One connection for the life of the app, reconnecting in the background;
-  // without the offline queue a PING while it is down fails at once instead of waiting.
-  const redis = options.redisUrl
-    ? new Redis(options.redisUrl, {
-        lazyConnect: true,
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => 1000,
-      })
-    : null;
-  if (redis) {
-    redis.on('error', () => {}); // reported by /readyz; ioredis would otherwise log every retry
-    redis.connect().catch(() => {});
-    app.addHook('onClose', async () => redis.disconnect());
-  }
+export async function healthRoutes(app: FastifyInstance) {
+  const { redis } = app;
 
   /** The process is up and serving HTTP. */
   app.get('/healthz', async () => ({ status: 'ok' }));
