@@ -35,7 +35,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(redisPlugin, { redisUrl: config.redisUrl });
   await app.register(authPlugin, { config, limits: deps.rateLimits });
   await app.register(openapiPlugin, { baseUrl: config.baseUrl });
-  await app.register(metricsPlugin);
+  await app.register(metricsPlugin, { token: config.metricsToken });
   await app.register(healthRoutes);
   // Sessions ride on a cookie, read and set only by these routes: cookie
   // parsing lives in their context, so pings and the dashboard's files skip it.

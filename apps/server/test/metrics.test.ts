@@ -80,6 +80,29 @@ describe.each(testDatabaseKinds())('metrics on %s', (kind) => {
   });
 });
 
+describe('metrics behind METRICS_TOKEN', () => {
+  const test = useTestDatabase('pglite');
+  const token = 'scrape-k3y-0123456789';
+
+  it('answers /metrics only to the bearer of the token, with 401 and the one error shape otherwise', async () => {
+    const app = await testApp(test.database, { METRICS_TOKEN: token });
+    try {
+      for (const authorization of [undefined, 'Bearer wrong-token-0123456789', token, `Basic ${token}`, `Bearer ${token}x`]) {
+        const refused = await app.inject({ url: '/metrics', headers: authorization ? { authorization } : {} });
+        expect(refused.statusCode, String(authorization)).toBe(401);
+        expect(refused.headers['www-authenticate']).toBe('Bearer');
+        expect(refused.json().error.code).toBe('CB_UNAUTHORIZED');
+      }
+      const scraped = await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}` } });
+      expect(scraped.statusCode).toBe(200);
+      expect(scraped.body).toContain('cronbeat_pings_total');
+      expect((await app.inject('/healthz')).statusCode).toBe(200); // health checks need no token
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 const { redisUrl } = loadServices();
 if (!redisUrl && isCi()) throw new Error('CI=true but REDIS_URL is not set: the readiness-with-Redis suite would be skipped');
 

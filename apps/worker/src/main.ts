@@ -11,7 +11,7 @@ const logger = createLogger(config);
 const database = await createDb(config);
 await migrate(database, config.databaseUrl);
 const worker = await start(config, { database, logger });
-const metrics = config.metricsPort === null ? null : await serveMetrics(config.metricsPort, config.host);
+const metrics = config.metricsPort === null ? null : await serveMetrics(config.metricsPort, config.host, config.metricsToken);
 logger.info({ driver: worker.driver, metrics: metrics?.address }, 'Cronbeat worker running');
 stopOnSignals(logger, async () => {
   await metrics?.close();

@@ -38,6 +38,8 @@ export interface Config {
   selfPingUrl: string | null;
   /** Port a worker running on its own serves Prometheus `/metrics` on; null (the default) serves none. */
   metricsPort: number | null;
+  /** Bearer token that Prometheus `/metrics` (server and worker) require when set; null (the default) leaves them open. */
+  metricsToken: string | null;
   /** Prefix of Cronbeat's keys in Redis (BullMQ queues, the servers' rate limits); deployments sharing one Redis need different ones. Default: cronbeat. */
   queuePrefix: string;
 }
@@ -84,6 +86,7 @@ export function loadConfig(env: Env = process.env): Config {
     historyDays: read('HISTORY_DAYS', integer(1, 36_500), 90),
     selfPingUrl: read<string | null>('SELF_PING_URL', url(['http:', 'https:']), null),
     metricsPort: read<number | null>('METRICS_PORT', integer(1, 65535), null),
+    metricsToken: read<string | null>('METRICS_TOKEN', pattern(/^[\x21-\x7e]{16,256}$/, '16 to 256 printable characters, no spaces'), null),
     queuePrefix: read('QUEUE_PREFIX', pattern(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, ".", "_" or "-" (at most 64)'), 'cronbeat'),
   };
   if (problems.length > 0) throw new ConfigError(problems);

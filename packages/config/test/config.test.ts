@@ -78,4 +78,11 @@ describe('loadConfig', () => {
       /METRICS_PORT must be an integer between 1 and 65535, got "70000"\n.*QUEUE_PREFIX must be letters, digits/,
     );
   });
+
+  it('reads METRICS_TOKEN, and refuses one too short or with spaces', () => {
+    expect(loadConfig({}).metricsToken).toBeNull();
+    expect(loadConfig({ METRICS_TOKEN: 'k3y-for-prometheus' }).metricsToken).toBe('k3y-for-prometheus');
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be 16 to 256 printable characters, no spaces/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'with a space in the middle' })).toThrow(/METRICS_TOKEN must be 16 to 256 printable/);
+  });
 });

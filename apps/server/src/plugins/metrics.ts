@@ -4,9 +4,11 @@
  * Ping metrics are taken in a root onResponse hook; the ping route only notes
  * the kind its URL named (`request.pingKind`), so the URL is parsed once.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Histogram, register } from 'prom-client';
+import { Unauthorized } from '../errors';
 import { PING_PATHS } from '../ping/address';
 
 // Both apps may load prom-client's process metrics in one process; register them once.
@@ -34,7 +36,11 @@ declare module 'fastify' {
   }
 }
 
-export const metricsPlugin = fp(async (app: FastifyInstance) => {
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** With `token` (METRICS_TOKEN), `/metrics` answers only requests that carry it as a bearer token. */
+export const metricsPlugin = fp(async (app: FastifyInstance, options: { token: string | null }) => {
+  const expected = options.token === null ? null : digest(`Bearer ${options.token}`);
   app.decorateRequest('pingKind', null);
   // Callback style, not async: it runs after every response, pings included.
   app.addHook('onResponse', (request, reply, done) => {
@@ -45,7 +51,12 @@ export const metricsPlugin = fp(async (app: FastifyInstance) => {
     done();
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    // Compared by digest, so in constant time whatever the header's length.
+    if (expected && !timingSafeEqual(digest(request.headers.authorization ?? ''), expected)) {
+      reply.header('www-authenticate', 'Bearer');
+      throw new Unauthorized('/metrics needs the bearer token METRICS_TOKEN sets');
+    }
     const text = await register.metrics();
     return reply.type(register.contentType).send(text);
   });
