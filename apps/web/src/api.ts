@@ -146,6 +146,9 @@ export const api = {
   createApiKey: (name: string, access: ApiKey['access']) => request<ApiKey>('POST', `${projectPath()}/api-keys`, { name, access }),
   revokeApiKey: (id: string) => request<unknown>('DELETE', `${projectPath()}/api-keys/${encode(id)}`),
   rotatePingKey: () => request<{ pingKey?: string }>('POST', `${projectPath()}/ping-key`, {}),
+  renameProject: (name: string) => request<unknown>('PATCH', projectPath(), { name }),
+  /** Deletes the project with its checks, channels, keys and history. */
+  deleteProject: () => request<unknown>('DELETE', projectPath()),
 
   /** The next times a cron schedule expects a ping, computed by the server (the same code as the deadlines). */
   schedulePreview: async (cron: string, tz: string) =>

@@ -42,6 +42,30 @@ describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () =
     await page.locator('.check-name', { hasText: 'In the first project' }).waitFor();
   });
 
+  it('renames a project and deletes it by its name, landing in the project left, which cannot be deleted while alone', async () => {
+    const page = await freshPage(run.browser);
+    await signUp(page, run.cronbeat.url);
+    await createProject(page, 'Temp jobs');
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Project name').fill('Nightly imports');
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await explained(page, page.getByRole('heading', { name: 'Settings of Nightly imports' }).waitFor());
+    await expect(projectOptions(page)).resolves.toEqual(expect.arrayContaining(['My project', 'Nightly imports']));
+
+    const remove = page.getByRole('button', { name: 'Delete project' });
+    await page.getByLabel('Type Nightly imports to delete the project').fill('Nightly');
+    await expect(remove.isDisabled()).resolves.toBe(true);
+    await page.getByLabel('Type Nightly imports to delete the project').fill('Nightly imports');
+    await remove.click();
+    await explained(page, page.getByRole('heading', { name: 'No checks yet' }).waitFor());
+    // One project left: the header names it instead of offering a switcher.
+    await expect(page.locator('.project-name').textContent()).resolves.toBe('My project');
+
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByText('This is your only project').waitFor();
+    await expect(page.getByRole('button', { name: 'Delete project' }).count()).resolves.toBe(0);
+  });
+
   it('lets an invited read-only member join and see the checks with no control to change anything', async () => {
     const owner = await freshPage(run.browser);
     await signUp(owner, run.cronbeat.url);

@@ -3,9 +3,10 @@ import { useSession } from '../session';
 import { ApiKeys } from './ApiKeys';
 import { Members } from './Members';
 import { PingKey } from './PingKey';
+import { ProjectDetails } from './ProjectDetails';
 import { ProjectInvitations } from './ProjectInvitations';
 
-/** Project settings: members and roles, pending invitations, API keys, ping key. */
+/** Project settings: members and roles; for admins also the project's name, invitations, API keys, ping key (and deletion, for owners). */
 export function SettingsPage() {
   const { project, canAdmin } = useSession();
   const [invited, setInvited] = useState(0);
@@ -16,6 +17,7 @@ export function SettingsPage() {
       <Members onInvited={() => setInvited((count) => count + 1)} />
       {canAdmin ? (
         <>
+          <ProjectDetails />
           <ProjectInvitations version={invited} />
           <ApiKeys />
           <PingKey />

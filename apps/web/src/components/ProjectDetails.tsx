@@ -1,0 +1,93 @@
+import { type FormEvent, useState } from 'react';
+import { ApiError, api } from '../api';
+import { useSession } from '../session';
+import { Field } from './Field';
+
+const messageOf = (failure: unknown) => (failure instanceof ApiError ? failure.message : 'Cronbeat could not be reached. Try again.');
+
+/** The project's name, for admins; deleting it, for its owners. */
+export function ProjectDetails() {
+  const { project } = useSession();
+  return (
+    <section aria-labelledby="project-title">
+      <h2 id="project-title">Project</h2>
+      {/* Keyed by project, so switching projects starts the form afresh. */}
+      <RenameForm key={project.id} />
+      {project.role === 'owner' && <DeleteProject key={`delete-${project.id}`} />}
+    </section>
+  );
+}
+
+function RenameForm() {
+  const { project, refreshSession } = useSession();
+  const [name, setName] = useState(project.name);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.renameProject(name.trim());
+      await refreshSession();
+    } catch (failure) {
+      setError(messageOf(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="stack editor" onSubmit={submit}>
+      <Field label="Project name" error={error ?? undefined}>
+        <input required maxLength={100} value={name} onChange={(event) => setName(event.target.value)} />
+      </Field>
+      <div className="actions">
+        <button type="submit" disabled={busy || !name.trim() || name.trim() === project.name}>
+          Rename
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/**
+ * Deleting takes the project's name typed out, as it takes every check,
+ * channel, key and ping with it. Offered only while the owner has another
+ * project to go to: the dashboard has nowhere to land without one.
+ */
+function DeleteProject() {
+  const { session, project, refreshSession, switchProject } = useSession();
+  const [typed, setTyped] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const next = session.projects.find((candidate) => candidate.id !== project.id);
+  if (!next) return <p className="muted">This is your only project; create another before you can delete it.</p>;
+  const remove = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.deleteProject();
+      await refreshSession();
+      switchProject(next.id);
+    } catch (failure) {
+      setError(messageOf(failure));
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="stack editor" onSubmit={remove}>
+      <Field label={`Type ${project.name} to delete the project`} error={error ?? undefined}>
+        <input value={typed} onChange={(event) => setTyped(event.target.value)} />
+      </Field>
+      <p className="muted">
+        Its checks stop being watched, and its channels, API keys, pings and history are deleted. This cannot be undone.
+      </p>
+      <div className="actions">
+        <button type="submit" className="danger" disabled={busy || typed !== project.name}>
+          Delete project
+        </button>
+      </div>
+    </form>
+  );
+}
