@@ -1,6 +1,7 @@
-import { type FormEvent, useState } from 'react';
-import { ApiError, api } from '../api';
+import { useState } from 'react';
+import { api } from '../api';
 import { useSession } from '../session';
+import { useSubmit } from '../useSubmit';
 import { Field } from './Field';
 import { Link } from './Link';
 
@@ -8,22 +9,11 @@ import { Link } from './Link';
 export function NewProjectPage() {
   const { refreshSession, switchProject } = useSession();
   const [name, setName] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const project = await api.createProject(name.trim());
-      await refreshSession();
-      switchProject(project.id);
-    } catch (failure) {
-      setError(failure instanceof ApiError ? failure.message : 'Cronbeat could not be reached. Try again.');
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    const project = await api.createProject(name.trim());
+    await refreshSession();
+    switchProject(project.id);
+  });
 
   return (
     <section>

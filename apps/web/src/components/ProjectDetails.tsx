@@ -1,9 +1,8 @@
-import { type FormEvent, useState } from 'react';
-import { ApiError, api } from '../api';
+import { useState } from 'react';
+import { api } from '../api';
 import { useSession } from '../session';
+import { useSubmit } from '../useSubmit';
 import { Field } from './Field';
-
-const messageOf = (failure: unknown) => (failure instanceof ApiError ? failure.message : 'Cronbeat could not be reached. Try again.');
 
 /** The project's name, for admins; deleting it, for its owners. */
 export function ProjectDetails() {
@@ -21,21 +20,10 @@ export function ProjectDetails() {
 function RenameForm() {
   const { project, refreshSession } = useSession();
   const [name, setName] = useState(project.name);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.renameProject(name.trim());
-      await refreshSession();
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    await api.renameProject(name.trim());
+    await refreshSession();
+  });
   return (
     <form className="stack editor" onSubmit={submit}>
       <Field label="Project name" error={error ?? undefined}>
@@ -58,25 +46,16 @@ function RenameForm() {
 function DeleteProject() {
   const { session, project, refreshSession, switchProject } = useSession();
   const [typed, setTyped] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const next = session.projects.find((candidate) => candidate.id !== project.id);
+  const { busy, error, submit } = useSubmit(async () => {
+    if (!next) return;
+    await api.deleteProject();
+    await refreshSession();
+    switchProject(next.id);
+  });
   if (!next) return <p className="muted">This is your only project; create another before you can delete it.</p>;
-  const remove = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.deleteProject();
-      await refreshSession();
-      switchProject(next.id);
-    } catch (failure) {
-      setError(messageOf(failure));
-      setBusy(false);
-    }
-  };
   return (
-    <form className="stack editor" onSubmit={remove}>
+    <form className="stack editor" onSubmit={submit}>
       <Field label={`Type ${project.name} to delete the project`} error={error ?? undefined}>
         <input value={typed} onChange={(event) => setTyped(event.target.value)} />
       </Field>
