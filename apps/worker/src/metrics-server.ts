@@ -3,9 +3,9 @@
  * listener, as the worker has no HTTP app. In one process with the server,
  * the server's `/metrics` shows the same registry and this is not started.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { metricsAccess } from '@cronbeat/runtime';
 import { register } from 'prom-client';
 
 export interface MetricsServer {
@@ -14,18 +14,15 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
 /** Serves `/metrics` on `port`; with `token`, only to requests that carry it as a bearer token (METRICS_TOKEN). */
 export async function serveMetrics(port: number, host: string, token: string | null = null): Promise<MetricsServer> {
-  const expected = token === null ? null : digest(`Bearer ${token}`);
+  const mayRead = metricsAccess(token);
   const server = createServer((request, response) => {
     if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    // Compared by digest, so in constant time whatever the header's length.
-    if (expected && !timingSafeEqual(digest(request.headers.authorization ?? ''), expected)) {
+    if (!mayRead(request.headers.authorization)) {
       response.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' }).end('unauthorized');
       return;
     }

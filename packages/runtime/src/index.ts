@@ -1,8 +1,9 @@
 /**
  * What every Cronbeat process does the same way at its edges: read the
- * configuration or exit with its problems, log with pino, and stop cleanly
- * on SIGTERM/SIGINT within a bounded time.
+ * configuration or exit with its problems, log with pino, guard /metrics
+ * with METRICS_TOKEN, and stop cleanly on SIGTERM/SIGINT within a bounded time.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { type Config, ConfigError, loadConfig } from '@cronbeat/config';
 import { type Logger, pino } from 'pino';
 
@@ -21,6 +22,19 @@ export function configOrExit(): Config {
 }
 
 export const createLogger = (config: Config): Logger => pino({ level: config.logLevel });
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/**
+ * Whether an Authorization header may read /metrics: with a token
+ * (METRICS_TOKEN), only `Bearer <token>`, compared by digest so in constant
+ * time whatever the header's length; without one, any request.
+ */
+export function metricsAccess(token: string | null): (authorization: string | undefined) => boolean {
+  if (token === null) return () => true;
+  const expected = digest(`Bearer ${token}`);
+  return (authorization) => timingSafeEqual(digest(authorization ?? ''), expected);
+}
 
 /**
  * On the first SIGTERM or SIGINT runs `stop` and exits 0 (1 if it fails or
