@@ -59,7 +59,13 @@ export function readGc(url: string): Promise<GcReading | null> {
       response.on('data', (chunk: string) => {
         body += chunk;
       });
-      response.on('end', () => resolve(JSON.parse(body) as GcReading));
+      response.on('end', () => {
+        try {
+          resolve(JSON.parse(body) as GcReading);
+        } catch {
+          resolve(null);
+        }
+      });
     }).on('error', () => resolve(null));
   });
 }

@@ -179,10 +179,8 @@ export class KnownChecks {
       if (this.#byId.size >= this.#max) this.#evict();
       this.#byId.set(check.id, new Entry(check));
     }
-    if (check.slug && !(slugBefore && sameSlug(slugBefore, check.slug))) {
-      if (slugBefore) this.#dropSlug(check.id, slugBefore);
-      this.#idBySlug.set(slugKey(check.slug), check.id);
-    } else if (!check.slug && slugBefore) this.#dropSlug(check.id, slugBefore);
+    if (slugBefore && !(check.slug && sameSlug(slugBefore, check.slug))) this.#dropSlug(check.id, slugBefore);
+    if (check.slug) this.#idBySlug.set(slugKey(check.slug), check.id);
   }
 
   /** Forgets a check whose row another writer changed; the second time in a while, does not keep it for a while. */
