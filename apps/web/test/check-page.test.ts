@@ -65,6 +65,7 @@ describe.skipIf(skipBrowser)('a check page in Chromium', () => {
     await page.getByRole('button', { name: 'Resume' }).click();
     await page.getByRole('button', { name: 'Pause' }).waitFor();
     await expect(statusWord(page)).resolves.toBe('new');
+    await page.locator('.timeline li').nth(1).waitFor();
     await expect(page.locator('.timeline li').count()).resolves.toBe(2);
 
     await page.getByRole('link', { name: '← Checks' }).click();

@@ -97,7 +97,7 @@ describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () =
     await join.click();
 
     await explained(reader, reader.locator('.check-name', { hasText: 'Disk cleanup' }).waitFor());
-    await expect(reader.locator('.invitations').count()).resolves.toBe(0);
+    await reader.locator('.invitations').waitFor({ state: 'detached' });
     await expect(projectOptions(reader)).resolves.toEqual(expect.arrayContaining(['My project', 'Ops team']));
     await expect(selectedProject(reader)).resolves.toBe('Ops team');
     await expect(reader.getByRole('link', { name: 'New check' }).count()).resolves.toBe(0);
