@@ -66,6 +66,41 @@ describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () =
     await expect(page.getByRole('button', { name: 'Delete project' }).count()).resolves.toBe(0);
   });
 
+  it('offers someone left with no project their invitations and a project of their own', async () => {
+    const owner = await freshPage(run.browser);
+    await signUp(owner, run.cronbeat.url);
+    await createProject(owner, 'Shared jobs');
+    const invitee = uniqueEmail();
+    await owner.getByRole('link', { name: 'Settings' }).click();
+    await owner.getByLabel('Invite by email').fill(invitee);
+    await owner.getByRole('button', { name: 'Invite' }).click();
+    await owner.locator('section[aria-labelledby="pending-title"] li', { hasText: invitee }).waitFor();
+
+    const page = await freshPage(run.browser, PHONE);
+    await signUp(page, run.cronbeat.url, invitee);
+    // The dashboard never deletes a last project; the API does, which leaves this person in none.
+    const deleted = await page.evaluate(async () => {
+      const me = (await (await fetch('/auth/me')).json()) as { projects: { id: string }[] };
+      const id = me.projects[0]!.id;
+      return (await fetch(`/api/v1/projects/${id}`, { method: 'DELETE', headers: { 'x-project-id': id } })).status;
+    });
+    expect(deleted).toBe(204);
+    await page.reload();
+
+    await page.getByRole('heading', { name: 'No projects' }).waitFor();
+    await page.getByRole('button', { name: 'Join Shared jobs' }).waitFor();
+    expect(await overflowsSideways(page)).toBe(false);
+    await page.screenshot({ path: `${ARTIFACTS}/no-projects-phone.png`, fullPage: true });
+    await page.getByLabel('Project name').fill('   ');
+    await expect(page.getByRole('button', { name: 'Create project' }).isDisabled()).resolves.toBe(true);
+    await page.getByLabel('Project name').fill('Side jobs');
+    await page.getByRole('button', { name: 'Create project' }).click();
+
+    await explained(page, page.getByRole('heading', { name: 'No checks yet' }).waitFor());
+    await expect(page.locator('.project-name').textContent()).resolves.toBe('Side jobs');
+    await page.getByRole('button', { name: 'Join Shared jobs' }).waitFor();
+  });
+
   it('lets an invited read-only member join and see the checks with no control to change anything', async () => {
     const owner = await freshPage(run.browser);
     await signUp(owner, run.cronbeat.url);

@@ -3,8 +3,8 @@ import { api, type Session, setCurrentProject } from '../api';
 import { navigate, useRoute } from '../router';
 import { rememberedProject, rememberProject, SessionContext, type SessionState } from '../session';
 import { AuthPage } from './AuthPage';
-import { InvitationsBanner } from './InvitationsBanner';
 import { Layout } from './Layout';
+import { NoProjects } from './NoProjects';
 import { Screen } from './Screen';
 
 /** Loads the session, then shows the sign-in screens or the signed-in dashboard. */
@@ -65,21 +65,15 @@ export function App() {
   }
   if (!state)
     return (
-      <main className="auth">
-        <p className="brand">Cronbeat</p>
-        <p>You are not a member of any project yet.</p>
-        <InvitationsBanner
-          userId={session.user.id}
-          onAccepted={async (id) => {
-            rememberProject(id);
-            setProjectId(id);
-            await refreshSession();
-          }}
-        />
-        <button type="button" onClick={() => void api.logOut().finally(() => setSession(null))}>
-          Log out
-        </button>
-      </main>
+      <NoProjects
+        userId={session.user.id}
+        onEntered={async (id) => {
+          rememberProject(id);
+          setProjectId(id);
+          await refreshSession();
+        }}
+        onLogOut={() => void api.logOut().finally(() => setSession(null))}
+      />
     );
   return (
     <SessionContext.Provider value={state}>
