@@ -1,4 +1,6 @@
+import { checks } from '@cronbeat/db';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
+import { arrayContains } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASE_URL, bearer, createKey, injectApi, type Method, type Person, signUp, testApp } from './api-fixtures';
@@ -76,6 +78,82 @@ describe.each(testDatabaseKinds())('checks API on %s', (kind) => {
     const badStatus = await call('GET', '/checks?status=sleeping');
     expect(badStatus.statusCode).toBe(400);
     expect(badStatus.json().error.message).toMatch(/^query\.status: /);
+  });
+
+  describe('pages', () => {
+    type Page = { checks: { name: string }[]; nextCursor: string | null };
+    const page = async (query: string): Promise<Page> => {
+      const response = await call('GET', `/checks?tag=paged&${query}`);
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json();
+    };
+    /** Every name, following nextCursor from the first page of `limit`. */
+    async function walk(limit: number): Promise<string[]> {
+      const names: string[] = [];
+      let cursor: string | null = '';
+      do {
+        const next: Page = await page(`limit=${limit}${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`);
+        names.push(...next.checks.map((check) => check.name));
+        cursor = next.nextCursor;
+      } while (cursor);
+      return names;
+    }
+
+    it('walks every check once in the order of the whole list, and says where the last page is', async () => {
+      for (let i = 1; i <= 7; i++) await call('POST', '/checks', { name: `Paged ${i}`, tags: ['paged'] });
+      const all = await page('');
+      expect(all.nextCursor).toBeNull();
+      expect(all.checks.map((check) => check.name)).toEqual(['Paged 1', 'Paged 2', 'Paged 3', 'Paged 4', 'Paged 5', 'Paged 6', 'Paged 7']);
+
+      for (const limit of [1, 2, 3, 7, 1000]) expect(await walk(limit), `limit ${limit}`).toEqual(all.checks.map((check) => check.name));
+      const exact = await page('limit=7');
+      expect(exact.nextCursor).toBeNull();
+      const first = await page('limit=3');
+      expect(first.checks).toHaveLength(3);
+      expect(first.nextCursor).toEqual(expect.any(String));
+    });
+
+    it('breaks ties in creation time by id, to the microsecond, and goes on past a deleted check', async () => {
+      // Checks made in one transaction share their creation time; make four such.
+      for (const name of ['Tied a', 'Tied b', 'Tied c', 'Tied d']) await call('POST', '/checks', { name, tags: ['paged', 'tied'] });
+      await test.db
+        .update(checks)
+        .set({ createdAt: new Date() })
+        .where(arrayContains(checks.tags, ['tied']));
+      const all = (await page('')).checks.map((check) => check.name);
+      expect(all.slice(-4).sort()).toEqual(['Tied a', 'Tied b', 'Tied c', 'Tied d']);
+      expect(await walk(1)).toEqual(all);
+      expect(await walk(2)).toEqual(all);
+
+      const first = await page('limit=8');
+      const [deleted] = (await call('GET', '/checks?tag=tied')).json().checks as { id: string; name: string }[];
+      expect(first.checks.at(-1)!.name).toBe(deleted!.name);
+      expect((await call('DELETE', `/checks/${deleted!.id}`)).statusCode).toBe(204);
+      const rest = await page(`limit=100&after=${encodeURIComponent(first.nextCursor!)}`);
+      expect(rest.checks.map((check) => check.name)).toEqual(all.slice(8));
+    });
+
+    it('refuses a limit out of range and a cursor it did not give out, with 400 naming the field', async () => {
+      const refused = async (query: string) => {
+        const response = await call('GET', `/checks?${query}`);
+        expect(response.statusCode, query).toBe(400);
+        return response.json().error.message as string;
+      };
+      expect(await refused('limit=0')).toMatch(/^query\.limit: /);
+      expect(await refused('limit=1001')).toMatch(/^query\.limit: /);
+      expect(await refused('limit=ten')).toMatch(/^query\.limit: /);
+      expect(await refused('after=')).toMatch(/^query\.after: /);
+      for (const forged of [
+        'garbage',
+        Buffer.from('2026-11-30 12:00:00+00|not-a-uuid').toString('base64url'),
+        Buffer.from("x'; drop table checks; --|00000000-0000-0000-0000-000000000000").toString('base64url'),
+      ]) {
+        const message = await refused(`after=${encodeURIComponent(forged)}`);
+        expect(message, forged).toMatch(/after/);
+        expect(message, forged).toMatch(/nextCursor/);
+      }
+      expect((await page('')).checks.length).toBeGreaterThan(0);
+    });
   });
 
   it('upserts by slug: 201 the first time, 200 and the same check after', async () => {

@@ -68,6 +68,9 @@ function listOf<T>(body: unknown, key: string): T[] {
   throw new ApiError(`unexpected response for a list of ${key}`, null, null);
 }
 
+/** Checks per request when listing: the most the API gives in one page. */
+const CHECKS_PAGE = 1000;
+
 export class CronbeatApi {
   private readonly base: string;
   private readonly key: string;
@@ -110,12 +113,18 @@ export class CronbeatApi {
     return parsed as T;
   }
 
+  /** Every check that passes the filters, oldest first, fetched a page of 1,000 at a time. */
   async listChecks(filters: { tag?: string[]; status?: string; slug?: string; q?: string } = {}): Promise<Check[]> {
-    const query = new URLSearchParams();
+    const query = new URLSearchParams({ limit: String(CHECKS_PAGE) });
     for (const tag of filters.tag ?? []) query.append('tag', tag);
     for (const name of ['status', 'slug', 'q'] as const) if (filters[name]) query.set(name, filters[name]);
-    const search = query.size > 0 ? `?${query}` : '';
-    return listOf<Check>(await this.request('GET', `/checks${search}`), 'checks');
+    const found: Check[] = [];
+    for (;;) {
+      const page = await this.request<{ nextCursor?: string | null }>('GET', `/checks?${query}`);
+      found.push(...listOf<Check>(page, 'checks'));
+      if (!page.nextCursor) return found;
+      query.set('after', page.nextCursor);
+    }
   }
 
   /** A check by UUID or by slug. */

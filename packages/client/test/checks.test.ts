@@ -1,3 +1,4 @@
+import { checks as checksTable } from '@cronbeat/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CronbeatServer, checkRow, checksOfProject, cli, envFor, startCronbeat } from './cronbeat-server';
 
@@ -74,5 +75,21 @@ describe('cronbeat checks over the REST API', () => {
     const unauthorised = await cli(['checks', 'list'], { env: { ...envFor(server), CRONBEAT_API_KEY: `cb_rw_${'x'.repeat(43)}` } });
     expect(unauthorised.code).toBe(1);
     expect(unauthorised.stderr).toMatch(/401/);
+  });
+
+  it('lists a project of more checks than one page holds, each once', async () => {
+    const many = Array.from({ length: 1_001 }, (_, i) => ({
+      projectId: server.projectId,
+      name: `bulk ${i}`,
+      tags: ['bulk'],
+      period: 86_400,
+      grace: 3_600,
+    }));
+    await server.database.db.insert(checksTable).values(many);
+    const listed = await checks(['list', '--tag', 'bulk', '--json']);
+    expect(listed.stderr).toBe('');
+    const names = (JSON.parse(listed.stdout) as { name: string }[]).map((check) => check.name);
+    expect(names).toHaveLength(1_001);
+    expect(new Set(names).size).toBe(1_001);
   });
 });

@@ -57,6 +57,16 @@ export const CheckQuery = Type.Object(
     status: Type.Optional(Status),
     slug: Type.Optional(Slug),
     q: Type.Optional(Type.String({ maxLength: 200, description: 'part of the name or slug' })),
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1000, description: 'checks per page; without limit or after, every check comes in one answer' }),
+    ),
+    after: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'cursor: the nextCursor of the previous page (pages hold 100 unless limit says)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -87,7 +97,10 @@ export const Check = Type.Object({
   createdAt: Timestamp,
 });
 
-export const CheckList = Type.Object({ checks: Type.Array(Check) });
+export const CheckList = Type.Object({
+  checks: Type.Array(Check),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'pass as after for the next page; null on the last page' }),
+});
 
 export const SchedulePreview = Type.Object(
   {

@@ -19,7 +19,23 @@ export type CheckColumns = Partial<
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export async function listChecks(db: Db, projectId: string, filters: CheckFilters = {}): Promise<CheckRow[]> {
+/**
+ * Where a page of checks ends: the last check's creation time exactly as
+ * Postgres prints it (microseconds and offset, so it casts back to the same
+ * instant) and its id, the tiebreak.
+ */
+export interface CheckCursor {
+  createdAt: string;
+  id: string;
+}
+
+export interface CheckPage {
+  rows: CheckRow[];
+  /** Where the next page starts, or null when this one holds the last check. */
+  next: CheckCursor | null;
+}
+
+function checkConditions(projectId: string, filters: CheckFilters): SQL[] {
   const conditions: SQL[] = [eq(checks.projectId, projectId)];
   if (filters.tags?.length) conditions.push(arrayContains(checks.tags, filters.tags));
   if (filters.status) conditions.push(eq(checks.status, filters.status));
@@ -28,11 +44,40 @@ export async function listChecks(db: Db, projectId: string, filters: CheckFilter
     const pattern = `%${escapeLike(filters.q)}%`;
     conditions.push(or(ilike(checks.name, pattern), ilike(checks.slug, pattern)) as SQL);
   }
+  return conditions;
+}
+
+/** Every check of a project that passes the filters, oldest first. */
+export async function listChecks(db: Db, projectId: string, filters: CheckFilters = {}): Promise<CheckRow[]> {
   return db
     .select()
     .from(checks)
-    .where(and(...conditions))
+    .where(and(...checkConditions(projectId, filters)))
     .orderBy(asc(checks.createdAt), asc(checks.id));
+}
+
+/**
+ * Up to `limit` checks in `listChecks`' order, starting after `after`. The
+ * cursor is a position, not a check: a page still follows when the check it
+ * names has been deleted since, and checks created meanwhile come last.
+ */
+export async function pageChecks(
+  db: Db,
+  projectId: string,
+  filters: CheckFilters,
+  { limit, after }: { limit: number; after?: CheckCursor | undefined },
+): Promise<CheckPage> {
+  const conditions = checkConditions(projectId, filters);
+  if (after) conditions.push(sql`(${checks.createdAt}, ${checks.id}) > (${after.createdAt}::timestamptz, ${after.id}::uuid)`);
+  const found = await db
+    .select({ row: checks, createdAtText: sql<string>`${checks.createdAt}::text` })
+    .from(checks)
+    .where(and(...conditions))
+    .orderBy(asc(checks.createdAt), asc(checks.id))
+    .limit(limit + 1);
+  const rows = found.slice(0, limit);
+  const last = found.length > limit ? rows.at(-1) : undefined;
+  return { rows: rows.map(({ row }) => row), next: last ? { createdAt: last.createdAtText, id: last.row.id } : null };
 }
 
 /** The check of `projectId` whose `field` equals the given value: the match of an upsert. */

@@ -1,5 +1,5 @@
 import { pause, resume } from '@cronbeat/core';
-import { type CheckRow, channelIdsOf, deleteCheck, getCheck, listChecks, transitionCheck } from '@cronbeat/db';
+import { type CheckRow, channelIdsOf, deleteCheck, getCheck, listChecks, pageChecks, transitionCheck } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -7,10 +7,13 @@ import { accessOf } from '../../../auth/access';
 import { NotFound } from '../../../errors';
 import { Check, CheckCreate, CheckList, CheckPatch, CheckQuery } from '../../../schemas/checks';
 import { authErrors, IdParams } from '../../../schemas/common';
+import { decodeCursor, encodeCursor } from './cursor';
 import { editCheck, upsertCheck } from './edit';
 import { checkView } from './view';
 
 const tags = ['checks'];
+/** Checks per page when a client pages with `after` alone. */
+const DEFAULT_PAGE = 100;
 
 export async function checkRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -34,10 +37,26 @@ export async function checkRoutes(fastify: FastifyInstance) {
 
   app.get(
     '/checks',
-    { schema: { tags, summary: 'List checks', querystring: CheckQuery, response: { 200: CheckList, ...authErrors } } },
+    {
+      schema: {
+        tags,
+        summary: 'List checks, oldest first, all at once or in pages (limit, after)',
+        querystring: CheckQuery,
+        response: { 200: CheckList, ...authErrors },
+      },
+    },
     async (request) => {
-      const { tag, ...filters } = request.query;
-      return { checks: await views(request, await listChecks(app.db, accessOf(request).projectId, { ...filters, tags: tag })) };
+      const { tag, limit, after, ...rest } = request.query;
+      const filters = { ...rest, tags: tag };
+      const { projectId } = accessOf(request);
+      if (limit === undefined && after === undefined) {
+        return { checks: await views(request, await listChecks(app.db, projectId, filters)), nextCursor: null };
+      }
+      const page = await pageChecks(app.db, projectId, filters, {
+        limit: limit ?? DEFAULT_PAGE,
+        after: after === undefined ? undefined : decodeCursor(after),
+      });
+      return { checks: await views(request, page.rows), nextCursor: page.next && encodeCursor(page.next) };
     },
   );
 
