@@ -11,6 +11,7 @@ import { redisPlugin } from './plugins/redis';
 import { webPlugin } from './plugins/web';
 import { apiRoutes } from './routes/api';
 import { authRoutes } from './routes/auth';
+import { badgeRoutes } from './routes/badges';
 import { healthRoutes } from './routes/health';
 import { pingRoutes } from './routes/ping';
 
@@ -45,6 +46,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
     await withSessions.register(apiRoutes, { prefix: '/api/v1', config });
   });
   await app.register(pingRoutes, { config });
+  await app.register(badgeRoutes);
   await app.register(webPlugin);
   return app;
 }

@@ -1,3 +1,4 @@
+export { type BadgeState, type BadgeSummary, summarizeBadge } from './badge';
 export {
   type CheckState,
   isRunning,

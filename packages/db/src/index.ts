@@ -11,6 +11,7 @@ export { type PipelinedTransaction, pipelinedTransaction, runStatement } from '.
 export * from './queries/api-channels';
 export * from './queries/api-checks';
 export * from './queries/api-keys';
+export * from './queries/badges';
 export * from './queries/channels';
 export * from './queries/check-history';
 export * from './queries/checks';

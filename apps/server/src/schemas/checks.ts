@@ -119,3 +119,12 @@ export const StatusSummary = Type.Object({
   running: Type.Integer(),
   byStatus: Type.Object({ new: Type.Integer(), up: Type.Integer(), late: Type.Integer(), down: Type.Integer(), paused: Type.Integer() }),
 });
+
+export const Badge = Type.Object({
+  tag: Type.Union([Type.String(), Type.Null()], { description: 'null: every check of the project' }),
+  label: Type.String(),
+  svg: Type.String({ description: 'the image, for a README' }),
+  json: Type.String({ description: 'status and counts, for scripts' }),
+  shields: Type.String({ description: 'a shields.io endpoint, for a badge in another style' }),
+});
+export const BadgeList = Type.Object({ badges: Type.Array(Badge) });

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const projects = pgTable(
@@ -7,10 +8,16 @@ export const projects = pgTable(
     name: text('name').notNull(),
     /** Secret in slug ping URLs (`/ping/<ping-key>/<slug>`); admins can rotate it. */
     pingKey: text('ping_key').notNull(),
+    /**
+     * Secret in status badge URLs (`/badge/<badge-key>/...`), apart from the
+     * ping key so that a badge in a public README lets nobody ping.
+     * A random UUID's 122 bits as 32 hex digits, made by Postgres for every new row.
+     */
+    badgeKey: text('badge_key').notNull().default(sql`replace(gen_random_uuid()::text, '-', '')`),
     /** Schedule given to checks created by `?create=1` pings, in seconds. */
     defaultPeriod: integer('default_period').notNull().default(86_400),
     defaultGrace: integer('default_grace').notNull().default(3_600),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex('projects_ping_key_key').on(table.pingKey)],
+  (table) => [uniqueIndex('projects_ping_key_key').on(table.pingKey), uniqueIndex('projects_badge_key_key').on(table.badgeKey)],
 );

@@ -1,10 +1,10 @@
 import { parseSchedule, upcoming } from '@cronbeat/core';
-import { statusSummary } from '@cronbeat/db';
+import { getProject, statusSummary, tagsInUse } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { accessOf } from '../../auth/access';
-import { FieldError } from '../../errors';
-import { SchedulePreview, ScheduleTimes, StatusSummary } from '../../schemas/checks';
+import { FieldError, NotFound } from '../../errors';
+import { BadgeList, SchedulePreview, ScheduleTimes, StatusSummary } from '../../schemas/checks';
 import { authErrors } from '../../schemas/common';
 
 export async function statusRoutes(fastify: FastifyInstance) {
@@ -14,6 +14,30 @@ export async function statusRoutes(fastify: FastifyInstance) {
     '/status',
     { schema: { tags: ['status'], summary: 'How many checks are in each status', response: { 200: StatusSummary, ...authErrors } } },
     async (request) => statusSummary(app.db, accessOf(request).projectId),
+  );
+
+  app.get(
+    '/badges',
+    {
+      schema: {
+        tags: ['status'],
+        summary: 'Status badge URLs: one for every check of the project, one per tag in use',
+        response: { 200: BadgeList, ...authErrors },
+      },
+    },
+    async (request) => {
+      const { projectId } = accessOf(request);
+      const [project, tags] = await Promise.all([getProject(app.db, projectId), tagsInUse(app.db, projectId)]);
+      if (!project) throw new NotFound('Project');
+      const base = `${app.accounts.baseUrl}/badge/${project.badgeKey}`;
+      const urls = (path: string) => ({ svg: `${path}.svg`, json: `${path}.json`, shields: `${path}.shields` });
+      return {
+        badges: [
+          { tag: null, label: project.name, ...urls(base) },
+          ...tags.map((tag) => ({ tag, label: tag, ...urls(`${base}/${encodeURIComponent(tag)}`) })),
+        ],
+      };
+    },
   );
 
   app.post(

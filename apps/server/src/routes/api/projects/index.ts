@@ -5,6 +5,7 @@ import {
   type Project as ProjectRow,
   projectsOfUser,
   type Role,
+  rotateBadgeKey,
   rotatePingKey,
   updateProject,
 } from '@cronbeat/db';
@@ -114,5 +115,22 @@ export async function projectRoutes(fastify: FastifyInstance) {
       },
     },
     async (request) => view(await rotatePingKey(app.db, accessOf(request).projectId), roleOf(request)),
+  );
+
+  app.post(
+    '/projects/:projectId/badge-key',
+    {
+      config: config('admin'),
+      schema: {
+        tags,
+        summary: 'Rotate the badge key; badges at the old addresses answer 404',
+        params: ProjectParams,
+        response: { 204: Type.Null(), ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      if (!(await rotateBadgeKey(app.db, accessOf(request).projectId))) throw new NotFound('Project');
+      return reply.status(204).send(null);
+    },
   );
 }

@@ -1,0 +1,64 @@
+import { summarizeBadge } from '@cronbeat/core';
+import { badgeCounts } from '@cronbeat/db';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from 'typebox';
+import { BADGE_MESSAGES, badgeSvg } from '../badges/svg';
+import { BadRequest, NotFound } from '../errors';
+
+/*
+ * Status badges for READMEs and wikis, public by URL like the ping URLs:
+ *   /badge/<badge-key>.<format>        every check of the project
+ *   /badge/<badge-key>/<tag>.<format>  the checks tagged <tag>
+ * Formats: svg (the image), json (counts, for scripts) and shields (a
+ * shields.io endpoint, for a badge in another style).
+ */
+
+const FORMATS = ['svg', 'json', 'shields'] as const;
+type Format = (typeof FORMATS)[number];
+const BADGE_KEY = /^[0-9a-f]{32}$/;
+const SHIELDS_COLORS = { up: 'brightgreen', late: 'yellow', down: 'red', none: 'lightgrey' } as const;
+
+/** `name.format` → its parts; the format is after the last dot, so tags may hold dots. */
+function splitFile(file: string): { name: string; format: Format } {
+  const dot = file.lastIndexOf('.');
+  const format = file.slice(dot + 1);
+  if (dot < 1 || !(FORMATS as readonly string[]).includes(format)) {
+    throw new BadRequest(`a badge URL ends in .svg, .json or .shields, not "${file}"`);
+  }
+  return { name: file.slice(0, dot), format: format as Format };
+}
+
+export async function badgeRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  async function answer(reply: FastifyReply, key: string, tag: string | null, format: Format) {
+    const found = BADGE_KEY.test(key) ? await badgeCounts(app.db, key, tag) : null;
+    if (!found) throw new NotFound('Badge');
+    const summary = summarizeBadge(found.counts);
+    const label = tag ?? found.projectName;
+    // Image proxies (GitHub's among them) cache what they may: a badge must be fetched afresh.
+    reply.header('cache-control', 'no-cache, max-age=0').header('access-control-allow-origin', '*');
+    if (format === 'svg') return reply.type('image/svg+xml; charset=utf-8').send(badgeSvg(label, summary.state));
+    if (format === 'shields') {
+      return { schemaVersion: 1, label, message: BADGE_MESSAGES[summary.state], color: SHIELDS_COLORS[summary.state] };
+    }
+    return { status: summary.state, total: summary.total, down: summary.down, late: summary.late };
+  }
+
+  const File = Type.String({ minLength: 1, maxLength: 200 });
+
+  app.get('/badge/:file', { schema: { params: Type.Object({ file: File }) } }, async (request, reply) => {
+    const { name, format } = splitFile(request.params.file);
+    return answer(reply, name, null, format);
+  });
+
+  app.get(
+    '/badge/:key/:file',
+    { schema: { params: Type.Object({ key: Type.String({ maxLength: 64 }), file: File }) } },
+    async (request, reply) => {
+      const { name, format } = splitFile(request.params.file);
+      return answer(reply, request.params.key, name, format);
+    },
+  );
+}

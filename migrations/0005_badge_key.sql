@@ -1,0 +1,2 @@
+ALTER TABLE "projects" ADD COLUMN "badge_key" text DEFAULT replace(gen_random_uuid()::text, '-', '') NOT NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX "projects_badge_key_key" ON "projects" USING btree ("badge_key");
