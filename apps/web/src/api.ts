@@ -1,4 +1,4 @@
-import type { ApiKey, Channel, Check, CheckInput, Flip, Invitation, Member, MyInvitation, Ping, Project, Role, User } from './types';
+import type { ApiKey, Badge, Channel, Check, CheckInput, Flip, Invitation, Member, MyInvitation, Ping, Project, Role, User } from './types';
 
 /** The API's one error shape, `{ error: { code, message, fields? } }`, as a thrown value. */
 export class ApiError extends Error {
@@ -149,6 +149,9 @@ export const api = {
   renameProject: (name: string) => request<unknown>('PATCH', projectPath(), { name }),
   /** Deletes the project with its checks, channels, keys and history. */
   deleteProject: () => request<unknown>('DELETE', projectPath()),
+
+  badges: async () => listOf<Badge>(await request('GET', '/api/v1/badges'), 'badges'),
+  rotateBadgeKey: () => request<unknown>('POST', `${projectPath()}/badge-key`, {}),
 
   /** The next times a cron schedule expects a ping, computed by the server (the same code as the deadlines). */
   schedulePreview: async (cron: string, tz: string) =>

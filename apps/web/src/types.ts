@@ -133,3 +133,12 @@ export interface ApiKey {
   /** Only in the answer that created it. */
   key?: string;
 }
+
+/** A status badge: of every check (`tag` null) or of one tag's checks. */
+export interface Badge {
+  tag: string | null;
+  label: string;
+  svg: string;
+  json: string;
+  shields: string;
+}

@@ -1,6 +1,17 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ARTIFACTS, createCheck as createCheckIn, DESKTOP, freshPage, PHONE, signUp, skipBrowser, useDashboard } from './harness';
+import {
+  ARTIFACTS,
+  acceptNextDialog,
+  createCheck as createCheckIn,
+  DESKTOP,
+  explained,
+  freshPage,
+  PHONE,
+  signUp,
+  skipBrowser,
+  useDashboard,
+} from './harness';
 
 describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
   const run = useDashboard();
@@ -103,6 +114,39 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
     await card.getByText('Checks that alert here (0)').click();
     await card.getByLabel('Invoice run').click();
     await card.getByText('Checks that alert here (1)').waitFor();
+  });
+
+  it('shows status badges that the browser draws, for the project and each tag, changing with the checks', async () => {
+    const page = await signedUpPage();
+    await page.goto(`${run.cronbeat.url}/checks/new`);
+    await page.getByLabel('Name', { exact: true }).fill('Billing export');
+    await page.getByLabel('Tags').fill('billing');
+    await page.getByRole('button', { name: '1 hour', exact: true }).click();
+    await page.getByRole('button', { name: 'Create check' }).click();
+    const pingUrl = (await page.getByTestId('ping-url').textContent())!;
+    expect((await fetch(`${pingUrl}/fail`, { method: 'POST' })).status).toBe(200);
+
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const section = page.locator('section[aria-labelledby="badges-title"]');
+    const billing = section.locator('li', { hasText: 'Tag billing' });
+    await explained(page, billing.waitFor());
+    await expect(section.locator('.badge-name').allTextContents()).resolves.toEqual(['All checks', 'Tag billing']);
+    // The image has loaded and has a size: the SVG is one a browser can draw.
+    const image = billing.getByRole('img', { name: 'billing status' });
+    await expect
+      .poll(() => image.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)), { timeout: 10_000 })
+      .toBeGreaterThan(40);
+    const json = await billing.getByRole('link', { name: 'JSON' }).getAttribute('href');
+    await expect(fetch(json!).then((response) => response.json())).resolves.toMatchObject({ status: 'down', total: 1 });
+    expect((await fetch(`${pingUrl}`, { method: 'POST' })).status).toBe(200);
+    await expect(fetch(json!).then((response) => response.json())).resolves.toMatchObject({ status: 'up', total: 1 });
+    await page.screenshot({ path: `${ARTIFACTS}/badges.png`, fullPage: true });
+
+    // Rotating the key moves every badge to a new address and retires the old one.
+    acceptNextDialog(page);
+    await section.getByRole('button', { name: 'Rotate badge key' }).click();
+    await expect.poll(() => billing.getByRole('link', { name: 'JSON' }).getAttribute('href'), { timeout: 10_000 }).not.toBe(json);
+    expect((await fetch(json!)).status).toBe(404);
   });
 
   it('shows keyboard focus, starting with a skip link to the content', async () => {

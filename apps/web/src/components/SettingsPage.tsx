@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { useSession } from '../session';
 import { ApiKeys } from './ApiKeys';
+import { Badges } from './Badges';
 import { Members } from './Members';
 import { PingKey } from './PingKey';
 import { ProjectDetails } from './ProjectDetails';
 import { ProjectInvitations } from './ProjectInvitations';
 
-/** Project settings: members and roles; for admins also the project's name, invitations, API keys, ping key (and deletion, for owners). */
+/** Project settings: members and roles, status badges; for admins also the project's name, invitations, API keys, ping key (and deletion, for owners). */
 export function SettingsPage() {
   const { project, canAdmin } = useSession();
   const [invited, setInvited] = useState(0);
@@ -15,6 +16,7 @@ export function SettingsPage() {
       <h1>Settings of {project.name}</h1>
       <p className="muted">Your role: {project.role}</p>
       <Members onInvited={() => setInvited((count) => count + 1)} />
+      <Badges />
       {canAdmin ? (
         <>
           <ProjectDetails />
