@@ -1,6 +1,7 @@
+import { api } from '../api';
 import { useSession } from '../session';
 import { Link } from './Link';
-import { NewProjectForm } from './NewProjectForm';
+import { ProjectNameForm } from './ProjectNameForm';
 
 /** Create a project the signed-in person owns, then switch to it. */
 export function NewProjectPage() {
@@ -9,14 +10,17 @@ export function NewProjectPage() {
     <section>
       <h1>New project</h1>
       <p className="muted">A project holds checks, channels and members of its own; you are its owner.</p>
-      <NewProjectForm
-        onCreated={async (project) => {
+      <ProjectNameForm
+        submitLabel="Create project"
+        primary
+        onSave={async (name) => {
+          const project = await api.createProject(name);
           await refreshSession();
           switchProject(project.id);
         }}
       >
         <Link to="/">Cancel</Link>
-      </NewProjectForm>
+      </ProjectNameForm>
     </section>
   );
 }

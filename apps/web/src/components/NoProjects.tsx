@@ -1,5 +1,6 @@
+import { api } from '../api';
 import { InvitationsBanner } from './InvitationsBanner';
-import { NewProjectForm } from './NewProjectForm';
+import { ProjectNameForm } from './ProjectNameForm';
 
 /**
  * What someone who belongs to no project sees (their last membership ended,
@@ -21,7 +22,7 @@ export function NoProjects({
       <h1>No projects</h1>
       <p>You are not a member of any project. Join one you are invited to, or create your own.</p>
       <InvitationsBanner userId={userId} onAccepted={onEntered} />
-      <NewProjectForm onCreated={(project) => onEntered(project.id)} />
+      <ProjectNameForm submitLabel="Create project" primary onSave={async (name) => onEntered((await api.createProject(name)).id)} />
       <button type="button" onClick={onLogOut}>
         Log out
       </button>

@@ -3,6 +3,7 @@ import { api } from '../api';
 import { useSession } from '../session';
 import { useSubmit } from '../useSubmit';
 import { Field } from './Field';
+import { ProjectNameForm } from './ProjectNameForm';
 
 /** The project's name, for admins; deleting it, for its owners. */
 export function ProjectDetails() {
@@ -19,29 +20,22 @@ export function ProjectDetails() {
 
 function RenameForm() {
   const { project, refreshSession } = useSession();
-  const [name, setName] = useState(project.name);
-  const { busy, error, submit } = useSubmit(async () => {
-    await api.renameProject(name.trim());
-    await refreshSession();
-  });
   return (
-    <form className="stack editor" onSubmit={submit}>
-      <Field label="Project name" error={error ?? undefined}>
-        <input required maxLength={100} value={name} onChange={(event) => setName(event.target.value)} />
-      </Field>
-      <div className="actions">
-        <button type="submit" disabled={busy || !name.trim() || name.trim() === project.name}>
-          Rename
-        </button>
-      </div>
-    </form>
+    <ProjectNameForm
+      initialName={project.name}
+      submitLabel="Rename"
+      onSave={async (name) => {
+        await api.renameProject(name);
+        await refreshSession();
+      }}
+    />
   );
 }
 
 /**
  * Deleting takes the project's name typed out, as it takes every check,
  * channel, key and ping with it. Offered only while the owner has another
- * project to go to: the dashboard has nowhere to land without one.
+ * project to go to, so that deleting never leaves them with none.
  */
 function DeleteProject() {
   const { session, project, refreshSession, switchProject } = useSession();
