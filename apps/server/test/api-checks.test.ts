@@ -156,6 +156,22 @@ describe.each(testDatabaseKinds())('checks API on %s', (kind) => {
     });
   });
 
+  it('keeps reminders off by default, sets and clears them, and refuses an interval under 5 minutes or over 30 days', async () => {
+    const created = await call('POST', '/checks', { name: 'Reminded', period: 600, remindEvery: 3600 });
+    expect(created.json()).toMatchObject({ remindEvery: 3600 });
+    const { id } = created.json();
+    expect((await call('POST', '/checks', { name: 'Not reminded' })).json()).toMatchObject({ remindEvery: null });
+    expect((await call('PATCH', `/checks/${id}`, { remindEvery: 86_400 })).json()).toMatchObject({ remindEvery: 86_400 });
+    expect((await call('PATCH', `/checks/${id}`, { name: 'Still reminded' })).json()).toMatchObject({ remindEvery: 86_400 });
+    for (const bad of [299, 2_592_001, 'hourly', 1.5]) {
+      const refused = await call('PATCH', `/checks/${id}`, { remindEvery: bad });
+      expect(refused.statusCode, String(bad)).toBe(400);
+      expect(refused.json().error.message, String(bad)).toMatch(/remindEvery/);
+    }
+    expect((await call('GET', `/checks/${id}`)).json()).toMatchObject({ remindEvery: 86_400 });
+    expect((await call('PATCH', `/checks/${id}`, { remindEvery: null })).json()).toMatchObject({ remindEvery: null });
+  });
+
   it('upserts by slug: 201 the first time, 200 and the same check after', async () => {
     const first = await call('POST', '/checks', { slug: 'upsert-me', period: 3600, unique: ['slug'] });
     expect(first.statusCode).toBe(201);

@@ -21,5 +21,6 @@ export function alertOf(delivery: Delivery, baseUrl: string): Alert {
     flip: { id: flip.id, from: flip.fromStatus, to: flip.toStatus, reason: flip.reason, at: flip.createdAt, exitStatus: flip.exitStatus },
     ping: delivery.ping,
     downSince: delivery.downSince,
+    reminderAt: delivery.notification.reminder > 0 ? delivery.notification.createdAt : null,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The sweep job: what time alone does to checks, then the flip outbox turned
- * into notifications. Both drivers (BullMQ, in-process) run this function.
+ * into notifications, and reminders for checks that stay down. Both drivers
+ * (BullMQ, in-process) run this function.
  */
 import { evaluate, isAlerting, Status } from '@cronbeat/core';
 import {
@@ -8,6 +9,7 @@ import {
   claimDueChecks,
   claimPendingFlips,
   createNotifications,
+  createReminders,
   type Db,
   hasPendingFlips,
   markFlipsProcessed,
@@ -20,7 +22,7 @@ import type { WorkerOptions } from './options';
 export interface SweepResult {
   /** Flips the sweep wrote (to late or down). */
   flips: number;
-  /** Notifications to enqueue: created now, or pending so long their job may be lost. */
+  /** Notifications to enqueue: created now (reminders too), or pending so long their job may be lost. */
   notificationIds: string[];
 }
 
@@ -33,8 +35,9 @@ export async function sweep(db: Db, options: SweepOptions): Promise<SweepResult>
   const clock = options.now ?? (() => new Date());
   const swept = await flipDueChecks(db, clock, options.batchSize);
   const created = await processFlipOutbox(db, clock(), options.batchSize);
+  const reminders = await createReminders(db, clock(), options.batchSize);
   const stale = await stalePendingNotifications(db, new Date(clock().getTime() - options.redeliverAfterMs), options.batchSize);
-  return { flips: swept.flips, notificationIds: [...new Set([...swept.notificationIds, ...created, ...stale])] };
+  return { flips: swept.flips, notificationIds: [...new Set([...swept.notificationIds, ...created, ...reminders, ...stale])] };
 }
 
 /** Whether a flip alerts: to down and back up always, to late when the check asks for it. */

@@ -2,7 +2,7 @@
 import { notifications } from '@cronbeat/db';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import { createNotifier, DeliveryError } from '@cronbeat/notify';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpReceiver, startHttpReceiver } from '../../../packages/notify/test/support/receivers';
 import { deliver } from '../src/deliver';
@@ -69,5 +69,35 @@ describe.each(testDatabaseKinds())('the deliver job on %s', (kind) => {
     const context = { db: test.db, notifier, baseUrl: 'https://cronbeat.test', leaseMs: 30_000 };
     expect(await deliver(context, { notificationId: id }, false)).toBe('sent');
     expect(http.requests.filter((request) => request.path === '/lease')).toHaveLength(1);
+  });
+
+  it('delivers a reminder that a check is still down, as its own event with the incident it belongs to', async () => {
+    const { projectId, channelIds } = await seedProject(test.db, { webhook: { url: `${http.url}/reminder` } });
+    const checkId = await seedCheck(test.db, projectId, channelIds, {
+      schedule: { kind: 'period', period: 60 },
+      grace: 60,
+      state: { lastPing: new Date(Date.now() - 180_000) },
+      remindEvery: 3600,
+    });
+    const options = { batchSize: 500, redeliverAfterMs: 60_000 };
+    await sweep(test.db, options);
+    const later = new Date(Date.now() + 3_700_000);
+    const { notificationIds } = await sweep(test.db, { ...options, now: () => later });
+    const [reminder] = await test.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.channelId, channelIds[0]!), eq(notifications.reminder, 1)));
+    expect(notificationIds).toContain(reminder?.id);
+
+    const context = { db: test.db, notifier, baseUrl: 'https://cronbeat.test', leaseMs: 30_000 };
+    expect(await deliver(context, { notificationId: reminder!.id }, false)).toBe('sent');
+    const [request] = http.requests.filter((received) => received.path === '/reminder' && received.body.includes('still_down'));
+    const payload = JSON.parse(request!.body);
+    expect(payload).toMatchObject({
+      event: 'check.still_down',
+      check: { id: checkId, status: 'down' },
+      flip: { to: 'down', reason: 'missed' },
+    });
+    expect(new Date(payload.reminderAt).getTime()).toBe(later.getTime());
   });
 });

@@ -84,6 +84,52 @@ describe.each(testDatabaseKinds())('the sweep on %s', (kind) => {
     ]);
   });
 
+  it('reminds every channel while a check stays down, each reminder once, the latest only after a gap, and stops on recovery', async () => {
+    const { projectId, channelIds } = await seedProject(test.db, { email: ['ops@example.com'], webhook: { url: 'http://127.0.0.1:9/' } });
+    const id = await seedCheck(test.db, projectId, channelIds, { state: { lastPing: T0 }, remindEvery: 3600 });
+    const quiet = await seedCheck(test.db, projectId, channelIds, { state: { lastPing: T0 } });
+    const reminders = async (checkId: string) =>
+      (
+        await test.db
+          .select({ reminder: notifications.reminder })
+          .from(notifications)
+          .innerJoin(flips, eq(flips.id, notifications.flipId))
+          .where(eq(flips.checkId, checkId))
+          .orderBy(notifications.reminder)
+      ).map((row) => row.reminder);
+    const down = 4200; // late at 3600, down after 600 s of grace
+    await sweepAt(at(3600));
+    await sweepAt(at(down));
+    expect(await statusOf(id)).toBe('down');
+    expect(await reminders(id)).toEqual([0, 0]);
+
+    await sweepAt(at(down + 3599));
+    expect(await reminders(id)).toEqual([0, 0]);
+    const first = await sweepAt(at(down + 3600));
+    expect(await reminders(id)).toEqual([0, 0, 1, 1]);
+    const firstIds = (await test.db.select({ id: notifications.id }).from(notifications).where(eq(notifications.reminder, 1))).map(
+      (row) => row.id,
+    );
+    expect(first.notificationIds).toEqual(expect.arrayContaining(firstIds));
+    await sweepAt(at(down + 3700));
+    expect(await reminders(id)).toEqual([0, 0, 1, 1]);
+
+    // Three hours on with no sweep in between (a stopped worker): one reminder, the third, not two.
+    await sweepAt(at(down + 3 * 3600 + 5));
+    expect(await reminders(id)).toEqual([0, 0, 1, 1, 3, 3]);
+    expect(await reminders(quiet)).toEqual([0, 0]);
+
+    const [row] = await test.db.select().from(checks).where(eq(checks.id, id));
+    const recovered = applyPing(toCheckState(row!), { kind: 'success', at: at(down + 4 * 3600), rid: null, exitStatus: 0 });
+    await test.db.transaction(async (tx) => {
+      await tx.update(checks).set(runStateColumns(recovered.check)).where(eq(checks.id, id));
+      await tx.insert(flips).values(flipColumns(id, recovered.flip!));
+    });
+    await sweepAt(at(down + 5 * 3600 - 1));
+    expect(await statusOf(id)).toBe('up');
+    expect(await reminders(id)).toEqual([0, 0, 0, 0, 1, 1, 3, 3]);
+  });
+
   it('does not alert for a check pinged just before its deadline', async () => {
     const { projectId, channelIds } = await seedProject(test.db, { email: ['ops@example.com'] });
     const id = await seedCheck(test.db, projectId, channelIds, { state: { lastPing: T0 } });

@@ -22,7 +22,8 @@ export function formatDuration(ms: number): string {
 const ago = (then: Date, now: Date) => `${formatDuration(now.getTime() - then.getTime())} ago`;
 
 /** Which event this is, for the subject prefix and the webhook `event` field. */
-export function alertEvent(alert: Alert): 'down' | 'up' | 'late' {
+export function alertEvent(alert: Alert): 'down' | 'up' | 'late' | 'still_down' {
+  if (alert.reminderAt) return 'still_down';
   if (alert.flip.to === Status.down) return 'down';
   if (alert.flip.to === Status.late) return 'late';
   return 'up';
@@ -49,15 +50,21 @@ function reasonPhrase(alert: Alert): string {
   }
 }
 
-/** `DOWN: nightly-backup (missed, last ping 26 h ago)`, `UP: nightly-backup (down for 3 h)`. */
+/**
+ * `DOWN: nightly-backup (missed, last ping 26 h ago)`, `UP: nightly-backup (down for 3 h)`,
+ * `STILL DOWN: nightly-backup (down for 6 h; failed, exit status 3)`.
+ */
 export function alertSubject(alert: Alert): string {
   const event = alertEvent(alert);
   const name = alert.check.name;
   if (event === 'up') return alert.downSince ? `UP: ${name} (down for ${downFor(alert)})` : `UP: ${name}`;
+  if (event === 'still_down') return `STILL DOWN: ${name} (down for ${stillDownFor(alert)}; ${reasonPhrase(alert)})`;
   return `${event.toUpperCase()}: ${name} (${reasonPhrase(alert)})`;
 }
 
 const downFor = (alert: Alert) => (alert.downSince ? formatDuration(alert.flip.at.getTime() - alert.downSince.getTime()) : null);
+/** How long a reminder's incident has lasted: its flip to down is where it began. */
+const stillDownFor = (alert: Alert) => (alert.reminderAt ? formatDuration(alert.reminderAt.getTime() - alert.flip.at.getTime()) : null);
 
 export function describeSchedule(alert: Alert): string {
   const { schedule, grace } = alert.check;
@@ -80,6 +87,7 @@ export function alertFacts(alert: Alert): Array<[label: string, value: string]> 
     ['Last ping', check.lastPing ? `${check.lastPing.toISOString()} (${ago(check.lastPing, flip.at)})` : 'never'],
     flip.reason === 'timed_out' && check.lastStart ? ['Run started', check.lastStart.toISOString()] : null,
     flip.to === Status.up && alert.downSince ? ['Down for', downFor(alert) ?? ''] : null,
+    alert.reminderAt ? ['Down since', `${flip.at.toISOString()} (${stillDownFor(alert)})`] : null,
     ['Schedule', describeSchedule(alert)],
     ping && ping.exitStatus !== null && flip.exitStatus === null ? ['Last exit status', String(ping.exitStatus)] : null,
   ];

@@ -26,6 +26,8 @@ export interface Alert {
   ping: { at: Date; kind: string; exitStatus: number | null; bodyTail: string | null } | null;
   /** When the incident began, for recovery messages. */
   downSince: Date | null;
+  /** For a reminder that the check is still down (the flip is the incident's start): when it was made. */
+  reminderAt: Date | null;
 }
 
 /** What every channel needs from the process, read once from the config. */

@@ -24,9 +24,14 @@ export function parseWebhookConfig(input: unknown): WebhookConfig {
   return { url: httpUrl(config.url, 'url'), secret };
 }
 
-/** The documented payload: `event`, `check`, `flip`, `ping`. */
+/**
+ * The documented payload: `event`, `check`, `flip`, `ping`. A reminder
+ * (`check.still_down`) carries the flip its incident began with, and when
+ * it was sent as `reminderAt`.
+ */
 export interface WebhookPayload {
-  event: 'check.down' | 'check.up' | 'check.late';
+  event: 'check.down' | 'check.up' | 'check.late' | 'check.still_down';
+  reminderAt: string | null;
   check: { id: string; name: string; slug: string | null; project: string; status: string; lastPing: string | null; url: string };
   flip: { id: number; from: string; to: string; reason: string; at: string; exitStatus: number | null; downSince: string | null };
   ping: { at: string; kind: string; exitStatus: number | null; body: string | null } | null;
@@ -36,6 +41,7 @@ export function webhookPayload(alert: Alert): WebhookPayload {
   const { check, flip, ping } = alert;
   return {
     event: `check.${alertEvent(alert)}`,
+    reminderAt: alert.reminderAt?.toISOString() ?? null,
     check: {
       id: check.id,
       name: check.name,

@@ -4,7 +4,13 @@ const T = new Date('2026-06-02T14:00:00Z');
 
 /** A `failed` alert with some output; override what a test cares about. */
 export function anAlert(
-  overrides: { flip?: Partial<Alert['flip']>; check?: Partial<Alert['check']>; ping?: Alert['ping']; downSince?: Date | null } = {},
+  overrides: {
+    flip?: Partial<Alert['flip']>;
+    check?: Partial<Alert['check']>;
+    ping?: Alert['ping'];
+    downSince?: Date | null;
+    reminderAt?: Date | null;
+  } = {},
 ): Alert {
   return {
     check: {
@@ -26,5 +32,6 @@ export function anAlert(
         ? { at: T, kind: 'fail', exitStatus: 3, bodyTail: 'pg_dump: error: connection refused' }
         : overrides.ping,
     downSince: overrides.downSince ?? null,
+    reminderAt: overrides.reminderAt ?? null,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertSubject, alertText, formatDuration, parseChannelConfig, tail } from '../src';
+import { alertSubject, alertText, formatDuration, parseChannelConfig, tail, webhookPayload } from '../src';
 import { anAlert } from './alert-fixture';
 
 describe('alert messages', () => {
@@ -34,6 +34,19 @@ describe('alert messages', () => {
     });
     expect(alertSubject(alert)).toBe('UP: nightly-backup (down for 3 h)');
     expect(alertText(alert)).toContain('Down for: 3 h');
+  });
+
+  it('reminds that a check is still down, for how long and why, and says so to webhooks', () => {
+    const alert = anAlert({ reminderAt: new Date('2026-06-02T20:00:00Z') });
+    expect(alertSubject(alert)).toBe('STILL DOWN: nightly-backup (down for 6 h; failed, exit status 3)');
+    expect(alertText(alert)).toContain('Down since: 2026-06-02T14:00:00.000Z (6 h)');
+    expect(alertText(alert)).toContain('Status: DOWN');
+    expect(webhookPayload(alert)).toMatchObject({
+      event: 'check.still_down',
+      reminderAt: '2026-06-02T20:00:00.000Z',
+      flip: { to: 'down' },
+    });
+    expect(webhookPayload(anAlert())).toMatchObject({ event: 'check.down', reminderAt: null });
   });
 
   it('formats durations the way people say them', () => {

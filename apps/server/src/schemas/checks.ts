@@ -18,6 +18,9 @@ const editable = {
   grace: Type.Integer({ description: 'seconds after the expected time before alerting. Default: the project default' }),
   maxRuntime: Type.Union([Type.Null(), Type.Integer()], { description: 'seconds a run may take; null: the grace time' }),
   manualResume: Type.Boolean(),
+  remindEvery: Type.Union([Type.Null(), Type.Integer({ minimum: 300, maximum: 2_592_000 })], {
+    description: 'seconds: while the check stays down, alert again this often (300 … 2592000, 5 minutes to 30 days); null: once',
+  }),
   channels: Type.Union([Type.Array(Uuid, { maxItems: 100 }), Type.Literal('*')], { description: 'channel ids, or "*" for all' }),
 };
 
@@ -33,6 +36,7 @@ export const CheckPatch = Type.Object(
     grace: Type.Optional(editable.grace),
     maxRuntime: Type.Optional(editable.maxRuntime),
     manualResume: Type.Optional(editable.manualResume),
+    remindEvery: Type.Optional(editable.remindEvery),
     channels: Type.Optional(editable.channels),
   },
   { additionalProperties: false },
@@ -83,6 +87,7 @@ export const Check = Type.Object({
   grace: Type.Integer(),
   maxRuntime: Type.Union([Type.Integer(), Type.Null()]),
   manualResume: Type.Boolean(),
+  remindEvery: Type.Union([Type.Integer(), Type.Null()]),
   /** Not shown to read-only callers. */
   channels: Type.Optional(Type.Array(Uuid)),
   status: Status,

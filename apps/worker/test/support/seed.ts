@@ -44,6 +44,7 @@ export interface CheckSeed {
   grace?: number;
   state?: Partial<CheckState>;
   alertOnLate?: boolean;
+  remindEvery?: number;
 }
 
 /** A check in the given run state, deadlines computed by the domain, with channels attached. */
@@ -60,6 +61,7 @@ export async function seedCheck(db: Db, projectId: string, channelIds: string[],
       grace,
       maxRuntime: state.maxRuntime,
       alertOnLate: seed.alertOnLate ?? false,
+      remindEvery: seed.remindEvery ?? null,
       ...runStateColumns(state),
     })
     .returning({ id: checks.id });

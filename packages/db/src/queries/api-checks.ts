@@ -14,7 +14,10 @@ export interface CheckFilters {
 }
 
 export type CheckColumns = Partial<
-  Pick<CheckRow, 'name' | 'slug' | 'tags' | 'description' | 'period' | 'cron' | 'tz' | 'grace' | 'maxRuntime' | 'manualResume'>
+  Pick<
+    CheckRow,
+    'name' | 'slug' | 'tags' | 'description' | 'period' | 'cron' | 'tz' | 'grace' | 'maxRuntime' | 'manualResume' | 'remindEvery'
+  >
 >;
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -80,6 +80,8 @@ export interface NewCheck {
   grace: number;
   maxRuntime?: number | null;
   manualResume?: boolean;
+  /** Seconds between reminders while down; null or absent: none. */
+  remindEvery?: number | null;
 }
 
 export async function createCheck(db: Db, input: NewCheck): Promise<CheckRow> {
@@ -95,6 +97,7 @@ export async function createCheck(db: Db, input: NewCheck): Promise<CheckRow> {
       grace: input.grace,
       maxRuntime: input.maxRuntime ?? null,
       manualResume: input.manualResume ?? false,
+      remindEvery: input.remindEvery ?? null,
     })
     .returning();
   if (!row) throw new Error('insert into checks returned no row');

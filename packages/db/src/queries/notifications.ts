@@ -24,7 +24,44 @@ export async function createNotifications(tx: Db, flipIds: number[]): Promise<st
         select flips.id, check_channels.channel_id
           from flips join check_channels on check_channels.check_id = flips.check_id
          where flips.id in (${ids})
-        on conflict (flip_id, channel_id) do nothing
+        on conflict (flip_id, channel_id, reminder) do nothing
+        returning id`,
+  );
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Reminders that are due at `now`: for each down check with `remind_every`,
+ * the n-th reminder of its incident once n × remind_every has passed since
+ * it went down, one per channel. Only the latest n is created: a worker that
+ * was stopped for a day sends one reminder, not a day's worth. The unique
+ * (flip, channel, reminder) key makes a second call, by this worker or
+ * another, a no-op; only rows created now are returned, to be enqueued.
+ * A reminder is dated `now`: its message says how long the check has been
+ * down by then.
+ */
+export async function createReminders(db: Db, now: Date, limit: number): Promise<string[]> {
+  const at = now.toISOString();
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`with due as (
+          select incident.id as flip_id, check_channels.channel_id,
+                 floor(extract(epoch from ${at}::timestamptz - incident.created_at) / checks.remind_every)::int as reminder
+            from checks
+           cross join lateral (
+                 select flips.id, flips.created_at from flips
+                  where flips.check_id = checks.id and flips.to_status = 'down'
+                  order by flips.id desc limit 1) incident
+            join check_channels on check_channels.check_id = checks.id
+           where checks.status = 'down' and checks.remind_every is not null
+             and incident.created_at <= ${at}::timestamptz - checks.remind_every * interval '1 second')
+        insert into notifications (flip_id, channel_id, reminder, created_at)
+        select due.flip_id, due.channel_id, due.reminder, ${at}::timestamptz from due
+         where not exists (
+               select 1 from notifications sent
+                where sent.flip_id = due.flip_id and sent.channel_id = due.channel_id and sent.reminder = due.reminder)
+         limit ${limit}
+        on conflict (flip_id, channel_id, reminder) do nothing
         returning id`,
   );
   return rows.map((row) => row.id);
@@ -103,6 +140,7 @@ function buildClaimStatement(db: Db) {
         lastAttemptAt: claimed.lastAttemptAt,
         sentAt: claimed.sentAt,
         claimedUntil: claimed.claimedUntil,
+        reminder: claimed.reminder,
       },
       channel: { id: channels.id, kind: channels.kind, config: channels.config },
       flip: flips,

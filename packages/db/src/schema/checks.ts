@@ -29,6 +29,8 @@ export const checks = pgTable(
     manualResume: boolean('manual_resume').notNull().default(false),
     /** Alert when the check turns late, not only when it goes down. */
     alertOnLate: boolean('alert_on_late').notNull().default(false),
+    /** Seconds: while the check stays down, alert again this often. Null: only when it goes down. */
+    remindEvery: integer('remind_every'),
 
     status: text('status').$type<Status>().notNull().default('new'),
     lastPing: timestamp('last_ping', { withTimezone: true }),
@@ -54,10 +56,13 @@ export const checks = pgTable(
   (table) => [
     check('checks_one_schedule', sql`(${table.period} is null) <> (${table.cron} is null)`),
     check('checks_status', sql`${table.status} in ('new', 'up', 'late', 'down', 'paused')`),
+    check('checks_remind_every', sql`${table.remindEvery} is null or ${table.remindEvery} > 0`),
     uniqueIndex('checks_project_slug_key').on(table.projectId, table.slug),
     index('checks_project_id_idx').on(table.projectId, table.createdAt),
     // The sweep reads only this, so its cost follows the due checks, not all checks.
     index('checks_sweep_at_idx').on(table.sweepAt).where(sql`${table.sweepAt} is not null`),
+    // Reminders look only at down checks that want them.
+    index('checks_reminders_idx').on(table.id).where(sql`${table.status} = 'down' and ${table.remindEvery} is not null`),
     // No write may leave a check for the sweep to find too late (sweepDue, in SQL).
     check(
       'checks_swept_in_time',

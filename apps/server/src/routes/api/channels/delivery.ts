@@ -35,6 +35,7 @@ export async function sendTestAlert(
     flip: { id: 0, from: 'up', to: 'down', reason: 'missed', at: context.now, exitStatus: null },
     ping: null,
     downSince: context.now,
+    reminderAt: null,
   };
   try {
     await notifier.send(channel, alert);

@@ -75,6 +75,7 @@ export async function addCheck(db: Db, projectId: string, input: Static<typeof C
         grace,
         maxRuntime,
         manualResume: input.manualResume ?? false,
+        remindEvery: input.remindEvery ?? null,
       });
       if (input.channels !== undefined) await setCheckChannels(tx, check, input.channels);
       return check;
@@ -96,6 +97,7 @@ export async function editCheck(db: Db, projectId: string, id: string, input: Pa
         ...current,
         ...definedOnly({ name: input.name, slug: input.slug, tags: input.tags, description: input.description, grace, maxRuntime }),
         ...(input.manualResume !== undefined && { manualResume: input.manualResume }),
+        ...(input.remindEvery !== undefined && { remindEvery: input.remindEvery }),
         ...(schedule && scheduleColumns(schedule)),
       };
       const { projectId: _p, id: _id, createdAt: _c, ...columns } = edited;

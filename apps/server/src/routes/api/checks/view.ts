@@ -22,6 +22,7 @@ export function checkView(
     grace: row.grace,
     maxRuntime: row.maxRuntime,
     manualResume: row.manualResume,
+    remindEvery: row.remindEvery,
     status: row.status,
     running: isRunning(row),
     lastPing: isoOrNull(row.lastPing),
