@@ -16,6 +16,8 @@ export interface DeclaredCheck {
   /** Seconds. */
   maxRuntime?: number;
   manualResume?: boolean;
+  /** Seconds between reminders while the check is down; null (`off` in the file): none. */
+  remindEvery?: number | null;
   /** Channel names, or `*` for all the project's channels. */
   channels?: string[] | '*';
 }
@@ -33,6 +35,8 @@ const KNOWN_FIELDS = new Set([
   'max_runtime',
   'manualResume',
   'manual_resume',
+  'remindEvery',
+  'remind_every',
   'channels',
 ]);
 
@@ -100,6 +104,12 @@ function toDeclaredCheck(entry: YamlValue, where: string): DeclaredCheck {
   if (grace !== undefined) declared.grace = grace;
   const maxRuntime = seconds('maxRuntime') ?? seconds('max_runtime');
   if (maxRuntime !== undefined) declared.maxRuntime = maxRuntime;
+  const remindKey = entry.remindEvery !== undefined ? 'remindEvery' : 'remind_every';
+  if (text(remindKey) === 'off') declared.remindEvery = null;
+  else {
+    const remindEvery = seconds(remindKey);
+    if (remindEvery !== undefined) declared.remindEvery = remindEvery;
+  }
   const manualResume = entry.manualResume ?? entry.manual_resume;
   if (manualResume !== undefined && manualResume !== null) {
     if (typeof manualResume !== 'boolean') throw new Error(`${at}.manualResume: expected true or false`);

@@ -13,7 +13,19 @@ export interface FieldChange {
   to: unknown;
 }
 
-const COMPARED = ['name', 'tags', 'description', 'period', 'cron', 'tz', 'grace', 'maxRuntime', 'manualResume', 'channels'] as const;
+const COMPARED = [
+  'name',
+  'tags',
+  'description',
+  'period',
+  'cron',
+  'tz',
+  'grace',
+  'maxRuntime',
+  'manualResume',
+  'remindEvery',
+  'channels',
+] as const;
 
 /** What the server must do so the project matches the file. Pure: the caller fetches and applies. */
 export function planSync(declared: DeclaredCheck[], existing: Check[], channels: Channel[], prune: boolean): SyncChange[] {

@@ -32,6 +32,18 @@ describe('monitors files', () => {
     expect(() => parseMonitorsFile('- slug: a\n- slug: a\n')).toThrow('slug "a" is declared twice');
     expect(() => parseMonitorsFile('- slug: a\n  grace: soon\n')).toThrow('checks[0] (a).grace: invalid duration');
   });
+
+  it('reads reminders as a duration, or off for none, under either spelling', () => {
+    expect(parseMonitorsFile('- slug: a\n  remindEvery: 6h\n')[0]).toMatchObject({ remindEvery: 21_600 });
+    expect(parseMonitorsFile('- slug: a\n  remind_every: 30m\n')[0]).toMatchObject({ remindEvery: 1800 });
+    expect(parseMonitorsFile('- slug: a\n  remindEvery: off\n')[0]).toMatchObject({ remindEvery: null });
+    expect(parseMonitorsFile('- slug: a\n')[0]).not.toHaveProperty('remindEvery');
+    expect(() => parseMonitorsFile('- slug: a\n  remindEvery: often\n')).toThrow('checks[0] (a).remindEvery: invalid duration');
+    const plan = planSync([{ slug: 'a', name: 'a', remindEvery: null }], [existing({ id: '1', slug: 'a', remindEvery: 3600 })], [], false);
+    expect(plan).toEqual([
+      { action: 'update', slug: 'a', id: '1', patch: { remindEvery: null }, fields: [{ field: 'remindEvery', from: 3600, to: null }] },
+    ]);
+  });
 });
 
 describe('sync planning', () => {

@@ -7,7 +7,7 @@ import { ago, formatTable } from './table.js';
 
 export const CHECKS_USAGE = `cronbeat checks list [--tag t]… [--status s] [--json]
 cronbeat checks get <id|slug> [--json]
-cronbeat checks create --name <name> [--slug s] (--period 1d | --cron "<expr>" [--tz Zone]) [--grace 1h] [--tag t]… [--channels "*"] [--json]
+cronbeat checks create --name <name> [--slug s] (--period 1d | --cron "<expr>" [--tz Zone]) [--grace 1h] [--remind-every 6h] [--tag t]… [--channels "*"] [--json]
 cronbeat checks pause|resume|delete <id|slug>`;
 
 const schedule = (check: Check) =>
@@ -29,6 +29,7 @@ function checkDetails(check: Check): string {
     ['status', status(check)],
     ['schedule', schedule(check)],
     ['grace', formatDuration(check.grace)],
+    ['reminders', check.remindEvery ? `every ${formatDuration(check.remindEvery)} while down` : ''],
     ['tags', check.tags.join(', ')],
     ['last ping', ago(check.lastPing)],
     ['next ping', check.nextPing ?? ''],
@@ -66,6 +67,7 @@ export async function checksCommand(argv: string[]): Promise<number> {
         cron: { type: 'string' },
         tz: { type: 'string' },
         grace: { type: 'string' },
+        'remind-every': { type: 'string' },
         description: { type: 'string' },
         channels: { type: 'string' },
       },
@@ -100,6 +102,7 @@ export async function checksCommand(argv: string[]): Promise<number> {
       if (values.cron) input.cron = values.cron;
       if (values.tz) input.tz = values.tz;
       input.grace = seconds(values.grace, 'grace');
+      input.remindEvery = seconds(values['remind-every'], 'remind-every');
       if (values.channels) input.channels = values.channels === '*' ? '*' : values.channels.split(',');
       const check = await api.createCheck(JSON.parse(JSON.stringify(input)));
       print(check, checkDetails(check));
