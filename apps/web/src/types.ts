@@ -33,6 +33,8 @@ export interface Check {
   /** Seconds, or null for no limit. */
   maxRuntime: number | null;
   manualResume: boolean;
+  /** Seconds between reminders while down; null: none. */
+  remindEvery: number | null;
   channels?: string[];
   status: Status;
   running: boolean;
@@ -60,6 +62,7 @@ export interface CheckInput {
   grace: number;
   maxRuntime?: number | null;
   manualResume: boolean;
+  remindEvery: number | null;
   channels?: string[];
 }
 

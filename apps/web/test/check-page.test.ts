@@ -53,6 +53,25 @@ describe.skipIf(skipBrowser)('a check page in Chromium', () => {
     await expect(page.getByLabel('Time zone').inputValue()).resolves.toBe('America/New_York');
   });
 
+  it('sets reminders while down from the editor, shows them on the page, and turns them off', async () => {
+    const page = await onNewCheck('Invoice sync');
+    await expect(page.locator('.facts dt', { hasText: 'Reminders' }).count()).resolves.toBe(0);
+    await page.getByRole('link', { name: 'Edit', exact: true }).click();
+    const remind = page.getByLabel('Remind while down');
+    await expect(remind.inputValue()).resolves.toBe('');
+    await remind.selectOption({ label: 'Every 6 h' });
+    await page.getByRole('button', { name: 'Save' }).click();
+    await explained(page, page.locator('.facts dt', { hasText: 'Reminders' }).waitFor());
+    await expect(fact(page, 'Reminders').textContent()).resolves.toBe('every 6 h while down');
+
+    await page.getByRole('link', { name: 'Edit', exact: true }).click();
+    await expect(remind.inputValue()).resolves.toBe('21600');
+    await remind.selectOption({ label: 'Never: alert once when it goes down' });
+    await page.getByRole('button', { name: 'Save' }).click();
+    await explained(page, page.getByTestId('ping-url').waitFor());
+    await page.locator('.facts dt', { hasText: 'Reminders' }).waitFor({ state: 'detached' });
+  });
+
   it('pauses and resumes a check from its page, and records both in the incidents', async () => {
     const page = await onNewCheck('Cache warmer');
     await expect(statusWord(page)).resolves.toBe('new');

@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api } from '../api';
 import { navigate } from '../router';
 import { useSession } from '../session';
+import { duration } from '../time';
 import type { Channel, Check, CheckInput } from '../types';
 import { ChannelPicker } from './ChannelPicker';
 import { Field } from './Field';
@@ -19,8 +20,13 @@ interface Draft {
   /** Minutes; empty for no limit. */
   maxRuntimeMinutes: string;
   manualResume: boolean;
+  /** Seconds; null for no reminders. */
+  remindEvery: number | null;
   channels: string[];
 }
+
+/** Reminder intervals offered, in seconds; a check set to another through the API keeps its own. */
+const REMINDER_CHOICES = [3_600, 21_600, 86_400];
 
 const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
@@ -33,6 +39,7 @@ const EMPTY: Draft = {
   graceMinutes: 60,
   maxRuntimeMinutes: '',
   manualResume: false,
+  remindEvery: null,
   channels: [],
 };
 
@@ -51,6 +58,7 @@ function draftOf(check: Check): Draft {
     graceMinutes: Math.round(check.grace / 60),
     maxRuntimeMinutes: check.maxRuntime ? String(Math.round(check.maxRuntime / 60)) : '',
     manualResume: check.manualResume,
+    remindEvery: check.remindEvery,
     channels: check.channels ?? [],
   };
 }
@@ -67,6 +75,7 @@ function inputOf(draft: Draft): CheckInput {
     // Omitted when empty: the server then keeps its default (the grace time).
     ...(draft.maxRuntimeMinutes && { maxRuntime: Math.round(Number(draft.maxRuntimeMinutes) * 60) }),
     manualResume: draft.manualResume,
+    remindEvery: draft.remindEvery,
     channels: draft.channels,
   };
 }
@@ -166,6 +175,22 @@ export function CheckEditor({ id }: { id?: string }) {
           <input type="checkbox" checked={draft.manualResume} onChange={(event) => update({ manualResume: event.target.checked })} />
           Manual resume: once down, stay down until someone resumes it
         </label>
+        <Field label="Remind while down" hint="Alert the channels again this often until the check is back up." error={errors.remindEvery}>
+          <select
+            name="remindEvery"
+            value={draft.remindEvery ?? ''}
+            onChange={(event) => update({ remindEvery: event.target.value ? Number(event.target.value) : null })}
+          >
+            <option value="">Never: alert once when it goes down</option>
+            {[...new Set([...REMINDER_CHOICES, ...(draft.remindEvery ? [draft.remindEvery] : [])])]
+              .sort((a, b) => a - b)
+              .map((seconds) => (
+                <option key={seconds} value={seconds}>
+                  Every {duration(seconds)}
+                </option>
+              ))}
+          </select>
+        </Field>
         <ChannelPicker channels={channels} selected={draft.channels} onChange={(selected) => update({ channels: selected })} />
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>

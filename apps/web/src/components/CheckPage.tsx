@@ -66,6 +66,12 @@ export function CheckPage({ id }: { id: string }) {
         <dd>{describeSchedule(current)}</dd>
         <dt>Grace</dt>
         <dd>{duration(current.grace)}</dd>
+        {current.remindEvery !== null && (
+          <>
+            <dt>Reminders</dt>
+            <dd>every {duration(current.remindEvery)} while down</dd>
+          </>
+        )}
         {current.maxRuntime !== null && (
           <>
             <dt>Max runtime</dt>
