@@ -77,6 +77,33 @@ describe.each(testDatabaseKinds())('the maintenance job on %s', (kind) => {
     expect(left.map((row) => row.flipId).sort()).toEqual([ids[2], ids[3], ids[4]].sort());
   });
 
+  it('keeps the old flip that took a check still down there, which reminders count from, and prunes the flips before it', async () => {
+    const { projectId, channelIds } = await seedProject(test.db, { webhook: { url: 'http://127.0.0.1:9/hook' } });
+    const checkId = await seedCheck(test.db, projectId, channelIds, { state: { status: 'down' }, remindEvery: 86_400 });
+    const flip = (createdAt: Date, toStatus: 'up' | 'down') => ({
+      checkId,
+      createdAt,
+      fromStatus: toStatus === 'down' ? ('up' as const) : ('down' as const),
+      toStatus,
+      reason: 'missed' as const,
+      processedAt: createdAt,
+    });
+    const rows = await test.db
+      .insert(flips)
+      .values([flip(daysAgo(200), 'down'), flip(daysAgo(190), 'up'), flip(daysAgo(180), 'down')])
+      .returning({ id: flips.id });
+    // The earlier test left younger flips with smaller ids: a batch of 10 takes them all in.
+
+    await maintenance(test.db, { pingRetention: 1000, historyDays: 90 }, { now: NOW, batchSize: 50 });
+    const kept = await test.db.select({ id: flips.id }).from(flips).where(eq(flips.checkId, checkId));
+    expect(kept.map((row) => row.id)).toEqual([rows[2]!.id]);
+
+    // Once it is back up, the old incident is history like any other.
+    await test.db.update(checks).set({ status: 'up' }).where(eq(checks.id, checkId));
+    await maintenance(test.db, { pingRetention: 1000, historyDays: 90 }, { now: NOW, batchSize: 50 });
+    expect(await test.db.select({ id: flips.id }).from(flips).where(eq(flips.checkId, checkId))).toEqual([]);
+  });
+
   it('deletes expired sessions and keeps live ones', async () => {
     const [user] = await test.db
       .insert(users)

@@ -55,7 +55,9 @@ export async function prunePings(db: Db, keep: number, batches: RetentionBatches
 /**
  * Deletes flips older than `before`, oldest first, and with them (by the
  * foreign key's cascade) their notifications. A flip still waiting in the
- * outbox is kept whatever its age: its alert has not gone out yet. A
+ * outbox is kept whatever its age: its alert has not gone out yet. So is
+ * the flip that took a check that is still down there: reminders and the
+ * recovery's "down for" count from it. A
  * notification is made right after its flip, so it goes with it: no scan of
  * the notifications table is needed. Flip ids
  * grow with time, so each statement looks only at the oldest batch by
@@ -70,7 +72,11 @@ export async function pruneHistory(db: Db, before: Date, batches: Pick<Retention
     const rows = await queryRows<{ id: string }>(
       db,
       sql`with head as (
-            select id, created_at from flips where processed_at is not null order by id limit ${batchSize})
+            select id, created_at from flips
+             where processed_at is not null
+               and not (exists (select 1 from checks where checks.id = flips.check_id and checks.status = 'down')
+                        and not exists (select 1 from flips later where later.check_id = flips.check_id and later.id > flips.id))
+             order by id limit ${batchSize})
           delete from flips where id in (select id from head where created_at < ${before.toISOString()}::timestamptz)
           returning id`,
     );
