@@ -14,15 +14,20 @@ describe.each(testDatabaseKinds())('the sweep on %s', (kind) => {
   const test = useTestDatabase(kind);
   const sweepAt = (now: Date) => sweep(test.db, { ...options, now: () => now });
   const flipsOf = (checkId: string) => test.db.select().from(flips).where(eq(flips.checkId, checkId)).orderBy(flips.id);
-  /** Notifications for one check; the sweep is global, so tests count only their own. */
-  const notified = async (checkId: string) =>
+  /**
+   * The reminder number of each notification for one check (0: a flip's own
+   * alert), in order; the sweep is global, so tests look only at their own.
+   */
+  const reminders = async (checkId: string) =>
     (
       await test.db
-        .select({ id: notifications.id })
+        .select({ reminder: notifications.reminder })
         .from(notifications)
         .innerJoin(flips, eq(flips.id, notifications.flipId))
         .where(eq(flips.checkId, checkId))
-    ).length;
+        .orderBy(notifications.reminder)
+    ).map((row) => row.reminder);
+  const notified = async (checkId: string) => (await reminders(checkId)).length;
   const statusOf = async (checkId: string) => (await test.db.select().from(checks).where(eq(checks.id, checkId)))[0]?.status;
 
   it('turns a check late after its expected time, then down as missed after grace, alerting once', async () => {
@@ -88,15 +93,6 @@ describe.each(testDatabaseKinds())('the sweep on %s', (kind) => {
     const { projectId, channelIds } = await seedProject(test.db, { email: ['ops@example.com'], webhook: { url: 'http://127.0.0.1:9/' } });
     const id = await seedCheck(test.db, projectId, channelIds, { state: { lastPing: T0 }, remindEvery: 3600 });
     const quiet = await seedCheck(test.db, projectId, channelIds, { state: { lastPing: T0 } });
-    const reminders = async (checkId: string) =>
-      (
-        await test.db
-          .select({ reminder: notifications.reminder })
-          .from(notifications)
-          .innerJoin(flips, eq(flips.id, notifications.flipId))
-          .where(eq(flips.checkId, checkId))
-          .orderBy(notifications.reminder)
-      ).map((row) => row.reminder);
     const down = 4200; // late at 3600, down after 600 s of grace
     await sweepAt(at(3600));
     await sweepAt(at(down));
