@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { alertSubject, alertText, formatDuration, parseChannelConfig, tail, webhookPayload } from '../src';
 import { anAlert } from './alert-fixture';
@@ -75,5 +76,28 @@ describe('channel config', () => {
     expect(() => parseChannelConfig('webhook', { url: 'ftp://example.com' })).toThrow(/https:\/\//);
     expect(() => parseChannelConfig('webhook', { url: 'https://example.com', secret: 'short' })).toThrow(/16 to 256/);
     expect(() => parseChannelConfig('slack', null)).toThrow(/object/);
+  });
+});
+
+describe('the webhook payload documented in the README', () => {
+  it('is what Cronbeat sends for that alert', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const example = /## Alerts[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example, 'a JSON example under "## Alerts"').toBeDefined();
+    const documented = JSON.parse(example!);
+    const at = new Date(documented.flip.at);
+    const alert = anAlert({
+      check: {
+        id: documented.check.id,
+        name: documented.check.name,
+        slug: documented.check.slug,
+        projectName: documented.check.project,
+        lastPing: new Date(documented.check.lastPing),
+        url: documented.check.url,
+      },
+      flip: { id: documented.flip.id, at, exitStatus: 3 },
+      ping: { at, kind: 'fail', exitStatus: 3, bodyTail: documented.ping.body },
+    });
+    expect(webhookPayload(alert)).toEqual(documented);
   });
 });
