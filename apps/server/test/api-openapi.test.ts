@@ -9,6 +9,7 @@ const ROUTES: Array<[HTTPMethods, string]> = [
   ['POST', '/auth/login'],
   ['POST', '/auth/logout'],
   ['GET', '/auth/me'],
+  ['PATCH', '/auth/me'],
   ['POST', '/auth/password'],
   ['GET', '/api/v1/checks'],
   ['POST', '/api/v1/checks'],

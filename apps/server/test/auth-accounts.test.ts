@@ -84,6 +84,49 @@ describe.each(testDatabaseKinds())('accounts and sessions on %s', (kind) => {
     expect((await post('/auth/login', { email: person.email, password: 'a new long password' })).statusCode).toBe(200);
   });
 
+  it('turns summary reports on and off, due next Monday or on the 1st, and only where the server can send email', async () => {
+    const withEmail = await testApp(test.database, { SMTP_URL: 'smtp://127.0.0.1:2525' });
+    const person = await signUp(withEmail);
+    const patch = (target: FastifyInstance, payload: unknown, headers = person.headers) =>
+      target.inject({ method: 'PATCH', url: '/auth/me', payload: payload as object, headers });
+    const before = (await withEmail.inject({ url: '/auth/me', headers: person.headers })).json();
+    expect(before.user).toMatchObject({ reportEvery: 'off', nextReportAt: null });
+    expect(before.emailEnabled).toBe(true);
+
+    const weekly = await patch(withEmail, { reportEvery: 'weekly' });
+    expect(weekly.statusCode).toBe(200);
+    const due = new Date(weekly.json().user.nextReportAt);
+    expect(due.getUTCDay()).toBe(1);
+    expect(due.getUTCHours()).toBe(9);
+    expect(due.getTime() - Date.now()).toBeGreaterThan(0);
+    expect(due.getTime() - Date.now()).toBeLessThanOrEqual(7 * 86_400_000);
+    const monthly = (await patch(withEmail, { reportEvery: 'monthly' })).json().user;
+    expect(new Date(monthly.nextReportAt).getUTCDate()).toBe(1);
+    expect((await patch(withEmail, { reportEvery: 'off' })).json().user).toMatchObject({ reportEvery: 'off', nextReportAt: null });
+
+    for (const bad of [{ reportEvery: 'daily' }, {}, { reportEvery: 'weekly', email: 'x@example.com' }]) {
+      const refused = await patch(withEmail, bad);
+      expect(refused.statusCode, JSON.stringify(bad)).toBe(400);
+    }
+    expect(
+      (await patch(withEmail, { reportEvery: 'weekly' }, { origin: 'https://evil.example', cookie: person.headers.cookie! })).statusCode,
+    ).toBe(403);
+    expect(
+      (await withEmail.inject({ method: 'PATCH', url: '/auth/me', payload: { reportEvery: 'weekly' }, headers: { origin: BASE_URL } }))
+        .statusCode,
+    ).toBe(401);
+    await withEmail.close();
+
+    // This suite's app has no SMTP_URL: nothing could send the report.
+    const noEmail = await patch(app, { reportEvery: 'weekly' });
+    expect(noEmail.statusCode).toBe(400);
+    expect(noEmail.json().error.message).toMatch(/SMTP_URL/);
+    expect((await app.inject({ url: '/auth/me', headers: person.headers })).json()).toMatchObject({
+      emailEnabled: false,
+      user: { reportEvery: 'off' },
+    });
+  });
+
   it('refuses cookie-authenticated writes from another origin or without an Origin (CSRF)', async () => {
     const person = await signUp(app);
     const payload = { name: 'csrf' };

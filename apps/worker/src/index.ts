@@ -9,6 +9,7 @@ import type { Jobs } from './drivers/jobs';
 import { maintenance } from './maintenance';
 import { countedNotifier, maintenanceDeleted, sweepDuration, sweepFlips, watchWorker } from './metrics';
 import { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options';
+import { sendReports } from './reports';
 import { sweep } from './sweep';
 
 export { type DeliverPayload, deliver } from './deliver';
@@ -70,6 +71,17 @@ export async function start(
       maintenanceDeleted.inc({ table: 'flips' }, result.flips);
       maintenanceDeleted.inc({ table: 'sessions' }, result.sessions);
       if (result.pings + result.flips + result.sessions > 0) deps.logger.info(result, 'retention');
+      // Reports are email only: without SMTP there is nothing to send them with.
+      if (config.smtpUrl) {
+        const reports = await sendReports({
+          db,
+          notifier,
+          baseUrl: config.baseUrl,
+          leaseMs: options.lockDurationMs,
+          batchSize: options.batchSize,
+        });
+        if (reports.made + reports.sent + reports.failed > 0) deps.logger.info(reports, 'reports');
+      }
       return result;
     },
   };

@@ -103,6 +103,7 @@ new Gauge({
 export function countedNotifier(notifier: Notifier): Notifier {
   return {
     close: () => notifier.close(),
+    sendReport: (to, report) => notifier.sendReport(to, report),
     async send(channel, alert) {
       try {
         await notifier.send(channel, alert);

@@ -20,6 +20,7 @@ export {
   pingKindForExitStatus,
   type StoredPingKind,
 } from './ping';
+export { nextReportAt, REPORT_PERIODS, type ReportPeriod, reportWindow } from './report';
 export {
   type CronRule,
   nextCronFire,

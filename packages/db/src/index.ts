@@ -20,6 +20,7 @@ export * from './queries/memberships';
 export * from './queries/notifications';
 export * from './queries/pings';
 export * from './queries/projects';
+export * from './queries/reports';
 export * from './queries/retention';
 export * from './queries/sessions';
 export * from './queries/sweep';

@@ -1,5 +1,6 @@
 /** One send() for every channel kind, and the config validation each kind owns. */
-import { createMailer, type EmailConfig, parseEmailConfig, sendEmail } from './email';
+import { createMailer, type EmailConfig, parseEmailConfig, sendEmail, sendReportEmail } from './email';
+import type { Report } from './report';
 import { parseSlackConfig, type SlackConfig, sendSlack } from './slack';
 import { type Alert, ChannelConfigError, type ChannelKind, DeliveryError, type NotifyEnv } from './types';
 import { parseWebhookConfig, sendWebhook, type WebhookConfig } from './webhook';
@@ -24,6 +25,8 @@ export interface Notifier {
    * rejects with a DeliveryError whose `permanent` says whether to retry.
    */
   send(channel: { kind: ChannelKind; config: unknown }, alert: Alert): Promise<void>;
+  /** Emails a summary report to one person; rejects like `send`. */
+  sendReport(to: string, report: Report): Promise<void>;
   /** Closes pooled connections. */
   close(): void;
 }
@@ -51,6 +54,7 @@ export function createNotifier(env: NotifyEnv): Notifier {
           return sendWebhook(config as WebhookConfig, alert, timeoutMs);
       }
     },
+    sendReport: (to, report) => sendReportEmail(mailer.transport(), env.emailFrom, to, report),
     close: () => mailer.close(),
   };
 }

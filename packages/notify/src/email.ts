@@ -2,6 +2,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { objectOf } from './config-fields';
 import { alertFacts, alertSubject, alertText, quotedOutput } from './message';
+import { type Report, reportHtml, reportSubject, reportText } from './report';
 import { type Alert, ChannelConfigError, DeliveryError, type NotifyEnv } from './types';
 
 export interface EmailConfig {
@@ -55,6 +56,14 @@ export function createMailer(env: NotifyEnv, timeoutMs: number): { transport(): 
 export async function sendEmail(transport: Transporter, from: string, config: EmailConfig, alert: Alert): Promise<void> {
   try {
     await transport.sendMail({ from, to: config.to, subject: alertSubject(alert), text: alertText(alert), html: alertHtml(alert) });
+  } catch (error) {
+    throw smtpFailure(error);
+  }
+}
+
+export async function sendReportEmail(transport: Transporter, from: string, to: string, report: Report): Promise<void> {
+  try {
+    await transport.sendMail({ from, to, subject: reportSubject(report), text: reportText(report), html: reportHtml(report) });
   } catch (error) {
     throw smtpFailure(error);
   }

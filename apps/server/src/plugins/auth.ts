@@ -21,6 +21,8 @@ export interface AccountSettings {
   registrationOpen: boolean;
   /** Cookies get `Secure` when people reach us over https. */
   secureCookies: boolean;
+  /** Whether this server can send email (SMTP_URL is set): summary reports need it. */
+  emailEnabled: boolean;
   limits: RateLimits;
 }
 
@@ -45,6 +47,7 @@ export const authPlugin = fp(async (app: FastifyInstance, options: { config: Con
     origin: new URL(config.baseUrl).origin,
     registrationOpen: config.registrationOpen,
     secureCookies: config.baseUrl.startsWith('https:'),
+    emailEnabled: config.smtpUrl !== null,
     limits: { ...DEFAULT_RATE_LIMITS, ...options.limits },
   });
   app.decorateRequest('principal', null);

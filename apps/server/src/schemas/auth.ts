@@ -28,7 +28,22 @@ export const ChangePassword = Type.Object(
 
 export const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member'), Type.Literal('readonly')]);
 
+const ReportEvery = Type.Union([Type.Literal('off'), Type.Literal('weekly'), Type.Literal('monthly')], {
+  description: 'an emailed summary of your projects: weekly on Mondays or monthly on the 1st, at 09:00 UTC',
+});
+
+export const AccountPatch = Type.Object({ reportEvery: ReportEvery }, { additionalProperties: false });
+
 export const Me = Type.Object({
-  user: Type.Object({ id: Uuid, email: Type.String(), isAdmin: Type.Boolean(), createdAt: Timestamp }),
+  user: Type.Object({
+    id: Uuid,
+    email: Type.String(),
+    isAdmin: Type.Boolean(),
+    createdAt: Timestamp,
+    reportEvery: ReportEvery,
+    nextReportAt: Type.Union([Timestamp, Type.Null()]),
+  }),
+  /** False when the server has no SMTP_URL: reports cannot be turned on. */
+  emailEnabled: Type.Boolean(),
   projects: Type.Array(Type.Object({ id: Uuid, name: Type.String(), role: Role })),
 });

@@ -8,5 +8,6 @@ export * from './memberships';
 export * from './notifications';
 export * from './pings';
 export * from './projects';
+export * from './reports';
 export * from './sessions';
 export * from './users';

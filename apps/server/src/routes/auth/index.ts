@@ -7,6 +7,7 @@ import {
   invitationsForEmail,
   projectsOfUser,
   setPasswordHash,
+  setReportEvery,
   type User,
   userByEmail,
 } from '@cronbeat/db';
@@ -15,9 +16,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { assertSameOrigin, identify } from '../../auth/authenticate';
 import { decoyHash, hashPassword, newSessionToken, sha256, verifyPassword } from '../../auth/secrets';
-import { Conflict, RegistrationClosed, Unauthorized } from '../../errors';
+import { Conflict, FieldError, RegistrationClosed, Unauthorized } from '../../errors';
 import { SESSION_COOKIE } from '../../plugins/auth';
-import { ChangePassword, LogIn, Me, SignUp } from '../../schemas/auth';
+import { AccountPatch, ChangePassword, LogIn, Me, SignUp } from '../../schemas/auth';
 import { authErrors, iso } from '../../schemas/common';
 import { refuseUnknownFields } from '../../schemas/strict-body';
 
@@ -54,7 +55,15 @@ export async function authRoutes(fastify: FastifyInstance) {
   async function me(user: User) {
     const projects = await projectsOfUser(app.db, user.id);
     return {
-      user: { id: user.id, email: user.email, isAdmin: user.isAdmin, createdAt: iso(user.createdAt) },
+      user: {
+        id: user.id,
+        email: user.email,
+        isAdmin: user.isAdmin,
+        createdAt: iso(user.createdAt),
+        reportEvery: user.reportEvery,
+        nextReportAt: user.nextReportAt ? iso(user.nextReportAt) : null,
+      },
+      emailEnabled: accounts.emailEnabled,
       projects: projects.map(({ id, name, role }) => ({ id, name, role })),
     };
   }
@@ -111,6 +120,29 @@ export async function authRoutes(fastify: FastifyInstance) {
     '/me',
     { schema: { tags, summary: 'The signed-in user and their projects', response: { 200: Me, ...errors } } },
     async (request) => me((await signedIn(request)).user),
+  );
+
+  app.patch(
+    '/me',
+    {
+      schema: {
+        tags,
+        summary: 'Change your account settings: how often you get a summary report',
+        body: AccountPatch,
+        response: { 200: Me, ...errors },
+      },
+    },
+    async (request) => {
+      const { user } = await signedIn(request);
+      assertSameOrigin(request, accounts.origin, true);
+      const { reportEvery } = request.body;
+      if (reportEvery !== 'off' && !accounts.emailEnabled) {
+        throw new FieldError('reportEvery', 'reports are sent by email, and this server has no SMTP_URL set');
+      }
+      const updated = await setReportEvery(app.db, user.id, reportEvery, new Date());
+      if (!updated) throw new Unauthorized('not signed in');
+      return me(updated);
+    },
   );
 
   app.post(
