@@ -1,4 +1,19 @@
-import type { ApiKey, Badge, Channel, Check, CheckInput, Flip, Invitation, Member, MyInvitation, Ping, Project, Role, User } from './types';
+import type {
+  ApiKey,
+  Badge,
+  Channel,
+  Check,
+  CheckInput,
+  Flip,
+  Invitation,
+  Member,
+  MyInvitation,
+  Ping,
+  Project,
+  ReportEvery,
+  Role,
+  User,
+} from './types';
 
 /** The API's one error shape, `{ error: { code, message, fields? } }`, as a thrown value. */
 export class ApiError extends Error {
@@ -75,6 +90,8 @@ function projectPath(): string {
 export interface Session {
   user: User;
   projects: Project[];
+  /** Whether the server can send email; summary reports need it. */
+  emailEnabled: boolean;
 }
 
 export interface CheckQuery {
@@ -88,13 +105,14 @@ export const api = {
   logIn: (email: string, password: string) => request<unknown>('POST', '/auth/login', { email, password }),
   logOut: () => request<unknown>('POST', '/auth/logout', {}),
   /** Signs out every other session of this person; this one stays. */
+  setReportEvery: (reportEvery: ReportEvery) => request<unknown>('PATCH', '/auth/me', { reportEvery }),
   changePassword: (currentPassword: string, newPassword: string) =>
     request<unknown>('POST', '/auth/password', { currentPassword, newPassword }),
   async session(): Promise<Session | null> {
     try {
-      const body = await request<{ user: User; projects?: Project[] }>('GET', '/auth/me');
+      const body = await request<{ user: User; projects?: Project[]; emailEnabled?: boolean }>('GET', '/auth/me');
       const projects = body.projects ?? listOf<Project>(await request('GET', '/api/v1/projects'), 'projects');
-      return { user: itemOf<User>(body, 'user'), projects };
+      return { user: itemOf<User>(body, 'user'), projects, emailEnabled: body.emailEnabled ?? false };
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return null;
       throw error;

@@ -6,9 +6,14 @@ export type Status = (typeof STATUSES)[number];
 export const ROLES = ['owner', 'admin', 'member', 'readonly'] as const;
 export type Role = (typeof ROLES)[number];
 
+export type ReportEvery = 'off' | 'weekly' | 'monthly';
+
 export interface User {
   id: string;
   email: string;
+  /** How often this person gets an emailed summary of their projects. */
+  reportEvery: ReportEvery;
+  nextReportAt: string | null;
 }
 
 export interface Project {

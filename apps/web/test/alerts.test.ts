@@ -1,4 +1,5 @@
-import { type RunningWorker, start as startWorker } from '@cronbeat/worker';
+import { createNotifier } from '@cronbeat/notify';
+import { type RunningWorker, sendReports, start as startWorker } from '@cronbeat/worker';
 import pino from 'pino';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,5 +115,35 @@ describe.skipIf(skipBrowser)('alerts end to end: dashboard, server, worker and a
     expect(words.sort()).toEqual(['down', 'new', 'paused', 'up']);
     expect(await overflowsSideways(page)).toBe(false);
     await page.screenshot({ path: `${ARTIFACTS}/checks-list-statuses-phone.png`, fullPage: true });
+  });
+
+  it('turns on weekly reports from the account page, and the report arrives by email when due', async () => {
+    const page = await freshPage(browser);
+    const email = await signUp(page, cronbeat.url);
+    await createCheck(page, cronbeat.url, 'Ledger close');
+    await page.locator('.who').click();
+    await page.getByRole('heading', { name: 'Summary reports' }).waitFor();
+    await page.getByLabel('Email me a report').selectOption({ label: 'Weekly, on Mondays' });
+    await page.getByRole('button', { name: 'Save' }).first().click();
+    const next = page.getByText(/^Next report: Mon, /);
+    await explained(page, next.waitFor());
+    await page.screenshot({ path: `${ARTIFACTS}/account-reports.png`, fullPage: true });
+
+    // The worker's maintenance run sends reports; run it as if the Monday had come.
+    const dueAt = new Date((await next.textContent())!.replace('Next report: ', ''));
+    const notifier = createNotifier({ smtpUrl: smtp.url, emailFrom: 'Cronbeat <alerts@cronbeat.test>' });
+    const sent = await sendReports({
+      db: cronbeat.database.db,
+      notifier,
+      baseUrl: cronbeat.url,
+      leaseMs: 30_000,
+      batchSize: 100,
+      now: new Date(dueAt.getTime() + 60_000),
+    });
+    notifier.close();
+    expect(sent.sent).toBeGreaterThanOrEqual(1);
+    const [report] = mailsTo(email);
+    expect(report?.subject).toBe('Cronbeat weekly report: all 1 check fine');
+    expect(report?.text).toMatch(/NEW\s+Ledger close \(never down\)/);
   });
 });

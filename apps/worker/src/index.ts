@@ -16,6 +16,7 @@ export { type DeliverPayload, deliver } from './deliver';
 export { type MaintenanceResult, maintenance } from './maintenance';
 export { serveMetrics } from './metrics-server';
 export { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options';
+export { type ReportsContext, type ReportsResult, sendReports } from './reports';
 export { type SweepResult, sweep } from './sweep';
 
 export interface WorkerDependencies {

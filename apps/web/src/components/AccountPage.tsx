@@ -1,7 +1,8 @@
 import { useSession } from '../session';
 import { PasswordForm } from './PasswordForm';
+import { ReportForm } from './ReportForm';
 
-/** The signed-in person: who they are, their projects, their password. */
+/** The signed-in person: who they are, their projects, their reports, their password. */
 export function AccountPage() {
   const { session, logOut } = useSession();
   return (
@@ -21,6 +22,7 @@ export function AccountPage() {
           </ul>
         </dd>
       </dl>
+      <ReportForm />
       <PasswordForm />
       <h2>Sign out</h2>
       <button type="button" onClick={logOut}>
