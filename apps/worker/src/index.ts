@@ -7,7 +7,7 @@ import { startBullmq } from './drivers/bullmq';
 import { startInProcess } from './drivers/in-process';
 import type { Jobs } from './drivers/jobs';
 import { maintenance } from './maintenance';
-import { countedNotifier, maintenanceDeleted, sweepDuration, sweepFlips, watchWorker } from './metrics';
+import { countedNotifier, maintenanceDeleted, reportsTotal, sweepDuration, sweepFlips, watchWorker } from './metrics';
 import { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options';
 import { sendReports } from './reports';
 import { sweep } from './sweep';
@@ -81,6 +81,8 @@ export async function start(
           leaseMs: options.lockDurationMs,
           batchSize: options.batchSize,
         });
+        reportsTotal.inc({ outcome: 'sent' }, reports.sent);
+        reportsTotal.inc({ outcome: 'error' }, reports.failed);
         if (reports.made + reports.sent + reports.failed > 0) deps.logger.info(reports, 'reports');
       }
       return result;

@@ -57,6 +57,12 @@ export const notificationsTotal = new Counter({
   labelNames: ['channel', 'outcome'] as const,
 });
 
+export const reportsTotal = new Counter({
+  name: 'cronbeat_reports_total',
+  help: 'Summary report emails by outcome: sent, or error (retried later unless permanent).',
+  labelNames: ['outcome'] as const,
+});
+
 export const maintenanceDeleted = new Counter({
   name: 'cronbeat_retention_deleted_total',
   help: 'Rows deleted by the maintenance job, by table.',
