@@ -102,6 +102,17 @@ describe.each(testDatabaseKinds())('summary reports on %s', (kind) => {
     expect(mailsTo(late.email)).toHaveLength(1);
   });
 
+  it('sends a report once when two workers run at the same time', async () => {
+    const project = await seedProject(test.db, {});
+    const twice = await person('twice', [project.projectId]);
+    await setReportEvery(test.db, twice.id, 'monthly', new Date('2026-11-15T00:00:00Z')); // due December 1st
+    const [a, b] = await Promise.all([run(), run()]);
+    expect(a.made + b.made).toBe(1);
+    expect(mailsTo(twice.email)).toHaveLength(1);
+    expect(mailsTo(twice.email)[0]?.subject).toBe('Cronbeat monthly report: no checks yet');
+    expect(mailsTo(twice.email)[0]?.text).toContain('2026-11-01 to 2026-12-01');
+  });
+
   it('gives up on an address the mail server refuses for good', async () => {
     const project = await seedProject(test.db, {});
     // The test SMTP server refuses nobody@… with 550, as a server does an address that does not exist.
