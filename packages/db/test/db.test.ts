@@ -23,6 +23,7 @@ describe.each(testDatabaseKinds())('the database on %s', (kind) => {
       'notifications',
       'pings',
       'projects',
+      'reports',
       'sessions',
       'users',
     ]);
