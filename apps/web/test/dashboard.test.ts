@@ -1,3 +1,4 @@
+import { checks } from '@cronbeat/db';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -147,6 +148,34 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
     await section.getByRole('button', { name: 'Rotate badge key' }).click();
     await expect.poll(() => billing.getByRole('link', { name: 'JSON' }).getAttribute('href'), { timeout: 10_000 }).not.toBe(json);
     expect((await fetch(json!)).status).toBe(404);
+  });
+
+  it('draws a long list 200 rows at a time, while search still finds every check', async () => {
+    const page = await signedUpPage();
+    const projectId = await page.evaluate(
+      async () => ((await (await fetch('/auth/me')).json()) as { projects: { id: string }[] }).projects[0]!.id,
+    );
+    await run.cronbeat.database.db.insert(checks).values(
+      Array.from({ length: 250 }, (_, i) => ({
+        projectId,
+        name: `Bulk job ${String(i + 1).padStart(3, '0')}`,
+        period: 3600,
+        grace: 600,
+      })),
+    );
+    await page.reload();
+    // Made in one statement, they share a creation time and list in id order: count rows, not names.
+    await page.locator('.checks tbody tr').nth(199).waitFor();
+    await expect(page.locator('.checks tbody tr').count()).resolves.toBe(200);
+    await page.getByRole('button', { name: 'Show 50 more of 250' }).click();
+    await page.locator('.checks tbody tr').nth(249).waitFor();
+    await expect(page.locator('.checks tbody tr').count()).resolves.toBe(250);
+    await expect(page.getByRole('button', { name: /^Show \d+ more/ }).count()).resolves.toBe(0);
+
+    await page.reload();
+    await page.getByPlaceholder('Search by name').fill('Bulk job 249');
+    await page.locator('.check-name', { hasText: 'Bulk job 249' }).waitFor();
+    await expect(page.locator('.checks tbody tr').count()).resolves.toBe(1);
   });
 
   it('shows keyboard focus, starting with a skip link to the content', async () => {
