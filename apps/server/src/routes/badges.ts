@@ -1,5 +1,5 @@
 import { summarizeBadge } from '@cronbeat/core';
-import { badgeCounts } from '@cronbeat/db';
+import { projectByBadgeKey, statusSummary } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
@@ -33,10 +33,10 @@ export async function badgeRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   async function answer(reply: FastifyReply, key: string, tag: string | null, format: Format) {
-    const found = BADGE_KEY.test(key) ? await badgeCounts(app.db, key, tag) : null;
-    if (!found) throw new NotFound('Badge');
-    const summary = summarizeBadge(found.counts);
-    const label = tag ?? found.projectName;
+    const project = BADGE_KEY.test(key) ? await projectByBadgeKey(app.db, key) : null;
+    if (!project) throw new NotFound('Badge');
+    const summary = summarizeBadge((await statusSummary(app.db, project.id, tag ?? undefined)).byStatus);
+    const label = tag ?? project.name;
     // Image proxies (GitHub's among them) cache what they may: a badge must be fetched afresh.
     reply.header('cache-control', 'no-cache, max-age=0').header('access-control-allow-origin', '*');
     if (format === 'svg') return reply.type('image/svg+xml; charset=utf-8').send(badgeSvg(label, summary.state));

@@ -181,8 +181,8 @@ export interface StatusSummary {
   byStatus: Record<Status, number>;
 }
 
-/** How many checks of a project are in each status, and how many are running. */
-export async function statusSummary(db: Db, projectId: string): Promise<StatusSummary> {
+/** How many checks of a project (or of those tagged `tag`) are in each status, and how many are running. */
+export async function statusSummary(db: Db, projectId: string, tag?: string): Promise<StatusSummary> {
   const rows = await db
     .select({
       status: checks.status,
@@ -190,7 +190,7 @@ export async function statusSummary(db: Db, projectId: string): Promise<StatusSu
       running: sql<number>`(count(*) filter (where ${checks.lastStart} is not null))::int`,
     })
     .from(checks)
-    .where(eq(checks.projectId, projectId))
+    .where(and(eq(checks.projectId, projectId), tag === undefined ? undefined : arrayContains(checks.tags, [tag])))
     .groupBy(checks.status);
   const byStatus: Record<Status, number> = { new: 0, up: 0, late: 0, down: 0, paused: 0 };
   let total = 0;

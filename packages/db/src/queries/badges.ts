@@ -1,37 +1,14 @@
-import type { Status } from '@cronbeat/core';
-import { and, count, eq, type SQL, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { checks, projects } from '../schema';
 
 /** Postgres makes badge keys, as the column default does (see the projects schema). */
 const NEW_BADGE_KEY = sql`replace(gen_random_uuid()::text, '-', '')`;
 
-export interface BadgeCounts {
-  projectName: string;
-  /** Checks by status: of the whole project, or of those carrying the tag. */
-  counts: Partial<Record<Status, number>>;
-}
-
-/**
- * The project whose badge key is `badgeKey` and how many of its checks (all,
- * or those tagged `tag`) are in each status; null for an unknown key. One
- * query: the project is left-joined so that a tag with no checks still
- * answers with the project.
- */
-export async function badgeCounts(db: Db, badgeKey: string, tag: string | null): Promise<BadgeCounts | null> {
-  const joined: SQL[] = [eq(checks.projectId, projects.id)];
-  if (tag !== null) joined.push(sql`${tag} = any(${checks.tags})`);
-  const rows = await db
-    .select({ projectName: projects.name, status: checks.status, n: count(checks.id) })
-    .from(projects)
-    .leftJoin(checks, and(...joined))
-    .where(eq(projects.badgeKey, badgeKey))
-    .groupBy(projects.id, checks.status);
-  const [first] = rows;
-  if (!first) return null;
-  const counts: Partial<Record<Status, number>> = {};
-  for (const { status, n } of rows) if (status) counts[status as Status] = n;
-  return { projectName: first.projectName, counts };
+/** The project whose badge key is `badgeKey`, or null for an unknown key. */
+export async function projectByBadgeKey(db: Db, badgeKey: string): Promise<{ id: string; name: string } | null> {
+  const [project] = await db.select({ id: projects.id, name: projects.name }).from(projects).where(eq(projects.badgeKey, badgeKey));
+  return project ?? null;
 }
 
 /** The tags on a project's checks, each once, sorted by code point (the same under any collation): one badge each. */
