@@ -1,7 +1,7 @@
 /** Email alerts: plain text + HTML over the SMTP server in SMTP_URL. */
 import nodemailer, { type Transporter } from 'nodemailer';
 import { objectOf } from './config-fields';
-import { alertFacts, alertSubject, alertText, quotedOutput } from './message';
+import { alertFacts, alertSubject, alertText, escapeHtml, quotedOutput } from './message';
 import { type Report, reportHtml, reportSubject, reportText } from './report';
 import { type Alert, ChannelConfigError, DeliveryError, type NotifyEnv } from './types';
 
@@ -53,17 +53,19 @@ export function createMailer(env: NotifyEnv, timeoutMs: number): { transport(): 
   };
 }
 
-export async function sendEmail(transport: Transporter, from: string, config: EmailConfig, alert: Alert): Promise<void> {
-  try {
-    await transport.sendMail({ from, to: config.to, subject: alertSubject(alert), text: alertText(alert), html: alertHtml(alert) });
-  } catch (error) {
-    throw smtpFailure(error);
-  }
-}
+export const sendEmail = (transport: Transporter, from: string, config: EmailConfig, alert: Alert): Promise<void> =>
+  sendMail(transport, { from, to: config.to, subject: alertSubject(alert), text: alertText(alert), html: alertHtml(alert) });
 
-export async function sendReportEmail(transport: Transporter, from: string, to: string, report: Report): Promise<void> {
+export const sendReportEmail = (transport: Transporter, from: string, to: string, report: Report): Promise<void> =>
+  sendMail(transport, { from, to, subject: reportSubject(report), text: reportText(report), html: reportHtml(report) });
+
+/** One message over SMTP; a failure rejects as a DeliveryError that says whether to retry. */
+async function sendMail(
+  transport: Transporter,
+  message: { from: string; to: string | string[]; subject: string; text: string; html: string },
+): Promise<void> {
   try {
-    await transport.sendMail({ from, to, subject: reportSubject(report), text: reportText(report), html: reportHtml(report) });
+    await transport.sendMail(message);
   } catch (error) {
     throw smtpFailure(error);
   }
@@ -75,8 +77,6 @@ function smtpFailure(error: unknown): DeliveryError {
   const permanent = typeof responseCode === 'number' && responseCode >= 500;
   return new DeliveryError(`SMTP: ${message ?? String(error)}`, permanent, { cause: error });
 }
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function alertHtml(alert: Alert): string {
   const rows = alertFacts(alert)

@@ -19,6 +19,9 @@ export function formatDuration(ms: number): string {
   return `${Math.round(hours / 24)} d`;
 }
 
+/** Text made safe to put into HTML. */
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 const ago = (then: Date, now: Date) => `${formatDuration(now.getTime() - then.getTime())} ago`;
 
 /** Which event this is, for the subject prefix and the webhook `event` field. */

@@ -3,6 +3,7 @@
  * function of the report alone.
  */
 import type { ReportPeriod, Status } from '@cronbeat/core';
+import { escapeHtml } from './message';
 
 export interface Report {
   period: ReportPeriod;
@@ -17,7 +18,7 @@ export interface Report {
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
-/** `Cronbeat weekly report: 2 of 14 checks down`, or `…: all 14 checks up`. */
+/** `Cronbeat weekly report: 2 of 14 checks down`, or `…: all 14 checks fine`. */
 export function reportSubject(report: Report): string {
   const checks = report.projects.flatMap((project) => project.checks);
   const down = checks.filter((check) => check.status === 'down').length;
@@ -30,11 +31,13 @@ export function reportSubject(report: Report): string {
   return `Cronbeat ${report.period} report: ${state}`;
 }
 
+type ReportCheck = Report['projects'][number]['checks'][number];
+
+/** How often a check went down in the period, in words. */
+const downsPhrase = (check: ReportCheck) => (check.downs === 0 ? 'never down' : `down ${count(check.downs, 'time', 'times')}`);
+
 /** One line per check: its status now, and how often it went down in the period. */
-function checkLine(check: Report['projects'][number]['checks'][number]): string {
-  const downs = check.downs === 0 ? 'never down' : `down ${count(check.downs, 'time', 'times')}`;
-  return `${check.status.toUpperCase().padEnd(7)} ${check.name} (${downs})`;
-}
+const checkLine = (check: ReportCheck) => `${check.status.toUpperCase().padEnd(7)} ${check.name} (${downsPhrase(check)})`;
 
 export function reportText(report: Report): string {
   const lines = [reportSubject(report), `${day(report.start)} to ${day(report.end)}`];
@@ -47,14 +50,12 @@ export function reportText(report: Report): string {
   return lines.join('\n');
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 export function reportHtml(report: Report): string {
   const projects = report.projects.map((project) => {
     const rows = project.checks
       .map(
         (check) =>
-          `<tr><td>${escapeHtml(check.status.toUpperCase())}</td><td>${escapeHtml(check.name)}</td><td>${check.downs === 0 ? 'never down' : `down ${count(check.downs, 'time', 'times')}`}</td></tr>`,
+          `<tr><td>${escapeHtml(check.status.toUpperCase())}</td><td>${escapeHtml(check.name)}</td><td>${downsPhrase(check)}</td></tr>`,
       )
       .join('');
     return `<h3>${escapeHtml(project.name)}</h3>${rows ? `<table>${rows}</table>` : '<p>no checks</p>'}`;
