@@ -1,6 +1,6 @@
 /** Summary reports: who wants them, making them when due, sending each once, and what they say. */
 import { nextReportAt, type ReportPeriod, reportWindow, type Status } from '@cronbeat/core';
-import { and, asc, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { queryRows } from '../rows';
 import { type ReportSetting, reports, users } from '../schema';
@@ -70,16 +70,22 @@ export async function pendingReportIds(db: Db, limit: number): Promise<string[]>
   return rows.map((row) => row.id);
 }
 
-/** Claims a pending report for `leaseMs`, with its recipient's address; null when it is sent, failed or another worker holds it. */
+/** Claims a pending report for `leaseMs` and reads its recipient's address, in one statement; null when it is sent, failed or another worker holds it. */
 export async function claimReport(db: Db, id: string, leaseMs: number): Promise<(ReportRow & { email: string }) | null> {
   const [claimed] = await db
     .update(reports)
     .set({ claimedUntil: sql`now() + ${leaseMs} * interval '1 millisecond'` })
-    .where(and(eq(reports.id, id), eq(reports.status, 'pending'), or(isNull(reports.claimedUntil), lt(reports.claimedUntil, sql`now()`))))
-    .returning();
-  if (!claimed) return null;
-  const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, claimed.userId));
-  return user ? { ...claimed, email: user.email } : null;
+    .from(users)
+    .where(
+      and(
+        eq(reports.id, id),
+        eq(users.id, reports.userId),
+        eq(reports.status, 'pending'),
+        or(isNull(reports.claimedUntil), lt(reports.claimedUntil, sql`now()`)),
+      ),
+    )
+    .returning({ ...getTableColumns(reports), email: users.email });
+  return claimed ?? null;
 }
 
 /**
