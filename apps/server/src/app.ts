@@ -23,11 +23,21 @@ export interface AppDependencies {
   rateLimits?: Partial<RateLimits>;
 }
 
+/**
+ * Fastify's form of TRUST_PROXY. A hop count becomes the function Fastify
+ * itself makes of one (its types leave numbers out): the `n` proxies nearest
+ * to Cronbeat are believed, and the address before them is the client's.
+ */
+function trustedProxies(trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust === false ? false : [...trust];
+}
+
 /** Builds the HTTP app: plugins first, then routes. Tests use it with `app.inject()`; `start` listens. */
 export async function buildApp(config: Config, deps: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: { level: config.logLevel } }),
-    trustProxy: config.trustProxy,
+    trustProxy: trustedProxies(config.trustProxy),
     // A line per request would be a line per ping; /metrics counts them instead.
     logController: new LogController({ disableRequestLogging: true }),
   });

@@ -10,7 +10,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe.each(testDatabaseKinds())('what a ping stores on %s', (kind) => {
   const test = useTestDatabase(kind);
   const server = usePingApp(() => test.database, { PING_BODY_LIMIT: '1000' });
-  const proxied = usePingApp(() => test.database, { TRUST_PROXY: 'true' });
+  const proxied = usePingApp(() => test.database, { TRUST_PROXY: '1' });
   const db = (): Db => test.db;
 
   it('stores a UTF-8 body as text, whatever its content type', async () => {

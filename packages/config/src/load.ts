@@ -1,4 +1,4 @@
-import { boolean, integer, oneOf, type Parser, Problem, pattern, text, url } from './parse';
+import { addressList, boolean, integer, oneOf, type Parser, Problem, pattern, text, url } from './parse';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -26,8 +26,13 @@ export interface Config {
   secretKey: string | null;
   /** Pino log level. Default: info. */
   logLevel: LogLevel;
-  /** Honour X-Forwarded-For from a reverse proxy. Default: false. */
-  trustProxy: boolean;
+  /**
+   * Which reverse proxies' X-Forwarded-For to believe: false (the default)
+   * believes none; a number believes that many hops nearest to Cronbeat; a
+   * list believes the proxies at those addresses or CIDR ranges. Never "any",
+   * or clients would choose their own address.
+   */
+  trustProxy: false | number | readonly string[];
   /** Whether anyone may sign up. The first account can always be created. Default: true. */
   registrationOpen: boolean;
   /** Pings kept per check. Default: 1,000. */
@@ -40,6 +45,13 @@ export interface Config {
   metricsPort: number | null;
   /** Bearer token that Prometheus `/metrics` (server and worker) require when set; null (the default) leaves them open. */
   metricsToken: string | null;
+  /**
+   * Address ranges (CIDR) of private, loopback, link-local and other
+   * non-public addresses that channels may nevertheless reach, for
+   * self-hosted installs whose webhooks live on the local network. Empty
+   * (the default) refuses them all; ALLOW_PRIVATE_TARGETS=true allows them all.
+   */
+  privateTargetsAllowed: readonly string[];
   /** Prefix of Cronbeat's keys in Redis (BullMQ queues, the servers' rate limits); deployments sharing one Redis need different ones. Default: cronbeat. */
   queuePrefix: string;
 }
@@ -80,18 +92,40 @@ export function loadConfig(env: Env = process.env): Config {
     pingBodyLimit: read('PING_BODY_LIMIT', integer(0, 10_000_000), 100_000),
     secretKey: read<string | null>('SECRET_KEY', text(32), null),
     logLevel: read('LOG_LEVEL', oneOf(LOG_LEVELS), 'info'),
-    trustProxy: read('TRUST_PROXY', boolean, false),
+    trustProxy: read<Config['trustProxy']>('TRUST_PROXY', proxies, false),
     registrationOpen: read('REGISTRATION_OPEN', boolean, true),
     pingRetention: read('PING_RETENTION', integer(1, 1_000_000), 1000),
     historyDays: read('HISTORY_DAYS', integer(1, 36_500), 90),
     selfPingUrl: read<string | null>('SELF_PING_URL', url(['http:', 'https:']), null),
     metricsPort: read<number | null>('METRICS_PORT', integer(1, 65535), null),
     metricsToken: read<string | null>('METRICS_TOKEN', pattern(/^[\x21-\x7e]{16,256}$/, '16 to 256 printable characters, no spaces'), null),
+    privateTargetsAllowed: read<readonly string[]>('ALLOW_PRIVATE_TARGETS', privateTargets, []),
     queuePrefix: read('QUEUE_PREFIX', pattern(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, ".", "_" or "-" (at most 64)'), 'cronbeat'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }
+
+/** TRUST_PROXY: off, a hop count, or the proxies' addresses; `true` is refused, as it would believe any client. */
+const proxies: Parser<Config['trustProxy']> = (raw, name) => {
+  const value = raw.trim().toLowerCase();
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  if (['true', 'yes', 'on'].includes(value)) {
+    return new Problem(
+      `${name}=${raw} would believe any client's X-Forwarded-For; give the number of proxies in front of Cronbeat (e.g. 1) or their addresses (e.g. 10.0.0.0/8)`,
+    );
+  }
+  if (/^\d+$/.test(value)) return integer(1, 10)(value, name);
+  return addressList(raw, name);
+};
+
+/** ALLOW_PRIVATE_TARGETS: true (every range), false, or the CIDR ranges allowed. */
+const privateTargets: Parser<readonly string[]> = (raw, name) => {
+  const flag = boolean(raw, name);
+  if (flag === true) return ['0.0.0.0/0', '::/0'];
+  if (flag === false) return [];
+  return addressList(raw, name);
+};
 
 /** True under CI (`CI=true`), where a missing database, Redis or browser fails a test run instead of skipping. */
 export function isCi(env: Env = process.env): boolean {

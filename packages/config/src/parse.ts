@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /** Reads one variable: returns its parsed value, or a sentence saying what is wrong with it. */
 export type Parser<T> = (raw: string, name: string) => T | Problem;
 
@@ -52,3 +54,26 @@ export const pattern =
 export function redact(raw: string): string {
   return raw.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
 }
+
+/** Whether `raw` is an IPv4 or IPv6 address, or one with a prefix length (`10.0.0.0/8`, `fd00::/8`). */
+function isAddressOrRange(raw: string): boolean {
+  const [address = '', prefix, ...rest] = raw.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+/** A comma-separated list of addresses and CIDR ranges, each checked. */
+export const addressList: Parser<string[]> = (raw, name) => {
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const bad = entries.filter((entry) => !isAddressOrRange(entry));
+  if (entries.length === 0 || bad.length > 0) {
+    return new Problem(`${name} must list IP addresses or CIDR ranges separated by commas, got "${bad.join(',') || raw}"`);
+  }
+  return entries;
+};

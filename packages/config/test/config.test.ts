@@ -30,7 +30,8 @@ describe('loadConfig', () => {
       PING_BODY_LIMIT: '1000',
       SECRET_KEY: 'x'.repeat(32),
       LOG_LEVEL: 'debug',
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '1',
+      ALLOW_PRIVATE_TARGETS: '10.0.0.0/8, fd00::/8',
       REGISTRATION_OPEN: 'no',
     });
     expect(config).toMatchObject({
@@ -38,7 +39,8 @@ describe('loadConfig', () => {
       baseUrl: 'https://cron.example.com',
       databaseUrl: 'postgres://u:p@db:5432/cronbeat',
       redisUrl: 'redis://redis:6379',
-      trustProxy: true,
+      trustProxy: 1,
+      privateTargetsAllowed: ['10.0.0.0/8', 'fd00::/8'],
       registrationOpen: false,
       pingBodyLimit: 1000,
     });
@@ -84,5 +86,22 @@ describe('loadConfig', () => {
     expect(loadConfig({ METRICS_TOKEN: 'k3y-for-prometheus' }).metricsToken).toBe('k3y-for-prometheus');
     expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be 16 to 256 printable characters, no spaces/);
     expect(() => loadConfig({ METRICS_TOKEN: 'with a space in the middle' })).toThrow(/METRICS_TOKEN must be 16 to 256 printable/);
+  });
+
+  it('reads TRUST_PROXY as a hop count or proxy addresses, and refuses "true", which would believe any client', () => {
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 172.16.0.0/12,::1' }).trustProxy).toEqual(['10.0.0.1', '172.16.0.0/12', '::1']);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY=true would believe any client's X-Forwarded-For/);
+    expect(() => loadConfig({ TRUST_PROXY: '11' })).toThrow(/TRUST_PROXY must be an integer between 1 and 10/);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/TRUST_PROXY must list IP addresses or CIDR ranges .* got "10.0.0.0\/33"/);
+  });
+
+  it('reads ALLOW_PRIVATE_TARGETS as all, none, or CIDR ranges', () => {
+    expect(loadConfig({}).privateTargetsAllowed).toEqual([]);
+    expect(loadConfig({ ALLOW_PRIVATE_TARGETS: 'true' }).privateTargetsAllowed).toEqual(['0.0.0.0/0', '::/0']);
+    expect(loadConfig({ ALLOW_PRIVATE_TARGETS: 'false' }).privateTargetsAllowed).toEqual([]);
+    expect(loadConfig({ ALLOW_PRIVATE_TARGETS: '192.168.1.0/24' }).privateTargetsAllowed).toEqual(['192.168.1.0/24']);
+    expect(() => loadConfig({ ALLOW_PRIVATE_TARGETS: 'intranet.local' })).toThrow(/ALLOW_PRIVATE_TARGETS must list IP addresses or CIDR ranges/);
   });
 });
