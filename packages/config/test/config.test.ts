@@ -94,7 +94,9 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 172.16.0.0/12,::1' }).trustProxy).toEqual(['10.0.0.1', '172.16.0.0/12', '::1']);
     expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY=true would believe any client's X-Forwarded-For/);
     expect(() => loadConfig({ TRUST_PROXY: '11' })).toThrow(/TRUST_PROXY must be an integer between 1 and 10/);
-    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/TRUST_PROXY must list IP addresses or CIDR ranges .* got "10.0.0.0\/33"/);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(
+      /TRUST_PROXY must list IP addresses or CIDR ranges .* got "10.0.0.0\/33"/,
+    );
   });
 
   it('reads ALLOW_PRIVATE_TARGETS as all, none, or CIDR ranges', () => {
@@ -102,6 +104,8 @@ describe('loadConfig', () => {
     expect(loadConfig({ ALLOW_PRIVATE_TARGETS: 'true' }).privateTargetsAllowed).toEqual(['0.0.0.0/0', '::/0']);
     expect(loadConfig({ ALLOW_PRIVATE_TARGETS: 'false' }).privateTargetsAllowed).toEqual([]);
     expect(loadConfig({ ALLOW_PRIVATE_TARGETS: '192.168.1.0/24' }).privateTargetsAllowed).toEqual(['192.168.1.0/24']);
-    expect(() => loadConfig({ ALLOW_PRIVATE_TARGETS: 'intranet.local' })).toThrow(/ALLOW_PRIVATE_TARGETS must list IP addresses or CIDR ranges/);
+    expect(() => loadConfig({ ALLOW_PRIVATE_TARGETS: 'intranet.local' })).toThrow(
+      /ALLOW_PRIVATE_TARGETS must list IP addresses or CIDR ranges/,
+    );
   });
 });
