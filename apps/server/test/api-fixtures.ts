@@ -64,6 +64,10 @@ export async function createKey(app: FastifyInstance, owner: Person, access: 're
 
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
+/** The token in an invitation's link, as the invitation answer gives it. */
+export const invitationToken = (invitation: { acceptUrl: string }): string =>
+  new URL(invitation.acceptUrl).pathname.split('/').at(-1) ?? '';
+
 /** Makes someone a member of `owner`'s project with `role`, by invitation. */
 export async function addMember(app: FastifyInstance, owner: Person, role: 'admin' | 'member' | 'readonly' | 'owner'): Promise<Person> {
   const person = await signUp(app);
@@ -74,7 +78,12 @@ export async function addMember(app: FastifyInstance, owner: Person, role: 'admi
     payload: { email: person.email, role },
   });
   if (invited.statusCode !== 201) throw new Error(`invitation failed: ${invited.body}`);
-  const accepted = await app.inject({ method: 'POST', url: `/api/v1/invitations/${invited.json().id}/accept`, headers: person.headers });
+  const accepted = await app.inject({
+    method: 'POST',
+    url: '/api/v1/invitations/accept',
+    headers: person.headers,
+    payload: { token: invitationToken(invited.json()) },
+  });
   if (accepted.statusCode !== 200) throw new Error(`accepting failed: ${accepted.body}`);
   return { ...person, projectId: owner.projectId, headers: { ...person.headers, 'x-project-id': owner.projectId } };
 }

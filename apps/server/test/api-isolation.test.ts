@@ -114,8 +114,10 @@ describe.each(testDatabaseKinds())('tenant isolation on %s', (kind) => {
     expect(response.json().error.fields.channels).toMatch(/no channel/);
   });
 
-  it("does not let B accept an invitation addressed to someone else, or upsert into A's slug", async () => {
+  it("does not let B accept A's invitation without its link, or upsert into A's slug", async () => {
     expect((await send({ method: 'POST', url: `/invitations/${a.invitation}/accept` }, bob.headers)).statusCode).toBe(404);
+    const guessed = await send({ method: 'POST', url: '/invitations/accept', payload: { token: 'A'.repeat(43) } }, bob.headers);
+    expect(guessed.statusCode).toBe(404);
     const upsert = await send({ method: 'POST', url: '/checks', payload: { slug: 'a-check', unique: ['slug'] } }, bearer(bobKey));
     expect(upsert.statusCode).toBe(201);
     expect(upsert.json().id).not.toBe(a.check);

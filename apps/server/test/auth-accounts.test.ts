@@ -167,7 +167,7 @@ describe.each(testDatabaseKinds())('accounts and sessions on %s', (kind) => {
 describe.each(testDatabaseKinds())('closed registration on %s', (kind) => {
   const test = useTestDatabase(kind);
 
-  it('lets the first account sign up, then only people a project invited', async () => {
+  it('lets the first account sign up, then only people holding an invitation link (not merely its address)', async () => {
     const app = await testApp(test.database, { REGISTRATION_OPEN: 'false' });
     const first = await app.inject({ method: 'POST', url: '/auth/signup', payload: { email: uniqueEmail(), password: PASSWORD } });
     expect(first.statusCode).toBe(201);
@@ -177,13 +177,23 @@ describe.each(testDatabaseKinds())('closed registration on %s', (kind) => {
     const owner = { cookie: `cb_session=${first.cookies[0]?.value}`, origin: BASE_URL };
     const projectId = first.json().projects[0].id;
     const email = uniqueEmail('invited');
-    await app.inject({
+    const sent = await app.inject({
       method: 'POST',
       url: `/api/v1/projects/${projectId}/invitations`,
       headers: owner,
       payload: { email, role: 'member' },
     });
-    const invited = await app.inject({ method: 'POST', url: '/auth/signup', payload: { email, password: PASSWORD } });
+    const token = new URL(sent.json().acceptUrl).pathname.split('/').at(-1);
+    // The invited address alone proves nothing: nobody verified that the one signing up reads it.
+    const byAddress = await app.inject({ method: 'POST', url: '/auth/signup', payload: { email, password: PASSWORD } });
+    expect(byAddress.statusCode).toBe(403);
+    const forged = await app.inject({
+      method: 'POST',
+      url: '/auth/signup',
+      payload: { email, password: PASSWORD, invitation: 'x'.repeat(43) },
+    });
+    expect(forged.statusCode).toBe(403);
+    const invited = await app.inject({ method: 'POST', url: '/auth/signup', payload: { email, password: PASSWORD, invitation: token } });
     expect(invited.statusCode).toBe(201);
     await app.close();
   });

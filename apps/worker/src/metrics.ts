@@ -110,6 +110,7 @@ export function countedNotifier(notifier: Notifier): Notifier {
   return {
     close: () => notifier.close(),
     sendReport: (to, report) => notifier.sendReport(to, report),
+    sendInvitation: (to, invitation) => notifier.sendInvitation(to, invitation),
     async send(channel, alert) {
       try {
         await notifier.send(channel, alert);

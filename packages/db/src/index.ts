@@ -16,6 +16,7 @@ export * from './queries/channels';
 export * from './queries/check-history';
 export * from './queries/checks';
 export * from './queries/flips';
+export * from './queries/invitations';
 export * from './queries/memberships';
 export * from './queries/notifications';
 export * from './queries/pings';

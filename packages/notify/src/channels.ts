@@ -1,5 +1,6 @@
 /** One send() for every channel kind, and the config validation each kind owns. */
-import { createMailer, type EmailConfig, parseEmailConfig, sendEmail, sendReportEmail } from './email';
+import { createMailer, type EmailConfig, parseEmailConfig, sendEmail, sendInvitationEmail, sendReportEmail } from './email';
+import type { InvitationEmail } from './invitation';
 import type { Report } from './report';
 import { parseSlackConfig, type SlackConfig, sendSlack } from './slack';
 import { type Alert, ChannelConfigError, type ChannelKind, DeliveryError, type NotifyEnv } from './types';
@@ -27,6 +28,8 @@ export interface Notifier {
   send(channel: { kind: ChannelKind; config: unknown }, alert: Alert): Promise<void>;
   /** Emails a summary report to one person; rejects like `send`. */
   sendReport(to: string, report: Report): Promise<void>;
+  /** Emails an invitation's link to the invited address; rejects like `send`. */
+  sendInvitation(to: string, invitation: InvitationEmail): Promise<void>;
   /** Closes pooled connections. */
   close(): void;
 }
@@ -55,6 +58,7 @@ export function createNotifier(env: NotifyEnv): Notifier {
       }
     },
     sendReport: (to, report) => sendReportEmail(mailer.transport(), env.emailFrom, to, report),
+    sendInvitation: (to, invitation) => sendInvitationEmail(mailer.transport(), env.emailFrom, to, invitation),
     close: () => mailer.close(),
   };
 }

@@ -1,6 +1,7 @@
 /** Email alerts: plain text + HTML over the SMTP server in SMTP_URL. */
 import nodemailer, { type Transporter } from 'nodemailer';
 import { objectOf } from './config-fields';
+import { type InvitationEmail, invitationHtml, invitationSubject, invitationText } from './invitation';
 import { alertFacts, alertSubject, alertText, escapeHtml, quotedOutput } from './message';
 import { type Report, reportHtml, reportSubject, reportText } from './report';
 import { type Alert, ChannelConfigError, DeliveryError, type NotifyEnv } from './types';
@@ -58,6 +59,15 @@ export const sendEmail = (transport: Transporter, from: string, config: EmailCon
 
 export const sendReportEmail = (transport: Transporter, from: string, to: string, report: Report): Promise<void> =>
   sendMail(transport, { from, to, subject: reportSubject(report), text: reportText(report), html: reportHtml(report) });
+
+export const sendInvitationEmail = (transport: Transporter, from: string, to: string, invitation: InvitationEmail): Promise<void> =>
+  sendMail(transport, {
+    from,
+    to,
+    subject: invitationSubject(invitation),
+    text: invitationText(invitation),
+    html: invitationHtml(invitation),
+  });
 
 /** One message over SMTP; a failure rejects as a DeliveryError that says whether to retry. */
 async function sendMail(

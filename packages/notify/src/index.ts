@@ -1,5 +1,6 @@
 export { type ChannelConfig, createNotifier, type Notifier, parseChannelConfig } from './channels';
 export { alertHtml, type EmailConfig, parseEmailConfig } from './email';
+export { type InvitationEmail, invitationHtml, invitationText } from './invitation';
 export { alertEvent, alertFacts, alertSubject, alertText, BODY_TAIL_BYTES, formatDuration, quotedOutput, tail } from './message';
 export { type Report, reportHtml, reportSubject, reportText } from './report';
 export { parseSlackConfig, type SlackConfig, slackMessage } from './slack';

@@ -48,6 +48,9 @@ export const sha256 = (secret: string): string => createHash('sha256').update(se
 /** A session token for the cookie: 256 random bits. Only its SHA-256 is stored. */
 export const newSessionToken = (): string => randomBytes(32).toString('base64url');
 
+/** The token in an invitation's link: 256 random bits. Only its SHA-256 is stored. */
+export const newInvitationToken = (): string => randomBytes(32).toString('base64url');
+
 export const API_KEY_PREFIX = { 'read-write': 'cb_rw_', 'read-only': 'cb_ro_' } as const satisfies Record<ApiKeyAccess, string>;
 
 /** A new API key: a prefix that tells its access at a glance, then 256 random bits. */

@@ -5,6 +5,9 @@ const Email = Type.String({ format: 'email', maxLength: 254 });
 /** Long enough to resist guessing; capped so hashing cannot be made expensive. */
 const NewPassword = Type.String({ minLength: 10, maxLength: 200, description: '10 to 200 characters' });
 
+/** An invitation's one-time token: 256 random bits, base64url, as in its link. */
+export const InvitationToken = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: 'the token from the invitation link' });
+
 export const SignUp = Type.Object(
   {
     email: Email,
@@ -12,6 +15,10 @@ export const SignUp = Type.Object(
     projectName: Type.Optional(
       Type.String({ minLength: 1, maxLength: 100, description: 'name of the first project. Default: "My project"' }),
     ),
+    invitation: Type.Optional({
+      ...InvitationToken,
+      description: 'the token of an invitation link: admits sign-up where registration is closed',
+    }),
   },
   { additionalProperties: false },
 );

@@ -30,14 +30,6 @@ export const Member = Type.Object({ userId: Uuid, email: Type.String(), role: Ro
 export const MemberParams = Type.Object({ projectId: Uuid, userId: Uuid });
 export const RoleChange = Type.Object({ role: Role }, { additionalProperties: false });
 
-export const Invitation = Type.Object({ id: Uuid, projectId: Uuid, email: Type.String(), role: Role, createdAt: Timestamp });
-export const InvitationCreate = Type.Object(
-  { email: Type.String({ format: 'email', maxLength: 254 }), role: Role },
-  { additionalProperties: false },
-);
-export const InvitationParams = Type.Object({ projectId: Uuid, invitationId: Uuid });
-export const MyInvitation = Type.Object({ ...Invitation.properties, projectName: Type.String() });
-
 export const ApiKeyAccess = Type.Union([Type.Literal('read-write'), Type.Literal('read-only')]);
 export const ApiKey = Type.Object({
   id: Uuid,

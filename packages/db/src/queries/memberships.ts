@@ -1,9 +1,8 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../client';
-import { invitations, memberships, projects, type Role, users } from '../schema';
+import { memberships, projects, type Role, users } from '../schema';
 import { newPingKey, type Project } from './projects';
 
-export type Invitation = typeof invitations.$inferSelect;
 export interface Member {
   userId: string;
   email: string;
@@ -85,56 +84,4 @@ export async function removeMember(db: Db, projectId: string, userId: string): P
     .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))
     .returning({ userId: memberships.userId });
   return rows.length > 0;
-}
-
-/** Invites an email with a role; inviting the same email again updates the role. */
-export async function invite(db: Db, input: { projectId: string; email: string; role: Role; invitedBy: string }): Promise<Invitation> {
-  const values = { ...input, email: input.email.toLowerCase() };
-  const [row] = await db
-    .insert(invitations)
-    .values(values)
-    .onConflictDoUpdate({ target: [invitations.projectId, invitations.email], set: { role: input.role } })
-    .returning();
-  if (!row) throw new Error('insert into invitations returned no row');
-  return row;
-}
-
-export async function listInvitations(db: Db, projectId: string): Promise<Invitation[]> {
-  return db.select().from(invitations).where(eq(invitations.projectId, projectId)).orderBy(asc(invitations.createdAt));
-}
-
-export async function invitationsForEmail(db: Db, email: string): Promise<Array<Invitation & { projectName: string }>> {
-  const rows = await db
-    .select({ invitation: invitations, projectName: projects.name })
-    .from(invitations)
-    .innerJoin(projects, eq(projects.id, invitations.projectId))
-    .where(eq(invitations.email, email.toLowerCase()));
-  return rows.map((row) => ({ ...row.invitation, projectName: row.projectName }));
-}
-
-export async function deleteInvitation(db: Db, projectId: string, id: string): Promise<boolean> {
-  const rows = await db
-    .delete(invitations)
-    .where(and(eq(invitations.projectId, projectId), eq(invitations.id, id)))
-    .returning({ id: invitations.id });
-  return rows.length > 0;
-}
-
-/**
- * Turns the invitation addressed to `user.email` into a membership, in one
- * transaction. Null when no such invitation is addressed to them.
- */
-export async function acceptInvitation(db: Db, id: string, user: { id: string; email: string }): Promise<Invitation | null> {
-  return db.transaction(async (tx) => {
-    const [invitation] = await tx
-      .delete(invitations)
-      .where(and(eq(invitations.id, id), eq(invitations.email, user.email.toLowerCase())))
-      .returning();
-    if (!invitation) return null;
-    await tx
-      .insert(memberships)
-      .values({ projectId: invitation.projectId, userId: user.id, role: invitation.role })
-      .onConflictDoUpdate({ target: [memberships.projectId, memberships.userId], set: { role: invitation.role } });
-    return invitation;
-  });
 }

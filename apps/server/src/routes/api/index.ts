@@ -38,7 +38,7 @@ export async function apiRoutes(app: FastifyInstance, options: { config: Config 
     await api.register(statusRoutes);
     await api.register(projectMetricsRoutes);
     await api.register(projectRoutes);
-    await api.register(memberRoutes);
+    await api.register(memberRoutes, { config: options.config, notifier });
     await api.register(apiKeyRoutes);
   });
 }

@@ -4,7 +4,7 @@ import {
   deleteOtherSessions,
   deleteSession,
   hasUsers,
-  invitationsForEmail,
+  invitationByToken,
   projectsOfUser,
   setPasswordHash,
   setReportEvery,
@@ -82,9 +82,13 @@ export async function authRoutes(fastify: FastifyInstance) {
     },
     async (request, reply) => {
       // The first account can always be made, or a closed install could never be set up.
-      const { email, password, projectName = 'My project' } = request.body;
-      // Closed sign-up still admits people a project has invited.
-      if (!accounts.registrationOpen && (await hasUsers(app.db)) && (await invitationsForEmail(app.db, email)).length === 0) {
+      const { email, password, projectName = 'My project', invitation } = request.body;
+      // Closed sign-up still admits people holding an invitation's link (not merely its address, which proves nothing).
+      if (
+        !accounts.registrationOpen &&
+        (await hasUsers(app.db)) &&
+        !(invitation && (await invitationByToken(app.db, sha256(invitation))))
+      ) {
         throw new RegistrationClosed();
       }
       const account = await createAccount(app.db, { email, passwordHash: await hashPassword(password), projectName });

@@ -1,23 +1,14 @@
-import {
-  acceptInvitation,
-  type Db,
-  deleteInvitation,
-  type Invitation as InvitationRow,
-  invitationsForEmail,
-  invite,
-  listInvitations,
-  listMembers,
-  type Role,
-  removeMember,
-  setRole,
-} from '@cronbeat/db';
+import type { Config } from '@cronbeat/config';
+import { type Db, listMembers, type Role, removeMember, setRole } from '@cronbeat/db';
+import type { Notifier } from '@cronbeat/notify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { accessOf, type ProjectAccess, ROLE_LEVEL } from '../../../auth/access';
-import { Conflict, Forbidden, NotFound, Unauthorized } from '../../../errors';
-import { authErrors, iso, ProjectParams, Uuid } from '../../../schemas/common';
-import { Invitation, InvitationCreate, InvitationParams, Member, MemberParams, MyInvitation, RoleChange } from '../../../schemas/projects';
+import { Conflict, Forbidden, NotFound } from '../../../errors';
+import { authErrors, iso, ProjectParams } from '../../../schemas/common';
+import { Member, MemberParams, RoleChange } from '../../../schemas/projects';
+import { invitationRoutes } from './invitations';
 
 const tags = ['members'];
 
@@ -38,19 +29,9 @@ async function assertMayChange(db: Db, access: ProjectAccess, userId: string, ro
 const admin = { permission: 'admin', sessionOnly: true } as const;
 
 /** Members of a project, and invitations to join one. */
-export async function memberRoutes(fastify: FastifyInstance) {
+export async function memberRoutes(fastify: FastifyInstance, options: { config: Config; notifier: Notifier }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const invitationView = (row: InvitationRow) => ({
-    id: row.id,
-    projectId: row.projectId,
-    email: row.email,
-    role: row.role,
-    createdAt: iso(row.createdAt),
-  });
-  const userOf = (request: FastifyRequest) => {
-    if (request.principal?.kind !== 'session') throw new Unauthorized('not signed in');
-    return request.principal.user;
-  };
+  await app.register(invitationRoutes, options);
 
   app.get(
     '/projects/:projectId/members',
@@ -94,88 +75,6 @@ export async function memberRoutes(fastify: FastifyInstance) {
       await assertMayChange(app.db, accessOf(request), request.params.userId, null);
       if (!(await removeMember(app.db, accessOf(request).projectId, request.params.userId))) throw new NotFound('Member');
       return reply.status(204).send(null);
-    },
-  );
-
-  app.get(
-    '/projects/:projectId/invitations',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Pending invitations',
-        params: ProjectParams,
-        response: { 200: Type.Object({ invitations: Type.Array(Invitation) }), ...authErrors },
-      },
-    },
-    async (request) => ({ invitations: (await listInvitations(app.db, accessOf(request).projectId)).map(invitationView) }),
-  );
-
-  app.post(
-    '/projects/:projectId/invitations',
-    {
-      config: admin,
-      schema: {
-        tags,
-        summary: 'Invite an email with a role',
-        params: ProjectParams,
-        body: InvitationCreate,
-        response: { 201: Invitation, ...authErrors },
-      },
-    },
-    async (request, reply) => {
-      const access = accessOf(request);
-      if (request.body.role === 'owner' && access.level < ROLE_LEVEL.owner) throw new Forbidden('only an owner may invite an owner');
-      const invitation = await invite(app.db, { projectId: access.projectId, ...request.body, invitedBy: userOf(request).id });
-      return reply.status(201).send(invitationView(invitation));
-    },
-  );
-
-  app.delete(
-    '/projects/:projectId/invitations/:invitationId',
-    {
-      config: admin,
-      schema: { tags, summary: 'Withdraw an invitation', params: InvitationParams, response: { 204: Type.Null(), ...authErrors } },
-    },
-    async (request, reply) => {
-      if (!(await deleteInvitation(app.db, accessOf(request).projectId, request.params.invitationId))) throw new NotFound('Invitation');
-      return reply.status(204).send(null);
-    },
-  );
-
-  app.get(
-    '/invitations',
-    {
-      config: { permission: 'user' },
-      schema: {
-        tags,
-        summary: 'Invitations addressed to you',
-        response: { 200: Type.Object({ invitations: Type.Array(MyInvitation) }), ...authErrors },
-      },
-    },
-    async (request) => ({
-      invitations: (await invitationsForEmail(app.db, userOf(request).email)).map((row) => ({
-        ...invitationView(row),
-        projectName: row.projectName,
-      })),
-    }),
-  );
-
-  app.post(
-    '/invitations/:id/accept',
-    {
-      config: { permission: 'user' },
-      schema: {
-        tags,
-        summary: 'Join the project an invitation is for',
-        params: Type.Object({ id: Uuid }),
-        response: { 200: Invitation, ...authErrors },
-      },
-    },
-    async (request) => {
-      const accepted = await acceptInvitation(app.db, request.params.id, userOf(request));
-      if (!accepted) throw new NotFound('Invitation');
-      return invitationView(accepted);
     },
   );
 }
