@@ -6,8 +6,9 @@ import type {
   CheckInput,
   Flip,
   Invitation,
+  InvitationPreview,
+  InvitationSent,
   Member,
-  MyInvitation,
   Ping,
   Project,
   ReportEvery,
@@ -101,7 +102,9 @@ export interface CheckQuery {
 }
 
 export const api = {
-  signUp: (email: string, password: string) => request<unknown>('POST', '/auth/signup', { email, password }),
+  /** `invitation`, the token of an invitation link, admits sign-up where registration is closed. */
+  signUp: (email: string, password: string, invitation?: string) =>
+    request<unknown>('POST', '/auth/signup', { email, password, ...(invitation && { invitation }) }),
   logIn: (email: string, password: string) => request<unknown>('POST', '/auth/login', { email, password }),
   logOut: () => request<unknown>('POST', '/auth/logout', {}),
   /** Signs out every other session of this person; this one stays. */
@@ -119,9 +122,9 @@ export const api = {
     }
   },
   createProject: async (name: string) => itemOf<Project>(await request('POST', '/api/v1/projects', { name }), 'project'),
-  /** Invitations addressed to the signed-in person's email, in any project. */
-  myInvitations: async () => listOf<MyInvitation>(await request('GET', '/api/v1/invitations'), 'invitations'),
-  acceptInvitation: (id: string) => request<Invitation>('POST', `/api/v1/invitations/${encode(id)}/accept`, {}),
+  /** What the invitation link with this token leads to. */
+  invitation: (token: string) => request<InvitationPreview>('GET', `/api/v1/invitations/${encode(token)}`),
+  acceptInvitation: (token: string) => request<Invitation>('POST', '/api/v1/invitations/accept', { token }),
 
   async checks(query: CheckQuery = {}): Promise<Check[]> {
     const params = new URLSearchParams();
@@ -155,7 +158,7 @@ export const api = {
 
   members: async () => listOf<Member>(await request('GET', `${projectPath()}/members`), 'members'),
   invitations: async () => listOf<Invitation>(await request('GET', `${projectPath()}/invitations`), 'invitations'),
-  invite: (email: string, role: Role) => request<Invitation>('POST', `${projectPath()}/invitations`, { email, role }),
+  invite: (email: string, role: Role) => request<InvitationSent>('POST', `${projectPath()}/invitations`, { email, role }),
   withdrawInvitation: (id: string) => request<unknown>('DELETE', `${projectPath()}/invitations/${encode(id)}`),
   setRole: (userId: string, role: Role) => request<unknown>('PATCH', `${projectPath()}/members/${encode(userId)}`, { role }),
   removeMember: (userId: string) => request<unknown>('DELETE', `${projectPath()}/members/${encode(userId)}`),

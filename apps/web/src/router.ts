@@ -12,6 +12,7 @@ export type Route =
   | { screen: 'settings' }
   | { screen: 'account' }
   | { screen: 'new-project' }
+  | { screen: 'join'; token: string }
   | { screen: 'not-found' };
 
 export function parseRoute(path: string): Route {
@@ -24,6 +25,7 @@ export function parseRoute(path: string): Route {
   if (first === 'settings' && parts.length === 1) return { screen: 'settings' };
   if (first === 'account' && parts.length === 1) return { screen: 'account' };
   if (first === 'projects' && second === 'new' && parts.length === 2) return { screen: 'new-project' };
+  if (first === 'join' && second && parts.length === 2) return { screen: 'join', token: second };
   if (first === 'checks') {
     if (second === 'new' && parts.length === 2) return { screen: 'new-check' };
     if (second && parts.length === 2) return { screen: 'check', id: second };

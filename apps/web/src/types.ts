@@ -123,11 +123,21 @@ export interface Invitation {
   email: string;
   role: Role;
   createdAt: string;
+  /** After this its link no longer works. */
+  expiresAt: string;
 }
 
-/** An invitation addressed to the signed-in person, with the project it is for. */
-export interface MyInvitation extends Invitation {
+/** A new invitation as its admin gets it, once: the link to pass on, and whether Cronbeat emailed it. */
+export interface InvitationSent extends Invitation {
+  acceptUrl: string;
+  emailed: boolean;
+}
+
+/** What an invitation's link leads to, for its holder to decide. */
+export interface InvitationPreview extends Invitation {
   projectName: string;
+  /** The inviting admin's email; null when that account is gone. */
+  invitedBy: string | null;
 }
 
 export interface ApiKey {

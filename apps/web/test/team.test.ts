@@ -25,6 +25,17 @@ describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () =
     await explained(page, page.getByRole('heading', { name: 'No checks yet' }).waitFor());
   }
 
+  /** Invites `email` from the project's settings and returns the link the page shows for it. */
+  async function invite(owner: Page, email: string, role = 'member'): Promise<string> {
+    await owner.getByRole('link', { name: 'Settings' }).click();
+    await owner.getByLabel('Invite by email').fill(email);
+    await owner.getByLabel('Role', { exact: true }).selectOption(role);
+    await owner.getByRole('button', { name: 'Invite' }).click();
+    await explained(owner, owner.locator('section[aria-labelledby="pending-title"] li', { hasText: email }).waitFor());
+    await owner.getByText('This server sends no email').waitFor();
+    return (await owner.getByTestId('invitation-link').textContent()) ?? '';
+  }
+
   const projectOptions = (page: Page) => page.locator('.project-switcher option').allTextContents();
   const selectedProject = (page: Page) =>
     page.getByLabel('Project', { exact: true }).evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.text);
@@ -66,15 +77,12 @@ describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () =
     await expect(page.getByRole('button', { name: 'Delete project' }).count()).resolves.toBe(0);
   });
 
-  it('offers someone left with no project their invitations and a project of their own', async () => {
+  it('offers someone left with no project a project of their own, and their invitation link still leads in', async () => {
     const owner = await freshPage(run.browser);
-    await signUp(owner, run.cronbeat.url);
+    const ownerEmail = await signUp(owner, run.cronbeat.url);
     await createProject(owner, 'Shared jobs');
     const invitee = uniqueEmail();
-    await owner.getByRole('link', { name: 'Settings' }).click();
-    await owner.getByLabel('Invite by email').fill(invitee);
-    await owner.getByRole('button', { name: 'Invite' }).click();
-    await owner.locator('section[aria-labelledby="pending-title"] li', { hasText: invitee }).waitFor();
+    const link = await invite(owner, invitee);
 
     const page = await freshPage(run.browser, PHONE);
     await signUp(page, run.cronbeat.url, invitee);
@@ -88,7 +96,7 @@ describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () =
     await page.reload();
 
     await page.getByRole('heading', { name: 'No projects' }).waitFor();
-    await page.getByRole('button', { name: 'Join Shared jobs' }).waitFor();
+    await page.getByText('open the invitation link its admin sent you').waitFor();
     expect(await overflowsSideways(page)).toBe(false);
     await page.screenshot({ path: `${ARTIFACTS}/no-projects-phone.png`, fullPage: true });
     await page.getByLabel('Project name').fill('   ');
@@ -98,7 +106,12 @@ describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () =
 
     await explained(page, page.getByRole('heading', { name: 'No checks yet' }).waitFor());
     await expect(page.locator('.project-name').textContent()).resolves.toBe('Side jobs');
-    await page.getByRole('button', { name: 'Join Shared jobs' }).waitFor();
+
+    await page.goto(link);
+    await expect(page.locator('.invitation').textContent()).resolves.toBe(`${ownerEmail} invited you to join Shared jobs as member.`);
+    await page.getByRole('button', { name: 'Join Shared jobs' }).click();
+    await explained(page, page.getByRole('heading', { name: 'No checks yet' }).waitFor());
+    await expect(selectedProject(page)).resolves.toBe('Shared jobs');
   });
 
   it('lets an invited read-only member join and see the checks with no control to change anything', async () => {
@@ -113,26 +126,26 @@ describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () =
     await owner.locator('.card', { hasText: 'ops@example.com' }).waitFor();
 
     const readerEmail = uniqueEmail();
-    await owner.getByRole('link', { name: 'Settings' }).click();
-    await owner.getByLabel('Invite by email').fill(readerEmail);
-    await owner.getByLabel('Role', { exact: true }).selectOption('readonly');
-    await owner.getByRole('button', { name: 'Invite' }).click();
+    const link = await invite(owner, readerEmail, 'readonly');
     const pending = owner.locator('section[aria-labelledby="pending-title"] li', { hasText: readerEmail });
-    await explained(owner, pending.waitFor());
     await expect(pending.textContent()).resolves.toContain('readonly');
     await owner.screenshot({ path: `${ARTIFACTS}/settings.png`, fullPage: true });
 
+    // The link leads a newcomer through sign-up and back to the invitation.
     const reader = await freshPage(run.browser, PHONE);
-    await signUp(reader, run.cronbeat.url, readerEmail);
+    await reader.goto(link);
+    await reader.getByText('You have an invitation to a project.').waitFor();
+    await reader.getByLabel('Email').fill(readerEmail);
+    await reader.getByLabel('Password').fill(PASSWORD);
+    await reader.getByRole('button', { name: 'Sign up' }).click();
     const join = reader.getByRole('button', { name: 'Join Ops team' });
-    await join.waitFor();
-    await expect(reader.locator('.invitations').textContent()).resolves.toContain('as readonly');
+    await explained(reader, join.waitFor());
+    await expect(reader.locator('.invitation').textContent()).resolves.toContain('as readonly');
     expect(await overflowsSideways(reader)).toBe(false);
     await reader.screenshot({ path: `${ARTIFACTS}/invitation-phone.png`, fullPage: true });
     await join.click();
 
     await explained(reader, reader.locator('.check-name', { hasText: 'Disk cleanup' }).waitFor());
-    await reader.locator('.invitations').waitFor({ state: 'detached' });
     await expect(projectOptions(reader)).resolves.toEqual(expect.arrayContaining(['My project', 'Ops team']));
     await expect(selectedProject(reader)).resolves.toBe('Ops team');
     await expect(reader.getByRole('link', { name: 'New check' }).count()).resolves.toBe(0);
@@ -170,21 +183,19 @@ describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () =
     await owner.getByText('None. People you invite join').waitFor();
   });
 
-  it('lets an admin withdraw an invitation before it is accepted', async () => {
+  it('lets an admin withdraw an invitation before it is accepted, after which its link leads nowhere', async () => {
     const owner = await freshPage(run.browser);
     await signUp(owner, run.cronbeat.url);
     const invitee = uniqueEmail();
-    await owner.getByRole('link', { name: 'Settings' }).click();
-    await owner.getByLabel('Invite by email').fill(invitee);
-    await owner.getByRole('button', { name: 'Invite' }).click();
+    const link = await invite(owner, invitee);
     await owner.getByRole('button', { name: `Withdraw the invitation of ${invitee}` }).click();
     await owner.getByText('None. People you invite join').waitFor();
 
     const page = await freshPage(run.browser);
     await signUp(page, run.cronbeat.url, invitee);
-    // The banner looks invitations up on load; give it that one round trip.
-    await page.waitForLoadState('networkidle');
-    await expect(page.locator('.invitations').count()).resolves.toBe(0);
+    await page.goto(link);
+    await page.getByText('This invitation link was used already, has expired or was replaced').waitFor();
+    await expect(page.getByRole('button', { name: /^Join/ }).count()).resolves.toBe(0);
   });
 
   it('changes the password: the old one stops working, the new one signs in', async () => {

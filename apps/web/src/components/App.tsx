@@ -3,6 +3,7 @@ import { api, type Session, setCurrentProject } from '../api';
 import { navigate, useRoute } from '../router';
 import { rememberedProject, rememberProject, SessionContext, type SessionState } from '../session';
 import { AuthPage } from './AuthPage';
+import { JoinPage } from './JoinPage';
 import { Layout } from './Layout';
 import { NoProjects } from './NoProjects';
 import { Screen } from './Screen';
@@ -60,21 +61,18 @@ export function App() {
       </p>
     );
   if (session === undefined) return <p className="page-message">Loading…</p>;
+  const enter = async (id: string) => {
+    rememberProject(id);
+    setProjectId(id);
+    await refreshSession();
+  };
   if (!session) {
+    if (route.screen === 'join') return <AuthPage mode="signup" onSignedIn={refreshSession} invitation={route.token} />;
     return <AuthPage mode={route.screen === 'signup' ? 'signup' : 'login'} onSignedIn={refreshSession} />;
   }
-  if (!state)
-    return (
-      <NoProjects
-        userId={session.user.id}
-        onEntered={async (id) => {
-          rememberProject(id);
-          setProjectId(id);
-          await refreshSession();
-        }}
-        onLogOut={() => void api.logOut().finally(() => setSession(null))}
-      />
-    );
+  // An invitation link works for everyone signed in, in projects or not.
+  if (route.screen === 'join') return <JoinPage token={route.token} onJoined={enter} />;
+  if (!state) return <NoProjects onEntered={enter} onLogOut={() => void api.logOut().finally(() => setSession(null))} />;
   return (
     <SessionContext.Provider value={state}>
       <Layout>

@@ -3,8 +3,22 @@ import { ApiError, api } from '../api';
 import { navigate } from '../router';
 import { Link } from './Link';
 
-/** Sign up or log in with email and password. */
-export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSignedIn: () => Promise<void> }) {
+/**
+ * Sign up or log in with email and password. With `invitation` (the token
+ * of an invitation link) it is the way into that invitation: sign-up carries
+ * the token (it admits people where registration is closed), switching
+ * between the two forms stays on the link, and both lead back to it.
+ */
+export function AuthPage({
+  mode: initialMode,
+  onSignedIn,
+  invitation,
+}: {
+  mode: 'login' | 'signup';
+  onSignedIn: () => Promise<void>;
+  invitation?: string;
+}) {
+  const [mode, setMode] = useState(initialMode);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -16,9 +30,9 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
     setBusy(true);
     setError(null);
     try {
-      await (signingUp ? api.signUp(email, password) : api.logIn(email, password));
+      await (signingUp ? api.signUp(email, password, invitation) : api.logIn(email, password));
       await onSignedIn();
-      navigate('/', { replace: true });
+      navigate(invitation ? `/join/${invitation}` : '/', { replace: true });
     } catch (failure) {
       setError(failure instanceof ApiError ? failure.message : 'Cronbeat could not be reached. Try again.');
     } finally {
@@ -30,6 +44,7 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
     <main className="auth">
       <p className="brand">Cronbeat</p>
       <h1>{signingUp ? 'Create your account' : 'Log in'}</h1>
+      {invitation && <p>You have an invitation to a project. {signingUp ? 'Create an account' : 'Log in'} to see it and join.</p>}
       <form onSubmit={submit} className="stack">
         <label>
           Email
@@ -55,17 +70,26 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
           {signingUp ? 'Sign up' : 'Log in'}
         </button>
       </form>
-      <p>
-        {signingUp ? (
-          <>
-            Have an account? <Link to="/login">Log in</Link>
-          </>
-        ) : (
-          <>
-            New to Cronbeat? <Link to="/signup">Sign up</Link>
-          </>
-        )}
-      </p>
+      {invitation ? (
+        <p>
+          {signingUp ? 'Have an account?' : 'New to Cronbeat?'}{' '}
+          <button type="button" className="link" onClick={() => setMode(signingUp ? 'login' : 'signup')}>
+            {signingUp ? 'Log in' : 'Sign up'}
+          </button>
+        </p>
+      ) : (
+        <p>
+          {signingUp ? (
+            <>
+              Have an account? <Link to="/login">Log in</Link>
+            </>
+          ) : (
+            <>
+              New to Cronbeat? <Link to="/signup">Sign up</Link>
+            </>
+          )}
+        </p>
+      )}
     </main>
   );
 }

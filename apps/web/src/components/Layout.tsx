@@ -1,7 +1,6 @@
 import type { ReactNode } from 'react';
 import { type Route, useRoute } from '../router';
 import { useSession } from '../session';
-import { InvitationsBanner } from './InvitationsBanner';
 import { Link } from './Link';
 import { ProjectSwitcher } from './ProjectSwitcher';
 
@@ -14,7 +13,7 @@ const SECTIONS: { to: string; label: string; screens: Route['screen'][] }[] = [
 
 /** Header with navigation, the project switcher and log out, around the current screen. */
 export function Layout({ children }: { children: ReactNode }) {
-  const { session, logOut, refreshSession, switchProject } = useSession();
+  const { session, logOut } = useSession();
   const route = useRoute();
   return (
     <>
@@ -47,13 +46,6 @@ export function Layout({ children }: { children: ReactNode }) {
         </button>
       </header>
       <main id="main" tabIndex={-1}>
-        <InvitationsBanner
-          userId={session.user.id}
-          onAccepted={async (projectId) => {
-            await refreshSession();
-            switchProject(projectId);
-          }}
-        />
         {children}
       </main>
     </>

@@ -1,8 +1,9 @@
 import { type FormEvent, useId, useState } from 'react';
 import { api } from '../api';
 import { useSession } from '../session';
-import { ROLES, type Role } from '../types';
+import { type InvitationSent, ROLES, type Role } from '../types';
 import { usePoll } from '../usePoll';
+import { CopyButton } from './CopyButton';
 
 /** Who is in the project and with what role; admins invite, change roles and remove. `onInvited` runs after an invitation is sent. */
 export function Members({ onInvited }: { onInvited?: () => void }) {
@@ -11,6 +12,7 @@ export function Members({ onInvited }: { onInvited?: () => void }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('member');
   const [message, setMessage] = useState<string | null>(null);
+  const [sent, setSent] = useState<InvitationSent | null>(null);
   const formId = useId();
 
   /** Runs a change and says how it went; true when it worked. */
@@ -28,8 +30,11 @@ export function Members({ onInvited }: { onInvited?: () => void }) {
   };
   const invite = (event: FormEvent) => {
     event.preventDefault();
-    void act(api.invite(email, role), `Invited ${email}.`).then((worked) => {
+    setSent(null);
+    const sending = api.invite(email, role);
+    void act(sending, `Invited ${email}.`).then(async (worked) => {
       if (!worked) return;
+      setSent(await sending);
       setEmail('');
       onInvited?.();
     });
@@ -85,6 +90,16 @@ export function Members({ onInvited }: { onInvited?: () => void }) {
         </form>
       )}
       {message && <p aria-live="polite">{message}</p>}
+      {sent && (
+        <div className="invitation-link">
+          <p>
+            {sent.emailed
+              ? `Cronbeat emailed ${sent.email} this link. It works once, for 7 days; you may also pass it on yourself:`
+              : `This server sends no email: send ${sent.email} this link yourself. It works once, for 7 days:`}
+          </p>
+          <code data-testid="invitation-link">{sent.acceptUrl}</code> <CopyButton text={sent.acceptUrl} label="Copy link" />
+        </div>
+      )}
     </section>
   );
 }

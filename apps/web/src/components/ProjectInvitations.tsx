@@ -21,7 +21,7 @@ export function ProjectInvitations({ version }: { version: number }) {
     <section aria-labelledby="pending-title">
       <h2 id="pending-title">Pending invitations</h2>
       {invitations.error && <p className="error">Could not load invitations: {invitations.error.message}</p>}
-      {invitations.data?.length === 0 && <p className="muted">None. People you invite join when they sign in with that email.</p>}
+      {invitations.data?.length === 0 && <p className="muted">None. People you invite join through the link they get.</p>}
       <ul className="rows">
         {invitations.data?.map((invitation) => (
           <li key={invitation.id}>
@@ -29,6 +29,7 @@ export function ProjectInvitations({ version }: { version: number }) {
             <span className="muted">{invitation.role}</span>
             <span className="muted">
               invited <TimeAgo at={invitation.createdAt} now={now} />
+              {Date.parse(invitation.expiresAt) < now && ', link expired'}
             </span>
             <button type="button" className="danger" onClick={() => withdraw(invitation.id)}>
               Withdraw<span className="visually-hidden"> the invitation of {invitation.email}</span>
