@@ -53,4 +53,24 @@ describe.each(testDatabaseKinds())('projects, members and invitations on %s', (k
     expect((await call('DELETE', path(member), admin.headers)).statusCode).toBe(204);
     expect((await call('GET', '/checks', member.headers)).statusCode).toBe(404);
   });
+
+  it('keeps an owner when two owners demote each other at the same moment', async () => {
+    const project = (await call('POST', '/projects', owner.headers, { name: 'Two owners' })).json();
+    const headers = { ...owner.headers, 'x-project-id': project.id };
+    const second = await addMember(app, { ...owner, projectId: project.id, headers }, 'owner');
+    const path = (person: Person) => `/projects/${project.id}/members/${person.userId}`;
+    const answers = await Promise.all([
+      call('PATCH', path(second), headers, { role: 'admin' }),
+      call('PATCH', path(owner), second.headers, { role: 'admin' }),
+    ]);
+    // One wins; the other finds itself no longer an owner (403) or its target the last one (409).
+    const [won, lost] = answers.map((answer) => answer.statusCode).sort();
+    expect(won).toBe(204);
+    expect([403, 409]).toContain(lost);
+    const members = (await call('GET', `/projects/${project.id}/members`, headers)).json().members;
+    expect(members.filter((member: { role: string }) => member.role === 'owner')).toHaveLength(1);
+    const lastOwner = members.find((member: { role: string }) => member.role === 'owner');
+    const self = lastOwner.userId === owner.userId ? headers : second.headers;
+    expect((await call('DELETE', `/projects/${project.id}/members/${lastOwner.userId}`, self)).statusCode).toBe(409);
+  });
 });

@@ -68,20 +68,28 @@ export async function listMembers(db: Db, projectId: string): Promise<Member[]> 
     .orderBy(asc(memberships.createdAt));
 }
 
-/** Changes a member's role; false when they are not a member. */
-export async function setRole(db: Db, projectId: string, userId: string, role: Role): Promise<boolean> {
-  const rows = await db
-    .update(memberships)
-    .set({ role })
-    .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))
-    .returning({ userId: memberships.userId });
-  return rows.length > 0;
-}
+/** What became of a change of membership: done, no such member, or refused because the project would have no owner left. */
+export type MembershipChange = 'changed' | 'not-member' | 'last-owner';
 
-export async function removeMember(db: Db, projectId: string, userId: string): Promise<boolean> {
-  const rows = await db
-    .delete(memberships)
-    .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))
-    .returning({ userId: memberships.userId });
-  return rows.length > 0;
+/**
+ * Gives a member a new role, or removes them (`role` null), unless that
+ * would leave the project without an owner. The project's row is locked
+ * first, so two owners demoting each other at the same moment queue, and the
+ * second finds the first no longer an owner.
+ */
+export async function changeMembership(db: Db, projectId: string, userId: string, role: Role | null): Promise<MembershipChange> {
+  return db.transaction(async (tx) => {
+    await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).for('no key update');
+    const current = await tx
+      .select({ userId: memberships.userId, role: memberships.role })
+      .from(memberships)
+      .where(and(eq(memberships.projectId, projectId), eq(memberships.role, 'owner')));
+    const member = and(eq(memberships.projectId, projectId), eq(memberships.userId, userId));
+    const isOwner = current.some((owner) => owner.userId === userId);
+    if (isOwner && role !== 'owner' && current.length === 1) return 'last-owner';
+    const rows = role
+      ? await tx.update(memberships).set({ role }).where(member).returning({ userId: memberships.userId })
+      : await tx.delete(memberships).where(member).returning({ userId: memberships.userId });
+    return rows.length > 0 ? 'changed' : 'not-member';
+  });
 }

@@ -1,5 +1,5 @@
 import type { Config } from '@cronbeat/config';
-import { type Db, listMembers, type Role, removeMember, setRole } from '@cronbeat/db';
+import { changeMembership, type Db, listMembers, type Role } from '@cronbeat/db';
 import type { Notifier } from '@cronbeat/notify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
@@ -14,17 +14,16 @@ const tags = ['members'];
 
 /**
  * Admins manage everyone but owners: only an owner may make, change or remove
- * an owner, and a project always keeps at least one owner.
+ * an owner. `changeMembership` keeps at least one owner, whoever asks.
  */
-async function assertMayChange(db: Db, access: ProjectAccess, userId: string, role: Role | null): Promise<void> {
-  const members = await listMembers(db, access.projectId);
-  const target = members.find((member) => member.userId === userId);
+async function changeMember(db: Db, access: ProjectAccess, userId: string, role: Role | null): Promise<void> {
+  const target = (await listMembers(db, access.projectId)).find((member) => member.userId === userId);
   if (!target) throw new NotFound('Member');
   if ((role === 'owner' || target.role === 'owner') && access.level < ROLE_LEVEL.owner)
     throw new Forbidden('only an owner may make, change or remove an owner');
-  const owners = members.filter((member) => member.role === 'owner').length;
-  if (target.role === 'owner' && role !== 'owner' && owners === 1)
-    throw new Conflict('a project needs an owner: make someone else owner first');
+  const outcome = await changeMembership(db, access.projectId, userId, role);
+  if (outcome === 'not-member') throw new NotFound('Member');
+  if (outcome === 'last-owner') throw new Conflict('a project needs an owner: make someone else owner first');
 }
 const admin = { permission: 'admin', sessionOnly: true } as const;
 
@@ -62,8 +61,7 @@ export async function memberRoutes(fastify: FastifyInstance, options: { config: 
       },
     },
     async (request, reply) => {
-      await assertMayChange(app.db, accessOf(request), request.params.userId, request.body.role);
-      if (!(await setRole(app.db, accessOf(request).projectId, request.params.userId, request.body.role))) throw new NotFound('Member');
+      await changeMember(app.db, accessOf(request), request.params.userId, request.body.role);
       return reply.status(204).send(null);
     },
   );
@@ -72,8 +70,7 @@ export async function memberRoutes(fastify: FastifyInstance, options: { config: 
     '/projects/:projectId/members/:userId',
     { config: admin, schema: { tags, summary: 'Remove a member', params: MemberParams, response: { 204: Type.Null(), ...authErrors } } },
     async (request, reply) => {
-      await assertMayChange(app.db, accessOf(request), request.params.userId, null);
-      if (!(await removeMember(app.db, accessOf(request).projectId, request.params.userId))) throw new NotFound('Member');
+      await changeMember(app.db, accessOf(request), request.params.userId, null);
       return reply.status(204).send(null);
     },
   );
