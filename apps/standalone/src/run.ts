@@ -18,7 +18,12 @@ export async function runStandalone(config: Config, logger: Logger): Promise<Sta
   logger.info({ database: database.kind === 'postgres' ? 'postgres' : `pglite (${config.dataDir})` }, 'database ready');
 
   const worker = await startWorker(config, { database, logger: logger.child({ app: 'worker' }) });
-  const server = await startServer(config, { database, logger: logger.child({ app: 'server' }) });
+  const server = await startServer(config, { database, logger: logger.child({ app: 'server' }) }).catch(async (error: unknown) => {
+    // Nothing would serve what the worker does; stop it so the caller can exit.
+    await worker.close();
+    await database.close();
+    throw error;
+  });
   return {
     url: config.baseUrl,
     stop: async () => {

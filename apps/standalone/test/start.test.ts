@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,5 +68,57 @@ describe('npm start with bad configuration', () => {
     expect(await exitOf(child)).toBe(1);
     expect(stderr).toContain('PORT must be an integer between 1 and 65535, got "abc"');
     expect(stderr).toContain('LOG_LEVEL must be one of');
+  });
+
+  it('says in one line that the port is in use, and exits', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    const dataDir = mkdtempSync(join(tmpdir(), 'cronbeat-port-'));
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+        env: { PATH: process.env.PATH ?? '', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      expect(await exitOf(child)).toBe(1);
+      expect(stderr).toBe(`port ${port} is in use; set PORT\n`);
+    } finally {
+      taken.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm start in a terminal', () => {
+  // `script` (Debian's essential bsdutils) gives the process a terminal, as a person's shell does.
+  it('prints readable log lines, not JSON', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cronbeat-tty-'));
+    const port = await freePort();
+    try {
+      const command = `${process.execPath} --import tsx ${MAIN}`;
+      const child = spawn('/usr/bin/script', ['-qfec', command, '/dev/null'], {
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), DATA_DIR: dataDir },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let output = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('Cronbeat is running')) resolve();
+        });
+        child.on('exit', () => reject(new Error(`exited before it was ready:\n${output}`)));
+      });
+      child.kill('SIGTERM');
+      await exitOf(child);
+      const line = output.split('\n').find((text) => text.includes('Cronbeat is running')) ?? '';
+      expect(line).toMatch(/INFO.*Cronbeat is running: open http:\/\/localhost:\d+/);
+      expect(line.trim().startsWith('{')).toBe(false);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

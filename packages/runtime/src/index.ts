@@ -21,7 +21,43 @@ export function configOrExit(): Config {
   }
 }
 
-export const createLogger = (config: Config): Logger => pino({ level: config.logLevel });
+/**
+ * JSON lines for log collectors; readable lines (pino-pretty) when a person
+ * watches a terminal, as with `npm start` in a shell.
+ */
+export function createLogger(config: Pick<Config, 'logLevel'>, terminal = process.stdout.isTTY === true): Logger {
+  if (!terminal) return pino({ level: config.logLevel });
+  return pino({
+    level: config.logLevel,
+    transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } },
+  });
+}
+
+/** A start-up failure a person can fix, said in one line; null for anything else, which keeps its stack trace. */
+export function startupProblem(error: unknown, config: Pick<Config, 'port' | 'host'>): string | null {
+  switch ((error as { code?: unknown } | null)?.code) {
+    case 'EADDRINUSE':
+      return `port ${config.port} is in use; set PORT`;
+    case 'EACCES':
+      return `port ${config.port} needs privileges to listen on; set PORT above 1023`;
+    case 'EADDRNOTAVAIL':
+      return `HOST ${config.host} is no address of this machine; set HOST`;
+    default:
+      return null;
+  }
+}
+
+/** Runs `start`; a failure `startupProblem` knows is printed as its one line and exits with status 1, like a configuration error. */
+export async function startOrExit<T>(config: Pick<Config, 'port' | 'host'>, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    const problem = startupProblem(error, config);
+    if (problem === null) throw error;
+    console.error(problem);
+    process.exit(1);
+  }
+}
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
