@@ -4,7 +4,8 @@ import { parseYaml, type YamlValue } from './yaml.js';
 /** One check as a monitors-as-code file declares it; absent fields are left as they are on the server. */
 export interface DeclaredCheck {
   slug: string;
-  name: string;
+  /** Left out: a new check is named after its slug, an existing one keeps its name. */
+  name?: string;
   tags?: string[];
   description?: string;
   /** Seconds. */
@@ -86,7 +87,9 @@ function toDeclaredCheck(entry: YamlValue, where: string): DeclaredCheck {
   if (!slug) throw new Error(`${where}: "slug" is required (checks are matched by slug)`);
   at = `${where} (${slug})`;
   if (!/^[a-z0-9][a-z0-9_-]*$/.test(slug)) throw new Error(`${at}: slug may hold only a-z, 0-9, "-" and "_"`);
-  const declared: DeclaredCheck = { slug, name: text('name') ?? slug };
+  const declared: DeclaredCheck = { slug };
+  const name = text('name');
+  if (name !== undefined) declared.name = name;
   if (entry.tags !== undefined) {
     if (!Array.isArray(entry.tags)) throw new Error(`${at}.tags: expected a list`);
     declared.tags = entry.tags.map(String);

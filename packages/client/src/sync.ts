@@ -33,7 +33,7 @@ export function planSync(declared: DeclaredCheck[], existing: Check[], channels:
   const changes: SyncChange[] = declared.map((check) => {
     const input = toInput(check, channels);
     const current = bySlug.get(check.slug);
-    if (!current) return { action: 'create', slug: check.slug, input };
+    if (!current) return { action: 'create', slug: check.slug, input: { name: check.slug, ...input } };
     const fields: FieldChange[] = [];
     for (const field of COMPARED) {
       const to = input[field];

@@ -22,9 +22,9 @@ const existing = (fields: Partial<Check> & { id: string; slug: string }): Check 
 describe('monitors files', () => {
   it('reads YAML and JSON with durations, and rejects mistakes by check and field', () => {
     const yaml = parseMonitorsFile('checks:\n  - slug: a\n    period: 1d\n    grace: 30m\n    channels: "*"\n');
-    expect(yaml).toEqual([{ slug: 'a', name: 'a', period: 86_400, grace: 1800, channels: '*' }]);
+    expect(yaml).toEqual([{ slug: 'a', period: 86_400, grace: 1800, channels: '*' }]);
     expect(parseMonitorsFile('[{"slug": "b", "cron": "0 3 * * *", "tz": "UTC"}]', 'x.json')).toEqual([
-      { slug: 'b', name: 'b', cron: '0 3 * * *', tz: 'UTC' },
+      { slug: 'b', cron: '0 3 * * *', tz: 'UTC' },
     ]);
     expect(() => parseMonitorsFile('checks:\n  - name: no slug\n')).toThrow('checks[0]: "slug" is required');
     expect(() => parseMonitorsFile('- slug: a\n  graze: 1h\n')).toThrow('checks[0]: unknown field "graze"');
@@ -51,6 +51,15 @@ describe('sync planning', () => {
     { id: 'c1', name: 'ops email', kind: 'email' },
     { id: 'c2', name: 'slack', kind: 'slack' },
   ];
+
+  it('keeps the name of a check whose entry leaves name out, and names a new one after its slug', () => {
+    const declared = parseMonitorsFile('- slug: kept\n  grace: 10m\n- slug: fresh\n  period: 1h\n');
+    const plan = planSync(declared, [existing({ id: '1', slug: 'kept', name: 'Nightly backup' })], [], false);
+    expect(plan).toEqual([
+      { action: 'update', slug: 'kept', id: '1', patch: { grace: 600 }, fields: [{ field: 'grace', from: 3600, to: 600 }] },
+      { action: 'create', slug: 'fresh', input: { name: 'fresh', slug: 'fresh', period: 3600 } },
+    ]);
+  });
 
   it('creates new slugs, updates changed fields only, and leaves equal checks alone', () => {
     const plan = planSync(
