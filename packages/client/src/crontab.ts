@@ -1,4 +1,5 @@
-import { slugForCommand } from './slug.js';
+import { cronFieldsProblem } from './cron-fields.js';
+import { nameForCommand, slugForCommand } from './slug.js';
 
 /** Cron's nicknames and the five fields they stand for; `@reboot` has no schedule to watch. */
 const NICKNAMES: Record<string, string | null> = {
@@ -18,7 +19,9 @@ export type CrontabLine =
   | { kind: 'text'; text: string }
   | { kind: 'env'; text: string; name: string; value: string }
   | { kind: 'job'; text: string; job: CrontabJob }
-  | { kind: 'skipped'; text: string; reason: string };
+  | { kind: 'skipped'; text: string; reason: string }
+  /** A job line whose schedule cron would refuse; `line` counts from 1. */
+  | { kind: 'invalid'; text: string; line: number; reason: string };
 
 export interface CrontabJob {
   /** The schedule as written: five fields or a nickname. */
@@ -36,6 +39,8 @@ export interface CrontabJob {
   /** The shell cron runs the command with (SHELL= in the crontab). Default: /bin/sh. */
   shell: string;
   slug: string;
+  /** A check name from what the command runs, e.g. `artisan schedule:run`. */
+  name: string;
 }
 
 export interface ParseCrontabOptions {
@@ -53,7 +58,7 @@ export function parseCrontab(source: string, options: ParseCrontabOptions = {}):
   let shell = '/bin/sh';
   const slugs = new Map<string, number>();
   const lines = source.replace(/\n$/, '').split('\n');
-  return lines.map((text): CrontabLine => {
+  return lines.map((text, index): CrontabLine => {
     const trimmed = text.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return { kind: 'text', text };
     const env = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(trimmed);
@@ -64,6 +69,7 @@ export function parseCrontab(source: string, options: ParseCrontabOptions = {}):
       return { kind: 'env', text, name: env[1]!, value };
     }
     const parsed = splitJobLine(trimmed, options.system ?? false);
+    if ('invalid' in parsed) return { kind: 'invalid', text, line: index + 1, reason: parsed.invalid };
     if ('reason' in parsed) return { kind: 'skipped', text, reason: parsed.reason };
     if (/(^|[\s/])cronbeat\s+(run|ping)\b/.test(parsed.command)) return { kind: 'skipped', text, reason: 'already monitored by cronbeat' };
     const { command, stdin } = splitStdin(parsed.command);
@@ -71,14 +77,19 @@ export function parseCrontab(source: string, options: ParseCrontabOptions = {}):
     const seen = (slugs.get(base) ?? 0) + 1;
     slugs.set(base, seen);
     const slug = seen === 1 ? base : `${base}-${seen}`;
-    return { kind: 'job', text, job: { schedule: parsed.schedule, cron: parsed.cron, tz, user: parsed.user, command, stdin, shell, slug } };
+    const name = seen === 1 ? nameForCommand(command) : `${nameForCommand(command)} (${seen})`;
+    return {
+      kind: 'job',
+      text,
+      job: { schedule: parsed.schedule, cron: parsed.cron, tz, user: parsed.user, command, stdin, shell, slug, name },
+    };
   });
 }
 
 function splitJobLine(
   line: string,
   system: boolean,
-): { schedule: string; cron: string; user: string | null; command: string } | { reason: string } {
+): { schedule: string; cron: string; user: string | null; command: string } | { reason: string } | { invalid: string } {
   const words = line.split(/\s+/);
   let schedule: string;
   let cron: string;
@@ -94,6 +105,8 @@ function splitJobLine(
     const fields = words.slice(0, 5);
     if (fields.length < 5 || !fields.every((field) => CRON_FIELD.test(field))) return { reason: 'not a cron line' };
     schedule = fields.join(' ');
+    const problem = cronFieldsProblem(fields);
+    if (problem) return { invalid: `${problem} in "${schedule}"` };
     cron = schedule;
     rest = words.slice(5);
   }

@@ -51,11 +51,12 @@ const basename = (path: string) => path.replace(/\/+$/, '').split('/').at(-1) ??
 const withoutExtension = (name: string) => name.replace(/\.(sh|bash|py|js|mjs|ts|php|rb|pl)$/, '');
 
 /**
- * A slug for a crontab command: the program (or the script an interpreter
- * runs) and up to two of its non-option arguments, e.g.
- * `cd /srv && php artisan schedule:run >> /var/log/x 2>&1` → `artisan-schedule-run`.
+ * What a crontab command runs, in a few words: the program (or the script an
+ * interpreter runs) and up to two of its non-option arguments, e.g.
+ * `cd /srv && php artisan schedule:run >> /var/log/x 2>&1` → `artisan`,
+ * `schedule:run`. Empty when no program can be told.
  */
-export function slugForCommand(command: string): string {
+export function jobWords(command: string): string[] {
   const steps = command.split(/&&|\|\||;|\|/).map((step) => step.trim());
   const step = steps.find((candidate) => {
     const first = shellWords(candidate).find((word) => !isAssignment(word));
@@ -84,9 +85,20 @@ export function slugForCommand(command: string): string {
     else if (script >= 0) rest = rest.slice(script + 1);
   }
   const [program, ...args] = rest;
-  if (!program) return slugify(command) || 'job';
-  const parts = [withoutExtension(basename(program)), ...args.filter(isNamingArgument).slice(0, 2).map(basename)];
-  return slugify(parts.join('-')) || 'job';
+  if (!program) return [];
+  return [withoutExtension(basename(program)), ...args.filter(isNamingArgument).slice(0, 2).map(basename)];
+}
+
+/** A slug for a crontab command, from `jobWords`: `artisan-schedule-run`. */
+export function slugForCommand(command: string): string {
+  const words = jobWords(command);
+  return slugify(words.length > 0 ? words.join('-') : command) || 'job';
+}
+
+/** A check name for a crontab command, from `jobWords`: `artisan schedule:run`. */
+export function nameForCommand(command: string): string {
+  const name = jobWords(command).join(' ');
+  return name.length > 0 ? name.slice(0, 100) : slugForCommand(command);
 }
 
 /** Words that say what a job does: not options, not bare numbers like `+7`. */

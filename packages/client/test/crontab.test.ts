@@ -34,6 +34,38 @@ describe('crontab import', () => {
     ]);
   });
 
+  it('names each check after what its job runs, not the raw line', () => {
+    expect(jobs.map((job) => job.name)).toEqual([
+      'backup',
+      'find tmp',
+      'artisan schedule:run',
+      'app.jobs.invoices',
+      'report',
+      'backup (2)',
+    ]);
+  });
+
+  it('refuses schedules cron would refuse, by line number', () => {
+    const parsed = parseCrontab(
+      '# top\n61 * * * * /bin/true\n0 24 * * * a\n0 0 0 * * b\n0 0 * 13 * c\n0 0 * * 8 d\n5-1 * * * * e\n*/0 * * * * f\n0 0 * foo * g\n',
+      {
+        tz: 'UTC',
+      },
+    );
+    expect(parsed.flatMap((line) => (line.kind === 'invalid' ? [`${line.line}: ${line.reason}`] : []))).toEqual([
+      '2: minute 61 is out of range 0-59 in "61 * * * *"',
+      '3: hour 24 is out of range 0-23 in "0 24 * * *"',
+      '4: day of month 0 is out of range 1-31 in "0 0 0 * *"',
+      '5: month 13 is out of range 1-12 in "0 0 * 13 *"',
+      '6: day of week 8 is out of range 0-7 in "0 0 * * 8"',
+      '7: minute range "5-1" runs backwards in "5-1 * * * *"',
+      '8: minute step "0" must be a number from 1 to 60 in "*/0 * * * *"',
+      '9: month "foo" is not a number or a name in "0 0 * foo *"',
+    ]);
+    const fine = parseCrontab('*/5 9-17 * jan-jun mon-fri a\n0 0 1,15 * 7 b\n30 2 * * SUN c\n0 0 * * 1-5/2 d\n', { tz: 'UTC' });
+    expect(fine.map((line) => line.kind)).toEqual(['job', 'job', 'job', 'job']);
+  });
+
   it('skips @reboot and lines already wrapped, saying why', () => {
     expect(lines.flatMap((line) => (line.kind === 'skipped' ? [line.reason] : []))).toEqual([
       '@reboot has no schedule to watch',
