@@ -1,17 +1,50 @@
 import type { Check } from './types';
 
-/** A crontab schedule matching the check, so the pasted line runs when Cronbeat expects it. */
-export function crontabSchedule(check: Pick<Check, 'cron' | 'period'>): string {
-  if (check.cron) return check.cron;
-  const minutes = (check.period ?? 0) / 60;
-  if (minutes === 1) return '* * * * *';
-  if (Number.isInteger(minutes) && minutes < 60 && 60 % minutes === 0) return `*/${minutes} * * * *`;
-  const hours = minutes / 60;
-  if (hours === 1) return '0 * * * *';
-  if (Number.isInteger(hours) && hours < 24 && 24 % hours === 0) return `0 */${hours} * * *`;
-  if (hours === 24) return '0 0 * * *';
-  if (hours === 168) return '0 0 * * 0';
-  return '* * * * *';
+const MINUTES_PER_DAY = 1440;
+
+/**
+ * Crontab schedules that together run a job at least once every period of
+ * the check (a cron check: its own expression). Exactly every period where
+ * cron can say it: minutes that divide the hour, any period that divides the
+ * day (in a line per minute of the hour: 90 minutes is `0 0,3,…` and
+ * `30 1,4,…`), a day, a week. Otherwise as often as cron can without a gap
+ * longer than the period (2 days: every second day of the month, whose
+ * month ends come sooner): an early ping restarts the check's timer, a late
+ * one alerts.
+ */
+export function crontabSchedules(check: Pick<Check, 'cron' | 'period'>): string[] {
+  if (check.cron) return [check.cron];
+  const seconds = check.period ?? 60;
+  const minutes = Math.max(1, Math.floor(seconds / 60));
+  const exact = seconds % 60 === 0;
+  if (minutes < 60) return [minutes === 1 ? '* * * * *' : `*/${minutes} * * * *`];
+  if (exact && MINUTES_PER_DAY % minutes === 0) return timesOfDay(minutes);
+  if (minutes < MINUTES_PER_DAY) {
+    const hours = Math.floor(minutes / 60);
+    return [hours === 1 ? '0 * * * *' : `0 */${hours} * * *`];
+  }
+  const days = Math.floor(minutes / MINUTES_PER_DAY);
+  if (exact && minutes === 7 * MINUTES_PER_DAY) return ['0 0 * * 0'];
+  // Day-of-month steps start again on the 1st, so the gap at a month's end is never longer than the step.
+  if (days <= 31) return [days === 1 ? '0 0 * * *' : `0 0 */${days} * *`];
+  return days < 365 ? ['0 0 1 * *'] : ['0 0 1 1 *'];
+}
+
+/** Every `minutes` through the day from midnight, as a line per minute of the hour. */
+function timesOfDay(minutes: number): string[] {
+  const hoursByMinute = new Map<number, number[]>();
+  for (let at = 0; at < MINUTES_PER_DAY; at += minutes) {
+    const minute = at % 60;
+    hoursByMinute.set(minute, [...(hoursByMinute.get(minute) ?? []), Math.floor(at / 60)]);
+  }
+  return [...hoursByMinute].map(([minute, hours]) => `${minute} ${hoursField(hours)} * * *`);
+}
+
+function hoursField(hours: number[]): string {
+  if (hours.length === 24) return '*';
+  const step = (hours[1] ?? 24) - hours[0]!;
+  if (hours[0] === 0 && hours.every((hour, i) => hour === i * step)) return `*/${step}`;
+  return hours.join(',');
 }
 
 export interface Snippet {
@@ -20,8 +53,12 @@ export interface Snippet {
   code: string;
 }
 
-/** Ready-to-paste ways to ping `url`, one per tool people run jobs with. */
-export function snippetsFor(url: string, check: Pick<Check, 'cron' | 'period' | 'slug' | 'name'>): Snippet[] {
+/**
+ * Ready-to-paste ways to ping `url`, one per tool people run jobs with. Shell
+ * snippets end with the job's exit status (`/$?`), so a failed run is
+ * reported as failed, not as missing; a cron check's lines carry its zone.
+ */
+export function snippetsFor(url: string, check: Pick<Check, 'cron' | 'period' | 'tz' | 'slug' | 'name'>): Snippet[] {
   // `cronbeat run` takes the server and the part of the ping URL after /ping/.
   const [base, target] = url.includes('/ping/') ? (url.split('/ping/', 2) as [string, string]) : [url, check.slug ?? ''];
   const name =
@@ -29,13 +66,12 @@ export function snippetsFor(url: string, check: Pick<Check, 'cron' | 'period' | 
       .toLowerCase()
       .replace(/[^a-z0-9-]+/g, '-')
       .replace(/^-+|-+$/g, '') || 'job';
+  const zone = check.cron && check.tz ? [`CRON_TZ=${check.tz}`] : [];
+  const crontab = (command: string) => [...zone, ...crontabSchedules(check).map((schedule) => `${schedule} ${command}`)].join('\n');
+  const curl = `curl -fsS -m 10 --retry 5 -o /dev/null ${url}/$?`;
   return [
-    {
-      id: 'crontab',
-      label: 'crontab',
-      code: `${crontabSchedule(check)} /path/to/job.sh && curl -fsS -m 10 --retry 5 -o /dev/null ${url}`,
-    },
-    { id: 'wget', label: 'wget', code: `wget -q -T 10 -t 5 -O /dev/null ${url}` },
+    { id: 'crontab', label: 'crontab', code: crontab(`/path/to/job.sh; ${curl}`) },
+    { id: 'wget', label: 'wget', code: `/path/to/job.sh; wget -q -T 10 -t 5 -O /dev/null ${url}/$?` },
     {
       id: 'kubernetes',
       label: 'Kubernetes',
@@ -44,7 +80,7 @@ export function snippetsFor(url: string, check: Pick<Check, 'cron' | 'period' | 
         `  - name: ${name}`,
         '    image: your-image',
         '    command: ["/bin/sh", "-c"]',
-        `    args: ["/path/to/job.sh && curl -fsS -m 10 --retry 5 -o /dev/null ${url}"]`,
+        `    args: ["/path/to/job.sh; ${curl}"]`,
       ].join('\n'),
     },
     { id: 'powershell', label: 'PowerShell', code: `Invoke-RestMethod -Uri "${url}" -TimeoutSec 10` },
@@ -61,7 +97,7 @@ export function snippetsFor(url: string, check: Pick<Check, 'cron' | 'period' | 
     {
       id: 'cronbeat',
       label: 'cronbeat run',
-      code: `${crontabSchedule(check)} CRONBEAT_URL=${base} cronbeat run ${target} -- /path/to/job.sh`,
+      code: crontab(`CRONBEAT_URL=${base} cronbeat run ${target} -- /path/to/job.sh`),
     },
   ];
 }

@@ -1,0 +1,75 @@
+/** The dashboard's ready-to-paste snippets: crontab lines that run when the check expects a ping, and report failures. */
+import { CronExpressionParser } from 'cron-parser';
+import { describe, expect, it } from 'vitest';
+import { crontabSchedules, snippetsFor } from '../src/snippets';
+
+const START = Date.UTC(2026, 0, 1);
+
+/** Every firing of the schedules (UTC) from START over `days`, in order. */
+function firings(schedules: string[], days: number): number[] {
+  const end = START + days * 86_400_000;
+  const times = new Set<number>();
+  for (const schedule of schedules) {
+    const expression = CronExpressionParser.parse(schedule, { tz: 'UTC', currentDate: new Date(START - 1), endDate: new Date(end) });
+    while (expression.hasNext()) times.add(expression.next().getTime());
+  }
+  return [...times].sort((a, b) => a - b);
+}
+
+const gaps = (times: number[]) => times.slice(1).map((time, i) => (time - times[i]!) / 1000);
+
+describe('crontab schedules for a period check', () => {
+  const minutes = (n: number) => n * 60;
+  const days = (n: number) => n * 86_400;
+
+  it.each([minutes(1), minutes(5), minutes(15), minutes(90), minutes(80), minutes(120), minutes(480), days(1), days(7)])(
+    'runs exactly every %i seconds where cron can say it',
+    (period) => {
+      const times = firings(crontabSchedules({ cron: null, period }), Math.max(3, (period / 86_400) * 6));
+      expect(new Set(gaps(times))).toEqual(new Set([period]));
+    },
+  );
+
+  it.each([
+    minutes(7),
+    minutes(45),
+    minutes(100),
+    minutes(150),
+    minutes(61),
+    days(1) + 3600,
+    days(2),
+    days(3),
+    days(10),
+    days(14),
+    days(30),
+    days(45),
+    days(400),
+  ])('never leaves more than %i seconds between runs otherwise', (period) => {
+    const times = firings(crontabSchedules({ cron: null, period }), Math.max(3, (period / 86_400) * 6));
+    expect(times.length).toBeGreaterThan(2);
+    expect(Math.max(...gaps(times))).toBeLessThanOrEqual(period);
+  });
+
+  it('writes 90 minutes as a line per minute of the hour', () => {
+    expect(crontabSchedules({ cron: null, period: 5400 })).toEqual(['0 */3 * * *', '30 1,4,7,10,13,16,19,22 * * *']);
+  });
+});
+
+describe('snippets', () => {
+  const url = 'https://cronbeat.example.com/ping/0e4c5a2e-8a84-4a8d-9d33-1e0d6c1c2b3a';
+
+  it('report the exit status, so a failed run alerts as failed', () => {
+    const [crontab] = snippetsFor(url, { cron: null, period: 3600, tz: 'UTC', slug: null, name: 'Backup' });
+    expect(crontab?.code).toBe(`0 * * * * /path/to/job.sh; curl -fsS -m 10 --retry 5 -o /dev/null ${url}/$?`);
+  });
+
+  it("put a cron check's zone in a CRON_TZ line above its schedule", () => {
+    const snippets = snippetsFor(url, { cron: '30 2 * * *', period: null, tz: 'Europe/Berlin', slug: 'backup', name: 'Backup' });
+    expect(snippets.find((snippet) => snippet.id === 'crontab')?.code).toBe(
+      `CRON_TZ=Europe/Berlin\n30 2 * * * /path/to/job.sh; curl -fsS -m 10 --retry 5 -o /dev/null ${url}/$?`,
+    );
+    expect(snippets.find((snippet) => snippet.id === 'cronbeat')?.code).toBe(
+      'CRON_TZ=Europe/Berlin\n30 2 * * * CRONBEAT_URL=https://cronbeat.example.com cronbeat run 0e4c5a2e-8a84-4a8d-9d33-1e0d6c1c2b3a -- /path/to/job.sh',
+    );
+  });
+});
