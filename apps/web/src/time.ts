@@ -5,6 +5,7 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['second', 1],
 ];
 
+// The dashboard's words are English; dates and times follow the viewer's own locale (undefined: the browser's).
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
 /** "3 minutes ago", "in 2 hours", "now"; `now` is passed so a whole list agrees on it. */
@@ -20,7 +21,7 @@ export function relativeTime(iso: string, now: number = Date.now()): string {
 /** The exact instant, in the viewer's zone and in UTC, for hover titles. */
 export function exactTime(iso: string): string {
   const date = new Date(iso);
-  return `${date.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' })} (${date.toISOString().replace('.000Z', 'Z')})`;
+  return `${date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' })} (${date.toISOString().replace('.000Z', 'Z')})`;
 }
 
 /** 90 → "1 min 30 s", 7200 → "2 h". Seconds in, words out. */

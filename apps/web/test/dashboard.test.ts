@@ -18,8 +18,8 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
   const run = useDashboard();
 
   /** A new browser context (no cookies) signed up as a new person, on the checks list. */
-  async function signedUpPage(viewport = DESKTOP): Promise<Page> {
-    const page = await freshPage(run.browser, viewport);
+  async function signedUpPage(viewport = DESKTOP, locale?: string): Promise<Page> {
+    const page = await freshPage(run.browser, viewport, locale);
     await signUp(page, run.cronbeat.url);
     return page;
   }
@@ -81,6 +81,21 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
     await expect(page.locator('.next-runs li').count()).resolves.toBe(5);
     await expect(page.locator('.next-runs li').first().textContent()).resolves.toMatch(/02:30$/);
     await page.screenshot({ path: `${ARTIFACTS}/editor.png`, fullPage: true });
+  });
+
+  it("shows times in the browser's own locale", async () => {
+    for (const [locale, time] of [
+      ['en-US', /2:30\sAM$/],
+      ['de-DE', /\d{2}\.\d{2}\.\d{4}, 02:30$/],
+    ] as const) {
+      const page = await signedUpPage(DESKTOP, locale);
+      await page.goto(`${run.cronbeat.url}/checks/new`);
+      await page.getByLabel('Cron expression').first().check();
+      await page.getByRole('textbox', { name: 'Cron expression' }).fill('30 2 * * *');
+      await page.getByLabel('Time zone').fill('Europe/Riga');
+      await page.locator('.next-runs li').first().waitFor({ timeout: 5_000 });
+      await expect(page.locator('.next-runs li').first().textContent(), locale).resolves.toMatch(time);
+    }
   });
 
   it('renders a check named like an HTML tag as text', async () => {

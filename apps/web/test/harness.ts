@@ -142,8 +142,9 @@ const expectingDialog = new WeakSet<Page>();
 export const acceptNextDialog = (page: Page) => expectingDialog.add(page);
 
 /** A page in a new browser context (no cookies) that fails the test on any dialog it was not told to expect. */
-export async function freshPage(browser: Browser, viewport = DESKTOP): Promise<Page> {
-  const context = await browser.newContext({ viewport });
+/** A new page in a context of its own; dates show in `locale`, as a browser set to it shows them. */
+export async function freshPage(browser: Browser, viewport = DESKTOP, locale = 'en-GB'): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   page.on('dialog', (dialog) => {

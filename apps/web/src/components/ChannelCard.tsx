@@ -49,7 +49,7 @@ export function ChannelCard({
       {target && <p className="mono">{target}</p>}
       {channel.lastError && (
         <p className="error">
-          Last delivery failed{channel.lastErrorAt && <> ({new Date(channel.lastErrorAt).toLocaleString('en-GB')})</>}: {channel.lastError}
+          Last delivery failed{channel.lastErrorAt && <> ({new Date(channel.lastErrorAt).toLocaleString()})</>}: {channel.lastError}
         </p>
       )}
       <details>

@@ -40,7 +40,7 @@ export function CronPreview({ cron, tz }: { cron: string; tz: string }) {
 
 function inZone(iso: string, tz: string): string {
   try {
-    return new Date(iso).toLocaleString('en-GB', { timeZone: tz, dateStyle: 'medium', timeStyle: 'short' });
+    return new Date(iso).toLocaleString(undefined, { timeZone: tz, dateStyle: 'medium', timeStyle: 'short' });
   } catch {
     return new Date(iso).toISOString();
   }

@@ -36,10 +36,10 @@ export function DurationChart({ pings }: { pings: Ping[] }) {
           0
         </text>
         <text x={PAD.left} y={HEIGHT - 6}>
-          {new Date(first).toLocaleDateString('en-GB')}
+          {new Date(first).toLocaleDateString()}
         </text>
         <text x={WIDTH - PAD.right} y={HEIGHT - 6} textAnchor="end">
-          {new Date(last).toLocaleDateString('en-GB')}
+          {new Date(last).toLocaleDateString()}
         </text>
         <polyline className="series" points={line} fill="none" />
         {runs.map((run) => (
