@@ -45,13 +45,13 @@ function fieldProblem(field: string, rule: FieldRule): string | null {
       return `${rule.name} step "${step}" must be a number from 1 to ${rule.max - rule.min + 1}`;
     }
     if (whole === '*') continue;
-    const start = valueOf(from!, rule);
+    const start = fieldValue(from!, rule);
     if (typeof start === 'string') return start;
     if (to === undefined) {
       // cronie takes `a/n` only as shorthand for `a-max/n`; a plain value is fine alone.
       continue;
     }
-    const end = valueOf(to, rule);
+    const end = fieldValue(to, rule);
     if (typeof end === 'string') return end;
     if (end < start) return `${rule.name} range "${from}-${to}" runs backwards`;
   }
@@ -59,7 +59,7 @@ function fieldProblem(field: string, rule: FieldRule): string | null {
 }
 
 /** A field value as a number, or why it is none. */
-function valueOf(text: string, rule: FieldRule): number | string {
+function fieldValue(text: string, rule: FieldRule): number | string {
   const named = rule.names?.indexOf(text.toLowerCase()) ?? -1;
   if (named >= 0) return named + (rule.name === 'month' ? 1 : 0);
   if (!/^\d+$/.test(text)) return `${rule.name} "${text}" is not a number${rule.names ? ' or a name' : ''}`;
