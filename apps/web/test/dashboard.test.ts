@@ -83,6 +83,36 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}/editor.png`, fullPage: true });
   });
 
+  it('takes period, grace and max runtime as durations with units, and says what is wrong in the same words', async () => {
+    const page = await signedUpPage();
+    await page.goto(`${run.cronbeat.url}/checks/new`);
+    await page.getByLabel('Name', { exact: true }).fill('Billing export');
+    const period = page.getByRole('textbox', { name: 'Period' });
+    await period.fill('90 minutes');
+    await expect(page.locator('#period-help').textContent()).resolves.toBe(
+      'Period "90 minutes" is not a duration: a number and a unit, e.g. 90s, 15m, 2h, 1d',
+    );
+    await period.fill('30s');
+    await expect(page.locator('#period-help').textContent()).resolves.toBe('Period must be between 1m and 365d, got 30s');
+    await page.getByRole('button', { name: 'Create check' }).click();
+    await page.getByText('Please correct the fields marked below.').waitFor();
+
+    await period.fill('90m');
+    await expect(page.locator('#period-help').textContent()).resolves.toBe('Expects a ping every 90 minutes.');
+    await page.getByLabel('Grace').fill('15m');
+    await page.getByLabel('Max runtime').fill('2h');
+    await page.getByRole('button', { name: 'Create check' }).click();
+    await explained(page, page.getByTestId('ping-url').waitFor());
+    const id = new URL(page.url()).pathname.split('/').at(-1);
+    const saved = await page.evaluate(async (checkId) => (await fetch(`/api/v1/checks/${checkId}`)).json(), id);
+    expect(saved).toMatchObject({ period: 5400, grace: 900, maxRuntime: 7200 });
+
+    await page.goto(`${run.cronbeat.url}/checks/${id}/edit`);
+    await expect(page.getByRole('textbox', { name: 'Period' }).inputValue()).resolves.toBe('90m');
+    await expect(page.getByLabel('Grace').inputValue()).resolves.toBe('15m');
+    await expect(page.getByLabel('Max runtime').inputValue()).resolves.toBe('2h');
+  });
+
   it("shows times in the browser's own locale", async () => {
     for (const [locale, time] of [
       ['en-US', /2:30\sAM$/],

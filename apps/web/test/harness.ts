@@ -66,7 +66,8 @@ export async function startCronbeat(env: Record<string, string> = {}): Promise<R
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env, BASE_URL: url, PORT: String(port), HOST: '127.0.0.1' });
   const database = await createDb({ databaseUrl: null, dataDir: 'memory://' });
   await migrate(database, null);
-  const app = await buildApp(config, { database });
+  // A suite signs up a new person per test from one address: the sign-in limit is tested in apps/server.
+  const app = await buildApp(config, { database, rateLimits: { signInPerMinute: 1000 } });
   await app.listen({ port, host: '127.0.0.1' });
   return {
     url,

@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api } from '../api';
+import { durationError, formatDuration, readDuration } from '../durations';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import { duration } from '../time';
@@ -15,10 +16,10 @@ interface Draft {
   tags: string;
   description: string;
   schedule: ScheduleValue;
-  /** Minutes, as people think of grace. */
-  graceMinutes: number;
-  /** Minutes; empty for no limit. */
-  maxRuntimeMinutes: string;
+  /** As typed: `1h`. */
+  grace: string;
+  /** As typed; empty for the grace time. */
+  maxRuntime: string;
   manualResume: boolean;
   /** Seconds; null for no reminders. */
   remindEvery: number | null;
@@ -35,9 +36,9 @@ const EMPTY: Draft = {
   slug: '',
   tags: '',
   description: '',
-  schedule: { kind: 'period', period: 86_400, cron: '0 * * * *', tz: browserZone },
-  graceMinutes: 60,
-  maxRuntimeMinutes: '',
+  schedule: { kind: 'period', period: '1d', cron: '0 * * * *', tz: browserZone },
+  grace: '1h',
+  maxRuntime: '',
   manualResume: false,
   remindEvery: null,
   channels: [],
@@ -51,16 +52,29 @@ function draftOf(check: Check): Draft {
     description: check.description ?? '',
     schedule: {
       kind: check.cron ? 'cron' : 'period',
-      period: check.period ?? 86_400,
+      period: formatDuration(check.period ?? 86_400),
       cron: check.cron ?? '0 * * * *',
       tz: check.cron ? check.tz : browserZone,
     },
-    graceMinutes: Math.round(check.grace / 60),
-    maxRuntimeMinutes: check.maxRuntime ? String(Math.round(check.maxRuntime / 60)) : '',
+    grace: formatDuration(check.grace),
+    maxRuntime: check.maxRuntime ? formatDuration(check.maxRuntime) : '',
     manualResume: check.manualResume,
     remindEvery: check.remindEvery,
     channels: check.channels ?? [],
   };
+}
+
+/** Seconds of a duration field already checked by `durationErrors`. */
+const seconds = (text: string): number => readDuration(text) as number;
+
+/** What is wrong with the duration fields, by the API's field names; empty when nothing is. */
+function durationErrors(draft: Draft): Record<string, string> {
+  const errors = {
+    period: draft.schedule.kind === 'period' ? durationError(draft.schedule.period) : undefined,
+    grace: durationError(draft.grace),
+    maxRuntime: durationError(draft.maxRuntime, true),
+  };
+  return Object.fromEntries(Object.entries(errors).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 function inputOf(draft: Draft): CheckInput {
@@ -70,10 +84,10 @@ function inputOf(draft: Draft): CheckInput {
     slug: draft.slug.trim() || null,
     tags: draft.tags.split(/[\s,]+/).filter(Boolean),
     description: draft.description,
-    ...(cron ? { cron: draft.schedule.cron.trim(), tz: draft.schedule.tz } : { period: draft.schedule.period }),
-    grace: Math.round(draft.graceMinutes * 60),
+    ...(cron ? { cron: draft.schedule.cron.trim(), tz: draft.schedule.tz } : { period: seconds(draft.schedule.period) }),
+    grace: seconds(draft.grace),
     // Omitted when empty: the server then keeps its default (the grace time).
-    ...(draft.maxRuntimeMinutes && { maxRuntime: Math.round(Number(draft.maxRuntimeMinutes) * 60) }),
+    ...(draft.maxRuntime.trim() && { maxRuntime: seconds(draft.maxRuntime) }),
     manualResume: draft.manualResume,
     remindEvery: draft.remindEvery,
     channels: draft.channels,
@@ -102,11 +116,19 @@ export function CheckEditor({ id }: { id?: string }) {
   if (!draft) return <p className="muted">{formError ?? 'Loading…'}</p>;
   const update = (patch: Partial<Draft>) => {
     setDraft({ ...draft, ...patch });
-    setErrors((current) => Object.fromEntries(Object.entries(current).filter(([field]) => !(field in patch) && field !== 'cron')));
+    // Editing a field clears what was said about it; the schedule answers for three of the API's fields.
+    const edited = new Set(Object.keys(patch).flatMap((key) => (key === 'schedule' ? ['period', 'cron', 'tz'] : [key])));
+    setErrors((current) => Object.fromEntries(Object.entries(current).filter(([field]) => !edited.has(field))));
   };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    const invalid = durationErrors(draft);
+    if (Object.keys(invalid).length > 0) {
+      setErrors(invalid);
+      setFormError('Please correct the fields marked below.');
+      return;
+    }
     setBusy(true);
     setFormError(null);
     try {
@@ -153,22 +175,32 @@ export function CheckEditor({ id }: { id?: string }) {
           onChange={(schedule) => update({ schedule })}
           serverError={errors.cron ?? errors.tz ?? errors.period}
         />
-        <Field label="Grace (minutes)" hint="How late a ping may be before the check goes down." error={errors.grace}>
+        <Field
+          label="Grace"
+          hint="How late a ping may be before the check goes down, e.g. 15m or 1h."
+          error={durationError(draft.grace) ?? errors.grace}
+        >
           <input
             name="grace"
-            type="number"
-            min={0}
-            value={draft.graceMinutes}
-            onChange={(event) => update({ graceMinutes: Number(event.target.value) })}
+            className="mono"
+            spellCheck={false}
+            autoComplete="off"
+            value={draft.grace}
+            onChange={(event) => update({ grace: event.target.value })}
           />
         </Field>
-        <Field label="Max runtime (minutes)" hint="Optional: alert when a started run takes longer." error={errors.maxRuntime}>
+        <Field
+          label="Max runtime"
+          hint="Optional: alert when a started run takes longer, e.g. 2h. Empty: the grace time."
+          error={durationError(draft.maxRuntime, true) ?? errors.maxRuntime}
+        >
           <input
             name="maxRuntime"
-            type="number"
-            min={1}
-            value={draft.maxRuntimeMinutes}
-            onChange={(event) => update({ maxRuntimeMinutes: event.target.value })}
+            className="mono"
+            spellCheck={false}
+            autoComplete="off"
+            value={draft.maxRuntime}
+            onChange={(event) => update({ maxRuntime: event.target.value })}
           />
         </Field>
         <label className="inline">

@@ -1,10 +1,11 @@
+import { DURATION_EXAMPLES, durationError, formatDuration, readDuration } from '../durations';
 import { describeCron, describePeriod, PERIOD_PRESETS, timeZones } from '../schedule';
 import { CronPreview } from './CronPreview';
 
 export interface ScheduleValue {
   kind: 'period' | 'cron';
-  /** Seconds. */
-  period: number;
+  /** As typed: `15m`, `1d`. */
+  period: string;
   cron: string;
   tz: string;
 }
@@ -22,6 +23,8 @@ export function ScheduleFields({
   serverError?: string | undefined;
 }) {
   const described = value.kind === 'cron' ? describeCron(value.cron) : null;
+  const periodSeconds = readDuration(value.period);
+  const periodError = durationError(value.period) ?? serverError;
   const cronError = serverError ?? (described && 'error' in described ? described.error : undefined);
   return (
     <fieldset className="stack">
@@ -43,13 +46,18 @@ export function ScheduleFields({
       {value.kind === 'period' ? (
         <>
           <label>
-            Period in seconds
+            Period
             <input
-              type="number"
-              min={1}
+              name="period"
+              className="mono"
               required
+              spellCheck={false}
+              autoComplete="off"
+              placeholder={DURATION_EXAMPLES}
               value={value.period}
-              onChange={(event) => onChange({ ...value, period: Number(event.target.value) })}
+              aria-invalid={periodError ? true : undefined}
+              aria-describedby="period-help"
+              onChange={(event) => onChange({ ...value, period: event.target.value })}
             />
           </label>
           <fieldset className="presets">
@@ -58,16 +66,20 @@ export function ScheduleFields({
               <button
                 type="button"
                 key={preset.seconds}
-                aria-pressed={value.period === preset.seconds}
-                onClick={() => onChange({ ...value, period: preset.seconds })}
+                aria-pressed={periodSeconds === preset.seconds}
+                onClick={() => onChange({ ...value, period: formatDuration(preset.seconds) })}
               >
                 {preset.label}
               </button>
             ))}
           </fieldset>
-          <p className="hint">
-            {value.period > 0 ? `Expects a ping ${describePeriod(value.period)}.` : 'Enter a positive number of seconds.'}
-          </p>
+          <div id="period-help" aria-live="polite">
+            {periodError || typeof periodSeconds !== 'number' ? (
+              <p className="error field-error">Period {periodError}</p>
+            ) : (
+              <p className="hint">Expects a ping {describePeriod(periodSeconds)}.</p>
+            )}
+          </div>
         </>
       ) : (
         <>
