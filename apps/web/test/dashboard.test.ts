@@ -83,6 +83,32 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}/editor.png`, fullPage: true });
   });
 
+  it('flags an unknown time zone as you type, offers the zones it may mean, and will not save it', async () => {
+    const page = await signedUpPage();
+    await page.goto(`${run.cronbeat.url}/checks/new`);
+    await page.getByLabel('Name', { exact: true }).fill('Nightly backup');
+    await page.getByLabel('Cron expression').first().check();
+    await page.getByRole('textbox', { name: 'Cron expression' }).fill('30 2 * * *');
+    const zone = page.getByRole('combobox', { name: 'Time zone' });
+    await zone.fill('Europe/Berln');
+    await expect(page.locator('#tz-help .field-error').textContent()).resolves.toBe('"Europe/Berln" is not a time zone.');
+    await expect(zone.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(page.locator('.next-runs').count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Create check' }).click();
+    await page.getByText('Please correct the fields marked below.').waitFor();
+    await expect(page.locator('#tz-help .field-error').textContent()).resolves.toBe('"Europe/Berln" is not a time zone.');
+
+    await page.locator('#tz-help').getByRole('button', { name: 'Europe/Berlin' }).click();
+    await expect(zone.inputValue()).resolves.toBe('Europe/Berlin');
+    await expect(page.locator('#tz-help').textContent()).resolves.toBe('');
+    await page.locator('.next-runs li').first().waitFor({ timeout: 5_000 });
+    await page.getByRole('button', { name: 'Create check' }).click();
+    await explained(page, page.getByTestId('ping-url').waitFor());
+    const id = new URL(page.url()).pathname.split('/').at(-1);
+    const saved = await page.evaluate(async (checkId) => (await fetch(`/api/v1/checks/${checkId}`)).json(), id);
+    expect(saved).toMatchObject({ cron: '30 2 * * *', tz: 'Europe/Berlin' });
+  });
+
   it('takes period, grace and max runtime as durations with units, and says what is wrong in the same words', async () => {
     const page = await signedUpPage();
     await page.goto(`${run.cronbeat.url}/checks/new`);

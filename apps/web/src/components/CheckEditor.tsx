@@ -5,10 +5,11 @@ import { navigate } from '../router';
 import { useSession } from '../session';
 import { duration } from '../time';
 import type { Channel, Check, CheckInput } from '../types';
+import { zoneProblem } from '../zones';
 import { ChannelPicker } from './ChannelPicker';
 import { Field } from './Field';
 import { Link } from './Link';
-import { ScheduleFields, type ScheduleValue } from './ScheduleFields';
+import { ScheduleFields, type ScheduleValue, ZONES } from './ScheduleFields';
 
 interface Draft {
   name: string;
@@ -64,13 +65,14 @@ function draftOf(check: Check): Draft {
   };
 }
 
-/** Seconds of a duration field already checked by `durationErrors`. */
+/** Seconds of a duration field already checked by `typedErrors`. */
 const seconds = (text: string): number => readDuration(text) as number;
 
-/** What is wrong with the duration fields, by the API's field names; empty when nothing is. */
-function durationErrors(draft: Draft): Record<string, string> {
+/** What is wrong with the fields typed as text (durations, the zone), by the API's field names; empty when nothing is. */
+function typedErrors(draft: Draft): Record<string, string> {
   const errors = {
     period: draft.schedule.kind === 'period' ? durationError(draft.schedule.period) : undefined,
+    tz: draft.schedule.kind === 'cron' ? zoneProblem(draft.schedule.tz, ZONES)?.error : undefined,
     grace: durationError(draft.grace),
     maxRuntime: durationError(draft.maxRuntime, true),
   };
@@ -123,7 +125,7 @@ export function CheckEditor({ id }: { id?: string }) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const invalid = durationErrors(draft);
+    const invalid = typedErrors(draft);
     if (Object.keys(invalid).length > 0) {
       setErrors(invalid);
       setFormError('Please correct the fields marked below.');
@@ -170,11 +172,7 @@ export function CheckEditor({ id }: { id?: string }) {
             onChange={(event) => update({ description: event.target.value })}
           />
         </Field>
-        <ScheduleFields
-          value={draft.schedule}
-          onChange={(schedule) => update({ schedule })}
-          serverError={errors.cron ?? errors.tz ?? errors.period}
-        />
+        <ScheduleFields value={draft.schedule} onChange={(schedule) => update({ schedule })} serverErrors={errors} />
         <Field
           label="Grace"
           hint="How late a ping may be before the check goes down, e.g. 15m or 1h."

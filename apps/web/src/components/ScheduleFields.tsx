@@ -1,5 +1,6 @@
 import { DURATION_EXAMPLES, durationError, formatDuration, readDuration } from '../durations';
 import { describeCron, describePeriod, PERIOD_PRESETS, timeZones } from '../schedule';
+import { zoneProblem } from '../zones';
 import { CronPreview } from './CronPreview';
 
 export interface ScheduleValue {
@@ -10,22 +11,27 @@ export interface ScheduleValue {
   tz: string;
 }
 
-const ZONES = timeZones();
+export const ZONES = timeZones();
+
+/** What the server said about the schedule's fields, by the API's field names. */
+export type ScheduleErrors = Partial<Record<'period' | 'cron' | 'tz', string>>;
 
 /** Period (with presets) or cron + time zone, with the schedule in words and an inline error as you type. */
 export function ScheduleFields({
   value,
   onChange,
-  serverError,
+  serverErrors = {},
 }: {
   value: ScheduleValue;
   onChange: (value: ScheduleValue) => void;
-  serverError?: string | undefined;
+  serverErrors?: ScheduleErrors;
 }) {
   const described = value.kind === 'cron' ? describeCron(value.cron) : null;
   const periodSeconds = readDuration(value.period);
-  const periodError = durationError(value.period) ?? serverError;
-  const cronError = serverError ?? (described && 'error' in described ? described.error : undefined);
+  const periodError = durationError(value.period) ?? serverErrors.period;
+  const cronError = serverErrors.cron ?? (described && 'error' in described ? described.error : undefined);
+  const zone = value.kind === 'cron' ? zoneProblem(value.tz, ZONES) : undefined;
+  const zoneError = zone?.error ?? serverErrors.tz;
   return (
     <fieldset className="stack">
       <legend>Schedule</legend>
@@ -108,14 +114,37 @@ export function ScheduleFields({
           </div>
           <label>
             Time zone
-            <input list="time-zones" required value={value.tz} onChange={(event) => onChange({ ...value, tz: event.target.value })} />
+            <input
+              name="tz"
+              list="time-zones"
+              required
+              spellCheck={false}
+              autoComplete="off"
+              value={value.tz}
+              aria-invalid={zoneError ? true : undefined}
+              aria-describedby="tz-help"
+              onChange={(event) => onChange({ ...value, tz: event.target.value })}
+            />
             <datalist id="time-zones">
               {ZONES.map((zone) => (
                 <option key={zone} value={zone} />
               ))}
             </datalist>
           </label>
-          {!cronError && <CronPreview cron={value.cron} tz={value.tz} />}
+          <div id="tz-help" aria-live="polite">
+            {zoneError && <p className="error field-error">{zoneError}</p>}
+            {zone && zone.suggestions.length > 0 && (
+              <p className="suggestions">
+                Did you mean{' '}
+                {zone.suggestions.map((suggestion) => (
+                  <button type="button" className="link" key={suggestion} onClick={() => onChange({ ...value, tz: suggestion })}>
+                    {suggestion}
+                  </button>
+                ))}
+              </p>
+            )}
+          </div>
+          {!cronError && !zoneError && <CronPreview cron={value.cron} tz={value.tz} />}
         </>
       )}
     </fieldset>
