@@ -188,6 +188,28 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
     await card.getByText('Checks that alert here (1)').waitFor();
   });
 
+  it('adds a webhook channel with a signing secret, and says what is wrong with a short one', async () => {
+    const page = await signedUpPage();
+    await page.getByRole('link', { name: 'Channels' }).click();
+    await page.getByRole('button', { name: 'Add channel' }).click();
+    await page.getByLabel('Kind').selectOption('webhook');
+    await page.getByLabel('URL').fill('https://hooks.example.com/cronbeat');
+    const secret = page.getByLabel('Signing secret');
+    await secret.fill('too-short');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect(page.locator('.field-error').textContent()).resolves.toBe('secret must be 16 to 256 characters');
+
+    await page.getByRole('button', { name: 'Generate a secret' }).click();
+    const generated = await secret.inputValue();
+    expect(generated).toMatch(/^[0-9a-f]{64}$/);
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.locator('.card', { hasText: 'https://hooks.example.com/cronbeat' }).waitFor();
+    const channels = await page.evaluate(async () => (await fetch('/api/v1/channels')).json());
+    expect(channels.channels).toMatchObject([
+      { kind: 'webhook', config: { url: 'https://hooks.example.com/cronbeat', secret: generated } },
+    ]);
+  });
+
   it('shows status badges that the browser draws, for the project and each tag, changing with the checks', async () => {
     const page = await signedUpPage();
     await page.goto(`${run.cronbeat.url}/checks/new`);

@@ -9,11 +9,18 @@ const TARGET: Record<ChannelKind, { label: string; field: string; type: string; 
   webhook: { label: 'URL', field: 'url', type: 'url', hint: 'Cronbeat POSTs a JSON body here on every status change.' },
 };
 
+/** A webhook secret nobody will guess: 32 random bytes as hex (the receiver keeps a copy to check signatures). */
+function newSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 /** Adds an email, Slack or webhook channel. */
 export function ChannelForm({ onDone }: { onDone: () => void }) {
   const [kind, setKind] = useState<ChannelKind>('email');
   const [name, setName] = useState('');
   const [target, setTarget] = useState('');
+  const [secret, setSecret] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const spec = TARGET[kind];
@@ -22,7 +29,8 @@ export function ChannelForm({ onDone }: { onDone: () => void }) {
     event.preventDefault();
     setFormError(null);
     try {
-      await api.createChannel({ kind, name: name || target, config: { [spec.field]: target } });
+      const signed = kind === 'webhook' && secret.trim() !== '';
+      await api.createChannel({ kind, name: name || target, config: { [spec.field]: target, ...(signed && { secret: secret.trim() }) } });
       onDone();
     } catch (error) {
       if (error instanceof ApiError) {
@@ -47,6 +55,30 @@ export function ChannelForm({ onDone }: { onDone: () => void }) {
       <Field label={spec.label} hint={spec.hint} error={errors[`config.${spec.field}`] ?? errors.config}>
         <input type={spec.type} required value={target} onChange={(event) => setTarget(event.target.value)} />
       </Field>
+      {kind === 'webhook' && (
+        <>
+          <Field
+            label="Signing secret"
+            hint="Optional, 16 to 256 characters: each request then carries X-Cronbeat-Signature, the HMAC-SHA256 of its body under this secret. Keep a copy for the receiver."
+            error={errors['config.secret']}
+          >
+            <input
+              name="secret"
+              className="mono"
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={256}
+              value={secret}
+              onChange={(event) => setSecret(event.target.value)}
+            />
+          </Field>
+          <div className="actions">
+            <button type="button" onClick={() => setSecret(newSecret())}>
+              Generate a secret
+            </button>
+          </div>
+        </>
+      )}
       {formError && (
         <p className="error" role="alert">
           {formError}
