@@ -1,11 +1,13 @@
 import { useId } from 'react';
+import { projectLabels } from '../project-labels';
 import { useSession } from '../session';
 
-/** Chooses which project the dashboard shows; just its name when there is only one. */
+/** Chooses which project the dashboard shows; just its name when there is only one. Projects of one name are told apart. */
 export function ProjectSwitcher() {
   const { session, project, switchProject } = useSession();
   const id = useId();
   if (session.projects.length < 2) return <span className="project-name">{project.name}</span>;
+  const labels = projectLabels(session.projects);
   return (
     <div className="project-switcher">
       {/* Labelled by id: a select nested in its label would add the chosen project to the label's name. */}
@@ -15,7 +17,7 @@ export function ProjectSwitcher() {
       <select id={id} value={project.id} onChange={(event) => switchProject(event.target.value)}>
         {session.projects.map((candidate) => (
           <option key={candidate.id} value={candidate.id}>
-            {candidate.name}
+            {labels.get(candidate.id)}
           </option>
         ))}
       </select>
