@@ -52,6 +52,14 @@ export interface Config {
    * (the default) refuses them all; ALLOW_PRIVATE_TARGETS=true allows them all.
    */
   privateTargetsAllowed: readonly string[];
+  /**
+   * Whether a server or worker brings the Postgres schema up to date when it
+   * starts. Default: false, as `npm run db:migrate` (compose's `migrate`
+   * service, the Kubernetes Job) runs them once per release; a process that
+   * finds the schema behind refuses to start and says so. `npm start` (one
+   * process) and the embedded database always migrate.
+   */
+  migrateOnStart: boolean;
   /** Prefix of Cronbeat's keys in Redis (BullMQ queues, the servers' rate limits); deployments sharing one Redis need different ones. Default: cronbeat. */
   queuePrefix: string;
 }
@@ -100,6 +108,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsPort: read<number | null>('METRICS_PORT', integer(1, 65535), null),
     metricsToken: read<string | null>('METRICS_TOKEN', pattern(/^[\x21-\x7e]{16,256}$/, '16 to 256 printable characters, no spaces'), null),
     privateTargetsAllowed: read<readonly string[]>('ALLOW_PRIVATE_TARGETS', privateTargets, []),
+    migrateOnStart: read('MIGRATE_ON_START', boolean, false),
     queuePrefix: read('QUEUE_PREFIX', pattern(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, ".", "_" or "-" (at most 64)'), 'cronbeat'),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -6,7 +6,7 @@ export {
   type Schema,
   type Tx,
 } from './client';
-export { MIGRATIONS_FOLDER, migrate } from './migrate';
+export { MIGRATIONS_FOLDER, migrate, pendingMigrations, prepareSchema, SchemaBehindError } from './migrate';
 export { type PipelinedTransaction, pipelinedTransaction, runStatement } from './pipelined';
 export * from './queries/api-channels';
 export * from './queries/api-checks';

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -32,4 +34,49 @@ export async function migrate(database: Database, databaseUrl: string | null): P
     await client`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
     await client.end({ timeout: 5 });
   }
+}
+
+/** The migrations this version has that `databaseUrl`'s schema lacks, by name (empty when it is up to date). */
+export async function pendingMigrations(databaseUrl: string): Promise<string[]> {
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
+    entries: Array<{ tag: string; when: number }>;
+  };
+  const client = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    // drizzle's migrator records each applied migration with its journal time, and applies those after the latest.
+    const [table] = await client<[{ exists: boolean }]>`select to_regclass('drizzle.__drizzle_migrations') is not null as exists`;
+    let latest = -1;
+    if (table?.exists) {
+      const [applied] = await client<[{ latest: string | null }]>`select max(created_at)::text as latest from drizzle.__drizzle_migrations`;
+      if (applied?.latest) latest = Number(applied.latest);
+    }
+    return journal.entries.filter((entry) => entry.when > latest).map((entry) => entry.tag);
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}
+
+/** Thrown when a process that may not migrate finds the schema behind its code. */
+export class SchemaBehindError extends Error {
+  override readonly name = 'SchemaBehindError';
+  constructor(readonly pending: string[]) {
+    super(
+      `the database schema is ${pending.length} migration${pending.length === 1 ? '' : 's'} behind this version (${pending.join(', ')}): ` +
+        'run `npm run db:migrate` (the migrate service or Job) first, or set MIGRATE_ON_START=true',
+    );
+  }
+}
+
+/**
+ * What a server or worker does with the schema at start: migrate when it may
+ * (always on the embedded database, which no other process shares), else
+ * refuse to run on a schema older than its code.
+ */
+export async function prepareSchema(database: Database, databaseUrl: string | null, migrateOnStart: boolean): Promise<void> {
+  if (migrateOnStart || database.kind === 'pglite' || !databaseUrl) {
+    await migrate(database, databaseUrl);
+    return;
+  }
+  const pending = await pendingMigrations(databaseUrl);
+  if (pending.length > 0) throw new SchemaBehindError(pending);
 }
