@@ -210,6 +210,37 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
     ]);
   });
 
+  it('never leaves a check silently alerting nobody: warns on the project and the check, and ticks every channel for a new check', async () => {
+    const page = await signedUpPage();
+    await createCheck(page, 'Before any channel');
+    await page.getByRole('link', { name: 'Checks', exact: true }).click();
+    await page.getByText('This project has no channel yet, so no check can alert anyone.').waitFor();
+    const row = (name: string) => page.locator('tr', { hasText: name });
+    await expect(row('Before any channel').locator('.alerts-to').textContent()).resolves.toBe('Alerts nobody: no channel');
+
+    await page.getByRole('link', { name: 'Channels' }).click();
+    await page.getByRole('button', { name: 'Add channel' }).click();
+    await page.getByLabel('Email address').fill('oncall@example.com');
+    await page.getByLabel('Name').fill('On-call mail');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.locator('.card', { hasText: 'oncall@example.com' }).waitFor();
+
+    await page.goto(`${run.cronbeat.url}/checks/new`);
+    const box = page.getByRole('checkbox', { name: 'On-call mail (email)' });
+    await expect.poll(() => box.isChecked()).toBe(true);
+    await box.uncheck();
+    await page.getByText('No channel chosen: this check will alert nobody.').waitFor();
+    await box.check();
+    await page.getByLabel('Name', { exact: true }).fill('After the channel');
+    await page.getByRole('button', { name: 'Create check' }).click();
+    await explained(page, page.getByTestId('ping-url').waitFor());
+
+    await page.getByRole('link', { name: 'Checks', exact: true }).click();
+    await expect.poll(() => row('After the channel').locator('.alerts-to').textContent()).toBe('Alerts On-call mail');
+    await expect(row('Before any channel').locator('.alerts-to').textContent()).resolves.toBe('Alerts nobody: no channel');
+    await expect(page.getByText('This project has no channel yet').count()).resolves.toBe(0);
+  });
+
   it('shows status badges that the browser draws, for the project and each tag, changing with the checks', async () => {
     const page = await signedUpPage();
     await page.goto(`${run.cronbeat.url}/checks/new`);

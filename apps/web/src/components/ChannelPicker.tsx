@@ -14,6 +14,11 @@ export function ChannelPicker({
     <fieldset className="stack">
       <legend>Alert through</legend>
       {channels.length === 0 && <p className="hint">No channels yet: add one on the Channels screen.</p>}
+      {channels.length > 0 && selected.length === 0 && (
+        <p className="alerts-nobody" role="status">
+          No channel chosen: this check will alert nobody.
+        </p>
+      )}
       {channels.map((channel) => (
         <label key={channel.id} className="inline">
           <input

@@ -111,7 +111,17 @@ export function CheckEditor({ id }: { id?: string }) {
         (check) => setDraft(draftOf(check)),
         (error: Error) => setFormError(error.message),
       );
-    api.channels().then(setChannels, () => setChannels([]));
+    api.channels().then(
+      (loaded) => {
+        setChannels(loaded);
+        // A new check alerts through every channel unless its author unticks some: never nobody by default.
+        if (!id)
+          setDraft((current) =>
+            current && current.channels === EMPTY.channels ? { ...current, channels: loaded.map((c) => c.id) } : current,
+          );
+      },
+      () => setChannels([]),
+    );
   }, [id]);
 
   if (!canWrite) return <p>Your role in this project can only look at checks.</p>;

@@ -4,8 +4,12 @@ import { Link } from './Link';
 import { StatusIcon } from './StatusIcon';
 import { TimeAgo } from './TimeAgo';
 
-/** The checks list: one row per check, stacked into cards on narrow screens by CSS. */
-export function CheckTable({ checks }: { checks: Check[] }) {
+/**
+ * The checks list: one row per check, stacked into cards on narrow screens by
+ * CSS. With `channelNames` (callers who may see channels), each check says
+ * where it alerts, and a check that alerts nobody says so.
+ */
+export function CheckTable({ checks, channelNames }: { checks: Check[]; channelNames?: Map<string, string> | undefined }) {
   const now = Date.now();
   return (
     <table className="checks">
@@ -35,6 +39,7 @@ export function CheckTable({ checks }: { checks: Check[] }) {
                   ))}
                 </ul>
               )}
+              {channelNames && check.channels && <AlertsTo ids={check.channels} names={channelNames} />}
             </td>
             <td data-label="Schedule" className="schedule">
               {describeSchedule(check)}
@@ -50,4 +55,11 @@ export function CheckTable({ checks }: { checks: Check[] }) {
       </tbody>
     </table>
   );
+}
+
+/** Where a check's alerts go, in a line; a warning when nowhere. */
+function AlertsTo({ ids, names }: { ids: string[]; names: Map<string, string> }) {
+  if (ids.length === 0) return <p className="alerts-to alerts-nobody">Alerts nobody: no channel</p>;
+  const listed = ids.map((id) => names.get(id) ?? 'a channel');
+  return <p className="alerts-to">Alerts {listed.join(', ')}</p>;
 }

@@ -10,6 +10,8 @@ import { Link } from './Link';
 
 /** How often the list refreshes itself, in milliseconds. */
 const REFRESH_MS = 3_000;
+/** Channels change rarely: how often the list looks again, in milliseconds. */
+const CHANNELS_REFRESH_MS = 30_000;
 /** Rows drawn at first and added per "Show more": a project of thousands of checks stays quick to redraw every refresh. */
 const ROWS_PER_STEP = 200;
 
@@ -29,6 +31,8 @@ export function ChecksPage() {
   const shown = useMemo(() => (checks ?? []).filter((check) => matches(check, filters)), [checks, filters]);
   const [rows, setRows] = useState(ROWS_PER_STEP);
   const hidden = shown.length - rows;
+  const { data: channels } = usePoll(() => api.channels(), CHANNELS_REFRESH_MS, project.id);
+  const channelNames = useMemo(() => channels && new Map(channels.map((channel) => [channel.id, channel.name])), [channels]);
 
   return (
     <section>
@@ -45,12 +49,22 @@ export function ChecksPage() {
           Could not refresh: {error.message}
         </p>
       )}
+      {channels?.length === 0 && (
+        <p className="card warning" role="status">
+          This project has no channel yet, so no check can alert anyone. <Link to="/channels">Add a channel</Link>: email, Slack or a
+          webhook.
+        </p>
+      )}
       {checks === undefined && !error && <p className="muted">Loading checks…</p>}
       {checks?.length === 0 && <EmptyState />}
       {checks && checks.length > 0 && (
         <>
           <CheckFilters filters={filters} tags={tags} onChange={setFilters} />
-          {shown.length === 0 ? <p className="muted">No check matches these filters.</p> : <CheckTable checks={shown.slice(0, rows)} />}
+          {shown.length === 0 ? (
+            <p className="muted">No check matches these filters.</p>
+          ) : (
+            <CheckTable checks={shown.slice(0, rows)} channelNames={channelNames} />
+          )}
           {hidden > 0 && (
             <p>
               <button type="button" onClick={() => setRows((count) => count + ROWS_PER_STEP)}>
