@@ -5,8 +5,9 @@
 FROM node:24-slim AS build
 WORKDIR /app
 COPY . .
-# Install everything, build the dashboard into apps/web/dist, then drop the
-# development dependencies so only what runs is copied on.
+# Install everything, build the dashboard into apps/web/dist and the apps into
+# JavaScript bundles (apps/*/dist, packages/db/dist: scripts/build-apps.mjs),
+# then drop the development dependencies so only what runs is copied on.
 RUN npm ci --no-audit --no-fund \
  && npm run build \
  && npm prune --omit=dev --no-audit --no-fund
@@ -30,7 +31,11 @@ EXPOSE 3000
 VOLUME ["/data"]
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# The same commands as `npm start`, `npm run start:server`, `npm run
-# start:worker` and `npm run db:migrate`, without npm in between so signals
-# reach Node directly.
-CMD ["node", "--import", "tsx", "apps/standalone/src/main.ts"]
+# Compiled JavaScript, run by plain Node without npm in between, so signals
+# reach Node directly. The roles: apps/standalone/dist/main.js (this
+# default: everything in one process), apps/server/dist/main.js,
+# apps/worker/dist/main.js, packages/db/dist/migrate.js and
+# packages/db/dist/copy.js; the same programs as `npm start`,
+# `npm run start:server`, `npm run start:worker`, `npm run db:migrate` and
+# `npm run db:copy-to-postgres`, which run the TypeScript through tsx.
+CMD ["node", "apps/standalone/dist/main.js"]

@@ -2,10 +2,12 @@
 /**
  * Builds the dashboard when apps/web/dist is missing or older than its
  * sources, so `npm start` on a fresh clone serves it. A no-op (a few stat
- * calls) when the build is current.
+ * calls) when the build is current. Callers running at once (test files in
+ * parallel) take turns on a lock directory: one builds, the others wait and
+ * then find the build current.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -18,13 +20,43 @@ function newest(path) {
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(`${path}/${name}`)));
 }
 
-const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((name) => `${root}${name}`).filter((path) => existsSync(path));
-if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newest))) process.exit(0);
+/** Longer than any build: a lock older than this was left by a killed process. */
+const STALE_LOCK_MS = 120_000;
+const lock = `${root}.build-lock`;
 
-console.log('building the dashboard (apps/web)…');
-const vite = [`${root}node_modules/vite/bin/vite.js`, `${root}../../node_modules/vite/bin/vite.js`].find((path) => existsSync(path));
-if (!vite) {
-  console.error('vite is not installed: run npm ci first');
-  process.exit(1);
+/** Waits for the lock, synchronously (this runs as a plain script, before anything else). */
+function takeLock() {
+  const deadline = Date.now() + STALE_LOCK_MS;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      return;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      const heldSince = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (Date.now() - heldSince > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`another build held ${lock} for two minutes`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
 }
-execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+
+const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((name) => `${root}${name}`).filter((path) => existsSync(path));
+const current = () => existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newest));
+if (current()) process.exit(0);
+
+takeLock();
+try {
+  if (!current()) {
+    console.log('building the dashboard (apps/web)…');
+    const vite = [`${root}node_modules/vite/bin/vite.js`, `${root}../../node_modules/vite/bin/vite.js`].find((path) => existsSync(path));
+    if (!vite) {
+      console.error('vite is not installed: run npm ci first');
+      process.exitCode = 1;
+    } else {
+      execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+    }
+  }
+} finally {
+  rmSync(lock, { recursive: true, force: true });
+}

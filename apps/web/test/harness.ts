@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Config, isCi, loadConfig } from '@cronbeat/config';
 import { createDb, type Database, migrate } from '@cronbeat/db';
@@ -20,32 +20,12 @@ export const skipBrowser = browserMissing && !isCi();
 
 /**
  * Builds the dashboard into apps/web/dist when it is missing or older than its
- * sources (scripts/ensure-built.mjs, as `npm start` does). Test files run in
- * parallel and share dist/, so one builds while the others wait on a lock and
- * then find the build current.
+ * sources (scripts/ensure-built.mjs, as `npm start` does; it takes turns with
+ * other test files building at the same time).
  */
 export async function buildDashboard(): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const lock = `${ARTIFACTS}/.build-lock`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      // A lock left by a killed run: no build takes two minutes.
-      const heldSince = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
-      if (Date.now() - heldSince > 120_000) rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`another test file held ${lock} for two minutes`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-  try {
-    execFileSync(process.execPath, [`${WEB_ROOT}/scripts/ensure-built.mjs`], { cwd: WEB_ROOT, stdio: 'inherit' });
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  execFileSync(process.execPath, [`${WEB_ROOT}/scripts/ensure-built.mjs`], { cwd: WEB_ROOT, stdio: 'inherit' });
 }
 
 export interface RunningCronbeat {

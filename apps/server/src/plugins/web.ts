@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 
-/** Where `vite build` in apps/web puts the dashboard. */
-export const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+/** Where `vite build` in apps/web puts the dashboard: found from this package's location, the same from source or a bundle. */
+export const WEB_DIST = join(dirname(createRequire(import.meta.url).resolve('@cronbeat/server/package.json')), '..', 'web', 'dist');
 
 /** Paths the dashboard never answers, so a mistyped API URL gets the API's JSON 404, not a web page. */
 const SERVER_PREFIXES = ['/api', '/auth', '/ping', '/healthz', '/readyz', '/metrics', '/docs', '/badge'];
