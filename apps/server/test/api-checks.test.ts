@@ -3,7 +3,7 @@ import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import { arrayContains } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE_URL, bearer, createKey, injectApi, type Method, type Person, signUp, testApp } from './api-fixtures';
+import { addMember, BASE_URL, bearer, createKey, injectApi, type Method, type Person, signUp, testApp } from './api-fixtures';
 
 describe.each(testDatabaseKinds())('checks API on %s', (kind) => {
   const test = useTestDatabase(kind);
@@ -48,8 +48,10 @@ describe.each(testDatabaseKinds())('checks API on %s', (kind) => {
       lastPing: null,
       nextPing: null,
       nPings: 0,
-      pingUrl: `${BASE_URL}/ping/${check.id}`,
+      pingUrl: `${BASE_URL}/ping/${check.pingCode}`,
     });
+    expect(check.pingCode).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(check.pingCode).not.toBe(check.id);
     expect(check.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect((await call('GET', `/checks/${check.id}`)).json()).toEqual(check);
   });
@@ -255,14 +257,54 @@ describe.each(testDatabaseKinds())('checks API on %s', (kind) => {
     ]);
   });
 
-  it('shows read-only keys everything but ping URLs and channel ids', async () => {
-    const { id } = (await call('POST', '/checks', { name: 'Secret URL' })).json();
-    const seen = (await call('GET', `/checks/${id}`, undefined, ro)).json();
-    expect(seen.name).toBe('Secret URL');
-    expect(seen).not.toHaveProperty('pingUrl');
-    expect(seen).not.toHaveProperty('channels');
-    const listed = (await call('GET', '/checks', undefined, ro)).json().checks;
-    expect(listed.every((c: object) => !('pingUrl' in c))).toBe(true);
+  it('shows read-only keys everything but ping codes, ping URLs and channel ids', async () => {
+    const { id, pingCode } = (await call('POST', '/checks', { name: 'Secret URL' })).json();
+    const seen = await call('GET', `/checks/${id}`, undefined, ro);
+    expect(seen.json().name).toBe('Secret URL');
+    expect(seen.json()).not.toHaveProperty('pingUrl');
+    expect(seen.json()).not.toHaveProperty('pingCode');
+    expect(seen.json()).not.toHaveProperty('channels');
+    expect(seen.body).not.toContain(pingCode);
+    const listed = await call('GET', '/checks', undefined, ro);
+    expect(listed.json().checks.every((c: object) => !('pingUrl' in c) && !('pingCode' in c))).toBe(true);
+    expect(listed.body).not.toContain(pingCode);
+  });
+
+  it('rotates a ping code: the old ping URL stops at once, the new one pings, the id never does', async () => {
+    const before = (await call('POST', '/checks', { name: 'Leaked URL' })).json();
+    expect((await app.inject({ url: `/ping/${before.pingCode}` })).statusCode).toBe(200); // the server now knows the check
+    const rotated = await call('POST', `/checks/${before.id}/ping-code/rotate`);
+    expect(rotated.statusCode).toBe(200);
+    const after = rotated.json();
+    expect(after).toMatchObject({ id: before.id, name: 'Leaked URL', nPings: 1, pingUrl: `${BASE_URL}/ping/${after.pingCode}` });
+    expect(after.pingCode).not.toBe(before.pingCode);
+    expect(await app.inject({ url: `/ping/${before.pingCode}` })).toMatchObject({ statusCode: 404, body: 'not found' });
+    expect(await app.inject({ url: `/ping/${before.id}` })).toMatchObject({ statusCode: 404, body: 'not found' });
+    expect((await app.inject({ url: `/ping/${after.pingCode}/fail` })).statusCode).toBe(200);
+    expect((await call('GET', `/checks/${before.id}`)).json()).toMatchObject({ nPings: 2, status: 'down', pingCode: after.pingCode });
+    expect((await call('POST', `/checks/${crypto.randomUUID()}/ping-code/rotate`)).statusCode).toBe(404);
+  });
+
+  it('lets admins, members and read-write keys rotate a ping code, and refuses read-only members and keys with 403', async () => {
+    const { id, pingCode } = (await call('POST', '/checks', { name: 'Guarded URL' })).json();
+    const readonly = await addMember(app, owner, 'readonly');
+    const member = await addMember(app, owner, 'member');
+    const memberView = (await injectApi(app, 'GET', `/checks/${id}`, readonly.headers)).json();
+    expect(memberView).not.toHaveProperty('pingCode');
+    expect(memberView).not.toHaveProperty('pingUrl');
+    for (const headers of [ro, readonly.headers]) {
+      const refused = await injectApi(app, 'POST', `/checks/${id}/ping-code/rotate`, headers, {});
+      expect(refused.statusCode).toBe(403);
+      expect(refused.body).not.toContain(pingCode);
+    }
+    expect((await call('GET', `/checks/${id}`)).json().pingCode).toBe(pingCode);
+    const codes = new Set([pingCode]);
+    for (const headers of [owner.headers, member.headers, rw]) {
+      const rotated = await injectApi(app, 'POST', `/checks/${id}/ping-code/rotate`, headers, {});
+      expect(rotated.statusCode).toBe(200);
+      codes.add(rotated.json().pingCode);
+    }
+    expect(codes.size).toBe(4);
   });
 
   it('sums up the project by status', async () => {

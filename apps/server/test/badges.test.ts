@@ -20,6 +20,7 @@ describe.each(testDatabaseKinds())('status badges on %s', (kind) => {
   let rw: Record<string, string>;
   let badges: Badge[];
   const ids: Record<string, string> = {};
+  const pingCodes: Record<string, string> = {};
 
   beforeAll(async () => {
     app = await testApp(test.database);
@@ -35,9 +36,10 @@ describe.each(testDatabaseKinds())('status badges on %s', (kind) => {
     for (const [name, tags] of made) {
       const created = await injectApi(app, 'POST', '/checks', rw, { name, tags, period: 3600 });
       ids[name] = created.json().id;
+      pingCodes[name] = created.json().pingCode;
     }
     // db fails (down, through a real ping); report is late; archive is paused.
-    expect((await app.inject({ method: 'POST', url: `/ping/${ids.db}/fail` })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: `/ping/${pingCodes.db}/fail` })).statusCode).toBe(200);
     await test.db.update(checks).set({ status: 'late' }).where(eq(checks.id, ids.report!));
     expect((await injectApi(app, 'POST', `/checks/${ids.archive}/pause`, rw, {})).statusCode).toBe(200);
     badges = (await injectApi(app, 'GET', '/badges', rw)).json().badges;
@@ -76,7 +78,7 @@ describe.each(testDatabaseKinds())('status badges on %s', (kind) => {
     expect(await stateOf('nightly')).toEqual({ status: 'late', total: 1, down: 0, late: 1 });
     expect(await stateOf('cold')).toEqual({ status: 'up', total: 1, down: 0, late: 0 });
 
-    expect((await app.inject({ method: 'POST', url: `/ping/${ids.db}` })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: `/ping/${pingCodes.db}` })).statusCode).toBe(200);
     expect(await stateOf('prod')).toEqual({ status: 'up', total: 2, down: 0, late: 0 });
     expect(await stateOf(null)).toMatchObject({ status: 'late' });
   });

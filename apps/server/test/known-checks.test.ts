@@ -4,6 +4,7 @@ import { type KnownCheck, KnownChecks } from '../src/ping/known-checks';
 
 const aKnownCheck = (id: string, overrides: Partial<KnownCheck> = {}): KnownCheck => ({
   id,
+  pingCode: `code-${id}`,
   version: '100',
   slug: null,
   nPings: 0,
@@ -34,7 +35,7 @@ describe('known checks', () => {
       runStarts: new Map([['d7a7a3c6-1f6e-4f57-9a47-3c8f3b0f7a11', new Date('2026-11-23T03:00:00Z')]]),
     });
     known.remember(pinged);
-    expect(known.find({ checkId: 'a' })).toEqual(pinged);
+    expect(known.find({ pingCode: 'code-a' })).toEqual(pinged);
 
     const paused = aKnownCheck('a', {
       version: '5',
@@ -42,7 +43,7 @@ describe('known checks', () => {
       state: { ...pinged.state, status: 'paused', nextDue: null, alertAfter: null },
     });
     known.remember(paused);
-    expect(known.find({ checkId: 'a' })).toEqual(paused);
+    expect(known.find({ pingCode: 'code-a' })).toEqual(paused);
   });
 
   it('keeps at most its bound, dropping the check used longest ago', () => {
@@ -52,8 +53,8 @@ describe('known checks', () => {
     known.remember(aKnownCheck('a', { version: '101' }));
     known.remember(aKnownCheck('c'));
     expect(known.size).toBe(2);
-    expect(known.find({ checkId: 'b' })).toBeUndefined();
-    expect(known.find({ checkId: 'a' })?.version).toBe('101');
+    expect(known.find({ pingCode: 'code-b' })).toBeUndefined();
+    expect(known.find({ pingCode: 'code-a' })?.version).toBe('101');
   });
 
   it('keeps a check written again since the last one was dropped over one that was not', () => {
@@ -63,7 +64,7 @@ describe('known checks', () => {
     known.remember(aKnownCheck('d')); // drops b: a was written again
     known.remember(aKnownCheck('c', { nPings: 1 }));
     known.remember(aKnownCheck('e')); // a was passed over once already, so it goes now
-    expect(['a', 'b', 'c', 'd', 'e'].filter((id) => known.find({ checkId: id }))).toEqual(['c', 'd', 'e']);
+    expect(['a', 'b', 'c', 'd', 'e'].filter((id) => known.find({ pingCode: `code-${id}` }))).toEqual(['c', 'd', 'e']);
   });
 
   it('finds a check by slug only while the check still answers to that slug', () => {
@@ -80,7 +81,7 @@ describe('known checks', () => {
     const known = new KnownChecks(10);
     const runStarts = new Map(Array.from({ length: 20 }, (_, i) => [`run-${i}`, new Date(i)]));
     known.remember(aKnownCheck('a', { runStarts }));
-    const kept = known.find({ checkId: 'a' })!.runStarts;
+    const kept = known.find({ pingCode: 'code-a' })!.runStarts;
     expect(kept.size).toBe(16);
     expect(kept.has('run-3')).toBe(false);
     expect(kept.get('run-19')).toEqual(new Date(19));
@@ -92,18 +93,33 @@ describe('known checks', () => {
     const minutes = (n: number) => now + n * 60_000;
     known.remember(aKnownCheck('a'), now);
     known.stale('a', now);
-    expect(known.find({ checkId: 'a' })).toBeUndefined();
+    expect(known.find({ pingCode: 'code-a' })).toBeUndefined();
     known.remember(aKnownCheck('a'), minutes(1));
-    expect(known.find({ checkId: 'a' })).toBeDefined(); // once is no pattern
+    expect(known.find({ pingCode: 'code-a' })).toBeDefined(); // once is no pattern
 
     known.stale('a', minutes(12)); // more than ten minutes after the first: still once
     known.remember(aKnownCheck('a'), minutes(12));
-    expect(known.find({ checkId: 'a' })).toBeDefined();
+    expect(known.find({ pingCode: 'code-a' })).toBeDefined();
 
     known.stale('a', minutes(15));
     known.remember(aKnownCheck('a'), minutes(24));
-    expect(known.find({ checkId: 'a' })).toBeUndefined();
+    expect(known.find({ pingCode: 'code-a' })).toBeUndefined();
     known.remember(aKnownCheck('a'), minutes(25) + 1);
-    expect(known.find({ checkId: 'a' })).toBeDefined();
+    expect(known.find({ pingCode: 'code-a' })).toBeDefined();
+  });
+
+  it('finds a check by its ping code, never by its id, and forgets a code once the check has another', () => {
+    const known = new KnownChecks(10);
+    known.remember(aKnownCheck('a', { pingCode: 'old-code' }));
+    expect(known.find({ pingCode: 'old-code' })?.id).toBe('a');
+    expect(known.find({ pingCode: 'a' })).toBeUndefined();
+
+    known.remember(aKnownCheck('a', { pingCode: 'new-code', version: '101' }));
+    expect(known.find({ pingCode: 'old-code' })).toBeUndefined();
+    expect(known.idOf({ pingCode: 'old-code' })).toBeUndefined();
+    expect(known.find({ pingCode: 'new-code' })).toMatchObject({ id: 'a', pingCode: 'new-code', version: '101' });
+
+    known.forget('a');
+    expect(known.find({ pingCode: 'new-code' })).toBeUndefined();
   });
 });

@@ -33,7 +33,7 @@ describe.each(testDatabaseKinds())('metrics on %s', (kind) => {
     const check = (await app.inject({ method: 'POST', url: '/api/v1/checks', headers: bearer(key.key), payload: { name: 'm' } })).json();
     const before = await scrape();
 
-    for (const path of ['', '', '/start', '/fail', '/3']) expect((await app.inject(`/ping/${check.id}${path}`)).statusCode).toBe(200);
+    for (const path of ['', '', '/start', '/fail', '/3']) expect((await app.inject(`/ping/${check.pingCode}${path}`)).statusCode).toBe(200);
     expect((await app.inject('/ping/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
 
     const after = await scrape();

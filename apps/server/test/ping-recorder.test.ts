@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { checks, projects } from '@cronbeat/db';
+import { checks, projects, rotatePingCode } from '@cronbeat/db';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
@@ -7,8 +7,8 @@ import type { ReceivedPing } from '../src/ping/batch';
 import { PingRecorder } from '../src/ping/recorder';
 import { aCheck, checkRow, flipRows, pingRows } from './ping-fixtures';
 
-const aPing = (checkId: string, overrides: Partial<ReceivedPing> = {}): ReceivedPing => ({
-  target: { checkId },
+const aPing = (pingCode: string, overrides: Partial<ReceivedPing> = {}): ReceivedPing => ({
+  target: { pingCode },
   kind: 'success',
   exitStatus: null,
   rid: null,
@@ -29,7 +29,7 @@ describe.each(testDatabaseKinds())('the ping recorder on %s', (kind) => {
   it('writes pings that arrive together in one transaction, each resolved only after it', async () => {
     const { check } = await aCheck(test.db);
     const recorder = new PingRecorder(test.database, { concurrentFlushes: 1 });
-    const results = await Promise.all(Array.from({ length: 30 }, () => recorder.record(aPing(check.id))));
+    const results = await Promise.all(Array.from({ length: 30 }, () => recorder.record(aPing(check.pingCode))));
     expect(results.every((r) => r.recorded)).toBe(true);
     expect(recorder.stats).toMatchObject({ batches: 1, pings: 30 });
     expect((await checkRow(test.db, check.id)).nPings).toBe(30);
@@ -40,9 +40,9 @@ describe.each(testDatabaseKinds())('the ping recorder on %s', (kind) => {
     const recorder = new PingRecorder(test.database, { concurrentFlushes: 1 });
     // Postgres text cannot hold NUL: this ping makes its batch's write fail.
     const outcomes = await Promise.allSettled([
-      recorder.record(aPing(check.id, { body: 'first' })),
-      recorder.record(aPing(check.id, { userAgent: 'bad\u0000agent' })),
-      recorder.record(aPing(check.id, { body: 'third' })),
+      recorder.record(aPing(check.pingCode, { body: 'first' })),
+      recorder.record(aPing(check.pingCode, { userAgent: 'bad\u0000agent' })),
+      recorder.record(aPing(check.pingCode, { body: 'third' })),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((await pingRows(test.db, check.id)).map((p) => [p.n, p.body])).toEqual([
@@ -58,7 +58,7 @@ describe.each(testDatabaseKinds())('the ping recorder on %s', (kind) => {
     const recorder = new PingRecorder(test.database);
     const [unknown, known] = await Promise.all([
       recorder.record(aPing('00000000-0000-4000-8000-000000000000')),
-      recorder.record(aPing(check.id)),
+      recorder.record(aPing(check.pingCode)),
     ]);
     expect(unknown).toEqual({ recorded: false, reason: 'not-found' });
     expect(known).toEqual({ recorded: true, checkId: check.id });
@@ -72,8 +72,8 @@ describe.each(testDatabaseKinds())('pings to checks the recorder already knows, 
     const { check } = await aCheck(test.db);
     const recorder = new PingRecorder(test.database);
     const t0 = Date.now();
-    await recorder.record(aPing(check.id, { kind: 'start', at: new Date(t0) }));
-    await recorder.record(aPing(check.id, { at: new Date(t0 + 1500) }));
+    await recorder.record(aPing(check.pingCode, { kind: 'start', at: new Date(t0) }));
+    await recorder.record(aPing(check.pingCode, { at: new Date(t0 + 1500) }));
     expect(recorder.stats).toMatchObject({ batches: 2, pings: 2, pingsToKnownChecks: 1, stale: 0 });
     const row = await checkRow(test.db, check.id);
     expect([row.status, row.nPings, row.lastDuration]).toEqual(['up', 2, 1500]);
@@ -88,7 +88,7 @@ describe.each(testDatabaseKinds())('pings to checks the recorder already knows, 
     const recorder = new PingRecorder(test.database);
     const t0 = Date.parse('2026-06-01T12:00:00Z');
     const pingAt = async (seconds: number, kind: ReceivedPing['kind'] = 'success') => {
-      await recorder.record(aPing(check.id, { kind, at: new Date(t0 + seconds * 1000) }));
+      await recorder.record(aPing(check.pingCode, { kind, at: new Date(t0 + seconds * 1000) }));
       const row = await checkRow(test.db, check.id);
       return [row.nextDue?.getTime(), row.sweepAt?.getTime() ?? null];
     };
@@ -106,10 +106,10 @@ describe.each(testDatabaseKinds())('pings to checks the recorder already knows, 
   it('sees a change made elsewhere since: a check paused for manual resume records the next ping as ignored', async () => {
     const { check } = await aCheck(test.db);
     const recorder = new PingRecorder(test.database);
-    await recorder.record(aPing(check.id));
+    await recorder.record(aPing(check.pingCode));
     await test.db.update(checks).set({ status: 'paused', manualResume: true }).where(eq(checks.id, check.id));
 
-    expect(await recorder.record(aPing(check.id))).toEqual({ recorded: true, checkId: check.id });
+    expect(await recorder.record(aPing(check.pingCode))).toEqual({ recorded: true, checkId: check.id });
     expect(recorder.stats.stale).toBe(1);
     expect((await checkRow(test.db, check.id)).status).toBe('paused');
     expect((await pingRows(test.db, check.id)).map((p) => p.kind)).toEqual(['success', 'ignored']);
@@ -121,10 +121,10 @@ describe.each(testDatabaseKinds())('pings to checks the recorder already knows, 
     const logged = new Date('2026-11-23T10:11:12.345Z');
     const started = new Date('1999-12-31T23:59:59.999Z');
     const ended = new Date('2000-01-01T00:00:00.001Z');
-    await recorder.record(aPing(check.id, { kind: 'log', at: logged })); // reads the check first
-    await recorder.record(aPing(check.id, { kind: 'start', at: started }));
+    await recorder.record(aPing(check.pingCode, { kind: 'log', at: logged })); // reads the check first
+    await recorder.record(aPing(check.pingCode, { kind: 'start', at: started }));
     expect((await checkRow(test.db, check.id)).lastStart).toEqual(started);
-    await recorder.record(aPing(check.id, { kind: 'success', at: ended }));
+    await recorder.record(aPing(check.pingCode, { kind: 'success', at: ended }));
     expect(recorder.stats.pingsToKnownChecks).toBe(2);
 
     const row = await checkRow(test.db, check.id);
@@ -138,10 +138,10 @@ describe.each(testDatabaseKinds())('pings to checks the recorder already knows, 
   it('sees a check the sweep took down, and writes the recovery with its flip', async () => {
     const { check } = await aCheck(test.db);
     const recorder = new PingRecorder(test.database);
-    await recorder.record(aPing(check.id));
+    await recorder.record(aPing(check.pingCode));
     await test.db.update(checks).set({ status: 'down' }).where(eq(checks.id, check.id));
 
-    await recorder.record(aPing(check.id));
+    await recorder.record(aPing(check.pingCode));
     expect((await checkRow(test.db, check.id)).status).toBe('up');
     expect((await flipRows(test.db, check.id)).map((f) => [f.fromStatus, f.toStatus])).toEqual([
       ['new', 'up'],
@@ -149,12 +149,30 @@ describe.each(testDatabaseKinds())('pings to checks the recorder already knows, 
     ]);
   });
 
+  it('finds a check by its ping code only: not by its id, and not by a code rotated away on another replica', async () => {
+    const { project, check } = await aCheck(test.db);
+    expect(check.pingCode).not.toBe(check.id);
+    const [here, elsewhere] = [new PingRecorder(test.database), new PingRecorder(test.database)];
+    expect(await here.record(aPing(check.id))).toEqual({ recorded: false, reason: 'not-found' });
+    expect(await here.record(aPing(check.pingCode))).toEqual({ recorded: true, checkId: check.id });
+    expect(await here.record(aPing(check.pingCode))).toEqual({ recorded: true, checkId: check.id });
+    expect(here.stats.pingsToKnownChecks).toBe(1); // it knows the check by its old code now
+
+    const rotated = (await rotatePingCode(test.db, project.id, check.id))!;
+    expect(rotated.pingCode).not.toBe(check.pingCode);
+    expect(await here.record(aPing(check.pingCode))).toEqual({ recorded: false, reason: 'not-found' });
+    expect(await elsewhere.record(aPing(rotated.pingCode))).toEqual({ recorded: true, checkId: check.id });
+    expect(await here.record(aPing(check.pingCode))).toEqual({ recorded: false, reason: 'not-found' });
+    expect(await here.record(aPing(rotated.pingCode))).toEqual({ recorded: true, checkId: check.id });
+    expect((await checkRow(test.db, check.id)).nPings).toBe(4);
+  });
+
   it('answers not-found for a known check deleted since', async () => {
     const { check } = await aCheck(test.db);
     const recorder = new PingRecorder(test.database);
-    await recorder.record(aPing(check.id));
+    await recorder.record(aPing(check.pingCode));
     await test.db.delete(checks).where(eq(checks.id, check.id));
-    expect(await recorder.record(aPing(check.id))).toEqual({ recorded: false, reason: 'not-found' });
+    expect(await recorder.record(aPing(check.pingCode))).toEqual({ recorded: false, reason: 'not-found' });
   });
 
   it('stops answering to a slug once the check is renamed or its project gets a new ping key', async () => {
@@ -180,10 +198,10 @@ describe.each(testDatabaseKinds())('pings to checks the recorder already knows, 
     const [first, second] = [new PingRecorder(test.database), new PingRecorder(test.database)];
     const [runA, runB] = [randomUUID(), randomUUID()];
     const t0 = Date.now();
-    await first.record(aPing(check.id, { kind: 'start', rid: runA, at: new Date(t0) }));
-    await second.record(aPing(check.id, { kind: 'start', rid: runB, at: new Date(t0 + 1000) }));
-    await second.record(aPing(check.id, { kind: 'success', rid: runA, at: new Date(t0 + 5000) }));
-    await second.record(aPing(check.id, { kind: 'success', rid: runB, at: new Date(t0 + 3000) }));
+    await first.record(aPing(check.pingCode, { kind: 'start', rid: runA, at: new Date(t0) }));
+    await second.record(aPing(check.pingCode, { kind: 'start', rid: runB, at: new Date(t0 + 1000) }));
+    await second.record(aPing(check.pingCode, { kind: 'success', rid: runA, at: new Date(t0 + 5000) }));
+    await second.record(aPing(check.pingCode, { kind: 'success', rid: runB, at: new Date(t0 + 3000) }));
     expect((await pingRows(test.db, check.id)).map((p) => [p.kind, p.duration])).toEqual([
       ['start', null],
       ['start', null],
@@ -196,8 +214,8 @@ describe.each(testDatabaseKinds())('pings to checks the recorder already knows, 
     const { check } = await aCheck(test.db);
     const [a, b] = [new PingRecorder(test.database), new PingRecorder(test.database)];
     for (let i = 0; i < 5; i++) {
-      await a.record(aPing(check.id));
-      await b.record(aPing(check.id));
+      await a.record(aPing(check.pingCode));
+      await b.record(aPing(check.pingCode));
     }
     // Each finds the check changed twice, then reads it first.
     expect([a.stats.stale, b.stats.stale]).toEqual([2, 2]);
@@ -208,7 +226,9 @@ describe.each(testDatabaseKinds())('pings to checks the recorder already knows, 
     const [{ check: a }, { check: b }] = [await aCheck(test.db), await aCheck(test.db)];
     const replicas = [new PingRecorder(test.database, { concurrentFlushes: 2 }), new PingRecorder(test.database, { concurrentFlushes: 2 })];
     for (let round = 0; round < 5; round++) {
-      await Promise.all(replicas.flatMap((replica) => Array.from({ length: 20 }, (_, i) => replica.record(aPing(i % 2 ? a.id : b.id)))));
+      await Promise.all(
+        replicas.flatMap((replica) => Array.from({ length: 20 }, (_, i) => replica.record(aPing(i % 2 ? a.pingCode : b.pingCode)))),
+      );
     }
     for (const check of [a, b]) {
       expect((await checkRow(test.db, check.id)).nPings).toBe(100);

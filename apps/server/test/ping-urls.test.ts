@@ -21,9 +21,9 @@ describe.each(testDatabaseKinds())('ping URLs on %s', (kind) => {
   ] as const;
 
   describe.each(['GET', 'HEAD', 'POST'] as const)('%s', (method) => {
-    it.each(forms)('records /ping/<uuid>$suffix as $kind', async (form) => {
+    it.each(forms)('records /ping/<ping-code>$suffix as $kind', async (form) => {
       const { check } = await aCheck(db());
-      const response = await server.app.inject({ method, url: `/ping/${check.id}${form.suffix}` });
+      const response = await server.app.inject({ method, url: `/ping/${check.pingCode}${form.suffix}` });
       expect(response.statusCode).toBe(200);
       expect(response.body).toBe(method === 'HEAD' ? '' : 'OK');
       const [ping] = await pingRows(db(), check.id);
@@ -42,7 +42,7 @@ describe.each(testDatabaseKinds())('ping URLs on %s', (kind) => {
   it('answers other methods with 405 and the methods it allows', async () => {
     const { check } = await aCheck(db());
     for (const method of ['PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const) {
-      const response = await server.app.inject({ method, url: `/ping/${check.id}/start` });
+      const response = await server.app.inject({ method, url: `/ping/${check.pingCode}/start` });
       expect(response.statusCode).toBe(405);
       expect(response.headers.allow).toBe('GET, HEAD, POST');
     }
@@ -51,7 +51,7 @@ describe.each(testDatabaseKinds())('ping URLs on %s', (kind) => {
 
   it('sends CORS and Ping-Body-Limit headers with every answer, errors included', async () => {
     const { check } = await aCheck(db());
-    for (const url of [`/ping/${check.id}`, '/ping/not-a-uuid', `/ping/${randomUUID()}`, '/ping/a/b/c/d']) {
+    for (const url of [`/ping/${check.pingCode}`, '/ping/not-a-uuid', `/ping/${randomUUID()}`, '/ping/a/b/c/d']) {
       const response = await server.app.inject({ method: 'GET', url });
       expect(response.headers['access-control-allow-origin']).toBe('*');
       expect(response.headers['ping-body-limit']).toBe('100000');
@@ -60,7 +60,7 @@ describe.each(testDatabaseKinds())('ping URLs on %s', (kind) => {
   });
 
   it.each([
-    ['a malformed check id', '/ping/not-a-uuid', 'check id must be a UUID, got "not-a-uuid"'],
+    ['a malformed ping code', '/ping/not-a-uuid', 'ping code must be a UUID, got "not-a-uuid"'],
     [
       'an exit status above 255',
       '/ping/<id>/256',
@@ -78,21 +78,35 @@ describe.each(testDatabaseKinds())('ping URLs on %s', (kind) => {
     ['a repeated rid', `/ping/<id>?rid=${randomUUID()}&rid=${randomUUID()}`, 'rid must be a UUID, got'],
   ])('answers 400 with what is wrong for %s, storing nothing', async (_what, url, message) => {
     const { project, check } = await aCheck(db(), { slug: 'job' });
-    const response = await server.app.inject({ url: url.replace('<id>', check.id).replace('<key>', project.pingKey) });
+    const response = await server.app.inject({ url: url.replace('<id>', check.pingCode).replace('<key>', project.pingKey) });
     expect(response.statusCode).toBe(400);
     expect(response.body.startsWith(message)).toBe(true);
     expect(await pingRows(db(), check.id)).toHaveLength(0);
   });
 
   it.each([
-    ['an unknown check id', () => `/ping/${randomUUID()}`],
-    ['an unknown check id with a kind', () => `/ping/${randomUUID()}/start`],
+    ['an unknown ping code', () => `/ping/${randomUUID()}`],
+    ['an unknown ping code with a kind', () => `/ping/${randomUUID()}/start`],
     ['an unknown ping key', () => '/ping/no-such-key/job'],
     ['a path deeper than any form', () => `/ping/${randomUUID()}/start/extra`],
   ])('answers 404 not found for %s', async (_what, url) => {
     const response = await server.app.inject({ url: url() });
     expect(response.statusCode).toBe(404);
     expect(response.body).toBe('not found');
+  });
+
+  it('answers 404 to a check id: a new check pings by its code only, and its id pings nothing', async () => {
+    const { check } = await aCheck(db());
+    expect(check.pingCode).not.toBe(check.id);
+    for (const suffix of ['', '/start', '/fail', '/0']) {
+      expect(await server.app.inject({ method: 'POST', url: `/ping/${check.id}${suffix}` })).toMatchObject({
+        statusCode: 404,
+        body: 'not found',
+      });
+    }
+    expect(await pingRows(db(), check.id)).toHaveLength(0);
+    expect((await server.app.inject({ url: `/ping/${check.pingCode}` })).statusCode).toBe(200);
+    expect(await pingRows(db(), check.id)).toHaveLength(1);
   });
 
   it('answers 404 for an unknown slug, and does not create it without ?create=1', async () => {
@@ -117,7 +131,14 @@ describe.each(testDatabaseKinds())('ping URLs on %s', (kind) => {
       .select()
       .from(checks)
       .where(and(eq(checks.projectId, project.id), eq(checks.slug, 'new-job')));
-    expect(created).toMatchObject({ name: 'new-job', period: project.defaultPeriod, grace: project.defaultGrace, nPings: 1 });
+    expect(created).toMatchObject({
+      name: 'new-job',
+      period: project.defaultPeriod,
+      grace: project.defaultGrace,
+      nPings: 1,
+      autoCreated: true,
+    });
+    expect(created!.pingCode).not.toBe(created!.id);
     const attached = await db().select().from(checkChannels).where(eq(checkChannels.checkId, created!.id));
     expect(attached.map((a) => a.channelId).sort()).toEqual(made.map((c) => c.id).sort());
     expect(await pingRows(db(), created!.id)).toMatchObject([{ n: 1, kind: 'start', body: 'hi' }]);

@@ -4,11 +4,11 @@ import type { SlugRef } from '@cronbeat/db';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (text: string): boolean => UUID.test(text);
 
-/** The routes of every ping form: `<uuid>[/<x>]` and `<ping-key>/<slug>[/<x>]`, with `:a`, `:b`, `:c` the segments. */
+/** The routes of every ping form: `<ping-code>[/<x>]` and `<ping-key>/<slug>[/<x>]`, with `:a`, `:b`, `:c` the segments. */
 export const PING_PATHS = ['/ping/:a', '/ping/:a/:b', '/ping/:a/:b/:c'] as const;
 
 /** The check a ping URL addresses. */
-export type PingTarget = { checkId: string } | { slug: SlugRef; create: boolean };
+export type PingTarget = { pingCode: string } | { slug: SlugRef; create: boolean };
 
 /** What a ping URL says: which check, and what happened to the job. */
 export interface PingAddress {
@@ -28,8 +28,8 @@ const NAMED_KINDS: Record<string, PingKind> = { start: 'start', fail: 'fail', lo
 /**
  * Reads the path segments after `/ping/` and the query string.
  *
- * The first segment tells the forms apart: a check id is a UUID, a ping key
- * (22 URL-safe characters) never is. So `/ping/<uuid>/<x>` is a kind or an
+ * The first segment tells the forms apart: a check's ping code is a UUID, a
+ * ping key (22 URL-safe characters) never is. So `/ping/<uuid>/<x>` is a kind or an
  * exit status, and `/ping/<key>/<slug>[/<x>]` a slug ping. Returns null for
  * a shape no form has (the caller answers 404).
  */
@@ -38,9 +38,9 @@ export function parsePingAddress(segments: readonly string[], query: Record<stri
   const [first = '', second, third] = segments;
   if (isUuid(first)) {
     if (third !== undefined) return null;
-    return { target: { checkId: first.toLowerCase() }, ...parseKind(second), rid };
+    return { target: { pingCode: first.toLowerCase() }, ...parseKind(second), rid };
   }
-  if (second === undefined) throw new PingUrlError(`check id must be a UUID, got "${first}"`);
+  if (second === undefined) throw new PingUrlError(`ping code must be a UUID, got "${first}"`);
   // Postgres text cannot hold NUL; refuse it here rather than fail the batch the ping would join.
   if (first.includes('\0') || second.includes('\0')) throw new PingUrlError('ping key and slug must not contain NUL characters');
   const create = query.create === '1' || query.create === 'true';

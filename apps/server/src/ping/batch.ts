@@ -22,8 +22,8 @@ import { type KnownCheck, slugKey } from './known-checks';
 
 /** A ping as received, before it is applied to its check. */
 export interface ReceivedPing extends StoredBody {
-  /** By id, or by ping key and slug (already created when `?create=1` asked for it). */
-  target: { checkId: string } | { slug: SlugRef };
+  /** By ping code (never by id), or by ping key and slug (already created when `?create=1` asked for it). */
+  target: { pingCode: string } | { slug: SlugRef };
   kind: PingKind;
   exitStatus: number | null;
   rid: string | null;
@@ -83,20 +83,22 @@ export async function recordLockedBatch(
   batch: readonly ReceivedPing[],
 ): Promise<{ results: PingResult[]; checks: KnownCheck[] }> {
   return pipelinedTransaction(database, async (tx) => {
-    const ids = new Set<string>();
+    const codes = new Set<string>();
     const slugs = new Map<string, SlugRef>();
     for (const ping of batch) {
-      if ('checkId' in ping.target) ids.add(ping.target.checkId);
+      if ('pingCode' in ping.target) codes.add(ping.target.pingCode);
       else slugs.set(slugKey(ping.target.slug), ping.target.slug);
     }
-    const locked = lockedChecks(await tx.first<LockedCheckRecord>(lockChecksForPingsQuery([...ids], [...slugs.values()])));
+    const locked = lockedChecks(await tx.first<LockedCheckRecord>(lockChecksForPingsQuery([...codes], [...slugs.values()])));
 
     const byId = new Map<string, KnownCheck>();
     const idBySlug = new Map<string, string>();
+    const idByCode = new Map<string, string>();
     for (const row of locked) {
       const slug = row.slug === null ? null : { pingKey: row.pingKey, slug: row.slug };
       byId.set(row.id, {
         id: row.id,
+        pingCode: row.pingCode,
         version: row.version,
         slug,
         nPings: row.nPings,
@@ -105,12 +107,13 @@ export async function recordLockedBatch(
         runStarts: new Map(),
       });
       if (slug) idBySlug.set(slugKey(slug), row.id);
+      idByCode.set(row.pingCode, row.id);
     }
 
     const results: PingResult[] = [];
     const pingsByCheck = new Map<string, ReceivedPing[]>();
     for (const ping of batch) {
-      const id = 'checkId' in ping.target ? ping.target.checkId : idBySlug.get(slugKey(ping.target.slug));
+      const id = 'pingCode' in ping.target ? idByCode.get(ping.target.pingCode) : idBySlug.get(slugKey(ping.target.slug));
       if (id === undefined || !byId.has(id)) {
         results.push({ recorded: false, reason: 'not-found' });
         continue;

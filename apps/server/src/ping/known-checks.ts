@@ -9,6 +9,11 @@ import type { SlugRef } from '@cronbeat/db';
  */
 export interface KnownCheck {
   id: string;
+  /**
+   * The code its ping URL holds, as of `version`. A rotation changes the
+   * row, so a write from an entry whose code is out of date misses.
+   */
+  pingCode: string;
   version: string;
   /** Its slug and its project's ping key, when it has a slug. */
   slug: SlugRef | null;
@@ -53,6 +58,7 @@ const dateOf = (ms: number): Date | null => (Number.isNaN(ms) ? null : new Date(
  */
 class Entry {
   readonly id: string;
+  pingCode: string;
   /** Set when the check was written again since the eviction scan last passed it (see `KnownChecks.#evict`). */
   used = false;
   version = 0;
@@ -74,6 +80,7 @@ class Entry {
 
   constructor(check: KnownCheck) {
     this.id = check.id;
+    this.pingCode = check.pingCode;
     this.update(check);
   }
 
@@ -81,6 +88,7 @@ class Entry {
     const { state } = check;
     this.version = Number(check.version);
     // Unchanged references are kept, not replaced by equal new objects.
+    if (this.pingCode !== check.pingCode) this.pingCode = check.pingCode;
     if (check.slug === null || !sameSlug(this.slug, check.slug)) this.slug = check.slug;
     this.nPings = check.nPings;
     this.status = state.status;
@@ -101,6 +109,7 @@ class Entry {
   toKnownCheck(): KnownCheck {
     return {
       id: this.id,
+      pingCode: this.pingCode,
       version: String(this.version),
       slug: this.slug,
       nPings: this.nPings,
@@ -123,8 +132,11 @@ class Entry {
   }
 }
 
+/** Whom a ping addresses: a check by its ping code, or by its project's ping key and its slug. */
+export type PingTargetRef = { pingCode: string } | { slug: SlugRef };
+
 /**
- * The checks this process pinged lately, by id and by slug, so that a ping
+ * The checks this process pinged lately, by ping code and by slug, so that a ping
  * to a check it already knows is written without reading the check first.
  * Bounded: beyond its bound it drops a check not written lately, oldest
  * first (a second-chance clock, so keeping a check up to date never reorders
@@ -133,6 +145,7 @@ class Entry {
 export class KnownChecks {
   readonly #max: number;
   readonly #byId = new Map<string, Entry>();
+  readonly #idByCode = new Map<string, string>();
   readonly #idBySlug = new Map<string, string>();
   /** When a check was last found changed by another writer. */
   readonly #staleAt = new Map<string, number>();
@@ -146,19 +159,25 @@ export class KnownChecks {
     return this.#byId.size;
   }
 
-  /** The check a ping addresses, when known; by slug only while it still answers to that slug. */
-  find(target: { checkId: string } | { slug: SlugRef }): KnownCheck | undefined {
-    if ('checkId' in target) return this.#byId.get(target.checkId)?.toKnownCheck();
-    const id = this.#idBySlug.get(slugKey(target.slug));
-    const entry = id === undefined ? undefined : this.#byId.get(id);
-    return entry && sameSlug(entry.slug, target.slug) ? entry.toKnownCheck() : undefined;
+  /** The check a ping addresses, when known; only while it still answers to that code, or slug. */
+  find(target: PingTargetRef): KnownCheck | undefined {
+    return this.#entryOf(target)?.toKnownCheck();
   }
 
   /** The id of the check a ping addresses, when known (as `find`, without building the check). */
-  idOf(target: { checkId: string } | { slug: SlugRef }): string | undefined {
-    if ('checkId' in target) return this.#byId.has(target.checkId) ? target.checkId : undefined;
+  idOf(target: PingTargetRef): string | undefined {
+    return this.#entryOf(target)?.id;
+  }
+
+  #entryOf(target: PingTargetRef): Entry | undefined {
+    if ('pingCode' in target) {
+      const id = this.#idByCode.get(target.pingCode);
+      const entry = id === undefined ? undefined : this.#byId.get(id);
+      return entry?.pingCode === target.pingCode ? entry : undefined;
+    }
     const id = this.#idBySlug.get(slugKey(target.slug));
-    return id !== undefined && sameSlug(this.#byId.get(id)?.slug ?? null, target.slug) ? id : undefined;
+    const entry = id === undefined ? undefined : this.#byId.get(id);
+    return entry && sameSlug(entry.slug, target.slug) ? entry : undefined;
   }
 
   remember(check: KnownCheck, now = Date.now()): void {
@@ -172,6 +191,7 @@ export class KnownChecks {
     }
     const entry = this.#byId.get(check.id);
     const slugBefore = entry?.slug ?? null;
+    const codeBefore = entry?.pingCode;
     if (entry) {
       entry.update(check);
       entry.used = true;
@@ -181,6 +201,9 @@ export class KnownChecks {
     }
     if (slugBefore && !(check.slug && sameSlug(slugBefore, check.slug))) this.#dropSlug(check.id, slugBefore);
     if (check.slug) this.#idBySlug.set(slugKey(check.slug), check.id);
+    // A rotated code is forgotten here, and a ping that names it is not found among known checks.
+    if (codeBefore !== undefined && codeBefore !== check.pingCode) this.#dropCode(check.id, codeBefore);
+    if (codeBefore !== check.pingCode) this.#idByCode.set(check.pingCode, check.id);
   }
 
   /** Forgets a check whose row another writer changed; the second time in a while, does not keep it for a while. */
@@ -199,11 +222,16 @@ export class KnownChecks {
     const entry = this.#byId.get(id);
     if (!entry) return;
     this.#byId.delete(id);
+    this.#dropCode(id, entry.pingCode);
     if (entry.slug) this.#dropSlug(id, entry.slug);
   }
 
   #dropSlug(id: string, slug: SlugRef): void {
     if (this.#idBySlug.get(slugKey(slug)) === id) this.#idBySlug.delete(slugKey(slug));
+  }
+
+  #dropCode(id: string, code: string): void {
+    if (this.#idByCode.get(code) === id) this.#idByCode.delete(code);
   }
 
   /**

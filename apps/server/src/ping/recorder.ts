@@ -112,8 +112,7 @@ export class PingRecorder {
 
   /** One check per key: its id when known, else what the ping named it by. */
   #keyOf({ target }: ReceivedPing): string {
-    if ('checkId' in target) return target.checkId;
-    return this.#known.idOf(target) ?? `slug:${slugKey(target.slug)}`;
+    return this.#known.idOf(target) ?? ('pingCode' in target ? `code:${target.pingCode}` : `slug:${slugKey(target.slug)}`);
   }
 
   /** Takes up to `maxBatch` waiting pings whose checks are in no flush, grouped by check. */
@@ -180,8 +179,8 @@ export class PingRecorder {
     let slug = null;
     for (const { ping, locked } of waiting) {
       if (locked) return null;
-      if ('checkId' in ping.target) {
-        if (ping.target.checkId !== before.id) return null;
+      if ('pingCode' in ping.target) {
+        if (ping.target.pingCode !== before.pingCode) return null;
       } else if (sameSlug(before.slug, ping.target.slug)) slug = before.slug;
       else return null;
     }

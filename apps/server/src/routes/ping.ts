@@ -4,7 +4,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PING_PATHS, PingUrlError, parsePingAddress } from '../ping/address';
 import type { ReceivedPing } from '../ping/batch';
 import { type CapturedBody, captureBody, storedBody } from '../ping/body';
+import { CreateRate } from '../ping/create-rate';
 import { PingRecorder } from '../ping/recorder';
+import { slugProblem } from '../schemas/checks';
 
 const PING_METHODS = ['GET', 'HEAD', 'POST'] as const;
 const OTHER_METHODS = ['PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
@@ -26,6 +28,7 @@ export async function pingRoutes(app: FastifyInstance, options: { config: Config
   const { pingBodyLimit } = options.config;
   const recorder = new PingRecorder(app.database, { concurrentFlushes: app.database.kind === 'postgres' ? PG_CONCURRENT_FLUSHES : 1 });
   app.addHook('onClose', () => recorder.drain());
+  const createRate = new CreateRate();
 
   // Callback style, not async: an async hook costs every ping a promise and a microtask turn.
   const bodyLimitHeader = String(pingBodyLimit);
@@ -66,7 +69,7 @@ export async function pingRoutes(app: FastifyInstance, options: { config: Config
 
     const userAgent = request.headers['user-agent'];
     const ping: ReceivedPing = {
-      target: 'checkId' in address.target ? address.target : { slug: address.target.slug },
+      target: 'pingCode' in address.target ? address.target : { slug: address.target.slug },
       kind: address.kind,
       exitStatus: address.exitStatus,
       rid: address.rid,
@@ -78,15 +81,35 @@ export async function pingRoutes(app: FastifyInstance, options: { config: Config
       ...storedBody(request.body as CapturedBody | undefined),
     };
     if ((await recorder.record(ping)).recorded) return reply.send('OK');
-    if ('checkId' in address.target || !address.target.create) return reply.status(404).send('not found');
+    if ('pingCode' in address.target || !address.target.create) return reply.status(404).send('not found');
 
     // `?create=1` and the slug is new: make the check in a transaction of
-    // its own (once per check, so the batch's lock order stays simple).
-    const check = await ensureSlugCheck(app.db, address.target.slug);
-    if (!check || !(await recorder.record({ ...ping, target: { checkId: check.checkId } })).recorded) {
+    // its own (once per check, so the batch's lock order stays simple). Only
+    // a new slug is judged by the API's rule: a check made before the rule
+    // keeps answering to its old slug above.
+    const { slug } = address.target;
+    const problem = slugProblem(slug.slug);
+    if (problem) throw new PingUrlError(problem);
+    const wait = createRate.take(slug.pingKey);
+    if (wait > 0) {
+      return reply
+        .status(429)
+        .header('retry-after', String(wait))
+        .send(`too many checks created with this ping key (at most ${createRate.perMinute} a minute); try again in ${wait} s`);
+    }
+    const check = await ensureSlugCheck(app.db, slug);
+    if (check?.outcome !== 'created') createRate.refund(slug.pingKey);
+    if (check?.outcome === 'limit-reached') {
+      return reply
+        .status(403)
+        .send(
+          `this project already has ${check.limit} checks made by ?create=1, its limit: create the check in the dashboard or the API, or raise the limit in the project's settings`,
+        );
+    }
+    if (!check || !(await recorder.record({ ...ping, target: { pingCode: check.pingCode } })).recorded) {
       return reply.status(404).send('not found');
     }
-    return check.created ? reply.status(201).send('Created') : reply.send('OK');
+    return check.outcome === 'created' ? reply.status(201).send('Created') : reply.send('OK');
   };
 
   for (const url of PING_PATHS) {

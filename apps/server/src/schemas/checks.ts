@@ -1,7 +1,20 @@
 import { Type } from 'typebox';
 import { NullableTimestamp, Timestamp, Uuid } from './common';
 
-export const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$', maxLength: 100, description: 'lower-case letters, digits, - and _' });
+const SLUG_PATTERN = '^[a-z0-9][a-z0-9_-]*$';
+const SLUG_MAX_LENGTH = 100;
+export const Slug = Type.String({ pattern: SLUG_PATTERN, maxLength: SLUG_MAX_LENGTH, description: 'lower-case letters, digits, - and _' });
+
+const slugRule = new RegExp(SLUG_PATTERN, 'u');
+/**
+ * The API's slug rule, for slugs that arrive outside a request schema (a
+ * `?create=1` ping): null when `text` is a slug, else what is wrong with it.
+ */
+export function slugProblem(text: string): string | null {
+  if (text.length <= SLUG_MAX_LENGTH && slugRule.test(text)) return null;
+  const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;
+  return `slug must be up to ${SLUG_MAX_LENGTH} lower-case letters, digits, - and _, starting with a letter or digit; got ${JSON.stringify(shown)}`;
+}
 const Tag = Type.String({ pattern: '^\\S+$', minLength: 1, maxLength: 50, description: 'no spaces' });
 const Status = Type.Union([Type.Literal('new'), Type.Literal('up'), Type.Literal('late'), Type.Literal('down'), Type.Literal('paused')]);
 
@@ -98,7 +111,13 @@ export const Check = Type.Object({
   lastDuration: Type.Union([Type.Integer(), Type.Null()], { description: 'milliseconds' }),
   nPings: Type.Integer(),
   /** Not shown to read-only callers: it lets anyone report the job. */
-  pingUrl: Type.Optional(Type.String()),
+  pingCode: Type.Optional(
+    Type.String({
+      format: 'uuid',
+      description: 'the secret in the ping URL, apart from the id; absent for read-only callers, who may not ping',
+    }),
+  ),
+  pingUrl: Type.Optional(Type.String({ description: '<base URL>/ping/<pingCode>; absent for read-only callers' })),
   createdAt: Timestamp,
 });
 

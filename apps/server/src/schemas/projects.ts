@@ -13,6 +13,8 @@ export const Project = Type.Object({
   pingUrl: Type.Optional(Type.String({ description: 'prefix of slug ping URLs: <pingUrl>/<slug>' })),
   defaultPeriod: Type.Integer(),
   defaultGrace: Type.Integer(),
+  autoCreateLimit: Type.Integer({ description: 'most checks ?create=1 pings may make in the project (the API is not limited by it)' }),
+  autoCreateAttachChannels: Type.Boolean({ description: 'whether a check made by a ?create=1 ping alerts every channel of the project' }),
   createdAt: Timestamp,
 });
 
@@ -22,6 +24,16 @@ export const ProjectPatch = Type.Object(
     name: Type.Optional(ProjectName),
     defaultPeriod: Type.Optional(Type.Integer({ minimum: 60, maximum: 31_536_000 })),
     defaultGrace: Type.Optional(Type.Integer({ minimum: 60, maximum: 31_536_000 })),
+    autoCreateLimit: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000,
+        description: 'most checks ?create=1 pings may make in the project; 0 turns ?create=1 off. Default: 1000',
+      }),
+    ),
+    autoCreateAttachChannels: Type.Optional(
+      Type.Boolean({ description: 'a check made by a ?create=1 ping alerts every channel of the project (else none). Default: true' }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -220,3 +220,19 @@ export async function lockCheck(db: Db, projectId: string, id: string): Promise<
     .for('update');
   return row ?? null;
 }
+
+/**
+ * Gives a check of `projectId` a new random ping code; null when the check is
+ * not there. The old ping URL stops working at once on every server: a
+ * server that knows the check keeps its row version, which this update
+ * changes, so its next write from that knowledge misses and it reads the
+ * check again, by the code the ping named.
+ */
+export async function rotatePingCode(db: Db, projectId: string, id: string): Promise<CheckRow | null> {
+  const [row] = await db
+    .update(checks)
+    .set({ pingCode: sql`gen_random_uuid()`, updatedAt: new Date() })
+    .where(and(eq(checks.projectId, projectId), eq(checks.id, id)))
+    .returning();
+  return row ?? null;
+}

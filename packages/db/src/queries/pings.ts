@@ -17,7 +17,7 @@ import type { CheckRow, CheckStateRow } from './checks';
  * so a write that names the version it read applies only to that state.
  */
 export type LockedCheck = CheckStateRow &
-  Pick<CheckRow, 'id' | 'projectId' | 'slug' | 'nPings' | 'sweepAt'> & { pingKey: string; version: string };
+  Pick<CheckRow, 'id' | 'pingCode' | 'projectId' | 'slug' | 'nPings' | 'sweepAt'> & { pingKey: string; version: string };
 
 /** A check addressed by its project's ping key and its slug. */
 export interface SlugRef {
@@ -27,6 +27,7 @@ export interface SlugRef {
 
 export interface LockedCheckRecord {
   id: string;
+  ping_code: string;
   project_id: string;
   slug: string | null;
   status: CheckRow['status'];
@@ -50,16 +51,16 @@ export interface LockedCheckRecord {
 
 const toDate = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
-const lockedIds = batchParameter<string>('i', { id: ['uuid', (id) => id] });
+const lockedCodes = batchParameter<string>('i', { ping_code: ['uuid', (code) => code] });
 const lockedSlugs = batchParameter<SlugRef>('r', { ping_key: ['text', (r) => r.pingKey], slug: ['text', (r) => r.slug] });
 
 const lockChecksForPings = prepareStatement(
-  sql`select c.id, c.project_id, c.slug, c.status, c.period, c.cron, c.tz, c.grace, c.max_runtime, c.manual_resume,
+  sql`select c.id, c.ping_code, c.project_id, c.slug, c.status, c.period, c.cron, c.tz, c.grace, c.max_runtime, c.manual_resume,
         c.last_ping, c.last_start, c.last_start_rid, c.last_duration, c.n_pings, c.next_due, c.alert_after, c.sweep_at, p.ping_key,
         c.xmin::text as version
       from checks c join projects p on p.id = c.project_id
       where c.id = any(array(
-        select id from ${lockedIds.sql}
+        select c1.id from ${lockedCodes.sql} join checks c1 on c1.ping_code = i.ping_code
         union all
         select c2.id from ${lockedSlugs.sql}
           join projects p2 on p2.ping_key = r.ping_key
@@ -70,20 +71,22 @@ const lockChecksForPings = prepareStatement(
 );
 
 /**
- * Locks the checks that pings address, by id or by ping key and slug, and
- * returns them. `= any(array(…))` makes the planner look the ids up in
- * the primary key instead of hashing a scan of all checks. Rows are locked in id order so that concurrent batches (in
+ * Locks the checks that pings address, by ping code or by ping key and slug
+ * (never by id: the id is no secret), and returns them. `= any(array(…))`
+ * makes the planner look the ids up in the primary key instead of hashing a
+ * scan of all checks. Rows are locked in id order so that concurrent batches (in
  * this process or in other replicas) touching the same checks queue behind
  * each other instead of deadlocking. `NO KEY UPDATE` leaves inserts of
  * pings and flips, which only reference the check, unblocked.
  */
-export const lockChecksForPingsQuery = (ids: readonly string[], slugRefs: readonly SlugRef[]): Statement =>
-  lockChecksForPings(Object.assign(lockedIds.bind(ids), lockedSlugs.bind(slugRefs)));
+export const lockChecksForPingsQuery = (pingCodes: readonly string[], slugRefs: readonly SlugRef[]): Statement =>
+  lockChecksForPings(Object.assign(lockedCodes.bind(pingCodes), lockedSlugs.bind(slugRefs)));
 
 /** The rows of `lockChecksForPingsQuery`, read. */
 export function lockedChecks(records: readonly LockedCheckRecord[]): LockedCheck[] {
   return records.map((r) => ({
     id: r.id,
+    pingCode: r.ping_code,
     projectId: r.project_id,
     slug: r.slug,
     status: r.status,
@@ -265,33 +268,63 @@ export const writePingBatchQuery = (batch: {
   // Object.assign, not spread: spreading objects of this many keys costs V8 about 20 times as much.
   writePingBatch(Object.assign(checksAfterPings.bind(batch.checks), newPings.bind(batch.pings), newFlips.bind(batch.flips)));
 
+/** What a `?create=1` ping found or made: its check, or the project's limit on such checks reached. */
+export type SlugCheckEnsured =
+  | { outcome: 'found' | 'created'; checkId: string; pingCode: string }
+  | { outcome: 'limit-reached'; limit: number };
+
 /**
  * Finds or creates the check `slug` in the project with `pingKey`, for
- * `?create=1` pings. A new check follows the project's default schedule and
- * is attached to all the project's channels. Null when no project has the
- * ping key. Safe against a concurrent create of the same slug: the unique
- * (project, slug) index decides, and the loser finds the winner's check.
+ * `?create=1` pings (the caller has checked the slug). A new check follows
+ * the project's default schedule, is marked as made by a ping, and alerts
+ * every channel of the project if the project says so. The project's row is
+ * locked first, so creates in one project take turns and its limit on such
+ * checks holds against concurrent pings; the API's creates are not held up
+ * (they only share-lock it) nor limited. Null when no project has the ping
+ * key. A slug the API created meanwhile is found, not created twice.
  */
-export async function ensureSlugCheck(db: Db, ref: SlugRef): Promise<{ checkId: string; created: boolean } | null> {
-  return db.transaction(async (tx) => {
-    const [created] = await queryRows<{ id: string }>(
-      tx as unknown as Db,
-      sql`insert into checks (project_id, name, slug, period, grace)
-          select p.id, ${ref.slug}, ${ref.slug}, p.default_period, p.default_grace from projects p where p.ping_key = ${ref.pingKey}
-          on conflict (project_id, slug) do nothing
-          returning id`,
+export async function ensureSlugCheck(db: Db, ref: SlugRef): Promise<SlugCheckEnsured | null> {
+  return db.transaction(async (transaction) => {
+    const tx = transaction as unknown as Db;
+    const [project] = await queryRows<{
+      id: string;
+      default_period: number;
+      default_grace: number;
+      auto_create_limit: number;
+      auto_create_attach_channels: boolean;
+    }>(
+      tx,
+      sql`select id, default_period, default_grace, auto_create_limit, auto_create_attach_channels
+          from projects where ping_key = ${ref.pingKey} for no key update`,
     );
-    if (created) {
-      await tx.execute(
-        sql`insert into check_channels (check_id, channel_id)
-            select ${created.id}, ch.id from channels ch join checks c on c.project_id = ch.project_id where c.id = ${created.id}`,
+    if (!project) return null;
+    const found = async (): Promise<SlugCheckEnsured | null> => {
+      const [row] = await queryRows<{ id: string; ping_code: string }>(
+        tx,
+        sql`select id, ping_code from checks where project_id = ${project.id} and slug = ${ref.slug}`,
       );
-      return { checkId: created.id, created: true };
-    }
-    const [existing] = await queryRows<{ id: string }>(
-      tx as unknown as Db,
-      sql`select c.id from checks c join projects p on p.id = c.project_id where p.ping_key = ${ref.pingKey} and c.slug = ${ref.slug}`,
+      return row ? { outcome: 'found', checkId: row.id, pingCode: row.ping_code } : null;
+    };
+    const existing = await found();
+    if (existing) return existing;
+    const [made] = await queryRows<{ n: number }>(
+      tx,
+      sql`select count(*)::int as n from checks where project_id = ${project.id} and auto_created`,
     );
-    return existing ? { checkId: existing.id, created: false } : null;
+    if (Number(made?.n ?? 0) >= project.auto_create_limit) return { outcome: 'limit-reached', limit: project.auto_create_limit };
+    const [created] = await queryRows<{ id: string; ping_code: string }>(
+      tx,
+      sql`insert into checks (project_id, name, slug, period, grace, auto_created)
+          values (${project.id}, ${ref.slug}, ${ref.slug}, ${project.default_period}, ${project.default_grace}, true)
+          on conflict (project_id, slug) do nothing
+          returning id, ping_code`,
+    );
+    if (!created) return found();
+    if (project.auto_create_attach_channels) {
+      await tx.execute(
+        sql`insert into check_channels (check_id, channel_id) select ${created.id}, ch.id from channels ch where ch.project_id = ${project.id}`,
+      );
+    }
+    return { outcome: 'created', checkId: created.id, pingCode: created.ping_code };
   });
 }

@@ -6,8 +6,15 @@ import { projects } from './projects';
 export const checks = pgTable(
   'checks',
   {
-    /** Also the secret in `/ping/<id>` URLs. */
+    /** The check's identity in the API and the dashboard; it does not ping (see `pingCode`). */
     id: uuid('id').primaryKey().defaultRandom(),
+    /**
+     * The secret in `/ping/<ping-code>` URLs, apart from the id so that
+     * seeing a check (read-only members and keys, alert links) lets nobody
+     * ping it. Random for new checks; checks made before it existed took
+     * their id, so their URLs kept working. Rotating it ends the old URL.
+     */
+    pingCode: uuid('ping_code').notNull().defaultRandom(),
     projectId: uuid('project_id')
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
@@ -31,6 +38,8 @@ export const checks = pgTable(
     alertOnLate: boolean('alert_on_late').notNull().default(false),
     /** Seconds: while the check stays down, alert again this often. Null: only when it goes down. */
     remindEvery: integer('remind_every'),
+    /** Made by a `?create=1` ping; counted against the project's `autoCreateLimit`. */
+    autoCreated: boolean('auto_created').notNull().default(false),
 
     status: text('status').$type<Status>().notNull().default('new'),
     lastPing: timestamp('last_ping', { withTimezone: true }),
@@ -58,6 +67,7 @@ export const checks = pgTable(
     check('checks_status', sql`${table.status} in ('new', 'up', 'late', 'down', 'paused')`),
     check('checks_remind_every', sql`${table.remindEvery} is null or ${table.remindEvery} > 0`),
     uniqueIndex('checks_project_slug_key').on(table.projectId, table.slug),
+    uniqueIndex('checks_ping_code_key').on(table.pingCode),
     index('checks_project_id_idx').on(table.projectId, table.createdAt),
     // The sweep reads only this, so its cost follows the due checks, not all checks.
     index('checks_sweep_at_idx').on(table.sweepAt).where(sql`${table.sweepAt} is not null`),

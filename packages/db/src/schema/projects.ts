@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const projects = pgTable(
   'projects',
@@ -17,6 +17,10 @@ export const projects = pgTable(
     /** Schedule given to checks created by `?create=1` pings, in seconds. */
     defaultPeriod: integer('default_period').notNull().default(86_400),
     defaultGrace: integer('default_grace').notNull().default(3_600),
+    /** Most checks `?create=1` pings may make in the project (the API and dashboard are not limited by it); 0 turns `?create=1` off. */
+    autoCreateLimit: integer('auto_create_limit').notNull().default(1_000),
+    /** Whether a check made by a `?create=1` ping alerts every channel of the project (else none until someone picks). */
+    autoCreateAttachChannels: boolean('auto_create_attach_channels').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [uniqueIndex('projects_ping_key_key').on(table.pingKey), uniqueIndex('projects_badge_key_key').on(table.badgeKey)],

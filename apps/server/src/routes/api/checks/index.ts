@@ -1,5 +1,5 @@
 import { pause, resume } from '@cronbeat/core';
-import { type CheckRow, channelIdsOf, deleteCheck, getCheck, listChecks, pageChecks, transitionCheck } from '@cronbeat/db';
+import { type CheckRow, channelIdsOf, deleteCheck, getCheck, listChecks, pageChecks, rotatePingCode, transitionCheck } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -108,6 +108,21 @@ export async function checkRoutes(fastify: FastifyInstance) {
       if (!(await deleteCheck(app.db, accessOf(request).projectId, request.params.id))) throw new NotFound('Check');
       return reply.status(204).send(null);
     },
+  );
+
+  app.post(
+    '/checks/:id/ping-code/rotate',
+    {
+      // Whoever may see the ping URL may replace it (it may have leaked); read-only callers see neither.
+      config: { permission: 'write' },
+      schema: {
+        tags,
+        summary: 'Give the check a new ping code: its old ping URL stops working at once',
+        params: IdParams,
+        response: { 200: Check, ...authErrors },
+      },
+    },
+    async (request) => view(request, await rotatePingCode(app.db, accessOf(request).projectId, request.params.id)),
   );
 
   app.post(

@@ -5,7 +5,7 @@ import type { ProjectAccess } from '../../../auth/access';
 import type { Check } from '../../../schemas/checks';
 import { iso, isoOrNull } from '../../../schemas/common';
 
-/** A stored check as the API shows it; ping URL and channels only to callers who may write. */
+/** A stored check as the API shows it; ping code, ping URL and channels only to callers who may write (and so ping). */
 export function checkView(
   row: CheckRow,
   context: { baseUrl: string; access: ProjectAccess; channels: Map<string, string[]> },
@@ -34,7 +34,8 @@ export function checkView(
   };
   if (context.access.seesSecrets) {
     view.channels = context.channels.get(row.id) ?? [];
-    view.pingUrl = `${context.baseUrl}/ping/${row.id}`;
+    view.pingCode = row.pingCode;
+    view.pingUrl = `${context.baseUrl}/ping/${row.pingCode}`;
   }
   return view;
 }

@@ -41,6 +41,8 @@ export async function projectRoutes(fastify: FastifyInstance) {
       ...(admin && { pingKey: project.pingKey, pingUrl: `${app.accounts.baseUrl}/ping/${project.pingKey}` }),
       defaultPeriod: project.defaultPeriod,
       defaultGrace: project.defaultGrace,
+      autoCreateLimit: project.autoCreateLimit,
+      autoCreateAttachChannels: project.autoCreateAttachChannels,
       createdAt: iso(project.createdAt),
     };
   };
@@ -77,7 +79,7 @@ export async function projectRoutes(fastify: FastifyInstance) {
       config: config('admin'),
       schema: {
         tags,
-        summary: 'Rename a project or change its defaults',
+        summary: 'Rename a project or change its defaults and what ?create=1 pings may do',
         params: ProjectParams,
         body: ProjectPatch,
         response: { 200: Project, ...authErrors },
