@@ -14,7 +14,7 @@ import { sweep } from './sweep';
 
 export { type DeliverPayload, deliver } from './deliver';
 export { type MaintenanceResult, maintenance } from './maintenance';
-export { serveMetrics } from './metrics-server';
+export { type MetricsServer, type Readiness, serveMetrics } from './metrics-server';
 export { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options';
 export { type ReportsContext, type ReportsResult, sendReports } from './reports';
 export { type SweepResult, sweep } from './sweep';
@@ -24,9 +24,20 @@ export interface WorkerDependencies {
   logger: Logger;
 }
 
+/** What a worker's `/readyz` says. */
+export interface WorkerHealth {
+  /** Ready only while it sweeps: its Redis (if it uses one) is reachable and its last sweep did not fail. */
+  ready: boolean;
+  /** The last sweep this process ran: `ok`, `failing`, or `none` before its first. */
+  sweep: 'ok' | 'failing' | 'none';
+  /** With the BullMQ driver: `ok`, `unreachable`, or `connecting` before the first connection. */
+  redis?: 'ok' | 'unreachable' | 'connecting';
+}
+
 export interface RunningWorker {
   /** Which driver runs the jobs: BullMQ over Redis, or the in-process runner. */
   driver: 'bullmq' | 'in-process';
+  health(): WorkerHealth;
   /** Finishes or hands back the jobs in progress, then stops. */
   close(): Promise<void>;
 }
@@ -47,16 +58,19 @@ export async function start(
     createNotifier({ smtpUrl: config.smtpUrl, emailFrom: config.emailFrom, httpTimeoutMs: options.httpTimeoutMs }),
   );
   const retention = { pingRetention: config.pingRetention ?? 1000, historyDays: config.historyDays ?? 90 };
+  let lastSweep: WorkerHealth['sweep'] = 'none';
   const jobs: Jobs = {
     sweep: async () => {
       const timer = sweepDuration.startTimer();
       try {
         const result = await sweep(db, options);
         timer({ outcome: 'ok' });
+        lastSweep = 'ok';
         sweepFlips.inc(result.flips);
         return result;
       } catch (error) {
         timer({ outcome: 'error' });
+        lastSweep = 'failing';
         throw error;
       }
     },
@@ -99,6 +113,15 @@ export async function start(
   deps.logger.info({ driver }, 'worker started');
   return {
     driver,
+    health: () => {
+      const link = running.redis?.();
+      const redis = link === undefined ? undefined : link === 'up' ? 'ok' : link === 'down' ? 'unreachable' : 'connecting';
+      return {
+        ready: (redis === undefined || redis === 'ok') && lastSweep !== 'failing',
+        sweep: lastSweep,
+        ...(redis && { redis }),
+      };
+    },
     close: async () => {
       unwatch();
       await running.close();

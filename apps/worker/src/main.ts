@@ -11,7 +11,8 @@ const logger = createLogger(config);
 const database = await createDb(config);
 await migrate(database, config.databaseUrl);
 const worker = await start(config, { database, logger });
-const metrics = config.metricsPort === null ? null : await serveMetrics(config.metricsPort, config.host, config.metricsToken);
+const metrics =
+  config.metricsPort === null ? null : await serveMetrics(config.metricsPort, config.host, config.metricsToken, () => worker.health());
 logger.info({ driver: worker.driver, metrics: metrics?.address }, 'Cronbeat worker running');
 stopOnSignals(logger, async () => {
   await metrics?.close();

@@ -1,9 +1,13 @@
 /**
- * `/metrics` for a worker running on its own (METRICS_PORT): a bare node:http
- * listener, as the worker has no HTTP app. In one process with the server,
- * the server's `/metrics` shows the same registry and this is not started.
+ * The HTTP port of a worker running on its own (METRICS_PORT): a bare
+ * node:http listener, as the worker has no HTTP app. `/metrics` for
+ * Prometheus; `/healthz` (the process answers) and `/readyz` (it does its
+ * work: 503 while it cannot sweep, e.g. while its Redis is away) for
+ * orchestrators and the container health check. In one process with the
+ * server, the server's `/metrics` shows the same registry and this is not
+ * started.
  */
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { metricsAccess } from '@cronbeat/runtime';
 import { register } from 'prom-client';
@@ -14,11 +18,32 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** Serves `/metrics` on `port`; with `token`, only to requests that carry it as a bearer token (METRICS_TOKEN). */
-export async function serveMetrics(port: number, host: string, token: string | null = null): Promise<MetricsServer> {
+/** What `/readyz` answers: 200 when `ready`, else 503, with the whole object as the JSON body. */
+export type Readiness = () => { ready: boolean };
+
+const sendJson = (response: ServerResponse, status: number, body: unknown) =>
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+
+/**
+ * Serves `/metrics` on `port`; with `token`, only to requests that carry it as
+ * a bearer token (METRICS_TOKEN). With `readiness`, also `/healthz` and
+ * `/readyz`, which need no token: they say nothing but whether the worker works.
+ */
+export async function serveMetrics(
+  port: number,
+  host: string,
+  token: string | null = null,
+  readiness: Readiness | null = null,
+): Promise<MetricsServer> {
   const mayRead = metricsAccess(token);
   const server = createServer((request, response) => {
-    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
+    const path = request.url?.split('?')[0];
+    if (request.method === 'GET' && readiness && path === '/healthz') return sendJson(response, 200, { status: 'ok' });
+    if (request.method === 'GET' && readiness && path === '/readyz') {
+      const { ready, ...rest } = readiness();
+      return sendJson(response, ready ? 200 : 503, { status: ready ? 'ok' : 'unavailable', ...rest });
+    }
+    if (request.method !== 'GET' || path !== '/metrics') {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }

@@ -1,6 +1,7 @@
 /** End to end through both drivers: a deadline passes, a real SMTP server and HTTP receiver get the alert. */
 import { channels, type Database, notifications } from '@cronbeat/db';
 import { openTestDatabase, testDatabaseKinds } from '@cronbeat/db/testing';
+import { startTcpProxy, type TcpProxy } from '@cronbeat/runtime';
 import { eq } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,5 +104,86 @@ describe.each(setups)('delivery with the $driver driver on $database', (setup) =
     expect(notification?.error).toMatch(/HTTP 404/);
     const [channel] = await database.db.select().from(channels).where(eq(channels.id, channelIds[0]!));
     expect(channel?.lastError).toMatch(/HTTP 404/);
+  });
+});
+
+describe.skipIf(!redisUrl)('the BullMQ driver while Redis is away (behind a proxy that is cut)', () => {
+  let database: Database;
+  let http: HttpReceiver;
+  let proxy: TcpProxy;
+  const lines: Array<{ level: number; msg: string }> = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+  const workers: RunningWorker[] = [];
+
+  beforeAll(async () => {
+    const redis = new URL(redisUrl ?? '');
+    [database, http, proxy] = await Promise.all([
+      openTestDatabase(kinds.at(-1) ?? 'pglite'),
+      startHttpReceiver(),
+      startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((worker) => worker.close()));
+    await Promise.all([database?.close(), http?.close(), proxy?.close()]);
+  });
+
+  const startWorker = async () => {
+    const worker = await start(
+      {
+        redisUrl: `redis://127.0.0.1:${proxy.port}`,
+        smtpUrl: null,
+        emailFrom: 'alerts@cronbeat.test',
+        baseUrl: 'https://cronbeat.test',
+        selfPingUrl: null,
+      },
+      { database, logger },
+      { sweepIntervalMs: 250, retryDelayMs: 200, queuePrefix: uniquePrefix('outage') },
+    );
+    workers.push(worker);
+    return worker;
+  };
+
+  it('is not ready while Redis is away, says so in one line, and sweeps and delivers once it is back', async () => {
+    await proxy.restore();
+    lines.length = 0;
+    http.respond = () => ({ status: 200 });
+    const worker = await startWorker();
+    await expect.poll(() => worker.health(), { timeout: 5000 }).toMatchObject({ ready: true, redis: 'ok' });
+
+    await proxy.cut();
+    await expect.poll(() => worker.health(), { timeout: 5000 }).toMatchObject({ ready: false, redis: 'unreachable' });
+    const { projectId, channelIds } = await seedProject(database.db, { webhook: { url: `${http.url}/hook` } });
+    await seedCheck(database.db, projectId, channelIds, {
+      name: 'due-while-redis-is-away',
+      schedule: { kind: 'period', period: 60 },
+      grace: 60,
+      state: { lastPing: new Date(Date.now() - 119_500) },
+    });
+    // Nothing sweeps without Redis: the deadline passes unseen, and the worker says it is not ready.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(worker.health()).toMatchObject({ ready: false, redis: 'unreachable' });
+    expect(http.requests.filter((request) => request.body.includes('due-while-redis-is-away'))).toHaveLength(0);
+
+    await proxy.restore();
+    await eventually(() => http.requests.some((request) => request.body.includes('due-while-redis-is-away')), 15_000);
+    expect(worker.health()).toMatchObject({ ready: true, sweep: 'ok', redis: 'ok' });
+    await new Promise((resolve) => setTimeout(resolve, 750));
+    expect(http.requests.filter((request) => request.body.includes('due-while-redis-is-away'))).toHaveLength(1);
+    expect(lines.filter((line) => line.msg.startsWith('Redis unreachable'))).toHaveLength(1);
+    expect(lines.filter((line) => line.msg === 'Redis reachable again')).toHaveLength(1);
+    expect(lines.filter((line) => line.level >= 40).map((line) => line.msg)).toEqual([expect.stringMatching(/^Redis unreachable/)]);
+  }, 30_000);
+
+  it('starts without Redis, not ready, and stops within seconds while Redis is still away', async () => {
+    await proxy.cut();
+    const started = Date.now();
+    const worker = await startWorker();
+    expect(Date.now() - started).toBeLessThan(7000);
+    expect(worker.health()).toMatchObject({ ready: false });
+    const stopping = Date.now();
+    await worker.close();
+    workers.splice(workers.indexOf(worker), 1);
+    expect(Date.now() - stopping).toBeLessThan(3000);
   });
 });

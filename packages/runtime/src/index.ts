@@ -7,6 +7,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { type Config, ConfigError, loadConfig } from '@cronbeat/config';
 import { type Logger, pino } from 'pino';
 
+/** For fault tests: a loopback TCP proxy that takes a service (Redis, Postgres) away and brings it back. */
+export { startTcpProxy, type TcpProxy } from './tcp-proxy';
+
 /** Longest a shutdown may take before the process exits anyway. Default: 15 s. */
 export const SHUTDOWN_TIMEOUT_MS = 15_000;
 

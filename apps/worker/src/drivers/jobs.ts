@@ -1,5 +1,6 @@
 import type { DeliverPayload } from '../deliver';
 import type { MaintenanceResult } from '../maintenance';
+import type { RedisLinkState } from '../redis-link';
 import type { SweepResult } from '../sweep';
 
 /** The job functions a driver runs; the same for BullMQ and the in-process runner. */
@@ -17,4 +18,6 @@ export interface RunningDriver {
   close(): Promise<void>;
   /** Jobs per queue and state, for metrics; only drivers with real queues have it. */
   queueDepths?(): Promise<Record<string, Record<string, number>>>;
+  /** Whether Redis is reachable; only drivers that use Redis have it. */
+  redis?(): RedisLinkState;
 }
