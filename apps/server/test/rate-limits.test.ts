@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { isCi, loadServices } from '@cronbeat/config';
+import { isCi, loadConfig, loadServices } from '@cronbeat/config';
 import { useTestDatabase } from '@cronbeat/db/testing';
+import { startTcpProxy } from '@cronbeat/runtime';
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { testApp, uniqueEmail } from './api-fixtures';
+import { buildApp } from '../src';
+import { BASE_URL, testApp, uniqueEmail } from './api-fixtures';
 
 const { redisUrl } = loadServices();
 if (!redisUrl && isCi()) throw new Error('CI=true but REDIS_URL is not set: the shared rate limit suite would be skipped');
@@ -46,10 +49,63 @@ describe.skipIf(!redisUrl)('rate limits with Redis', () => {
     expect((await logIn(other, '10.1.1.1')).statusCode).toBe(401);
   });
 
-  it('keeps answering while Redis is unreachable, without limits rather than with errors', async () => {
+  it('limits in each process while Redis is unreachable, rather than not at all', async () => {
     // Port 1 refuses connections on any machine that runs these tests.
     const app = await replica({ REDIS_URL: 'redis://127.0.0.1:1' });
-    for (let i = 0; i < 5; i++) expect((await logIn(app, '10.2.2.2')).statusCode).toBe(401);
+    for (let i = 0; i < 3; i++) expect((await logIn(app, '10.2.2.2')).statusCode).toBe(401);
+    expect((await logIn(app, '10.2.2.2')).statusCode).toBe(429);
+    expect((await logIn(app, '10.2.2.3')).statusCode).toBe(401);
     expect((await app.inject('/readyz')).json()).toMatchObject({ status: 'degraded', redis: 'unreachable' });
+  });
+
+  it('falls back to counting in process when Redis goes away, logs that once, and counts in Redis again when it is back', async () => {
+    const redis = new URL(redisUrl ?? '');
+    const proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
+    const lines: Array<{ level: number; msg: string }> = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    try {
+      const config = loadConfig({
+        LOG_LEVEL: 'info',
+        BASE_URL,
+        REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+        QUEUE_PREFIX: `cbtest-limits-${randomUUID().slice(0, 8)}`,
+      });
+      const server = async () => {
+        const app = await buildApp(config, { database: test.database, logger, rateLimits: { signInPerMinute: 3, apiPerMinute: 100 } });
+        apps.push(app);
+        await expect.poll(async () => (await app.inject('/readyz')).json().redis, { timeout: 5000 }).toBe('ok');
+        return app;
+      };
+      const [first, second] = [await server(), await server()];
+      expect((await logIn(first, '10.3.3.3')).statusCode).toBe(401); // 1 in Redis
+
+      await proxy.cut();
+      // Each replica now counts on its own, from zero, and still says no after 3.
+      for (const app of [first, second]) {
+        for (let i = 0; i < 3; i++) expect((await logIn(app, '10.3.3.3')).statusCode).toBe(401);
+        const refused = await logIn(app, '10.3.3.3');
+        expect(refused.statusCode).toBe(429);
+        expect(refused.json().error.code).toBe('CB_RATE_LIMITED');
+        // Many refused and limited requests later, still refused, and the log does not grow per request.
+        for (let i = 0; i < 20; i++) expect((await logIn(app, '10.3.3.3')).statusCode).toBe(429);
+      }
+      expect((await first.inject('/readyz')).json()).toMatchObject({ status: 'degraded', redis: 'unreachable' });
+      const outageLines = lines.filter((line) => line.msg.startsWith('Redis unreachable'));
+      // One line per server, each said once whatever the number of requests and reconnects.
+      expect(outageLines).toHaveLength(2);
+
+      await proxy.restore();
+      for (const app of [first, second]) {
+        await expect.poll(async () => (await app.inject('/readyz')).json().redis, { timeout: 5000 }).toBe('ok');
+      }
+      // Back in Redis: the count made there before the outage goes on (2, 3), then 429; the local count (24) is left behind.
+      expect((await logIn(second, '10.3.3.3')).statusCode).toBe(401);
+      expect((await logIn(first, '10.3.3.3')).statusCode).toBe(401);
+      expect((await logIn(second, '10.3.3.3')).statusCode).toBe(429);
+      expect(lines.filter((line) => line.msg.startsWith('Redis reachable again'))).toHaveLength(2);
+      expect(lines.filter((line) => line.msg.startsWith('Redis unreachable'))).toHaveLength(2);
+    } finally {
+      await proxy.close();
+    }
   });
 });

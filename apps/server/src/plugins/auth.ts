@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { RateLimited } from '../errors';
+import { redisOrLocalStore } from './rate-limit-store';
 
 /** Requests per minute; tests lower or raise them. */
 export interface RateLimits {
@@ -37,8 +38,9 @@ export const SESSION_COOKIE = 'cb_session';
 /**
  * Rate limiting and the settings accounts and the API need. Rate limits are
  * counted in Redis when the server has it, so replicas share them, and in
- * process memory otherwise (`npm start`: one process). Cookies are not
- * parsed here, for every route, but only where sessions are (see `buildApp`).
+ * process memory otherwise (`npm start`: one process) and while that Redis
+ * is away. Cookies are not parsed here, for every route, but only where
+ * sessions are (see `buildApp`).
  */
 export const authPlugin = fp(async (app: FastifyInstance, options: { config: Config; limits?: Partial<RateLimits> | undefined }) => {
   const { config } = options;
@@ -56,8 +58,8 @@ export const authPlugin = fp(async (app: FastifyInstance, options: { config: Con
     global: false,
     errorResponseBuilder: (_request, context) => new RateLimited(context.after),
     // With Redis, every replica counts against the same limits. While Redis
-    // is unreachable requests go unlimited rather than failing (/readyz says
-    // Redis is down): sign-in and the API stay up.
-    ...(app.redis && { redis: app.redis, nameSpace: `${config.queuePrefix}:rate-limit:`, skipOnError: true }),
+    // is away each replica counts on its own (/readyz says degraded): the
+    // limits hold, and sign-in and the API stay up.
+    ...(app.redis && app.redisLink && { store: redisOrLocalStore(app.redis, app.redisLink, `${config.queuePrefix}:rate-limit:`) }),
   });
 });
