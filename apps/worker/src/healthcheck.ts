@@ -1,9 +1,11 @@
 /**
- * Container health check for the worker: exits 0 when it is ready, 1
- * otherwise. With METRICS_PORT (as docker-compose and the Kubernetes
- * manifests set it) it asks the worker's own `/readyz`, which fails while
- * the worker cannot sweep, e.g. while its Redis is away; without it the
- * worker has no port to ask, and the check is that the database answers.
+ * Health check for a worker started from source (`npm run start:worker`):
+ * exits 0 when it is ready, 1 otherwise. With METRICS_PORT it asks the
+ * worker's own `/readyz`, which fails while the worker cannot sweep, e.g.
+ * while its Redis is away; without it the worker has no port to ask, and the
+ * check is that the database answers. docker-compose and Kubernetes ask
+ * `/readyz` directly (plain node, or an httpGet probe), which needs no
+ * TypeScript and works for the compiled worker too.
  */
 import { createDb } from '@cronbeat/db';
 import { configOrExit } from '@cronbeat/runtime';
