@@ -19,6 +19,10 @@ const redisUrl = testRedisUrl();
 const { databaseUrl } = loadServices();
 if (!databaseUrl && isCi()) throw new Error('CI=true but DATABASE_URL is not set: the deployment suite would be skipped');
 
+/** The code in a check's ping URL (not its id, which pings nothing). */
+const pingCodeOf = async (database: Database, checkId: string): Promise<string> =>
+  (await database.db.select({ pingCode: checks.pingCode }).from(checks).where(eq(checks.id, checkId)))[0]!.pingCode;
+
 describe.skipIf(!databaseUrl || !redisUrl)('two servers and two workers in their own processes', () => {
   let database: Database & { url: string | null };
   let http: HttpReceiver;
@@ -32,6 +36,8 @@ describe.skipIf(!databaseUrl || !redisUrl)('two servers and two workers in their
       REDIS_URL: redisUrl ?? '',
       QUEUE_PREFIX: uniquePrefix('deployment'),
       HOST: '127.0.0.1',
+      // The webhook receiver listens on loopback, which channels reach only when allowed.
+      ALLOW_PRIVATE_TARGETS: '127.0.0.0/8',
     };
     const migrate = run('migrate', env);
     expect(await migrate.exited, migrate.output()).toBe(0);
@@ -69,8 +75,9 @@ describe.skipIf(!databaseUrl || !redisUrl)('two servers and two workers in their
       grace: 1,
       state: { status: 'new' },
     });
-    expect((await fetch(`${a.url}/ping/${checkId}`)).status).toBe(200);
-    expect((await fetch(`${b.url}/ping/${checkId}`)).status).toBe(200);
+    const pingCode = await pingCodeOf(database, checkId);
+    expect((await fetch(`${a.url}/ping/${pingCode}`)).status).toBe(200);
+    expect((await fetch(`${b.url}/ping/${pingCode}`)).status).toBe(200);
     const [row] = await database.db.select().from(checks).where(eq(checks.id, checkId));
     expect(row).toMatchObject({ status: 'up', nPings: 2 });
 
@@ -92,10 +99,11 @@ describe.skipIf(!databaseUrl || !redisUrl)('two servers and two workers in their
     const server = servers[1]!;
     const { projectId } = await seedProject(database.db, {});
     const checkId = await seedCheck(database.db, projectId, [], { state: { status: 'new' } });
+    const pingCode = await pingCodeOf(database, checkId);
     const before = await scrape(`${server.url}/metrics`);
     const workerBefore = await scrape(workers[0]!.metricsUrl);
-    for (let i = 0; i < 5; i++) expect((await fetch(`${server.url}/ping/${checkId}`)).status).toBe(200);
-    expect((await fetch(`${server.url}/ping/${checkId}/start`)).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await fetch(`${server.url}/ping/${pingCode}`)).status).toBe(200);
+    expect((await fetch(`${server.url}/ping/${pingCode}/start`)).status).toBe(200);
     const after = await scrape(`${server.url}/metrics`);
     expect(sample(after, 'cronbeat_pings_total{kind="success"}') - sample(before, 'cronbeat_pings_total{kind="success"}')).toBe(5);
     expect(sample(after, 'cronbeat_pings_total{kind="start"}') - sample(before, 'cronbeat_pings_total{kind="start"}')).toBe(1);
@@ -133,6 +141,7 @@ describe.skipIf(!databaseUrl || !redisUrl)('two servers and two workers in their
     const server = servers[0]!;
     const { projectId } = await seedProject(database.db, {});
     const checkId = await seedCheck(database.db, projectId, [], { state: { status: 'new' } });
+    const pingCode = await pingCodeOf(database, checkId);
     const answered: string[] = [];
     let refused = 0;
     let stopAt = 0;
@@ -142,7 +151,7 @@ describe.skipIf(!databaseUrl || !redisUrl)('two servers and two workers in their
       while (stopAt === 0 || Date.now() < stopAt + 1500) {
         const body = `burst-${next++}`;
         try {
-          const response = await fetch(`${server.url}/ping/${checkId}`, { method: 'POST', body });
+          const response = await fetch(`${server.url}/ping/${pingCode}`, { method: 'POST', body });
           if (response.status === 200) answered.push(body);
           await response.text();
         } catch {

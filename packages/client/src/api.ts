@@ -24,6 +24,8 @@ export interface Check {
   running?: boolean;
   lastPing: string | null;
   nextPing?: string | null;
+  /** The UUID that `cronbeat ping`/`run` take for this check (not its id, which pings nothing); absent for read-only keys. */
+  pingCode?: string;
   pingUrl?: string;
   createdAt?: string;
 }

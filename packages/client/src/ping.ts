@@ -39,7 +39,7 @@ const MIN_ATTEMPT_MS = 500;
 const MIN_RETRY_BUDGET_MS = 200;
 
 /**
- * The ping URL for a check reference: a check UUID, `<ping-key>/<slug>`, or a
+ * The ping URL for a check reference: its ping code (a UUID, not the check's id), `<ping-key>/<slug>`, or a
  * bare slug combined with the ping key.
  */
 export function pingUrl(check: string, kind: PingKind, options: PingOptions = {}): string {
@@ -48,7 +48,7 @@ export function pingUrl(check: string, kind: PingKind, options: PingOptions = {}
   let path: string;
   if (isUuid(check) || check.includes('/')) path = check;
   else if (settings.pingKey) path = `${settings.pingKey}/${check}`;
-  else throw new Error(`"${check}" is neither a check UUID nor <ping-key>/<slug>, and CRONBEAT_PING_KEY is not set`);
+  else throw new Error(`"${check}" is neither a ping code (a UUID) nor <ping-key>/<slug>, and CRONBEAT_PING_KEY is not set`);
   const suffix = kind === 'success' ? '' : `/${kind}`;
   if (typeof kind === 'number' && !(Number.isInteger(kind) && kind >= 0 && kind <= 255)) {
     throw new Error(`exit status ${kind} is not an integer from 0 to 255`);

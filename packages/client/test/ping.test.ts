@@ -18,7 +18,7 @@ describe('cronbeat ping against a real server', () => {
       ['fail', 'fail'],
       ['0', 'success'],
     ] as const) {
-      const result = await cli(['ping', check.id, kind], { env: envFor(server) });
+      const result = await cli(['ping', check.pingCode, kind], { env: envFor(server) });
       expect(result.stdout).toBe('200 OK\n');
       expect(result.code).toBe(0);
       expect((await pingsOf(server, check.id)).at(-1)!.kind).toBe(stored);
@@ -30,9 +30,21 @@ describe('cronbeat ping against a real server', () => {
 
   it('sends the body from stdin with --body -', async () => {
     const check = await addCheck(server);
-    const result = await cli(['ping', check.id, 'log', '--body', '-'], { env: envFor(server), stdin: 'disk 91% full\n' });
+    const result = await cli(['ping', check.pingCode, 'log', '--body', '-'], { env: envFor(server), stdin: 'disk 91% full\n' });
     expect(result.code).toBe(0);
     expect((await pingsOf(server, check.id)).at(-1)!.body).toBe('disk 91% full\n');
+  });
+
+  it('pings by the ping code that `checks get` shows, and not by the check id', async () => {
+    const check = await addCheck(server, { slug: 'coded' });
+    const shown = await cli(['checks', 'get', 'coded'], { env: envFor(server) });
+    expect(shown.stdout).toContain(`ping code: ${check.pingCode}\n`);
+    expect(shown.stdout).toMatch(new RegExp(`ping url:  \\S+/ping/${check.pingCode}\n`));
+    const byId = await cli(['ping', check.id], { env: envFor(server) });
+    expect(byId).toMatchObject({ code: 1, stderr: '404 not found\n' });
+    expect(await pingsOf(server, check.id)).toHaveLength(0);
+    expect((await cli(['ping', check.pingCode], { env: envFor(server) })).code).toBe(0);
+    expect(await pingsOf(server, check.id)).toHaveLength(1);
   });
 
   it('exits 1 and prints 404 for an unknown check, without retrying', async () => {
@@ -51,14 +63,14 @@ describe('cronbeat ping against a real server', () => {
 describe('the SDK against a real server', () => {
   it('ping() records a ping and reports the answer', async () => {
     const check = await addCheck(server);
-    const result = await ping(check.id, 'start', { url: server.url });
+    const result = await ping(check.pingCode, 'start', { url: server.url });
     expect(result).toMatchObject({ ok: true, status: 200, message: 'OK' });
     expect((await checkRow(server, check.id)).lastStart).not.toBeNull();
   });
 
   it('monitor() reports start and success around a function and returns its result', async () => {
     const check = await addCheck(server);
-    expect(await monitor(check.id, async () => 42, { url: server.url })).toBe(42);
+    expect(await monitor(check.pingCode, async () => 42, { url: server.url })).toBe(42);
     const stored = await pingsOf(server, check.id);
     expect(stored.map((p) => p.kind)).toEqual(['start', 'success']);
     expect(stored[1]!.rid).toBe(stored[0]!.rid);
@@ -67,7 +79,7 @@ describe('the SDK against a real server', () => {
   it('monitor() reports fail with the error and rethrows it', async () => {
     const check = await addCheck(server);
     const failing = monitor(
-      check.id,
+      check.pingCode,
       async () => {
         throw new Error('backup target full');
       },

@@ -12,7 +12,7 @@ afterAll(() => server.close());
 describe('cronbeat run against a real server', () => {
   it('reports start and exit status 0 with the output, paired by one run id', async () => {
     const check = await addCheck(server);
-    const result = await cli(['run', check.id, '--', 'sh', '-c', 'echo to stdout; echo to stderr >&2'], { env: envFor(server) });
+    const result = await cli(['run', check.pingCode, '--', 'sh', '-c', 'echo to stdout; echo to stderr >&2'], { env: envFor(server) });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('to stdout\n');
     expect(result.stderr).toBe('to stderr\n');
@@ -42,7 +42,7 @@ describe('cronbeat run against a real server', () => {
 
   it('reports a command killed by SIGTERM as fail naming the signal, and exits 143 like a shell', async () => {
     const check = await addCheck(server);
-    const killed = await cli(['run', check.id, '--', 'sh', '-c', 'echo bye; kill -TERM $$'], { env: envFor(server) });
+    const killed = await cli(['run', check.pingCode, '--', 'sh', '-c', 'echo bye; kill -TERM $$'], { env: envFor(server) });
     expect(killed.code).toBe(143);
     expect(killed.stdout).toBe('bye\n');
     const last = (await pingsOf(server, check.id)).at(-1)!;
@@ -56,7 +56,7 @@ describe('cronbeat run against a real server', () => {
     const check = await addCheck(server);
     // 3,000 numbered lines (~40 KB): the first lines must be gone from the ping, the last ones kept.
     const script = 'i=1; while [ $i -le 3000 ]; do echo "line $i of the job output"; i=$((i+1)); done';
-    const result = await cli(['run', check.id, '--', 'sh', '-c', script], { env: envFor(server) });
+    const result = await cli(['run', check.pingCode, '--', 'sh', '-c', script], { env: envFor(server) });
     expect(result.code).toBe(0);
     expect(result.stdout.split('\n')).toHaveLength(3001);
     const body = (await pingsOf(server, check.id)).at(-1)!.body!;
@@ -69,7 +69,7 @@ describe('cronbeat run against a real server', () => {
   it('passes stdin through to the command unchanged', async () => {
     const check = await addCheck(server);
     const input = Buffer.from('first line\nsecond line\n\u00e9t\u00e9 \u2603\n');
-    const result = await cli(['run', check.id, '--', 'cat'], { env: envFor(server), stdin: input });
+    const result = await cli(['run', check.pingCode, '--', 'cat'], { env: envFor(server), stdin: input });
     expect(result.code).toBe(0);
     expect(Buffer.from(result.stdout)).toEqual(input);
     expect((await pingsOf(server, check.id)).at(-1)!.body).toBe(input.toString());
@@ -86,7 +86,7 @@ describe('cronbeat run against a real server', () => {
 
   it('exits 127 and reports fail when the command does not exist', async () => {
     const check = await addCheck(server);
-    const result = await cli(['run', check.id, '--', 'no-such-program-cronbeat'], { env: envFor(server) });
+    const result = await cli(['run', check.pingCode, '--', 'no-such-program-cronbeat'], { env: envFor(server) });
     expect(result.code).toBe(127);
     const last = (await pingsOf(server, check.id)).at(-1)!;
     expect(last.kind).toBe('fail');
@@ -97,7 +97,10 @@ describe('cronbeat run against a real server', () => {
     const check = await addCheck(server);
     // The job traps TERM and exits 7 after cleaning up, as a well-behaved job would.
     const script = 'trap "echo cleaning up; exit 7" TERM; echo started; while :; do sleep 0.05; done';
-    const running = cli(['run', check.id, '--', 'sh', '-c', script], { env: envFor(server), onSpawn: (child) => waitAndTerminate(child) });
+    const running = cli(['run', check.pingCode, '--', 'sh', '-c', script], {
+      env: envFor(server),
+      onSpawn: (child) => waitAndTerminate(child),
+    });
     const result = await running;
     expect(result.code).toBe(7);
     expect(result.stdout).toBe('started\ncleaning up\n');
@@ -107,7 +110,7 @@ describe('cronbeat run against a real server', () => {
   it('keeps going and still reports when whoever reads its output goes away', async () => {
     const check = await addCheck(server);
     const script = 'seq 1 200000; exit 6';
-    const result = await cli(['run', check.id, '--', 'sh', '-c', script], {
+    const result = await cli(['run', check.pingCode, '--', 'sh', '-c', script], {
       env: envFor(server),
       onSpawn: (child) => child.stdout?.once('data', () => child.stdout?.destroy()),
     });

@@ -33,6 +33,7 @@ function checkDetails(check: Check): string {
     ['tags', check.tags.join(', ')],
     ['last ping', ago(check.lastPing)],
     ['next ping', check.nextPing ?? ''],
+    ['ping code', check.pingCode ?? ''],
     ['ping url', check.pingUrl ?? ''],
   ];
   return `${rows

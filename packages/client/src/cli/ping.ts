@@ -4,7 +4,7 @@ import { type PingKind, ping } from '../ping.js';
 import { settingsFrom } from '../settings.js';
 import { CONNECTION_OPTIONS, millisecondsOption, UsageError, usageErrors } from './args.js';
 
-export const PING_USAGE = `cronbeat ping <uuid | ping-key/slug | slug> [success|start|fail|log|<0-255>] [--body -|<text>] [--rid <uuid>] [--create] [--timeout 10s]`;
+export const PING_USAGE = `cronbeat ping <ping-code | ping-key/slug | slug> [success|start|fail|log|<0-255>] [--body -|<text>] [--rid <uuid>] [--create] [--timeout 10s]`;
 
 export function parsePingKind(text: string | undefined): PingKind {
   if (text === undefined || text === 'success') return 'success';

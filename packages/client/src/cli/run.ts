@@ -4,7 +4,7 @@ import { runMonitored } from '../run.js';
 import { settingsFrom } from '../settings.js';
 import { CONNECTION_OPTIONS, millisecondsOption, splitAtDoubleDash, UsageError, usageErrors } from './args.js';
 
-export const RUN_USAGE = `cronbeat run <uuid | ping-key/slug | slug> [--rid auto|off|<uuid>] [--timeout 10s] [--create] -- <command> [args…]`;
+export const RUN_USAGE = `cronbeat run <ping-code | ping-key/slug | slug> [--rid auto|off|<uuid>] [--timeout 10s] [--create] -- <command> [args…]`;
 
 /** Runs the command and returns its exit code. Cronbeat problems are warnings; the job always runs. */
 export async function runCommand(argv: string[]): Promise<number> {
