@@ -17,6 +17,7 @@ const ROUTES: Array<[HTTPMethods, string]> = [
   ['PATCH', '/api/v1/checks/:id'],
   ['DELETE', '/api/v1/checks/:id'],
   ['POST', '/api/v1/checks/:id/pause'],
+  ['POST', '/api/v1/checks/:id/ping-code/rotate'],
   ['POST', '/api/v1/checks/:id/resume'],
   ['GET', '/api/v1/checks/:id/pings'],
   ['GET', '/api/v1/checks/:id/pings/:n/body'],
