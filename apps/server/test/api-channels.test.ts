@@ -13,7 +13,8 @@ describe.each(testDatabaseKinds())('channels API on %s', (kind) => {
   let receiverUrl: string;
   const received: Array<{ body: string; signature: string | undefined }> = [];
   beforeAll(async () => {
-    app = await testApp(test.database);
+    // The receiver listens on loopback, which channels reach only when the operator allows it.
+    app = await testApp(test.database, { ALLOW_PRIVATE_TARGETS: '127.0.0.0/8' });
     headers = bearer((await createKey(app, await signUp(app))).key);
     receiver = createServer((request, response) => {
       let body = '';

@@ -6,6 +6,7 @@ import type { Alert } from '@cronbeat/notify';
 export function alertOf(delivery: Delivery, baseUrl: string): Alert {
   const { check, flip } = delivery;
   return {
+    deliveryId: delivery.notification.id,
     check: {
       id: check.id,
       name: check.name,

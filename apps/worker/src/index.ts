@@ -42,9 +42,9 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
-/** Retention and the queue prefix default to the configuration's defaults (1,000 pings, 90 days, `cronbeat`). */
+/** Retention, the queue prefix and private targets default to the configuration's defaults (1,000 pings, 90 days, `cronbeat`, none). */
 type WorkerConfig = Pick<Config, 'redisUrl' | 'smtpUrl' | 'emailFrom' | 'baseUrl' | 'selfPingUrl'> &
-  Partial<Pick<Config, 'pingRetention' | 'historyDays' | 'queuePrefix'>>;
+  Partial<Pick<Config, 'pingRetention' | 'historyDays' | 'queuePrefix' | 'privateTargetsAllowed'>>;
 
 /** Starts the sweep and delivery on BullMQ when Redis is configured, else on the in-process runner. */
 export async function start(
@@ -55,7 +55,12 @@ export async function start(
   const options: WorkerOptions = { ...DEFAULT_WORKER_OPTIONS, queuePrefix: config.queuePrefix ?? 'cronbeat', ...overrides };
   const { db } = deps.database;
   const notifier = countedNotifier(
-    createNotifier({ smtpUrl: config.smtpUrl, emailFrom: config.emailFrom, httpTimeoutMs: options.httpTimeoutMs }),
+    createNotifier({
+      smtpUrl: config.smtpUrl,
+      emailFrom: config.emailFrom,
+      httpTimeoutMs: options.httpTimeoutMs,
+      privateTargetsAllowed: config.privateTargetsAllowed ?? [],
+    }),
   );
   const retention = { pingRetention: config.pingRetention ?? 1000, historyDays: config.historyDays ?? 90 };
   let lastSweep: WorkerHealth['sweep'] = 'none';

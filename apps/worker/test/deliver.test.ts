@@ -11,7 +11,12 @@ import { seedCheck, seedProject } from './support/seed';
 
 describe.each(testDatabaseKinds())('the deliver job on %s', (kind) => {
   const test = useTestDatabase(kind);
-  const notifier = createNotifier({ smtpUrl: null, emailFrom: 'alerts@cronbeat.test', httpTimeoutMs: 5000 });
+  const notifier = createNotifier({
+    smtpUrl: null,
+    emailFrom: 'alerts@cronbeat.test',
+    httpTimeoutMs: 5000,
+    privateTargetsAllowed: ['127.0.0.0/8'],
+  });
   let http: HttpReceiver;
   beforeAll(async () => {
     http = await startHttpReceiver();

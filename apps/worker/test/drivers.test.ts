@@ -37,6 +37,8 @@ describe.each(setups)('delivery with the $driver driver on $database', (setup) =
         emailFrom: 'alerts@cronbeat.test',
         baseUrl: 'https://cronbeat.test',
         selfPingUrl: null,
+        // The receivers listen on loopback, which channels reach only when allowed.
+        privateTargetsAllowed: ['127.0.0.0/8'],
       },
       { database, logger: pino({ level: 'silent' }) },
       { sweepIntervalMs: 250, retryDelayMs: 200, redeliverAfterMs: 60_000, queuePrefix: uniquePrefix('drivers') },
@@ -83,7 +85,11 @@ describe.each(setups)('delivery with the $driver driver on $database', (setup) =
     smtp.refuseWith = 421;
     const { projectId, channelIds } = await seedProject(database.db, { email: ['ops@example.com'] });
     await checkDueSoon(projectId, channelIds, 'refused-at-first');
-    await eventually(async () => ((await notificationsOf(channelIds[0]!))[0]?.attempts ?? 0) >= 2);
+    // Two attempts made and refused: an attempt is counted when claimed, its claim released when its failure is recorded.
+    await eventually(async () => {
+      const [notification] = await notificationsOf(channelIds[0]!);
+      return (notification?.attempts ?? 0) >= 2 && notification?.claimedUntil === null;
+    });
     smtp.refuseWith = null;
     await eventually(() => smtp.mails.some((mail) => mail.subject?.includes('refused-at-first')), 15_000);
     await eventually(async () => (await notificationsOf(channelIds[0]!))[0]?.status === 'sent');
@@ -136,6 +142,7 @@ describe.skipIf(!redisUrl)('the BullMQ driver while Redis is away (behind a prox
         emailFrom: 'alerts@cronbeat.test',
         baseUrl: 'https://cronbeat.test',
         selfPingUrl: null,
+        privateTargetsAllowed: ['127.0.0.0/8'],
       },
       { database, logger },
       { sweepIntervalMs: 250, retryDelayMs: 200, queuePrefix: uniquePrefix('outage') },

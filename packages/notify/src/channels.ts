@@ -1,5 +1,6 @@
 /** One send() for every channel kind, and the config validation each kind owns. */
 import { createMailer, type EmailConfig, parseEmailConfig, sendEmail, sendInvitationEmail, sendReportEmail } from './email';
+import { createNetworkGuard } from './guard';
 import type { InvitationEmail } from './invitation';
 import type { Report } from './report';
 import { parseSlackConfig, type SlackConfig, sendSlack } from './slack';
@@ -30,7 +31,7 @@ export interface Notifier {
   sendReport(to: string, report: Report): Promise<void>;
   /** Emails an invitation's link to the invited address; rejects like `send`. */
   sendInvitation(to: string, invitation: InvitationEmail): Promise<void>;
-  /** Closes pooled connections. */
+  /** Closes pooled connections (SMTP, and the network guard's HTTP connections). */
   close(): void;
 }
 
@@ -39,6 +40,8 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 export function createNotifier(env: NotifyEnv): Notifier {
   const timeoutMs = env.httpTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const mailer = createMailer(env, timeoutMs);
+  // Every HTTP request of every channel kind goes through this one guard.
+  const guard = createNetworkGuard({ allowed: env.privateTargetsAllowed ?? [] });
   return {
     async send(channel, alert) {
       let config: unknown;
@@ -52,13 +55,16 @@ export function createNotifier(env: NotifyEnv): Notifier {
         case 'email':
           return sendEmail(mailer.transport(), env.emailFrom, config as EmailConfig, alert);
         case 'slack':
-          return sendSlack(config as SlackConfig, alert, timeoutMs);
+          return sendSlack(guard, config as SlackConfig, alert, timeoutMs);
         case 'webhook':
-          return sendWebhook(config as WebhookConfig, alert, timeoutMs);
+          return sendWebhook(guard, config as WebhookConfig, alert, timeoutMs);
       }
     },
     sendReport: (to, report) => sendReportEmail(mailer.transport(), env.emailFrom, to, report),
     sendInvitation: (to, invitation) => sendInvitationEmail(mailer.transport(), env.emailFrom, to, invitation),
-    close: () => mailer.close(),
+    close: () => {
+      mailer.close();
+      guard.close();
+    },
   };
 }

@@ -54,8 +54,16 @@ export function createMailer(env: NotifyEnv, timeoutMs: number): { transport(): 
   };
 }
 
+/** An alert's Message-ID is its notification id: every attempt at one notification is the same message to mail software. */
 export const sendEmail = (transport: Transporter, from: string, config: EmailConfig, alert: Alert): Promise<void> =>
-  sendMail(transport, { from, to: config.to, subject: alertSubject(alert), text: alertText(alert), html: alertHtml(alert) });
+  sendMail(transport, {
+    from,
+    to: config.to,
+    subject: alertSubject(alert),
+    text: alertText(alert),
+    html: alertHtml(alert),
+    messageId: `<${alert.deliveryId}@cronbeat.alert>`,
+  });
 
 export const sendReportEmail = (transport: Transporter, from: string, to: string, report: Report): Promise<void> =>
   sendMail(transport, { from, to, subject: reportSubject(report), text: reportText(report), html: reportHtml(report) });
@@ -72,7 +80,7 @@ export const sendInvitationEmail = (transport: Transporter, from: string, to: st
 /** One message over SMTP; a failure rejects as a DeliveryError that says whether to retry. */
 async function sendMail(
   transport: Transporter,
-  message: { from: string; to: string | string[]; subject: string; text: string; html: string },
+  message: { from: string; to: string | string[]; subject: string; text: string; html: string; messageId?: string },
 ): Promise<void> {
   try {
     await transport.sendMail(message);

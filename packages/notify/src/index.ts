@@ -1,8 +1,26 @@
 export { type ChannelConfig, createNotifier, type Notifier, parseChannelConfig } from './channels';
 export { alertHtml, type EmailConfig, parseEmailConfig } from './email';
+export {
+  createNetworkGuard,
+  type GuardOptions,
+  MAX_RESPONSE_BYTES,
+  type NetworkGuard,
+  type OutboundRequest,
+  type OutboundResponse,
+  statusLine,
+  TargetRefused,
+} from './guard';
 export { type InvitationEmail, invitationHtml, invitationText } from './invitation';
 export { alertEvent, alertFacts, alertSubject, alertText, BODY_TAIL_BYTES, formatDuration, quotedOutput, tail } from './message';
 export { type Report, reportHtml, reportSubject, reportText } from './report';
-export { parseSlackConfig, type SlackConfig, slackMessage } from './slack';
+export { escapeSlack, parseSlackConfig, type SlackConfig, slackMessage } from './slack';
 export { type Alert, ChannelConfigError, type ChannelKind, DeliveryError, type NotifyEnv } from './types';
-export { parseWebhookConfig, SIGNATURE_HEADER, signBody, type WebhookConfig, type WebhookPayload, webhookPayload } from './webhook';
+export {
+  IDEMPOTENCY_HEADERS,
+  parseWebhookConfig,
+  SIGNATURE_HEADER,
+  signBody,
+  type WebhookConfig,
+  type WebhookPayload,
+  webhookPayload,
+} from './webhook';

@@ -1,6 +1,11 @@
-/** Slack alerts: a Block Kit message to an incoming webhook. */
-import { IncomingWebhook, IncomingWebhookHTTPError } from '@slack/webhook';
+/**
+ * Slack alerts: a Block Kit message to an incoming webhook, posted by
+ * @slack/webhook over the network guard (its `fetch` is ours).
+ */
+import { type FetchFunction, IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError } from '@slack/webhook';
 import { httpUrl, objectOf } from './config-fields';
+import type { NetworkGuard } from './guard';
+import { statusLine } from './guard';
 import { alertFacts, alertSubject, quotedOutput } from './message';
 import { type Alert, DeliveryError, isTransientHttpStatus } from './types';
 
@@ -13,13 +18,25 @@ export function parseSlackConfig(input: unknown): SlackConfig {
   return { url: httpUrl(objectOf(input).url, 'url') };
 }
 
+/**
+ * Text made inert for Slack's mrkdwn: `&`, `<` and `>` are its control
+ * characters (`<!channel>`, `<https://…|label>`), escaped as Slack asks.
+ * Every string a person or a job chose passes through here.
+ */
+export const escapeSlack = (text: string): string => text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+
 /** Slack caps a section's text at 3,000 characters; stay well inside it. */
 const MAX_CODE_BLOCK = 2500;
 
-/** The Block Kit payload: header, facts as fields, the job's output, a link. */
+/**
+ * The Block Kit payload: header, facts as fields, the job's output, a link.
+ * The header and button are plain_text, which Slack never parses for
+ * mentions or links; `text` (the notification) and every mrkdwn field are
+ * escaped.
+ */
 export function slackMessage(alert: Alert) {
   const subject = alertSubject(alert);
-  const fields = alertFacts(alert).map(([label, value]) => ({ type: 'mrkdwn' as const, text: `*${label}*\n${value}` }));
+  const fields = alertFacts(alert).map(([label, value]) => ({ type: 'mrkdwn' as const, text: `*${label}*\n${escapeSlack(value)}` }));
   const output = quotedOutput(alert);
   const blocks: Array<Record<string, unknown>> = [
     { type: 'header', text: { type: 'plain_text', text: subject.slice(0, 150) } },
@@ -28,13 +45,13 @@ export function slackMessage(alert: Alert) {
   ];
   if (output) {
     const text = output.length > MAX_CODE_BLOCK ? output.slice(output.length - MAX_CODE_BLOCK) : output;
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${text.replaceAll('```', "'''")}\`\`\`` } });
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${escapeSlack(text.replaceAll('```', "'''"))}\`\`\`` } });
   }
   blocks.push({
     type: 'actions',
     elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open check' }, url: alert.check.url }],
   });
-  return { text: subject, blocks };
+  return { text: escapeSlack(subject), blocks };
 }
 
 function chunk<T>(items: T[], size: number): T[][] {
@@ -43,17 +60,43 @@ function chunk<T>(items: T[], size: number): T[][] {
   return groups;
 }
 
-export async function sendSlack(config: SlackConfig, alert: Alert, timeoutMs: number): Promise<void> {
-  const webhook = new IncomingWebhook(config.url, { timeout: timeoutMs });
+/** @slack/webhook's fetch, through the guard: pinned addresses, no redirects, a bounded read. */
+function guardedFetch(guard: NetworkGuard, timeoutMs: number): FetchFunction {
+  return async (url, init) => {
+    const answer = await guard.request(String(url), {
+      method: 'POST',
+      headers: init?.headers ?? {},
+      body: typeof init?.body === 'string' ? init.body : '',
+      timeoutMs,
+    });
+    const text = answer.body.toString('utf8');
+    return {
+      ok: answer.status >= 200 && answer.status < 300,
+      status: answer.status,
+      statusText: '',
+      url: String(url),
+      headers: new Headers(),
+      text: async () => text,
+      json: async () => JSON.parse(text),
+      arrayBuffer: async () => new Uint8Array(answer.body).buffer,
+    };
+  };
+}
+
+export async function sendSlack(guard: NetworkGuard, config: SlackConfig, alert: Alert, timeoutMs: number): Promise<void> {
+  const webhook = new IncomingWebhook(config.url, { fetch: guardedFetch(guard, timeoutMs) });
   try {
     await webhook.send(slackMessage(alert) as never);
   } catch (error) {
-    // Slack answers 403 invalid_token, 404 no_service, 410 channel_is_archived: those never heal.
+    // Slack answers 403 invalid_token, 404 no_service, 410 channel_is_archived: those never heal. Its words are not shown.
     if (error instanceof IncomingWebhookHTTPError) {
-      throw new DeliveryError(`Slack: HTTP ${error.statusCode} ${error.body}`.trim(), !isTransientHttpStatus(error.statusCode), {
+      const redirect = error.statusCode >= 300 && error.statusCode < 400 ? ' (redirects are not followed)' : '';
+      throw new DeliveryError(`Slack: ${statusLine(error.statusCode)}${redirect}`, !isTransientHttpStatus(error.statusCode), {
         cause: error,
       });
     }
-    throw new DeliveryError(`Slack: ${(error as Error).message}`, false, { cause: error });
+    const cause = error instanceof IncomingWebhookRequestError ? error.original : error;
+    if (cause instanceof DeliveryError) throw new DeliveryError(`Slack: ${cause.message}`, cause.permanent, { cause });
+    throw new DeliveryError('Slack: the request failed', false, { cause: error });
   }
 }

@@ -5,6 +5,12 @@ export type ChannelKind = 'email' | 'slack' | 'webhook';
 
 /** Everything a message about one flip says. Built by the worker from stored rows; pure data. */
 export interface Alert {
+  /**
+   * The notification's id: the idempotency key of this delivery. Every
+   * attempt at one notification carries the same, so a receiver can drop a
+   * repeat sent after a worker died mid-send. A test alert has a fresh one.
+   */
+  deliveryId: string;
   check: {
     id: string;
     name: string;
@@ -38,6 +44,13 @@ export interface NotifyEnv {
   emailFrom: string;
   /** Milliseconds a delivery step may take: an HTTP request, or each SMTP step. Default: 10,000. */
   httpTimeoutMs?: number;
+  /**
+   * CIDR ranges of private, loopback, link-local and other non-public
+   * addresses that channels may nevertheless reach (config
+   * `privateTargetsAllowed`, from ALLOW_PRIVATE_TARGETS). Default: none, so
+   * alerts go to public addresses only.
+   */
+  privateTargetsAllowed?: readonly string[];
 }
 
 /**

@@ -1,9 +1,12 @@
 /**
- * Webhook alerts: a JSON POST. With a secret, `X-Cronbeat-Signature:
- * sha256=<hex>` is the HMAC-SHA256 of the exact body under that secret.
+ * Webhook alerts: a JSON POST through the network guard. With a secret,
+ * `X-Cronbeat-Signature: sha256=<hex>` is the HMAC-SHA256 of the exact body
+ * under that secret. `Idempotency-Key` and `X-Cronbeat-Delivery` carry the
+ * notification id.
  */
 import { createHmac } from 'node:crypto';
 import { httpUrl, objectOf } from './config-fields';
+import { type NetworkGuard, statusLine } from './guard';
 import { alertEvent, quotedOutput } from './message';
 import { type Alert, ChannelConfigError, DeliveryError, isTransientHttpStatus } from './types';
 
@@ -66,19 +69,21 @@ export function webhookPayload(alert: Alert): WebhookPayload {
 
 export const signBody = (secret: string, body: string): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
-export async function sendWebhook(config: WebhookConfig, alert: Alert, timeoutMs: number): Promise<void> {
+/** Headers that carry the notification id: a receiver dedupes on them, as a repeat after a crash mid-send carries the same. */
+export const IDEMPOTENCY_HEADERS = ['idempotency-key', 'x-cronbeat-delivery'] as const;
+
+export async function sendWebhook(guard: NetworkGuard, config: WebhookConfig, alert: Alert, timeoutMs: number): Promise<void> {
   const body = JSON.stringify(webhookPayload(alert));
   const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Cronbeat' };
+  for (const name of IDEMPOTENCY_HEADERS) headers[name] = alert.deliveryId;
   if (config.secret) headers[SIGNATURE_HEADER] = signBody(config.secret, body);
-  let response: Response;
+  let status: number;
   try {
-    response = await fetch(config.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+    ({ status } = await guard.request(config.url, { method: 'POST', headers, body, timeoutMs }));
   } catch (error) {
-    throw new DeliveryError(`webhook: ${(error as Error).message}`, false, { cause: error });
+    if (error instanceof DeliveryError) throw new DeliveryError(`webhook: ${error.message}`, error.permanent, { cause: error });
+    throw new DeliveryError('webhook: the request failed', false, { cause: error });
   }
-  // Drain the body so the connection can be reused.
-  const text = await response.text().catch(() => '');
-  if (!response.ok) {
-    throw new DeliveryError(`webhook: HTTP ${response.status} ${text.slice(0, 200)}`.trim(), !isTransientHttpStatus(response.status));
-  }
+  if (status >= 300 && status < 400) throw new DeliveryError(`webhook: ${statusLine(status)} (redirects are not followed)`, true);
+  if (status < 200 || status >= 300) throw new DeliveryError(`webhook: ${statusLine(status)}`, !isTransientHttpStatus(status));
 }

@@ -10,9 +10,11 @@ export function anAlert(
     ping?: Alert['ping'];
     downSince?: Date | null;
     reminderAt?: Date | null;
+    deliveryId?: string;
   } = {},
 ): Alert {
   return {
+    deliveryId: overrides.deliveryId ?? 'a1b2c3d4-0000-4000-8000-000000000007',
     check: {
       id: '6f1c1f1e-0000-4000-8000-000000000001',
       name: 'nightly-backup',

@@ -10,7 +10,13 @@ let notifier: Notifier;
 
 beforeAll(async () => {
   [smtp, http] = await Promise.all([startSmtpReceiver(), startHttpReceiver()]);
-  notifier = createNotifier({ smtpUrl: smtp.url, emailFrom: 'Cronbeat <alerts@cronbeat.test>', httpTimeoutMs: 500 });
+  // The receivers listen on loopback, which channels reach only when the operator allows it.
+  notifier = createNotifier({
+    smtpUrl: smtp.url,
+    emailFrom: 'Cronbeat <alerts@cronbeat.test>',
+    httpTimeoutMs: 500,
+    privateTargetsAllowed: ['127.0.0.0/8'],
+  });
 });
 afterAll(async () => {
   notifier.close();
@@ -31,6 +37,8 @@ describe('email', () => {
     expect(mail.subject).toBe('DOWN: nightly-backup (failed, exit status 3)');
     expect(mail.text).toContain('pg_dump: error: connection refused');
     expect(mail.html).toContain('<pre>pg_dump: error: connection refused</pre>');
+    // Mail software sees every attempt at one notification as the same message.
+    expect(mail.messageId).toBe('<a1b2c3d4-0000-4000-8000-000000000007@cronbeat.alert>');
   });
 
   it('fails permanently for a mailbox the server refuses', async () => {
@@ -71,6 +79,30 @@ describe('Slack', () => {
     }
   });
 
+  it('escapes what people and jobs wrote, so a check name cannot mention @channel or plant a link', async () => {
+    http.respond = () => ({ status: 200, body: 'ok' });
+    const attack = '<!channel> <https://evil.example/login|re-authenticate>';
+    const alert = anAlert({
+      check: { name: attack, projectName: 'R&D <!here>' },
+      ping: { at: new Date(), kind: 'fail', exitStatus: 3, bodyTail: 'done <@U123> & <!subteam^S1>' },
+    });
+    await notifier.send({ kind: 'slack', config: { url: `${http.url}/slack-escape` } }, alert);
+    const body = JSON.parse(http.requests.filter((request) => request.path === '/slack-escape').at(-1)!.body);
+    // Everything Slack parses as mrkdwn: the notification text and every mrkdwn text object.
+    const mrkdwn: string[] = [body.text];
+    JSON.stringify(body.blocks, (_key, value) => {
+      if (value && value.type === 'mrkdwn') mrkdwn.push(value.text);
+      return value;
+    });
+    expect(mrkdwn.length).toBeGreaterThan(5);
+    for (const text of mrkdwn) expect(text).not.toMatch(/[<>]/);
+    expect(body.text).toBe('DOWN: &lt;!channel&gt; &lt;https://evil.example/login|re-authenticate&gt; (failed, exit status 3)');
+    expect(mrkdwn).toContain('*Project*\nR&amp;D &lt;!here&gt;');
+    expect(mrkdwn).toContain('```done &lt;@U123&gt; &amp; &lt;!subteam^S1&gt;```');
+    // The header is plain_text, which Slack shows as written and never parses for mentions or links.
+    expect(body.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: `DOWN: ${attack} (failed, exit status 3)` } });
+  });
+
   it('does not retry invalid_token, retries a 500', async () => {
     http.respond = () => ({ status: 403, body: 'invalid_token' });
     expect((await failure(notifier.send({ kind: 'slack', config: { url: `${http.url}/slack` } }, anAlert())))?.permanent).toBe(true);
@@ -92,6 +124,19 @@ describe('webhook', () => {
       flip: { id: 7, from: 'up', to: 'down', reason: 'failed', exitStatus: 3 },
       ping: { kind: 'fail', exitStatus: 3, body: 'pg_dump: error: connection refused' },
     });
+  });
+
+  it('carries the notification id as Idempotency-Key and X-Cronbeat-Delivery, the same on every attempt', async () => {
+    http.respond = () => ({ status: 200 });
+    const alert = anAlert({ deliveryId: '0b5f4c1e-2d3a-4b5c-8d7e-9f0a1b2c3d4e' });
+    await notifier.send({ kind: 'webhook', config: { url: `${http.url}/idempotent` } }, alert);
+    await notifier.send({ kind: 'webhook', config: { url: `${http.url}/idempotent` } }, alert);
+    const received = http.requests.filter((request) => request.path === '/idempotent');
+    expect(received).toHaveLength(2);
+    for (const request of received) {
+      expect(request.headers['idempotency-key']).toBe('0b5f4c1e-2d3a-4b5c-8d7e-9f0a1b2c3d4e');
+      expect(request.headers['x-cronbeat-delivery']).toBe('0b5f4c1e-2d3a-4b5c-8d7e-9f0a1b2c3d4e');
+    }
   });
 
   it('sends no signature without a secret', async () => {

@@ -9,7 +9,15 @@ import { start } from '../../src';
 const { databaseUrl, redisUrl, smtpUrl, options } = JSON.parse(process.argv[2] ?? '{}');
 const database = await createDb({ databaseUrl, dataDir: '' });
 const worker = await start(
-  { redisUrl, smtpUrl, emailFrom: 'alerts@cronbeat.test', baseUrl: 'https://cronbeat.test', selfPingUrl: null },
+  // The test receivers listen on loopback, which channels reach only when allowed.
+  {
+    redisUrl,
+    smtpUrl,
+    emailFrom: 'alerts@cronbeat.test',
+    baseUrl: 'https://cronbeat.test',
+    selfPingUrl: null,
+    privateTargetsAllowed: ['127.0.0.0/8'],
+  },
   { database, logger: pino({ level: 'warn' }) },
   options,
 );

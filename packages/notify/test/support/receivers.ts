@@ -92,3 +92,93 @@ export async function eventually(condition: () => boolean | Promise<boolean>, ti
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+export interface FloodReceiver {
+  url: string;
+  /** Bytes of answer written to sockets so far. */
+  written(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTP server whose every answer is `200` with a `bytes`-long body,
+ * written as fast as the client takes it (respecting backpressure, so the
+ * server itself holds little): a client that reads it all takes it all in.
+ */
+export async function startFloodReceiver(bytes: number, host = '127.0.0.1'): Promise<FloodReceiver> {
+  let written = 0;
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(bytes) });
+      let left = bytes;
+      const pump = () => {
+        while (left > 0 && !res.destroyed) {
+          const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+          left -= piece.length;
+          written += piece.length;
+          if (!res.write(piece)) return void res.once('drain', pump);
+        }
+        if (left === 0) res.end();
+      };
+      pump();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    written: () => written,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface LoopbackTrap {
+  /** The port it listens on, on 127.0.0.1 and on ::1. */
+  port: number;
+  /** TCP connections accepted so far, on either address. */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * A server on one port of both loopback addresses that counts every TCP
+ * connection it accepts: proof that a refused request never connected.
+ * 0.0.0.0, 127.1 and the other spellings of loopback all land here.
+ */
+export async function startLoopbackTrap(): Promise<LoopbackTrap> {
+  let connections = 0;
+  const servers: Server[] = [];
+  const listen = (host: string, port: number) =>
+    new Promise<Server>((resolve, reject) => {
+      const server = createServer((_req, res) => res.writeHead(200).end('trapped'));
+      server.on('connection', () => {
+        connections += 1;
+      });
+      server.once('error', reject);
+      server.listen(port, host, () => resolve(server));
+    });
+  const first = await listen('127.0.0.1', 0);
+  servers.push(first);
+  const { port } = first.address() as AddressInfo;
+  servers.push(await listen('::1', port));
+  return {
+    port,
+    connections: () => connections,
+    close: () =>
+      Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.closeAllConnections();
+              server.close(() => resolve());
+            }),
+        ),
+      ).then(() => undefined),
+  };
+}

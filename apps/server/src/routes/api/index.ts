@@ -22,7 +22,11 @@ const callerOf = (request: FastifyRequest): string => {
 
 /** /api/v1: everything needs an API key or a session, then the route's permission in the project. */
 export async function apiRoutes(app: FastifyInstance, options: { config: Config }) {
-  const notifier = createNotifier({ smtpUrl: options.config.smtpUrl, emailFrom: options.config.emailFrom });
+  const notifier = createNotifier({
+    smtpUrl: options.config.smtpUrl,
+    emailFrom: options.config.emailFrom,
+    privateTargetsAllowed: options.config.privateTargetsAllowed,
+  });
   app.addHook('onClose', async () => notifier.close());
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ChannelKind } from '@cronbeat/db';
 import { type Alert, ChannelConfigError, DeliveryError, type Notifier, parseChannelConfig } from '@cronbeat/notify';
 import { FieldError } from '../../../errors';
@@ -13,13 +14,18 @@ export function channelConfig(kind: ChannelKind, input: unknown): Record<string,
   }
 }
 
-/** Sends a made-up "down" alert so people can see that a channel works before a job fails. */
+/**
+ * Sends a made-up "down" alert so people can see that a channel works before
+ * a job fails. A failure says only what the channel's DeliveryError says: the
+ * status code and a short reason in our words, never the target's answer.
+ */
 export async function sendTestAlert(
   notifier: Notifier,
   channel: { kind: ChannelKind; config: unknown; name: string },
   context: { baseUrl: string; now: Date },
 ): Promise<{ delivered: boolean; error: string | null; permanent: boolean | null }> {
   const alert: Alert = {
+    deliveryId: randomUUID(),
     check: {
       id: '00000000-0000-0000-0000-000000000000',
       name: `Test alert for channel "${channel.name}"`,

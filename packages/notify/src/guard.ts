@@ -1,0 +1,186 @@
+/**
+ * The network guard: every outbound HTTP request of every channel goes
+ * through `request()`. It resolves the host, refuses addresses that are not
+ * public (address-policy.ts) unless the operator allowed their range, and
+ * then connects to exactly the addresses it checked (a pinned `lookup`), so
+ * a DNS answer that changes between the check and the connection (DNS
+ * rebinding) cannot send the request elsewhere. Redirects are never followed,
+ * and at most MAX_RESPONSE_BYTES of an answer are read: the rest is cut off.
+ */
+import { promises as dns, type LookupAddress } from 'node:dns';
+import http, { STATUS_CODES } from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
+import { parseRanges, refusalOf } from './address-policy';
+import { DeliveryError } from './types';
+
+/** Bytes of an answer read at most; nothing of it is shown to anyone, it is read only to end the exchange cleanly. */
+export const MAX_RESPONSE_BYTES = 4096;
+
+/** The system resolver (getaddrinfo, so /etc/hosts counts), every address. */
+const systemResolve = (hostname: string): Promise<LookupAddress[]> => dns.lookup(hostname, { all: true, verbatim: true });
+
+export interface GuardOptions {
+  /** CIDR ranges of non-public addresses that may nevertheless be reached (ALLOW_PRIVATE_TARGETS). Default: none. */
+  allowed?: readonly string[];
+  /** Resolves a host name to its addresses. Default: the system resolver. Tests swap it to play a rebinding DNS server. */
+  resolve?: (hostname: string) => Promise<LookupAddress[]>;
+}
+
+export interface OutboundRequest {
+  method: 'POST';
+  headers: Record<string, string>;
+  body: string;
+  /** Milliseconds for everything: resolving, connecting, sending and reading the answer. */
+  timeoutMs: number;
+}
+
+export interface OutboundResponse {
+  status: number;
+  /** At most MAX_RESPONSE_BYTES of the answer's body. */
+  body: Buffer;
+}
+
+/** A target the guard will not connect to. Permanent: the address will not become public by retrying. */
+export class TargetRefused extends DeliveryError {
+  constructor(host: string, reason: string) {
+    super(`refused: ${host} is not a public address (${reason}); the operator's ALLOW_PRIVATE_TARGETS can permit it`, true);
+  }
+}
+
+export interface NetworkGuard {
+  /** The addresses `url` may be reached at; rejects with TargetRefused when any of them may not be. */
+  check(url: URL): Promise<LookupAddress[]>;
+  /** Sends one request through the guard; resolves with the status whatever it is, rejects with a DeliveryError. */
+  request(url: string, init: OutboundRequest): Promise<OutboundResponse>;
+  /** Closes kept-alive connections. */
+  close(): void;
+}
+
+export function createNetworkGuard(options: GuardOptions = {}): NetworkGuard {
+  const allowed = parseRanges(options.allowed ?? []);
+  const resolve = options.resolve ?? systemResolve;
+  // Agents of this guard alone: a kept-alive socket was connected to an address this guard checked.
+  const agents = {
+    'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
+  };
+
+  async function check(url: URL): Promise<LookupAddress[]> {
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    let addresses: LookupAddress[];
+    if (ipaddr.isValid(host)) {
+      addresses = [{ address: host, family: host.includes(':') ? 6 : 4 }];
+    } else {
+      try {
+        addresses = await resolve(host);
+      } catch (error) {
+        throw new DeliveryError(`host ${host} not found`, false, { cause: error });
+      }
+      if (addresses.length === 0) throw new DeliveryError(`host ${host} not found`, false);
+    }
+    // One bad address refuses the host: connecting picks among them, so all must pass.
+    for (const { address } of addresses) {
+      const refusal = refusalOf(address, allowed);
+      if (refusal) throw new TargetRefused(url.hostname, refusal);
+    }
+    return addresses;
+  }
+
+  async function request(target: string, init: OutboundRequest): Promise<OutboundResponse> {
+    const url = new URL(target);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new DeliveryError(`refused: ${url.protocol} is not http(s)`, true);
+    const deadline = AbortSignal.timeout(init.timeoutMs);
+    const timedOut = () => new DeliveryError(`timed out after ${Math.round(init.timeoutMs / 100) / 10} s`, false);
+    const addresses = await Promise.race([
+      check(url),
+      new Promise<never>((_, reject) => deadline.addEventListener('abort', () => reject(timedOut()), { once: true })),
+    ]);
+    // Node calls this instead of the resolver: the connection goes to what was checked, never to a fresh answer.
+    const pinned = ((_hostname, lookupOptions, callback) => {
+      if (lookupOptions.all) return callback(null, addresses);
+      callback(null, addresses[0]!.address, addresses[0]!.family);
+    }) as LookupFunction;
+    return new Promise<OutboundResponse>((resolvePromise, reject) => {
+      let settled = false;
+      const fail = (error: DeliveryError) => {
+        if (settled) return;
+        settled = true;
+        reject(error);
+      };
+      const outgoing = (url.protocol === 'https:' ? https : http).request(
+        {
+          protocol: url.protocol,
+          hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+          port: url.port || undefined,
+          path: `${url.pathname}${url.search}`,
+          method: init.method,
+          headers: { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) },
+          agent: agents[url.protocol as 'http:' | 'https:'],
+          lookup: pinned,
+          signal: deadline,
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          const done = () => {
+            if (settled) return;
+            settled = true;
+            resolvePromise({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) });
+          };
+          response.on('data', (chunk: Buffer) => {
+            if (settled) return;
+            chunks.push(chunk.subarray(0, MAX_RESPONSE_BYTES - size));
+            size += chunk.length;
+            if (size >= MAX_RESPONSE_BYTES) {
+              // Enough: the status is what counts. Cutting the connection is what bounds the memory an answer takes.
+              done();
+              response.destroy();
+            }
+          });
+          response.on('end', done);
+          response.on('error', () => (deadline.aborted ? fail(timedOut()) : done()));
+          response.on('close', () => (deadline.aborted ? fail(timedOut()) : done()));
+        },
+      );
+      outgoing.on('error', (error) => fail(deadline.aborted ? timedOut() : networkFailure(error)));
+      outgoing.end(init.body);
+    });
+  }
+
+  return {
+    check,
+    request,
+    close() {
+      agents['http:'].destroy();
+      agents['https:'].destroy();
+    },
+  };
+}
+
+/** `HTTP 410 Gone`: the status and its standard phrase, never the target's own words. */
+export const statusLine = (status: number): string => `HTTP ${status}${STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : ''}`;
+
+const NETWORK_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection reset',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  HPE_INVALID_CONSTANT: 'not an HTTP answer',
+  HPE_INVALID_STATUS: 'not an HTTP answer',
+  EPROTO: 'TLS handshake failed',
+};
+
+/** A short reason in our words (the code, not the error's message, which may quote the target). Transient. */
+function networkFailure(error: Error): DeliveryError {
+  const code = (error as { code?: string }).code ?? '';
+  const reason =
+    NETWORK_REASONS[code] ??
+    (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)
+      ? `TLS certificate not accepted (${code})`
+      : `network error${code ? ` (${code})` : ''}`);
+  return new DeliveryError(reason, false, { cause: error });
+}
