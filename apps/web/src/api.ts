@@ -141,6 +141,8 @@ export const api = {
   deleteCheck: (id: string) => request<unknown>('DELETE', `/api/v1/checks/${encode(id)}`),
   pause: async (id: string) => itemOf<Check>(await request('POST', `/api/v1/checks/${encode(id)}/pause`, {}), 'check'),
   resume: async (id: string) => itemOf<Check>(await request('POST', `/api/v1/checks/${encode(id)}/resume`, {}), 'check'),
+  /** A new ping code for the check: its old ping URL stops working at once. */
+  rotatePingCode: async (id: string) => itemOf<Check>(await request('POST', `/api/v1/checks/${encode(id)}/ping-code/rotate`, {}), 'check'),
   pings: async (id: string) => listOf<Ping>(await request('GET', `/api/v1/checks/${encode(id)}/pings?limit=200`), 'pings'),
   pingBody: (id: string, n: number) =>
     fetch(`/api/v1/checks/${encode(id)}/pings/${n}/body`, {
@@ -168,6 +170,11 @@ export const api = {
   revokeApiKey: (id: string) => request<unknown>('DELETE', `${projectPath()}/api-keys/${encode(id)}`),
   rotatePingKey: () => request<{ pingKey?: string }>('POST', `${projectPath()}/ping-key`, {}),
   renameProject: (name: string) => request<unknown>('PATCH', projectPath(), { name }),
+  /** The current project with its settings (the session's list has only names and roles). */
+  project: () => request<Project>('GET', projectPath()),
+  /** What `?create=1` pings may do in the project. */
+  setAutoCreate: (settings: { autoCreateLimit?: number; autoCreateAttachChannels?: boolean }) =>
+    request<Project>('PATCH', projectPath(), settings),
   /** Deletes the project with its checks, channels, keys and history. */
   deleteProject: () => request<unknown>('DELETE', projectPath()),
 

@@ -58,9 +58,10 @@ export interface Snippet {
  * snippets end with the job's exit status (`/$?`), so a failed run is
  * reported as failed, not as missing; a cron check's lines carry its zone.
  */
-export function snippetsFor(url: string, check: Pick<Check, 'cron' | 'period' | 'tz' | 'slug' | 'name'>): Snippet[] {
-  // `cronbeat run` takes the server and the part of the ping URL after /ping/.
-  const [base, target] = url.includes('/ping/') ? (url.split('/ping/', 2) as [string, string]) : [url, check.slug ?? ''];
+export function snippetsFor(url: string, check: Pick<Check, 'cron' | 'period' | 'tz' | 'slug' | 'name' | 'pingCode'>): Snippet[] {
+  // `cronbeat run` takes the server and the check's ping code (the part of the ping URL after /ping/).
+  const [base, inUrl] = url.includes('/ping/') ? (url.split('/ping/', 2) as [string, string]) : [url, check.slug ?? ''];
+  const target = check.pingCode ?? inUrl;
   const name =
     (check.slug || check.name || 'job')
       .toLowerCase()

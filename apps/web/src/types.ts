@@ -20,6 +20,10 @@ export interface Project {
   id: string;
   name: string;
   role: Role;
+  /** Most checks `?create=1` pings may make in the project; 0: none. */
+  autoCreateLimit?: number;
+  /** Whether a check made by a `?create=1` ping alerts every channel of the project. */
+  autoCreateAttachChannels?: boolean;
 }
 
 export interface Check {
@@ -49,7 +53,9 @@ export interface Check {
   /** Milliseconds. */
   lastDuration: number | null;
   nPings: number;
-  /** Absent for read-only callers. */
+  /** The secret in the ping URL, apart from the id; absent for read-only callers, who may not ping. */
+  pingCode?: string;
+  /** `<base>/ping/<pingCode>`; absent for read-only callers. */
   pingUrl?: string;
   createdAt: string;
 }

@@ -40,6 +40,18 @@ export function CheckPage({ id }: { id: string }) {
     }
   };
 
+  const rotatePingUrl = async () => {
+    const question = `Rotate the ping URL of "${current.name}"? Jobs still using the current URL get 404s until they use the new one.`;
+    if (!window.confirm(question)) return;
+    setActionError(null);
+    try {
+      await api.rotatePingCode(current.id);
+      check.reload();
+    } catch (error) {
+      setActionError(error instanceof Error ? error.message : String(error));
+    }
+  };
+
   const remove = async () => {
     if (!window.confirm(`Delete the check "${current.name}" and all its pings? Jobs pinging it will get 404s.`)) return;
     setActionError(null);
@@ -112,6 +124,16 @@ export function CheckPage({ id }: { id: string }) {
         <section aria-labelledby="how-title">
           <h2 id="how-title">Ping it</h2>
           <PingUrl url={current.pingUrl} />
+          <p className="muted">
+            The URL is the check's secret: whoever has it can report the job. Rotate it if it leaked; the check's history stays.
+          </p>
+          {canWrite && (
+            <div className="actions">
+              <button type="button" className="danger" onClick={rotatePingUrl}>
+                Rotate ping URL
+              </button>
+            </div>
+          )}
           <Snippets url={current.pingUrl} check={current} />
         </section>
       )}

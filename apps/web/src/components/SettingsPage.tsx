@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import { useSession } from '../session';
 import { ApiKeys } from './ApiKeys';
+import { AutoCreateSettings } from './AutoCreateSettings';
 import { Badges } from './Badges';
 import { Members } from './Members';
 import { PingKey } from './PingKey';
 import { ProjectDetails } from './ProjectDetails';
 import { ProjectInvitations } from './ProjectInvitations';
 
-/** Project settings: members and roles, status badges; for admins also the project's name, invitations, API keys, ping key (and deletion, for owners). */
+/** Project settings: members and roles, status badges; for admins also the project's name, invitations, API keys, ping key, what ?create=1 pings may do (and deletion, for owners). */
 export function SettingsPage() {
   const { project, canAdmin } = useSession();
   const [invited, setInvited] = useState(0);
@@ -23,6 +24,7 @@ export function SettingsPage() {
           <ProjectInvitations version={invited} />
           <ApiKeys />
           <PingKey />
+          <AutoCreateSettings key={project.id} />
         </>
       ) : (
         <p className="muted">Invitations, API keys and the ping key are managed by the project's owners and admins.</p>
