@@ -2,7 +2,10 @@
  * The deliver job: sends one notification and records the attempt. Idempotent
  * per notification id for any number of workers: it first claims the pending
  * row for a lease, so a notification already sent is skipped and one another
- * worker is sending is retried later, never sent twice at once.
+ * worker is sending is retried later, never sent twice at once. The claim
+ * counts the attempt and commits before the request goes out; only a worker
+ * that dies mid-send lets a second one send again after the lease, and that
+ * repeat carries the same idempotency key (the notification id).
  */
 import { claimDelivery, type Db, recordDeliveryAttempt } from '@cronbeat/db';
 import { DeliveryError, type Notifier } from '@cronbeat/notify';
@@ -41,12 +44,12 @@ export async function deliver(context: DeliverContext, payload: DeliverPayload, 
   try {
     await context.notifier.send(delivery.channel, alertOf(delivery, context.baseUrl));
   } catch (error) {
-    const failure =
-      error instanceof DeliveryError ? error : new DeliveryError((error as Error).message ?? String(error), false, { cause: error });
+    const failure = error instanceof DeliveryError ? error : new DeliveryError('the delivery failed unexpectedly', false, { cause: error });
     await recordDeliveryAttempt(context.db, target, {
       ok: false,
       at: new Date(),
-      error: failure.message.slice(0, 1000),
+      // Channels word their failures themselves: a status and a short reason, never the target's answer.
+      error: failure.message.slice(0, 300),
       final: failure.permanent || finalAttempt,
     });
     throw failure;

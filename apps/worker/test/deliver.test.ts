@@ -64,6 +64,42 @@ describe.each(testDatabaseKinds())('the deliver job on %s', (kind) => {
     expect(row).toMatchObject({ status: 'sent', attempts: 1, claimedUntil: null });
   });
 
+  it('records the attempt before the request goes out, so a worker that dies mid-send leaves it on record', async () => {
+    const id = await pendingNotification('/in-flight');
+    let inFlight: (() => void) | null = null;
+    const answered = new Promise<void>((resolve) => {
+      inFlight = resolve;
+    });
+    http.respond = (request) => {
+      if (request.path !== '/in-flight') return { status: 200 };
+      inFlight?.();
+      return { status: 0 };
+    };
+    const context = { db: test.db, notifier, baseUrl: 'https://cronbeat.test', leaseMs: 30_000 };
+    const sending = deliver(context, { notificationId: id }, false).catch((error: unknown) => error);
+    await answered;
+    // The receiver has the request and has not answered: the attempt and its claim are already committed.
+    const [during] = await test.db.select().from(notifications).where(eq(notifications.id, id));
+    expect(during).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(during?.claimedUntil?.getTime()).toBeGreaterThan(Date.now());
+    expect(during?.lastAttemptAt).not.toBeNull();
+    // The receiver never answers: the attempt ends at the notifier's deadline, a transient failure.
+    const failure = await sending;
+    expect(failure).toBeInstanceOf(DeliveryError);
+    http.respond = () => ({ status: 200, body: 'ok' });
+  }, 15_000);
+
+  it("stores only the status and a short reason of a failure, never the target's answer", async () => {
+    const id = await pendingNotification('/leaky');
+    http.respond = (request) =>
+      request.path === '/leaky' ? { status: 500, body: `stack trace: password=hunter2 ${'x'.repeat(5000)}` } : { status: 200 };
+    const context = { db: test.db, notifier, baseUrl: 'https://cronbeat.test', leaseMs: 30_000 };
+    await expect(deliver(context, { notificationId: id }, true)).rejects.toBeInstanceOf(DeliveryError);
+    http.respond = () => ({ status: 200, body: 'ok' });
+    const [row] = await test.db.select().from(notifications).where(eq(notifications.id, id));
+    expect(row).toMatchObject({ status: 'failed', attempts: 1, error: 'webhook: HTTP 500 Internal Server Error' });
+  });
+
   it('lets another worker take over a claim whose lease ran out', async () => {
     const id = await pendingNotification('/lease');
     // A worker that claimed it and died: the claim is in the past now.

@@ -116,7 +116,12 @@ function buildClaimStatement(db: Db) {
   const claimed = db.$with('claimed').as(
     db
       .update(notifications)
-      .set({ claimedUntil: sql`now() + ${sql.placeholder('leaseMs')} * interval '1 millisecond'` })
+      // The attempt is counted as it is claimed, before anything is sent: a worker that dies mid-send leaves it on record.
+      .set({
+        claimedUntil: sql`now() + ${sql.placeholder('leaseMs')} * interval '1 millisecond'`,
+        attempts: sql`${notifications.attempts} + 1`,
+        lastAttemptAt: sql`now()`,
+      })
       .where(
         and(
           eq(notifications.id, sql.placeholder('notificationId')),
@@ -178,10 +183,13 @@ function claimStatement(db: Db): ReturnType<typeof buildClaimStatement> {
 }
 
 /**
- * Claims a pending notification for `leaseMs` and loads everything its
- * message needs, in one statement (one round trip per delivery matters when
- * a burst of deadlines fans out into thousands of them). Another worker's
- * live claim answers 'busy'; sent, failed or deleted answers 'done'.
+ * Claims a pending notification for `leaseMs`, counts the attempt, and loads
+ * everything its message needs, in one statement (one round trip per
+ * delivery matters when a burst of deadlines fans out into thousands of
+ * them). The statement commits before the caller sends anything, so an
+ * attempt that dies mid-send is on record (`attempts`, `last_attempt_at`).
+ * Another worker's live claim answers 'busy'; sent, failed or deleted
+ * answers 'done'.
  */
 export async function claimDelivery(db: Db, notificationId: string, leaseMs: number): Promise<DeliveryClaim> {
   const [row] = await claimStatement(db).execute({ notificationId, leaseMs });
@@ -202,8 +210,8 @@ export async function claimDelivery(db: Db, notificationId: string, leaseMs: num
 export type DeliveryOutcome = { ok: true; at: Date } | { ok: false; at: Date; error: string; final: boolean };
 
 /**
- * Records an attempt on the notification, releases its claim and keeps the
- * channel's latest outcome, in one statement. The channel row is shared by
+ * Records the outcome of the attempt its claim counted, releases the claim
+ * and keeps the channel's latest outcome, in one statement. The channel row is shared by
  * every delivery to it, so it is written at most about once a second per
  * outcome: a burst of deliveries then does not queue on that one row lock.
  */
@@ -225,7 +233,7 @@ export async function recordDeliveryAttempt(
   await db.execute(sql`
     with attempt as (
       update notifications
-         set attempts = attempts + 1, last_attempt_at = ${at}::timestamptz, claimed_until = null,
+         set last_attempt_at = ${at}::timestamptz, claimed_until = null,
              status = ${status}, error = ${error},
              sent_at = case when ${outcome.ok} then ${at}::timestamptz else sent_at end
        where id = ${notification.id}::uuid
