@@ -34,7 +34,7 @@ if (mode === 'cronbeat') {
   app.get('/healthz', async () => 'ok');
   app.get('/baseline/:id', async (request) => {
     const { id } = request.params as { id: string };
-    await sql`update checks set last_ping = now() where id = ${id}`;
+    await sql`update checks set last_ping = now() where ping_code = ${id}`;
     return 'OK';
   });
   const address = await app.listen({ port: config.port, host: config.host });
