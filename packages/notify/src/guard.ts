@@ -76,6 +76,8 @@ export function createNetworkGuard(options: GuardOptions = {}): NetworkGuard {
       try {
         addresses = await resolve(host);
       } catch (error) {
+        // localhost and *.localhost are loopback by definition (RFC 6761), whether or not this resolver knows them.
+        if (isLocalhostName(host)) throw new TargetRefused(url.hostname, 'loopback');
         throw new DeliveryError(`host ${host} not found`, false, { cause: error });
       }
       if (addresses.length === 0) throw new DeliveryError(`host ${host} not found`, false);
@@ -158,6 +160,8 @@ export function createNetworkGuard(options: GuardOptions = {}): NetworkGuard {
     },
   };
 }
+
+const isLocalhostName = (host: string): boolean => /(^|\.)localhost\.?$/i.test(host);
 
 /** `HTTP 410 Gone`: the status and its standard phrase, never the target's own words. */
 export const statusLine = (status: number): string => `HTTP ${status}${STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : ''}`;
