@@ -4,7 +4,7 @@ import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { authPlugin, type RateLimits } from './plugins/auth';
 import { databasePlugin } from './plugins/database';
-import { errorsPlugin } from './plugins/errors';
+import { answerClientError, errorsPlugin } from './plugins/errors';
 import { metricsPlugin } from './plugins/metrics';
 import { openapiPlugin } from './plugins/openapi';
 import { redisPlugin } from './plugins/redis';
@@ -14,6 +14,33 @@ import { authRoutes } from './routes/auth';
 import { badgeRoutes } from './routes/badges';
 import { healthRoutes } from './routes/health';
 import { pingRoutes } from './routes/ping';
+import { storableDateTimes } from './schemas/common';
+import { refuseNulOnSchemaRoutes } from './schemas/strict-body';
+
+/** How long a client may take, in milliseconds: every wait on a client has a deadline. */
+export interface ServerTimeouts {
+  /**
+   * To send a whole request, headers and body. Default: 30000: a ping's
+   * body or an API request fits in it many times over even on a slow link,
+   * and a client that stalls half-way is cut off instead of holding a
+   * connection open forever.
+   */
+  request: number;
+  /** To send the request's headers. Default: 10000. */
+  headers: number;
+  /**
+   * An idle keep-alive connection stays open. Default: 72000, longer than
+   * the 60 s load balancers commonly keep theirs, so they close first.
+   */
+  keepAlive: number;
+  /**
+   * A connection may stay silent in both directions while a request is
+   * answered (a client that stops reading the answer). Default: 120000.
+   */
+  idle: number;
+}
+
+export const DEFAULT_TIMEOUTS: ServerTimeouts = { request: 30_000, headers: 10_000, keepAlive: 72_000, idle: 120_000 };
 
 export interface AppDependencies {
   database: Database;
@@ -21,6 +48,8 @@ export interface AppDependencies {
   logger?: FastifyBaseLogger;
   /** Requests per minute for sign-in and the API; tests set their own. */
   rateLimits?: Partial<RateLimits>;
+  /** Client deadlines; tests shorten them. */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 /**
@@ -35,12 +64,29 @@ function trustedProxies(trust: Config['trustProxy']): boolean | string[] | ((add
 
 /** Builds the HTTP app: plugins first, then routes. Tests use it with `app.inject()`; `start` listens. */
 export async function buildApp(config: Config, deps: AppDependencies): Promise<FastifyInstance> {
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: { level: config.logLevel } }),
     trustProxy: trustedProxies(config.trustProxy),
     // A line per request would be a line per ping; /metrics counts them instead.
     logController: new LogController({ disableRequestLogging: true }),
+    requestTimeout: timeouts.request,
+    keepAliveTimeout: timeouts.keepAlive,
+    connectionTimeout: timeouts.idle,
+    // Node looks for overdue requests every 30 s by default, which would let
+    // a 30 s deadline run to 60; once a second keeps it to the deadline.
+    http: { headersTimeout: Math.min(timeouts.headers, timeouts.request), connectionsCheckingInterval: 1000 },
+    clientErrorHandler: answerClientError,
+    ajv: { onCreate: storableDateTimes },
   });
+  // No answer of ours (API, pings, badges, the dashboard, errors, 404s) may
+  // be read by a browser as anything but its declared type. A callback
+  // hook: an async one costs every ping a promise.
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.header('x-content-type-options', 'nosniff');
+    done();
+  });
+  app.addHook('onRoute', refuseNulOnSchemaRoutes);
   await app.register(errorsPlugin);
   await app.register(databasePlugin, { database: deps.database });
   await app.register(redisPlugin, { redisUrl: config.redisUrl });

@@ -26,7 +26,8 @@ export function captureBody(stream: Readable, limit: number): Promise<CapturedBo
       }
     });
     stream.on('end', () => resolve({ bytes: Buffer.concat(kept, keptBytes), size }));
-    stream.on('error', reject);
+    // A body that breaks off is the client's doing (it went away, or ran past the request timeout): a 4xx, as Fastify's own body reader says.
+    stream.on('error', (error: Error & { statusCode?: number }) => reject(Object.assign(error, { statusCode: 400 })));
   });
 }
 

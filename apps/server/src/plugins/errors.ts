@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { ValidationError } from '@cronbeat/core';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -26,6 +28,11 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
         .join('; ');
       const body: ErrorBody = { error: { code: 'CB_INVALID_REQUEST', message: message || error.message, fields } };
       return reply.status(400).send(body);
+    }
+    if (isClientAbort(error)) {
+      // The client went away (or stalled past the request timeout): there is nobody to answer and nothing of ours failed.
+      request.log.debug({ code: error.code }, `client aborted: ${error.message}`);
+      return reply.status(400).send({ error: { code: 'CB_CLIENT_ABORTED', message: 'the request was not received in full' } });
     }
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) {
@@ -63,4 +70,48 @@ function schemaFields(validation: NonNullable<FastifyError['validation']>, conte
     if (fields[key] === undefined || fields[key] === 'must be null') fields[key] = rule;
   }
   return fields;
+}
+
+const ABORT_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+/**
+ * Whether `error` is the client going away mid-request: a closed
+ * connection, a killed `curl`, a body cut off by the request timeout. Node
+ * says so in several ways (`ECONNRESET` with "aborted", a premature close).
+ * Such errors are the client's doing and are logged at debug, never as our
+ * failure with a stack trace.
+ */
+export function isClientAbort(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return (typeof code === 'string' && ABORT_CODES.has(code)) || message === 'aborted' || message === 'premature close';
+}
+
+const CLIENT_ERRORS: Record<string, [status: number, code: string, message: string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'CB_REQUEST_TIMEOUT', 'the request was not received in time'],
+  HPE_HEADER_OVERFLOW: [431, 'CB_HEADERS_TOO_LARGE', 'the request headers are too large'],
+};
+const MALFORMED: [number, string, string] = [400, 'CB_MALFORMED_REQUEST', 'the request is not valid HTTP'];
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses before
+ * Fastify sees a request (a request past its timeout, malformed HTTP, a
+ * reset) gets one debug line and, while the socket can still take it, an
+ * answer in our error shape, with nosniff like every other answer.
+ */
+export function answerClientError(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+  this.log.debug({ code: error.code }, `client error: ${error.message}`);
+  if (socket.destroyed) return;
+  if (socket.writable && error.code !== 'ECONNRESET') {
+    const [status, code, message] = CLIENT_ERRORS[error.code ?? ''] ?? MALFORMED;
+    const body = JSON.stringify({ error: { code, message } } satisfies ErrorBody);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+        'Content-Type: application/json; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        'X-Content-Type-Options: nosniff\r\n' +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }

@@ -1,12 +1,12 @@
 import { Type } from 'typebox';
-import { NullableTimestamp, Timestamp, Uuid } from './common';
+import { INT32_MAX, NullableTimestamp, Timestamp, Uuid } from './common';
 
-export const PingParams = Type.Object({ id: Uuid, n: Type.Integer({ minimum: 1 }) });
+export const PingParams = Type.Object({ id: Uuid, n: Type.Integer({ minimum: 1, maximum: INT32_MAX }) });
 
 export const PingQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Default: 50' })),
-    before: Type.Optional(Type.Integer({ minimum: 1, description: 'cursor: the nextCursor of the previous page' })),
+    before: Type.Optional(Type.Integer({ minimum: 1, maximum: INT32_MAX, description: 'cursor: the nextCursor of the previous page' })),
   },
   { additionalProperties: false },
 );
@@ -32,8 +32,8 @@ export const PingPage = Type.Object({
 
 export const FlipQuery = Type.Object(
   {
-    since: Type.Optional(Type.String({ format: 'date-time' })),
-    until: Type.Optional(Type.String({ format: 'date-time' })),
+    since: Type.Optional(Timestamp),
+    until: Type.Optional(Timestamp),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Default: 100' })),
   },
   { additionalProperties: false },
