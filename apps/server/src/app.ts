@@ -2,6 +2,7 @@ import type { Config } from '@cronbeat/config';
 import type { Database } from '@cronbeat/db';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { pingRecorderPlugin } from './ping/recorder-plugin';
 import { authPlugin, type RateLimits } from './plugins/auth';
 import { databasePlugin } from './plugins/database';
 import { answerClientError, errorsPlugin } from './plugins/errors';
@@ -89,6 +90,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   app.addHook('onRoute', refuseNulOnSchemaRoutes);
   await app.register(errorsPlugin);
   await app.register(databasePlugin, { database: deps.database });
+  await app.register(pingRecorderPlugin);
   await app.register(redisPlugin, { redisUrl: config.redisUrl });
   await app.register(authPlugin, { config, limits: deps.rateLimits });
   await app.register(openapiPlugin, { baseUrl: config.baseUrl });

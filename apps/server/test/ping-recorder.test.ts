@@ -4,7 +4,7 @@ import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { ReceivedPing } from '../src/ping/batch';
-import { PingRecorder } from '../src/ping/recorder';
+import { PingNotStoredError, PingRecorder } from '../src/ping/recorder';
 import { aCheck, checkRow, flipRows, pingRows } from './ping-fixtures';
 
 const aPing = (pingCode: string, overrides: Partial<ReceivedPing> = {}): ReceivedPing => ({
@@ -236,5 +236,120 @@ describe.each(testDatabaseKinds())('pings to checks the recorder already knows, 
     }
     expect(replicas.reduce((sum, r) => sum + r.stats.stale, 0)).toBeGreaterThan(0);
     expect(replicas.reduce((sum, r) => sum + r.stats.retries, 0)).toBe(0);
+  });
+});
+
+describe.skipIf(!testDatabaseKinds().includes('postgres'))('the ping recorder when the database does not answer, on postgres', () => {
+  const test = useTestDatabase('postgres');
+
+  /** Holds a lock on the check's row from another connection, as a stuck transaction would, until `release`. */
+  async function lockCheck(checkId: string) {
+    if (test.database.kind !== 'postgres') throw new Error('postgres only');
+    const holder = await test.database.client.reserve();
+    await holder`begin`;
+    await holder`select 1 from checks where id = ${checkId} for update`;
+    return async () => {
+      await holder`rollback`;
+      holder.release();
+    };
+  }
+
+  const logged = () => {
+    const lines: string[] = [];
+    return {
+      lines,
+      logger: { warn: (_: object, message: string) => lines.push(message), info: (_: object, message: string) => lines.push(message) },
+    };
+  };
+
+  it('answers 503 at the write deadline, releases the check for later pings, and keeps serving other checks meanwhile', async () => {
+    const { check } = await aCheck(test.db);
+    const { check: other } = await aCheck(test.db);
+    const log = logged();
+    const recorder = new PingRecorder(test.database, { concurrentFlushes: 2, writeDeadlineMs: 600, stallAfterMs: 300, logger: log.logger });
+    await recorder.record(aPing(check.pingCode));
+    const release = await lockCheck(check.id);
+
+    const started = Date.now();
+    const wedged = recorder.record(aPing(check.pingCode)).then(
+      () => 'stored',
+      (error: unknown) => error,
+    );
+    // The other check's pings are written while the wedged batch waits.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await recorder.record(aPing(other.pingCode))).toEqual({ recorded: true, checkId: other.id });
+    const refused = await wedged;
+    const waited = Date.now() - started;
+    expect(refused).toBeInstanceOf(PingNotStoredError);
+    expect(refused).toMatchObject({ statusCode: 503, reason: 'deadline', retryAfterSeconds: 1 });
+    expect(String((refused as Error).message)).toMatch(/^ping not stored: the database did not answer within 1 s/);
+    expect(waited).toBeGreaterThanOrEqual(550);
+    expect(waited).toBeLessThan(1500);
+    expect(recorder.stats.expired).toBe(1);
+    expect(log.lines).toEqual(['pings cannot be written: answering them 503 and /readyz 503 until the database takes them again']);
+
+    // Still locked: the next ping to the check gets its own batch and deadline, not a place behind the lost one.
+    await expect(recorder.record(aPing(check.pingCode))).rejects.toMatchObject({ reason: 'deadline' });
+    await release();
+    expect(await recorder.record(aPing(check.pingCode, { body: 'after' }))).toEqual({ recorded: true, checkId: check.id });
+    expect((await pingRows(test.db, check.id)).some((ping) => ping.body === 'after')).toBe(true);
+    await recorder.drain();
+    expect((await recorder.readiness()).writable).toBe(true);
+    expect(log.lines).toEqual([
+      'pings cannot be written: answering them 503 and /readyz 503 until the database takes them again',
+      'pings are being written again',
+    ]);
+    await recorder.drain();
+  });
+
+  it('counts as stalled once a ping has waited longer than stallAfterMs, before its deadline', async () => {
+    const { check } = await aCheck(test.db);
+    const recorder = new PingRecorder(test.database, { writeDeadlineMs: 2000, stallAfterMs: 200 });
+    await recorder.record(aPing(check.pingCode));
+    const release = await lockCheck(check.id);
+    const waiting = recorder.record(aPing(check.pingCode));
+    expect((await recorder.readiness()).writable).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const stalled = await recorder.readiness();
+    expect(stalled.writable).toBe(false);
+    expect(stalled.oldestWaitMs).toBeGreaterThanOrEqual(400);
+    await release();
+    expect((await waiting).recorded).toBe(true);
+    await recorder.drain();
+    expect(await recorder.readiness()).toEqual({ writable: true, oldestWaitMs: 0 });
+  });
+
+  it('becomes ready again by asking the database itself when no ping comes to show it', async () => {
+    const { check } = await aCheck(test.db);
+    const recorder = new PingRecorder(test.database, { writeDeadlineMs: 300, stallAfterMs: 100 });
+    await recorder.record(aPing(check.pingCode));
+    const release = await lockCheck(check.id);
+    await expect(recorder.record(aPing(check.pingCode))).rejects.toBeInstanceOf(PingNotStoredError);
+    await release();
+    // No ping since (a load balancer that saw /readyz fail sends none); the database answers.
+    expect((await recorder.readiness()).writable).toBe(true);
+  });
+
+  it('closes within its bound with a write wedged: what waits is answered 503, and later pings at once', async () => {
+    const { check } = await aCheck(test.db);
+    const recorder = new PingRecorder(test.database, { writeDeadlineMs: 10_000 });
+    await recorder.record(aPing(check.pingCode));
+    const release = await lockCheck(check.id);
+    const wedged = recorder.record(aPing(check.pingCode));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await recorder.close(300);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await expect(wedged).rejects.toMatchObject({ statusCode: 503, reason: 'closing' });
+    await expect(recorder.record(aPing(check.pingCode))).rejects.toMatchObject({ reason: 'closing' });
+    await release();
+  });
+
+  it('runs on connections with statement_timeout and idle_in_transaction_session_timeout set', async () => {
+    if (test.database.kind !== 'postgres') throw new Error('postgres only');
+    const [settings] = await test.database.client<
+      { statement: string; idle: string }[]
+    >`select current_setting('statement_timeout') as statement, current_setting('idle_in_transaction_session_timeout') as idle`;
+    expect(settings).toEqual({ statement: '30s', idle: '10s' });
   });
 });

@@ -15,7 +15,25 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema>;
 export type DbOptions = Pick<Config, 'databaseUrl' | 'dataDir'> & {
   /** Connections in the Postgres pool. Default: 10. */
   poolSize?: number;
+  /**
+   * Postgres's `statement_timeout` on every connection of the pool, in
+   * milliseconds: a statement still running then is cancelled, so a wedged
+   * one gives its connection back. 0 turns it off. Default: 30,000.
+   * Migrations run on a connection of their own without it.
+   */
+  statementTimeoutMs?: number;
+  /**
+   * Postgres's `idle_in_transaction_session_timeout`, in milliseconds: a
+   * session left inside a transaction this long is ended, so locks a lost
+   * client held are released. Our transactions never wait on anything but
+   * the database. 0 turns it off. Default: 10,000.
+   */
+  idleInTransactionTimeoutMs?: number;
 };
+
+/** Defaults of `DbOptions`' timeouts. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+export const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
 
 /**
  * An open database, its driver's own client (for the few statements that
@@ -35,6 +53,11 @@ export async function createDb(options: DbOptions): Promise<Database> {
     const client = postgres(options.databaseUrl, {
       max: options.poolSize ?? 10,
       onnotice: () => {},
+      // Startup parameters: set once per connection, no round trip of their own.
+      connection: {
+        statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+        idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      },
     });
     return {
       db: drizzlePostgres(client, { schema }) as unknown as Db,

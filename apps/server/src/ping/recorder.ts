@@ -1,7 +1,10 @@
-import type { Database } from '@cronbeat/db';
+import { type Database, runStatement } from '@cronbeat/db';
 import { applyPings } from './apply';
 import { type PingResult, type PlannedWrite, type ReceivedPing, recordLockedBatch, writeToKnownChecks } from './batch';
 import { KnownChecks, sameSlug, slugKey } from './known-checks';
+import { isRetryable, isUnavailable, PingNotStoredError, type StallLogger, StallWatch } from './unavailable';
+
+export { PingNotStoredError } from './unavailable';
 
 export interface PingRecorderOptions {
   /**
@@ -16,14 +19,49 @@ export interface PingRecorderOptions {
   retries?: number;
   /** Checks whose state this process keeps, to write their pings without reading them first. Default: 50,000. */
   knownChecks?: number;
+  /**
+   * Longest a batch write may take, in milliseconds, retries included. Then
+   * its pings are answered `503` (the client sends them again), its checks
+   * are released for the pings that follow, and the write, if it ever ends,
+   * is ignored. Default: 5,000.
+   */
+  writeDeadlineMs?: number;
+  /** How long a ping may wait unanswered before pings count as stalled (`readiness`). Default: 2,000 ms. */
+  stallAfterMs?: number;
+  /** Where a stall's start and end are logged, once each. Default: not logged. */
+  logger?: StallLogger;
 }
 
-interface Waiting {
-  ping: ReceivedPing;
-  resolve(result: PingResult): void;
-  reject(error: unknown): void;
+/** What `/readyz` needs to know of the pings. */
+export interface PingReadiness {
+  /** False while pings cannot be written (see `StallWatch`). */
+  writable: boolean;
+  /** How long the oldest unanswered ping has waited, in milliseconds. */
+  oldestWaitMs: number;
+}
+
+/** One ping handed to `record`, until it is answered (once: later answers are ignored). */
+class Waiting {
+  answered = false;
   /** Set once a write from known state missed: the next attempt locks and reads the check. */
-  locked?: boolean;
+  locked = false;
+  constructor(
+    readonly ping: ReceivedPing,
+    readonly settle: (result: PingResult) => void,
+    readonly refuse: (error: unknown) => void,
+  ) {}
+
+  resolve(result: PingResult): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.settle(result);
+  }
+
+  reject(error: unknown): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.refuse(error);
+  }
 }
 
 /** A check's waiting pings, in arrival order, taken for one flush. */
@@ -32,13 +70,16 @@ interface Group {
   waiting: Waiting[];
 }
 
-/** Postgres errors after which the same transaction may succeed: deadlock_detected, serialization_failure. */
-const RETRYABLE = new Set(['40P01', '40001']);
-const isRetryable = (error: unknown): boolean => {
-  const code =
-    (error as { code?: unknown; cause?: { code?: unknown } } | null)?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;
-  return typeof code === 'string' && RETRYABLE.has(code);
-};
+/** One batch write under way. */
+interface Flight {
+  groups: readonly Group[];
+  /** When it began (ms since the epoch). */
+  startedAt: number;
+  /** When its earliest ping arrived (ms since the epoch). */
+  oldestPingAt: number;
+  /** Its deadline passed: its pings were answered 503 and its checks released; what it writes now is ignored. */
+  expired: boolean;
+}
 
 /**
  * Group commit for pings. Each `record` call waits for the commit of the
@@ -63,15 +104,19 @@ export class PingRecorder {
   /** Keys (see `#keyOf`) of checks with pings in a flush. */
   readonly #inFlight = new Set<string>();
   #flushing = 0;
+  readonly #flights = new Set<Flight>();
   #scheduled = false;
+  #closing = false;
   #idle: Array<() => void> = [];
+  readonly #deadlineMs: number;
+  readonly #stall: StallWatch;
   /**
    * Transactions and pings written so far (pings ÷ batches is the pings per
    * transaction), of which pings written from known state without reading
    * their check; retries after deadlocks; checks whose known state was out of
-   * date when written to.
+   * date when written to; batch writes that missed their deadline.
    */
-  readonly stats = { batches: 0, pings: 0, pingsToKnownChecks: 0, retries: 0, stale: 0 };
+  readonly stats = { batches: 0, pings: 0, pingsToKnownChecks: 0, retries: 0, stale: 0, expired: 0 };
 
   constructor(database: Database, options: PingRecorderOptions = {}) {
     this.#database = database;
@@ -79,20 +124,82 @@ export class PingRecorder {
     this.#maxBatch = options.maxBatch ?? 500;
     this.#retries = options.retries ?? 3;
     this.#known = new KnownChecks(options.knownChecks ?? 50_000);
+    this.#deadlineMs = options.writeDeadlineMs ?? 5000;
+    this.#stall = new StallWatch(options.stallAfterMs ?? 2000, options.logger ?? null);
   }
 
-  /** Resolves once the ping is committed (or known to address no check); rejects when it could not be stored. */
+  /**
+   * Resolves once the ping is committed (or known to address no check);
+   * rejects when it could not be stored, with a `PingNotStoredError` when
+   * that was the database's doing (or the server is shutting down).
+   */
   record(ping: ReceivedPing): Promise<PingResult> {
+    if (this.#closing) return Promise.reject(this.#notStored('closing'));
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ ping, resolve, reject });
+      this.#waiting.push(new Waiting(ping, resolve, reject));
       this.#schedule();
     });
   }
 
-  /** Resolves when every ping handed to `record` so far has been written. */
+  /** Resolves when every ping handed to `record` so far has been answered. */
   drain(): Promise<void> {
     if (this.#waiting.length === 0 && this.#flushing === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /**
+   * Takes no more pings and waits for those taken to be answered, at most
+   * `timeoutMs` (default: the write deadline); any still waiting then are
+   * answered 503. Never waits longer, however wedged the database.
+   */
+  async close(timeoutMs = this.#deadlineMs): Promise<void> {
+    this.#closing = true;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.drain(), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    for (const flight of [...this.#flights]) this.#expire(flight, 'closing');
+    for (const waiting of this.#waiting.splice(0)) waiting.reject(this.#notStored('closing'));
+  }
+
+  /**
+   * Whether pings can be written now. While the last write failed for the
+   * database and no ping waits to show otherwise (a load balancer that saw
+   * /readyz fail sends none), asks the database itself, within `probeMs`.
+   */
+  async readiness(probeMs = 2000): Promise<PingReadiness> {
+    if (this.#stall.failing && this.#waiting.length === 0 && this.#flushing === 0) {
+      const startedAt = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const answered = await Promise.race([
+        runStatement(this.#database, { text: 'select 1', params: [] }).then(
+          () => true,
+          () => false,
+        ),
+        new Promise<boolean>((resolve) => (timer = setTimeout(resolve, probeMs, false))),
+      ]);
+      clearTimeout(timer);
+      if (answered) this.#stall.writeSucceeded(startedAt, this.#oldestWaitMs());
+    }
+    const oldestWaitMs = this.#oldestWaitMs();
+    return { writable: !this.#stall.update(oldestWaitMs), oldestWaitMs };
+  }
+
+  /** How long the oldest unanswered ping has waited, in milliseconds. */
+  #oldestWaitMs(now = Date.now()): number {
+    let oldest = now;
+    for (const flight of this.#flights) oldest = Math.min(oldest, flight.oldestPingAt);
+    for (const waiting of this.#waiting) oldest = Math.min(oldest, waiting.ping.at.getTime());
+    return now - oldest;
+  }
+
+  #notStored(reason: PingNotStoredError['reason']): PingNotStoredError {
+    const seconds = Math.max(1, Math.ceil(this.#deadlineMs / 1000));
+    const message = {
+      deadline: `ping not stored: the database did not answer within ${seconds} s; send it again`,
+      unavailable: 'ping not stored: the database is unavailable; send it again',
+      closing: 'ping not stored: the server is shutting down; send it again',
+    }[reason];
+    return new PingNotStoredError(reason, message, seconds);
   }
 
   #schedule(): void {
@@ -154,22 +261,58 @@ export class PingRecorder {
     if (known.length > 0) {
       void this.#flush(
         known.map((k) => k.group),
-        () => this.#writeKnown(known),
+        (flight) => this.#writeKnown(known, flight),
       );
     }
-    if (unknown.length > 0) void this.#flush(unknown, () => this.#writeLocked(unknown.flatMap((group) => group.waiting)));
+    if (unknown.length > 0)
+      void this.#flush(unknown, (flight) =>
+        this.#writeLocked(
+          unknown.flatMap((group) => group.waiting),
+          flight,
+        ),
+      );
   }
 
-  async #flush(groups: readonly Group[], write: () => Promise<void>): Promise<void> {
+  async #flush(groups: readonly Group[], write: (flight: Flight) => Promise<void>): Promise<void> {
+    let oldestPingAt = Number.POSITIVE_INFINITY;
+    for (const group of groups) for (const { ping } of group.waiting) oldestPingAt = Math.min(oldestPingAt, ping.at.getTime());
+    const flight: Flight = { groups, startedAt: Date.now(), oldestPingAt, expired: false };
+    this.#flights.add(flight);
     this.#flushing += 1;
+    const deadline = setTimeout(() => this.#expire(flight, 'deadline'), this.#deadlineMs);
     try {
-      await write();
+      await write(flight);
+    } catch (error) {
+      // The writes answer their pings themselves; this is a bug's last line of defence, not a path.
+      for (const group of groups) for (const waiting of group.waiting) waiting.reject(error);
     } finally {
-      for (const group of groups) this.#inFlight.delete(group.key);
-      this.#flushing -= 1;
-      if (this.#waiting.length > 0) this.#schedule();
-      else if (this.#flushing === 0) for (const resolve of this.#idle.splice(0)) resolve();
+      clearTimeout(deadline);
+      this.#land(flight);
     }
+  }
+
+  /** The flight's deadline passed (or the recorder closes): answer its pings 503 and release its checks now. */
+  #expire(flight: Flight, reason: 'deadline' | 'closing'): void {
+    if (flight.expired || !this.#flights.has(flight)) return;
+    flight.expired = true;
+    this.stats.expired += 1;
+    const error = this.#notStored(reason);
+    for (const group of flight.groups) {
+      // Whether the write commits later is unknown: the next ping to these checks reads them first.
+      this.#known.forget(group.key);
+      for (const waiting of group.waiting) waiting.reject(error);
+    }
+    if (reason === 'deadline') this.#stall.writeFailed(`a batch write missed its ${this.#deadlineMs} ms deadline`, this.#oldestWaitMs());
+    this.#land(flight);
+  }
+
+  /** A flight is over, written or expired: its checks take new pings. Once per flight. */
+  #land(flight: Flight): void {
+    if (!this.#flights.delete(flight)) return;
+    for (const group of flight.groups) this.#inFlight.delete(group.key);
+    this.#flushing -= 1;
+    if (this.#waiting.length > 0) this.#schedule();
+    else if (this.#flushing === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
   /** A write of one check's pings from its known state; null when that state is unknown or not enough. */
@@ -191,17 +334,23 @@ export class PingRecorder {
     return applied.ok ? { before, applied, slug } : null;
   }
 
-  async #writeKnown(planned: ReadonlyArray<{ group: Group; write: PlannedWrite }>): Promise<void> {
+  async #writeKnown(planned: ReadonlyArray<{ group: Group; write: PlannedWrite }>, flight: Flight): Promise<void> {
     let versions = new Map<string, string>();
+    let failed = false;
     try {
       versions = await writeToKnownChecks(
         this.#database,
         planned.map((p) => p.write),
       );
     } catch {
-      // Nothing was written. The locked path below retries these pings and,
-      // if the failure is theirs, refuses only the ping that caused it.
+      // Nothing was written (or, if the connection died after the commit,
+      // the locked path below finds the checks changed and writes again).
+      // That path retries these pings and, if the failure is theirs, refuses
+      // only the ping that caused it.
+      failed = true;
     }
+    if (flight.expired) return;
+    if (!failed) this.#stall.writeSucceeded(flight.startedAt, this.#oldestWaitMs());
     this.stats.batches += 1;
     const again: Waiting[] = [];
     for (const {
@@ -225,30 +374,46 @@ export class PingRecorder {
     if (again.length > 0) this.#waiting.unshift(...again);
   }
 
-  async #writeLocked(batch: Waiting[]): Promise<void> {
+  async #writeLocked(batch: Waiting[], flight: Flight): Promise<void> {
     try {
-      const { results, checks } = await this.#withRetries(batch.map((w) => w.ping));
+      const { results, checks } = await this.#withRetries(
+        batch.map((w) => w.ping),
+        flight,
+      );
+      if (flight.expired) return;
+      this.#stall.writeSucceeded(flight.startedAt, this.#oldestWaitMs());
       this.stats.batches += 1;
       this.stats.pings += batch.length;
       for (const check of checks) this.#known.remember(check);
       for (const [i, waiting] of batch.entries()) waiting.resolve(results[i]!);
     } catch (error) {
+      if (flight.expired) return;
+      if (isUnavailable(error)) {
+        // No ping's fault, and writing them one by one would fail alike.
+        this.#stall.writeFailed(`the database is unavailable (${(error as Error).message})`, this.#oldestWaitMs());
+        const notStored = this.#notStored('unavailable');
+        for (const waiting of batch) waiting.reject(notStored);
+        return;
+      }
       if (batch.length === 1) {
         batch[0]!.reject(error);
         return;
       }
       // One unstorable ping must not fail the others that shared its
       // transaction: write them one by one so only the bad one is refused.
-      for (const waiting of batch) await this.#writeLocked([waiting]);
+      for (const waiting of batch) {
+        if (flight.expired) return;
+        await this.#writeLocked([waiting], flight);
+      }
     }
   }
 
-  async #withRetries(pings: ReceivedPing[]) {
+  async #withRetries(pings: ReceivedPing[], flight: Flight) {
     for (let attempt = 0; ; attempt++) {
       try {
         return await recordLockedBatch(this.#database, pings);
       } catch (error) {
-        if (attempt >= this.#retries || !isRetryable(error)) throw error;
+        if (attempt >= this.#retries || flight.expired || !isRetryable(error)) throw error;
         this.stats.retries += 1;
       }
     }

@@ -11,22 +11,28 @@ export async function healthRoutes(app: FastifyInstance) {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   /**
-   * The process can do its work: store pings. That needs the database only;
-   * Redis carries the shared rate limits and the job queues, so while it is
-   * away the answer says `degraded` but stays 200: a load balancer must keep
-   * sending pings to a server that can store them.
+   * The process can do its work: store pings. That needs the database
+   * answering, and pings actually being written: a database that answers
+   * `select 1` while batch writes miss their deadline (locks, a wedged
+   * connection) makes a server that takes pings only to answer them 503, so
+   * it is not ready then either (`pings: 'stalled'`; the recorder logs when
+   * that starts and ends). Redis carries the shared rate limits and the job
+   * queues, so while it is away the answer says `degraded` but stays 200: a
+   * load balancer must keep sending pings to a server that can store them.
    */
   app.get('/readyz', async (request, reply) => {
-    const [databaseError, redisError] = await Promise.all([
+    const [databaseError, redisError, pings] = await Promise.all([
       probe(() => app.db.execute(sql`select 1`)),
       redis ? probe(() => redis.ping()) : Promise.resolve(null),
+      app.pingRecorder.readiness(READY_TIMEOUT_MS),
     ]);
     const answer = {
       database: databaseError ? 'unreachable' : 'ok',
+      ...(pings.writable ? {} : { pings: 'stalled', oldestPingWaitMs: pings.oldestWaitMs }),
       ...(redis ? { redis: redisError ? 'unreachable' : 'ok' } : {}),
     };
-    if (databaseError) {
-      request.log.warn({ database: databaseError.message }, 'readiness check failed');
+    if (databaseError || !pings.writable) {
+      if (databaseError) request.log.warn({ database: databaseError.message }, 'readiness check failed');
       return reply.status(503).send({ status: 'unavailable', ...answer });
     }
     return { status: redisError ? 'degraded' : 'ok', ...answer };

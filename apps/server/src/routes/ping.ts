@@ -5,19 +5,12 @@ import { PING_PATHS, PingUrlError, parsePingAddress } from '../ping/address';
 import type { ReceivedPing } from '../ping/batch';
 import { type CapturedBody, captureBody, storedBody } from '../ping/body';
 import { CreateRate } from '../ping/create-rate';
-import { PingRecorder } from '../ping/recorder';
+import { PingNotStoredError } from '../ping/recorder';
 import { slugProblem } from '../schemas/checks';
 
 const PING_METHODS = ['GET', 'HEAD', 'POST'] as const;
 const OTHER_METHODS = ['PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
 const USER_AGENT_LIMIT = 200;
-/**
- * Batches in flight at once on Postgres: a second one fills while the first
- * waits on the database (bench:ping measured 3 and 4 no faster). Kept below
- * the default pool size of 10 so `?create=1` and the API still get a
- * connection.
- */
-const PG_CONCURRENT_FLUSHES = 2;
 
 /**
  * `/ping/...`: the front door for jobs. Answers are short plain text that
@@ -26,8 +19,7 @@ const PG_CONCURRENT_FLUSHES = 2;
  */
 export async function pingRoutes(app: FastifyInstance, options: { config: Config }) {
   const { pingBodyLimit } = options.config;
-  const recorder = new PingRecorder(app.database, { concurrentFlushes: app.database.kind === 'postgres' ? PG_CONCURRENT_FLUSHES : 1 });
-  app.addHook('onClose', () => recorder.drain());
+  const recorder = app.pingRecorder;
   const createRate = new CreateRate();
 
   // Callback style, not async: an async hook costs every ping a promise and a microtask turn.
@@ -52,6 +44,10 @@ export async function pingRoutes(app: FastifyInstance, options: { config: Config
 
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     if (error instanceof PingUrlError) return reply.status(400).send(error.message);
+    // The database's doing, not the ping's: the client sends it again (the recorder logs it, once).
+    if (error instanceof PingNotStoredError) {
+      return reply.status(503).header('retry-after', String(error.retryAfterSeconds)).send(error.message);
+    }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error }, 'ping failed');
     return reply.status(status).send(status === 500 ? 'internal error' : error.message);
