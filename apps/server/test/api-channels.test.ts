@@ -23,6 +23,12 @@ describe.each(testDatabaseKinds())('channels API on %s', (kind) => {
       });
       request.on('end', () => {
         received.push({ body, signature: request.headers['x-cronbeat-signature'] as string | undefined });
+        if (request.url === '/leaky') {
+          // An internal service answering with what it knows; none of it may reach the caller.
+          response.statusMessage = 'Vault-Sealed';
+          response.writeHead(500).end('{"aws_secret_access_key":"hunter2"}');
+          return;
+        }
         response.statusCode = request.url === '/gone' ? 410 : 200;
         response.end();
       });
@@ -102,6 +108,23 @@ describe.each(testDatabaseKinds())('channels API on %s', (kind) => {
     const gone = (await call('POST', '/channels', { kind: 'webhook', name: 'Gone', config: { url: `${receiverUrl}/gone` } })).json();
     const failed = (await call('POST', `/channels/${gone.id}/test`)).json();
     expect(failed).toMatchObject({ delivered: false, permanent: true });
-    expect(failed.error).toMatch(/410/);
+    expect(failed.error).toBe('webhook: HTTP 410 Gone');
+  });
+
+  it("reports a failed test alert by status and a short reason, never the target's answer", async () => {
+    const leaky = (await call('POST', '/channels', { kind: 'webhook', name: 'Leaky', config: { url: `${receiverUrl}/leaky` } })).json();
+    const failed = (await call('POST', `/channels/${leaky.id}/test`)).json();
+    expect(failed).toEqual({ delivered: false, error: 'webhook: HTTP 500 Internal Server Error', permanent: false });
+  });
+
+  it('refuses to send a test alert to an address the operator did not allow, without connecting', async () => {
+    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1:8080/', 'http://[fd00::1]/']) {
+      for (const kind of ['webhook', 'slack'] as const) {
+        const channel = (await call('POST', '/channels', { kind, name: 'Internal', config: { url } })).json();
+        const failed = (await call('POST', `/channels/${channel.id}/test`)).json();
+        expect(failed).toMatchObject({ delivered: false, permanent: true });
+        expect(failed.error).toMatch(/refused: .* is not a public address \((link-local|private|unique-local)\)/);
+      }
+    }
   });
 });
