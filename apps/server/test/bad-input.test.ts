@@ -9,6 +9,7 @@ import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASE_URL, bearer, createKey, type Person, signUp, testApp, uniqueEmail } from './api-fixtures';
+import { aCheck, pingRows } from './ping-fixtures';
 
 interface BadRequestCase {
   /** What is sent, as the test's name. */
@@ -212,5 +213,30 @@ describe.each(testDatabaseKinds())('bad input on %s', (kind) => {
     const { error } = response.json();
     expect(Object.keys(error.fields ?? {}), response.body).toContain(field);
     expect(error.message).toContain(field);
+  });
+});
+
+describe.each(testDatabaseKinds())('forwarded addresses on %s', (kind) => {
+  const test = useTestDatabase(kind);
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    // One proxy hop believed: what it forwards as the client's address is stored, if it is an address.
+    app = await testApp(test.database, { TRUST_PROXY: '1' });
+  });
+  afterAll(() => app.close());
+
+  it('stores only an IP address as a ping’s source, never the text a client forged', async () => {
+    const { check } = await aCheck(test.db);
+    const forwarded = ['<script>alert(1)</script>', 'x'.repeat(15_000), '203.0.113.7', '2001:db8::7', '1.2.3.4, 5.6.7.8 9'];
+    for (const address of forwarded) {
+      const response = await app.inject({
+        url: `/ping/${check.pingCode}`,
+        headers: { 'x-forwarded-for': address },
+        remoteAddress: '10.0.0.2',
+      });
+      expect(response.statusCode).toBe(200);
+    }
+    const stored = (await pingRows(test.db, check.id)).map((ping) => ping.remoteAddr);
+    expect(stored).toEqual([null, null, '203.0.113.7', '2001:db8::7', null]);
   });
 });

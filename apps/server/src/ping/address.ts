@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { type PingKind, parseExitStatus, pingKindForExitStatus, ValidationError } from '@cronbeat/core';
 import type { SlugRef } from '@cronbeat/db';
 
@@ -65,4 +66,18 @@ function parseRid(value: unknown): string | null {
   if (value === undefined || value === '') return null;
   if (typeof value === 'string' && isUuid(value)) return value.toLowerCase();
   throw new PingUrlError(`rid must be a UUID, got "${String(value)}"`);
+}
+
+/** The longest address text kept: a full IPv6 address (45 characters) and room for a zone (`%eth0`). */
+const ADDRESS_LIMIT = 64;
+
+/**
+ * The source address stored with a ping: Fastify's `request.ip` when it is
+ * an IP address, else null. Behind a trusted proxy that address comes from
+ * `X-Forwarded-For`, which a proxy may pass on as the client wrote it: any
+ * text, of any length. Unknown is the truth then; the proxy's own address
+ * would name the wrong sender.
+ */
+export function sourceAddress(ip: string | undefined): string | null {
+  return ip !== undefined && ip.length <= ADDRESS_LIMIT && isIP(ip) !== 0 ? ip : null;
 }

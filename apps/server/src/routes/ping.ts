@@ -1,7 +1,7 @@
 import type { Config } from '@cronbeat/config';
 import { ensureSlugCheck } from '@cronbeat/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PING_PATHS, PingUrlError, parsePingAddress } from '../ping/address';
+import { PING_PATHS, PingUrlError, parsePingAddress, sourceAddress } from '../ping/address';
 import type { ReceivedPing } from '../ping/batch';
 import { type CapturedBody, captureBody, storedBody } from '../ping/body';
 import { CreateRate } from '../ping/create-rate';
@@ -72,7 +72,7 @@ export async function pingRoutes(app: FastifyInstance, options: { config: Config
       at,
       method: request.method,
       scheme: request.protocol,
-      remoteAddr: request.ip ?? null,
+      remoteAddr: sourceAddress(request.ip),
       userAgent: userAgent ? userAgent.slice(0, USER_AGENT_LIMIT) : null,
       ...storedBody(request.body as CapturedBody | undefined),
     };
