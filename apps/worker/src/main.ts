@@ -1,16 +1,19 @@
 /**
  * `npm run start:worker`: the background jobs on their own, beside separate
  * servers. Any number can run; they share the work through Postgres and Redis.
+ * The schema must be current (`npm run db:migrate`) unless MIGRATE_ON_START=true.
  */
-import { createDb, migrate } from '@cronbeat/db';
-import { configOrExit, createLogger, stopOnSignals } from '@cronbeat/runtime';
+import { createDb, prepareSchema } from '@cronbeat/db';
+import { configOrExit, createLogger, startOrExit, stopOnSignals } from '@cronbeat/runtime';
 import { serveMetrics, start } from './index';
 
 const config = configOrExit();
 const logger = createLogger(config);
 const database = await createDb(config);
-await migrate(database, config.databaseUrl);
-const worker = await start(config, { database, logger });
+const worker = await startOrExit(config, async () => {
+  await prepareSchema(database, config.databaseUrl, config.migrateOnStart);
+  return start(config, { database, logger });
+});
 const metrics =
   config.metricsPort === null ? null : await serveMetrics(config.metricsPort, config.host, config.metricsToken, () => worker.health());
 logger.info({ driver: worker.driver, metrics: metrics?.address }, 'Cronbeat worker running');

@@ -68,6 +68,7 @@ export async function pendingMigrations(databaseUrl: string): Promise<string[]> 
 /** Thrown when a process that may not migrate finds the schema behind its code. */
 export class SchemaBehindError extends Error {
   override readonly name = 'SchemaBehindError';
+  readonly code = 'CB_SCHEMA_BEHIND';
   constructor(readonly pending: string[]) {
     super(
       `the database schema is ${pending.length} migration${pending.length === 1 ? '' : 's'} behind this version (${pending.join(', ')}): ` +

@@ -45,6 +45,9 @@ export function startupProblem(error: unknown, config: Pick<Config, 'port' | 'ho
       return `port ${config.port} needs privileges to listen on; set PORT above 1023`;
     case 'EADDRNOTAVAIL':
       return `HOST ${config.host} is no address of this machine; set HOST`;
+    // The database's schema is older than this code (SchemaBehindError of @cronbeat/db): its message says what to run.
+    case 'CB_SCHEMA_BEHIND':
+      return (error as Error).message;
     default:
       return null;
   }
