@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { channels } from '@cronbeat/db';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createKey, injectApi, type Method, signUp, testApp } from './api-fixtures';
@@ -115,6 +117,15 @@ describe.each(testDatabaseKinds())('channels API on %s', (kind) => {
     const leaky = (await call('POST', '/channels', { kind: 'webhook', name: 'Leaky', config: { url: `${receiverUrl}/leaky` } })).json();
     const failed = (await call('POST', `/channels/${leaky.id}/test`)).json();
     expect(failed).toEqual({ delivered: false, error: 'webhook: HTTP 500 Internal Server Error', permanent: false });
+  });
+
+  it('shows a last error stored before bodies were dropped only up to its status', async () => {
+    const channel = (await call('POST', '/channels', { kind: 'webhook', name: 'Old', config: { url: `${receiverUrl}/old` } })).json();
+    await test.db
+      .update(channels)
+      .set({ lastError: 'webhook: HTTP 500 {"aws_secret_access_key":"hunter2"}', lastErrorAt: new Date() })
+      .where(eq(channels.id, channel.id));
+    expect((await call('GET', `/channels/${channel.id}`)).json().lastError).toBe('webhook: HTTP 500 Internal Server Error');
   });
 
   it('refuses to send a test alert to an address the operator did not allow, without connecting', async () => {

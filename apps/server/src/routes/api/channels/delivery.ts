@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelKind } from '@cronbeat/db';
-import { type Alert, ChannelConfigError, DeliveryError, type Notifier, parseChannelConfig } from '@cronbeat/notify';
+import { type Alert, ChannelConfigError, DeliveryError, type Notifier, parseChannelConfig, statusLine } from '@cronbeat/notify';
 import { FieldError } from '../../../errors';
 
 /** A channel's config as its kind accepts it; a 400 naming the field otherwise. The rules belong to packages/notify. */
@@ -50,4 +50,15 @@ export async function sendTestAlert(
     if (error instanceof DeliveryError) return { delivered: false, error: error.message, permanent: error.permanent };
     throw error;
   }
+}
+
+/**
+ * A channel's last error as people may see it. Errors are written as a
+ * status and a short reason now; ones stored before that (`webhook: HTTP 500
+ * <up to 1,000 characters of the target's body>`) are cut back to the
+ * status, so no target's answer reaches the API.
+ */
+export function shownError(lastError: string | null): string | null {
+  const legacy = lastError?.match(/^(webhook|Slack): HTTP (\d{3})\b/);
+  return legacy ? `${legacy[1]}: ${statusLine(Number(legacy[2]))}` : lastError;
 }

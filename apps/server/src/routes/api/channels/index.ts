@@ -7,7 +7,7 @@ import { accessOf } from '../../../auth/access';
 import { NotFound } from '../../../errors';
 import { Channel, ChannelCreate, ChannelPatch, ChannelTestResult } from '../../../schemas/channels';
 import { authErrors, IdParams, iso, isoOrNull } from '../../../schemas/common';
-import { channelConfig, sendTestAlert } from './delivery';
+import { channelConfig, sendTestAlert, shownError } from './delivery';
 
 const tags = ['channels'];
 const write = { permission: 'write' } as const;
@@ -24,7 +24,7 @@ export async function channelRoutes(fastify: FastifyInstance, options: { notifie
       name: row.name,
       ...(accessOf(request).seesSecrets && { config: row.config }),
       createdAt: iso(row.createdAt),
-      lastError: row.lastError,
+      lastError: shownError(row.lastError),
       lastErrorAt: isoOrNull(row.lastErrorAt),
       lastDeliveredAt: isoOrNull(row.lastDeliveredAt),
     };
