@@ -9,7 +9,7 @@ import { redisOrLocalStore } from './rate-limit-store';
 export interface RateLimits {
   /** Per API key or session, on /api/v1. Default: 600. */
   apiPerMinute: number;
-  /** Per client address, on sign-up and log-in. Default: 10. */
+  /** Per client address on sign-up and log-in, and per account (the email tried) on log-in. Default: 10. */
   signInPerMinute: number;
 }
 

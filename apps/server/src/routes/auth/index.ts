@@ -16,11 +16,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { assertSameOrigin, identify } from '../../auth/authenticate';
 import { decoyHash, hashPassword, newSessionToken, sha256, verifyPassword } from '../../auth/secrets';
-import { Conflict, FieldError, RegistrationClosed, Unauthorized } from '../../errors';
+import { Conflict, FieldError, RateLimited, RegistrationClosed, Unauthorized } from '../../errors';
 import { SESSION_COOKIE } from '../../plugins/auth';
 import { AccountPatch, ChangePassword, LogIn, Me, SignUp } from '../../schemas/auth';
 import { authErrors, iso } from '../../schemas/common';
 import { refuseUnknownFields } from '../../schemas/strict-body';
+
+/** An email address as accounts are looked up by it (lower case), without the spaces a form may add. */
+const normalisedEmail = (email: string): string => email.trim().toLowerCase();
 
 /** Days a session lasts. */
 const SESSION_DAYS = 30;
@@ -32,6 +35,24 @@ export async function authRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { accounts } = app;
   const signInLimit = { rateLimit: { max: accounts.limits.signInPerMinute, timeWindow: 60_000 } };
+  // Per account as well as per address: guesses at one password from many
+  // addresses (a botnet, or clients choosing their own through a proxy)
+  // count together. Keyed by the address as typed, normalised, whether or
+  // not it has an account, so a 429 tells nobody which accounts exist.
+  const countAccountAttempt = app.createRateLimit({
+    max: accounts.limits.signInPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => `sign-in-account:${normalisedEmail((request.body as { email: string }).email)}`,
+  });
+
+  /** Counts an attempt at signing in as the account in the body; refuses it once the account has had its share this minute. */
+  async function throttleAccount(request: FastifyRequest, reply: FastifyReply) {
+    const attempt = await countAccountAttempt(request);
+    if (attempt.isAllowed || !attempt.isExceeded) return;
+    const seconds = Math.max(1, attempt.ttlInSeconds);
+    reply.header('retry-after', String(seconds));
+    throw new RateLimited(`${seconds} seconds: too many attempts at this account`);
+  }
 
   // Login CSRF: a foreign page must not sign a browser into someone else's account.
   app.addHook('onRequest', async (request) => {
@@ -100,7 +121,11 @@ export async function authRoutes(fastify: FastifyInstance) {
 
   app.post(
     '/login',
-    { config: signInLimit, schema: { tags, summary: 'Sign in; sets the session cookie', body: LogIn, response: { 200: Me, ...errors } } },
+    {
+      config: signInLimit,
+      preHandler: throttleAccount,
+      schema: { tags, summary: 'Sign in; sets the session cookie', body: LogIn, response: { 200: Me, ...errors } },
+    },
     async (request, reply) => {
       const user = await userByEmail(app.db, request.body.email);
       const matches = await verifyPassword(request.body.password, user?.passwordHash ?? (await decoyHash));
