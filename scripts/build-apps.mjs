@@ -13,8 +13,15 @@
  * compiled into each bundle; every other package stays an import of
  * node_modules, as installed by `npm ci --omit=dev`. esbuild only strips
  * types: `npm run typecheck` is what checks them.
+ *
+ * `--outdir <dir>` writes the same tree under another folder inside the
+ * repository (tests build their own copy there, so parallel test files never
+ * read a bundle another is writing); node_modules is found by walking up.
  */
+import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+
+const { values } = parseArgs({ options: { outdir: { type: 'string', default: '.' } } });
 
 const ENTRIES = {
   'apps/standalone/dist/main': 'apps/standalone/src/main.ts',
@@ -38,7 +45,7 @@ const thirdPartyExternal = {
 const started = Date.now();
 await build({
   entryPoints: Object.entries(ENTRIES).map(([out, input]) => ({ out, in: input })),
-  outdir: '.',
+  outdir: values.outdir,
   bundle: true,
   platform: 'node',
   format: 'esm',

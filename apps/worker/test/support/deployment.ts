@@ -1,17 +1,52 @@
 /**
  * Cronbeat processes started exactly as docker-compose and the Kubernetes
- * manifests start them: `node --import tsx <entry>` from the repository root,
- * configured by environment variables only.
+ * manifests start them: plain `node` running the compiled bundles from the
+ * repository root, configured by environment variables only. This test
+ * process compiles its own copy of the bundles once (scripts/build-apps.mjs
+ * --outdir), so parallel test files never read a bundle another is writing.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const ENTRIES = {
-  migrate: 'packages/db/src/migrate-cli.ts',
-  server: 'apps/server/src/main.ts',
-  worker: 'apps/worker/src/main.ts',
+  migrate: 'packages/db/dist/migrate.js',
+  server: 'apps/server/dist/main.js',
+  worker: 'apps/worker/dist/main.js',
 } as const;
+
+let builtIn: string | undefined;
+
+/** Test workers are often killed rather than exiting: their copies are removed by the next build instead. */
+function removeBuildsOfGoneProcesses(): void {
+  const parent = join(ROOT, '.test-builds');
+  let names: string[] = [];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    try {
+      process.kill(Number(name), 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(parent, name), { recursive: true, force: true });
+    }
+  }
+}
+
+/** Where this process's bundles are, compiling them the first time. */
+function bundles(): string {
+  if (builtIn) return builtIn;
+  const dir = join('.test-builds', String(process.pid));
+  removeBuildsOfGoneProcesses();
+  execFileSync(process.execPath, ['scripts/build-apps.mjs', '--outdir', dir], { cwd: ROOT, stdio: 'ignore' });
+  process.once('exit', () => rmSync(join(ROOT, dir), { recursive: true, force: true }));
+  builtIn = join(ROOT, dir);
+  return builtIn;
+}
 
 export interface CronbeatProcess {
   child: ChildProcess;
@@ -22,7 +57,7 @@ export interface CronbeatProcess {
 
 /** Starts one entry point with only the given variables (and PATH): nothing leaks in from the test runner. */
 export function run(entry: keyof typeof ENTRIES, env: Record<string, string>): CronbeatProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRIES[entry]], {
+  const child = spawn(process.execPath, [join(bundles(), ENTRIES[entry])], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
