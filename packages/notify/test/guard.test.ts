@@ -1,5 +1,7 @@
 /** The network guard: which addresses it refuses, that it connects where it checked, and that it reads little. */
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetworkGuard, createNotifier, type DeliveryError, MAX_RESPONSE_BYTES, type Notifier, TargetRefused } from '../src';
@@ -184,6 +186,36 @@ describe('the guard on the wire', () => {
     guard.close();
     expect(answer.status).toBe(200);
     expect(answer.body.length).toBe(MAX_RESPONSE_BYTES);
+  });
+
+  it('speaks TLS to the pinned address under the name in the URL, and refuses a certificate nobody vouches for', async () => {
+    const names: string[] = [];
+    const tls = createHttpsServer(
+      {
+        key: readFileSync(new URL('./support/tls-hook.test.key', import.meta.url)),
+        cert: readFileSync(new URL('./support/tls-hook.test.crt', import.meta.url)),
+        SNICallback: (name, callback) => {
+          names.push(name);
+          callback(null, undefined);
+        },
+      },
+      (_req, res) => res.end('ok'),
+    );
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.2', resolve));
+    const guard = createNetworkGuard({ allowed: ['127.0.0.2/32'], resolve: async () => [{ address: '127.0.0.2', family: 4 }] });
+    const error = await failure(
+      guard.request(`https://hook.test:${(tls.address() as AddressInfo).port}/`, {
+        method: 'POST',
+        headers: {},
+        body: '',
+        timeoutMs: 3000,
+      }),
+    );
+    guard.close();
+    await new Promise((resolve) => tls.close(resolve));
+    expect(names).toEqual(['hook.test']);
+    expect(error?.message).toMatch(/^TLS certificate not accepted \((DEPTH_ZERO_SELF_SIGNED_CERT|CERT_NOT_YET_VALID)\)$/);
+    expect(error?.permanent).toBe(false);
   });
 
   it('gives up at the deadline on a target that never answers', async () => {
