@@ -20,7 +20,10 @@ const logIn = (app: FastifyInstance, remoteAddress: string, email: string, passw
 let lastOctet = 0;
 const freshAddress = () => `198.51.100.${++lastOctet % 250}`;
 
-const counters = [{ name: 'in this process', env: {} }, ...(redisUrl ? [{ name: 'in Redis', env: { REDIS_URL: redisUrl } }] : [])];
+const counters: Array<{ name: string; env: Record<string, string> }> = [
+  { name: 'in this process', env: {} },
+  ...(redisUrl ? [{ name: 'in Redis', env: { REDIS_URL: redisUrl } }] : []),
+];
 
 describe.each(counters)('sign-in limits counted $name', ({ env }) => {
   const test = useTestDatabase('pglite');
