@@ -106,6 +106,15 @@ export function createNetworkGuard(options: GuardOptions = {}): NetworkGuard {
     }) as LookupFunction;
     return new Promise<OutboundResponse>((resolvePromise, reject) => {
       let settled = false;
+      /** The answer's status once its head is in; from then on the answer is judged by it, whatever the body does. */
+      let status: number | null = null;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const answered = () => {
+        if (settled || status === null) return;
+        settled = true;
+        resolvePromise({ status, body: Buffer.concat(chunks) });
+      };
       const fail = (error: DeliveryError) => {
         if (settled) return;
         settled = true;
@@ -124,29 +133,27 @@ export function createNetworkGuard(options: GuardOptions = {}): NetworkGuard {
           signal: deadline,
         },
         (response) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          const done = () => {
-            if (settled) return;
-            settled = true;
-            resolvePromise({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) });
-          };
+          status = response.statusCode ?? 0;
           response.on('data', (chunk: Buffer) => {
             if (settled) return;
             chunks.push(chunk.subarray(0, MAX_RESPONSE_BYTES - size));
             size += chunk.length;
             if (size >= MAX_RESPONSE_BYTES) {
               // Enough: the status is what counts. Cutting the connection is what bounds the memory an answer takes.
-              done();
+              answered();
               response.destroy();
             }
           });
-          response.on('end', done);
-          response.on('error', () => (deadline.aborted ? fail(timedOut()) : done()));
-          response.on('close', () => (deadline.aborted ? fail(timedOut()) : done()));
+          // An answer read to its end, cut short, or still dripping at the deadline: judged by its status all the same.
+          response.on('end', answered);
+          response.on('error', answered);
+          response.on('close', answered);
         },
       );
-      outgoing.on('error', (error) => fail(deadline.aborted ? timedOut() : networkFailure(error)));
+      outgoing.on('error', (error) => {
+        if (status !== null) return answered();
+        fail(deadline.aborted ? timedOut() : networkFailure(error));
+      });
       outgoing.end(init.body);
     });
   }

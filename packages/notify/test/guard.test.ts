@@ -218,6 +218,29 @@ describe('the guard on the wire', () => {
     expect(error?.permanent).toBe(false);
   });
 
+  it('judges an answer whose body still drips at the deadline by its status', async () => {
+    const drip = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const timer = setInterval(() => res.write('.'), 50);
+      res.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => drip.listen(0, '127.0.0.2', resolve));
+    const guard = createNetworkGuard({ allowed: ['127.0.0.2/32'] });
+    const started = Date.now();
+    const answer = await guard.request(`http://127.0.0.2:${(drip.address() as AddressInfo).port}/`, {
+      method: 'POST',
+      headers: {},
+      body: '',
+      timeoutMs: 400,
+    });
+    guard.close();
+    drip.closeAllConnections();
+    await new Promise((resolve) => drip.close(resolve));
+    expect(answer.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('gives up at the deadline on a target that never answers', async () => {
     const silent = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.2', resolve));
