@@ -5,7 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { pingRecorderPlugin } from './ping/recorder-plugin';
 import { authPlugin, type RateLimits } from './plugins/auth';
 import { databasePlugin } from './plugins/database';
-import { answerClientError, errorsPlugin } from './plugins/errors';
+import { answerClientError, answerFrameworkError, errorsPlugin } from './plugins/errors';
 import { metricsPlugin } from './plugins/metrics';
 import { openapiPlugin } from './plugins/openapi';
 import { redisPlugin } from './plugins/redis';
@@ -51,6 +51,8 @@ export interface AppDependencies {
   rateLimits?: Partial<RateLimits>;
   /** Client deadlines; tests shorten them. */
   timeouts?: Partial<ServerTimeouts>;
+  /** Where the built dashboard is. Default: apps/web/dist; tests give their own. */
+  webRoot?: string;
 }
 
 /**
@@ -78,6 +80,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
     // a 30 s deadline run to 60; once a second keeps it to the deadline.
     http: { headersTimeout: Math.min(timeouts.headers, timeouts.request), connectionsCheckingInterval: 1000 },
     clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
     ajv: { onCreate: storableDateTimes },
   });
   // No answer of ours (API, pings, badges, the dashboard, errors, 404s) may
@@ -105,6 +108,6 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   });
   await app.register(pingRoutes, { config });
   await app.register(badgeRoutes);
-  await app.register(webPlugin);
+  await app.register(webPlugin, deps.webRoot === undefined ? {} : { root: deps.webRoot });
   return app;
 }

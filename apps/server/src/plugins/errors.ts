@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { ValidationError } from '@cronbeat/core';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { FieldError } from '../errors';
 
@@ -114,4 +114,22 @@ export function answerClientError(this: FastifyInstance, error: Error & { code?:
     );
   }
   socket.destroy();
+}
+
+/**
+ * Fastify's `frameworkErrors`: a URL that does not decode (`%E0%A4%A`) or a
+ * path segment past the router's limit is refused before any route or hook
+ * runs, so the answer is made here, in our shape and with nosniff.
+ */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const body: ErrorBody = {
+    error: tooLong
+      ? { code: 'CB_URL_TOO_LONG', message: 'a segment of the URL is too long' }
+      : { code: 'CB_BAD_URL', message: 'the URL is not valid: a percent-encoded part does not decode' },
+  };
+  reply
+    .header('x-content-type-options', 'nosniff')
+    .status(tooLong ? 414 : 400)
+    .send(body);
 }

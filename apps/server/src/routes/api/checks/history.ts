@@ -53,10 +53,23 @@ export async function historyRoutes(fastify: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const stored = await pingBody(app.db, await ownCheck(request, request.params.id), request.params.n);
+      const { id, n } = request.params;
+      const stored = await pingBody(app.db, await ownCheck(request, id), n);
       if (!stored || (stored.body === null && stored.bodyRaw === null)) throw new NotFound('Ping body');
-      if (stored.bodyRaw !== null) return reply.type('application/octet-stream').send(Buffer.from(stored.bodyRaw));
-      return reply.type('text/plain; charset=utf-8').send(stored.body);
+      // Whatever a job printed is the job's, not ours: a browser opening it
+      // saves it instead of rendering it, and were it rendered, it would run
+      // sandboxed (no scripts, a unique origin), never as the dashboard.
+      reply.header('content-security-policy', 'sandbox').header('x-content-type-options', 'nosniff');
+      if (stored.bodyRaw !== null) {
+        return reply
+          .header('content-disposition', `attachment; filename="ping-${n}.bin"`)
+          .type('application/octet-stream')
+          .send(Buffer.from(stored.bodyRaw));
+      }
+      return reply
+        .header('content-disposition', `attachment; filename="ping-${n}.txt"`)
+        .type('text/plain; charset=utf-8')
+        .send(stored.body);
     },
   );
 
