@@ -80,7 +80,10 @@ describe.each(testDatabaseKinds())('checks made by ?create=1 pings on %s', (kind
     expect((await create(pingKey, 'five')).statusCode).toBe(403);
     expect((await settings(owner, { autoCreateLimit: 0 })).statusCode).toBe(200);
     await test.db.delete(checks).where(and(eq(checks.projectId, owner.projectId), eq(checks.slug, 'four')));
-    expect((await create(pingKey, 'four')).statusCode).toBe(403); // 0: ?create=1 makes nothing
+    expect(await create(pingKey, 'four')).toMatchObject({
+      statusCode: 403,
+      body: "this project does not let ?create=1 make checks (its limit is 0): create the check in the dashboard or the API, or raise the limit in the project's settings",
+    });
   });
 
   it('holds the limit when many new slugs arrive at once', async () => {

@@ -96,11 +96,13 @@ export async function pingRoutes(app: FastifyInstance, options: { config: Config
     const check = await ensureSlugCheck(app.db, slug);
     if (check?.outcome !== 'created') createRate.refund(slug.pingKey);
     if (check?.outcome === 'limit-reached') {
+      const reached =
+        check.limit === 0
+          ? 'this project does not let ?create=1 make checks (its limit is 0)'
+          : `this project already has ${check.limit} checks made by ?create=1, its limit`;
       return reply
         .status(403)
-        .send(
-          `this project already has ${check.limit} checks made by ?create=1, its limit: create the check in the dashboard or the API, or raise the limit in the project's settings`,
-        );
+        .send(`${reached}: create the check in the dashboard or the API, or raise the limit in the project's settings`);
     }
     if (!check || !(await recorder.record({ ...ping, target: { pingCode: check.pingCode } })).recorded) {
       return reply.status(404).send('not found');
