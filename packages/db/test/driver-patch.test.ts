@@ -95,6 +95,34 @@ describe.skipIf(!databaseUrl)('postgres.js when a backend dies under it', () => 
     await sql.end({ timeout: 1 });
   });
 
+  it('survives its connection dying while it fetches array types, and connects again', async () => {
+    let socket: Socket | undefined;
+    let cut = false;
+    const { hostname, port } = new URL(databaseUrl!);
+    const cutDuringTypes = {
+      max: 1,
+      ...options,
+      // Called as each statement is built: the first array-types query loses its connection.
+      debug: (_connection: number, statement: string) => {
+        if (cut || !statement.includes('typarray')) return;
+        cut = true;
+        socket!.destroy();
+      },
+      socket: () =>
+        new Promise<Socket>((resolve, reject) => {
+          const opened = connect(Number(port || 5432), hostname);
+          socket = opened;
+          opened.once('connect', () => resolve(opened)).once('error', reject);
+        }),
+    };
+    const sql = postgres(databaseUrl!, cutDuringTypes);
+    const reserved = await sql.reserve();
+    expect(cut).toBe(true);
+    expect(await outcome(reserved`select 1`)).toBe('answered');
+    reserved.release();
+    await sql.end({ timeout: 1 });
+  });
+
   it('reconnects at once after its socket closed with a write waiting to be flushed', async () => {
     let socket: Socket | undefined;
     const { hostname, port } = new URL(databaseUrl!);
