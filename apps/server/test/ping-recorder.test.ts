@@ -302,6 +302,24 @@ describe.skipIf(!testDatabaseKinds().includes('postgres'))('the ping recorder wh
     await recorder.drain();
   });
 
+  it('answers every ping within two deadlines however many queue behind a wedged batch', async () => {
+    const { check } = await aCheck(test.db);
+    const recorder = new PingRecorder(test.database, { concurrentFlushes: 1, writeDeadlineMs: 400 });
+    await recorder.record(aPing(check.pingCode));
+    const release = await lockCheck(check.id);
+    const waits = await Promise.all(
+      Array.from({ length: 6 }, async (_, i) => {
+        await new Promise((resolve) => setTimeout(resolve, i * 150));
+        const sent = Date.now();
+        await expect(recorder.record(aPing(check.pingCode))).rejects.toMatchObject({ reason: 'deadline' });
+        return Date.now() - sent;
+      }),
+    );
+    expect(Math.max(...waits)).toBeLessThan(2 * 400 + 250);
+    await release();
+    expect((await recorder.record(aPing(check.pingCode))).recorded).toBe(true);
+  });
+
   it('counts as stalled once a ping has waited longer than stallAfterMs, before its deadline', async () => {
     const { check } = await aCheck(test.db);
     const recorder = new PingRecorder(test.database, { writeDeadlineMs: 2000, stallAfterMs: 200 });

@@ -43,6 +43,8 @@ export interface PingReadiness {
 /** One ping handed to `record`, until it is answered (once: later answers are ignored). */
 class Waiting {
   answered = false;
+  /** When `record` took it (ms since the epoch): what its wait is measured from. */
+  readonly receivedAt = Date.now();
   /** Set once a write from known state missed: the next attempt locks and reads the check. */
   locked = false;
   constructor(
@@ -75,7 +77,7 @@ interface Flight {
   groups: readonly Group[];
   /** When it began (ms since the epoch). */
   startedAt: number;
-  /** When its earliest ping arrived (ms since the epoch). */
+  /** When its earliest ping was handed to `record` (ms since the epoch). */
   oldestPingAt: number;
   /** Its deadline passed: its pings were answered 503 and its checks released; what it writes now is ignored. */
   expired: boolean;
@@ -188,7 +190,7 @@ export class PingRecorder {
   #oldestWaitMs(now = Date.now()): number {
     let oldest = now;
     for (const flight of this.#flights) oldest = Math.min(oldest, flight.oldestPingAt);
-    for (const waiting of this.#waiting) oldest = Math.min(oldest, waiting.ping.at.getTime());
+    for (const waiting of this.#waiting) oldest = Math.min(oldest, waiting.receivedAt);
     return now - oldest;
   }
 
@@ -211,9 +213,10 @@ export class PingRecorder {
       this.#scheduled = false;
       while (this.#waiting.length > 0 && this.#flushing < this.#concurrentFlushes) {
         const groups = this.#take();
-        if (groups.length === 0) break; // every waiting ping's check is in a flush already
+        if (groups.length === 0) break; // every waiting ping's check is in a flush already, or was answered
         this.#startWrites(groups);
       }
+      if (this.#waiting.length === 0 && this.#flushing === 0) for (const resolve of this.#idle.splice(0)) resolve();
     });
   }
 
@@ -226,10 +229,18 @@ export class PingRecorder {
   #take(): Group[] {
     const groups = new Map<string, Group>();
     const left: Waiting[] = [];
+    // A ping that waited a whole deadline for a batch (its check's, or a free
+    // flush, held by a wedged database) is answered now rather than given
+    // another: no ping waits longer than two deadlines.
+    const expiredBefore = Date.now() - this.#deadlineMs;
     let taken = 0;
     let i = 0;
     for (; i < this.#waiting.length && taken < this.#maxBatch; i++) {
       const waiting = this.#waiting[i]!;
+      if (waiting.receivedAt < expiredBefore) {
+        waiting.reject(this.#notStored('deadline'));
+        continue;
+      }
       const key = this.#keyOf(waiting.ping);
       if (this.#inFlight.has(key)) {
         left.push(waiting);
@@ -275,7 +286,7 @@ export class PingRecorder {
 
   async #flush(groups: readonly Group[], write: (flight: Flight) => Promise<void>): Promise<void> {
     let oldestPingAt = Number.POSITIVE_INFINITY;
-    for (const group of groups) for (const { ping } of group.waiting) oldestPingAt = Math.min(oldestPingAt, ping.at.getTime());
+    for (const group of groups) for (const { receivedAt } of group.waiting) oldestPingAt = Math.min(oldestPingAt, receivedAt);
     const flight: Flight = { groups, startedAt: Date.now(), oldestPingAt, expired: false };
     this.#flights.add(flight);
     this.#flushing += 1;
