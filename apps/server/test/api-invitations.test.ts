@@ -1,10 +1,10 @@
 /** Invitations: a one-time link, emailed when SMTP is set; accepting never demotes; the address alone admits nobody. */
 import { invitations } from '@cronbeat/db';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
+import { type SmtpReceiver, startSmtpReceiver } from '@cronbeat/notify/testing';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SmtpReceiver, startSmtpReceiver } from '../../../packages/notify/test/support/receivers';
 import { addMember, BASE_URL, injectApi, invitationToken, type Method, type Person, signUp, testApp } from './api-fixtures';
 
 describe.each(testDatabaseKinds())('invitations on %s', (kind) => {

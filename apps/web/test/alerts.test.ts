@@ -1,9 +1,9 @@
 import { createNotifier } from '@cronbeat/notify';
+import { eventually, type SmtpReceiver, startSmtpReceiver } from '@cronbeat/notify/testing';
 import { type RunningWorker, sendReports, start as startWorker } from '@cronbeat/worker';
 import pino from 'pino';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, type SmtpReceiver, startSmtpReceiver } from '../../../packages/notify/test/support/receivers';
 import {
   ARTIFACTS,
   browserMissing,

@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadServices } from '@cronbeat/config';
 import { createDb, type Database, migrate, queryRows } from '@cronbeat/db';
+import { startHttpReceiver } from '@cronbeat/notify/testing';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { startHttpReceiver } from '../../../packages/notify/test/support/receivers';
 import { DEFAULT_WORKER_OPTIONS, sweep } from '../src';
 
 const { values } = parseArgs({

@@ -2,9 +2,9 @@
 import { checks, claimDelivery, notifications } from '@cronbeat/db';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import { alertHtml, alertSubject, alertText, createNotifier, slackMessage, webhookPayload } from '@cronbeat/notify';
+import { type HttpReceiver, startHttpReceiver } from '@cronbeat/notify/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HttpReceiver, startHttpReceiver } from '../../../packages/notify/test/support/receivers';
 import { alertOf } from '../src/alert';
 import { deliver } from '../src/deliver';
 import { sweep } from '../src/sweep';

@@ -2,9 +2,9 @@
 import { notifications } from '@cronbeat/db';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import { createNotifier, DeliveryError } from '@cronbeat/notify';
+import { type HttpReceiver, startHttpReceiver } from '@cronbeat/notify/testing';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HttpReceiver, startHttpReceiver } from '../../../packages/notify/test/support/receivers';
 import { deliver } from '../src/deliver';
 import { sweep } from '../src/sweep';
 import { seedCheck, seedProject } from './support/seed';

@@ -1,17 +1,11 @@
 /** End to end through both drivers: a deadline passes, a real SMTP server and HTTP receiver get the alert. */
 import { channels, type Database, notifications } from '@cronbeat/db';
 import { openTestDatabase, testDatabaseKinds } from '@cronbeat/db/testing';
+import { eventually, type HttpReceiver, type SmtpReceiver, startHttpReceiver, startSmtpReceiver } from '@cronbeat/notify/testing';
 import { startTcpProxy, type TcpProxy } from '@cronbeat/runtime';
 import { eq } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  eventually,
-  type HttpReceiver,
-  type SmtpReceiver,
-  startHttpReceiver,
-  startSmtpReceiver,
-} from '../../../packages/notify/test/support/receivers';
 import { type RunningWorker, start } from '../src';
 import { seedCheck, seedProject, testRedisUrl, uniquePrefix } from './support/seed';
 

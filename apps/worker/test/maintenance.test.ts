@@ -1,10 +1,10 @@
 /** Retention: the maintenance job trims pings to the limit per check and history to the window, in batches. */
 import { checks, flips, notifications, pings, sessions, sweepBacklog, users } from '@cronbeat/db';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
+import { eventually } from '@cronbeat/notify/testing';
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { eventually } from '../../../packages/notify/test/support/receivers';
 import { start } from '../src';
 import { maintenance } from '../src/maintenance';
 import { seedCheck, seedProject, testRedisUrl, uniquePrefix } from './support/seed';

@@ -4,15 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { isCi, loadServices } from '@cronbeat/config';
 import { type Database, notifications } from '@cronbeat/db';
 import { openTestDatabase } from '@cronbeat/db/testing';
+import { eventually, type HttpReceiver, type SmtpReceiver, startHttpReceiver, startSmtpReceiver } from '@cronbeat/notify/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  eventually,
-  type HttpReceiver,
-  type SmtpReceiver,
-  startHttpReceiver,
-  startSmtpReceiver,
-} from '../../../packages/notify/test/support/receivers';
 import type { WorkerOptions } from '../src';
 import { seedCheck, seedDueChecks, seedProject, testRedisUrl, uniquePrefix } from './support/seed';
 

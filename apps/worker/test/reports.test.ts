@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { flips, memberships, reports, setReportEvery, users } from '@cronbeat/db';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import { createNotifier } from '@cronbeat/notify';
+import { type SmtpReceiver, startSmtpReceiver } from '@cronbeat/notify/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SmtpReceiver, startSmtpReceiver } from '../../../packages/notify/test/support/receivers';
 import { sendReports } from '../src/reports';
 import { seedCheck, seedProject } from './support/seed';
 

@@ -17,7 +17,10 @@ export function PingKey() {
   return (
     <section aria-labelledby="ping-key-title">
       <h2 id="ping-key-title">Ping key</h2>
-      <p>Slug ping URLs look like /ping/&lt;ping key&gt;/&lt;slug&gt;. Rotate the key if it leaked; a check's own ping URL (/ping/&lt;ping code&gt;) is not affected, and is rotated on its page.</p>
+      <p>
+        Slug ping URLs look like /ping/&lt;ping key&gt;/&lt;slug&gt;. Rotate the key if it leaked; a check's own ping URL (/ping/&lt;ping
+        code&gt;) is not affected, and is rotated on its page.
+      </p>
       <button type="button" className="danger" onClick={rotate}>
         Rotate ping key
       </button>

@@ -13,11 +13,11 @@
 import { isCi, loadServices } from '@cronbeat/config';
 import { checks, type Database, pings } from '@cronbeat/db';
 import { openTestDatabase } from '@cronbeat/db/testing';
+import { eventually, type HttpReceiver, startHttpReceiver } from '@cronbeat/notify/testing';
 import { startTcpProxy, type TcpProxy } from '@cronbeat/runtime';
 import { freePort } from '@cronbeat/runtime/testing';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, type HttpReceiver, startHttpReceiver } from '../../../../packages/notify/test/support/receivers';
 import { type CronbeatProcess, run, waitForOk } from '../support/deployment';
 import { seedCheck, seedProject, testRedisUrl, uniquePrefix } from '../support/seed';
 

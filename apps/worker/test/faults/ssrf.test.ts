@@ -12,9 +12,8 @@
 import { createServer, type Server } from 'node:http';
 import { loadConfig } from '@cronbeat/config';
 import { createNetworkGuard, createNotifier, DeliveryError, type Notifier } from '@cronbeat/notify';
+import { anAlert, type LoopbackTrap, startLoopbackTrap } from '@cronbeat/notify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anAlert } from '../../../../packages/notify/test/alert-fixture';
-import { type LoopbackTrap, startLoopbackTrap } from '../../../../packages/notify/test/support/receivers';
 
 /** Loopback as people spell it in URLs, each of which a naive check lets through somewhere. */
 const LOOPBACK_HOSTS = [

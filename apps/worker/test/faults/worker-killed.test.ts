@@ -15,9 +15,9 @@ import { fileURLToPath } from 'node:url';
 import { isCi, loadServices } from '@cronbeat/config';
 import { checks, type Database, flips, notifications } from '@cronbeat/db';
 import { openTestDatabase } from '@cronbeat/db/testing';
+import { eventually } from '@cronbeat/notify/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../../../packages/notify/test/support/receivers';
 import type { WorkerOptions } from '../../src';
 import { seedDueChecks, seedProject, testRedisUrl, uniquePrefix } from '../support/seed';
 

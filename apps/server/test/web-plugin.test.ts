@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webPlugin } from '../../server/src/plugins/web';
+import { webPlugin } from '../src/plugins/web';
 
 describe('serving the built dashboard', () => {
   let app: FastifyInstance;
