@@ -16,7 +16,7 @@ import { badgeRoutes } from './routes/badges';
 import { healthRoutes } from './routes/health';
 import { pingRoutes } from './routes/ping';
 import { storableDateTimes } from './schemas/common';
-import { refuseNulOnSchemaRoutes } from './schemas/strict-body';
+import { checkInputOfSchemaRoutes } from './schemas/strict-body';
 
 /** How long a client may take, in milliseconds: every wait on a client has a deadline. */
 export interface ServerTimeouts {
@@ -90,7 +90,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
     reply.header('x-content-type-options', 'nosniff');
     done();
   });
-  app.addHook('onRoute', refuseNulOnSchemaRoutes);
+  app.addHook('onRoute', checkInputOfSchemaRoutes);
   await app.register(errorsPlugin);
   await app.register(databasePlugin, { database: deps.database });
   await app.register(pingRecorderPlugin);

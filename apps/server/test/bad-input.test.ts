@@ -126,6 +126,11 @@ const cases: BadRequestCase[] = [
   { name: 'check grace edit 2^53', field: 'grace', request: (c) => api('PATCH', `/checks/${c.checkId}`, { grace: 2 ** 53 })(c) },
   { name: 'ping number 1e20', field: 'params.n', request: (c) => api('GET', `/checks/${c.checkId}/pings/100000000000000000000/body`)(c) },
 
+  { name: 'check page size Infinity', field: 'query.limit', request: api('GET', '/checks?limit=Infinity') },
+  { name: 'pings page size -Infinity', field: 'query.limit', request: (c) => api('GET', `/checks/${c.checkId}/pings?limit=-Infinity`)(c) },
+  { name: 'pings before 1e400', field: 'query.before', request: (c) => api('GET', `/checks/${c.checkId}/pings?before=1e400`)(c) },
+  { name: 'ping number Infinity', field: 'params.n', request: (c) => api('GET', `/checks/${c.checkId}/pings/Infinity/body`)(c) },
+
   // Dates Postgres cannot store, or JavaScript cannot read.
   {
     name: 'flips since year 0',
@@ -216,7 +221,7 @@ describe.each(testDatabaseKinds())('bad input on %s', (kind) => {
   });
 });
 
-describe.each(testDatabaseKinds())('forwarded addresses on %s', (kind) => {
+describe.each(testDatabaseKinds())('odd pings on %s', (kind) => {
   const test = useTestDatabase(kind);
   let app: FastifyInstance;
   beforeAll(async () => {
@@ -238,5 +243,15 @@ describe.each(testDatabaseKinds())('forwarded addresses on %s', (kind) => {
     }
     const stored = (await pingRows(test.db, check.id)).map((ping) => ping.remoteAddr);
     expect(stored).toEqual([null, null, '203.0.113.7', '2001:db8::7', null]);
+  });
+
+  it('refuses the names of Object’s own methods as a ping kind, storing nothing', async () => {
+    const { check } = await aCheck(test.db);
+    for (const kind of ['valueOf', 'constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const response = await app.inject({ url: `/ping/${check.pingCode}/${kind}` });
+      expect(response.statusCode, `${kind}: ${response.body}`).toBe(400);
+      expect(response.body).toContain('one of start, fail, log');
+    }
+    expect(await pingRows(test.db, check.id)).toEqual([]);
   });
 });

@@ -24,7 +24,12 @@ export class PingUrlError extends Error {
   override readonly name = 'PingUrlError';
 }
 
-const NAMED_KINDS: Record<string, PingKind> = { start: 'start', fail: 'fail', log: 'log' };
+/** A Map, not an object: `/ping/<code>/valueOf` must not find Object.prototype's method as a kind. */
+const NAMED_KINDS = new Map<string, PingKind>([
+  ['start', 'start'],
+  ['fail', 'fail'],
+  ['log', 'log'],
+]);
 
 /**
  * Reads the path segments after `/ping/` and the query string.
@@ -50,7 +55,7 @@ export function parsePingAddress(segments: readonly string[], query: Record<stri
 
 function parseKind(segment: string | undefined): { kind: PingKind; exitStatus: number | null } {
   if (segment === undefined || segment === '') return { kind: 'success', exitStatus: null };
-  const named = NAMED_KINDS[segment];
+  const named = NAMED_KINDS.get(segment);
   if (named) return { kind: named, exitStatus: null };
   try {
     const exitStatus = parseExitStatus(segment);

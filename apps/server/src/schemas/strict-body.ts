@@ -28,26 +28,44 @@ const PARTS = [
  * `params.file`). Postgres text and jsonb cannot hold NUL, so without this
  * it reached the database and came back a 500. Walking the parsed request
  * rather than listing fields covers every string field there is and will
- * be, nested ones (a channel's config) included. Iterative, so a deeply
- * nested body cannot overflow the stack.
+ * be, nested ones (a channel's config) included.
  */
 export async function refuseNulCharacters(request: FastifyRequest): Promise<void> {
   for (const [part, prefix] of PARTS) {
-    const field = nulField(request[part], prefix);
+    const field = fieldWhere(request[part], prefix, (leaf) => typeof leaf === 'string' && leaf.includes('\0'));
     if (field !== null) throw new FieldError(field || 'body', 'must not contain NUL characters (\\u0000)');
   }
 }
 
-/** The path of the first string (or object key) holding NUL, or null when there is none. */
-export function nulField(value: unknown, prefix = ''): string | null {
+/**
+ * preHandler hook: refuses a query or path number that is not finite.
+ * Ajv (8.20) coerces the text `Infinity` or `1e400` to Infinity for an
+ * integer field and then skips `minimum` and `maximum`, which it checks
+ * only for finite numbers, so `?limit=Infinity` reached the database. After
+ * validation a number in the query or path is one the schema asked for, so
+ * any that is not finite is refused here, naming the field. (JSON bodies
+ * are not affected: Ajv refuses a non-finite number there as not an
+ * integer.)
+ */
+export async function refuseNonFiniteNumbers(request: FastifyRequest): Promise<void> {
+  for (const [part, prefix] of PARTS.slice(1)) {
+    const field = fieldWhere(request[part], prefix, (leaf) => typeof leaf === 'number' && !Number.isFinite(leaf));
+    if (field !== null) throw new FieldError(field, 'must be a finite number');
+  }
+}
+
+/**
+ * The path of the first value (or object key) for which `isBad` holds, or
+ * null. Iterative, so a deeply nested body cannot overflow the stack.
+ */
+export function fieldWhere(value: unknown, prefix: string, isBad: (leaf: unknown) => boolean): string | null {
   const pending: [unknown, string][] = [[value, prefix]];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const [item, path] = next;
-    if (typeof item === 'string') {
-      if (item.includes('\0')) return path;
-    } else if (typeof item === 'object' && item !== null && !Buffer.isBuffer(item)) {
+    if (isBad(item)) return path;
+    if (typeof item === 'object' && item !== null && !Buffer.isBuffer(item)) {
       for (const [key, child] of Object.entries(item)) {
-        if (key.includes('\0')) return path;
+        if (isBad(key)) return path;
         pending.push([child, path ? `${path}.${key}` : key]);
       }
     }
@@ -57,12 +75,14 @@ export function nulField(value: unknown, prefix = ''): string | null {
 
 /**
  * onRoute hook: gives every route whose schema takes a body, query or
- * path parameters the NUL check, so a new route is covered by declaring
- * its schema. Routes without one (pings, with their own parser) skip it.
+ * path parameters the checks above, so a new route is covered by
+ * declaring its schema. Routes without one (pings, with their own parser)
+ * skip them.
  */
-export function refuseNulOnSchemaRoutes(route: RouteOptions): void {
+export function checkInputOfSchemaRoutes(route: RouteOptions): void {
   const schema = route.schema;
   if (!schema?.body && !schema?.querystring && !schema?.params) return;
-  const hooks = route.preValidation;
-  route.preValidation = [refuseNulCharacters, ...(hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks])];
+  const listed = <T>(hooks: T | T[] | undefined): T[] => (hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]);
+  route.preValidation = [refuseNulCharacters, ...listed(route.preValidation)];
+  route.preHandler = [refuseNonFiniteNumbers, ...listed(route.preHandler)];
 }
