@@ -45,7 +45,9 @@ export async function refuseNulCharacters(request: FastifyRequest): Promise<void
  * validation a number in the query or path is one the schema asked for, so
  * any that is not finite is refused here, naming the field. (JSON bodies
  * are not affected: Ajv refuses a non-finite number there as not an
- * integer.)
+ * integer.) Upstream: fastify/fastify#6718 and ajv-validator/ajv#2212,
+ * with fixes open as ajv pull requests #2626 and #2661; this hook can go
+ * once an Ajv release with one of them is what Fastify uses.
  */
 export async function refuseNonFiniteNumbers(request: FastifyRequest): Promise<void> {
   for (const [part, prefix] of PARTS.slice(1)) {
