@@ -18,6 +18,9 @@ export function alertOf(delivery: Delivery, baseUrl: string): Alert {
       lastPing: check.lastPing,
       lastStart: check.lastStart,
       url: `${baseUrl}/checks/${check.id}`,
+      // Period checks carry a tz too (UTC unless set): messages show times on the check's clocks.
+      tz: check.tz,
+      tags: check.tags,
     },
     flip: { id: flip.id, from: flip.fromStatus, to: flip.toStatus, reason: flip.reason, at: flip.createdAt, exitStatus: flip.exitStatus },
     ping: delivery.ping,

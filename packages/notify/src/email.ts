@@ -1,8 +1,9 @@
-/** Email alerts: plain text + HTML over the SMTP server in SMTP_URL. */
+/** Email over the SMTP server in SMTP_URL: alerts, reports and invitations, each a plain-text and an HTML part. */
 import nodemailer, { type Transporter } from 'nodemailer';
+import { alertHtml, alertText } from './alert-email';
 import { objectOf } from './config-fields';
 import { type InvitationEmail, invitationHtml, invitationSubject, invitationText } from './invitation';
-import { alertFacts, alertSubject, alertText, escapeHtml, quotedOutput } from './message';
+import { alertSubject } from './message';
 import { type Report, reportHtml, reportSubject, reportText } from './report';
 import { type Alert, ChannelConfigError, DeliveryError, type NotifyEnv } from './types';
 
@@ -94,17 +95,4 @@ function smtpFailure(error: unknown): DeliveryError {
   const { responseCode, message } = error as { responseCode?: number; message?: string };
   const permanent = typeof responseCode === 'number' && responseCode >= 500;
   return new DeliveryError(`SMTP: ${message ?? String(error)}`, permanent, { cause: error });
-}
-
-export function alertHtml(alert: Alert): string {
-  const rows = alertFacts(alert)
-    .map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`)
-    .join('');
-  const output = quotedOutput(alert);
-  return [
-    `<h2>${escapeHtml(alertSubject(alert))}</h2>`,
-    `<table>${rows}</table>`,
-    output ? `<p>Last output:</p><pre>${escapeHtml(output)}</pre>` : '',
-    `<p><a href="${escapeHtml(alert.check.url)}">Open ${escapeHtml(alert.check.name)} in Cronbeat</a></p>`,
-  ].join('\n');
 }

@@ -1,5 +1,6 @@
+export { alertHtml, alertText } from './alert-email';
 export { type ChannelConfig, createNotifier, type Notifier, parseChannelConfig } from './channels';
-export { alertHtml, type EmailConfig, parseEmailConfig } from './email';
+export { type EmailConfig, parseEmailConfig } from './email';
 export {
   createNetworkGuard,
   type GuardOptions,
@@ -11,7 +12,7 @@ export {
   TargetRefused,
 } from './guard';
 export { type InvitationEmail, invitationHtml, invitationText } from './invitation';
-export { alertEvent, alertFacts, alertSubject, alertText, BODY_TAIL_BYTES, formatDuration, quotedOutput, tail } from './message';
+export { alertEvent, alertFacts, alertSubject, BODY_TAIL_BYTES, formatDuration, quotedOutput, tail } from './message';
 export { type Report, reportHtml, reportSubject, reportText } from './report';
 export { escapeSlack, parseSlackConfig, type SlackConfig, slackMessage } from './slack';
 export { type Alert, ChannelConfigError, type ChannelKind, DeliveryError, type NotifyEnv } from './types';

@@ -3,7 +3,8 @@
  * token, so this email is what proves that whoever joins reads the invited
  * mailbox.
  */
-import { escapeHtml } from './message';
+import { button, emailHtml, heading, html, paragraph, strong } from './email-layout';
+import { formatWhen } from './when';
 
 export interface InvitationEmail {
   projectName: string;
@@ -15,24 +16,36 @@ export interface InvitationEmail {
   expiresAt: Date;
 }
 
+const inviter = (invitation: InvitationEmail) => invitation.invitedBy ?? 'Someone';
+// The invited person has no account, so no zone of their own yet: UTC, named.
+const until = (invitation: InvitationEmail) => formatWhen(invitation.expiresAt, 'UTC');
+const WHY = 'You get this email because someone with a Cronbeat project entered this address to invite it.';
+
 export const invitationSubject = (invitation: InvitationEmail): string =>
-  `${invitation.invitedBy ?? 'Someone'} invited you to ${invitation.projectName} on Cronbeat`;
+  `${inviter(invitation)} invited you to ${invitation.projectName} on Cronbeat`;
 
 export function invitationText(invitation: InvitationEmail): string {
   return [
-    `${invitation.invitedBy ?? 'Someone'} invited you to join the project "${invitation.projectName}" on Cronbeat as ${invitation.role}.`,
+    `${inviter(invitation)} invited you to join the project "${invitation.projectName}" on Cronbeat as ${invitation.role}.`,
     '',
     `Join: ${invitation.url}`,
     '',
-    `The link works once, until ${invitation.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
-    'If you did not expect this, ignore this email.',
+    `The link works once, until ${until(invitation)}.`,
+    '',
+    '-- ',
+    WHY,
+    'If you did not expect it, ignore it: nobody joins without the link.',
   ].join('\n');
 }
 
 export function invitationHtml(invitation: InvitationEmail): string {
-  return [
-    `<p>${escapeHtml(invitation.invitedBy ?? 'Someone')} invited you to join the project <strong>${escapeHtml(invitation.projectName)}</strong> on Cronbeat as ${escapeHtml(invitation.role)}.</p>`,
-    `<p><a href="${escapeHtml(invitation.url)}">Join ${escapeHtml(invitation.projectName)}</a></p>`,
-    `<p>The link works once, until ${escapeHtml(invitation.expiresAt.toISOString().slice(0, 16).replace('T', ' '))} UTC. If you did not expect this, ignore this email.</p>`,
-  ].join('\n');
+  return emailHtml({
+    title: invitationSubject(invitation),
+    preheader: `Join ${invitation.projectName} on Cronbeat as ${invitation.role}`,
+    body: html`${heading(`Join ${invitation.projectName} on Cronbeat`)}
+${paragraph(html`${strong(inviter(invitation))} invited you to join the project ${strong(invitation.projectName)} as ${invitation.role}.`)}
+${button(invitation.url, `Join ${invitation.projectName}`)}
+${paragraph(`The link works once, until ${until(invitation)}.`)}`,
+    footer: html`${WHY} If you did not expect it, ignore it: nobody joins without the link.`,
+  });
 }

@@ -4,6 +4,7 @@
  */
 import { nextExpected, Status } from '@cronbeat/core';
 import type { Alert } from './types';
+import { formatWhen } from './when';
 
 /** Bytes of the job's output quoted in a message. */
 export const BODY_TAIL_BYTES = 2048;
@@ -19,10 +20,17 @@ export function formatDuration(ms: number): string {
   return `${Math.round(hours / 24)} d`;
 }
 
-/** Text made safe to put into HTML. */
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 const ago = (then: Date, now: Date) => `${formatDuration(now.getTime() - then.getTime())} ago`;
+
+/** The zone an alert's times are shown in: the check's. */
+export const alertZone = (alert: Alert): string =>
+  alert.check.tz ?? (alert.check.schedule.kind === 'cron' ? alert.check.schedule.tz : 'UTC');
+
+/** `Tue, 2 Jun 2026, 02:30 (Europe/Berlin)`: an instant on the check's clocks, its zone named. */
+export const alertTime = (alert: Alert, at: Date): string => formatWhen(at, alertZone(alert));
+
+/** `…, 26 h ago`: an instant and how long before the flip it was. */
+const timeAgo = (alert: Alert, then: Date) => `${alertTime(alert, then)}, ${ago(then, alert.flip.at)}`;
 
 /** Which event this is, for the subject prefix and the webhook `event` field. */
 export function alertEvent(alert: Alert): 'down' | 'up' | 'late' | 'still_down' {
@@ -53,16 +61,24 @@ function reasonPhrase(alert: Alert): string {
   }
 }
 
+/** The status word every message leads with: `DOWN`, `UP`, `LATE` or `STILL DOWN`. */
+export const alertWord = (alert: Alert): string => alertEvent(alert).replace('_', ' ').toUpperCase();
+
+/** What happened, in a few words: `failed, exit status 3`, `down for 3 h`; null for a recovery from a check never down. */
+export function alertDetail(alert: Alert): string | null {
+  const event = alertEvent(alert);
+  if (event === 'up') return alert.downSince ? `down for ${downFor(alert)}` : null;
+  if (event === 'still_down') return `down for ${stillDownFor(alert)}; ${reasonPhrase(alert)}`;
+  return reasonPhrase(alert);
+}
+
 /**
  * `DOWN: nightly-backup (missed, last ping 26 h ago)`, `UP: nightly-backup (down for 3 h)`,
  * `STILL DOWN: nightly-backup (down for 6 h; failed, exit status 3)`.
  */
 export function alertSubject(alert: Alert): string {
-  const event = alertEvent(alert);
-  const name = alert.check.name;
-  if (event === 'up') return alert.downSince ? `UP: ${name} (down for ${downFor(alert)})` : `UP: ${name}`;
-  if (event === 'still_down') return `STILL DOWN: ${name} (down for ${stillDownFor(alert)}; ${reasonPhrase(alert)})`;
-  return `${event.toUpperCase()}: ${name} (${reasonPhrase(alert)})`;
+  const detail = alertDetail(alert);
+  return `${alertWord(alert)}: ${alert.check.name}${detail ? ` (${detail})` : ''}`;
 }
 
 const downFor = (alert: Alert) => (alert.downSince ? formatDuration(alert.flip.at.getTime() - alert.downSince.getTime()) : null);
@@ -75,27 +91,41 @@ export function describeSchedule(alert: Alert): string {
   return `${every}, grace ${formatDuration(grace * 1000)}`;
 }
 
-/** Label and value pairs every channel shows, in order; absent facts are left out. */
-export function alertFacts(alert: Alert): Array<[label: string, value: string]> {
-  const { check, flip, ping } = alert;
-  const facts: Array<[string, string] | null> = [
+type Fact = [label: string, value: string];
+const present = (facts: Array<Fact | null>): Fact[] => facts.filter((fact): fact is Fact => fact !== null);
+
+/** Which check this is: status, name, project and tags. */
+export function alertIdentity(alert: Alert): Fact[] {
+  const { check, flip } = alert;
+  return present([
     ['Status', flip.to.toUpperCase()],
     ['Check', check.name],
     ['Project', check.projectName],
+    check.tags?.length ? ['Tags', check.tags.join(', ')] : null,
+  ]);
+}
+
+/** What happened and when, in the check's time zone; absent facts are left out. */
+export function alertDetails(alert: Alert): Fact[] {
+  const { check, flip, ping } = alert;
+  const expected = flip.reason === 'missed' && flip.to !== Status.up ? expectedAt(alert) : null;
+  const sinceLabel = `${flip.to.charAt(0).toUpperCase()}${flip.to.slice(1)} since`;
+  return present([
     flip.to !== Status.up ? ['Reason', flip.reason] : null,
     flip.exitStatus !== null ? ['Exit status', String(flip.exitStatus)] : null,
-    flip.reason === 'missed' && flip.to !== Status.up && expectedAt(alert)
-      ? ['Expected at', `${expectedAt(alert)?.toISOString()} (${ago(expectedAt(alert) as Date, flip.at)})`]
-      : null,
-    ['Last ping', check.lastPing ? `${check.lastPing.toISOString()} (${ago(check.lastPing, flip.at)})` : 'never'],
-    flip.reason === 'timed_out' && check.lastStart ? ['Run started', check.lastStart.toISOString()] : null,
+    // A reminder's incident began at its flip; it has lasted until the reminder.
+    [sinceLabel, alert.reminderAt ? `${alertTime(alert, flip.at)}, ${stillDownFor(alert)} ago` : alertTime(alert, flip.at)],
+    expected ? ['Expected at', timeAgo(alert, expected)] : null,
+    ['Last ping', check.lastPing ? timeAgo(alert, check.lastPing) : 'never'],
+    flip.reason === 'timed_out' && check.lastStart ? ['Run started', alertTime(alert, check.lastStart)] : null,
     flip.to === Status.up && alert.downSince ? ['Down for', downFor(alert) ?? ''] : null,
-    alert.reminderAt ? ['Down since', `${flip.at.toISOString()} (${stillDownFor(alert)})`] : null,
     ['Schedule', describeSchedule(alert)],
     ping && ping.exitStatus !== null && flip.exitStatus === null ? ['Last exit status', String(ping.exitStatus)] : null,
-  ];
-  return facts.filter((fact): fact is [string, string] => fact !== null);
+  ]);
 }
+
+/** Label and value pairs every channel shows, in order: which check, then what happened. */
+export const alertFacts = (alert: Alert): Fact[] => [...alertIdentity(alert), ...alertDetails(alert)];
 
 /** The job's output worth quoting: the failing ping's body tail, only for failures and timeouts. */
 export function quotedOutput(alert: Alert): string | null {
@@ -112,13 +142,4 @@ export function tail(text: string, bytes: number): string {
     .subarray(buffer.length - bytes)
     .toString('utf8')
     .replace(/^\uFFFD+/, '');
-}
-
-/** The plain-text body of a message. */
-export function alertText(alert: Alert): string {
-  const lines = [alertSubject(alert), '', ...alertFacts(alert).map(([label, value]) => `${label}: ${value}`)];
-  const output = quotedOutput(alert);
-  if (output) lines.push('', 'Last output:', output);
-  lines.push('', alert.check.url);
-  return lines.join('\n');
 }

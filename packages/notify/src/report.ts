@@ -3,7 +3,7 @@
  * function of the report alone.
  */
 import type { ReportPeriod, Status } from '@cronbeat/core';
-import { escapeHtml } from './message';
+import { button, emailHtml, html, link, paragraph, statusBadge, statusBar, statusTone, subheading } from './email-layout';
 
 export interface Report {
   period: ReportPeriod;
@@ -11,25 +11,28 @@ export interface Report {
   end: Date;
   /** The recipient's projects, each with its checks. */
   projects: Array<{ name: string; checks: Array<{ name: string; status: Status; downs: number }> }>;
-  /** The dashboard, to link to. */
+  /** The dashboard, to link to; its account page is `<url>/account`. */
   url: string;
 }
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+// Periods run from 09:00 UTC to 09:00 UTC; a day of the calendar names each end.
 const day = (date: Date) => date.toISOString().slice(0, 10);
+const period = (report: Report) => `${day(report.start)} to ${day(report.end)}`;
+const accountUrl = (report: Report) => `${report.url.replace(/\/+$/, '')}/account`;
+const WHY = (report: Report) => `You get this email because you asked for a ${report.period} report on your Cronbeat account.`;
 
-/** `Cronbeat weekly report: 2 of 14 checks down`, or `…: all 14 checks fine`. */
-export function reportSubject(report: Report): string {
+/** `2 of 14 checks down`, `all 14 checks fine` or `no checks yet`, and whether any is down. */
+function reportState(report: Report): { state: string; down: boolean } {
   const checks = report.projects.flatMap((project) => project.checks);
   const down = checks.filter((check) => check.status === 'down').length;
-  const state =
-    checks.length === 0
-      ? 'no checks yet'
-      : down > 0
-        ? `${down} of ${count(checks.length, 'check', 'checks')} down`
-        : `all ${count(checks.length, 'check', 'checks')} fine`;
-  return `Cronbeat ${report.period} report: ${state}`;
+  if (checks.length === 0) return { state: 'no checks yet', down: false };
+  if (down > 0) return { state: `${down} of ${count(checks.length, 'check', 'checks')} down`, down: true };
+  return { state: `all ${count(checks.length, 'check', 'checks')} fine`, down: false };
 }
+
+/** `Cronbeat weekly report: 2 of 14 checks down`, or `…: all 14 checks fine`. */
+export const reportSubject = (report: Report): string => `Cronbeat ${report.period} report: ${reportState(report).state}`;
 
 type ReportCheck = Report['projects'][number]['checks'][number];
 
@@ -40,30 +43,43 @@ const downsPhrase = (check: ReportCheck) => (check.downs === 0 ? 'never down' : 
 const checkLine = (check: ReportCheck) => `${check.status.toUpperCase().padEnd(7)} ${check.name} (${downsPhrase(check)})`;
 
 export function reportText(report: Report): string {
-  const lines = [reportSubject(report), `${day(report.start)} to ${day(report.end)}`];
+  const lines = [reportSubject(report), period(report)];
   for (const project of report.projects) {
     lines.push('', project.name);
     if (project.checks.length === 0) lines.push('  no checks');
     for (const check of project.checks) lines.push(`  ${checkLine(check)}`);
   }
-  lines.push('', report.url, '', 'Change how often you get this on your account page in Cronbeat.');
+  lines.push(
+    '',
+    `Open Cronbeat: ${report.url}`,
+    '',
+    '-- ',
+    WHY(report),
+    `Change how often you get it, or stop it, on your account page: ${accountUrl(report)}`,
+  );
   return lines.join('\n');
 }
 
 export function reportHtml(report: Report): string {
+  const { state, down } = reportState(report);
   const projects = report.projects.map((project) => {
-    const rows = project.checks
-      .map(
-        (check) =>
-          `<tr><td>${escapeHtml(check.status.toUpperCase())}</td><td>${escapeHtml(check.name)}</td><td>${downsPhrase(check)}</td></tr>`,
-      )
-      .join('');
-    return `<h3>${escapeHtml(project.name)}</h3>${rows ? `<table>${rows}</table>` : '<p>no checks</p>'}`;
+    const rows = project.checks.map(
+      (check) =>
+        html`<tr><td valign="top" style="width:72px;padding:6px 8px 6px 0;border-top:1px solid #e4e7ec;">${statusBadge(statusTone(check.status), check.status.toUpperCase())}</td><td style="padding:6px 8px 6px 0;border-top:1px solid #e4e7ec;word-break:break-word;">${check.name}</td><td align="right" style="padding:6px 0;border-top:1px solid #e4e7ec;color:#475467;white-space:nowrap;">${downsPhrase(check)}</td></tr>\n`,
+    );
+    return html`${subheading(project.name)}${
+      rows.length
+        ? html`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin:0 0 8px;border-collapse:collapse;">\n${rows}</table>`
+        : paragraph('no checks')
+    }`;
   });
-  return [
-    `<h2>${escapeHtml(reportSubject(report))}</h2>`,
-    `<p>${day(report.start)} to ${day(report.end)}</p>`,
-    ...projects,
-    `<p><a href="${escapeHtml(report.url)}">Open Cronbeat</a>. Change how often you get this on your account page.</p>`,
-  ].join('\n');
+  return emailHtml({
+    title: reportSubject(report),
+    preheader: `${state}, ${period(report)}`,
+    body: html`${statusBar(down ? 'down' : report.projects.some((p) => p.checks.length) ? 'up' : 'neutral', down ? 'DOWN' : 'OK', state)}
+${paragraph(`Your ${report.period} report, ${period(report)}.`)}
+${projects}
+${button(report.url, 'Open Cronbeat')}`,
+    footer: html`${WHY(report)} Change how often you get it, or stop it, on ${link(accountUrl(report), 'your account page')}.`,
+  });
 }

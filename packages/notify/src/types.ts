@@ -26,6 +26,13 @@ export interface Alert {
     lastStart: Date | null;
     /** Link to the check in the dashboard. */
     url: string;
+    /**
+     * IANA zone the message shows wall-clock times in: the check's `tz`.
+     * Default: the cron schedule's zone, else UTC.
+     */
+    tz?: string;
+    /** The check's tags, shown in emails and Slack. Default: none. */
+    tags?: readonly string[];
   };
   flip: { id: number; from: Status; to: Status; reason: FlipReason; at: Date; exitStatus: number | null };
   /** The check's latest ping at the time of the flip, with the tail of its body (the job's output). */

@@ -36,7 +36,7 @@ describe('email', () => {
     const mail = smtp.mails[0]!;
     expect(mail.subject).toBe('DOWN: nightly-backup (failed, exit status 3)');
     expect(mail.text).toContain('pg_dump: error: connection refused');
-    expect(mail.html).toContain('<pre>pg_dump: error: connection refused</pre>');
+    expect(mail.html).toMatch(/<pre [^>]*>pg_dump: error: connection refused<\/pre>/);
     // Mail software sees every attempt at one notification as the same message.
     expect(mail.messageId).toBe('<a1b2c3d4-0000-4000-8000-000000000007@cronbeat.alert>');
   });
@@ -61,7 +61,7 @@ describe('email', () => {
 });
 
 describe('Slack', () => {
-  it('posts a Block Kit message with the facts, the output in a code block and a link', async () => {
+  it('posts a Block Kit message with the facts, times in the check’s zone, the output in a code block and a link', async () => {
     http.respond = () => ({ status: 200, body: 'ok' });
     await notifier.send({ kind: 'slack', config: { url: `${http.url}/slack` } }, anAlert());
     const body = JSON.parse(http.requests.at(-1)!.body);
@@ -71,6 +71,9 @@ describe('Slack', () => {
       '*Status*\\nDOWN',
       '*Project*\\nAcme',
       '*Exit status*\\n3',
+      // Wall-clock times on the check's clocks, its zone named, as in emails.
+      '*Down since*\\nTue, 2 Jun 2026, 16:00 (Europe/Berlin)',
+      '*Last ping*\\nMon, 1 Jun 2026, 14:00 (Europe/Berlin), 26 h ago',
       '*Schedule*',
       '```pg_dump: error: connection refused```',
       'https://cronbeat.example/checks/6f1c1f1e',

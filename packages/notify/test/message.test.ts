@@ -17,10 +17,12 @@ describe('alert messages', () => {
     expect(alertText(alert)).toContain('pg_dump: error: connection refused');
   });
 
-  it('says when a missed run was expected', () => {
+  it('says when a missed run was expected, on the check’s clocks', () => {
     const text = alertText(anAlert({ flip: { reason: 'missed', exitStatus: null } }));
-    // Last ping 2026-06-01 12:00 UTC = 14:00 CEST, so the next run was 2026-06-02 02:30 CEST.
-    expect(text).toContain('Expected at: 2026-06-02T00:30:00.000Z');
+    // Last ping 2026-06-01 12:00 UTC = 14:00 CEST, so the next run was 2026-06-02 02:30 CEST; the flip came at 16:00 CEST.
+    expect(text).toContain('Expected at: Tue, 2 Jun 2026, 02:30 (Europe/Berlin), 14 h ago');
+    expect(text).toContain('Last ping: Mon, 1 Jun 2026, 14:00 (Europe/Berlin), 26 h ago');
+    expect(text).toContain('Down since: Tue, 2 Jun 2026, 16:00 (Europe/Berlin)');
   });
 
   it('names a timeout with how long the run has been going', () => {
@@ -40,7 +42,7 @@ describe('alert messages', () => {
   it('reminds that a check is still down, for how long and why, and says so to webhooks', () => {
     const alert = anAlert({ reminderAt: new Date('2026-06-02T20:00:00Z') });
     expect(alertSubject(alert)).toBe('STILL DOWN: nightly-backup (down for 6 h; failed, exit status 3)');
-    expect(alertText(alert)).toContain('Down since: 2026-06-02T14:00:00.000Z (6 h)');
+    expect(alertText(alert)).toContain('Down since: Tue, 2 Jun 2026, 16:00 (Europe/Berlin), 6 h ago');
     expect(alertText(alert)).toContain('Status: DOWN');
     expect(webhookPayload(alert)).toMatchObject({
       event: 'check.still_down',

@@ -1,0 +1,49 @@
+/**
+ * The alert email: one HTML part in the shared layout and one plain-text
+ * part, saying the same facts. Pure: a function of the alert alone.
+ */
+import { button, emailHtml, factsTable, heading, html, link, preformatted, statusBar, statusTone, strong } from './email-layout';
+import { alertDetail, alertDetails, alertFacts, alertSubject, alertTime, alertWord, quotedOutput } from './message';
+import type { Alert } from './types';
+
+/** `Failed, exit status 3`: the status line's words. */
+function headline(alert: Alert): string {
+  const detail = alertDetail(alert) ?? 'pinging again';
+  return `${detail.charAt(0).toUpperCase()}${detail.slice(1)}`;
+}
+
+/** What the plain-text footer and the HTML footer both say. */
+const WHY = 'You get this email because this address is on an email channel of the project';
+
+export function alertText(alert: Alert): string {
+  const { check } = alert;
+  const lines = [alertSubject(alert), '', ...alertFacts(alert).map(([label, value]) => `${label}: ${value}`)];
+  const output = quotedOutput(alert);
+  if (output) lines.push('', 'Last output:', output);
+  lines.push(
+    '',
+    `Open the check: ${check.url}`,
+    '',
+    '-- ',
+    `${WHY} "${check.projectName}" in Cronbeat.`,
+    `To change which channels alert for "${check.name}", edit it on its page: ${check.url}`,
+  );
+  return lines.join('\n');
+}
+
+export function alertHtml(alert: Alert): string {
+  const { check, flip } = alert;
+  const output = quotedOutput(alert);
+  const since = html`Project ${strong(check.projectName)} · ${flip.to} since ${alertTime(alert, flip.at)}`;
+  const tags: Array<[string, string]> = check.tags?.length ? [['Tags', check.tags.join(', ')]] : [];
+  return emailHtml({
+    title: alertSubject(alert),
+    preheader: `${check.name} (${check.projectName}): ${alertWord(alert)}, ${alertDetail(alert) ?? 'pinging again'}`,
+    body: html`${statusBar(statusTone(flip.to), alertWord(alert), headline(alert))}
+${heading(check.name, since)}
+${factsTable([...tags, ...alertDetails(alert)])}
+${output ? preformatted('Last output', output) : null}
+${button(check.url, 'Open the check in Cronbeat')}`,
+    footer: html`${WHY} ${strong(check.projectName)} in Cronbeat. To change which channels alert for ${strong(check.name)}, edit it on ${link(check.url, 'its page')}.`,
+  });
+}
