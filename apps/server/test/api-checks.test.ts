@@ -42,6 +42,7 @@ describe.each(testDatabaseKinds())('checks API on %s', (kind) => {
       grace: 600,
       maxRuntime: null,
       manualResume: false,
+      alertOnLate: false,
       channels: [],
       status: 'new',
       running: false,
@@ -172,6 +173,35 @@ describe.each(testDatabaseKinds())('checks API on %s', (kind) => {
     }
     expect((await call('GET', `/checks/${id}`)).json()).toMatchObject({ remindEvery: 86_400 });
     expect((await call('PATCH', `/checks/${id}`, { remindEvery: null })).json()).toMatchObject({ remindEvery: null });
+  });
+
+  it('gives a check made without saying where to alert every channel of its project, and none only when asked for []', async () => {
+    const mail = (await call('POST', '/channels', { kind: 'email', name: 'Ops mail', config: { to: 'ops@example.com' } })).json().id;
+    const hook = (await call('POST', '/channels', { kind: 'webhook', name: 'Hook', config: { url: 'https://hooks.example.com/x' } })).json()
+      .id;
+    const everywhere = (await call('POST', '/checks', { name: 'Says nothing', period: 3600 })).json();
+    expect([...everywhere.channels].sort()).toEqual([mail, hook].sort());
+    const nowhere = (await call('POST', '/checks', { name: 'Opts out', period: 3600, channels: [] })).json();
+    expect(nowhere.channels).toEqual([]);
+    const one = (await call('POST', '/checks', { name: 'One', period: 3600, channels: [mail] })).json();
+    expect(one.channels).toEqual([mail]);
+    // An edit that does not mention channels leaves them as they are.
+    const edited = (await call('PATCH', `/checks/${nowhere.id}`, { name: 'Still nowhere' })).json();
+    expect(edited.channels).toEqual([]);
+    for (const id of [mail, hook]) await call('DELETE', `/channels/${id}`);
+    for (const check of [everywhere, nowhere, one]) await call('DELETE', `/checks/${check.id}`);
+  });
+
+  it('alerts on late only when asked: off by default, set and cleared, and refused when not a boolean', async () => {
+    const check = (await call('POST', '/checks', { name: 'Late-aware', period: 3600, alertOnLate: true })).json();
+    expect(check.alertOnLate).toBe(true);
+    expect((await call('GET', `/checks/${check.id}`)).json().alertOnLate).toBe(true);
+    expect((await call('PATCH', `/checks/${check.id}`, { alertOnLate: false })).json().alertOnLate).toBe(false);
+    const refused = await call('PATCH', `/checks/${check.id}`, { alertOnLate: 'yes' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.message).toContain('alertOnLate');
+    expect((await call('GET', `/checks/${check.id}`)).json().alertOnLate).toBe(false);
+    await call('DELETE', `/checks/${check.id}`);
   });
 
   it('upserts by slug: 201 the first time, 200 and the same check after', async () => {

@@ -42,6 +42,8 @@ export interface Check {
   /** Seconds, or null for no limit. */
   maxRuntime: number | null;
   manualResume: boolean;
+  /** Alert on turning late too, not only on going down. */
+  alertOnLate: boolean;
   /** Seconds between reminders while down; null: none. */
   remindEvery: number | null;
   channels?: string[];
@@ -73,6 +75,8 @@ export interface CheckInput {
   grace: number;
   maxRuntime?: number | null;
   manualResume: boolean;
+  /** Alert on turning late too, not only on going down. */
+  alertOnLate: boolean;
   remindEvery: number | null;
   channels?: string[];
 }

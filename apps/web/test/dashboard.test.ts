@@ -109,7 +109,7 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
     expect(saved).toMatchObject({ cron: '30 2 * * *', tz: 'Europe/Berlin' });
   });
 
-  it('takes period, grace and max runtime as durations with units, and says what is wrong in the same words', async () => {
+  it('takes period, grace and max runtime as durations with units, says what is wrong in the same words, and sets alerting when late', async () => {
     const page = await signedUpPage();
     await page.goto(`${run.cronbeat.url}/checks/new`);
     await page.getByLabel('Name', { exact: true }).fill('Billing export');
@@ -125,18 +125,20 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
 
     await period.fill('90m');
     await expect(page.locator('#period-help').textContent()).resolves.toBe('Expects a ping every 90 minutes.');
-    await page.getByLabel('Grace').fill('15m');
+    await page.getByLabel('Grace', { exact: true }).fill('15m');
     await page.getByLabel('Max runtime').fill('2h');
+    await page.getByLabel('Alert when late').check();
     await page.getByRole('button', { name: 'Create check' }).click();
     await explained(page, page.getByTestId('ping-url').waitFor());
     const id = new URL(page.url()).pathname.split('/').at(-1);
     const saved = await page.evaluate(async (checkId) => (await fetch(`/api/v1/checks/${checkId}`)).json(), id);
-    expect(saved).toMatchObject({ period: 5400, grace: 900, maxRuntime: 7200 });
+    expect(saved).toMatchObject({ period: 5400, grace: 900, maxRuntime: 7200, alertOnLate: true });
 
     await page.goto(`${run.cronbeat.url}/checks/${id}/edit`);
     await expect(page.getByRole('textbox', { name: 'Period' }).inputValue()).resolves.toBe('90m');
-    await expect(page.getByLabel('Grace').inputValue()).resolves.toBe('15m');
+    await expect(page.getByLabel('Grace', { exact: true }).inputValue()).resolves.toBe('15m');
     await expect(page.getByLabel('Max runtime').inputValue()).resolves.toBe('2h');
+    await expect(page.getByLabel('Alert when late').isChecked()).resolves.toBe(true);
   });
 
   it("shows times in the browser's own locale", async () => {

@@ -17,6 +17,7 @@ export interface Check {
   /** Seconds. */
   maxRuntime?: number | null;
   manualResume?: boolean;
+  alertOnLate?: boolean;
   remindEvery?: number | null;
   /** Channel ids; absent for read-only keys. */
   channels?: string[];
@@ -42,6 +43,7 @@ export interface CheckInput {
   grace?: number;
   maxRuntime?: number | null;
   manualResume?: boolean;
+  alertOnLate?: boolean;
   remindEvery?: number | null;
   channels?: string[] | '*';
 }

@@ -17,6 +17,8 @@ export interface DeclaredCheck {
   /** Seconds. */
   maxRuntime?: number;
   manualResume?: boolean;
+  /** Alert when the check turns late, not only when it goes down. */
+  alertOnLate?: boolean;
   /** Seconds between reminders while the check is down; null (`off` in the file): none. */
   remindEvery?: number | null;
   /** Channel names, or `*` for all the project's channels. */
@@ -36,6 +38,8 @@ const KNOWN_FIELDS = new Set([
   'max_runtime',
   'manualResume',
   'manual_resume',
+  'alertOnLate',
+  'alert_on_late',
   'remindEvery',
   'remind_every',
   'channels',
@@ -71,6 +75,13 @@ function toDeclaredCheck(entry: YamlValue, where: string): DeclaredCheck {
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'object') throw new Error(`${at}.${key}: expected text`);
     return String(value);
+  };
+  /** A true/false field, under its camelCase or snake_case name. */
+  const flag = (key: string, snakeKey: string): boolean | undefined => {
+    const value = entry[key] ?? entry[snakeKey];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'boolean') throw new Error(`${at}.${key}: expected true or false`);
+    return value;
   };
   const seconds = (key: string): number | undefined => {
     const value = text(key);
@@ -113,11 +124,10 @@ function toDeclaredCheck(entry: YamlValue, where: string): DeclaredCheck {
     const remindEvery = seconds(remindKey);
     if (remindEvery !== undefined) declared.remindEvery = remindEvery;
   }
-  const manualResume = entry.manualResume ?? entry.manual_resume;
-  if (manualResume !== undefined && manualResume !== null) {
-    if (typeof manualResume !== 'boolean') throw new Error(`${at}.manualResume: expected true or false`);
-    declared.manualResume = manualResume;
-  }
+  const manualResume = flag('manualResume', 'manual_resume');
+  if (manualResume !== undefined) declared.manualResume = manualResume;
+  const alertOnLate = flag('alertOnLate', 'alert_on_late');
+  if (alertOnLate !== undefined) declared.alertOnLate = alertOnLate;
   if (entry.channels !== undefined && entry.channels !== null) {
     if (entry.channels === '*') declared.channels = '*';
     else if (Array.isArray(entry.channels)) declared.channels = entry.channels.map(String);

@@ -23,6 +23,7 @@ const COMPARED = [
   'grace',
   'maxRuntime',
   'manualResume',
+  'alertOnLate',
   'remindEvery',
   'channels',
 ] as const;

@@ -54,6 +54,15 @@ describe('cronbeat checks over the REST API', () => {
     expect(bySlug.stdout).toContain('grace:     1h');
   });
 
+  it('sets alerting when late with --alert-on-late, and no channels with --channels ""', async () => {
+    const created = await checks(['create', '--name', 'Queue drain', '--period', '5m', '--alert-on-late', '--channels', '', '--json']);
+    expect(created.stderr).toBe('');
+    expect(JSON.parse(created.stdout)).toMatchObject({ name: 'Queue drain', period: 300, alertOnLate: true, channels: [] });
+    const plain = JSON.parse((await checks(['create', '--name', 'Plain', '--period', '5m', '--json'])).stdout);
+    expect(plain.alertOnLate).toBe(false);
+    for (const id of [JSON.parse(created.stdout).id, plain.id]) expect((await checks(['delete', id])).code).toBe(0);
+  });
+
   it('pauses, resumes and deletes by slug or id', async () => {
     await checks(['create', '--name', 'Queue', '--slug', 'queue', '--period', '5m', '--grace', '5m']);
     const [row] = (await checksOfProject(server)).filter((check) => check.slug === 'queue');

@@ -32,6 +32,7 @@ checks:
     period: 5m
     grace: 10m
     remind_every: 1h
+    alert_on_late: true
 `;
 
 const SECOND = `checks:
@@ -53,9 +54,19 @@ describe('cronbeat sync against a real server', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('2 to create, 0 to update, 0 to delete, 0 unchanged');
     const stored = await checksOfProject(server);
-    expect(stored.map(({ slug, cron, tz, period, grace, remindEvery }) => ({ slug, cron, tz, period, grace, remindEvery }))).toEqual([
-      { slug: 'nightly-backup', cron: '0 3 * * *', tz: 'Europe/Paris', period: null, grace: 3600, remindEvery: null },
-      { slug: 'queue-drain', cron: null, tz: 'UTC', period: 300, grace: 600, remindEvery: 3600 },
+    expect(
+      stored.map(({ slug, cron, tz, period, grace, remindEvery, alertOnLate }) => ({
+        slug,
+        cron,
+        tz,
+        period,
+        grace,
+        remindEvery,
+        alertOnLate,
+      })),
+    ).toEqual([
+      { slug: 'nightly-backup', cron: '0 3 * * *', tz: 'Europe/Paris', period: null, grace: 3600, remindEvery: null, alertOnLate: false },
+      { slug: 'queue-drain', cron: null, tz: 'UTC', period: 300, grace: 600, remindEvery: 3600, alertOnLate: true },
     ]);
     const listed = JSON.parse((await cli(['checks', 'get', 'nightly-backup', '--json'], { env: envFor(server) })).stdout);
     expect(listed.channels).toEqual([channelId]);

@@ -31,6 +31,10 @@ const editable = {
   grace: Type.Integer({ description: 'seconds after the expected time before alerting. Default: the project default' }),
   maxRuntime: Type.Union([Type.Null(), Type.Integer()], { description: 'seconds a run may take; null: the grace time' }),
   manualResume: Type.Boolean(),
+  alertOnLate: Type.Boolean({
+    description:
+      'also alert when the check turns late (a ping is overdue but still within grace), not only when it goes down. Default: false',
+  }),
   remindEvery: Type.Union([Type.Null(), Type.Integer({ minimum: 300, maximum: 2_592_000 })], {
     description: 'seconds: while the check stays down, alert again this often (300 … 2592000, 5 minutes to 30 days); null: once',
   }),
@@ -49,6 +53,7 @@ export const CheckPatch = Type.Object(
     grace: Type.Optional(editable.grace),
     maxRuntime: Type.Optional(editable.maxRuntime),
     manualResume: Type.Optional(editable.manualResume),
+    alertOnLate: Type.Optional(editable.alertOnLate),
     remindEvery: Type.Optional(editable.remindEvery),
     channels: Type.Optional(editable.channels),
   },
@@ -100,6 +105,7 @@ export const Check = Type.Object({
   grace: Type.Integer(),
   maxRuntime: Type.Union([Type.Integer(), Type.Null()]),
   manualResume: Type.Boolean(),
+  alertOnLate: Type.Boolean(),
   remindEvery: Type.Union([Type.Integer(), Type.Null()]),
   /** Not shown to read-only callers. */
   channels: Type.Optional(Type.Array(Uuid)),

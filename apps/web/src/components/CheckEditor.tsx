@@ -22,6 +22,7 @@ interface Draft {
   /** As typed; empty for the grace time. */
   maxRuntime: string;
   manualResume: boolean;
+  alertOnLate: boolean;
   /** Seconds; null for no reminders. */
   remindEvery: number | null;
   channels: string[];
@@ -41,6 +42,7 @@ const EMPTY: Draft = {
   grace: '1h',
   maxRuntime: '',
   manualResume: false,
+  alertOnLate: false,
   remindEvery: null,
   channels: [],
 };
@@ -60,6 +62,7 @@ function draftOf(check: Check): Draft {
     grace: formatDuration(check.grace),
     maxRuntime: check.maxRuntime ? formatDuration(check.maxRuntime) : '',
     manualResume: check.manualResume,
+    alertOnLate: check.alertOnLate,
     remindEvery: check.remindEvery,
     channels: check.channels ?? [],
   };
@@ -91,6 +94,7 @@ function inputOf(draft: Draft): CheckInput {
     // Omitted when empty: the server then keeps its default (the grace time).
     ...(draft.maxRuntime.trim() && { maxRuntime: seconds(draft.maxRuntime) }),
     manualResume: draft.manualResume,
+    alertOnLate: draft.alertOnLate,
     remindEvery: draft.remindEvery,
     channels: draft.channels,
   };
@@ -214,6 +218,10 @@ export function CheckEditor({ id }: { id?: string }) {
         <label className="inline">
           <input type="checkbox" checked={draft.manualResume} onChange={(event) => update({ manualResume: event.target.checked })} />
           Manual resume: once down, stay down until someone resumes it
+        </label>
+        <label className="inline">
+          <input type="checkbox" checked={draft.alertOnLate} onChange={(event) => update({ alertOnLate: event.target.checked })} />
+          Alert when late: as soon as a ping is overdue, before the grace time runs out
         </label>
         <Field label="Remind while down" hint="Alert the channels again this often until the check is back up." error={errors.remindEvery}>
           <select

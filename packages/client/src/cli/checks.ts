@@ -69,6 +69,7 @@ export async function checksCommand(argv: string[]): Promise<number> {
         tz: { type: 'string' },
         grace: { type: 'string' },
         'remind-every': { type: 'string' },
+        'alert-on-late': { type: 'boolean' },
         description: { type: 'string' },
         channels: { type: 'string' },
       },
@@ -104,7 +105,8 @@ export async function checksCommand(argv: string[]): Promise<number> {
       if (values.tz) input.tz = values.tz;
       input.grace = seconds(values.grace, 'grace');
       input.remindEvery = seconds(values['remind-every'], 'remind-every');
-      if (values.channels) input.channels = values.channels === '*' ? '*' : values.channels.split(',');
+      if (values['alert-on-late']) input.alertOnLate = true;
+      if (values.channels !== undefined) input.channels = values.channels === '*' ? '*' : values.channels.split(',').filter(Boolean);
       const check = await api.createCheck(JSON.parse(JSON.stringify(input)));
       print(check, checkDetails(check));
       return 0;

@@ -16,7 +16,18 @@ export interface CheckFilters {
 export type CheckColumns = Partial<
   Pick<
     CheckRow,
-    'name' | 'slug' | 'tags' | 'description' | 'period' | 'cron' | 'tz' | 'grace' | 'maxRuntime' | 'manualResume' | 'remindEvery'
+    | 'name'
+    | 'slug'
+    | 'tags'
+    | 'description'
+    | 'period'
+    | 'cron'
+    | 'tz'
+    | 'grace'
+    | 'maxRuntime'
+    | 'manualResume'
+    | 'alertOnLate'
+    | 'remindEvery'
   >
 >;
 

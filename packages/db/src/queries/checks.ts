@@ -80,6 +80,8 @@ export interface NewCheck {
   grace: number;
   maxRuntime?: number | null;
   manualResume?: boolean;
+  /** Alert on turning late, not only on going down. */
+  alertOnLate?: boolean;
   /** Seconds between reminders while down; null or absent: none. */
   remindEvery?: number | null;
 }
@@ -97,6 +99,7 @@ export async function createCheck(db: Db, input: NewCheck): Promise<CheckRow> {
       grace: input.grace,
       maxRuntime: input.maxRuntime ?? null,
       manualResume: input.manualResume ?? false,
+      alertOnLate: input.alertOnLate ?? false,
       remindEvery: input.remindEvery ?? null,
     })
     .returning();

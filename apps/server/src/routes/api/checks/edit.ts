@@ -75,9 +75,11 @@ export async function addCheck(db: Db, projectId: string, input: Static<typeof C
         grace,
         maxRuntime,
         manualResume: input.manualResume ?? false,
+        alertOnLate: input.alertOnLate ?? false,
         remindEvery: input.remindEvery ?? null,
       });
-      if (input.channels !== undefined) await setCheckChannels(tx, check, input.channels);
+      // A check nobody said where to alert alerts everywhere its project does: never silently nobody. `[]` opts out.
+      await setCheckChannels(tx, check, input.channels ?? '*');
       return check;
     }),
   );
@@ -97,6 +99,7 @@ export async function editCheck(db: Db, projectId: string, id: string, input: Pa
         ...current,
         ...definedOnly({ name: input.name, slug: input.slug, tags: input.tags, description: input.description, grace, maxRuntime }),
         ...(input.manualResume !== undefined && { manualResume: input.manualResume }),
+        ...(input.alertOnLate !== undefined && { alertOnLate: input.alertOnLate }),
         ...(input.remindEvery !== undefined && { remindEvery: input.remindEvery }),
         ...(schedule && scheduleColumns(schedule)),
       };

@@ -22,6 +22,7 @@ export function checkView(
     grace: row.grace,
     maxRuntime: row.maxRuntime,
     manualResume: row.manualResume,
+    alertOnLate: row.alertOnLate,
     remindEvery: row.remindEvery,
     status: row.status,
     running: isRunning(row),
