@@ -3,12 +3,13 @@
  * part, saying the same facts. Pure: a function of the alert alone.
  */
 import { button, emailHtml, factsTable, heading, html, link, preformatted, statusBar, statusTone, strong } from './email-layout';
-import { alertDetail, alertDetails, alertFacts, alertSubject, alertTime, alertWord, quotedOutput } from './message';
+import { alertDetail, alertDetails, alertEvent, alertFacts, alertSubject, alertTime, alertWord, quotedOutput } from './message';
 import type { Alert } from './types';
 
-/** `Failed, exit status 3`: the status line's words. */
+/** `Failed, exit status 3`, `Back up after being down for 3 h`: the status line's words. */
 function headline(alert: Alert): string {
-  const detail = alertDetail(alert) ?? 'pinging again';
+  const detail = alertDetail(alert) ?? '';
+  if (alertEvent(alert) === 'up') return detail ? `Back up after being ${detail}` : 'Back up';
   return `${detail.charAt(0).toUpperCase()}${detail.slice(1)}`;
 }
 
@@ -38,7 +39,7 @@ export function alertHtml(alert: Alert): string {
   const tags: Array<[string, string]> = check.tags?.length ? [['Tags', check.tags.join(', ')]] : [];
   return emailHtml({
     title: alertSubject(alert),
-    preheader: `${check.name} (${check.projectName}): ${alertWord(alert)}, ${alertDetail(alert) ?? 'pinging again'}`,
+    preheader: `${check.name} (${check.projectName}): ${alertWord(alert)}, ${headline(alert)}`,
     body: html`${statusBar(statusTone(flip.to), alertWord(alert), headline(alert))}
 ${heading(check.name, since)}
 ${factsTable([...tags, ...alertDetails(alert)])}

@@ -67,7 +67,7 @@ const NARROW_SCREENS = `@media only screen and (max-width: 620px) {
   .cb-card { width: 100% !important; border-radius: 0 !important; }
   .cb-pad { padding: 16px !important; }
   .cb-facts th, .cb-facts td { display: block !important; width: auto !important; padding: 0 0 2px !important; }
-  .cb-facts td { padding-bottom: 10px !important; }
+  .cb-facts td { padding-bottom: 10px !important; border-top: 0 !important; }
 }`;
 
 export interface EmailDocument {
@@ -150,7 +150,7 @@ export const preformatted = (label: string, text: string): Html =>
 /** A link that looks like a button, in table cells because Outlook ignores padding on links. */
 export const button = (url: string, label: string): Html =>
   isWebUrl(url)
-    ? html`<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:8px 0 4px;">
+    ? html`<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:12px 0 16px;">
 <tr><td style="border-radius:6px;background:${LINK};"><a href="${url}" style="display:inline-block;padding:10px 20px;border-radius:6px;color:#ffffff;font-weight:700;text-decoration:none;">${label}</a></td></tr>
 </table>`
     : html``;

@@ -174,26 +174,40 @@ describe('an alert email', () => {
 
   it('leads with the status word in the subject and the status line: DOWN red, UP green, LATE amber, STILL DOWN red', async () => {
     const cases = [
-      { alert: rigaAlert(), subject: /^DOWN: Nightly backup \(/, colour: '#b42318', word: 'DOWN' },
+      {
+        alert: rigaAlert(),
+        subject: /^DOWN: Nightly backup \(/,
+        colour: '#b42318',
+        word: 'DOWN',
+        headline: 'Missed, last ping 25 h ago',
+      },
       {
         alert: rigaAlert({ flip: { from: 'down', to: 'up', reason: 'success' }, downSince: new Date('2026-12-02T22:40:00Z') }),
         subject: /^UP: Nightly backup \(down for 3 h\)$/,
         colour: '#067647',
         word: 'UP',
+        headline: 'Back up after being down for 3 h',
       },
-      { alert: rigaAlert({ flip: { to: 'late' } }), subject: /^LATE: Nightly backup \(/, colour: '#b54708', word: 'LATE' },
+      {
+        alert: rigaAlert({ flip: { to: 'late' } }),
+        subject: /^LATE: Nightly backup \(/,
+        colour: '#b54708',
+        word: 'LATE',
+        headline: 'Missed, last ping 25 h ago',
+      },
       {
         alert: rigaAlert({ reminderAt: new Date('2026-12-03T07:40:00Z') }),
         subject: /^STILL DOWN: Nightly backup \(down for 6 h; /,
         colour: '#b42318',
         word: 'STILL DOWN',
+        headline: 'Down for 6 h; missed, last ping 25 h ago',
       },
     ];
-    for (const { alert, subject, colour, word } of cases) {
+    for (const { alert, subject, colour, word, headline } of cases) {
       const mail = await received(alert);
       expect(mail.subject).toMatch(subject);
       expect(mail.html).toContain(
-        `background:${colour};color:#ffffff;font-size:12px;font-weight:700;letter-spacing:0.5px;">${word}</span>`,
+        `background:${colour};color:#ffffff;font-size:12px;font-weight:700;letter-spacing:0.5px;">${word}</span><span style="padding-left:8px;font-weight:600;color:${colour};">${headline}</span>`,
       );
       expect(mail.text.split('\n')[0]).toBe(mail.subject);
       expect(mail.text).toContain(`Status: ${alert.flip.to.toUpperCase()}`);
