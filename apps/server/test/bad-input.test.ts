@@ -88,6 +88,8 @@ const cases: BadRequestCase[] = [
   { name: 'check tag with NUL', field: 'tags.0', request: api('POST', '/checks', { name: 'c', tags: [`t${NUL}`] }) },
   { name: 'check time zone with NUL', field: 'tz', request: api('POST', '/checks', { name: 'c', cron: '* * * * *', tz: `UTC${NUL}` }) },
   { name: 'check cron with NUL', field: 'cron', request: api('POST', '/checks', { name: 'c', cron: `* * * * *${NUL}` }) },
+  { name: 'check cron "constructor"', field: 'cron', request: api('POST', '/checks', { name: 'c', cron: 'constructor' }) },
+  { name: 'check cron "__proto__"', field: 'cron', request: api('POST', '/checks', { name: 'c', cron: '__proto__' }) },
   { name: 'check rename with NUL', field: 'name', request: (c) => api('PATCH', `/checks/${c.checkId}`, { name: `c${NUL}` })(c) },
   {
     name: 'check description edit with NUL',

@@ -87,7 +87,11 @@ describe('client timeouts', () => {
         halfRequest(`POST /ping/${pingCode} HTTP/1.1\r\nHost: cronbeat.test\r\nContent-Length: 500\r\n\r\nstarted`),
       ),
     );
-    expect(Math.max(...results.map((result) => result.closedAfterMs))).toBeLessThan(CLOSED_WITHIN_MS);
+    const slowest = Math.max(...results.map((result) => result.closedAfterMs));
+    console.log(
+      `timeouts: 100 half-sent pings all closed, the last after ${Math.round(slowest)} ms (request deadline ${TIMEOUTS.request} ms)`,
+    );
+    expect(slowest).toBeLessThan(CLOSED_WITHIN_MS);
     expect(performance.now() - started).toBeLessThan(CLOSED_WITHIN_MS + 1000);
     expect(errorLines()).toEqual([]);
   });

@@ -34,6 +34,7 @@ const cronField = fc
 const cronLike = fc.oneof(
   fc.array(cronField, { minLength: 4, maxLength: 6 }).map((fields) => fields.join(' ')),
   fc.constantFrom('@daily', '@hourly', '@yearly', '@reboot', '@every', '@ DAILY', '@weekly '),
+  fc.constantFrom('constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', '@constructor'),
 );
 /** A field of numbers in (and just past) its range, as ranges, steps and lists; or a field's special forms. */
 const numericField = (min: number, max: number, specials: string[]) => {

@@ -4,16 +4,20 @@ import { instantsOf, offsetAt, wallTimeOf } from './zone';
 
 const FIELD_NAMES = ['minute', 'hour', 'day of month', 'month', 'day of week'] as const;
 
-/** The nicknames cronie accepts, written out as the five fields they stand for. */
-const NICKNAMES: Record<string, string> = {
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-  '@monthly': '0 0 1 * *',
-  '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@hourly': '0 * * * *',
-};
+/**
+ * The nicknames cronie accepts, written out as the five fields they stand
+ * for. A Map, not an object: the expression `constructor` or `__proto__`
+ * must not find Object.prototype's members.
+ */
+const NICKNAMES = new Map<string, string>([
+  ['@yearly', '0 0 1 1 *'],
+  ['@annually', '0 0 1 1 *'],
+  ['@monthly', '0 0 1 * *'],
+  ['@weekly', '0 0 * * 0'],
+  ['@daily', '0 0 * * *'],
+  ['@midnight', '0 0 * * *'],
+  ['@hourly', '0 * * * *'],
+]);
 
 /**
  * Longest a DST change moves the clock (Antarctica/Troll: 2 h), plus margin.
@@ -40,7 +44,7 @@ export interface CronRule {
 /** Parses `expression` (five fields or a nickname such as `@daily`); throws ValidationError. */
 export function parseCron(expression: string, tz: string): CronRule {
   const trimmed = expression.trim().replace(/\s+/g, ' ');
-  const fields = NICKNAMES[trimmed.toLowerCase()] ?? trimmed;
+  const fields = NICKNAMES.get(trimmed.toLowerCase()) ?? trimmed;
   const parts = fields.split(' ');
   if (parts.length !== 5 || fields === '') {
     throw invalidCron(
