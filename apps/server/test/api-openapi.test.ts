@@ -1,3 +1,10 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,6 +106,23 @@ describe.each(testDatabaseKinds())('OpenAPI document on %s', (kind) => {
       ).toBeDefined();
     }
   });
+
+  it('is valid OpenAPI to swagger-parser, and to Redocly with no errors', async () => {
+    await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'cronbeat-openapi-'));
+    try {
+      writeFileSync(join(dir, 'openapi.json'), JSON.stringify(doc));
+      const cli = join(dirname(createRequire(import.meta.url).resolve('@redocly/cli/package.json')), 'bin/cli.js');
+      const lint = await promisify(execFile)(process.execPath, [cli, 'lint', join(dir, 'openapi.json'), '--format=json'], {
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+      }).catch((failed: { stdout?: string }) => ({ stdout: failed.stdout ?? '' }));
+      const report = JSON.parse(lint.stdout) as { problems: Array<{ severity: string; ruleId: string; message: string }> };
+      const errors = report.problems.filter((problem) => problem.severity === 'error');
+      expect(errors.map((problem) => `${problem.ruleId}: ${problem.message}`)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('serves a human docs page at /docs', async () => {
     const page = await app.inject('/docs/');

@@ -41,10 +41,32 @@ describe.each(testDatabaseKinds())('ping URLs on %s', (kind) => {
 
   it('answers other methods with 405 and the methods it allows', async () => {
     const { check } = await aCheck(db());
-    for (const method of ['PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const) {
+    for (const method of ['PUT', 'DELETE', 'PATCH'] as const) {
       const response = await server.app.inject({ method, url: `/ping/${check.pingCode}/start` });
       expect(response.statusCode).toBe(405);
       expect(response.headers.allow).toBe('GET, HEAD, POST');
+    }
+    expect(await pingRows(db(), check.id)).toHaveLength(0);
+  });
+
+  it("answers a browser's CORS preflight for every ping form, so a page can POST a body, and stores nothing for it", async () => {
+    const { project, check } = await aCheck(db(), { slug: 'job' });
+    for (const url of [`/ping/${check.pingCode}`, `/ping/${check.pingCode}/fail`, `/ping/${project.pingKey}/job/log`]) {
+      const response = await server.app.inject({
+        method: 'OPTIONS',
+        url,
+        headers: {
+          origin: 'https://ci.example.com',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+        },
+      });
+      expect(response.statusCode, url).toBe(204);
+      expect(response.headers).toMatchObject({
+        'access-control-allow-origin': '*',
+        'access-control-allow-methods': 'GET, HEAD, POST',
+        'access-control-allow-headers': '*',
+      });
     }
     expect(await pingRows(db(), check.id)).toHaveLength(0);
   });

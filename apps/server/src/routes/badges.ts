@@ -48,14 +48,31 @@ export async function badgeRoutes(fastify: FastifyInstance) {
 
   const File = Type.String({ minLength: 1, maxLength: 200 });
 
-  app.get('/badge/:file', { schema: { params: Type.Object({ file: File }) } }, async (request, reply) => {
-    const { name, format } = splitFile(request.params.file);
-    return answer(reply, name, null, format);
-  });
+  const docs = { tags: ['Badges'], security: [] };
+  app.get(
+    '/badge/:file',
+    {
+      schema: {
+        ...docs,
+        summary: "The project's status badge: /badge/<badge key>.svg (or .json)",
+        params: Type.Object({ file: File }),
+      },
+    },
+    async (request, reply) => {
+      const { name, format } = splitFile(request.params.file);
+      return answer(reply, name, null, format);
+    },
+  );
 
   app.get(
     '/badge/:key/:file',
-    { schema: { params: Type.Object({ key: Type.String({ maxLength: 64 }), file: File }) } },
+    {
+      schema: {
+        ...docs,
+        summary: 'The status badge of a tag: /badge/<badge key>/<tag>.svg (or .json)',
+        params: Type.Object({ key: Type.String({ maxLength: 64 }), file: File }),
+      },
+    },
     async (request, reply) => {
       const { name, format } = splitFile(request.params.file);
       return answer(reply, request.params.key, name, format);

@@ -8,7 +8,9 @@ export async function healthRoutes(app: FastifyInstance) {
   const { redis } = app;
 
   /** The process is up and serving HTTP. */
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: { summary: 'Liveness: the process answers', tags: ['Health'], security: [] } }, async () => ({
+    status: 'ok',
+  }));
 
   /**
    * The process can do its work: store pings. That needs the database
@@ -20,7 +22,12 @@ export async function healthRoutes(app: FastifyInstance) {
    * queues, so while it is away the answer says `degraded` but stays 200: a
    * load balancer must keep sending pings to a server that can store them.
    */
-  app.get('/readyz', async (request, reply) => {
+  const readyDocs = {
+    summary: 'Readiness: pings can be stored (503 while they cannot; Redis trouble only says degraded)',
+    tags: ['Health'],
+    security: [],
+  };
+  app.get('/readyz', { schema: readyDocs }, async (request, reply) => {
     const [databaseError, redisError, pings] = await Promise.all([
       probe(() => app.db.execute(sql`select 1`)),
       redis ? probe(() => redis.ping()) : Promise.resolve(null),

@@ -1,6 +1,7 @@
 import type { Config } from '@cronbeat/config';
 import { ensureSlugCheck } from '@cronbeat/db';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import { Type } from 'typebox';
 import { PING_PATHS, PingUrlError, parsePingAddress, sourceAddress } from '../ping/address';
 import type { ReceivedPing } from '../ping/batch';
 import { type CapturedBody, captureBody, storedBody } from '../ping/body';
@@ -9,8 +10,49 @@ import { PingNotStoredError } from '../ping/recorder';
 import { slugProblem } from '../schemas/checks';
 
 const PING_METHODS = ['GET', 'HEAD', 'POST'] as const;
-const OTHER_METHODS = ['PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+const OTHER_METHODS = ['PUT', 'DELETE', 'PATCH'] as const;
 const USER_AGENT_LIMIT = 200;
+
+/** A plain-text answer, as the OpenAPI document describes it. */
+const text = (description: string) => ({ description, content: { 'text/plain': { schema: { type: 'string' } } } });
+
+const SEGMENT = {
+  a: "the check's ping code (a UUID), or the project's ping key followed by a slug",
+  b: "after a ping code: `start`, `fail`, `log` or an exit status 0–255; after a ping key: the check's slug",
+  c: 'after a ping key and slug: `start`, `fail`, `log` or an exit status 0–255',
+} as const;
+
+/** The OpenAPI description of each ping form; see the README's "Ping API". */
+function pingDocs(url: (typeof PING_PATHS)[number]): FastifySchema {
+  const names = [...url.matchAll(/:(\w)/g)].map((match) => match[1] as keyof typeof SEGMENT);
+  return {
+    summary: {
+      1: 'Ping a check by its ping code',
+      2: 'Ping with a kind, or by ping key and slug',
+      3: 'Ping by ping key and slug, with a kind',
+    }[names.length],
+    description:
+      'Success by default; `start`, `fail`, `log` or an exit status (0 is success) say otherwise. GET, HEAD or POST; a POST body (any type) is ' +
+      'stored up to PING_BODY_LIMIT bytes. `?rid=<uuid>` pairs a start with its end; `?create=1` on a slug URL creates the check. ' +
+      'Answers are plain text; 503 with Retry-After means try again.',
+    tags: ['Pings'],
+    security: [],
+    params: Type.Object(Object.fromEntries(names.map((name) => [name, Type.String({ description: SEGMENT[name] })]))),
+    querystring: Type.Object({
+      rid: Type.Optional(Type.String({ description: 'run id (a UUID) pairing a start with its end' })),
+      create: Type.Optional(Type.String({ description: '`1`: with a ping key and slug, create the check if there is none' })),
+    }),
+    response: {
+      200: text('OK: the ping is stored'),
+      201: text('Created: `?create=1` made the check and stored the ping'),
+      400: text('the URL is no ping form, or the slug breaks the slug rule'),
+      403: text("`?create=1` reached the project's limit"),
+      404: text('no check has this ping code, or this slug'),
+      429: text('`?create=1` made too many checks with this ping key in the last minute'),
+      503: text('the ping could not be stored now; send it again after Retry-After seconds'),
+    },
+  };
+}
 
 /**
  * `/ping/...`: the front door for jobs. Answers are short plain text that
@@ -111,14 +153,39 @@ export async function pingRoutes(app: FastifyInstance, options: { config: Config
   };
 
   for (const url of PING_PATHS) {
-    app.route({ method: [...PING_METHODS], url, exposeHeadRoute: false, handler: handle });
+    app.route({
+      method: [...PING_METHODS],
+      url,
+      exposeHeadRoute: false,
+      // The schema is the OpenAPI description only: parsePingAddress judges the URL, in plain words, and the hot path skips Ajv.
+      schema: pingDocs(url),
+      validatorCompiler: () => () => true,
+      config: { ownParser: true },
+      handler: handle,
+    });
+    // A browser sending a body (a JSON report, a log) asks first: any origin, our methods, any header.
+    app.route({
+      method: 'OPTIONS',
+      url,
+      schema: { hide: true },
+      handler: async (_request, reply) =>
+        reply
+          .status(204)
+          .headers({
+            'access-control-allow-methods': PING_METHODS.join(', '),
+            'access-control-allow-headers': '*',
+            'access-control-max-age': '86400',
+          })
+          .send(),
+    });
     app.route({
       method: [...OTHER_METHODS],
       url,
+      schema: { hide: true },
       handler: async (_request, reply) => reply.status(405).header('allow', PING_METHODS.join(', ')).send('method not allowed'),
     });
   }
   // Deeper paths are no ping form; keep them plain text rather than the API's JSON 404.
-  app.all('/ping/*', async (_request, reply) => reply.status(404).send('not found'));
-  app.all('/ping', async (_request, reply) => reply.status(404).send('not found'));
+  app.all('/ping/*', { schema: { hide: true } }, async (_request, reply) => reply.status(404).send('not found'));
+  app.all('/ping', { schema: { hide: true } }, async (_request, reply) => reply.status(404).send('not found'));
 }

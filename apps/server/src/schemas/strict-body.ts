@@ -75,15 +75,23 @@ export function fieldWhere(value: unknown, prefix: string, isBad: (leaf: unknown
   return null;
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route judges its own input (pings: parsePingAddress); its schema only documents it. */
+    ownParser?: boolean;
+  }
+}
+
 /**
  * onRoute hook: gives every route whose schema takes a body, query or
  * path parameters the checks above, so a new route is covered by
- * declaring its schema. Routes without one (pings, with their own parser)
- * skip them.
+ * declaring its schema. Routes without one, or whose schema only documents
+ * them (`config.ownParser`: pings, judged by their own parser) skip them.
  */
 export function checkInputOfSchemaRoutes(route: RouteOptions): void {
   const schema = route.schema;
   if (!schema?.body && !schema?.querystring && !schema?.params) return;
+  if (route.config?.ownParser) return;
   const listed = <T>(hooks: T | T[] | undefined): T[] => (hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]);
   route.preValidation = [refuseNulCharacters, ...listed(route.preValidation)];
   route.preHandler = [refuseNonFiniteNumbers, ...listed(route.preHandler)];
