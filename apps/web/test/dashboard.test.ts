@@ -65,6 +65,16 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}/checks-list.png`, fullPage: true });
   });
 
+  it('links every page to the API and ping URL reference the server serves', async () => {
+    const page = await signedUpPage();
+    const link = page.getByRole('link', { name: 'API and ping URL reference' });
+    await expect(link.getAttribute('href')).resolves.toBe('/docs/');
+    await link.click();
+    await page.waitForURL(/\/docs\/?/);
+    const spec = await page.evaluate(async () => (await fetch('/api/v1/openapi.json')).json());
+    expect(Object.keys(spec.paths)).toContain('/ping/{a}');
+  });
+
   it('shows an inline error for an invalid cron expression and the next runs for a valid one', async () => {
     const page = await signedUpPage();
     await page.goto(`${run.cronbeat.url}/checks/new`);

@@ -48,6 +48,10 @@ export function Layout({ children }: { children: ReactNode }) {
       <main id="main" tabIndex={-1}>
         {children}
       </main>
+      <footer className="site-footer">
+        {/* Served by the server, outside the dashboard: a plain link, a full page load. */}
+        <a href="/docs/">API and ping URL reference</a>
+      </footer>
     </>
   );
 }
