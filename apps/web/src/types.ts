@@ -24,6 +24,8 @@ export interface Project {
   autoCreateLimit?: number;
   /** Whether a check made by a `?create=1` ping alerts every channel of the project. */
   autoCreateAttachChannels?: boolean;
+  /** The key of slug ping URLs; only admins get it. */
+  pingKey?: string;
 }
 
 export interface Check {

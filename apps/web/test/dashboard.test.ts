@@ -75,6 +75,24 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
     expect(Object.keys(spec.paths)).toContain('/ping/{a}');
   });
 
+  it("shows admins the project's ping key in Settings with the slug URL form, and the new key after rotating", async () => {
+    const page = await signedUpPage();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const key = page.getByTestId('ping-key');
+    await key.waitFor();
+    const projects = await page.evaluate(async () => (await fetch('/api/v1/projects')).json());
+    const projectId = projects.projects[0].id;
+    const before = (await page.evaluate(async (id) => (await fetch(`/api/v1/projects/${id}`)).json(), projectId)).pingKey;
+    await expect(key.textContent()).resolves.toBe(before);
+    await expect(page.getByTestId('slug-ping-url').textContent()).resolves.toBe(`${run.cronbeat.url}/ping/${before}/<slug>`);
+
+    acceptNextDialog(page);
+    await page.getByRole('button', { name: 'Rotate ping key' }).click();
+    await expect.poll(() => key.textContent()).not.toBe(before);
+    const after = (await page.evaluate(async (id) => (await fetch(`/api/v1/projects/${id}`)).json(), projectId)).pingKey;
+    await expect(key.textContent()).resolves.toBe(after);
+  });
+
   it('shows an inline error for an invalid cron expression and the next runs for a valid one', async () => {
     const page = await signedUpPage();
     await page.goto(`${run.cronbeat.url}/checks/new`);

@@ -1,10 +1,17 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api';
+import { CopyButton } from './CopyButton';
 
-/** Rotates the project's ping key, which slug ping URLs contain. */
+/** The project's ping key, which slug ping URLs contain, shown to admins with the URL form beside it; and rotating it. */
 export function PingKey() {
   const [pingKey, setPingKey] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.project().then(
+      (project) => setPingKey(project.pingKey ?? null),
+      (failure: Error) => setError(failure.message),
+    );
+  }, []);
   const rotate = async () => {
     if (!window.confirm('Rotate the ping key? Every slug ping URL of this project stops working until jobs use the new key.')) return;
     setError(null);
@@ -14,21 +21,25 @@ export function PingKey() {
       setError(failure instanceof Error ? failure.message : String(failure));
     }
   };
+  const slugUrl = pingKey && `${window.location.origin}/ping/${pingKey}/<slug>`;
   return (
     <section aria-labelledby="ping-key-title">
       <h2 id="ping-key-title">Ping key</h2>
-      <p>
-        Slug ping URLs look like /ping/&lt;ping key&gt;/&lt;slug&gt;. Rotate the key if it leaked; a check's own ping URL (/ping/&lt;ping
-        code&gt;) is not affected, and is rotated on its page.
-      </p>
+      {pingKey && (
+        <p>
+          <code data-testid="ping-key">{pingKey}</code> <CopyButton text={pingKey} label="Copy ping key" />
+        </p>
+      )}
+      {slugUrl && (
+        <p>
+          Slug ping URLs: <code data-testid="slug-ping-url">{slugUrl}</code> (add <code>?create=1</code> to create the check on its first
+          ping).
+        </p>
+      )}
+      <p>Rotate the key if it leaked; a check's own ping URL (/ping/&lt;ping code&gt;) is not affected, and is rotated on its page.</p>
       <button type="button" className="danger" onClick={rotate}>
         Rotate ping key
       </button>
-      {pingKey && (
-        <p role="status">
-          New ping key: <code>{pingKey}</code>
-        </p>
-      )}
       {error && <p className="error">{error}</p>}
     </section>
   );
