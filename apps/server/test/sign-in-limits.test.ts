@@ -68,8 +68,26 @@ describe.each(counters)('sign-in limits counted $name', ({ env }) => {
     for (let i = 0; i < LIMIT; i++) expect((await logIn(app, address, uniqueEmail())).statusCode).toBe(401);
     expect((await logIn(app, address, uniqueEmail())).statusCode).toBe(429);
   });
+});
 
-  it.runIf('REDIS_URL' in env)('counts an account’s attempts across every server of the deployment', async () => {
+describe.skipIf(!redisUrl)('sign-in limits of a deployment', () => {
+  const test = useTestDatabase('pglite');
+  const apps: FastifyInstance[] = [];
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close()));
+  });
+  const replica = async (prefix: string) => {
+    const app = await testApp(
+      test.database,
+      { REDIS_URL: redisUrl ?? '', QUEUE_PREFIX: prefix },
+      { signInPerMinute: LIMIT, apiPerMinute: 1000 },
+    );
+    apps.push(app);
+    await expect.poll(async () => (await app.inject('/readyz')).json().redis, { timeout: 5000 }).toBe('ok');
+    return app;
+  };
+
+  it('counts an account’s attempts across every server of the deployment', async () => {
     const prefix = `cbtest-signin-${randomUUID().slice(0, 8)}`;
     const [first, second] = [await replica(prefix), await replica(prefix)];
     const email = uniqueEmail();
