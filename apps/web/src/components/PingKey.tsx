@@ -27,13 +27,19 @@ export function PingKey() {
       <h2 id="ping-key-title">Ping key</h2>
       {pingKey && (
         <p>
-          <code className="secret-value" data-testid="ping-key">{pingKey}</code> <CopyButton text={pingKey} label="Copy ping key" />
+          <code className="secret-value" data-testid="ping-key">
+            {pingKey}
+          </code>{' '}
+          <CopyButton text={pingKey} label="Copy ping key" />
         </p>
       )}
       {slugUrl && (
         <p>
-          Slug ping URLs: <code className="secret-value" data-testid="slug-ping-url">{slugUrl}</code> (add <code>?create=1</code> to create the check on its first
-          ping).
+          Slug ping URLs:{' '}
+          <code className="secret-value" data-testid="slug-ping-url">
+            {slugUrl}
+          </code>{' '}
+          (add <code>?create=1</code> to create the check on its first ping).
         </p>
       )}
       <p>Rotate the key if it leaked; a check's own ping URL (/ping/&lt;ping code&gt;) is not affected, and is rotated on its page.</p>
