@@ -6,6 +6,7 @@ import { pingRecorderPlugin } from './ping/recorder-plugin';
 import { authPlugin, type RateLimits } from './plugins/auth';
 import { databasePlugin } from './plugins/database';
 import { answerClientError, answerFrameworkError, errorsPlugin } from './plugins/errors';
+import { jsonBodyPlugin } from './plugins/json-body';
 import { metricsPlugin } from './plugins/metrics';
 import { openapiPlugin } from './plugins/openapi';
 import { redisPlugin } from './plugins/redis';
@@ -82,6 +83,10 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
     ajv: { onCreate: storableDateTimes },
+    // `/api/v1/checks/` is `/api/v1/checks`: a slash that a person or a
+    // client's URL joining adds is no reason for a 404. Ping URLs are judged
+    // by their own parser either way.
+    routerOptions: { ignoreTrailingSlash: true },
   });
   // No answer of ours (API, pings, badges, the dashboard, errors, 404s) may
   // be read by a browser as anything but its declared type. A callback
@@ -92,6 +97,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   });
   app.addHook('onRoute', checkInputOfSchemaRoutes);
   await app.register(errorsPlugin);
+  await app.register(jsonBodyPlugin);
   await app.register(databasePlugin, { database: deps.database });
   await app.register(pingRecorderPlugin);
   await app.register(redisPlugin, { redisUrl: config.redisUrl });
