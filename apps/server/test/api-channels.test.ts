@@ -80,7 +80,48 @@ describe.each(testDatabaseKinds())('channels API on %s', (kind) => {
     expect((await call('PATCH', `/checks/${check.id}`, { channels: [] })).json().channels).toEqual([]);
   });
 
+  it('attaches a new channel to every existing check of its project by default, and to none when asked not to', async () => {
+    const person = await signUp(app);
+    const own = (method: Method, url: string, payload?: object) => injectApi(app, method, url, person.headers, payload);
+    const quiet = (await own('POST', '/checks', { name: 'Quiet', channels: [] })).json();
+    const backup = (await own('POST', '/checks', { name: 'Backup', channels: [] })).json();
+    const elsewhere = (await call('POST', '/checks', { name: 'Another project', channels: [] })).json();
+
+    const everywhere = await own('POST', '/channels', { kind: 'email', name: 'On call', config: { to: 'oncall@example.com' } });
+    expect(everywhere.statusCode).toBe(201);
+    const channelsOf = async (id: string, as = own) => (await as('GET', `/checks/${id}`)).json().channels;
+    await expect(channelsOf(quiet.id)).resolves.toEqual([everywhere.json().id]);
+    await expect(channelsOf(backup.id)).resolves.toEqual([everywhere.json().id]);
+    await expect(channelsOf(elsewhere.id, call)).resolves.toEqual([]);
+
+    const apart = await own('POST', '/channels', {
+      kind: 'slack',
+      name: 'Only when chosen',
+      config: { url: 'https://hooks.slack.com/services/T/B/X' },
+      attachToAllChecks: false,
+    });
+    expect(apart.statusCode).toBe(201);
+    await expect(channelsOf(quiet.id)).resolves.toEqual([everywhere.json().id]);
+    await expect(channelsOf(backup.id)).resolves.toEqual([everywhere.json().id]);
+  });
+
+  it('documents attachToAllChecks and its default in the OpenAPI document', async () => {
+    const document = (await app.inject({ url: '/api/v1/openapi.json' })).json();
+    const body = document.paths['/api/v1/channels'].post.requestBody.content['application/json'].schema;
+    expect(body.properties.attachToAllChecks).toMatchObject({
+      type: 'boolean',
+      default: true,
+      description: expect.stringContaining('Default: true'),
+    });
+  });
+
   it.each([
+    [{ kind: 'email', name: 'x', config: { to: 'a@example.com' }, attachToAllChecks: 'yes' }, 'attachToAllChecks', /must be boolean/],
+    [
+      { kind: 'email', name: 'x', config: { to: 'a@example.com' }, attachToAllChecks: { all: true } },
+      'attachToAllChecks',
+      /must be boolean/,
+    ],
     [{ kind: 'webhook', name: 'x', config: { url: 'ftp://example.com' } }, 'config.url', /https:\/\/ or http:\/\//],
     [{ kind: 'webhook', name: 'x', config: { url: 'http://example.com', secret: 'short' } }, 'config.secret', /16 to 256/],
     [{ kind: 'email', name: 'x', config: { to: 'not-an-address' } }, 'config.to', /is not an email address/],

@@ -19,7 +19,21 @@ export const Channel = Type.Object({
   lastDeliveredAt: NullableTimestamp,
 });
 
-export const ChannelCreate = Type.Object({ kind: ChannelKind, name: ChannelName, config: ChannelConfig }, { additionalProperties: false });
+export const ChannelCreate = Type.Object(
+  {
+    kind: ChannelKind,
+    name: ChannelName,
+    config: ChannelConfig,
+    attachToAllChecks: Type.Optional(
+      Type.Boolean({
+        default: true,
+        description:
+          'also make every existing check of the project alert this channel, so none is left alerting nobody; false: attach it to checks yourself (their `channels`). Checks created later without `channels` get every channel anyway. Default: true',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 export const ChannelPatch = Type.Object(
   { name: Type.Optional(ChannelName), config: Type.Optional(ChannelConfig) },
   { additionalProperties: false, minProperties: 1 },

@@ -1,6 +1,6 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { type ChannelKind, channels } from '../schema';
+import { type ChannelKind, channels, checkChannels, checks } from '../schema';
 
 export type ChannelRow = typeof channels.$inferSelect;
 
@@ -16,13 +16,29 @@ export async function getChannel(db: Db, projectId: string, id: string): Promise
   return row ?? null;
 }
 
+/**
+ * A new channel of a project. With `attachToAllChecks` every check the
+ * project has alerts it too, in the same transaction, so no check is left
+ * out by a failure half-way. Default: false (the API's default is its own).
+ */
 export async function createChannel(
   db: Db,
-  input: { projectId: string; kind: ChannelKind; name: string; config: Record<string, unknown> },
+  input: { projectId: string; kind: ChannelKind; name: string; config: Record<string, unknown>; attachToAllChecks?: boolean },
 ): Promise<ChannelRow> {
-  const [row] = await db.insert(channels).values(input).returning();
-  if (!row) throw new Error('insert into channels returned no row');
-  return row;
+  const { attachToAllChecks = false, ...columns } = input;
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(channels).values(columns).returning();
+    if (!row) throw new Error('insert into channels returned no row');
+    if (attachToAllChecks) {
+      await tx.insert(checkChannels).select(
+        tx
+          .select({ checkId: checks.id, channelId: sql`${row.id}::uuid`.as('channel_id') })
+          .from(checks)
+          .where(eq(checks.projectId, row.projectId)),
+      );
+    }
+    return row;
+  });
 }
 
 export async function updateChannel(

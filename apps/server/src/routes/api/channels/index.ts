@@ -40,10 +40,19 @@ export async function channelRoutes(fastify: FastifyInstance, options: { notifie
 
   app.post(
     '/channels',
-    { config: write, schema: { tags, summary: 'Create a channel', body: ChannelCreate, response: { 201: Channel, ...authErrors } } },
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Create a channel (by default every existing check alerts it too)',
+        body: ChannelCreate,
+        response: { 201: Channel, ...authErrors },
+      },
+    },
     async (request, reply) => {
-      const { kind, name, config } = request.body;
-      const row = await createChannel(app.db, { projectId: accessOf(request).projectId, kind, name, config: channelConfig(kind, config) });
+      const { kind, name, config, attachToAllChecks = true } = request.body;
+      const projectId = accessOf(request).projectId;
+      const row = await createChannel(app.db, { projectId, kind, name, config: channelConfig(kind, config), attachToAllChecks });
       return reply.status(201).send(view(request, row));
     },
   );
