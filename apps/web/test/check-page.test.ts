@@ -119,6 +119,64 @@ describe.skipIf(skipBrowser)('a check page in Chromium', () => {
     await expect(success.locator('pre').count()).resolves.toBe(0);
   });
 
+  it("leads a down check's page with DOWN, since when in the browser's locale, and why, until it is back up", async () => {
+    const page = await freshPage(run.browser, undefined, 'de-DE');
+    await signUp(page, run.cronbeat.url);
+    await createCheck(page, run.cronbeat.url, 'Ledger export');
+    await expect(page.locator('.down-banner').count()).resolves.toBe(0);
+    const pingUrl = (await page.getByTestId('ping-url').textContent())!;
+    expect((await fetch(`${pingUrl}/3`, { method: 'POST' })).status).toBe(200);
+
+    const banner = page.locator('.down-banner');
+    await explained(page, banner.waitFor({ timeout: 15_000 }));
+    const alert = banner.getByRole('alert');
+    const id = new URL(page.url()).pathname.split('/').at(-1)!;
+    const flips = await page.evaluate(async (checkId) => (await fetch(`/api/v1/checks/${checkId}/flips`)).json(), id);
+    const wentDown = flips.flips[0];
+    expect(wentDown).toMatchObject({ to: 'down', reason: 'failed', exitStatus: 3 });
+    const shownSince = await page.evaluate(
+      (at) => new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }),
+      wentDown.at,
+    );
+    expect(shownSince).toMatch(/^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$/);
+    await expect(alert.locator('.down-headline').textContent()).resolves.toBe(`✕ DOWN since ${shownSince}`);
+    await expect(alert.locator('time').getAttribute('datetime')).resolves.toBe(wentDown.at);
+    await expect(alert.locator('.down-why').textContent()).resolves.toBe('Failed: the job reported a failure with exit status 3.');
+    await expect(banner.locator('.down-ago').textContent()).resolves.toMatch(/^It went down (now|\d+ seconds? ago)\.$/);
+    // The symbol is there for those who cannot tell the colour, and hidden from screen readers, who get the word.
+    await expect(alert.locator('.down-symbol').getAttribute('aria-hidden')).resolves.toBe('true');
+    await page.screenshot({ path: `${ARTIFACTS}/check-page-down.png`, fullPage: true });
+
+    expect((await fetch(pingUrl, { method: 'POST' })).status).toBe(200);
+    await banner.waitFor({ state: 'detached', timeout: 15_000 });
+    await expect(statusWord(page)).resolves.toBe('up');
+  });
+
+  it('says where a check alerts, and warns with a way out when it alerts nobody', async () => {
+    const page = await onNewCheck('Thumbnailer');
+    const warning = page.locator('.alerts-nobody-card');
+    await expect(warning.textContent()).resolves.toBe('⚠ This check alerts nobody: the project has no channel yet. Add a channel');
+    await expect(warning.getByRole('link', { name: 'Add a channel' }).getAttribute('href')).resolves.toBe('/channels');
+
+    const created = await page.evaluate(async () => {
+      const response = await fetch('/api/v1/channels', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'email', name: 'Night shift', config: { to: 'night@example.com' }, attachToAllChecks: false }),
+      });
+      return response.status;
+    });
+    expect(created).toBe(201);
+    await page.reload();
+    await expect.poll(() => warning.textContent()).toBe('⚠ This check alerts nobody: no channel is chosen for it. Choose channels');
+    await warning.getByRole('link', { name: 'Choose channels' }).click();
+    await page.getByRole('checkbox', { name: 'Night shift (email)' }).check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await explained(page, page.getByTestId('ping-url').waitFor());
+    await expect(page.locator('.alerts-to-check').textContent()).resolves.toBe('Alerts Night shift (email) · Change');
+    await expect(warning.count()).resolves.toBe(0);
+  });
+
   it('deletes a check after asking, and its page is gone', async () => {
     const page = await onNewCheck('Old importer');
     const checkUrl = page.url();

@@ -5,6 +5,8 @@ import { describeSchedule } from '../schedule';
 import { useSession } from '../session';
 import { duration } from '../time';
 import { usePoll } from '../usePoll';
+import { CheckChannels } from './CheckChannels';
+import { DownBanner } from './DownBanner';
 import { DurationChart } from './DurationChart';
 import { IncidentTimeline } from './IncidentTimeline';
 import { Link } from './Link';
@@ -16,12 +18,13 @@ import { TimeAgo } from './TimeAgo';
 
 const REFRESH_MS = 5_000;
 
-/** One check: how to ping it, its state, its pings, durations and incidents. */
+/** One check: whether it is down and why, where it alerts, how to ping it, its state, its pings, durations and incidents. */
 export function CheckPage({ id }: { id: string }) {
   const { canWrite } = useSession();
   const check = usePoll(() => api.check(id), REFRESH_MS, id);
   const pings = usePoll(() => api.pings(id), REFRESH_MS, id);
   const flips = usePoll(() => api.flips(id), REFRESH_MS, id);
+  const channels = usePoll(() => api.channels(), 30_000, id);
   const [actionError, setActionError] = useState<string | null>(null);
 
   if (check.error && !check.data) return <p className="error">Could not load this check: {check.error.message}</p>;
@@ -72,6 +75,8 @@ export function CheckPage({ id }: { id: string }) {
         <h1>{current.name || current.slug || 'unnamed'}</h1>
         <StatusIcon status={current.status} running={current.running} />
       </div>
+      {current.status === 'down' && <DownBanner check={current} flips={flips.data} now={now} />}
+      <CheckChannels check={current} channels={channels.data} canWrite={canWrite} />
       {current.description && <p>{current.description}</p>}
       <dl className="facts">
         <dt>Schedule</dt>
