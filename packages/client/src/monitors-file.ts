@@ -46,7 +46,7 @@ const KNOWN_FIELDS = new Set([
 ]);
 
 /**
- * Reads a monitors file: YAML (our subset) or JSON, either a list of checks or
+ * Reads a monitors file: YAML 1.2 or JSON, either a list of checks or
  * `{ checks: [...] }`. Throws with the check and field at fault.
  */
 export function parseMonitorsFile(source: string, fileName = ''): DeclaredCheck[] {

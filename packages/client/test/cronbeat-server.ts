@@ -87,13 +87,20 @@ export interface CliResult {
   elapsed: number;
 }
 
-/** Runs the real `cronbeat` bin as a child process, the way cron would. */
+/** Runs the real `cronbeat` bin (the repository's, unless `bin` names another) as a child process, the way cron would. */
 export function cli(
   args: string[],
-  options: { env?: Record<string, string>; stdin?: string | Buffer; onSpawn?: (child: ChildProcess) => void } = {},
+  options: {
+    env?: Record<string, string>;
+    stdin?: string | Buffer;
+    onSpawn?: (child: ChildProcess) => void;
+    bin?: string;
+    cwd?: string;
+  } = {},
 ): Promise<CliResult> {
   const started = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -107,6 +107,6 @@ describe('cronbeat sync against a real server', () => {
     expect(json.stdout).toContain('+ create from-json');
     const broken = await sync([monitorsFile('broken.yaml', 'checks:\n  - slug: x\n    cron: * * * * *\n')]);
     expect(broken.code).toBe(2);
-    expect(broken.stderr).toMatch(/broken\.yaml: line 3: .*quote the value/);
+    expect(broken.stderr).toMatch(/broken\.yaml: line 3, column 11: .*put it in quotes/);
   });
 });
