@@ -151,7 +151,8 @@ export const api = {
   flips: async (id: string) => listOf<Flip>(await request('GET', `/api/v1/checks/${encode(id)}/flips`), 'flips'),
 
   channels: async () => listOf<Channel>(await request('GET', '/api/v1/channels'), 'channels'),
-  createChannel: async (input: { kind: Channel['kind']; name: string; config: Record<string, unknown> }) =>
+  /** `attachToAllChecks` (the server's default: true) makes every existing check alert the new channel. */
+  createChannel: async (input: { kind: Channel['kind']; name: string; config: Record<string, unknown>; attachToAllChecks?: boolean }) =>
     itemOf<Channel>(await request('POST', '/api/v1/channels', input), 'channel'),
   updateChannel: async (id: string, input: { name?: string; config?: Record<string, unknown> }) =>
     itemOf<Channel>(await request('PATCH', `/api/v1/channels/${encode(id)}`, input), 'channel'),

@@ -204,12 +204,30 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}/checks-list-phone.png`, fullPage: true });
   });
 
-  it('adds an email channel and lets a check alert through it', async () => {
+  it('adds an email channel that every check alerts by default', async () => {
+    const page = await signedUpPage();
+    await createCheck(page, 'Invoice run');
+    await createCheck(page, 'Stock sync');
+    await page.getByRole('link', { name: 'Channels' }).click();
+    await page.getByRole('button', { name: 'Add channel' }).click();
+    await expect(page.getByRole('checkbox', { name: 'Attach to all checks' }).isChecked()).resolves.toBe(true);
+    await page.getByLabel('Email address').fill('oncall@example.com');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const card = page.locator('.card', { hasText: 'oncall@example.com' });
+    await explained(page, card.getByText('Checks that alert here (2)').waitFor());
+    await card.getByText('Checks that alert here (2)').click();
+    await expect(card.getByLabel('Invoice run').isChecked()).resolves.toBe(true);
+    await expect(card.getByLabel('Stock sync').isChecked()).resolves.toBe(true);
+  });
+
+  it('adds an email channel attached to no check when unticked, then lets one check alert through it', async () => {
     const page = await signedUpPage();
     await createCheck(page, 'Invoice run');
     await page.getByRole('link', { name: 'Channels' }).click();
     await page.getByRole('button', { name: 'Add channel' }).click();
     await page.getByLabel('Email address').fill('oncall@example.com');
+    await page.getByRole('checkbox', { name: 'Attach to all checks' }).uncheck();
+    await page.getByText('No check alerts this channel until you choose some on its card.').waitFor();
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     const card = page.locator('.card', { hasText: 'oncall@example.com' });
     await card.waitFor();
@@ -267,7 +285,8 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
 
     await page.getByRole('link', { name: 'Checks', exact: true }).click();
     await expect.poll(() => row('After the channel').locator('.alerts-to').textContent()).toBe('Alerts On-call mail');
-    await expect(row('Before any channel').locator('.alerts-to').textContent()).resolves.toBe('Alerts nobody: no channel');
+    // Adding the channel attached it to the check made before it (the form's default).
+    await expect(row('Before any channel').locator('.alerts-to').textContent()).resolves.toBe('Alerts On-call mail');
     await expect(page.getByText('This project has no channel yet').count()).resolves.toBe(0);
   });
 

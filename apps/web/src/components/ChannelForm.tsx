@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { ApiError, api } from '../api';
 import type { ChannelKind } from '../types';
 import { Field } from './Field';
@@ -15,12 +15,18 @@ function newSecret(): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-/** Adds an email, Slack or webhook channel. */
+/**
+ * Adds an email, Slack or webhook channel. By default every existing check
+ * alerts the new channel too: a newcomer who adds a channel after their
+ * checks would otherwise be left with checks that alert nobody.
+ */
 export function ChannelForm({ onDone }: { onDone: () => void }) {
+  const attachHint = useId();
   const [kind, setKind] = useState<ChannelKind>('email');
   const [name, setName] = useState('');
   const [target, setTarget] = useState('');
   const [secret, setSecret] = useState('');
+  const [attachToAllChecks, setAttachToAllChecks] = useState(true);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const spec = TARGET[kind];
@@ -30,7 +36,12 @@ export function ChannelForm({ onDone }: { onDone: () => void }) {
     setFormError(null);
     try {
       const signed = kind === 'webhook' && secret.trim() !== '';
-      await api.createChannel({ kind, name: name || target, config: { [spec.field]: target, ...(signed && { secret: secret.trim() }) } });
+      await api.createChannel({
+        kind,
+        name: name || target,
+        config: { [spec.field]: target, ...(signed && { secret: secret.trim() }) },
+        attachToAllChecks,
+      });
       onDone();
     } catch (error) {
       if (error instanceof ApiError) {
@@ -79,6 +90,23 @@ export function ChannelForm({ onDone }: { onDone: () => void }) {
           </div>
         </>
       )}
+      <div className="field">
+        <label className="inline">
+          <input
+            type="checkbox"
+            name="attachToAllChecks"
+            checked={attachToAllChecks}
+            aria-describedby={attachHint}
+            onChange={(event) => setAttachToAllChecks(event.target.checked)}
+          />
+          Attach to all checks
+        </label>
+        <p className="hint" id={attachHint}>
+          {attachToAllChecks
+            ? 'Every check of this project alerts this channel too.'
+            : 'No check alerts this channel until you choose some on its card.'}
+        </p>
+      </div>
       {formError && (
         <p className="error" role="alert">
           {formError}

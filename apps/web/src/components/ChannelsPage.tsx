@@ -27,6 +27,8 @@ export function ChannelsPage() {
           onDone={() => {
             setAdding(false);
             channels.reload();
+            // A new channel may have been attached to every check.
+            checks.reload();
           }}
         />
       )}
