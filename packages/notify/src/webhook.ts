@@ -7,7 +7,7 @@
 import { createHmac } from 'node:crypto';
 import { httpUrl, objectOf } from './config-fields';
 import { type NetworkGuard, statusLine } from './guard';
-import { alertEvent, quotedOutput } from './message';
+import { alertEvent, alertZone, quotedOutput } from './message';
 import { type Alert, ChannelConfigError, DeliveryError, isTransientHttpStatus } from './types';
 
 export interface WebhookConfig {
@@ -35,7 +35,21 @@ export function parseWebhookConfig(input: unknown): WebhookConfig {
 export interface WebhookPayload {
   event: 'check.down' | 'check.up' | 'check.late' | 'check.still_down';
   reminderAt: string | null;
-  check: { id: string; name: string; slug: string | null; project: string; status: string; lastPing: string | null; url: string };
+  check: {
+    id: string;
+    name: string;
+    slug: string | null;
+    project: string;
+    status: string;
+    lastPing: string | null;
+    /**
+     * The check's IANA time zone: its schedule's clocks, and the zone its
+     * emails and Slack messages show times in. Every time in the payload is
+     * UTC; this says how the check's people read them.
+     */
+    tz: string;
+    url: string;
+  };
   flip: { id: number; from: string; to: string; reason: string; at: string; exitStatus: number | null; downSince: string | null };
   ping: { at: string; kind: string; exitStatus: number | null; body: string | null } | null;
 }
@@ -52,6 +66,7 @@ export function webhookPayload(alert: Alert): WebhookPayload {
       project: check.projectName,
       status: flip.to,
       lastPing: check.lastPing?.toISOString() ?? null,
+      tz: alertZone(alert),
       url: check.url,
     },
     flip: {

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNotifier, DeliveryError, type Notifier, SIGNATURE_HEADER } from '../src';
+import { createNotifier, DeliveryError, type Notifier, SIGNATURE_HEADER, webhookPayload } from '../src';
 import { anAlert } from './alert-fixture';
 import { eventually, type HttpReceiver, type SmtpReceiver, startHttpReceiver, startSmtpReceiver } from './support/receivers';
 
@@ -123,10 +123,17 @@ describe('webhook', () => {
     expect(request.headers[SIGNATURE_HEADER]).toBe(`sha256=${createHmac('sha256', secret).update(request.body).digest('hex')}`);
     expect(JSON.parse(request.body)).toMatchObject({
       event: 'check.down',
-      check: { name: 'nightly-backup', project: 'Acme', status: 'down' },
+      check: { name: 'nightly-backup', project: 'Acme', status: 'down', tz: 'Europe/Berlin' },
       flip: { id: 7, from: 'up', to: 'down', reason: 'failed', exitStatus: 3 },
       ping: { kind: 'fail', exitStatus: 3, body: 'pg_dump: error: connection refused' },
     });
+  });
+
+  it("names the check's time zone beside its UTC times: its own, else its cron schedule's, else UTC", () => {
+    const period = { kind: 'period', period: 3600 } as const;
+    expect(webhookPayload(anAlert({ check: { schedule: period, tz: 'Asia/Tokyo' } })).check.tz).toBe('Asia/Tokyo');
+    expect(webhookPayload(anAlert()).check.tz).toBe('Europe/Berlin');
+    expect(webhookPayload(anAlert({ check: { schedule: period } })).check.tz).toBe('UTC');
   });
 
   it('carries the notification id as Idempotency-Key and X-Cronbeat-Delivery, the same on every attempt', async () => {

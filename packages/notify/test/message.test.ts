@@ -95,6 +95,7 @@ describe('the webhook payload documented in the README', () => {
         slug: documented.check.slug,
         projectName: documented.check.project,
         lastPing: new Date(documented.check.lastPing),
+        tz: documented.check.tz,
         url: documented.check.url,
       },
       flip: { id: documented.flip.id, at, exitStatus: 3 },
