@@ -100,7 +100,7 @@ async function latency(count: number): Promise<void> {
     await receiver.close();
     const latencies = [...received].map(([name, at]) => at - (base + Number(name.slice(6)) * (spreadMs / count))).sort((a, b) => a - b);
     console.log(
-      `deadline → webhook, ${count} checks, ${redisUrl ? 'bullmq' : 'in-process'} driver (worker process), sweep every ${DEFAULT_WORKER_OPTIONS.sweepIntervalMs} ms: ` +
+      `deadline → webhook, ${count} checks, ${redisUrl ? 'bullmq' : 'in-process'} driver (worker process), sweep at each due time (idle sleep at most ${DEFAULT_WORKER_OPTIONS.maxSleepMs} ms): ` +
         `received ${received.size}, p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies.at(-1)} ms`,
     );
   });
@@ -127,10 +127,7 @@ async function sweepCost(total: number, due = 1000): Promise<void> {
                now() - interval '1 second', now() - interval '1 second'
           from generate_series(1, ${due}) as n`);
       const started = performance.now();
-      const result = await sweep(database.db, {
-        batchSize: DEFAULT_WORKER_OPTIONS.batchSize,
-        redeliverAfterMs: DEFAULT_WORKER_OPTIONS.redeliverAfterMs,
-      });
+      const result = await sweep(database.db, { batchSize: DEFAULT_WORKER_OPTIONS.batchSize });
       timings.push(performance.now() - started);
       if (result.flips !== due) throw new Error(`expected ${due} flips, got ${result.flips}`);
     }

@@ -1,20 +1,16 @@
 /**
- * The deliver job: sends one notification and records the attempt. Idempotent
- * per notification id for any number of workers: it first claims the pending
- * row for a lease, so a notification already sent is skipped and one another
- * worker is sending is retried later, never sent twice at once. The claim
- * counts the attempt and commits before the request goes out; only a worker
- * that dies mid-send lets a second one send again after the lease, and that
- * repeat carries the same idempotency key (the notification id).
+ * Delivery: the `notifications` row is the queue item. A worker claims due
+ * rows (`claimDeliveries`: FOR UPDATE SKIP LOCKED, with a lease), sends each,
+ * and records the outcome; after a failure the retry policy (core's
+ * `nextAttemptAt`) sets the next attempt's time on the row, or ends it.
+ * The claim counts the attempt and commits before the request goes out; only
+ * a worker that dies mid-send lets a second one send again after the lease,
+ * and that repeat carries the same idempotency key (the notification id).
  */
-import { claimDelivery, type Db, recordDeliveryAttempt } from '@cronbeat/db';
+import { nextAttemptAt, type RetryPolicy } from '@cronbeat/core';
+import { claimDeliveries, type Db, type Delivery, recordDeliveryAttempt } from '@cronbeat/db';
 import { DeliveryError, type Notifier } from '@cronbeat/notify';
 import { alertOf } from './alert';
-
-/** The payload of a deliver job; its job id is the notification id too. */
-export interface DeliverPayload {
-  notificationId: string;
-}
 
 export interface DeliverContext {
   db: Db;
@@ -26,34 +22,38 @@ export interface DeliverContext {
    * the longest send, or a worker that died mid-send delays its retry this long.
    */
   leaseMs: number;
+  retry: RetryPolicy;
 }
 
-/**
- * Resolves 'sent' or 'skipped'; rejects with a DeliveryError after recording
- * the failure. `finalAttempt` marks the notification failed if this one fails.
- */
-export async function deliver(context: DeliverContext, payload: DeliverPayload, finalAttempt: boolean): Promise<'sent' | 'skipped'> {
-  const claim = await claimDelivery(context.db, payload.notificationId, context.leaseMs);
-  if (!claim.claimed) {
-    if (claim.reason === 'done') return 'skipped';
-    // Transient, so the driver retries once the other worker's attempt is recorded or its lease ran out.
-    throw new DeliveryError('another worker is delivering this notification', false);
-  }
-  const delivery = claim.claimed;
-  const target = { id: delivery.notification.id, channelId: delivery.channel.id };
+/** What became of one attempt: sent, to be tried again later, or failed for good. */
+export type AttemptResult = 'sent' | 'retry' | 'failed';
+
+/** Claims up to `limit` due notifications for this worker. */
+export function claimDue(context: DeliverContext, limit: number): Promise<Delivery[]> {
+  return claimDeliveries(context.db, limit, context.leaseMs);
+}
+
+/** Sends one claimed notification and records the attempt; never rejects for a failed send. */
+export async function deliver(context: DeliverContext, delivery: Delivery): Promise<AttemptResult> {
+  const { notification } = delivery;
+  const target = { id: notification.id, channelId: delivery.channel.id, attempt: notification.attempts };
   try {
     await context.notifier.send(delivery.channel, alertOf(delivery, context.baseUrl));
   } catch (error) {
     const failure = error instanceof DeliveryError ? error : new DeliveryError('the delivery failed unexpectedly', false, { cause: error });
-    await recordDeliveryAttempt(context.db, target, {
-      ok: false,
-      at: new Date(),
-      // Channels word their failures themselves: a status and a short reason, never the target's answer.
-      error: failure.message.slice(0, 300),
-      final: failure.permanent || finalAttempt,
-    });
-    throw failure;
+    const at = new Date();
+    const next = nextAttemptAt(context.retry, { attempts: notification.attempts, at, permanent: failure.permanent });
+    // Channels word their failures themselves: a status and a short reason, never the target's answer.
+    await recordDeliveryAttempt(context.db, target, { ok: false, at, error: failure.message.slice(0, 300), nextAttemptAt: next });
+    return next ? 'retry' : 'failed';
   }
   await recordDeliveryAttempt(context.db, target, { ok: true, at: new Date() });
   return 'sent';
+}
+
+/** Claims and sends up to `limit` due notifications, all at once; resolves once every outcome is recorded. */
+export async function deliverDue(context: DeliverContext, limit: number): Promise<Record<AttemptResult, number>> {
+  const results = await Promise.all((await claimDue(context, limit)).map((delivery) => deliver(context, delivery)));
+  const count = (result: AttemptResult) => results.filter((each) => each === result).length;
+  return { sent: count('sent'), retry: count('retry'), failed: count('failed') };
 }

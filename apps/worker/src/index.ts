@@ -1,18 +1,18 @@
 import type { Config } from '@cronbeat/config';
-import { type Database, sweepBacklog } from '@cronbeat/db';
+import { type Database, nextDeliveryAt, sweepBacklog } from '@cronbeat/db';
 import { createNotifier } from '@cronbeat/notify';
 import type { Logger } from 'pino';
-import { deliver } from './deliver';
+import { claimDue, type DeliverContext, deliver } from './deliver';
 import { startBullmq } from './drivers/bullmq';
 import { startInProcess } from './drivers/in-process';
 import type { Jobs } from './drivers/jobs';
 import { maintenance } from './maintenance';
 import { countedNotifier, maintenanceDeleted, reportsTotal, sweepDuration, sweepFlips, watchWorker } from './metrics';
-import { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options';
+import { DEFAULT_WORKER_OPTIONS, retryPolicyOf, type WorkerOptions } from './options';
 import { sendReports } from './reports';
 import { sweep } from './sweep';
 
-export { type DeliverPayload, deliver } from './deliver';
+export { type AttemptResult, claimDue, type DeliverContext, deliver, deliverDue } from './deliver';
 export { type MaintenanceResult, maintenance } from './maintenance';
 export { type MetricsServer, type Readiness, serveMetrics } from './metrics-server';
 export { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './options';
@@ -64,6 +64,13 @@ export async function start(
   );
   const retention = { pingRetention: config.pingRetention ?? 1000, historyDays: config.historyDays ?? 90 };
   let lastSweep: WorkerHealth['sweep'] = 'none';
+  const delivery: DeliverContext = {
+    db,
+    notifier,
+    baseUrl: config.baseUrl,
+    leaseMs: options.lockDurationMs,
+    retry: retryPolicyOf(options),
+  };
   const jobs: Jobs = {
     sweep: async () => {
       const timer = sweepDuration.startTimer();
@@ -79,10 +86,11 @@ export async function start(
         throw error;
       }
     },
-    deliver: (payload, finalAttempt) =>
-      deliver({ db, notifier, baseUrl: config.baseUrl, leaseMs: options.lockDurationMs }, payload, finalAttempt),
+    claimDue: (limit) => claimDue(delivery, limit),
+    deliver: (claimed) => deliver(delivery, claimed),
+    nextDelivery: () => nextDeliveryAt(db),
     afterSweep: (result) => {
-      if (result.flips > 0) deps.logger.info({ flips: result.flips, enqueued: result.notificationIds.length }, 'sweep');
+      if (result.flips > 0) deps.logger.info({ flips: result.flips, notifications: result.notificationIds.length }, 'sweep');
       if (config.selfPingUrl) selfPing(config.selfPingUrl, deps.logger);
     },
     maintenance: async () => {

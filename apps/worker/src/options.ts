@@ -1,18 +1,29 @@
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '@cronbeat/core';
+
 /** Tunables of the worker. Defaults suit production; tests shorten the waits. */
 export interface WorkerOptions {
-  /** Milliseconds between sweeps. Default: 1,000. */
-  sweepIntervalMs: number;
+  /**
+   * Longest a worker sleeps, in milliseconds, before it looks again for due
+   * work it was not told about: deadlines that writers moved earlier (new
+   * checks, start pings, edits), flips that pings wrote, notifications another
+   * worker made. Otherwise it wakes exactly when the next sweep or delivery is
+   * due. Default: 1,000.
+   */
+  maxSleepMs: number;
   /** Checks (and flips) claimed per transaction. Default: 500. */
   batchSize: number;
   /** Deliveries in flight per process. Default: 20. */
   deliveryConcurrency: number;
-  /** Attempts per notification, the first included. Default: 6. */
+  /** Attempts per notification, the first included. Default: 6 (core's DEFAULT_RETRY_POLICY). */
   deliveryAttempts: number;
   /** First retry delay in milliseconds; doubles each attempt. Default: 20,000 (6 attempts span 10 min 20 s). */
   retryDelayMs: number;
-  /** A pending notification untouched this long, in milliseconds, is enqueued again (its job may be lost). Default: 60,000. */
-  redeliverAfterMs: number;
-  /** Milliseconds a BullMQ job stays locked to a worker that stopped answering. Default: 30,000. */
+  /**
+   * Milliseconds a worker holds a notification it is sending (its lease:
+   * must exceed the longest send, as a worker that died mid-send delays the
+   * retry this long), and a BullMQ job stays locked to a worker that stopped
+   * answering. Default: 30,000.
+   */
   lockDurationMs: number;
   /** Prefix of BullMQ's Redis keys; one per deployment (or per test file). Default: cronbeat. */
   queuePrefix: string;
@@ -23,17 +34,19 @@ export interface WorkerOptions {
 }
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = Object.freeze({
-  sweepIntervalMs: 1000,
+  maxSleepMs: 1000,
   batchSize: 500,
   deliveryConcurrency: 20,
-  deliveryAttempts: 6,
-  retryDelayMs: 20_000,
-  redeliverAfterMs: 60_000,
+  deliveryAttempts: DEFAULT_RETRY_POLICY.attempts,
+  retryDelayMs: DEFAULT_RETRY_POLICY.firstRetryMs,
   lockDurationMs: 30_000,
   queuePrefix: 'cronbeat',
   httpTimeoutMs: 10_000,
   maintenanceIntervalMs: 600_000,
 });
 
-/** Delay before retry number `retry` (1 for the first retry): exponential, as BullMQ's `exponential` backoff. */
-export const retryDelay = (options: Pick<WorkerOptions, 'retryDelayMs'>, retry: number): number => options.retryDelayMs * 2 ** (retry - 1);
+/** The retry policy these options ask for. */
+export const retryPolicyOf = (options: Pick<WorkerOptions, 'deliveryAttempts' | 'retryDelayMs'>): RetryPolicy => ({
+  attempts: options.deliveryAttempts,
+  firstRetryMs: options.retryDelayMs,
+});

@@ -1,20 +1,21 @@
 /**
- * The sweep job: what time alone does to checks, then the flip outbox turned
- * into notifications, and reminders for checks that stay down. Both drivers
- * (BullMQ, in-process) run this function.
+ * The sweep: what time alone does to checks, then the flip outbox turned
+ * into notifications, and reminders for checks that stay down; and when it
+ * has something to do next. Both drivers (BullMQ, in-process) run this
+ * function, in every worker process at once if need be: each claims with
+ * SKIP LOCKED.
  */
 import { evaluate, isAlerting, Status } from '@cronbeat/core';
 import {
   applyTransitions,
   claimDueChecks,
   claimPendingFlips,
-  createNotifications,
   createReminders,
   type Db,
   hasPendingFlips,
-  markFlipsProcessed,
+  nextSweepAt,
   postponeSweep,
-  stalePendingNotifications,
+  settleFlips,
   toCheckState,
 } from '@cronbeat/db';
 import type { WorkerOptions } from './options';
@@ -22,11 +23,13 @@ import type { WorkerOptions } from './options';
 export interface SweepResult {
   /** Flips the sweep wrote (to late or down). */
   flips: number;
-  /** Notifications to enqueue: created now (reminders too), or pending so long their job may be lost. */
+  /** Notifications created (reminders too), due at once. */
   notificationIds: string[];
+  /** When the sweep has something to do next (a `sweep_at`, or now for flips in the outbox); null: nothing scheduled. */
+  nextAt: Date | null;
 }
 
-export type SweepOptions = Pick<WorkerOptions, 'batchSize' | 'redeliverAfterMs'> & {
+export type SweepOptions = Pick<WorkerOptions, 'batchSize'> & {
   /** The clock; tests move it. Default: the system clock. */
   now?: () => Date;
 };
@@ -36,8 +39,8 @@ export async function sweep(db: Db, options: SweepOptions): Promise<SweepResult>
   const swept = await flipDueChecks(db, clock, options.batchSize);
   const created = await processFlipOutbox(db, clock(), options.batchSize);
   const reminders = await createReminders(db, clock(), options.batchSize);
-  const stale = await stalePendingNotifications(db, new Date(clock().getTime() - options.redeliverAfterMs), options.batchSize);
-  return { flips: swept.flips, notificationIds: [...new Set([...swept.notificationIds, ...created, ...reminders, ...stale])] };
+  const nextAt = await nextSweepAt(db, clock());
+  return { flips: swept.flips, notificationIds: [...swept.notificationIds, ...created, ...reminders], nextAt };
 }
 
 /** Whether a flip alerts: to down and back up always, to late when the check asks for it. */
@@ -70,7 +73,6 @@ async function flipDueChecks(db: Db, clock: () => Date, batchSize: number): Prom
       const postponed = await postponeSweep(tx, unchanged);
       return { claimed: due.length, changed: flips.length + postponed, flips };
     });
-    // Only after the commit: a job for a notification that was rolled back would find nothing to send.
     for (const flip of flips) notificationIds.push(...flip.notificationIds);
     total += flips.length;
     // A full batch that changed nothing would be claimed again forever; stop instead.
@@ -86,18 +88,11 @@ async function processFlipOutbox(db: Db, now: Date, batchSize: number): Promise<
     const claimed = await db.transaction(async (tx) => {
       const pending = await claimPendingFlips(tx, batchSize);
       if (pending.length === 0) return 0;
-      const alerting = pending.filter((flip) => alerts({ from: flip.fromStatus, to: flip.toStatus }, flip.alertOnLate));
-      created.push(
-        ...(await createNotifications(
-          tx,
-          alerting.map((flip) => flip.id),
-        )),
-      );
-      await markFlipsProcessed(
-        tx,
-        pending.map((flip) => flip.id),
-        now,
-      );
+      const settled = pending.map((flip) => ({
+        id: flip.id,
+        alert: alerts({ from: flip.fromStatus, to: flip.toStatus }, flip.alertOnLate),
+      }));
+      created.push(...(await settleFlips(tx, settled, now)));
       return pending.length;
     });
     if (claimed < batchSize) return created;

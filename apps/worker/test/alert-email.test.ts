@@ -7,7 +7,7 @@ import { eventually, type SmtpReceiver, startSmtpReceiver } from '@cronbeat/noti
 import { eq } from 'drizzle-orm';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliver } from '../src/deliver';
+import { deliverDue } from '../src/deliver';
 import { sweep } from '../src/sweep';
 import { seedCheck, seedProject } from './support/seed';
 
@@ -46,11 +46,11 @@ describe.each(testDatabaseKinds())('an alert email about a stored check on %s', 
         .update(checks)
         .set({ tz, tags: ['db', '<nightly>'] })
         .where(eq(checks.id, checkId));
-    await sweep(test.db, { batchSize: 500, redeliverAfterMs: 60_000 });
+    await sweep(test.db, { batchSize: 500 });
     const [notification] = await test.db.select().from(notifications).where(eq(notifications.channelId, channelIds[0]!));
-    expect(await deliver({ db: test.db, notifier, baseUrl: BASE_URL, leaseMs: 30_000 }, { notificationId: notification!.id }, false)).toBe(
-      'sent',
-    );
+    await deliverDue({ db: test.db, notifier, baseUrl: BASE_URL, leaseMs: 30_000, retry: { attempts: 1, firstRetryMs: 1000 } }, 10);
+    const [delivered] = await test.db.select().from(notifications).where(eq(notifications.id, notification!.id));
+    expect(delivered?.status).toBe('sent');
     await eventually(() => smtp.mails.some((mail) => JSON.stringify(mail.to).includes(to)), 5000, `the mail to ${to}`);
     const mail = smtp.mails.find((m) => JSON.stringify(m.to).includes(to)) as ParsedMail & { text: string; html: string };
     const [check] = await test.db.select().from(checks).where(eq(checks.id, checkId));

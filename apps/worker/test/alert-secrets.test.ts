@@ -1,12 +1,12 @@
 /** Alerts go to people who may not ping: nothing in them may let the reader ping the check. */
-import { checks, claimDelivery, notifications } from '@cronbeat/db';
+import { checks, claimDeliveries, notifications } from '@cronbeat/db';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import { alertHtml, alertSubject, alertText, createNotifier, slackMessage, webhookPayload } from '@cronbeat/notify';
 import { type HttpReceiver, startHttpReceiver } from '@cronbeat/notify/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertOf } from '../src/alert';
-import { deliver } from '../src/deliver';
+import { deliverDue } from '../src/deliver';
 import { sweep } from '../src/sweep';
 import { seedCheck, seedProject } from './support/seed';
 
@@ -38,7 +38,7 @@ describe.each(testDatabaseKinds())('what an alert says about a check on %s', (ki
       grace: 60,
       state: { lastPing: new Date(Date.now() - 180_000) },
     });
-    await sweep(test.db, { batchSize: 500, redeliverAfterMs: 60_000 });
+    await sweep(test.db, { batchSize: 500 });
     const [notification] = await test.db.select().from(notifications).where(eq(notifications.channelId, channelIds[0]!));
     const [check] = await test.db.select().from(checks).where(eq(checks.id, checkId));
     expect(check!.pingCode).not.toBe(checkId);
@@ -47,9 +47,9 @@ describe.each(testDatabaseKinds())('what an alert says about a check on %s', (ki
 
   it('links to the check by its id and never shows its ping code, in any channel’s message', async () => {
     const { checkId, pingCode, notificationId } = await downCheck('/render');
-    const claim = await claimDelivery(test.db, notificationId, 30_000);
-    if (!claim.claimed) throw new Error(`notification not claimed: ${claim.reason}`);
-    const alert = alertOf(claim.claimed, BASE_URL);
+    const claimed = (await claimDeliveries(test.db, 100, 30_000)).find((delivery) => delivery.notification.id === notificationId);
+    if (!claimed) throw new Error('notification not claimed');
+    const alert = alertOf(claimed, BASE_URL);
     expect(alert.check.url).toBe(`${BASE_URL}/checks/${checkId}`);
     const rendered = [
       alertSubject(alert),
@@ -64,8 +64,10 @@ describe.each(testDatabaseKinds())('what an alert says about a check on %s', (ki
 
   it('delivers a webhook that names the check by id, without its ping code', async () => {
     const { checkId, pingCode, notificationId } = await downCheck('/delivered');
-    const context = { db: test.db, notifier, baseUrl: BASE_URL, leaseMs: 30_000 };
-    expect(await deliver(context, { notificationId }, false)).toBe('sent');
+    const context = { db: test.db, notifier, baseUrl: BASE_URL, leaseMs: 30_000, retry: { attempts: 1, firstRetryMs: 1000 } };
+    await deliverDue(context, 100);
+    const [delivered] = await test.db.select().from(notifications).where(eq(notifications.id, notificationId));
+    expect(delivered?.status).toBe('sent');
     const [request] = http.requests.filter((received) => received.path === '/delivered');
     expect(JSON.parse(request!.body).check).toMatchObject({ id: checkId, url: `${BASE_URL}/checks/${checkId}` });
     expect(request!.body).not.toContain(pingCode);

@@ -1,30 +1,39 @@
-/** The deliver job on its own: a notification is claimed before it is sent, so concurrent workers send it once. */
-import { notifications } from '@cronbeat/db';
+/**
+ * Delivery on its own: the notification row is the queue item. Workers claim
+ * due rows with a lease, so concurrent workers send a notification once; the
+ * retry policy sets the next attempt's time on the row.
+ */
+import { claimDeliveries, notifications } from '@cronbeat/db';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
-import { createNotifier, DeliveryError } from '@cronbeat/notify';
+import { createNotifier } from '@cronbeat/notify';
 import { type HttpReceiver, startHttpReceiver } from '@cronbeat/notify/testing';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliver } from '../src/deliver';
+import { type DeliverContext, deliver, deliverDue } from '../src/deliver';
 import { sweep } from '../src/sweep';
 import { seedCheck, seedProject } from './support/seed';
 
-describe.each(testDatabaseKinds())('the deliver job on %s', (kind) => {
+describe.each(testDatabaseKinds())('delivery on %s', (kind) => {
   const test = useTestDatabase(kind);
   const notifier = createNotifier({
     smtpUrl: null,
     emailFrom: 'alerts@cronbeat.test',
-    httpTimeoutMs: 5000,
+    httpTimeoutMs: 2000,
     privateTargetsAllowed: ['127.0.0.0/8'],
   });
   let http: HttpReceiver;
+  let context: DeliverContext;
   beforeAll(async () => {
     http = await startHttpReceiver();
+    context = { db: test.db, notifier, baseUrl: 'https://cronbeat.test', leaseMs: 30_000, retry: { attempts: 6, firstRetryMs: 20_000 } };
   });
   afterAll(async () => {
     notifier.close();
     await http?.close();
   });
+
+  const rowOf = async (id: string) => (await test.db.select().from(notifications).where(eq(notifications.id, id)))[0];
+  const requestsTo = (path: string) => http.requests.filter((request) => request.path === path);
 
   /** One due check with one webhook channel, swept: its notification id. */
   async function pendingNotification(path: string): Promise<string> {
@@ -34,37 +43,24 @@ describe.each(testDatabaseKinds())('the deliver job on %s', (kind) => {
       grace: 60,
       state: { lastPing: new Date(Date.now() - 180_000) },
     });
-    const { notificationIds } = await sweep(test.db, { batchSize: 500, redeliverAfterMs: 60_000 });
+    const { notificationIds } = await sweep(test.db, { batchSize: 500 });
     const [row] = await test.db.select({ id: notifications.id }).from(notifications).where(eq(notifications.channelId, channelIds[0]!));
     expect(notificationIds).toContain(row?.id);
     return row!.id;
   }
 
-  it('sends a notification once when two workers deliver it at the same time', async () => {
+  it('sends a notification once when two workers deliver at the same time', async () => {
     const id = await pendingNotification('/twice');
-    const context = { db: test.db, notifier, baseUrl: 'https://cronbeat.test', leaseMs: 30_000 };
-    const outcomes = await Promise.allSettled([
-      deliver(context, { notificationId: id }, false),
-      deliver(context, { notificationId: id }, false),
-    ]);
-    expect(http.requests.filter((request) => request.path === '/twice')).toHaveLength(1);
-    const sent = outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value === 'sent');
-    expect(sent).toHaveLength(1);
-    // The loser finds it claimed (a transient error: retry later) or, if it looked once the winner was done, sent.
-    const loser = outcomes.find((outcome) => !(outcome.status === 'fulfilled' && outcome.value === 'sent'));
-    if (loser?.status === 'rejected') {
-      expect(loser.reason).toBeInstanceOf(DeliveryError);
-      expect((loser.reason as DeliveryError).permanent).toBe(false);
-    } else {
-      expect(loser?.value).toBe('skipped');
-    }
-    // Once sent, any later job for it is a no-op.
-    expect(await deliver(context, { notificationId: id }, false)).toBe('skipped');
-    const [row] = await test.db.select().from(notifications).where(eq(notifications.id, id));
-    expect(row).toMatchObject({ status: 'sent', attempts: 1, claimedUntil: null });
+    const [first, second] = await Promise.all([deliverDue(context, 10), deliverDue(context, 10)]);
+    expect(requestsTo('/twice')).toHaveLength(1);
+    expect(first.sent + second.sent).toBeGreaterThanOrEqual(1);
+    // Once sent, it is due no more.
+    await deliverDue(context, 10);
+    expect(requestsTo('/twice')).toHaveLength(1);
+    expect(await rowOf(id)).toMatchObject({ status: 'sent', attempts: 1, nextAttemptAt: null });
   });
 
-  it('records the attempt before the request goes out, so a worker that dies mid-send leaves it on record', async () => {
+  it('records the attempt and its lease before the request goes out, so a worker that dies mid-send leaves it on record', async () => {
     const id = await pendingNotification('/in-flight');
     let inFlight: (() => void) | null = null;
     const answered = new Promise<void>((resolve) => {
@@ -75,41 +71,72 @@ describe.each(testDatabaseKinds())('the deliver job on %s', (kind) => {
       inFlight?.();
       return { status: 0 };
     };
-    const context = { db: test.db, notifier, baseUrl: 'https://cronbeat.test', leaseMs: 30_000 };
-    const sending = deliver(context, { notificationId: id }, false).catch((error: unknown) => error);
+    const sending = deliverDue(context, 10);
     await answered;
-    // The receiver has the request and has not answered: the attempt and its claim are already committed.
-    const [during] = await test.db.select().from(notifications).where(eq(notifications.id, id));
+    // The receiver has the request and has not answered: the attempt and its lease are already committed.
+    const during = await rowOf(id);
     expect(during).toMatchObject({ status: 'pending', attempts: 1 });
-    expect(during?.claimedUntil?.getTime()).toBeGreaterThan(Date.now());
+    expect(during?.nextAttemptAt?.getTime()).toBeGreaterThan(Date.now() + 25_000);
     expect(during?.lastAttemptAt).not.toBeNull();
-    // The receiver never answers: the attempt ends at the notifier's deadline, a transient failure.
-    const failure = await sending;
-    expect(failure).toBeInstanceOf(DeliveryError);
+    expect(await claimDeliveries(test.db, 10, 30_000)).toEqual([]);
+    // The receiver never answers: the attempt ends at the notifier's deadline, a transient failure retried 20 s later.
+    expect(await sending).toMatchObject({ retry: 1 });
+    const after = await rowOf(id);
+    expect(after).toMatchObject({ status: 'pending', attempts: 1 });
+    expect((after?.nextAttemptAt?.getTime() ?? 0) - (after?.lastAttemptAt?.getTime() ?? 0)).toBe(20_000);
     http.respond = () => ({ status: 200, body: 'ok' });
-  }, 15_000);
+  }, 10_000);
 
-  it("stores only the status and a short reason of a failure, never the target's answer", async () => {
+  it('retries a transient failure when the policy says, not before, and sends it then', async () => {
+    const id = await pendingNotification('/flaky');
+    let calls = 0;
+    http.respond = (request) => (request.path === '/flaky' && ++calls === 1 ? { status: 503 } : { status: 200 });
+    const quick = { ...context, retry: { attempts: 3, firstRetryMs: 400 } };
+    await deliverDue(quick, 10);
+    const failed = await rowOf(id);
+    expect(failed).toMatchObject({ status: 'pending', attempts: 1, error: 'webhook: HTTP 503 Service Unavailable' });
+    await deliverDue(quick, 10);
+    expect(requestsTo('/flaky')).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    await deliverDue(quick, 10);
+    expect(requestsTo('/flaky')).toHaveLength(2);
+    expect(await rowOf(id)).toMatchObject({ status: 'sent', attempts: 2, nextAttemptAt: null });
+    http.respond = () => ({ status: 200, body: 'ok' });
+  });
+
+  it("stores only the status and a short reason of a failure, never the target's answer, and ends it after the last attempt", async () => {
     const id = await pendingNotification('/leaky');
     http.respond = (request) =>
       request.path === '/leaky' ? { status: 500, body: `stack trace: password=hunter2 ${'x'.repeat(5000)}` } : { status: 200 };
-    const context = { db: test.db, notifier, baseUrl: 'https://cronbeat.test', leaseMs: 30_000 };
-    await expect(deliver(context, { notificationId: id }, true)).rejects.toBeInstanceOf(DeliveryError);
+    expect(await deliverDue({ ...context, retry: { attempts: 1, firstRetryMs: 1000 } }, 10)).toMatchObject({ failed: 1 });
     http.respond = () => ({ status: 200, body: 'ok' });
-    const [row] = await test.db.select().from(notifications).where(eq(notifications.id, id));
-    expect(row).toMatchObject({ status: 'failed', attempts: 1, error: 'webhook: HTTP 500 Internal Server Error' });
+    expect(await rowOf(id)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      nextAttemptAt: null,
+      error: 'webhook: HTTP 500 Internal Server Error',
+    });
   });
 
-  it('lets another worker take over a claim whose lease ran out', async () => {
+  it('gives a notification to another worker once the lease of one that died ran out, and ignores the dead one after', async () => {
     const id = await pendingNotification('/lease');
-    // A worker that claimed it and died: the claim is in the past now.
+    // A worker claims it and dies before sending.
+    const [dead] = await claimDeliveries(test.db, 10, 30_000);
+    expect(dead?.notification.id).toBe(id);
+    expect(await deliverDue(context, 10)).toMatchObject({ sent: 0 });
+    // Its lease runs out.
     await test.db
       .update(notifications)
-      .set({ claimedUntil: new Date(Date.now() - 1000) })
+      .set({ nextAttemptAt: new Date(Date.now() - 1000) })
       .where(eq(notifications.id, id));
-    const context = { db: test.db, notifier, baseUrl: 'https://cronbeat.test', leaseMs: 30_000 };
-    expect(await deliver(context, { notificationId: id }, false)).toBe('sent');
-    expect(http.requests.filter((request) => request.path === '/lease')).toHaveLength(1);
+    expect(await deliverDue(context, 10)).toMatchObject({ sent: 1 });
+    expect(requestsTo('/lease')).toHaveLength(1);
+    expect(await rowOf(id)).toMatchObject({ status: 'sent', attempts: 2 });
+    // Were it alive after all, its outcome would be an older attempt's: it changes nothing.
+    http.respond = () => ({ status: 500 });
+    expect(await deliver(context, dead!)).toBe('retry');
+    http.respond = () => ({ status: 200, body: 'ok' });
+    expect(await rowOf(id)).toMatchObject({ status: 'sent', attempts: 2, error: null });
   });
 
   it('delivers a reminder that a check is still down, as its own event with the incident it belongs to', async () => {
@@ -120,18 +147,17 @@ describe.each(testDatabaseKinds())('the deliver job on %s', (kind) => {
       state: { lastPing: new Date(Date.now() - 180_000) },
       remindEvery: 3600,
     });
-    const options = { batchSize: 500, redeliverAfterMs: 60_000 };
-    await sweep(test.db, options);
+    await sweep(test.db, { batchSize: 500 });
     const later = new Date(Date.now() + 3_700_000);
-    const { notificationIds } = await sweep(test.db, { ...options, now: () => later });
+    const { notificationIds } = await sweep(test.db, { batchSize: 500, now: () => later });
     const [reminder] = await test.db
       .select()
       .from(notifications)
       .where(and(eq(notifications.channelId, channelIds[0]!), eq(notifications.reminder, 1)));
     expect(notificationIds).toContain(reminder?.id);
 
-    const context = { db: test.db, notifier, baseUrl: 'https://cronbeat.test', leaseMs: 30_000 };
-    expect(await deliver(context, { notificationId: reminder!.id }, false)).toBe('sent');
+    await deliverDue(context, 10);
+    expect(await rowOf(reminder!.id)).toMatchObject({ status: 'sent' });
     const [request] = http.requests.filter((received) => received.path === '/reminder' && received.body.includes('still_down'));
     const payload = JSON.parse(request!.body);
     expect(payload).toMatchObject({

@@ -35,7 +35,7 @@ describe.each(setups)('delivery with the $driver driver on $database', (setup) =
         privateTargetsAllowed: ['127.0.0.0/8'],
       },
       { database, logger: pino({ level: 'silent' }) },
-      { sweepIntervalMs: 250, retryDelayMs: 200, redeliverAfterMs: 60_000, queuePrefix: uniquePrefix('drivers') },
+      { maxSleepMs: 250, retryDelayMs: 200, queuePrefix: uniquePrefix('drivers') },
     );
     expect(worker.driver).toBe(setup.driver);
   });
@@ -79,10 +79,12 @@ describe.each(setups)('delivery with the $driver driver on $database', (setup) =
     smtp.refuseWith = 421;
     const { projectId, channelIds } = await seedProject(database.db, { email: ['ops@example.com'] });
     await checkDueSoon(projectId, channelIds, 'refused-at-first');
-    // Two attempts made and refused: an attempt is counted when claimed, its claim released when its failure is recorded.
+    // Two attempts made and refused: an attempt is counted when claimed (its next attempt is then its 30 s lease),
+    // and its failure recorded with the next attempt the retry policy sets (200 ms, 400 ms, … later).
     await eventually(async () => {
       const [notification] = await notificationsOf(channelIds[0]!);
-      return (notification?.attempts ?? 0) >= 2 && notification?.claimedUntil === null;
+      const retryIn = (notification?.nextAttemptAt?.getTime() ?? 0) - (notification?.lastAttemptAt?.getTime() ?? 0);
+      return (notification?.attempts ?? 0) >= 2 && notification?.status === 'pending' && retryIn > 0 && retryIn < 10_000;
     });
     smtp.refuseWith = null;
     await eventually(() => smtp.mails.some((mail) => mail.subject?.includes('refused-at-first')), 15_000);
@@ -139,7 +141,7 @@ describe.skipIf(!redisUrl)('the BullMQ driver while Redis is away (behind a prox
         privateTargetsAllowed: ['127.0.0.0/8'],
       },
       { database, logger },
-      { sweepIntervalMs: 250, retryDelayMs: 200, queuePrefix: uniquePrefix('outage') },
+      { maxSleepMs: 250, retryDelayMs: 200, queuePrefix: uniquePrefix('outage') },
     );
     workers.push(worker);
     return worker;

@@ -86,7 +86,7 @@ describe.skipIf(!databaseUrl)('worker processes on postgres', () => {
       // The receiver hangs the first call, so the worker is mid-delivery when it is killed.
       http.respond = () => (++calls === 1 ? { status: 0 } : { status: 200 });
       const redis = driver === 'bullmq' ? redisUrl : null;
-      const options = { queuePrefix: uniquePrefix('sigkill'), lockDurationMs: 2000, redeliverAfterMs: 2000, httpTimeoutMs: 60_000 };
+      const options = { queuePrefix: uniquePrefix('sigkill'), lockDurationMs: 2000, httpTimeoutMs: 60_000 };
       const first = await spawnWorker(redis, options);
       const { projectId, channelIds } = await seedProject(database.db, { webhook: { url: `${http.url}/killed` } });
       await seedCheck(database.db, projectId, channelIds, {

@@ -8,7 +8,7 @@ import { seedCheck, seedDueChecks, seedProject } from './support/seed';
 
 const T0 = new Date('2026-06-01T12:00:00Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
-const options = { batchSize: 500, redeliverAfterMs: 60_000 };
+const options = { batchSize: 500 };
 
 describe.each(testDatabaseKinds())('the sweep on %s', (kind) => {
   const test = useTestDatabase(kind);

@@ -9,6 +9,7 @@ export {
   sweepDue,
   withDeadlines,
 } from './check';
+export { DEFAULT_RETRY_POLICY, type FailedAttempt, nextAttemptAt, type RetryPolicy } from './delivery';
 export { ValidationCode, ValidationError } from './errors';
 export { evaluate, pause, resume, type Transition } from './evaluate';
 export {

@@ -1,27 +1,31 @@
 /**
- * The Redis driver: a BullMQ job scheduler triggers the sweep every interval
- * on whichever worker process is free; deliveries are BullMQ jobs whose id is
- * the notification id, so no notification is ever enqueued twice.
+ * The Redis driver: every worker process runs the same sweep and delivery
+ * loops as the embedded driver (`loops.ts`); Redis only wakes processes up.
+ * A sweep that made notifications adds wake-ups to the `deliver` queue, one
+ * per batch of deliveries beyond its own, and a process that takes one
+ * delivers until nothing is due, so the other processes join a burst at once
+ * instead of after their next sleep. A BullMQ job scheduler runs retention
+ * on one process at a time. The notification rows hold every attempt and
+ * retry time: a wake-up that is lost (Redis away, a process killed) costs at
+ * most `maxSleepMs`.
  *
  * While Redis is away nothing here waits on it without a deadline: the
  * connections reconnect in the background (backing off to one try every
  * `RECONNECT_MAX_MS`), every error of every connection, queue and worker goes
  * to one RedisLink (one log line when Redis goes, one when it is back), and
- * the worker says it is not ready. The rows in Postgres stay the truth: a
- * wake-up (deliver job) that could not be added is held and added once Redis
- * is back, and if this process dies first the sweep finds the notification
- * still pending after `redeliverAfterMs` and enqueues it again.
+ * the worker says it is not ready and sweeps nothing, as its readiness says;
+ * pings and their flips wait in Postgres, and the first sweep once Redis is
+ * back finds them. Deliveries already due go on.
  */
-import { DeliveryError } from '@cronbeat/notify';
-import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { DeliverPayload } from '../deliver';
 import type { WorkerOptions } from '../options';
 import { RedisLink, withDeadline } from '../redis-link';
 import type { Jobs, RunningDriver } from './jobs';
+import { startLoops } from './loops';
 
-export const SWEEP_QUEUE = 'sweep';
 export const DELIVER_QUEUE = 'deliver';
 export const MAINTENANCE_QUEUE = 'maintenance';
 
@@ -29,8 +33,8 @@ export const MAINTENANCE_QUEUE = 'maintenance';
 export const REDIS_DEADLINE_MS = 5000;
 /** Longest wait between two reconnection attempts, in milliseconds. */
 export const RECONNECT_MAX_MS = 5000;
-/** Wake-ups held for a Redis that is away; past this the sweep's redelivery finds the rest. */
-const MAX_HELD_WAKEUPS = 10_000;
+/** Most wake-ups one sweep adds: enough to bring every process of a deployment into a burst. */
+const MAX_WAKEUPS = 16;
 /**
  * Longest a graceful close may take before the connections are dropped, in
  * milliseconds: with `DROP_DEADLINE_MS`, inside the 15 s every
@@ -55,102 +59,67 @@ export async function startBullmq(jobs: Jobs, redisUrl: string, options: WorkerO
   connection.on('close', () => closing || link.markDown(new Error('connection closed')));
 
   const prefix = options.queuePrefix;
-  const sweepQueue = new Queue(SWEEP_QUEUE, { connection, prefix });
-  const deliverQueue = new Queue<DeliverPayload>(DELIVER_QUEUE, { connection, prefix });
+  const deliverQueue = new Queue(DELIVER_QUEUE, { connection, prefix });
   const maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection, prefix });
-  const queues = [sweepQueue, deliverQueue, maintenanceQueue];
+  const queues = [deliverQueue, maintenanceQueue];
 
-  /** Notification ids whose deliver job could not be added while Redis was away. */
-  const held = new Set<string>();
+  const loops = startLoops(jobs, options, logger, {
+    maySweep: () => link.reachable,
+    notified: (result) => void wakeOthers(result.notificationIds.length),
+  });
+  // Sweep as soon as Redis answers, not a sleep later.
+  connection.on('ready', () => loops.sweeps.wake());
 
-  async function enqueue(ids: string[]): Promise<void> {
-    const wanted = [...new Set([...held, ...ids])];
-    if (wanted.length === 0) return;
-    held.clear();
+  /** Asks other processes to deliver too: one wake-up per batch of deliveries beyond what this process takes. */
+  async function wakeOthers(notifications: number): Promise<void> {
+    const wakeups = Math.min(MAX_WAKEUPS, Math.ceil(notifications / options.deliveryConcurrency) - 1);
+    if (wakeups <= 0 || !link.reachable) return;
     try {
       await withDeadline(
         deliverQueue.addBulk(
-          wanted.map((id) => ({
-            name: 'deliver',
-            data: { notificationId: id },
-            opts: {
-              jobId: id,
-              attempts: options.deliveryAttempts,
-              backoff: { type: 'exponential', delay: options.retryDelayMs },
-              // Kept a while so a re-enqueue of a just-finished notification stays a no-op.
-              removeOnComplete: { age: 3600, count: 100_000 },
-              // Removed, so a notification still pending after its job gave up can be enqueued again by the sweep.
-              removeOnFail: true,
-            },
+          Array.from({ length: wakeups }, () => ({
+            name: 'wake',
+            data: {},
+            opts: { jobId: randomUUID(), removeOnComplete: true, removeOnFail: true },
           })),
         ),
         REDIS_DEADLINE_MS,
-        'adding deliver jobs',
+        'adding wake-ups',
       );
     } catch (error) {
-      for (const id of wanted) if (held.size < MAX_HELD_WAKEUPS) held.add(id);
+      // Lost wake-ups cost the other processes at most maxSleepMs.
       link.report(error, DELIVER_QUEUE);
     }
   }
 
-  /** Creates or updates the schedulers: at start, and again whenever Redis is back, as it may have come back empty. */
+  /** Creates or updates the retention scheduler: at start, and again whenever Redis is back, as it may have come back empty. */
   async function scheduleJobs(): Promise<void> {
     try {
       await withDeadline(
-        Promise.all([
-          sweepQueue.upsertJobScheduler(
-            SWEEP_QUEUE,
-            { every: options.sweepIntervalMs },
-            { name: SWEEP_QUEUE, opts: { removeOnComplete: true, removeOnFail: 100 } },
-          ),
-          maintenanceQueue.upsertJobScheduler(
-            MAINTENANCE_QUEUE,
-            { every: options.maintenanceIntervalMs },
-            { name: MAINTENANCE_QUEUE, opts: { removeOnComplete: true, removeOnFail: 100 } },
-          ),
-        ]),
+        maintenanceQueue.upsertJobScheduler(
+          MAINTENANCE_QUEUE,
+          { every: options.maintenanceIntervalMs },
+          { name: MAINTENANCE_QUEUE, opts: { removeOnComplete: true, removeOnFail: 100 } },
+        ),
         REDIS_DEADLINE_MS,
         'job schedulers',
       );
     } catch (error) {
-      link.report(error, SWEEP_QUEUE);
+      link.report(error, MAINTENANCE_QUEUE);
     }
   }
 
   // After a connection error BullMQ waits this long before it asks Redis for jobs again (its default is 15 s).
   const retryAfterConnectionError = { runRetryDelay: 1000 };
 
-  const sweepWorker = new Worker(
-    SWEEP_QUEUE,
-    async () => {
-      const result = await jobs.sweep();
-      await enqueue(result.notificationIds);
-      jobs.afterSweep(result);
-      return { flips: result.flips, enqueued: result.notificationIds.length };
-    },
-    { connection, prefix, concurrency: 1, lockDuration: options.lockDurationMs, ...retryAfterConnectionError },
-  );
-
-  const deliverWorker = new Worker<DeliverPayload>(
-    DELIVER_QUEUE,
-    async (job: Job<DeliverPayload>) => {
-      const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      try {
-        return await jobs.deliver(job.data, finalAttempt);
-      } catch (error) {
-        if (error instanceof DeliveryError && error.permanent) throw new UnrecoverableError(error.message);
-        throw error;
-      }
-    },
-    {
-      connection,
-      prefix,
-      concurrency: options.deliveryConcurrency,
-      lockDuration: options.lockDurationMs,
-      stalledInterval: Math.max(1000, Math.floor(options.lockDurationMs / 2)),
-      ...retryAfterConnectionError,
-    },
-  );
+  // One wake-up at a time per process, held while it delivers: the next wake-up goes to a process that is free.
+  const deliverWorker = new Worker(DELIVER_QUEUE, () => loops.deliveries.drained(), {
+    connection,
+    prefix,
+    concurrency: 1,
+    lockDuration: options.lockDurationMs,
+    ...retryAfterConnectionError,
+  });
 
   // Concurrency 1 per process and one scheduled job at a time: runs never overlap.
   const maintenanceWorker = new Worker(MAINTENANCE_QUEUE, async () => jobs.maintenance(), {
@@ -160,7 +129,7 @@ export async function startBullmq(jobs: Jobs, redisUrl: string, options: WorkerO
     lockDuration: options.lockDurationMs,
     ...retryAfterConnectionError,
   });
-  const workers = [sweepWorker, deliverWorker, maintenanceWorker];
+  const workers = [deliverWorker, maintenanceWorker];
 
   // Without a listener of their own, BullMQ prints the errors of a queue to the console, one stack trace each.
   for (const queue of queues) queue.on('error', (error) => link.report(error, queue.name));
@@ -173,7 +142,7 @@ export async function startBullmq(jobs: Jobs, redisUrl: string, options: WorkerO
 
   link.onRecovered(() => {
     void scheduleJobs();
-    if (held.size > 0) void enqueue([]);
+    loops.sweeps.wake();
   });
   await scheduleJobs();
 
@@ -181,6 +150,7 @@ export async function startBullmq(jobs: Jobs, redisUrl: string, options: WorkerO
     redis: () => link.state,
     async close() {
       closing = true;
+      await loops.close();
       const graceful = async () => {
         await Promise.all(workers.map((worker) => worker.close()));
         await Promise.all(queues.map((queue) => queue.close()));

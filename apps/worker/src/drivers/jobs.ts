@@ -1,13 +1,11 @@
-import type { DeliverPayload } from '../deliver';
 import type { MaintenanceResult } from '../maintenance';
 import type { RedisLinkState } from '../redis-link';
 import type { SweepResult } from '../sweep';
+import type { DeliveryJobs } from './delivery-loop';
 
 /** The job functions a driver runs; the same for BullMQ and the in-process runner. */
-export interface Jobs {
+export interface Jobs extends DeliveryJobs {
   sweep(): Promise<SweepResult>;
-  /** Rejects with a DeliveryError; `permanent` ones must not be retried. */
-  deliver(payload: DeliverPayload, finalAttempt: boolean): Promise<'sent' | 'skipped'>;
   /** Told after every sweep, so the alerting itself can be watched. */
   afterSweep(result: SweepResult): void;
   /** Retention, every `maintenanceIntervalMs`. */

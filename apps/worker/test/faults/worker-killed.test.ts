@@ -32,11 +32,10 @@ const FLIPS = 200;
 const HOLD_MS = 300;
 const OPTIONS: Partial<WorkerOptions> = {
   deliveryConcurrency: 10,
-  // A dead worker's claims and BullMQ locks run out after 2 s, so the survivor takes over within seconds.
+  // A dead worker's leases and BullMQ locks run out after 2 s, so the survivor takes over within seconds.
   lockDurationMs: 2000,
-  redeliverAfterMs: 2000,
   retryDelayMs: 200,
-  sweepIntervalMs: 250,
+  maxSleepMs: 250,
   httpTimeoutMs: 10_000,
 };
 

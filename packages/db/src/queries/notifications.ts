@@ -1,5 +1,5 @@
 /** Notifications: one per flip × channel, and the record of every delivery attempt. */
-import { and, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { queryRows } from '../rows';
 import { channels, checks, flips, notifications, projects } from '../schema';
@@ -8,26 +8,20 @@ import type { CheckRow } from './checks';
 export type NotificationRow = typeof notifications.$inferSelect;
 
 /**
- * Creates one notification per channel attached to each flip's check. The
- * unique (flip, channel) key makes a second call a no-op; only rows created
- * now are returned, so only their creator enqueues them.
+ * The one statement that makes notifications, as a fragment each writer
+ * embeds (the sweep's flips, the flip outbox, reminders): one row per
+ * channel attached to the check of each `source` row, which has columns
+ * `flip_id`, `check_id`, `reminder` and `created_at`. Each is due at once.
+ * The unique (flip, channel, reminder) key makes a repeat a no-op; only the
+ * rows made now are returned (`id`, `flip_id`).
  */
-export async function createNotifications(tx: Db, flipIds: number[]): Promise<string[]> {
-  if (flipIds.length === 0) return [];
-  const ids = sql.join(
-    flipIds.map((id) => sql`${id}`),
-    sql`, `,
-  );
-  const rows = await queryRows<{ id: string }>(
-    tx,
-    sql`insert into notifications (flip_id, channel_id)
-        select flips.id, check_channels.channel_id
-          from flips join check_channels on check_channels.check_id = flips.check_id
-         where flips.id in (${ids})
-        on conflict (flip_id, channel_id, reminder) do nothing
-        returning id`,
-  );
-  return rows.map((row) => row.id);
+export function insertNotifications(source: SQL): SQL {
+  return sql`insert into notifications (flip_id, channel_id, reminder, created_at, next_attempt_at)
+             select source.flip_id, check_channels.channel_id, source.reminder, source.created_at, now()
+               from (${source}) as source
+               join check_channels on check_channels.check_id = source.check_id
+             on conflict (flip_id, channel_id, reminder) do nothing
+             returning id, flip_id`;
 }
 
 /**
@@ -36,7 +30,7 @@ export async function createNotifications(tx: Db, flipIds: number[]): Promise<st
  * it went down, one per channel. Only the latest n is created: a worker that
  * was stopped for a day sends one reminder, not a day's worth. The unique
  * (flip, channel, reminder) key makes a second call, by this worker or
- * another, a no-op; only rows created now are returned, to be enqueued.
+ * another, a no-op; only rows created now are returned.
  * A reminder is dated `now`: its message says how long the check has been
  * down by then.
  */
@@ -45,48 +39,35 @@ export async function createReminders(db: Db, now: Date, limit: number): Promise
   const rows = await queryRows<{ id: string }>(
     db,
     sql`with due as (
-          select incident.id as flip_id, check_channels.channel_id,
+          select incident.id as flip_id, checks.id as check_id, ${at}::timestamptz as created_at,
                  floor(extract(epoch from ${at}::timestamptz - incident.created_at) / checks.remind_every)::int as reminder
             from checks
            cross join lateral (
                  select flips.id, flips.created_at from flips
                   where flips.check_id = checks.id and flips.to_status = 'down'
                   order by flips.id desc limit 1) incident
-            join check_channels on check_channels.check_id = checks.id
            where checks.status = 'down' and checks.remind_every is not null
-             and incident.created_at <= ${at}::timestamptz - checks.remind_every * interval '1 second')
-        insert into notifications (flip_id, channel_id, reminder, created_at)
-        select due.flip_id, due.channel_id, due.reminder, ${at}::timestamptz from due
-         where not exists (
-               select 1 from notifications sent
-                where sent.flip_id = due.flip_id and sent.channel_id = due.channel_id and sent.reminder = due.reminder)
-         limit ${limit}
-        on conflict (flip_id, channel_id, reminder) do nothing
-        returning id`,
+             and incident.created_at <= ${at}::timestamptz - checks.remind_every * interval '1 second'
+             and exists (
+                 select 1 from check_channels
+                  where check_channels.check_id = checks.id
+                    and not exists (
+                        select 1 from notifications sent
+                         where sent.flip_id = incident.id and sent.channel_id = check_channels.channel_id
+                           and sent.reminder = floor(extract(epoch from ${at}::timestamptz - incident.created_at) / checks.remind_every)::int))
+           limit ${limit})
+        ${insertNotifications(sql`select * from due`)}`,
   );
   return rows.map((row) => row.id);
 }
 
-/**
- * Pending notifications untouched since `before` and claimed by no live
- * worker: their delivery job may have been lost (a crash between commit and
- * enqueue, or a worker killed mid-send). Oldest first.
- */
-export async function stalePendingNotifications(db: Db, before: Date, limit: number): Promise<string[]> {
-  const rows = await db
-    .select({ id: notifications.id })
+/** When the next pending notification is due (or a lease on one ends); null when none is pending. */
+export async function nextDeliveryAt(db: Db): Promise<Date | null> {
+  const [row] = await db
+    .select({ at: sql<Date | null>`min(${notifications.nextAttemptAt})`.mapWith(notifications.nextAttemptAt) })
     .from(notifications)
-    .where(
-      and(
-        eq(notifications.status, 'pending'),
-        lte(notifications.createdAt, before),
-        sql`coalesce(${notifications.lastAttemptAt}, ${notifications.createdAt}) <= ${before.toISOString()}::timestamptz`,
-        or(isNull(notifications.claimedUntil), lt(notifications.claimedUntil, sql`now()`)),
-      ),
-    )
-    .orderBy(notifications.createdAt)
-    .limit(limit);
-  return rows.map((row) => row.id);
+    .where(eq(notifications.status, 'pending'));
+  return row?.at ?? null;
 }
 
 /** All a delivery needs to say what happened. */
@@ -102,9 +83,6 @@ export interface Delivery {
   downSince: Date | null;
 }
 
-/** What claiming a notification for delivery found: it, or why not. */
-export type DeliveryClaim = { claimed: Delivery } | { claimed: null; reason: 'done' | 'busy' };
-
 type PingTail = { at: string | Date; kind: string; exitStatus: number | null; bodyTail: string | null } | null;
 
 /**
@@ -117,17 +95,19 @@ function buildClaimStatement(db: Db) {
     db
       .update(notifications)
       // The attempt is counted as it is claimed, before anything is sent: a worker that dies mid-send leaves it on record.
+      // The lease is the next attempt's time: if this worker dies, another takes the notification once it ends.
       .set({
-        claimedUntil: sql`now() + ${sql.placeholder('leaseMs')} * interval '1 millisecond'`,
+        nextAttemptAt: sql`now() + ${sql.placeholder('leaseMs')} * interval '1 millisecond'`,
         attempts: sql`${notifications.attempts} + 1`,
         lastAttemptAt: sql`now()`,
       })
       .where(
-        and(
-          eq(notifications.id, sql.placeholder('notificationId')),
-          eq(notifications.status, 'pending'),
-          or(isNull(notifications.claimedUntil), lt(notifications.claimedUntil, sql`now()`)),
-        ),
+        sql`${notifications.id} = any(array(
+              select due.id from ${notifications} as due
+               where due.status = 'pending' and due.next_attempt_at <= now()
+               order by due.next_attempt_at
+               limit ${sql.placeholder('limit')}
+                 for update skip locked))`,
       )
       .returning(),
   );
@@ -144,7 +124,7 @@ function buildClaimStatement(db: Db) {
         createdAt: claimed.createdAt,
         lastAttemptAt: claimed.lastAttemptAt,
         sentAt: claimed.sentAt,
-        claimedUntil: claimed.claimedUntil,
+        nextAttemptAt: claimed.nextAttemptAt,
         reminder: claimed.reminder,
       },
       channel: { id: channels.id, kind: channels.kind, config: channels.config },
@@ -168,7 +148,7 @@ function buildClaimStatement(db: Db) {
     .innerJoin(flips, eq(flips.id, claimed.flipId))
     .innerJoin(checks, eq(checks.id, flips.checkId))
     .innerJoin(projects, eq(projects.id, checks.projectId))
-    .prepare('claim_delivery');
+    .prepare('claim_deliveries');
 }
 
 const claimStatements = new WeakMap<Db, ReturnType<typeof buildClaimStatement>>();
@@ -183,46 +163,47 @@ function claimStatement(db: Db): ReturnType<typeof buildClaimStatement> {
 }
 
 /**
- * Claims a pending notification for `leaseMs`, counts the attempt, and loads
- * everything its message needs, in one statement (one round trip per
- * delivery matters when a burst of deadlines fans out into thousands of
- * them). The statement commits before the caller sends anything, so an
- * attempt that dies mid-send is on record (`attempts`, `last_attempt_at`).
- * Another worker's live claim answers 'busy'; sent, failed or deleted
- * answers 'done'.
+ * Claims up to `limit` due notifications for `leaseMs`, oldest due first,
+ * skipping rows another worker is claiming; counts each attempt and loads
+ * everything its message needs, in one statement (one round trip per batch
+ * matters when a burst of deadlines fans out into thousands of deliveries).
+ * The statement commits before the caller sends anything, so an attempt
+ * that dies mid-send is on record (`attempts`, `last_attempt_at`), and
+ * another worker takes the notification when the lease ends.
  */
-export async function claimDelivery(db: Db, notificationId: string, leaseMs: number): Promise<DeliveryClaim> {
-  const [row] = await claimStatement(db).execute({ notificationId, leaseMs });
-  if (!row) {
-    const [current] = await db.select({ status: notifications.status }).from(notifications).where(eq(notifications.id, notificationId));
-    return { claimed: null, reason: current?.status === 'pending' ? 'busy' : 'done' };
-  }
-  const ping = typeof row.ping === 'string' ? (JSON.parse(row.ping) as PingTail) : row.ping;
-  return {
-    claimed: {
-      ...row,
-      ping: ping && { ...ping, at: new Date(ping.at) },
-    },
-  };
+export async function claimDeliveries(db: Db, limit: number, leaseMs: number): Promise<Delivery[]> {
+  if (limit <= 0) return [];
+  const rows = await claimStatement(db).execute({ limit, leaseMs });
+  return rows.map((row) => {
+    const ping = typeof row.ping === 'string' ? (JSON.parse(row.ping) as PingTail) : row.ping;
+    return { ...row, ping: ping && { ...ping, at: new Date(ping.at) } };
+  });
 }
 
-/** One delivery attempt's outcome. `final` marks a failure that will not be retried. */
-export type DeliveryOutcome = { ok: true; at: Date } | { ok: false; at: Date; error: string; final: boolean };
+/**
+ * One delivery attempt's outcome: sent, or failed with the time of the next
+ * attempt (the retry policy's `nextAttemptAt`), null when it failed for good.
+ */
+export type DeliveryOutcome = { ok: true; at: Date } | { ok: false; at: Date; error: string; nextAttemptAt: Date | null };
 
 /**
- * Records the outcome of the attempt its claim counted, releases the claim
- * and keeps the channel's latest outcome, in one statement. The channel row is shared by
- * every delivery to it, so it is written at most about once a second per
- * outcome: a burst of deliveries then does not queue on that one row lock.
+ * Records the outcome of the attempt its claim counted (`attempt`: the
+ * claimed row's `attempts`), and keeps the channel's latest outcome, in one
+ * statement. A worker whose lease ran out while it was sending, so that
+ * another claimed the notification since, records nothing: the row is the
+ * newer attempt's. The channel row is shared by every delivery to it, so it
+ * is written at most about once a second per outcome: a burst of deliveries
+ * then does not queue on that one row lock.
  */
 export async function recordDeliveryAttempt(
   db: Db,
-  notification: { id: string; channelId: string },
+  notification: { id: string; channelId: string; attempt: number },
   outcome: DeliveryOutcome,
 ): Promise<void> {
   const at = outcome.at.toISOString();
-  const status = outcome.ok ? 'sent' : outcome.final ? 'failed' : 'pending';
+  const status = outcome.ok ? 'sent' : outcome.nextAttemptAt ? 'pending' : 'failed';
   const error = outcome.ok ? null : outcome.error;
+  const next = outcome.ok ? null : (outcome.nextAttemptAt?.toISOString() ?? null);
   const channelUpdate = outcome.ok
     ? sql`update channels set last_delivered_at = ${at}::timestamptz
            where id = ${notification.channelId}::uuid
@@ -233,10 +214,10 @@ export async function recordDeliveryAttempt(
   await db.execute(sql`
     with attempt as (
       update notifications
-         set last_attempt_at = ${at}::timestamptz, claimed_until = null,
+         set last_attempt_at = ${at}::timestamptz, next_attempt_at = ${next}::timestamptz,
              status = ${status}, error = ${error},
              sent_at = case when ${outcome.ok} then ${at}::timestamptz else sent_at end
-       where id = ${notification.id}::uuid
+       where id = ${notification.id}::uuid and status = 'pending' and attempts = ${notification.attempt}
     )
     ${channelUpdate}`);
 }

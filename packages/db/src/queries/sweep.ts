@@ -5,6 +5,7 @@ import type { Db } from '../client';
 import { queryRows } from '../rows';
 import { checks } from '../schema';
 import type { CheckRow, CheckStateRow } from './checks';
+import { insertNotifications } from './notifications';
 
 /**
  * What the sweep reads of a due check: its domain state and whether it alerts
@@ -130,12 +131,8 @@ export async function applyTransitions(tx: Db, transitions: SweepTransition[]): 
           from change join updated on updated.id = change.id
         returning id, check_id, from_status, to_status, reason
       ), notified as (
-        insert into notifications (flip_id, channel_id)
-        select flipped.id, check_channels.channel_id
-          from flipped
-          join change on change.id = flipped.check_id and change.alert
-          join check_channels on check_channels.check_id = flipped.check_id
-        returning id, flip_id
+        ${insertNotifications(sql`select flipped.id as flip_id, flipped.check_id, 0 as reminder, now() as created_at
+                                    from flipped join change on change.id = flipped.check_id and change.alert`)}
       )
       select flipped.*,
              coalesce((select json_agg(notified.id) from notified where notified.flip_id = flipped.id), '[]'::json) as notification_ids
@@ -149,4 +146,44 @@ export async function applyTransitions(tx: Db, transitions: SweepTransition[]): 
     reason: row.reason,
     notificationIds: typeof row.notification_ids === 'string' ? JSON.parse(row.notification_ids) : row.notification_ids,
   }));
+}
+
+/**
+ * Turns claimed flips of the outbox into their notifications and marks
+ * them processed, in one statement. `flips` are all the claimed flips;
+ * those with `alert` get one notification per attached channel. Returns the
+ * ids of the notifications made.
+ */
+export async function settleFlips(tx: Db, flips: ReadonlyArray<{ id: number; alert: boolean }>, at: Date): Promise<string[]> {
+  if (flips.length === 0) return [];
+  const claimed = JSON.stringify(flips.map((flip) => ({ id: flip.id, alert: flip.alert })));
+  const rows = await queryRows<{ id: string }>(
+    tx,
+    sql`with claimed as (
+          select * from jsonb_to_recordset(${claimed}::jsonb) as c(id bigint, alert boolean)
+        ), processed as (
+          update flips set processed_at = ${at.toISOString()}::timestamptz
+            from claimed where flips.id = claimed.id
+          returning flips.id, flips.check_id, claimed.alert
+        ), notified as (
+          ${insertNotifications(sql`select id as flip_id, check_id, 0 as reminder, now() as created_at from processed where alert`)}
+        )
+        select id from notified`,
+  );
+  return rows.map((row) => row.id);
+}
+
+/**
+ * When the sweep has something to do next: the earliest `sweep_at`, or now
+ * when flips wait in the outbox. Null when nothing is scheduled. Index
+ * probes only, so a worker can ask after every pass.
+ */
+export async function nextSweepAt(db: Db, now: Date): Promise<Date | null> {
+  const [row] = await queryRows<{ at: string | Date | null; outbox: boolean }>(
+    db,
+    sql`select (select min(sweep_at) from checks where sweep_at is not null) as at,
+               exists (select 1 from flips where processed_at is null) as outbox`,
+  );
+  if (row?.outbox) return now;
+  return row?.at ? new Date(row.at) : null;
 }

@@ -8,7 +8,9 @@ export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 /**
  * One per flip × channel, and one more per reminder while a check stays
- * down; the unique key is what makes "alert once" hold across workers.
+ * down; the unique key is what makes "alert once" hold across workers. The
+ * row is the delivery queue's item: its status, attempts and next attempt
+ * are the whole of its retry state.
  */
 export const notifications = pgTable(
   'notifications',
@@ -29,16 +31,17 @@ export const notifications = pgTable(
     lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     /**
-     * While in the future, one worker holds this pending notification and is
-     * sending it; others leave it alone, so any number of workers (with or
-     * without Redis) send it at most once at a time. Cleared after each attempt.
+     * While pending, when a worker may next take it: at creation, after a
+     * failed attempt's backoff (core's `nextAttemptAt`), or, while a worker
+     * is sending it, when that worker's lease ends, so a worker that died
+     * mid-send leaves it for another. Null once sent or failed for good.
      */
-    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).defaultNow(),
   },
   (table) => [
     uniqueIndex('notifications_flip_channel_reminder_key').on(table.flipId, table.channelId, table.reminder),
     index('notifications_channel_idx').on(table.channelId, table.createdAt),
-    // The sweep re-enqueues deliveries lost in a crash; this keeps that O(pending), not O(history).
-    index('notifications_pending_idx').on(table.createdAt).where(sql`${table.status} = 'pending'`),
+    // Workers claim the pending notifications that are due: O(due), not O(history).
+    index('notifications_due_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
   ],
 );

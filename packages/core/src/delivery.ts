@@ -1,0 +1,30 @@
+/**
+ * The one retry policy of notification delivery. A notification row holds
+ * its attempts and the time of its next one; after a failed attempt this
+ * decides that time, or that there is none.
+ */
+
+/** How failed deliveries are retried. */
+export interface RetryPolicy {
+  /** Attempts per notification, the first included. Default: 6. */
+  attempts: number;
+  /** Milliseconds before the first retry; each later retry waits twice as long as the one before. Default: 20,000. */
+  firstRetryMs: number;
+}
+
+/** Six attempts over 10 min 20 s: retries after 20 s, 40 s, 80 s, 160 s and 320 s. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ attempts: 6, firstRetryMs: 20_000 });
+
+/** What failed: `permanent` failures (a 404, a refused address) are never retried. */
+export interface FailedAttempt {
+  /** Attempts made so far, this one included (1 after the first). */
+  attempts: number;
+  at: Date;
+  permanent: boolean;
+}
+
+/** When to try a failed notification again; null when it has failed for good. */
+export function nextAttemptAt(policy: RetryPolicy, failed: FailedAttempt): Date | null {
+  if (failed.permanent || failed.attempts >= policy.attempts) return null;
+  return new Date(failed.at.getTime() + policy.firstRetryMs * 2 ** (failed.attempts - 1));
+}
