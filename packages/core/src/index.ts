@@ -1,3 +1,4 @@
+export { type AutoCreateDecision, type AutoCreatePolicy, autoCreateCheck } from './auto-create';
 export { type BadgeState, type BadgeSummary, summarizeBadge } from './badge';
 export {
   type CheckState,
@@ -14,13 +15,17 @@ export { ValidationCode, ValidationError } from './errors';
 export { evaluate, pause, resume, type Transition } from './evaluate';
 export {
   applyPing,
+  type ClosedRun,
+  ignoresPings,
   type PingInput,
   PingKind,
   type PingOutcome,
   parseExitStatus,
   pingKindForExitStatus,
+  runClosedBy,
   type StoredPingKind,
 } from './ping';
+export { applyPings, type PingedCheck, type PingsApplied, type StoredPing, withRunStart } from './pinged-check';
 export { nextReportAt, REPORT_PERIODS, type ReportPeriod, reportWindow } from './report';
 export {
   type CronRule,

@@ -19,10 +19,25 @@ export interface PingInput {
   rid: string | null;
   exitStatus: number | null;
   /**
-   * When the run with this `rid` started, looked up by the caller when it is
-   * not the latest start the check remembers (overlapping runs).
+   * When the run this ping ends started, when it is not the latest start the
+   * check remembers (see `runClosedBy`): looked up by the caller.
    */
   runStartedAt?: Date | null;
+}
+
+/** The run an end ping closes: the latest start the check remembers, or an earlier run by its run id. */
+export type ClosedRun = { latest: true } | { latest: false; rid: string };
+
+/**
+ * Which run a ping closes. Success and fail end a run: the latest start
+ * the check remembers when the ping names no run id or that start's run id,
+ * otherwise the run its run id names (runs of one job may overlap), whose
+ * start is not on the check and must be looked up: the newest start ping
+ * with that run id. Start and log pings close none (null).
+ */
+export function runClosedBy(check: Pick<CheckState, 'lastStartRid'>, ping: Pick<PingInput, 'kind' | 'rid'>): ClosedRun | null {
+  if (ping.kind !== PingKind.success && ping.kind !== PingKind.fail) return null;
+  return ping.rid === null || ping.rid === check.lastStartRid ? { latest: true } : { latest: false, rid: ping.rid };
 }
 
 export interface PingOutcome {
@@ -49,9 +64,13 @@ export function parseExitStatus(text: string): number {
 /** An exit status ping is a success when 0 and a failure otherwise. */
 export const pingKindForExitStatus = (code: number): PingKind => (code === 0 ? PingKind.success : PingKind.fail);
 
+/** Whether the check records pings as `ignored` and lets them change nothing: paused, set to manual resume. */
+export const ignoresPings = (check: Pick<CheckState, 'status' | 'manualResume'>): boolean =>
+  check.status === Status.paused && check.manualResume;
+
 /** What a ping does to a check. Pure: the caller stores the outcome. */
 export function applyPing(check: CheckState, ping: PingInput): PingOutcome {
-  if (check.status === Status.paused && check.manualResume) {
+  if (ignoresPings(check)) {
     return { check, stored: { kind: 'ignored', duration: null }, flip: null };
   }
   switch (ping.kind) {
@@ -78,7 +97,7 @@ function applyStart(check: CheckState, ping: PingInput): PingOutcome {
 }
 
 function applyRunEnd(check: CheckState, ping: PingInput): PingOutcome {
-  const endsLatestRun = ping.rid === null || ping.rid === check.lastStartRid;
+  const endsLatestRun = runClosedBy(check, ping)?.latest ?? true;
   const startedAt = endsLatestRun ? check.lastStart : (ping.runStartedAt ?? null);
   const elapsed = startedAt ? ping.at.getTime() - startedAt.getTime() : null;
   const duration = elapsed !== null && elapsed >= 0 && elapsed <= MAX_RUN_DURATION_MS ? elapsed : null;
