@@ -22,8 +22,6 @@ export interface Config {
   emailFrom: string;
   /** Bytes of each ping's body that are stored; the rest is cut. Default: 100,000. */
   pingBodyLimit: number;
-  /** Secret for signing tokens; at least 32 characters. Null when unset. */
-  secretKey: string | null;
   /** Pino log level. Default: info. */
   logLevel: LogLevel;
   /**
@@ -98,7 +96,6 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: read<string | null>('SMTP_URL', url(['smtp:', 'smtps:']), null),
     emailFrom: read('EMAIL_FROM', text(3), 'Cronbeat <cronbeat@localhost>'),
     pingBodyLimit: read('PING_BODY_LIMIT', integer(0, 10_000_000), 100_000),
-    secretKey: read<string | null>('SECRET_KEY', text(32), null),
     logLevel: read('LOG_LEVEL', oneOf(LOG_LEVELS), 'info'),
     trustProxy: read<Config['trustProxy']>('TRUST_PROXY', proxies, false),
     registrationOpen: read('REGISTRATION_OPEN', boolean, true),

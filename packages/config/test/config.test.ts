@@ -28,7 +28,6 @@ describe('loadConfig', () => {
       SMTP_URL: 'smtp://mail:25',
       EMAIL_FROM: 'alerts@example.com',
       PING_BODY_LIMIT: '1000',
-      SECRET_KEY: 'x'.repeat(32),
       LOG_LEVEL: 'debug',
       TRUST_PROXY: '1',
       ALLOW_PRIVATE_TARGETS: '10.0.0.0/8, fd00::/8',
@@ -49,7 +48,7 @@ describe('loadConfig', () => {
   it('fails fast with one clear line per problem', () => {
     const error = (() => {
       try {
-        loadConfig({ PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', SECRET_KEY: 'short' });
+        loadConfig({ PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', EMAIL_FROM: 'x' });
       } catch (caught) {
         return caught as ConfigError;
       }
@@ -58,7 +57,7 @@ describe('loadConfig', () => {
     expect(error?.problems).toEqual([
       'PORT must be an integer between 1 and 65535, got "abc"',
       'DATABASE_URL must be a postgres or postgresql URL, got "mysql://…"',
-      'SECRET_KEY must be at least 32 characters long',
+      'EMAIL_FROM must be at least 3 characters long',
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
     ]);
   });
