@@ -37,7 +37,7 @@ export const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
 
 /**
  * An open database, its driver's own client (for the few statements that
- * skip drizzle, see `statement.ts`) and how to close it.
+ * skip drizzle, see `ping-hot-path/`) and how to close it.
  */
 export type Database = { db: Db; close(): Promise<void> } & (
   | { kind: 'postgres'; client: postgres.Sql }

@@ -7,7 +7,7 @@ export {
   type Tx,
 } from './client';
 export { MIGRATIONS_FOLDER, migrate, pendingMigrations, prepareSchema, SchemaBehindError } from './migrate';
-export { type PipelinedTransaction, pipelinedTransaction, runStatement } from './pipelined';
+export * from './ping-hot-path';
 export * from './queries/api-channels';
 export * from './queries/api-checks';
 export * from './queries/api-keys';
@@ -28,4 +28,3 @@ export * from './queries/sweep';
 export * from './queries/users';
 export { queryRows } from './rows';
 export * from './schema';
-export { type BatchColumns, type BatchParameter, batchParameter, prepareStatement, type Statement } from './statement';

@@ -1,4 +1,4 @@
-import { applyPing, sweepAtAfterPing } from '@cronbeat/core';
+import { applyPings } from '@cronbeat/core';
 import type { FlipToRecord, NewPing } from '@cronbeat/db';
 import type { ReceivedPing } from './batch';
 import type { KnownCheck } from './known-checks';
@@ -9,36 +9,21 @@ export type Applied =
   | { ok: false; unknownRun: string };
 
 /**
- * What a check's pings, in arrival order, do to it: the domain's `applyPing`
- * one after the other, giving the rows to store and the check after them.
- * Pure; the check's version is left as read, for the write to compare.
+ * A check's pings, in arrival order, applied by the domain (`applyPings`),
+ * as the rows to store and the check after them. The check's version is
+ * left as read, for the write to compare.
  */
-export function applyPings(check: KnownCheck, received: readonly ReceivedPing[]): Applied {
-  let { state, nPings } = check;
-  // Copied on the first start that adds to it; most batches have none.
-  let runStarts = check.runStarts;
+export function applyReceivedPings(check: KnownCheck, received: readonly ReceivedPing[]): Applied {
+  const applied = applyPings(check, received);
+  if (!applied.ok) return applied;
   const pings: NewPing[] = [];
-  const flips: FlipToRecord[] = [];
-  for (const ping of received) {
-    let runStartedAt: Date | null = null;
-    // An end of a run that is not the one the check row remembers: overlapping runs carry their own run ids.
-    if ((ping.kind === 'success' || ping.kind === 'fail') && ping.rid !== null && ping.rid !== state.lastStartRid) {
-      const start = runStarts.get(ping.rid);
-      if (start === undefined) return { ok: false, unknownRun: ping.rid };
-      runStartedAt = start;
-    }
-    const outcome = applyPing(state, { kind: ping.kind, at: ping.at, rid: ping.rid, exitStatus: ping.exitStatus, runStartedAt });
-    if (ping.kind === 'start' && ping.rid !== null && outcome.stored.kind === 'start') {
-      const added = new Map(runStarts);
-      added.delete(ping.rid); // re-inserted last: newest runs last
-      runStarts = added.set(ping.rid, ping.at);
-    }
-    state = outcome.check;
-    nPings += 1;
+  for (let i = 0; i < received.length; i++) {
+    const ping = received[i]!;
+    const { n, kind, duration } = applied.stored[i]!;
     pings.push({
       checkId: check.id,
-      n: nPings,
-      kind: outcome.stored.kind,
+      n,
+      kind,
       at: ping.at,
       exitStatus: ping.exitStatus,
       rid: ping.rid,
@@ -49,10 +34,9 @@ export function applyPings(check: KnownCheck, received: readonly ReceivedPing[])
       body: ping.body,
       bodyRaw: ping.bodyRaw,
       bodySize: ping.bodySize,
-      duration: outcome.stored.duration,
+      duration,
     });
-    if (outcome.flip) flips.push({ ...outcome.flip, checkId: check.id });
   }
-  const sweepAt = sweepAtAfterPing(check.sweepAt, state, received[received.length - 1]!.at);
-  return { ok: true, check: { ...check, state, nPings, sweepAt, runStarts }, pings, flips };
+  const flips = applied.flips.map((flip): FlipToRecord => ({ ...flip, checkId: check.id }));
+  return { ok: true, check: applied.check, pings, flips };
 }

@@ -1,4 +1,4 @@
-import type { PingKind } from '@cronbeat/core';
+import { type PingKind, withRunStart } from '@cronbeat/core';
 import {
   type CheckAfterPings,
   type Database,
@@ -16,7 +16,7 @@ import {
   type WrittenCheck,
   writePingBatchQuery,
 } from '@cronbeat/db';
-import { type Applied, applyPings } from './apply';
+import { type Applied, applyReceivedPings } from './apply';
 import type { StoredBody } from './body';
 import { type KnownCheck, slugKey } from './known-checks';
 
@@ -127,11 +127,11 @@ export async function recordLockedBatch(
     const writes: PlannedWrite[] = [];
     for (const [id, pings] of pingsByCheck) {
       let before = byId.get(id)!;
-      let applied = applyPings(before, pings);
+      let applied = applyReceivedPings(before, pings);
       while (!applied.ok) {
         const start = runStartOf(await tx.query(runStartQuery(id, applied.unknownRun)));
-        before = { ...before, runStarts: new Map(before.runStarts).set(applied.unknownRun, start) };
-        applied = applyPings(before, pings);
+        before = { ...before, runStarts: withRunStart(before.runStarts, applied.unknownRun, start) };
+        applied = applyReceivedPings(before, pings);
       }
       writes.push({ before, applied, slug: null });
     }

@@ -1,13 +1,14 @@
-import type { CheckState } from '@cronbeat/core';
+import type { CheckState, PingedCheck } from '@cronbeat/core';
 import type { SlugRef } from '@cronbeat/db';
 
 /**
- * A check as this process last read or wrote it. `version` is the row
- * version (`xmin`) that state belongs to: a write made from it applies only
- * while the row still has that version, so a stale entry costs a retry,
+ * A check as this process last read or wrote it: what pings change
+ * (`PingedCheck`), and what finds it and guards the write. `version` is the
+ * row version (`xmin`) that state belongs to: a write made from it applies
+ * only while the row still has that version, so a stale entry costs a retry,
  * never a wrong answer.
  */
-export interface KnownCheck {
+export interface KnownCheck extends PingedCheck {
   id: string;
   /**
    * The code its ping URL holds, as of `version`. A rotation changes the
@@ -17,15 +18,13 @@ export interface KnownCheck {
   version: string;
   /** Its slug and its project's ping key, when it has a slug. */
   slug: SlugRef | null;
-  nPings: number;
-  state: CheckState;
-  /** When the sweep is to look at the check next, as stored. */
-  sweepAt: Date | null;
-  /** Starts of runs by run id, as stored: `null` when the run id has no start. */
-  runStarts: ReadonlyMap<string, Date | null>;
 }
 
-/** Run starts kept per check: enough for the runs of one job that overlap. */
+/**
+ * Run starts kept per known check: enough for the runs of one job that
+ * overlap. A start dropped here is looked up in the database when its run
+ * ends, with the same answer.
+ */
 const RUN_STARTS_KEPT = 16;
 
 /**

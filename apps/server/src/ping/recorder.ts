@@ -1,8 +1,10 @@
 import { type Database, runStatement } from '@cronbeat/db';
-import { applyPings } from './apply';
+import { applyReceivedPings } from './apply';
 import { type PingResult, type PlannedWrite, type ReceivedPing, recordLockedBatch, writeToKnownChecks } from './batch';
+import { type ExpiryReason, type Flight, InFlightWrites } from './in-flight-writes';
 import { KnownChecks, sameSlug, slugKey } from './known-checks';
-import { isRetryable, isUnavailable, PingNotStoredError, type StallLogger, StallWatch } from './unavailable';
+import { isRetryable, isUnavailable, type PingNotStoredError, pingNotStored, type StallLogger, StallWatch } from './unavailable';
+import { type PingGroup, WaitingPing } from './waiting-ping';
 
 export { PingNotStoredError } from './unavailable';
 
@@ -40,49 +42,6 @@ export interface PingReadiness {
   oldestWaitMs: number;
 }
 
-/** One ping handed to `record`, until it is answered (once: later answers are ignored). */
-class Waiting {
-  answered = false;
-  /** When `record` took it (ms since the epoch): what its wait is measured from. */
-  readonly receivedAt = Date.now();
-  /** Set once a write from known state missed: the next attempt locks and reads the check. */
-  locked = false;
-  constructor(
-    readonly ping: ReceivedPing,
-    readonly settle: (result: PingResult) => void,
-    readonly refuse: (error: unknown) => void,
-  ) {}
-
-  resolve(result: PingResult): void {
-    if (this.answered) return;
-    this.answered = true;
-    this.settle(result);
-  }
-
-  reject(error: unknown): void {
-    if (this.answered) return;
-    this.answered = true;
-    this.refuse(error);
-  }
-}
-
-/** A check's waiting pings, in arrival order, taken for one flush. */
-interface Group {
-  key: string;
-  waiting: Waiting[];
-}
-
-/** One batch write under way. */
-interface Flight {
-  groups: readonly Group[];
-  /** When it began (ms since the epoch). */
-  startedAt: number;
-  /** When its earliest ping was handed to `record` (ms since the epoch). */
-  oldestPingAt: number;
-  /** Its deadline passed: its pings were answered 503 and its checks released; what it writes now is ignored. */
-  expired: boolean;
-}
-
 /**
  * Group commit for pings. Each `record` call waits for the commit of the
  * transaction that holds its ping, so a `200 OK` always means stored, while
@@ -102,11 +61,9 @@ export class PingRecorder {
   readonly #maxBatch: number;
   readonly #retries: number;
   readonly #known: KnownChecks;
-  #waiting: Waiting[] = [];
-  /** Keys (see `#keyOf`) of checks with pings in a flush. */
-  readonly #inFlight = new Set<string>();
-  #flushing = 0;
-  readonly #flights = new Set<Flight>();
+  #waiting: WaitingPing[] = [];
+  /** The writes under way, each holding its checks (by `#keyOf`) till it lands or its deadline passes. */
+  readonly #flights: InFlightWrites;
   #scheduled = false;
   #closing = false;
   #idle: Array<() => void> = [];
@@ -128,6 +85,11 @@ export class PingRecorder {
     this.#known = new KnownChecks(options.knownChecks ?? 50_000);
     this.#deadlineMs = options.writeDeadlineMs ?? 5000;
     this.#stall = new StallWatch(options.stallAfterMs ?? 2000, options.logger ?? null);
+    this.#flights = new InFlightWrites({
+      deadlineMs: this.#deadlineMs,
+      onExpire: (flight, reason) => this.#expired(flight, reason),
+      onLand: () => this.#landed(),
+    });
   }
 
   /**
@@ -138,14 +100,14 @@ export class PingRecorder {
   record(ping: ReceivedPing): Promise<PingResult> {
     if (this.#closing) return Promise.reject(this.#notStored('closing'));
     return new Promise((resolve, reject) => {
-      this.#waiting.push(new Waiting(ping, resolve, reject));
+      this.#waiting.push(new WaitingPing(ping, resolve, reject));
       this.#schedule();
     });
   }
 
   /** Resolves when every ping handed to `record` so far has been answered. */
   drain(): Promise<void> {
-    if (this.#waiting.length === 0 && this.#flushing === 0) return Promise.resolve();
+    if (this.#waiting.length === 0 && this.#flights.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
@@ -159,7 +121,7 @@ export class PingRecorder {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.drain(), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
-    for (const flight of [...this.#flights]) this.#expire(flight, 'closing');
+    this.#flights.expireAll('closing');
     for (const waiting of this.#waiting.splice(0)) waiting.reject(this.#notStored('closing'));
   }
 
@@ -169,7 +131,7 @@ export class PingRecorder {
    * /readyz fail sends none), asks the database itself, within `probeMs`.
    */
   async readiness(probeMs = 2000): Promise<PingReadiness> {
-    if (this.#stall.failing && this.#waiting.length === 0 && this.#flushing === 0) {
+    if (this.#stall.failing && this.#waiting.length === 0 && this.#flights.size === 0) {
       const startedAt = Date.now();
       let timer: NodeJS.Timeout | undefined;
       const answered = await Promise.race([
@@ -188,35 +150,28 @@ export class PingRecorder {
 
   /** How long the oldest unanswered ping has waited, in milliseconds. */
   #oldestWaitMs(now = Date.now()): number {
-    let oldest = now;
-    for (const flight of this.#flights) oldest = Math.min(oldest, flight.oldestPingAt);
+    let oldest = this.#flights.oldestPingAt(now);
     for (const waiting of this.#waiting) oldest = Math.min(oldest, waiting.receivedAt);
     return now - oldest;
   }
 
   #notStored(reason: PingNotStoredError['reason']): PingNotStoredError {
-    const seconds = Math.max(1, Math.ceil(this.#deadlineMs / 1000));
-    const message = {
-      deadline: `ping not stored: the database did not answer within ${seconds} s; send it again`,
-      unavailable: 'ping not stored: the database is unavailable; send it again',
-      closing: 'ping not stored: the server is shutting down; send it again',
-    }[reason];
-    return new PingNotStoredError(reason, message, seconds);
+    return pingNotStored(reason, this.#deadlineMs);
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#flushing >= this.#concurrentFlushes) return;
+    if (this.#scheduled || this.#flights.size >= this.#concurrentFlushes) return;
     this.#scheduled = true;
     // Wait for the rest of this turn of the event loop, so requests that
     // arrived together share a transaction even when no flush is running.
     setImmediate(() => {
       this.#scheduled = false;
-      while (this.#waiting.length > 0 && this.#flushing < this.#concurrentFlushes) {
+      while (this.#waiting.length > 0 && this.#flights.size < this.#concurrentFlushes) {
         const groups = this.#take();
         if (groups.length === 0) break; // every waiting ping's check is in a flush already, or was answered
         this.#startWrites(groups);
       }
-      if (this.#waiting.length === 0 && this.#flushing === 0) for (const resolve of this.#idle.splice(0)) resolve();
+      if (this.#waiting.length === 0 && this.#flights.size === 0) for (const resolve of this.#idle.splice(0)) resolve();
     });
   }
 
@@ -225,10 +180,10 @@ export class PingRecorder {
     return this.#known.idOf(target) ?? ('pingCode' in target ? `code:${target.pingCode}` : `slug:${slugKey(target.slug)}`);
   }
 
-  /** Takes up to `maxBatch` waiting pings whose checks are in no flush, grouped by check. */
-  #take(): Group[] {
-    const groups = new Map<string, Group>();
-    const left: Waiting[] = [];
+  /** Takes up to `maxBatch` waiting pings whose checks are in no flight, grouped by check. */
+  #take(): PingGroup[] {
+    const groups = new Map<string, PingGroup>();
+    const left: WaitingPing[] = [];
     // A ping that waited a whole deadline for a batch (its check's, or a free
     // flush, held by a wedged database) is answered now rather than given
     // another: no ping waits longer than two deadlines.
@@ -242,7 +197,7 @@ export class PingRecorder {
         continue;
       }
       const key = this.#keyOf(waiting.ping);
-      if (this.#inFlight.has(key)) {
+      if (this.#flights.holds(key)) {
         left.push(waiting);
         continue;
       }
@@ -252,7 +207,6 @@ export class PingRecorder {
       taken += 1;
     }
     this.#waiting = i === this.#waiting.length ? left : left.concat(this.#waiting.slice(i));
-    for (const key of groups.keys()) this.#inFlight.add(key);
     return [...groups.values()];
   }
 
@@ -261,22 +215,22 @@ export class PingRecorder {
    * locked transaction, side by side: each is a flush of its own, so a slow
    * read of unknown checks never holds up the answers of known ones.
    */
-  #startWrites(groups: readonly Group[]): void {
-    const known: Array<{ group: Group; write: PlannedWrite }> = [];
-    const unknown: Group[] = [];
+  #startWrites(groups: readonly PingGroup[]): void {
+    const known: Array<{ group: PingGroup; write: PlannedWrite }> = [];
+    const unknown: PingGroup[] = [];
     for (const group of groups) {
       const write = this.#plan(group.waiting);
       if (write) known.push({ group, write });
       else unknown.push(group);
     }
     if (known.length > 0) {
-      void this.#flush(
+      void this.#flights.fly(
         known.map((k) => k.group),
         (flight) => this.#writeKnown(known, flight),
       );
     }
     if (unknown.length > 0)
-      void this.#flush(unknown, (flight) =>
+      void this.#flights.fly(unknown, (flight) =>
         this.#writeLocked(
           unknown.flatMap((group) => group.waiting),
           flight,
@@ -284,28 +238,8 @@ export class PingRecorder {
       );
   }
 
-  async #flush(groups: readonly Group[], write: (flight: Flight) => Promise<void>): Promise<void> {
-    let oldestPingAt = Number.POSITIVE_INFINITY;
-    for (const group of groups) for (const { receivedAt } of group.waiting) oldestPingAt = Math.min(oldestPingAt, receivedAt);
-    const flight: Flight = { groups, startedAt: Date.now(), oldestPingAt, expired: false };
-    this.#flights.add(flight);
-    this.#flushing += 1;
-    const deadline = setTimeout(() => this.#expire(flight, 'deadline'), this.#deadlineMs);
-    try {
-      await write(flight);
-    } catch (error) {
-      // The writes answer their pings themselves; this is a bug's last line of defence, not a path.
-      for (const group of groups) for (const waiting of group.waiting) waiting.reject(error);
-    } finally {
-      clearTimeout(deadline);
-      this.#land(flight);
-    }
-  }
-
-  /** The flight's deadline passed (or the recorder closes): answer its pings 503 and release its checks now. */
-  #expire(flight: Flight, reason: 'deadline' | 'closing'): void {
-    if (flight.expired || !this.#flights.has(flight)) return;
-    flight.expired = true;
+  /** A flight's deadline passed (or the recorder closes): its pings are answered 503, and its checks' known state forgotten. */
+  #expired(flight: Flight, reason: ExpiryReason): void {
     this.stats.expired += 1;
     const error = this.#notStored(reason);
     for (const group of flight.groups) {
@@ -314,20 +248,16 @@ export class PingRecorder {
       for (const waiting of group.waiting) waiting.reject(error);
     }
     if (reason === 'deadline') this.#stall.writeFailed(`a batch write missed its ${this.#deadlineMs} ms deadline`, this.#oldestWaitMs());
-    this.#land(flight);
   }
 
-  /** A flight is over, written or expired: its checks take new pings. Once per flight. */
-  #land(flight: Flight): void {
-    if (!this.#flights.delete(flight)) return;
-    for (const group of flight.groups) this.#inFlight.delete(group.key);
-    this.#flushing -= 1;
+  /** A flight landed, so its checks take new pings. */
+  #landed(): void {
     if (this.#waiting.length > 0) this.#schedule();
-    else if (this.#flushing === 0) for (const resolve of this.#idle.splice(0)) resolve();
+    else if (this.#flights.size === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
   /** A write of one check's pings from its known state; null when that state is unknown or not enough. */
-  #plan(waiting: readonly Waiting[]): PlannedWrite | null {
+  #plan(waiting: readonly WaitingPing[]): PlannedWrite | null {
     const before = this.#known.find(waiting[0]!.ping.target);
     if (!before) return null;
     let slug = null;
@@ -338,14 +268,14 @@ export class PingRecorder {
       } else if (sameSlug(before.slug, ping.target.slug)) slug = before.slug;
       else return null;
     }
-    const applied = applyPings(
+    const applied = applyReceivedPings(
       before,
       waiting.map((w) => w.ping),
     );
     return applied.ok ? { before, applied, slug } : null;
   }
 
-  async #writeKnown(planned: ReadonlyArray<{ group: Group; write: PlannedWrite }>, flight: Flight): Promise<void> {
+  async #writeKnown(planned: ReadonlyArray<{ group: PingGroup; write: PlannedWrite }>, flight: Flight): Promise<void> {
     let versions = new Map<string, string>();
     let failed = false;
     try {
@@ -363,7 +293,7 @@ export class PingRecorder {
     if (flight.expired) return;
     if (!failed) this.#stall.writeSucceeded(flight.startedAt, this.#oldestWaitMs());
     this.stats.batches += 1;
-    const again: Waiting[] = [];
+    const again: WaitingPing[] = [];
     for (const {
       write,
       group: { waiting },
@@ -385,7 +315,7 @@ export class PingRecorder {
     if (again.length > 0) this.#waiting.unshift(...again);
   }
 
-  async #writeLocked(batch: Waiting[], flight: Flight): Promise<void> {
+  async #writeLocked(batch: WaitingPing[], flight: Flight): Promise<void> {
     try {
       const { results, checks } = await this.#withRetries(
         batch.map((w) => w.ping),

@@ -20,6 +20,17 @@ export class PingNotStoredError extends Error {
   }
 }
 
+/** Why a ping was not stored, in words for the client, who is to wait about a write deadline (`deadlineMs`) and send it again. */
+export function pingNotStored(reason: PingNotStoredError['reason'], deadlineMs: number): PingNotStoredError {
+  const seconds = Math.max(1, Math.ceil(deadlineMs / 1000));
+  const message = {
+    deadline: `ping not stored: the database did not answer within ${seconds} s; send it again`,
+    unavailable: 'ping not stored: the database is unavailable; send it again',
+    closing: 'ping not stored: the server is shutting down; send it again',
+  }[reason];
+  return new PingNotStoredError(reason, message, seconds);
+}
+
 const codeOf = (error: unknown): string | undefined => {
   const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
   const found = code ?? cause?.code;

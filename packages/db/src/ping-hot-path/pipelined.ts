@@ -1,5 +1,5 @@
 import type postgres from 'postgres';
-import type { Database } from './client';
+import type { Database } from '../client';
 import type { Statement } from './statement';
 
 /** A read-decide-write transaction: `first` opens it with a read, `last` writes and commits. */
