@@ -28,11 +28,27 @@ module.exports = {
   forbidden: [
     onlyImports('core-is-pure', '^packages/core/', [], 'core holds the domain and imports nothing of ours'),
     onlyImports('config-alone', '^packages/config/', [], 'config is the one reader of the environment'),
-    onlyImports('client-alone', '^packages/client/', [], 'the client is published with no dependencies of ours'),
+    onlyImports(
+      'client-alone',
+      '^packages/client/',
+      ['packages/contract'],
+      'the client is published with no dependencies of ours: the contract it uses is bundled into it',
+    ),
+    onlyImports(
+      'contract-below',
+      '^packages/contract/',
+      ['packages/core'],
+      "the API's shapes take the domain's lists and limits from core",
+    ),
     onlyImports('db-below', '^packages/db/', ['packages/core', 'packages/config'], 'db may import core and config'),
     onlyImports('notify-below', '^packages/notify/', ['packages/core'], 'notify may import core'),
     onlyImports('runtime-below', '^packages/runtime/', ['packages/config'], 'runtime may import config'),
-    onlyImports('web-no-server-code', '^apps/web/', ['packages/client'], 'the dashboard talks to the server over HTTP only'),
+    onlyImports(
+      'web-no-server-code',
+      '^apps/web/',
+      ['packages/client', 'packages/contract'],
+      "the dashboard talks to the server over HTTP only, in the contract's shapes",
+    ),
     {
       name: 'packages-never-import-apps',
       severity: 'error',

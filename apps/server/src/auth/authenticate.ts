@@ -1,3 +1,4 @@
+import { isUuid } from '@cronbeat/contract';
 import { projectsOfUser, roleIn, sessionUser, useApiKey } from '@cronbeat/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BadRequest, CrossOrigin, Forbidden, NotFound, Unauthorized } from '../errors';
@@ -90,8 +91,6 @@ export async function authorize(request: FastifyRequest, _reply: FastifyReply): 
 const roleFor = (permission: 'read' | 'write' | 'admin' | 'owner') =>
   ({ read: 'readonly', write: 'member', admin: 'admin', owner: 'owner' })[permission];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The project of a request: the `:projectId` in the path, else the key's
  * project, else the `X-Project-Id` header, else a person's only project.
@@ -99,13 +98,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 async function projectOf(request: FastifyRequest, principal: Principal): Promise<string> {
   const fromPath = (request.params as { projectId?: string } | undefined)?.projectId;
   if (fromPath !== undefined) {
-    if (!UUID.test(fromPath)) throw new NotFound('Project');
+    if (!isUuid(fromPath)) throw new NotFound('Project');
     return fromPath;
   }
   if (principal.kind === 'key') return principal.key.projectId;
   const header = request.headers['x-project-id'];
   if (typeof header === 'string') {
-    if (!UUID.test(header)) throw new NotFound('Project');
+    if (!isUuid(header)) throw new NotFound('Project');
     return header;
   }
   const projects = await projectsOfUser(request.server.db, principal.user.id);

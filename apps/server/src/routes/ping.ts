@@ -1,4 +1,5 @@
 import type { Config } from '@cronbeat/config';
+import { slugProblem } from '@cronbeat/contract';
 import { ensureSlugCheck } from '@cronbeat/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import { Type } from 'typebox';
@@ -7,7 +8,6 @@ import type { ReceivedPing } from '../ping/batch';
 import { type CapturedBody, captureBody, storedBody } from '../ping/body';
 import { CreateRate } from '../ping/create-rate';
 import { PingNotStoredError } from '../ping/recorder';
-import { slugProblem } from '../schemas/checks';
 
 const PING_METHODS = ['GET', 'HEAD', 'POST'] as const;
 const OTHER_METHODS = ['PUT', 'DELETE', 'PATCH'] as const;

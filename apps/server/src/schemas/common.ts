@@ -1,36 +1,10 @@
-import { Type } from 'typebox';
-
-export const Uuid = Type.String({ format: 'uuid' });
 /**
- * Always UTC, e.g. `2026-01-31T23:59:00.000Z`. In requests any RFC 3339
- * offset is taken, for an instant from year 0001 to 9999 (see
- * `storableDateTimes`).
+ * The server's side of the contract (`@cronbeat/contract` holds the shapes):
+ * how stored values become the API's text, and what Ajv may accept as a date.
  */
-export const Timestamp = Type.String({ format: 'date-time' });
-export const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
 
-/** The largest value of a Postgres `integer`: counters and numbers stored in one are bounded by it in requests. */
-export const INT32_MAX = 2_147_483_647;
-
-export const IdParams = Type.Object({ id: Uuid });
-export const ProjectParams = Type.Object({ projectId: Uuid });
-
-export const ErrorResponse = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    message: Type.String(),
-    fields: Type.Optional(Type.Record(Type.String(), Type.String())),
-  }),
-});
-
-/** Error answers every authenticated route can give, for the OpenAPI document. */
-export const authErrors = {
-  400: ErrorResponse,
-  401: ErrorResponse,
-  403: ErrorResponse,
-  404: ErrorResponse,
-  429: ErrorResponse,
-};
+// Until the channel routes move to @cronbeat/contract too.
+export { authErrors, IdParams, NullableTimestamp, Timestamp, Uuid } from '@cronbeat/contract';
 
 export const iso = (date: Date): string => date.toISOString();
 export const isoOrNull = (date: Date | null): string | null => (date ? date.toISOString() : null);

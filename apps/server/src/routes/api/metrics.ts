@@ -1,9 +1,7 @@
+import { authErrors, STATUSES } from '@cronbeat/contract';
 import { statusSummary } from '@cronbeat/db';
 import type { FastifyInstance } from 'fastify';
 import { accessOf } from '../../auth/access';
-import { authErrors } from '../../schemas/common';
-
-const STATUSES = ['new', 'up', 'late', 'down', 'paused'] as const;
 
 /**
  * `GET /api/v1/metrics`: the project's checks by status in Prometheus text,

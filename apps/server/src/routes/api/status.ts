@@ -1,11 +1,10 @@
+import { authErrors, BadgeList, SchedulePreview, ScheduleTimes, StatusSummary } from '@cronbeat/contract';
 import { parseSchedule, upcoming } from '@cronbeat/core';
 import { getProject, statusSummary, tagsInUse } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { accessOf } from '../../auth/access';
 import { FieldError, NotFound } from '../../errors';
-import { BadgeList, SchedulePreview, ScheduleTimes, StatusSummary } from '../../schemas/checks';
-import { authErrors } from '../../schemas/common';
 
 export async function statusRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();

@@ -1,3 +1,4 @@
+import { AccountPatch, authErrors, ChangePassword, LogIn, Me, SignUp } from '@cronbeat/contract';
 import {
   createAccount,
   createSession,
@@ -18,8 +19,7 @@ import { assertSameOrigin, identify } from '../../auth/authenticate';
 import { decoyHash, hashPassword, newSessionToken, sha256, verifyPassword } from '../../auth/secrets';
 import { Conflict, FieldError, RateLimited, RegistrationClosed, Unauthorized } from '../../errors';
 import { SESSION_COOKIE } from '../../plugins/auth';
-import { AccountPatch, ChangePassword, LogIn, Me, SignUp } from '../../schemas/auth';
-import { authErrors, iso } from '../../schemas/common';
+import { iso } from '../../schemas/common';
 import { refuseUnknownFields } from '../../schemas/strict-body';
 
 /** An email address as accounts are looked up by it (lower case), without the spaces a form may add. */

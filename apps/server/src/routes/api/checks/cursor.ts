@@ -1,3 +1,4 @@
+import { isUuid } from '@cronbeat/contract';
 import type { CheckCursor } from '@cronbeat/db';
 import { FieldError } from '../../../errors';
 
@@ -34,13 +35,12 @@ function isPostgresTime(text: string): boolean {
     offsetSeconds < 60
   );
 }
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const encodeCursor = ({ createdAt, id }: CheckCursor): string => Buffer.from(`${createdAt}|${id}`).toString('base64url');
 
 export function decodeCursor(text: string): CheckCursor {
   const [createdAt = '', id = '', ...rest] = Buffer.from(text, 'base64url').toString().split('|');
-  if (rest.length > 0 || !isPostgresTime(createdAt) || !UUID.test(id)) {
+  if (rest.length > 0 || !isPostgresTime(createdAt) || !isUuid(id)) {
     throw new FieldError('query.after', 'is not a cursor of this list: pass the nextCursor of the previous page');
   }
   return { createdAt, id };

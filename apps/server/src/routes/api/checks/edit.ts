@@ -1,3 +1,4 @@
+import type { CheckCreate, CheckPatch } from '@cronbeat/contract';
 import { parseGrace, parseMaxRuntime, parseSchedule, type Schedule } from '@cronbeat/core';
 import {
   type CheckRow,
@@ -13,11 +14,9 @@ import {
   setCheckChannels,
   updateCheck,
 } from '@cronbeat/db';
-import type { Static } from 'typebox';
 import { Conflict, FieldError, NotFound } from '../../../errors';
-import type { CheckCreate, CheckPatch } from '../../../schemas/checks';
 
-type Patch = Static<typeof CheckPatch>;
+type Patch = CheckPatch;
 
 /**
  * The schedule a create or edit asks for, validated by the domain. `current`
@@ -56,7 +55,7 @@ async function slugChecked<T>(slug: string | null | undefined, write: () => Prom
   }
 }
 
-export async function addCheck(db: Db, projectId: string, input: Static<typeof CheckCreate>): Promise<CheckRow> {
+export async function addCheck(db: Db, projectId: string, input: CheckCreate): Promise<CheckRow> {
   const project = await getProject(db, projectId);
   if (!project) throw new NotFound('Project');
   const schedule = requestedSchedule(input, null) ?? { kind: 'period', period: project.defaultPeriod };
@@ -113,11 +112,7 @@ export async function editCheck(db: Db, projectId: string, id: string, input: Pa
 }
 
 /** `POST /checks` with `unique`: edit the matching check (200) or create one (201). */
-export async function upsertCheck(
-  db: Db,
-  projectId: string,
-  input: Static<typeof CheckCreate>,
-): Promise<{ check: CheckRow; created: boolean }> {
+export async function upsertCheck(db: Db, projectId: string, input: CheckCreate): Promise<{ check: CheckRow; created: boolean }> {
   const field = input.unique?.[0];
   if (!field) return { check: await addCheck(db, projectId, input), created: true };
   const value = input[field];

@@ -1,11 +1,10 @@
+import { authErrors, FlipList, FlipQuery, IdParams, PingPage, PingParams, PingQuery } from '@cronbeat/contract';
 import { getCheck, listFlips, listPings, pingBody } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import { accessOf } from '../../../auth/access';
 import { NotFound } from '../../../errors';
-import { authErrors, IdParams, iso, isoOrNull } from '../../../schemas/common';
-import { Flip, FlipQuery, PingPage, PingParams, PingQuery } from '../../../schemas/history';
+import { iso, isoOrNull } from '../../../schemas/common';
 
 const tags = ['checks'];
 
@@ -81,7 +80,7 @@ export async function historyRoutes(fastify: FastifyInstance) {
         summary: 'Status changes of a check, newest first',
         params: IdParams,
         querystring: FlipQuery,
-        response: { 200: Type.Object({ flips: Type.Array(Flip) }), ...authErrors },
+        response: { 200: FlipList, ...authErrors },
       },
     },
     async (request) => {

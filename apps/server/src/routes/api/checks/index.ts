@@ -1,3 +1,4 @@
+import { authErrors, Check, CheckCreate, CheckList, CheckPatch, CheckQuery, IdParams } from '@cronbeat/contract';
 import { pause, resume } from '@cronbeat/core';
 import { type CheckRow, channelIdsOf, deleteCheck, getCheck, listChecks, pageChecks, rotatePingCode, transitionCheck } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -5,8 +6,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { accessOf } from '../../../auth/access';
 import { NotFound } from '../../../errors';
-import { Check, CheckCreate, CheckList, CheckPatch, CheckQuery } from '../../../schemas/checks';
-import { authErrors, IdParams } from '../../../schemas/common';
 import { decodeCursor, encodeCursor } from './cursor';
 import { editCheck, upsertCheck } from './edit';
 import { checkView } from './view';

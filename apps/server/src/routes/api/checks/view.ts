@@ -1,16 +1,12 @@
+import type { Check } from '@cronbeat/contract';
 import { isRunning } from '@cronbeat/core';
 import type { CheckRow } from '@cronbeat/db';
-import type { Static } from 'typebox';
 import type { ProjectAccess } from '../../../auth/access';
-import type { Check } from '../../../schemas/checks';
 import { iso, isoOrNull } from '../../../schemas/common';
 
 /** A stored check as the API shows it; ping code, ping URL and channels only to callers who may write (and so ping). */
-export function checkView(
-  row: CheckRow,
-  context: { baseUrl: string; access: ProjectAccess; channels: Map<string, string[]> },
-): Static<typeof Check> {
-  const view: Static<typeof Check> = {
+export function checkView(row: CheckRow, context: { baseUrl: string; access: ProjectAccess; channels: Map<string, string[]> }): Check {
+  const view: Check = {
     id: row.id,
     name: row.name,
     slug: row.slug,

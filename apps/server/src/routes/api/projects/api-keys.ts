@@ -1,3 +1,4 @@
+import { ApiKeyCreate, ApiKeyList, ApiKeyParams, authErrors, NewApiKey, ProjectParams } from '@cronbeat/contract';
 import { type ApiKey as ApiKeyRow, createApiKey, listApiKeys, revokeApiKey } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
@@ -5,8 +6,7 @@ import { Type } from 'typebox';
 import { accessOf } from '../../../auth/access';
 import { newApiKey } from '../../../auth/secrets';
 import { NotFound } from '../../../errors';
-import { authErrors, iso, isoOrNull, ProjectParams } from '../../../schemas/common';
-import { ApiKey, ApiKeyCreate, ApiKeyParams, NewApiKey } from '../../../schemas/projects';
+import { iso, isoOrNull } from '../../../schemas/common';
 
 const tags = ['api keys'];
 const admin = { permission: 'admin', sessionOnly: true } as const;
@@ -33,7 +33,7 @@ export async function apiKeyRoutes(fastify: FastifyInstance) {
         tags,
         summary: "A project's API keys, without the keys",
         params: ProjectParams,
-        response: { 200: Type.Object({ apiKeys: Type.Array(ApiKey) }), ...authErrors },
+        response: { 200: ApiKeyList, ...authErrors },
       },
     },
     async (request) => ({ apiKeys: (await listApiKeys(app.db, accessOf(request).projectId)).map(keyView) }),

@@ -1,3 +1,4 @@
+import { authErrors, Project, ProjectCreate, ProjectList, ProjectParams, ProjectPatch } from '@cronbeat/contract';
 import {
   createOwnedProject,
   deleteProject,
@@ -14,8 +15,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { accessOf, ROLE_LEVEL } from '../../../auth/access';
 import { NotFound, Unauthorized } from '../../../errors';
-import { authErrors, iso, ProjectParams } from '../../../schemas/common';
-import { Project, ProjectCreate, ProjectPatch } from '../../../schemas/projects';
+import { iso } from '../../../schemas/common';
 
 const tags = ['projects'];
 
@@ -52,7 +52,7 @@ export async function projectRoutes(fastify: FastifyInstance) {
     '/projects',
     {
       config: config('user'),
-      schema: { tags, summary: 'Your projects', response: { 200: Type.Object({ projects: Type.Array(Project) }), ...authErrors } },
+      schema: { tags, summary: 'Your projects', response: { 200: ProjectList, ...authErrors } },
     },
     async (request) => ({ projects: (await projectsOfUser(app.db, userOf(request).id)).map((project) => view(project, project.role)) }),
   );

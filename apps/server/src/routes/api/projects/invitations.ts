@@ -1,5 +1,17 @@
 import type { Config } from '@cronbeat/config';
 import {
+  authErrors,
+  Invitation,
+  InvitationAccept,
+  InvitationCreate,
+  InvitationList,
+  InvitationParams,
+  InvitationPreview,
+  InvitationSent,
+  InvitationToken,
+  ProjectParams,
+} from '@cronbeat/contract';
+import {
   acceptInvitation,
   deleteInvitation,
   getProject,
@@ -15,16 +27,7 @@ import { Type } from 'typebox';
 import { accessOf, ROLE_LEVEL } from '../../../auth/access';
 import { newInvitationToken, sha256 } from '../../../auth/secrets';
 import { Forbidden, NotFound, Unauthorized } from '../../../errors';
-import { InvitationToken } from '../../../schemas/auth';
-import { authErrors, iso, ProjectParams } from '../../../schemas/common';
-import {
-  Invitation,
-  InvitationAccept,
-  InvitationCreate,
-  InvitationParams,
-  InvitationPreview,
-  InvitationSent,
-} from '../../../schemas/invitations';
+import { iso } from '../../../schemas/common';
 
 const tags = ['members'];
 const admin = { permission: 'admin', sessionOnly: true } as const;
@@ -62,7 +65,7 @@ export async function invitationRoutes(fastify: FastifyInstance, options: { conf
         tags,
         summary: 'Pending invitations',
         params: ProjectParams,
-        response: { 200: Type.Object({ invitations: Type.Array(Invitation) }), ...authErrors },
+        response: { 200: InvitationList, ...authErrors },
       },
     },
     async (request) => ({ invitations: (await listInvitations(app.db, accessOf(request).projectId)).map(invitationView) }),

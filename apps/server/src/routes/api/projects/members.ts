@@ -1,4 +1,5 @@
 import type { Config } from '@cronbeat/config';
+import { authErrors, MemberList, MemberParams, ProjectParams, RoleChange } from '@cronbeat/contract';
 import { changeMembership, type Db, listMembers, type Role } from '@cronbeat/db';
 import type { Notifier } from '@cronbeat/notify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -6,8 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { accessOf, type ProjectAccess, ROLE_LEVEL } from '../../../auth/access';
 import { Conflict, Forbidden, NotFound } from '../../../errors';
-import { authErrors, iso, ProjectParams } from '../../../schemas/common';
-import { Member, MemberParams, RoleChange } from '../../../schemas/projects';
+import { iso } from '../../../schemas/common';
 import { invitationRoutes } from './invitations';
 
 const tags = ['members'];
@@ -40,7 +40,7 @@ export async function memberRoutes(fastify: FastifyInstance, options: { config: 
         tags,
         summary: 'Members and their roles',
         params: ProjectParams,
-        response: { 200: Type.Object({ members: Type.Array(Member) }), ...authErrors },
+        response: { 200: MemberList, ...authErrors },
       },
     },
     async (request) => ({

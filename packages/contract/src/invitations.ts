@@ -1,6 +1,6 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { InvitationToken, Role } from './auth';
-import { Timestamp, Uuid } from './common';
+import { ProjectParams, Timestamp, Uuid } from './common';
 
 export const Invitation = Type.Object({
   id: Uuid,
@@ -10,11 +10,12 @@ export const Invitation = Type.Object({
   createdAt: Timestamp,
   expiresAt: Timestamp,
 });
+export const InvitationList = Type.Object({ invitations: Type.Array(Invitation) });
 export const InvitationCreate = Type.Object(
   { email: Type.String({ format: 'email', maxLength: 254 }), role: Role },
   { additionalProperties: false },
 );
-export const InvitationParams = Type.Object({ projectId: Uuid, invitationId: Uuid });
+export const InvitationParams = Type.Object({ ...ProjectParams.properties, invitationId: Uuid });
 
 /** What the admin who invited gets back, once: the link, and whether Cronbeat emailed it. */
 export const InvitationSent = Type.Object({
@@ -30,3 +31,10 @@ export const InvitationPreview = Type.Object({
   invitedBy: Type.Union([Type.String(), Type.Null()], { description: "the inviting admin's email; null when that account is gone" }),
 });
 export const InvitationAccept = Type.Object({ token: InvitationToken }, { additionalProperties: false });
+
+export type Invitation = Static<typeof Invitation>;
+export type InvitationList = Static<typeof InvitationList>;
+export type InvitationCreate = Static<typeof InvitationCreate>;
+export type InvitationSent = Static<typeof InvitationSent>;
+export type InvitationPreview = Static<typeof InvitationPreview>;
+export type InvitationAccept = Static<typeof InvitationAccept>;

@@ -1,5 +1,6 @@
-import { Type } from 'typebox';
-import { Timestamp, Uuid } from './common';
+import { type Static, Type } from 'typebox';
+import { oneOf, Timestamp, Uuid } from './common';
+import { REPORT_EVERY, ROLES } from './values';
 
 const Email = Type.String({ format: 'email', maxLength: 254 });
 /** Long enough to resist guessing; capped so hashing cannot be made expensive. */
@@ -33,24 +34,39 @@ export const ChangePassword = Type.Object(
   { additionalProperties: false },
 );
 
-export const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member'), Type.Literal('readonly')]);
+export const Role = oneOf(ROLES);
 
-const ReportEvery = Type.Union([Type.Literal('off'), Type.Literal('weekly'), Type.Literal('monthly')], {
+export const ReportEvery = oneOf(REPORT_EVERY, {
   description: 'an emailed summary of your projects: weekly on Mondays or monthly on the 1st, at 09:00 UTC',
 });
 
 export const AccountPatch = Type.Object({ reportEvery: ReportEvery }, { additionalProperties: false });
 
-export const Me = Type.Object({
-  user: Type.Object({
-    id: Uuid,
-    email: Type.String(),
-    isAdmin: Type.Boolean(),
-    createdAt: Timestamp,
-    reportEvery: ReportEvery,
-    nextReportAt: Type.Union([Timestamp, Type.Null()]),
-  }),
-  /** False when the server has no SMTP_URL: reports cannot be turned on. */
-  emailEnabled: Type.Boolean(),
-  projects: Type.Array(Type.Object({ id: Uuid, name: Type.String(), role: Role })),
+export const User = Type.Object({
+  id: Uuid,
+  email: Type.String(),
+  isAdmin: Type.Boolean(),
+  createdAt: Timestamp,
+  reportEvery: ReportEvery,
+  nextReportAt: Type.Union([Timestamp, Type.Null()]),
 });
+
+/** A project as the session lists it: its name and your role; `GET /projects/:id` has its settings. */
+export const ProjectOfSession = Type.Object({ id: Uuid, name: Type.String(), role: Role });
+
+/** `GET /auth/me`: who is signed in, and their projects. */
+export const Me = Type.Object({
+  user: User,
+  emailEnabled: Type.Boolean({ description: 'false when the server has no SMTP_URL: reports cannot be turned on' }),
+  projects: Type.Array(ProjectOfSession),
+});
+
+export type Role = Static<typeof Role>;
+export type ReportEvery = Static<typeof ReportEvery>;
+export type SignUp = Static<typeof SignUp>;
+export type LogIn = Static<typeof LogIn>;
+export type ChangePassword = Static<typeof ChangePassword>;
+export type AccountPatch = Static<typeof AccountPatch>;
+export type User = Static<typeof User>;
+export type ProjectOfSession = Static<typeof ProjectOfSession>;
+export type Me = Static<typeof Me>;

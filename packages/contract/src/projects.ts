@@ -1,6 +1,7 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { Role } from './auth';
-import { Timestamp, Uuid } from './common';
+import { oneOf, ProjectParams, Timestamp, Uuid } from './common';
+import { API_KEY_ACCESS, SCHEDULE_LIMITS } from './values';
 
 const ProjectName = Type.String({ minLength: 1, maxLength: 100 });
 
@@ -8,8 +9,7 @@ export const Project = Type.Object({
   id: Uuid,
   name: Type.String(),
   role: Role,
-  /** Only admins and owners see it: it lets anyone report jobs by slug. */
-  pingKey: Type.Optional(Type.String()),
+  pingKey: Type.Optional(Type.String({ description: 'the key of slug ping URLs; only admins and owners see it' })),
   pingUrl: Type.Optional(Type.String({ description: 'prefix of slug ping URLs: <pingUrl>/<slug>' })),
   defaultPeriod: Type.Integer(),
   defaultGrace: Type.Integer(),
@@ -17,13 +17,15 @@ export const Project = Type.Object({
   autoCreateAttachChannels: Type.Boolean({ description: 'whether a check made by a ?create=1 ping alerts every channel of the project' }),
   createdAt: Timestamp,
 });
+export const ProjectList = Type.Object({ projects: Type.Array(Project) });
 
 export const ProjectCreate = Type.Object({ name: ProjectName }, { additionalProperties: false });
+const ScheduleSeconds = Type.Integer({ minimum: SCHEDULE_LIMITS.min, maximum: SCHEDULE_LIMITS.max });
 export const ProjectPatch = Type.Object(
   {
     name: Type.Optional(ProjectName),
-    defaultPeriod: Type.Optional(Type.Integer({ minimum: 60, maximum: 31_536_000 })),
-    defaultGrace: Type.Optional(Type.Integer({ minimum: 60, maximum: 31_536_000 })),
+    defaultPeriod: Type.Optional(ScheduleSeconds),
+    defaultGrace: Type.Optional(ScheduleSeconds),
     autoCreateLimit: Type.Optional(
       Type.Integer({
         minimum: 0,
@@ -39,23 +41,37 @@ export const ProjectPatch = Type.Object(
 );
 
 export const Member = Type.Object({ userId: Uuid, email: Type.String(), role: Role, createdAt: Timestamp });
-export const MemberParams = Type.Object({ projectId: Uuid, userId: Uuid });
+export const MemberList = Type.Object({ members: Type.Array(Member) });
+export const MemberParams = Type.Object({ ...ProjectParams.properties, userId: Uuid });
 export const RoleChange = Type.Object({ role: Role }, { additionalProperties: false });
 
-export const ApiKeyAccess = Type.Union([Type.Literal('read-write'), Type.Literal('read-only')]);
+export const ApiKeyAccess = oneOf(API_KEY_ACCESS);
 export const ApiKey = Type.Object({
   id: Uuid,
   name: Type.String(),
   access: ApiKeyAccess,
-  /** The first characters, to tell keys apart; the key itself is shown once. */
-  prefix: Type.String(),
+  prefix: Type.String({ description: 'the first characters, to tell keys apart; the key itself is shown once' }),
   createdAt: Timestamp,
   lastUsedAt: Type.Union([Timestamp, Type.Null()]),
   revokedAt: Type.Union([Timestamp, Type.Null()]),
 });
+export const ApiKeyList = Type.Object({ apiKeys: Type.Array(ApiKey) });
 export const NewApiKey = Type.Object({ ...ApiKey.properties, key: Type.String({ description: 'the key; shown only in this answer' }) });
 export const ApiKeyCreate = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 100 }), access: ApiKeyAccess },
   { additionalProperties: false },
 );
-export const ApiKeyParams = Type.Object({ projectId: Uuid, keyId: Uuid });
+export const ApiKeyParams = Type.Object({ ...ProjectParams.properties, keyId: Uuid });
+
+export type ApiKeyAccess = Static<typeof ApiKeyAccess>;
+export type Project = Static<typeof Project>;
+export type ProjectList = Static<typeof ProjectList>;
+export type ProjectCreate = Static<typeof ProjectCreate>;
+export type ProjectPatch = Static<typeof ProjectPatch>;
+export type Member = Static<typeof Member>;
+export type MemberList = Static<typeof MemberList>;
+export type RoleChange = Static<typeof RoleChange>;
+export type ApiKey = Static<typeof ApiKey>;
+export type ApiKeyList = Static<typeof ApiKeyList>;
+export type NewApiKey = Static<typeof NewApiKey>;
+export type ApiKeyCreate = Static<typeof ApiKeyCreate>;

@@ -1,22 +1,12 @@
-import { Type } from 'typebox';
-import { NullableTimestamp, Timestamp, Uuid } from './common';
+import { type Static, Type } from 'typebox';
+import { NullableTimestamp, oneOf, Timestamp, Uuid } from './common';
+import { REMIND_LIMITS, SCHEDULE_LIMITS, SLUG_MAX_LENGTH, SLUG_PATTERN, STATUSES } from './values';
 
-const SLUG_PATTERN = '^[a-z0-9][a-z0-9_-]*$';
-const SLUG_MAX_LENGTH = 100;
+export const CheckStatus = oneOf(STATUSES);
 export const Slug = Type.String({ pattern: SLUG_PATTERN, maxLength: SLUG_MAX_LENGTH, description: 'lower-case letters, digits, - and _' });
-
-const slugRule = new RegExp(SLUG_PATTERN, 'u');
-/**
- * The API's slug rule, for slugs that arrive outside a request schema (a
- * `?create=1` ping): null when `text` is a slug, else what is wrong with it.
- */
-export function slugProblem(text: string): string | null {
-  if (text.length <= SLUG_MAX_LENGTH && slugRule.test(text)) return null;
-  const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-  return `slug must be up to ${SLUG_MAX_LENGTH} lower-case letters, digits, - and _, starting with a letter or digit; got ${JSON.stringify(shown)}`;
-}
 const Tag = Type.String({ pattern: '^\\S+$', minLength: 1, maxLength: 50, description: 'no spaces' });
-const Status = Type.Union([Type.Literal('new'), Type.Literal('up'), Type.Literal('late'), Type.Literal('down'), Type.Literal('paused')]);
+
+const period = `${SCHEDULE_LIMITS.min} … ${SCHEDULE_LIMITS.max}`;
 
 // Nullable fields list Null first: Ajv coerces types, and with the number or
 // string first it would turn a JSON null into 0 or "" before trying Null.
@@ -25,7 +15,7 @@ const editable = {
   slug: Type.Union([Type.Null(), Slug]),
   tags: Type.Array(Tag, { maxItems: 50 }),
   description: Type.String({ maxLength: 10_000 }),
-  period: Type.Integer({ description: 'seconds between pings (60 … 31536000); give this or cron' }),
+  period: Type.Integer({ description: `seconds between pings (${period}); give this or cron` }),
   cron: Type.String({ minLength: 1, maxLength: 200, description: 'five-field cron expression; give this or period' }),
   tz: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone of cron. Default: UTC' }),
   grace: Type.Integer({ description: 'seconds after the expected time before alerting. Default: the project default' }),
@@ -35,12 +25,13 @@ const editable = {
     description:
       'also alert when the check turns late (a ping is overdue but still within grace), not only when it goes down. Default: false',
   }),
-  remindEvery: Type.Union([Type.Null(), Type.Integer({ minimum: 300, maximum: 2_592_000 })], {
-    description: 'seconds: while the check stays down, alert again this often (300 … 2592000, 5 minutes to 30 days); null: once',
+  remindEvery: Type.Union([Type.Null(), Type.Integer({ minimum: REMIND_LIMITS.min, maximum: REMIND_LIMITS.max })], {
+    description: `seconds: while the check stays down, alert again this often (${REMIND_LIMITS.min} … ${REMIND_LIMITS.max}, 5 minutes to 30 days); null: once`,
   }),
   channels: Type.Union([Type.Array(Uuid, { maxItems: 100 }), Type.Literal('*')], { description: 'channel ids, or "*" for all' }),
 };
 
+/** What a PATCH changes: any of the writable fields. */
 export const CheckPatch = Type.Object(
   {
     name: Type.Optional(editable.name),
@@ -64,7 +55,7 @@ export const CheckCreate = Type.Object(
   {
     ...CheckPatch.properties,
     unique: Type.Optional(
-      Type.Array(Type.Union([Type.Literal('slug'), Type.Literal('name')]), {
+      Type.Array(oneOf(['slug', 'name']), {
         maxItems: 1,
         description: 'upsert: update the check with the same slug (or name) instead of creating one',
       }),
@@ -76,7 +67,7 @@ export const CheckCreate = Type.Object(
 export const CheckQuery = Type.Object(
   {
     tag: Type.Optional(Type.Array(Tag, { maxItems: 50, description: 'repeatable; every tag must match' })),
-    status: Type.Optional(Status),
+    status: Type.Optional(CheckStatus),
     slug: Type.Optional(Slug),
     q: Type.Optional(Type.String({ maxLength: 200, description: 'part of the name or slug' })),
     limit: Type.Optional(
@@ -99,24 +90,22 @@ export const Check = Type.Object({
   slug: Type.Union([Type.String(), Type.Null()]),
   tags: Type.Array(Type.String()),
   description: Type.String(),
-  period: Type.Union([Type.Integer(), Type.Null()]),
+  period: Type.Union([Type.Integer(), Type.Null()], { description: 'seconds between pings, for a period schedule' }),
   cron: Type.Union([Type.String(), Type.Null()]),
-  tz: Type.String(),
-  grace: Type.Integer(),
-  maxRuntime: Type.Union([Type.Integer(), Type.Null()]),
+  tz: Type.String({ description: 'IANA time zone of cron' }),
+  grace: Type.Integer({ description: 'seconds' }),
+  maxRuntime: Type.Union([Type.Integer(), Type.Null()], { description: 'seconds; null: the grace time' }),
   manualResume: Type.Boolean(),
   alertOnLate: Type.Boolean(),
-  remindEvery: Type.Union([Type.Integer(), Type.Null()]),
-  /** Not shown to read-only callers. */
-  channels: Type.Optional(Type.Array(Uuid)),
-  status: Status,
+  remindEvery: Type.Union([Type.Integer(), Type.Null()], { description: 'seconds between reminders while down; null: none' }),
+  channels: Type.Optional(Type.Array(Uuid, { description: 'channel ids; absent for read-only callers' })),
+  status: CheckStatus,
   running: Type.Boolean(),
   lastPing: NullableTimestamp,
   nextPing: NullableTimestamp,
   alertAfter: NullableTimestamp,
   lastDuration: Type.Union([Type.Integer(), Type.Null()], { description: 'milliseconds' }),
   nPings: Type.Integer(),
-  /** Not shown to read-only callers: it lets anyone report the job. */
   pingCode: Type.Optional(
     Type.String({
       format: 'uuid',
@@ -127,6 +116,7 @@ export const Check = Type.Object({
   createdAt: Timestamp,
 });
 
+/** `GET /checks`: every check at once (nextCursor null), or a page of them. */
 export const CheckList = Type.Object({
   checks: Type.Array(Check),
   nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'pass as after for the next page; null on the last page' }),
@@ -144,10 +134,14 @@ export const SchedulePreview = Type.Object(
 );
 export const ScheduleTimes = Type.Object({ times: Type.Array(Timestamp) });
 
+const countsByStatus = Object.fromEntries(STATUSES.map((status) => [status, Type.Integer()])) as Record<
+  (typeof STATUSES)[number],
+  ReturnType<typeof Type.Integer>
+>;
 export const StatusSummary = Type.Object({
   total: Type.Integer(),
   running: Type.Integer(),
-  byStatus: Type.Object({ new: Type.Integer(), up: Type.Integer(), late: Type.Integer(), down: Type.Integer(), paused: Type.Integer() }),
+  byStatus: Type.Object(countsByStatus),
 });
 
 export const Badge = Type.Object({
@@ -158,3 +152,16 @@ export const Badge = Type.Object({
   shields: Type.String({ description: 'a shields.io endpoint, for a badge in another style' }),
 });
 export const BadgeList = Type.Object({ badges: Type.Array(Badge) });
+
+export type CheckStatus = Static<typeof CheckStatus>;
+export type Slug = Static<typeof Slug>;
+export type CheckPatch = Static<typeof CheckPatch>;
+export type CheckCreate = Static<typeof CheckCreate>;
+export type CheckQuery = Static<typeof CheckQuery>;
+export type Check = Static<typeof Check>;
+export type CheckList = Static<typeof CheckList>;
+export type SchedulePreview = Static<typeof SchedulePreview>;
+export type ScheduleTimes = Static<typeof ScheduleTimes>;
+export type StatusSummary = Static<typeof StatusSummary>;
+export type Badge = Static<typeof Badge>;
+export type BadgeList = Static<typeof BadgeList>;
