@@ -1,14 +1,20 @@
 /**
- * `npm run bench:alerts [-- --checks 1000]`: (1) deadline → webhook received
- * latency for N checks whose deadlines fall in the next seconds, through the
- * real worker in its own process, as deployed (BullMQ when REDIS_URL is set,
- * else in-process); the receiver runs here, so it does not compete with the
- * worker for one event loop, as a customer's endpoint would not; (2) the cost of
- * one sweep with 1,000 due checks among 10,000 … 1,000,000. Needs DATABASE_URL
- * (creates and drops its own databases on that server).
+ * `npm run bench:alerts [-- --checks 1000 --totals 10000,100000,1000000 --wave 100000 --cases latency,sweep,wave]`:
+ * (1) deadline → webhook received latency for N checks whose deadlines fall
+ * in the next seconds, through the real worker in its own process, with the
+ * in-process driver and, when REDIS_URL is set, with BullMQ; the receiver
+ * runs here, so it does not compete with the worker for one event loop, as a
+ * customer's endpoint would not; (2) the cost of one sweep pass with 1,000 due
+ * checks among 10,000 … 1,000,000; (3) a wave: 100,000 checks due in the same
+ * second (a top-of-the-hour `0 * * * *`), all notified to a local webhook
+ * receiver, drained by 1 and by 2 worker processes (BullMQ when REDIS_URL is
+ * set). Needs DATABASE_URL (creates and drops its own databases on that
+ * server).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadServices } from '@cronbeat/config';
@@ -19,8 +25,14 @@ import postgres from 'postgres';
 import { DEFAULT_WORKER_OPTIONS, sweep } from '../src';
 
 const { values } = parseArgs({
-  options: { checks: { type: 'string', default: '1000' }, totals: { type: 'string', default: '10000,100000,1000000' } },
+  options: {
+    checks: { type: 'string', default: '1000' },
+    totals: { type: 'string', default: '10000,100000,1000000' },
+    wave: { type: 'string', default: '100000' },
+    cases: { type: 'string', default: 'latency,sweep,wave' },
+  },
 });
+const cases = new Set(values.cases.split(','));
 const { databaseUrl, redisUrl } = loadServices();
 if (!databaseUrl) throw new Error('set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)');
 const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
@@ -41,6 +53,7 @@ async function withDatabase<T>(run: (database: Database, url: string) => Promise
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function project(database: Database): Promise<string> {
   const [row] = await queryRows<{ id: string }>(
@@ -50,25 +63,44 @@ async function project(database: Database): Promise<string> {
   return row!.id;
 }
 
-/** A worker process on the bench database; resolves once it is ready, with how to stop it. */
-async function spawnWorker(databaseUrl: string): Promise<() => Promise<void>> {
+async function webhookChannel(database: Database, projectId: string, url: string): Promise<string> {
+  const [channel] = await queryRows<{ id: string }>(
+    database.db,
+    sql`insert into channels (project_id, kind, name, config) values (${projectId}, 'webhook', 'bench', ${JSON.stringify({ url })}::jsonb) returning id`,
+  );
+  return channel!.id;
+}
+
+/** Worker processes on the bench database, one BullMQ prefix between them; resolves once all are ready, with how to stop them. */
+async function spawnWorkers(databaseUrl: string, count: number, redis: string | null): Promise<() => Promise<void>> {
   const entry = fileURLToPath(new URL('../test/support/worker-process.ts', import.meta.url));
   const options = { queuePrefix: `cronbeat-bench-${randomBytes(4).toString('hex')}` };
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, JSON.stringify({ databaseUrl, redisUrl, smtpUrl: null, options })], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
-    child.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready`)));
-  });
+  const children = await Promise.all(
+    Array.from({ length: count }, async () => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', entry, JSON.stringify({ databaseUrl, redisUrl: redis, smtpUrl: null, options })],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      await new Promise<void>((resolve, reject) => {
+        child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+        child.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready`)));
+      });
+      return child;
+    }),
+  );
   return async () => {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    await Promise.all(
+      children.map((child) => {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        return exited;
+      }),
+    );
   };
 }
 
-async function latency(count: number): Promise<void> {
+async function latency(count: number, redis: string | null): Promise<void> {
   await withDatabase(async (database, databaseUrl) => {
     const receiver = await startHttpReceiver();
     const received = new Map<string, number>();
@@ -76,13 +108,10 @@ async function latency(count: number): Promise<void> {
       received.set(JSON.parse(request.body).check.name, Date.now());
       return { status: 200 };
     };
-    const stopWorker = await spawnWorker(databaseUrl);
+    const stopWorker = await spawnWorkers(databaseUrl, 1, redis);
     const projectId = await project(database);
-    const [channel] = await queryRows<{ id: string }>(
-      database.db,
-      sql`insert into channels (project_id, kind, name, config) values (${projectId}, 'webhook', 'bench', ${JSON.stringify({ url: `${receiver.url}/hook` })}::jsonb) returning id`,
-    );
-    // Deadlines spread over 5 s starting 2 s from now, so they land at every phase of the sweep interval.
+    const channelId = await webhookChannel(database, projectId, `${receiver.url}/hook`);
+    // Deadlines spread over 5 s starting 2 s from now, so they land at every phase of any timer.
     const base = Date.now() + 2000;
     const spreadMs = 5000;
     // Checks and their channel in one statement: a sweep in between would flip checks that notify no one.
@@ -93,14 +122,14 @@ async function latency(count: number): Promise<void> {
           from generate_series(0, ${count - 1}) as n,
                to_timestamp((${base}::bigint + n * ${spreadMs / count}::double precision) / 1000) as deadline
         returning id)
-      insert into check_channels (check_id, channel_id) select id, ${channel!.id}::uuid from seeded`);
+      insert into check_channels (check_id, channel_id) select id, ${channelId}::uuid from seeded`);
     const deadline = Date.now() + 30_000;
-    while (received.size < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (received.size < count && Date.now() < deadline) await sleep(100);
     await stopWorker();
     await receiver.close();
     const latencies = [...received].map(([name, at]) => at - (base + Number(name.slice(6)) * (spreadMs / count))).sort((a, b) => a - b);
     console.log(
-      `deadline → webhook, ${count} checks, ${redisUrl ? 'bullmq' : 'in-process'} driver (worker process), sweep at each due time (idle sleep at most ${DEFAULT_WORKER_OPTIONS.maxSleepMs} ms): ` +
+      `deadline → webhook, ${count} checks, ${redis ? 'bullmq' : 'in-process'} driver (worker process), sweep woken at each due time: ` +
         `received ${received.size}, p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies.at(-1)} ms`,
     );
   });
@@ -139,9 +168,76 @@ async function sweepCost(total: number, due = 1000): Promise<void> {
   });
 }
 
+/** A webhook receiver that only counts: 100,000 stored requests would measure this process, not the worker. */
+async function countingReceiver(): Promise<{ url: string; count: () => number; lastAt: () => number; close: () => Promise<void> }> {
+  let count = 0;
+  let lastAt = 0;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      count += 1;
+      lastAt = Date.now();
+      response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    count: () => count,
+    lastAt: () => lastAt,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function wave(count: number, workers: number, redis: string | null): Promise<void> {
+  await withDatabase(async (database, databaseUrl) => {
+    const receiver = await countingReceiver();
+    const projectId = await project(database);
+    const channelId = await webhookChannel(database, projectId, receiver.url);
+    // Seeded far from due, then all made due in the same second once the workers run.
+    await database.db.execute(sql`
+      with seeded as (
+        insert into checks (project_id, name, cron, grace, status, last_ping, next_due, alert_after, sweep_at)
+        select ${projectId}, 'wave-' || n, '0 * * * *', 60, 'late', now() - interval '1 hour', now() + interval '1 day',
+               now() + interval '1 day', now() + interval '1 day'
+          from generate_series(1, ${count}) as n
+        returning id)
+      insert into check_channels (check_id, channel_id) select id, ${channelId}::uuid from seeded`);
+    await database.db.execute(sql`vacuum analyze`);
+    const stopWorkers = await spawnWorkers(databaseUrl, workers, redis);
+    const due = Date.now() + 3000;
+    const at = new Date(due).toISOString();
+    await database.db.execute(sql`update checks set alert_after = ${at}::timestamptz, sweep_at = ${at}::timestamptz`);
+    const deadline = due + 600_000;
+    let swept: number | null = null;
+    while (receiver.count() < count && Date.now() < deadline) {
+      await sleep(200);
+      if (swept === null) {
+        const [row] = await queryRows<{ left: string }>(database.db, sql`select count(*) as left from checks where status <> 'down'`);
+        if (Number(row?.left) === 0) swept = Date.now() - due;
+      }
+    }
+    await stopWorkers();
+    await receiver.close();
+    console.log(
+      `wave: ${count.toLocaleString('en')} checks due in the same second, ${workers} worker process${workers > 1 ? 'es' : ''} ` +
+        `(${redis ? 'bullmq' : 'in-process'} driver): all swept after ${swept === null ? '?' : (swept / 1000).toFixed(1)} s, ` +
+        `${receiver.count().toLocaleString('en')} webhooks received, the last ${((receiver.lastAt() - due) / 1000).toFixed(1)} s after the deadline`,
+    );
+  });
+}
+
 try {
-  await latency(Number(values.checks));
-  for (const total of values.totals.split(',').map(Number)) await sweepCost(total);
+  if (cases.has('latency')) {
+    await latency(Number(values.checks), null);
+    if (redisUrl) await latency(Number(values.checks), redisUrl);
+  }
+  if (cases.has('sweep')) for (const total of values.totals.split(',').map(Number)) await sweepCost(total);
+  if (cases.has('wave')) for (const workers of [1, 2]) await wave(Number(values.wave), workers, redisUrl);
 } finally {
   await admin.end();
 }

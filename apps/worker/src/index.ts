@@ -72,10 +72,10 @@ export async function start(
     retry: retryPolicyOf(options),
   };
   const jobs: Jobs = {
-    sweep: async () => {
+    sweep: async (notified, agenda) => {
       const timer = sweepDuration.startTimer();
       try {
-        const result = await sweep(db, options);
+        const result = await sweep(db, { ...options, notified, ...(agenda && { agenda }) });
         timer({ outcome: 'ok' });
         lastSweep = 'ok';
         sweepFlips.inc(result.flips);

@@ -10,12 +10,12 @@ import {
   applyTransitions,
   claimDueChecks,
   claimPendingFlips,
-  createReminders,
   type Db,
-  hasPendingFlips,
-  nextSweepAt,
   postponeSweep,
+  remindDueChecks,
+  type SweepAgenda,
   settleFlips,
+  sweepAgenda,
   toCheckState,
 } from '@cronbeat/db';
 import type { WorkerOptions } from './options';
@@ -25,22 +25,49 @@ export interface SweepResult {
   flips: number;
   /** Notifications created (reminders too), due at once. */
   notificationIds: string[];
-  /** When the sweep has something to do next (a `sweep_at`, or now for flips in the outbox); null: nothing scheduled. */
+  /** When the sweep has something to do next (a `sweep_at` or `remind_at`, or now for flips in the outbox); null: nothing scheduled. */
   nextAt: Date | null;
+  /** What it has to do, as read at the end of this pass: give it to the next pass to save it a look. */
+  agenda: SweepAgenda;
 }
 
 export type SweepOptions = Pick<WorkerOptions, 'batchSize'> & {
   /** The clock; tests move it. Default: the system clock. */
   now?: () => Date;
+  /** Told after each committed batch that made notifications, so they can be sent while the sweep goes on. */
+  notified?: (notificationIds: string[]) => void;
+  /** The previous pass's agenda; used only when it says something is due by now, else the sweep looks again. */
+  agenda?: SweepAgenda;
+};
+
+/** Whether an agenda has anything due at `now`. */
+const dueBy = (agenda: SweepAgenda, now: Date): boolean =>
+  agenda.outbox || (agenda.sweepAt !== null && agenda.sweepAt <= now) || (agenda.remindAt !== null && agenda.remindAt <= now);
+
+/** When an agenda has something due next. */
+const nextOf = (agenda: SweepAgenda, now: Date): Date | null => {
+  if (agenda.outbox) return now;
+  const times = [agenda.sweepAt, agenda.remindAt].filter((at): at is Date => at !== null);
+  return times.length === 0 ? null : new Date(Math.min(...times.map((at) => at.getTime())));
 };
 
 export async function sweep(db: Db, options: SweepOptions): Promise<SweepResult> {
   const clock = options.now ?? (() => new Date());
-  const swept = await flipDueChecks(db, clock, options.batchSize);
-  const created = await processFlipOutbox(db, clock(), options.batchSize);
-  const reminders = await createReminders(db, clock(), options.batchSize);
-  const nextAt = await nextSweepAt(db, clock());
-  return { flips: swept.flips, notificationIds: [...swept.notificationIds, ...created, ...reminders], nextAt };
+  const notificationIds: string[] = [];
+  const notified = (ids: string[]) => {
+    if (ids.length === 0) return;
+    notificationIds.push(...ids);
+    options.notified?.(ids);
+  };
+  // Only the parts that are due: a pass with nothing to do costs one look at the agenda.
+  const now = clock();
+  const agenda = options.agenda && dueBy(options.agenda, now) ? options.agenda : await sweepAgenda(db);
+  if (!dueBy(agenda, now)) return { flips: 0, notificationIds, nextAt: nextOf(agenda, now), agenda };
+  const flips = agenda.sweepAt && agenda.sweepAt <= now ? await flipDueChecks(db, clock, options.batchSize, notified) : 0;
+  if (agenda.outbox) await processFlipOutbox(db, clock(), options.batchSize, notified);
+  if (agenda.remindAt && agenda.remindAt <= now) await makeDueReminders(db, clock, options.batchSize, notified);
+  const after = await sweepAgenda(db);
+  return { flips, notificationIds, nextAt: nextOf(after, clock()), agenda: after };
 }
 
 /** Whether a flip alerts: to down and back up always, to late when the check asks for it. */
@@ -54,9 +81,8 @@ const alerts = (flip: { from: Status; to: Status }, alertOnLate: boolean): boole
  * checks that time did not change (pings moved their deadline since) get
  * their next `sweep_at` instead.
  */
-async function flipDueChecks(db: Db, clock: () => Date, batchSize: number): Promise<{ flips: number; notificationIds: string[] }> {
+async function flipDueChecks(db: Db, clock: () => Date, batchSize: number, notified: (ids: string[]) => void): Promise<number> {
   let total = 0;
-  const notificationIds: string[] = [];
   for (;;) {
     const now = clock();
     const { claimed, changed, flips } = await db.transaction(async (tx) => {
@@ -73,18 +99,17 @@ async function flipDueChecks(db: Db, clock: () => Date, batchSize: number): Prom
       const postponed = await postponeSweep(tx, unchanged);
       return { claimed: due.length, changed: flips.length + postponed, flips };
     });
-    for (const flip of flips) notificationIds.push(...flip.notificationIds);
+    notified(flips.flatMap((flip) => flip.notificationIds));
     total += flips.length;
     // A full batch that changed nothing would be claimed again forever; stop instead.
-    if (claimed < batchSize || changed === 0) return { flips: total, notificationIds };
+    if (claimed < batchSize || changed === 0) return total;
   }
 }
 
 /** Turns pending flips (the pings'; the sweep's are born processed) into notifications, marking each flip processed. */
-async function processFlipOutbox(db: Db, now: Date, batchSize: number): Promise<string[]> {
-  const created: string[] = [];
-  if (!(await hasPendingFlips(db))) return created;
+async function processFlipOutbox(db: Db, now: Date, batchSize: number, notified: (ids: string[]) => void): Promise<void> {
   for (;;) {
+    const created: string[] = [];
     const claimed = await db.transaction(async (tx) => {
       const pending = await claimPendingFlips(tx, batchSize);
       if (pending.length === 0) return 0;
@@ -95,6 +120,16 @@ async function processFlipOutbox(db: Db, now: Date, batchSize: number): Promise<
       created.push(...(await settleFlips(tx, settled, now)));
       return pending.length;
     });
-    if (claimed < batchSize) return created;
+    notified(created);
+    if (claimed < batchSize) return;
+  }
+}
+
+/** Makes the reminders that have come, batch after batch: their cost follows the reminders due, not the checks down. */
+async function makeDueReminders(db: Db, clock: () => Date, batchSize: number, notified: (ids: string[]) => void): Promise<void> {
+  for (;;) {
+    const { claimed, notificationIds } = await remindDueChecks(db, clock(), batchSize);
+    notified(notificationIds);
+    if (claimed < batchSize) return;
   }
 }

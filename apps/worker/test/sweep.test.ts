@@ -126,6 +126,43 @@ describe.each(testDatabaseKinds())('the sweep on %s', (kind) => {
     expect(await reminders(id)).toEqual([0, 0, 0, 0, 1, 1, 3, 3]);
   });
 
+  it('reminds about a check a failed ping put down, from the time of that flip, and looks at reminders only when one is due', async () => {
+    const { projectId, channelIds } = await seedProject(test.db, { email: ['ops@example.com'] });
+    const id = await seedCheck(test.db, projectId, channelIds, { state: { lastPing: T0 }, remindEvery: 600 });
+    const [row] = await test.db.select().from(checks).where(eq(checks.id, id));
+    const failed = applyPing(toCheckState(row!), { kind: 'fail', at: at(100), rid: null, exitStatus: 1 });
+    // What the ping route writes: status and flip, never remind_at.
+    await test.db.transaction(async (tx) => {
+      await tx.update(checks).set(runStateColumns(failed.check)).where(eq(checks.id, id));
+      await tx.insert(flips).values(flipColumns(id, failed.flip!));
+    });
+    await sweepAt(at(101));
+    const remindAtOf = async () => (await test.db.select().from(checks).where(eq(checks.id, id)))[0]?.remindAt;
+    expect(await remindAtOf()).toEqual(at(700));
+    expect((await sweepAt(at(101))).nextAt?.getTime()).toBeLessThanOrEqual(at(700).getTime());
+    await sweepAt(at(699));
+    expect(await reminders(id)).toEqual([0]);
+    await sweepAt(at(700));
+    expect(await reminders(id)).toEqual([0, 1]);
+    expect(await remindAtOf()).toEqual(at(1300));
+    // Back up: the next look finds it no longer down and ends its reminders.
+    const [down] = await test.db.select().from(checks).where(eq(checks.id, id));
+    const recovered = applyPing(toCheckState(down!), { kind: 'success', at: at(800), rid: null, exitStatus: 0 });
+    await test.db.update(checks).set(runStateColumns(recovered.check)).where(eq(checks.id, id));
+    await sweepAt(at(1300));
+    expect(await remindAtOf()).toBeNull();
+    expect(await reminders(id)).toEqual([0, 1]);
+  });
+
+  it('says when it has something to do next: the earliest sweep_at or reminder', async () => {
+    const { projectId, channelIds } = await seedProject(test.db, {});
+    const id = await seedCheck(test.db, projectId, channelIds, { state: { lastPing: new Date('2100-01-01T00:00:00Z') } });
+    const [row] = await test.db.select().from(checks).where(eq(checks.id, id));
+    const result = await sweepAt(new Date('2099-12-31T00:00:00Z'));
+    expect(result.nextAt).not.toBeNull();
+    expect(result.nextAt!.getTime()).toBeLessThanOrEqual(row!.sweepAt!.getTime());
+  });
+
   it('does not alert for a check pinged just before its deadline', async () => {
     const { projectId, channelIds } = await seedProject(test.db, { email: ['ops@example.com'] });
     const id = await seedCheck(test.db, projectId, channelIds, { state: { lastPing: T0 } });

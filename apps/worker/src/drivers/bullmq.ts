@@ -35,6 +35,8 @@ export const REDIS_DEADLINE_MS = 5000;
 export const RECONNECT_MAX_MS = 5000;
 /** Most wake-ups one sweep adds: enough to bring every process of a deployment into a burst. */
 const MAX_WAKEUPS = 16;
+/** Shortest time between two rounds of wake-ups from one process, in milliseconds. */
+const WAKEUP_EVERY_MS = 250;
 /**
  * Longest a graceful close may take before the connections are dropped, in
  * milliseconds: with `DROP_DEADLINE_MS`, inside the 15 s every
@@ -65,15 +67,21 @@ export async function startBullmq(jobs: Jobs, redisUrl: string, options: WorkerO
 
   const loops = startLoops(jobs, options, logger, {
     maySweep: () => link.reachable,
-    notified: (result) => void wakeOthers(result.notificationIds.length),
+    notified: (notificationIds) => void wakeOthers(notificationIds.length),
   });
   // Sweep as soon as Redis answers, not a sleep later.
   connection.on('ready', () => loops.sweeps.wake());
 
-  /** Asks other processes to deliver too: one wake-up per batch of deliveries beyond what this process takes. */
+  let lastWakeups = 0;
+  /**
+   * Asks other processes to deliver too: one wake-up per batch of deliveries
+   * beyond what this process takes, at most every WAKEUP_EVERY_MS (a burst
+   * swept in many batches needs the others woken once, not at every batch).
+   */
   async function wakeOthers(notifications: number): Promise<void> {
     const wakeups = Math.min(MAX_WAKEUPS, Math.ceil(notifications / options.deliveryConcurrency) - 1);
-    if (wakeups <= 0 || !link.reachable) return;
+    if (wakeups <= 0 || !link.reachable || Date.now() - lastWakeups < WAKEUP_EVERY_MS) return;
+    lastWakeups = Date.now();
     try {
       await withDeadline(
         deliverQueue.addBulk(

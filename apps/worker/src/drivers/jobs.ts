@@ -1,3 +1,4 @@
+import type { SweepAgenda } from '@cronbeat/db';
 import type { MaintenanceResult } from '../maintenance';
 import type { RedisLinkState } from '../redis-link';
 import type { SweepResult } from '../sweep';
@@ -5,7 +6,8 @@ import type { DeliveryJobs } from './delivery-loop';
 
 /** The job functions a driver runs; the same for BullMQ and the in-process runner. */
 export interface Jobs extends DeliveryJobs {
-  sweep(): Promise<SweepResult>;
+  /** `notified` is told after each committed batch that made notifications; `agenda` is the previous pass's. */
+  sweep(notified: (notificationIds: string[]) => void, agenda?: SweepAgenda): Promise<SweepResult>;
   /** Told after every sweep, so the alerting itself can be watched. */
   afterSweep(result: SweepResult): void;
   /** Retention, every `maintenanceIntervalMs`. */

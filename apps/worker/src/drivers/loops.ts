@@ -6,9 +6,9 @@
  * them apart (SKIP LOCKED claims), so more processes sweep and deliver in
  * parallel.
  */
+import type { SweepAgenda } from '@cronbeat/db';
 import type { Logger } from 'pino';
 import type { WorkerOptions } from '../options';
-import type { SweepResult } from '../sweep';
 import { DeliveryLoop } from './delivery-loop';
 import type { Jobs } from './jobs';
 import { WakeLoop } from './wake-loop';
@@ -26,22 +26,24 @@ export function startLoops(
   hooks: {
     /** Whether this process may sweep now (BullMQ: only while Redis answers). Default: always. */
     maySweep?: () => boolean;
-    /** After a sweep that made notifications, once they are committed: e.g. wake other processes too. */
-    notified?: (result: SweepResult) => void;
+    /** After each sweep batch that made notifications, once they are committed: e.g. wake other processes too. */
+    notified?: (notificationIds: string[]) => void;
   } = {},
 ): Loops {
   const deliveries = new DeliveryLoop(jobs, options.deliveryConcurrency, options.maxSleepMs, (error) =>
     logger.error({ err: error }, 'delivery failed'),
   );
+  let agenda: SweepAgenda | undefined;
   const sweeps = new WakeLoop(
     async () => {
       if (hooks.maySweep && !hooks.maySweep()) return { next: null, idle: true };
-      const result = await jobs.sweep();
-      jobs.afterSweep(result);
-      if (result.notificationIds.length > 0) {
+      // Each batch's notifications are sent while the sweep goes on with the next.
+      const result = await jobs.sweep((notificationIds) => {
         deliveries.wake();
-        hooks.notified?.(result);
-      }
+        hooks.notified?.(notificationIds);
+      }, agenda);
+      agenda = result.agenda;
+      jobs.afterSweep(result);
       return { next: result.nextAt, idle: result.flips === 0 && result.notificationIds.length === 0 };
     },
     options.maxSleepMs,

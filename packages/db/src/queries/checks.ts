@@ -116,5 +116,12 @@ export async function getCheck(db: Db, projectId: string, id: string): Promise<C
   return row ?? null;
 }
 
-/** Recomputes a check's deadlines after its schedule or grace changed. */
-export const deadlinesAfterEdit = (row: CheckRow) => deadlineColumns(withDeadlines(toCheckState(row)));
+/**
+ * Recomputes a check's deadlines after an edit. A down check with reminders
+ * gets its reminders looked at now (`remind_at`): the sweep then sets the
+ * next one from `remind_every` as it now is.
+ */
+export const deadlinesAfterEdit = (row: CheckRow) => ({
+  ...deadlineColumns(withDeadlines(toCheckState(row))),
+  remindAt: row.status === 'down' && row.remindEvery !== null ? new Date() : null,
+});

@@ -1,7 +1,6 @@
 /** Notifications: one per flip × channel, and the record of every delivery attempt. */
 import { eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { queryRows } from '../rows';
 import { channels, checks, flips, notifications, projects } from '../schema';
 import type { CheckRow } from './checks';
 
@@ -9,7 +8,7 @@ export type NotificationRow = typeof notifications.$inferSelect;
 
 /**
  * The one statement that makes notifications, as a fragment each writer
- * embeds (the sweep's flips, the flip outbox, reminders): one row per
+ * embeds (the sweep's flips and reminders, the flip outbox): one row per
  * channel attached to the check of each `source` row, which has columns
  * `flip_id`, `check_id`, `reminder` and `created_at`. Each is due at once.
  * The unique (flip, channel, reminder) key makes a repeat a no-op; only the
@@ -22,43 +21,6 @@ export function insertNotifications(source: SQL): SQL {
                join check_channels on check_channels.check_id = source.check_id
              on conflict (flip_id, channel_id, reminder) do nothing
              returning id, flip_id`;
-}
-
-/**
- * Reminders that are due at `now`: for each down check with `remind_every`,
- * the n-th reminder of its incident once n × remind_every has passed since
- * it went down, one per channel. Only the latest n is created: a worker that
- * was stopped for a day sends one reminder, not a day's worth. The unique
- * (flip, channel, reminder) key makes a second call, by this worker or
- * another, a no-op; only rows created now are returned.
- * A reminder is dated `now`: its message says how long the check has been
- * down by then.
- */
-export async function createReminders(db: Db, now: Date, limit: number): Promise<string[]> {
-  const at = now.toISOString();
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`with due as (
-          select incident.id as flip_id, checks.id as check_id, ${at}::timestamptz as created_at,
-                 floor(extract(epoch from ${at}::timestamptz - incident.created_at) / checks.remind_every)::int as reminder
-            from checks
-           cross join lateral (
-                 select flips.id, flips.created_at from flips
-                  where flips.check_id = checks.id and flips.to_status = 'down'
-                  order by flips.id desc limit 1) incident
-           where checks.status = 'down' and checks.remind_every is not null
-             and incident.created_at <= ${at}::timestamptz - checks.remind_every * interval '1 second'
-             and exists (
-                 select 1 from check_channels
-                  where check_channels.check_id = checks.id
-                    and not exists (
-                        select 1 from notifications sent
-                         where sent.flip_id = incident.id and sent.channel_id = check_channels.channel_id
-                           and sent.reminder = floor(extract(epoch from ${at}::timestamptz - incident.created_at) / checks.remind_every)::int))
-           limit ${limit})
-        ${insertNotifications(sql`select * from due`)}`,
-  );
-  return rows.map((row) => row.id);
 }
 
 /** When the next pending notification is due (or a lease on one ends); null when none is pending. */

@@ -84,7 +84,8 @@ export type SweepTransition = { checkId: string; alert?: boolean } & Transition;
 /**
  * Writes each transition as a compare-and-set on the status it was decided
  * from, plus its flip, plus one notification per channel for the flips that
- * alert, in one statement: a check some other writer (a ping) changed
+ * alert, in one statement (a check going down with reminders also gets the
+ * time of its first reminder): a check some other writer (a ping) changed
  * meanwhile is left alone and gets no flip. The flips are written already
  * processed, because their notifications commit with them; the outbox pass
  * is left with the flips that pings wrote.
@@ -121,6 +122,8 @@ export async function applyTransitions(tx: Db, transitions: SweepTransition[]): 
       ), updated as (
         update checks
            set status = change.to_status, next_due = change.next_due, alert_after = change.alert_after, sweep_at = change.sweep_at,
+               remind_at = case when change.to_status = 'down' and checks.remind_every is not null
+                                then change.at + checks.remind_every * interval '1 second' else checks.remind_at end,
                updated_at = now()
           from change
          where checks.id = change.id and checks.status = change.from_status
@@ -151,8 +154,10 @@ export async function applyTransitions(tx: Db, transitions: SweepTransition[]): 
 /**
  * Turns claimed flips of the outbox into their notifications and marks
  * them processed, in one statement. `flips` are all the claimed flips;
- * those with `alert` get one notification per attached channel. Returns the
- * ids of the notifications made.
+ * those with `alert` get one notification per attached channel, and a check
+ * whose latest flip here put it down with reminders gets the time of its
+ * first reminder (the ping that put it down leaves `remind_at` alone).
+ * Returns the ids of the notifications made.
  */
 export async function settleFlips(tx: Db, flips: ReadonlyArray<{ id: number; alert: boolean }>, at: Date): Promise<string[]> {
   if (flips.length === 0) return [];
@@ -167,23 +172,84 @@ export async function settleFlips(tx: Db, flips: ReadonlyArray<{ id: number; ale
           returning flips.id, flips.check_id, claimed.alert
         ), notified as (
           ${insertNotifications(sql`select id as flip_id, check_id, 0 as reminder, now() as created_at from processed where alert`)}
+        ), latest as (
+          select distinct on (flips.check_id) flips.check_id, flips.to_status, flips.created_at
+            from flips join processed on processed.id = flips.id
+           order by flips.check_id, flips.id desc
+        ), reminded as (
+          update checks set remind_at = latest.created_at + checks.remind_every * interval '1 second'
+            from latest
+           where checks.id = latest.check_id and latest.to_status = 'down' and checks.remind_every is not null
         )
         select id from notified`,
   );
   return rows.map((row) => row.id);
 }
 
-/**
- * When the sweep has something to do next: the earliest `sweep_at`, or now
- * when flips wait in the outbox. Null when nothing is scheduled. Index
- * probes only, so a worker can ask after every pass.
- */
-export async function nextSweepAt(db: Db, now: Date): Promise<Date | null> {
-  const [row] = await queryRows<{ at: string | Date | null; outbox: boolean }>(
+/** What the sweep has to do, and from when: read in one statement of index probes. */
+export interface SweepAgenda {
+  /** The earliest `sweep_at`; null when no check is scheduled. */
+  sweepAt: Date | null;
+  /** The earliest `remind_at`; null when no reminder is scheduled. */
+  remindAt: Date | null;
+  /** Whether flips wait in the outbox (the pings' flips, to be turned into notifications). */
+  outbox: boolean;
+}
+
+/** The sweep's agenda: index probes only, so a worker can ask after every pass and whenever it wakes. */
+export async function sweepAgenda(db: Db): Promise<SweepAgenda> {
+  const [row] = await queryRows<{ sweep_at: string | Date | null; remind_at: string | Date | null; outbox: boolean }>(
     db,
-    sql`select (select min(sweep_at) from checks where sweep_at is not null) as at,
+    sql`select (select min(sweep_at) from checks where sweep_at is not null) as sweep_at,
+               (select min(remind_at) from checks where remind_at is not null) as remind_at,
                exists (select 1 from flips where processed_at is null) as outbox`,
   );
-  if (row?.outbox) return now;
-  return row?.at ? new Date(row.at) : null;
+  const date = (value: string | Date | null | undefined) => (value ? new Date(value) : null);
+  return { sweepAt: date(row?.sweep_at), remindAt: date(row?.remind_at), outbox: row?.outbox === true };
+}
+
+/**
+ * Claims up to `limit` checks whose `remind_at` has come, skipping those
+ * another sweeper holds, and in the same statement makes their reminders:
+ * for a check still down with `remind_every`, the n-th reminder of its
+ * incident (n × remind_every after its flip to down), one per channel. Only
+ * the latest n is made, so a worker that was stopped for a day sends one
+ * reminder, not a day's worth; the unique (flip, channel, reminder) key makes
+ * a repeat a no-op. A reminder is dated `now`: its message says how long the
+ * check has been down by then. Each claimed check gets the time of its next
+ * reminder, or none once it is no longer down. Returns how many checks it
+ * claimed and the notifications it made.
+ */
+export async function remindDueChecks(db: Db, now: Date, limit: number): Promise<{ claimed: number; notificationIds: string[] }> {
+  const at = now.toISOString();
+  const [row] = await queryRows<{ claimed: string | number; notification_ids: string[] | string }>(
+    db,
+    sql`with due as (
+          select id, status, remind_every from checks
+           where remind_at <= ${at}::timestamptz
+           order by remind_at
+           limit ${limit}
+             for update skip locked
+        ), incident as (
+          select due.id as check_id, down.id as flip_id, down.created_at as down_at, due.remind_every,
+                 floor(extract(epoch from ${at}::timestamptz - down.created_at) / due.remind_every)::int as reminder
+            from due
+           cross join lateral (
+                 select flips.id, flips.created_at from flips
+                  where flips.check_id = due.id and flips.to_status = 'down'
+                  order by flips.id desc limit 1) down
+           where due.status = 'down' and due.remind_every is not null
+        ), notified as (
+          ${insertNotifications(sql`select flip_id, check_id, reminder, ${at}::timestamptz as created_at from incident where reminder >= 1`)}
+        ), rescheduled as (
+          update checks
+             set remind_at = incident.down_at + (incident.reminder + 1) * incident.remind_every * interval '1 second'
+            from due left join incident on incident.check_id = due.id
+           where checks.id = due.id
+        )
+        select (select count(*) from due) as claimed,
+               coalesce((select json_agg(notified.id) from notified), '[]'::json) as notification_ids`,
+  );
+  const ids = row?.notification_ids ?? [];
+  return { claimed: Number(row?.claimed ?? 0), notificationIds: typeof ids === 'string' ? JSON.parse(ids) : ids };
 }

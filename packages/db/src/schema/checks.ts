@@ -58,6 +58,14 @@ export const checks = pgTable(
      * that only push the deadline later can leave it, and the row, in place.
      */
     sweepAt: timestamp('sweep_at', { withTimezone: true }),
+    /**
+     * When the sweep looks at the check's reminders next: the next reminder's
+     * time while it is down with `remind_every`. Set by whatever puts it down
+     * (the sweep, or the outbox for a ping's flip); pings and other changes
+     * leave it, and the sweep clears it when it finds the check no longer
+     * down. Reminders thus cost what is due, not what is down.
+     */
+    remindAt: timestamp('remind_at', { withTimezone: true }),
 
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -71,8 +79,8 @@ export const checks = pgTable(
     index('checks_project_id_idx').on(table.projectId, table.createdAt),
     // The sweep reads only this, so its cost follows the due checks, not all checks.
     index('checks_sweep_at_idx').on(table.sweepAt).where(sql`${table.sweepAt} is not null`),
-    // Reminders look only at down checks that want them.
-    index('checks_reminders_idx').on(table.id).where(sql`${table.status} = 'down' and ${table.remindEvery} is not null`),
+    // Reminders are claimed by time, like the sweep.
+    index('checks_remind_at_idx').on(table.remindAt).where(sql`${table.remindAt} is not null`),
     // No write may leave a check for the sweep to find too late (sweepDue, in SQL).
     check(
       'checks_swept_in_time',
