@@ -10,6 +10,7 @@ import { jsonBodyPlugin } from './plugins/json-body';
 import { metricsPlugin } from './plugins/metrics';
 import { openapiPlugin } from './plugins/openapi';
 import { redisPlugin } from './plugins/redis';
+import { securityHeadersPlugin } from './plugins/security-headers';
 import { webPlugin } from './plugins/web';
 import { apiRoutes } from './routes/api';
 import { authRoutes } from './routes/auth';
@@ -88,13 +89,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
     // by their own parser either way.
     routerOptions: { ignoreTrailingSlash: true },
   });
-  // No answer of ours (API, pings, badges, the dashboard, errors, 404s) may
-  // be read by a browser as anything but its declared type. A callback
-  // hook: an async one costs every ping a promise.
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.header('x-content-type-options', 'nosniff');
-    done();
-  });
+  await app.register(securityHeadersPlugin, { baseUrl: config.baseUrl });
   app.addHook('onRoute', checkInputOfSchemaRoutes);
   await app.register(errorsPlugin);
   await app.register(jsonBodyPlugin);

@@ -1,8 +1,10 @@
 /**
- * Every answer says `X-Content-Type-Options: nosniff`, whatever answers it
- * (the API, pings, badges, the dashboard, errors, 404s, Node's own refusals
- * of malformed HTTP), and a ping's raw body is served so a browser can never
- * render it as part of Cronbeat.
+ * Every answer carries helmet's security headers as plugins/security-headers.ts
+ * asks for them (the API, pings, badges, the dashboard, /docs, errors, 404s);
+ * what is refused before any hook runs (an undecodable URL, Node's own
+ * refusals of malformed HTTP) still says `X-Content-Type-Options: nosniff`;
+ * and a ping's raw body is served so a browser can never render it as part
+ * of Cronbeat.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -13,6 +15,7 @@ import { useTestDatabase } from '@cronbeat/db/testing';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src';
+import { helmetHeaders, securityHeaderOptions } from '../src/plugins/security-headers';
 import { BASE_URL, bearer, createKey, signUp } from './api-fixtures';
 
 describe('response headers', () => {
@@ -55,7 +58,50 @@ describe('response headers', () => {
     rmSync(webRoot, { recursive: true, force: true });
   });
 
-  const answers: Array<[string, () => InjectOptions, number]> = [
+  /** What every answer carries; `cross-origin-resource-policy` is checked apart. */
+  const EVERYWHERE = {
+    'cross-origin-opener-policy': 'same-origin',
+    'origin-agent-cluster': '?1',
+    'referrer-policy': 'same-origin',
+    'x-content-type-options': 'nosniff',
+    'x-dns-prefetch-control': 'off',
+    'x-download-options': 'noopen',
+    'x-frame-options': 'DENY',
+    'x-permitted-cross-domain-policies': 'none',
+    'x-xss-protection': '0',
+  };
+  /** The dashboard's and /docs' policy: only their own files and origin, no inline script or style, no framing. */
+  const POLICY = {
+    'default-src': "'self'",
+    'script-src': "'self'",
+    'script-src-attr': "'none'",
+    'style-src': "'self'",
+    'img-src': "'self' data:",
+    'font-src': "'self'",
+    'connect-src': "'self'",
+    'object-src': "'none'",
+    'base-uri': "'self'",
+    'form-action': "'self'",
+    'frame-ancestors': "'none'",
+  };
+  const directives = (policy: unknown) =>
+    Object.fromEntries(
+      String(policy)
+        .split(';')
+        .map((directive) => directive.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values.join(' ')]),
+    );
+
+  type Answer = [
+    name: string,
+    request: () => InjectOptions,
+    status: number,
+    resourcePolicy?: 'same-origin' | 'cross-origin',
+    policy?: Record<string, string>,
+  ];
+  /** Swagger UI adds an inline style as it renders. */
+  const DOCS_POLICY = { ...POLICY, 'style-src': "'self' 'unsafe-inline'" };
+  const answers: Answer[] = [
     ['an API answer', () => ({ url: '/api/v1/checks', headers: key }), 200],
     ['an API validation error', () => ({ url: '/api/v1/checks?limit=0', headers: key }), 400],
     ['an API request without credentials', () => ({ url: '/api/v1/checks' }), 401],
@@ -65,7 +111,6 @@ describe('response headers', () => {
       () => ({ method: 'POST', url: '/api/v1/checks', headers: { ...key, 'content-type': 'application/json' }, payload: '{' }),
       400,
     ],
-    ['a URL that does not decode', () => ({ url: '/api/v1/checks/%E0%A4%A' }), 400],
     [
       'a sign-in error',
       () => ({ method: 'POST', url: '/auth/login', headers: { origin: BASE_URL }, payload: { email: 'a@b.c', password: 'x' } }),
@@ -76,8 +121,8 @@ describe('response headers', () => {
     ['a ping to no check', () => ({ url: '/ping/0b6a7c8e-0000-4000-8000-000000000000' }), 404],
     ['a malformed ping', () => ({ url: `/ping/${check.pingCode}/nonsense` }), 400],
     ['a ping by a refused method', () => ({ method: 'PUT', url: `/ping/${check.pingCode}` }), 405],
-    ['a badge', () => ({ url: badgeSvg }), 200],
-    ['an unknown badge', () => ({ url: '/badge/00000000000000000000000000000000.svg' }), 404],
+    ['a badge', () => ({ url: badgeSvg }), 200, 'cross-origin'],
+    ['an unknown badge', () => ({ url: '/badge/00000000000000000000000000000000.svg' }), 404, 'cross-origin'],
     ['the dashboard', () => ({ url: '/', headers: { accept: 'text/html' } }), 200],
     ['a dashboard deep link', () => ({ url: '/checks/x', headers: { accept: 'text/html' } }), 200],
     ['a dashboard asset', () => ({ url: '/assets/index-abc.js' }), 200],
@@ -86,11 +131,56 @@ describe('response headers', () => {
     ['liveness', () => ({ url: '/healthz' }), 200],
     ['readiness', () => ({ url: '/readyz' }), 200],
     ['the API documentation', () => ({ url: '/api/v1/openapi.json' }), 200],
+    ['the API reference page', () => ({ url: '/docs/' }), 200, 'same-origin', DOCS_POLICY],
+    ['a file of the API reference page', () => ({ url: '/docs/static/swagger-ui-bundle.js' }), 200, 'same-origin', DOCS_POLICY],
   ];
 
-  it.each(answers)('puts nosniff on %s', async (_name, request, status) => {
+  it.each(answers)('puts the security headers on %s', async (_name, request, status, resourcePolicy = 'same-origin', policy = POLICY) => {
     const response = await app.inject(request());
     expect(response.statusCode, response.body).toBe(status);
+    expect(response.headers).toMatchObject(EVERYWHERE);
+    expect(response.headers['cross-origin-resource-policy']).toBe(resourcePolicy);
+    expect(directives(response.headers['content-security-policy'])).toEqual(policy);
+    // BASE_URL is http://: a browser would ignore HSTS there, and a later move to HTTPS is the operator's to announce.
+    expect(response.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it('serves a /docs page whose scripts and styles are all files, as the policy requires', async () => {
+    const page = (await app.inject({ url: '/docs/' })).body;
+    expect(page).toMatch(/<script src="[^"]+swagger-ui-bundle\.js"/);
+    expect(page).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(page).not.toMatch(/<style|\sstyle=/);
+  });
+
+  it('announces HTTPS for a year, for this host only, when BASE_URL is https://', () => {
+    expect(helmetHeaders(securityHeaderOptions('https://cronbeat.example.com'))['strict-transport-security']).toBe('max-age=31536000');
+  });
+
+  it('answers CORS on ping URLs only: the API, the dashboard and badges answer no preflight', async () => {
+    const preflight = (url: string) =>
+      app.inject({
+        method: 'OPTIONS',
+        url,
+        headers: {
+          origin: 'https://elsewhere.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'x-api-key',
+        },
+      });
+    const ping = await preflight(`/ping/${check.pingCode}`);
+    expect(ping.statusCode).toBe(204);
+    expect(ping.headers['access-control-allow-origin']).toBe('*');
+    for (const url of ['/api/v1/checks', '/auth/login', '/', '/checks/x', badgeSvg, '/pingx']) {
+      const response = await preflight(url);
+      expect(response.statusCode, url).toBe(404);
+      expect(response.headers['access-control-allow-origin'], url).toBeUndefined();
+      expect(response.headers['access-control-allow-methods'], url).toBeUndefined();
+    }
+  });
+
+  it('puts nosniff on a URL refused before any route or hook runs', async () => {
+    const response = await app.inject({ url: '/api/v1/checks/%E0%A4%A' });
+    expect(response.statusCode).toBe(400);
     expect(response.headers['x-content-type-options']).toBe('nosniff');
   });
 

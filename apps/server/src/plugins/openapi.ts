@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { allowInlineStyles } from './security-headers';
 
 /**
  * The OpenAPI document, generated from the route schemas registered after
@@ -28,5 +29,5 @@ export const openapiPlugin = fp(async (app: FastifyInstance, options: { baseUrl:
       security: [{ bearer: [] }, { apiKey: [] }, { session: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', transformStaticCSP: allowInlineStyles });
 });

@@ -10,18 +10,6 @@ export const WEB_DIST = join(dirname(createRequire(import.meta.url).resolve('@cr
 /** Paths the dashboard never answers, so a mistyped API URL gets the API's JSON 404, not a web page. */
 const SERVER_PREFIXES = ['/api', '/auth', '/ping', '/healthz', '/readyz', '/metrics', '/docs', '/badge'];
 
-/** The dashboard loads only its own files and talks only to its own origin. */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-].join('; ');
-
 const isServerPath = (url: string) =>
   SERVER_PREFIXES.some((prefix) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`));
 
@@ -39,13 +27,9 @@ export async function webPlugin(app: FastifyInstance, options: { root?: string }
   }
   await app.register(fastifyStatic, { root, serve: false });
 
-  const sendIndex = (reply: FastifyReply) =>
-    reply
-      .header('cache-control', 'no-cache')
-      .header('content-security-policy', CONTENT_SECURITY_POLICY)
-      .header('x-content-type-options', 'nosniff')
-      .header('referrer-policy', 'same-origin')
-      .sendFile('index.html', { cacheControl: false });
+  // Its Content-Security-Policy and the other security headers are
+  // plugins/security-headers.ts's, as on every answer.
+  const sendIndex = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
 
   // `hide` keeps the catch-all out of the OpenAPI document (@fastify/swagger reads it).
   app.get('/*', { schema: { hide: true } as FastifySchema }, async (request: FastifyRequest, reply: FastifyReply) => {
@@ -55,9 +39,7 @@ export async function webPlugin(app: FastifyInstance, options: { root?: string }
     // A path with an extension is a file: serve it, or 404 (never index.html for a missing script).
     if (/\.[a-z0-9]+$/i.test(path)) {
       const immutable = path.startsWith('/assets/');
-      return reply
-        .header('x-content-type-options', 'nosniff')
-        .sendFile(path.slice(1), immutable ? { maxAge: 31_536_000_000, immutable: true } : { maxAge: 0 });
+      return reply.sendFile(path.slice(1), immutable ? { maxAge: 31_536_000_000, immutable: true } : { maxAge: 0 });
     }
     if (request.headers.accept?.includes('text/html')) return sendIndex(reply);
     return reply.callNotFound();

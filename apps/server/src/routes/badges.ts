@@ -52,6 +52,7 @@ export async function badgeRoutes(fastify: FastifyInstance) {
   app.get(
     '/badge/:file',
     {
+      config: { embeddable: true },
       schema: {
         ...docs,
         summary: "The project's status badge: /badge/<badge key>.svg (or .json)",
@@ -67,6 +68,7 @@ export async function badgeRoutes(fastify: FastifyInstance) {
   app.get(
     '/badge/:key/:file',
     {
+      config: { embeddable: true },
       schema: {
         ...docs,
         summary: 'The status badge of a tag: /badge/<badge key>/<tag>.svg (or .json)',

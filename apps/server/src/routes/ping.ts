@@ -1,6 +1,7 @@
 import type { Config } from '@cronbeat/config';
 import { slugProblem } from '@cronbeat/contract';
 import { ensureSlugCheck } from '@cronbeat/db';
+import cors from '@fastify/cors';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import { Type } from 'typebox';
 import { PING_PATHS, PingUrlError, parsePingAddress, sourceAddress } from '../ping/address';
@@ -11,6 +12,8 @@ import { PingNotStoredError } from '../ping/recorder';
 
 const PING_METHODS = ['GET', 'HEAD', 'POST'] as const;
 const OTHER_METHODS = ['PUT', 'DELETE', 'PATCH'] as const;
+/** Every method but OPTIONS, which @fastify/cors answers under /ping/. */
+const ANSWERED_METHODS = [...PING_METHODS, ...OTHER_METHODS];
 const USER_AGENT_LIMIT = 200;
 
 /** A plain-text answer, as the OpenAPI document describes it. */
@@ -58,17 +61,33 @@ function pingDocs(url: (typeof PING_PATHS)[number]): FastifySchema {
  * `/ping/...`: the front door for jobs. Answers are short plain text that
  * scripts can grep, never the API's JSON, and every answer (errors too)
  * carries CORS and the body limit.
+ *
+ * CORS is @fastify/cors's, and only here: a page on any origin may ping (a
+ * browser job, a status beacon) and read the short answer, and a browser
+ * sending a body asks first (a preflight: any origin, our methods, any
+ * header, remembered a day). The API answers no other origin:
+ * the dashboard is served from the API's own origin, its session cookie is
+ * `SameSite=Lax` with an Origin check on writes, and API keys belong to
+ * servers and the CLI, which need no CORS. The routes sit in a context of
+ * their own under /ping/ because @fastify/cors answers preflights with an
+ * `OPTIONS *` route of its context: at the root it would answer them for
+ * every path.
  */
 export async function pingRoutes(app: FastifyInstance, options: { config: Config }) {
-  const { pingBodyLimit } = options.config;
+  await app.register((pings) => pingRoutesUnderPrefix(pings, options.config), { prefix: '/ping/' });
+}
+
+/** The ping routes, registered under the /ping/ prefix (URLs below are relative to it). */
+async function pingRoutesUnderPrefix(app: FastifyInstance, config: Config) {
+  const { pingBodyLimit } = config;
   const recorder = app.pingRecorder;
   const createRate = new CreateRate();
 
+  await app.register(cors, { origin: '*', methods: [...PING_METHODS], allowedHeaders: '*', maxAge: 86_400, strictPreflight: false });
   // Callback style, not async: an async hook costs every ping a promise and a microtask turn.
   const bodyLimitHeader = String(pingBodyLimit);
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers({
-      'access-control-allow-origin': '*',
       'ping-body-limit': bodyLimitHeader,
       'content-type': 'text/plain; charset=utf-8',
     });
@@ -152,31 +171,17 @@ export async function pingRoutes(app: FastifyInstance, options: { config: Config
     return check.outcome === 'created' ? reply.status(201).send('Created') : reply.send('OK');
   };
 
-  for (const url of PING_PATHS) {
+  for (const path of PING_PATHS) {
+    const url = path.slice('/ping'.length);
     app.route({
       method: [...PING_METHODS],
       url,
       exposeHeadRoute: false,
       // The schema is the OpenAPI description only: parsePingAddress judges the URL, in plain words, and the hot path skips Ajv.
-      schema: pingDocs(url),
+      schema: pingDocs(path),
       validatorCompiler: () => () => true,
       config: { ownParser: true },
       handler: handle,
-    });
-    // A browser sending a body (a JSON report, a log) asks first: any origin, our methods, any header.
-    app.route({
-      method: 'OPTIONS',
-      url,
-      schema: { hide: true },
-      handler: async (_request, reply) =>
-        reply
-          .status(204)
-          .headers({
-            'access-control-allow-methods': PING_METHODS.join(', '),
-            'access-control-allow-headers': '*',
-            'access-control-max-age': '86400',
-          })
-          .send(),
     });
     app.route({
       method: [...OTHER_METHODS],
@@ -186,6 +191,7 @@ export async function pingRoutes(app: FastifyInstance, options: { config: Config
     });
   }
   // Deeper paths are no ping form; keep them plain text rather than the API's JSON 404.
-  app.all('/ping/*', { schema: { hide: true } }, async (_request, reply) => reply.status(404).send('not found'));
-  app.all('/ping', { schema: { hide: true } }, async (_request, reply) => reply.status(404).send('not found'));
+  const notFound = async (_request: FastifyRequest, reply: FastifyReply) => reply.status(404).send('not found');
+  app.route({ method: ANSWERED_METHODS, url: '/*', schema: { hide: true }, handler: notFound });
+  app.route({ method: ANSWERED_METHODS, url: '/', schema: { hide: true }, handler: notFound });
 }
