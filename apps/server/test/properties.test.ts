@@ -7,13 +7,21 @@
  * as soon as it is declared.
  */
 import { isIP } from 'node:net';
-import { CheckCreate, CheckPatch, CheckQuery, FlipQuery, PingQuery, SchedulePreview } from '@cronbeat/contract';
+import {
+  ChannelCreate,
+  ChannelPatch,
+  CheckCreate,
+  CheckPatch,
+  CheckQuery,
+  FlipQuery,
+  PingQuery,
+  SchedulePreview,
+} from '@cronbeat/contract';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PingUrlError, parsePingAddress, sourceAddress } from '../src/ping/address';
-import { ChannelCreate, ChannelPatch } from '../src/schemas/channels';
 import { bearer, createKey, signUp, testApp } from './api-fixtures';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

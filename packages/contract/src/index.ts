@@ -6,6 +6,7 @@
  * schema's name: `Check` is both the schema and `Static<typeof Check>`.
  */
 export * from './auth';
+export * from './channels';
 export * from './checks';
 export * from './common';
 export * from './history';

@@ -3,9 +3,6 @@
  * how stored values become the API's text, and what Ajv may accept as a date.
  */
 
-// Until the channel routes move to @cronbeat/contract too.
-export { authErrors, IdParams, NullableTimestamp, Timestamp, Uuid } from '@cronbeat/contract';
-
 export const iso = (date: Date): string => date.toISOString();
 export const isoOrNull = (date: Date | null): string | null => (date ? date.toISOString() : null);
 

@@ -1,3 +1,4 @@
+import { authErrors, Channel, ChannelCreate, ChannelList, ChannelPatch, ChannelTestResult, IdParams } from '@cronbeat/contract';
 import { type ChannelRow, createChannel, deleteChannel, getChannel, listChannels, updateChannel } from '@cronbeat/db';
 import type { Notifier } from '@cronbeat/notify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -5,8 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { accessOf } from '../../../auth/access';
 import { NotFound } from '../../../errors';
-import { Channel, ChannelCreate, ChannelPatch, ChannelTestResult } from '../../../schemas/channels';
-import { authErrors, IdParams, iso, isoOrNull } from '../../../schemas/common';
+import { iso, isoOrNull } from '../../../schemas/common';
 import { channelConfig, sendTestAlert, shownError } from './delivery';
 
 const tags = ['channels'];
@@ -33,7 +33,7 @@ export async function channelRoutes(fastify: FastifyInstance, options: { notifie
   app.get(
     '/channels',
     {
-      schema: { tags, summary: "The project's channels", response: { 200: Type.Object({ channels: Type.Array(Channel) }), ...authErrors } },
+      schema: { tags, summary: "The project's channels", response: { 200: ChannelList, ...authErrors } },
     },
     async (request) => ({ channels: (await listChannels(app.db, accessOf(request).projectId)).map((row) => view(request, row)) }),
   );

@@ -1,7 +1,8 @@
-import { Type } from 'typebox';
-import { NullableTimestamp, Timestamp, Uuid } from './common';
+import { type Static, Type } from 'typebox';
+import { NullableTimestamp, oneOf, Timestamp, Uuid } from './common';
+import { CHANNEL_KINDS } from './values';
 
-export const ChannelKind = Type.Union([Type.Literal('email'), Type.Literal('slack'), Type.Literal('webhook')]);
+export const ChannelKind = oneOf(CHANNEL_KINDS);
 const ChannelConfig = Type.Record(Type.String(), Type.Unknown(), {
   description: 'email: { to }; slack: { url }; webhook: { url, secret? } — checked by the channel kind',
 });
@@ -11,13 +12,15 @@ export const Channel = Type.Object({
   id: Uuid,
   kind: ChannelKind,
   name: Type.String(),
-  /** Not shown to read-only callers: it holds webhook URLs and secrets. */
+  /** Absent for read-only callers: it holds webhook URLs and secrets. */
   config: Type.Optional(ChannelConfig),
   createdAt: Timestamp,
   lastError: Type.Union([Type.String(), Type.Null()]),
   lastErrorAt: NullableTimestamp,
   lastDeliveredAt: NullableTimestamp,
 });
+/** `GET /channels`: every channel of the project. */
+export const ChannelList = Type.Object({ channels: Type.Array(Channel) });
 
 export const ChannelCreate = Type.Object(
   {
@@ -42,6 +45,12 @@ export const ChannelPatch = Type.Object(
 export const ChannelTestResult = Type.Object({
   delivered: Type.Boolean(),
   error: Type.Union([Type.String(), Type.Null()]),
-  /** Whether retrying could help, when it failed. */
-  permanent: Type.Union([Type.Boolean(), Type.Null()]),
+  permanent: Type.Union([Type.Boolean(), Type.Null()], { description: 'whether retrying could help, when it failed' }),
 });
+
+export type ChannelKind = Static<typeof ChannelKind>;
+export type Channel = Static<typeof Channel>;
+export type ChannelList = Static<typeof ChannelList>;
+export type ChannelCreate = Static<typeof ChannelCreate>;
+export type ChannelPatch = Static<typeof ChannelPatch>;
+export type ChannelTestResult = Static<typeof ChannelTestResult>;
