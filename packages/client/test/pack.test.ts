@@ -71,6 +71,17 @@ describe('the packed client', () => {
     expect(files.filter((path) => path.startsWith('src/') || (path.endsWith('.ts') && !path.endsWith('.d.ts')))).toEqual([]);
   });
 
+  it('ships type declarations that import nothing from outside the package', () => {
+    const imported = files
+      .filter((path) => path.endsWith('.d.ts'))
+      .flatMap((path) =>
+        [...readFileSync(join(unpacked, path), 'utf8').matchAll(/(?:from|import\()\s*['"]([^'"]+)['"]/g)].map(
+          (match) => `${path}: ${match[1]}`,
+        ),
+      );
+    expect(imported.filter((line) => !/: (\.{1,2}\/|node:)/.test(line))).toEqual([]);
+  });
+
   it('runs a sync dry run of a YAML file with anchors, merge keys and multi-line values', async () => {
     const monitors = join(outside, 'cronbeat.yaml');
     writeFileSync(
