@@ -8,7 +8,7 @@
  * and that repeat carries the same idempotency key (the notification id).
  */
 import { nextAttemptAt, type RetryPolicy } from '@cronbeat/core';
-import { claimDeliveries, type Db, type Delivery, recordDeliveryAttempt } from '@cronbeat/db';
+import { claimDeliveries, type Db, type Delivery, type DeliveryAttempt, recordDeliveryAttempts } from '@cronbeat/db';
 import { DeliveryError, type Notifier } from '@cronbeat/notify';
 import { alertOf } from './alert';
 
@@ -23,6 +23,8 @@ export interface DeliverContext {
    */
   leaseMs: number;
   retry: RetryPolicy;
+  /** Records an attempt's outcome; the worker groups them (`outcomeRecorder`). Default: one statement each. */
+  record?: (attempt: DeliveryAttempt) => Promise<void>;
 }
 
 /** What became of one attempt: sent, to be tried again later, or failed for good. */
@@ -37,6 +39,7 @@ export function claimDue(context: DeliverContext, limit: number): Promise<Delive
 export async function deliver(context: DeliverContext, delivery: Delivery): Promise<AttemptResult> {
   const { notification } = delivery;
   const target = { id: notification.id, channelId: delivery.channel.id, attempt: notification.attempts };
+  const record = context.record ?? ((attempt: DeliveryAttempt) => recordDeliveryAttempts(context.db, [attempt]));
   try {
     await context.notifier.send(delivery.channel, alertOf(delivery, context.baseUrl));
   } catch (error) {
@@ -44,10 +47,10 @@ export async function deliver(context: DeliverContext, delivery: Delivery): Prom
     const at = new Date();
     const next = nextAttemptAt(context.retry, { attempts: notification.attempts, at, permanent: failure.permanent });
     // Channels word their failures themselves: a status and a short reason, never the target's answer.
-    await recordDeliveryAttempt(context.db, target, { ok: false, at, error: failure.message.slice(0, 300), nextAttemptAt: next });
+    await record({ ...target, outcome: { ok: false, at, error: failure.message.slice(0, 300), nextAttemptAt: next } });
     return next ? 'retry' : 'failed';
   }
-  await recordDeliveryAttempt(context.db, target, { ok: true, at: new Date() });
+  await record({ ...target, outcome: { ok: true, at: new Date() } });
   return 'sent';
 }
 

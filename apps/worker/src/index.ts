@@ -9,6 +9,7 @@ import type { Jobs } from './drivers/jobs';
 import { maintenance } from './maintenance';
 import { countedNotifier, maintenanceDeleted, reportsTotal, sweepDuration, sweepFlips, watchWorker } from './metrics';
 import { DEFAULT_WORKER_OPTIONS, retryPolicyOf, type WorkerOptions } from './options';
+import { outcomeRecorder } from './outcome-recorder';
 import { sendReports } from './reports';
 import { sweep } from './sweep';
 
@@ -70,6 +71,7 @@ export async function start(
     baseUrl: config.baseUrl,
     leaseMs: options.lockDurationMs,
     retry: retryPolicyOf(options),
+    record: outcomeRecorder(db),
   };
   const jobs: Jobs = {
     sweep: async (notified, agenda) => {

@@ -74,10 +74,17 @@ describe.skipIf(!databaseUrl || !redisUrl)('fault (d): two workers, one killed w
           cut: false,
         };
         received.push(record);
-        const timer = setTimeout(() => {
-          record.answeredAt = Date.now();
-          res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-        }, HOLD_MS);
+        // The answer waits for the poll phase after the hold (setImmediate), so a sender that died while this
+        // process was too busy to notice is seen as gone before the answer is written, not after.
+        const timer = setTimeout(
+          () =>
+            setImmediate(() => {
+              if (record.cut) return;
+              record.answeredAt = Date.now();
+              res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+            }),
+          HOLD_MS,
+        );
         res.on('close', () => {
           if (record.answeredAt !== null) return;
           clearTimeout(timer);

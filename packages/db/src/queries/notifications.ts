@@ -148,40 +148,59 @@ export async function claimDeliveries(db: Db, limit: number, leaseMs: number): P
  */
 export type DeliveryOutcome = { ok: true; at: Date } | { ok: false; at: Date; error: string; nextAttemptAt: Date | null };
 
+/** An attempt to record: the notification, the attempt its claim counted (the claimed row's `attempts`), and its outcome. */
+export interface DeliveryAttempt {
+  id: string;
+  channelId: string;
+  attempt: number;
+  outcome: DeliveryOutcome;
+}
+
 /**
- * Records the outcome of the attempt its claim counted (`attempt`: the
- * claimed row's `attempts`), and keeps the channel's latest outcome, in one
- * statement. A worker whose lease ran out while it was sending, so that
- * another claimed the notification since, records nothing: the row is the
- * newer attempt's. The channel row is shared by every delivery to it, so it
- * is written at most about once a second per outcome: a burst of deliveries
- * then does not queue on that one row lock.
+ * Records the outcomes of attempts, in one statement for any number of
+ * them (a worker records what its sends finished while the previous
+ * statement ran), and keeps each channel's latest outcome. A worker whose
+ * lease ran out while it was sending, so that another claimed the
+ * notification since, records nothing: the row is the newer attempt's
+ * (`attempts` no longer the claim's). The channel row is shared by every
+ * delivery to it, so it is written at most about once a second per
+ * outcome: a burst of deliveries then does not queue on that one row lock.
  */
-export async function recordDeliveryAttempt(
-  db: Db,
-  notification: { id: string; channelId: string; attempt: number },
-  outcome: DeliveryOutcome,
-): Promise<void> {
-  const at = outcome.at.toISOString();
-  const status = outcome.ok ? 'sent' : outcome.nextAttemptAt ? 'pending' : 'failed';
-  const error = outcome.ok ? null : outcome.error;
-  const next = outcome.ok ? null : (outcome.nextAttemptAt?.toISOString() ?? null);
-  const channelUpdate = outcome.ok
-    ? sql`update channels set last_delivered_at = ${at}::timestamptz
-           where id = ${notification.channelId}::uuid
-             and (last_delivered_at is null or last_delivered_at < ${at}::timestamptz - interval '1 second')`
-    : sql`update channels set last_error = ${error}, last_error_at = ${at}::timestamptz
-           where id = ${notification.channelId}::uuid
-             and (last_error_at is null or last_error_at < ${at}::timestamptz - interval '1 second')`;
+export async function recordDeliveryAttempts(db: Db, attempts: readonly DeliveryAttempt[]): Promise<void> {
+  if (attempts.length === 0) return;
+  const outcomes = JSON.stringify(
+    attempts.map(({ id, channelId, attempt, outcome }) => ({
+      id,
+      channel_id: channelId,
+      attempt,
+      at: outcome.at.toISOString(),
+      sent: outcome.ok,
+      status: outcome.ok ? 'sent' : outcome.nextAttemptAt ? 'pending' : 'failed',
+      error: outcome.ok ? null : outcome.error,
+      next_attempt_at: outcome.ok ? null : (outcome.nextAttemptAt?.toISOString() ?? null),
+    })),
+  );
   await db.execute(sql`
-    with attempt as (
+    with outcome as (
+      select * from jsonb_to_recordset(${outcomes}::jsonb)
+        as o(id uuid, channel_id uuid, attempt integer, at timestamptz, sent boolean, status text, error text, next_attempt_at timestamptz)
+    ), recorded as (
       update notifications
-         set last_attempt_at = ${at}::timestamptz, next_attempt_at = ${next}::timestamptz,
-             status = ${status}, error = ${error},
-             sent_at = case when ${outcome.ok} then ${at}::timestamptz else sent_at end
-       where id = ${notification.id}::uuid and status = 'pending' and attempts = ${notification.attempt}
+         set last_attempt_at = outcome.at, next_attempt_at = outcome.next_attempt_at,
+             status = outcome.status, error = outcome.error,
+             sent_at = case when outcome.sent then outcome.at else notifications.sent_at end
+        from outcome
+       where notifications.id = outcome.id and notifications.status = 'pending' and notifications.attempts = outcome.attempt
+    ), delivered as (
+      update channels set last_delivered_at = latest.at
+        from (select channel_id, max(at) as at from outcome where sent group by channel_id) latest
+       where channels.id = latest.channel_id
+         and (channels.last_delivered_at is null or channels.last_delivered_at < latest.at - interval '1 second')
     )
-    ${channelUpdate}`);
+    update channels set last_error = latest.error, last_error_at = latest.at
+      from (select distinct on (channel_id) channel_id, error, at from outcome where not sent order by channel_id, at desc) latest
+     where channels.id = latest.channel_id
+       and (channels.last_error_at is null or channels.last_error_at < latest.at - interval '1 second')`);
 }
 
 /** Notifications by id, for tests and the dashboard. */
