@@ -1,15 +1,25 @@
 import type {
+  ApiKeyList,
+  BadgeList,
+  ChannelCreate,
+  ChannelList,
+  ChannelPatch,
+  ChannelTestResult,
+  CheckList,
+  FlipList,
+  InvitationList,
+  Me,
+  MemberList,
+  PingPage,
+} from '@cronbeat/contract';
+import type {
   ApiKey,
-  Badge,
   Channel,
   Check,
   CheckInput,
-  Flip,
   Invitation,
   InvitationPreview,
   InvitationSent,
-  Member,
-  Ping,
   Project,
   ReportEvery,
   Role,
@@ -67,17 +77,16 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   return parsed as T;
 }
 
-/** Lists come either bare or wrapped as `{ <name>: [...] }`; take the array either way. */
-function listOf<T>(body: unknown, name: string): T[] {
-  if (Array.isArray(body)) return body as T[];
-  const wrapped = (body as Record<string, unknown> | null)?.[name];
-  return Array.isArray(wrapped) ? (wrapped as T[]) : [];
-}
-
-/** A single object comes bare or as `{ <name>: {...} }`. */
-function itemOf<T>(body: unknown, name: string): T {
-  const wrapped = (body as Record<string, unknown> | null)?.[name];
-  return (wrapped && typeof wrapped === 'object' ? wrapped : body) as T;
+/**
+ * The list of a `GET` answer in the API's one list shape, `{ <name>: [...] }`
+ * (the contract's `CheckList`, `ChannelList`…). Any other answer is an error
+ * the page shows, never an empty list that would read "no checks yet".
+ */
+async function listOf<Answer, Name extends keyof Answer & string>(path: string, name: Name): Promise<Answer[Name]> {
+  const answer = await request<Answer>('GET', path);
+  const list = typeof answer === 'object' && answer !== null ? (answer as Record<string, unknown>)[name] : undefined;
+  if (!Array.isArray(list)) throw new ApiError(502, 'CB_UNEXPECTED_ANSWER', `The server's answer to ${path} holds no list of ${name}.`);
+  return list as Answer[Name];
 }
 
 const encode = encodeURIComponent;
@@ -113,15 +122,14 @@ export const api = {
     request<unknown>('POST', '/auth/password', { currentPassword, newPassword }),
   async session(): Promise<Session | null> {
     try {
-      const body = await request<{ user: User; projects?: Project[]; emailEnabled?: boolean }>('GET', '/auth/me');
-      const projects = body.projects ?? listOf<Project>(await request('GET', '/api/v1/projects'), 'projects');
-      return { user: itemOf<User>(body, 'user'), projects, emailEnabled: body.emailEnabled ?? false };
+      const { user, projects, emailEnabled } = await request<Me>('GET', '/auth/me');
+      return { user, projects, emailEnabled };
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return null;
       throw error;
     }
   },
-  createProject: async (name: string) => itemOf<Project>(await request('POST', '/api/v1/projects', { name }), 'project'),
+  createProject: (name: string) => request<Project>('POST', '/api/v1/projects', { name }),
   /** What the invitation link with this token leads to. */
   invitation: (token: string) => request<InvitationPreview>('GET', `/api/v1/invitations/${encode(token)}`),
   acceptInvitation: (token: string) => request<Invitation>('POST', '/api/v1/invitations/accept', { token }),
@@ -132,41 +140,38 @@ export const api = {
     if (query.status) params.set('status', query.status);
     if (query.q) params.set('q', query.q);
     const search = params.toString();
-    return listOf<Check>(await request('GET', `/api/v1/checks${search ? `?${search}` : ''}`), 'checks');
+    return listOf<CheckList, 'checks'>(`/api/v1/checks${search ? `?${search}` : ''}`, 'checks');
   },
-  check: async (id: string) => itemOf<Check>(await request('GET', `/api/v1/checks/${encode(id)}`), 'check'),
-  createCheck: async (input: CheckInput) => itemOf<Check>(await request('POST', '/api/v1/checks', input), 'check'),
-  updateCheck: async (id: string, input: Partial<CheckInput>) =>
-    itemOf<Check>(await request('PATCH', `/api/v1/checks/${encode(id)}`, input), 'check'),
+  check: (id: string) => request<Check>('GET', `/api/v1/checks/${encode(id)}`),
+  createCheck: (input: CheckInput) => request<Check>('POST', '/api/v1/checks', input),
+  updateCheck: (id: string, input: Partial<CheckInput>) => request<Check>('PATCH', `/api/v1/checks/${encode(id)}`, input),
   deleteCheck: (id: string) => request<unknown>('DELETE', `/api/v1/checks/${encode(id)}`),
-  pause: async (id: string) => itemOf<Check>(await request('POST', `/api/v1/checks/${encode(id)}/pause`, {}), 'check'),
-  resume: async (id: string) => itemOf<Check>(await request('POST', `/api/v1/checks/${encode(id)}/resume`, {}), 'check'),
+  pause: (id: string) => request<Check>('POST', `/api/v1/checks/${encode(id)}/pause`, {}),
+  resume: (id: string) => request<Check>('POST', `/api/v1/checks/${encode(id)}/resume`, {}),
   /** A new ping code for the check: its old ping URL stops working at once. */
-  rotatePingCode: async (id: string) => itemOf<Check>(await request('POST', `/api/v1/checks/${encode(id)}/ping-code/rotate`, {}), 'check'),
-  pings: async (id: string) => listOf<Ping>(await request('GET', `/api/v1/checks/${encode(id)}/pings?limit=200`), 'pings'),
+  rotatePingCode: (id: string) => request<Check>('POST', `/api/v1/checks/${encode(id)}/ping-code/rotate`, {}),
+  pings: (id: string) => listOf<PingPage, 'pings'>(`/api/v1/checks/${encode(id)}/pings?limit=200`, 'pings'),
   pingBody: (id: string, n: number) =>
     fetch(`/api/v1/checks/${encode(id)}/pings/${n}/body`, {
       headers: currentProjectId ? { [PROJECT_HEADER]: currentProjectId } : {},
     }).then((response) => (response.ok ? response.text() : Promise.reject(new ApiError(response.status, 'CB_BODY', 'body not available')))),
-  flips: async (id: string) => listOf<Flip>(await request('GET', `/api/v1/checks/${encode(id)}/flips`), 'flips'),
+  flips: (id: string) => listOf<FlipList, 'flips'>(`/api/v1/checks/${encode(id)}/flips`, 'flips'),
 
-  channels: async () => listOf<Channel>(await request('GET', '/api/v1/channels'), 'channels'),
+  channels: () => listOf<ChannelList, 'channels'>('/api/v1/channels', 'channels'),
   /** `attachToAllChecks` (the server's default: true) makes every existing check alert the new channel. */
-  createChannel: async (input: { kind: Channel['kind']; name: string; config: Record<string, unknown>; attachToAllChecks?: boolean }) =>
-    itemOf<Channel>(await request('POST', '/api/v1/channels', input), 'channel'),
-  updateChannel: async (id: string, input: { name?: string; config?: Record<string, unknown> }) =>
-    itemOf<Channel>(await request('PATCH', `/api/v1/channels/${encode(id)}`, input), 'channel'),
+  createChannel: (input: ChannelCreate) => request<Channel>('POST', '/api/v1/channels', input),
+  updateChannel: (id: string, input: ChannelPatch) => request<Channel>('PATCH', `/api/v1/channels/${encode(id)}`, input),
   deleteChannel: (id: string) => request<unknown>('DELETE', `/api/v1/channels/${encode(id)}`),
-  testChannel: (id: string) => request<{ delivered: boolean; error: string | null }>('POST', `/api/v1/channels/${encode(id)}/test`, {}),
+  testChannel: (id: string) => request<ChannelTestResult>('POST', `/api/v1/channels/${encode(id)}/test`, {}),
 
-  members: async () => listOf<Member>(await request('GET', `${projectPath()}/members`), 'members'),
-  invitations: async () => listOf<Invitation>(await request('GET', `${projectPath()}/invitations`), 'invitations'),
+  members: () => listOf<MemberList, 'members'>(`${projectPath()}/members`, 'members'),
+  invitations: () => listOf<InvitationList, 'invitations'>(`${projectPath()}/invitations`, 'invitations'),
   invite: (email: string, role: Role) => request<InvitationSent>('POST', `${projectPath()}/invitations`, { email, role }),
   withdrawInvitation: (id: string) => request<unknown>('DELETE', `${projectPath()}/invitations/${encode(id)}`),
   setRole: (userId: string, role: Role) => request<unknown>('PATCH', `${projectPath()}/members/${encode(userId)}`, { role }),
   removeMember: (userId: string) => request<unknown>('DELETE', `${projectPath()}/members/${encode(userId)}`),
 
-  apiKeys: async () => listOf<ApiKey>(await request('GET', `${projectPath()}/api-keys`), 'apiKeys'),
+  apiKeys: () => listOf<ApiKeyList, 'apiKeys'>(`${projectPath()}/api-keys`, 'apiKeys'),
   createApiKey: (name: string, access: ApiKey['access']) => request<ApiKey>('POST', `${projectPath()}/api-keys`, { name, access }),
   revokeApiKey: (id: string) => request<unknown>('DELETE', `${projectPath()}/api-keys/${encode(id)}`),
   rotatePingKey: () => request<{ pingKey?: string }>('POST', `${projectPath()}/ping-key`, {}),
@@ -179,7 +184,7 @@ export const api = {
   /** Deletes the project with its checks, channels, keys and history. */
   deleteProject: () => request<unknown>('DELETE', projectPath()),
 
-  badges: async () => listOf<Badge>(await request('GET', '/api/v1/badges'), 'badges'),
+  badges: () => listOf<BadgeList, 'badges'>('/api/v1/badges', 'badges'),
   rotateBadgeKey: () => request<unknown>('POST', `${projectPath()}/badge-key`, {}),
 
   /** The next times a cron schedule expects a ping, computed by the server (the same code as the deadlines). */

@@ -5,21 +5,14 @@
  * America/New_York, "Europe/Berln" → Europe/Berlin). Edit distance comes from
  * fastest-levenshtein; the ranking is ours, as no library ranks zone names.
  */
+import { canonicalZone } from '@cronbeat/contract';
 import { distance } from 'fastest-levenshtein';
 
 /** At most this many suggestions are offered. */
 const MAX_SUGGESTIONS = 5;
 
-/** The runtime's canonical name of `text` ("utc" → "UTC"), or null when it knows no such zone. */
-export function canonicalZone(text: string): string | null {
-  const name = text.trim();
-  if (name === '') return null;
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
-}
+/** The server's rule: the runtime's canonical name ("utc" → "UTC"), or null when it knows no such zone. */
+export { canonicalZone };
 
 /** How a name is compared: case, spaces and hyphens do not matter. */
 const folded = (text: string) =>

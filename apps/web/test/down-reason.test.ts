@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { downFlip, downReason, type FlipWithExit } from '../src/down-reason';
 
 const check = { lastPing: null, maxRuntime: null, grace: 600 };
-const flip = (at: string, to: FlipWithExit['to'], reason: string, exitStatus: number | null = null): FlipWithExit => ({
+const flip = (at: string, to: FlipWithExit['to'], reason: FlipWithExit['reason'], exitStatus: number | null = null): FlipWithExit => ({
   from: 'up',
   to,
   reason,
   at,
   exitStatus,
+  processedAt: null,
 });
 
 describe("a down check's reason, in words", () => {
