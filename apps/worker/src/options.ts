@@ -12,7 +12,11 @@ export interface WorkerOptions {
   maxSleepMs: number;
   /** Checks (and flips) claimed per transaction. Default: 500. */
   batchSize: number;
-  /** Deliveries in flight per process. Default: 20. */
+  /**
+   * Deliveries in flight per process. Each mostly waits on the target and
+   * the database, so many cost little, and a slow target should not hold up
+   * a wave's alerts behind it. Default: 50.
+   */
   deliveryConcurrency: number;
   /** Attempts per notification, the first included. Default: 6 (core's DEFAULT_RETRY_POLICY). */
   deliveryAttempts: number;
@@ -36,7 +40,7 @@ export interface WorkerOptions {
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = Object.freeze({
   maxSleepMs: 1000,
   batchSize: 500,
-  deliveryConcurrency: 20,
+  deliveryConcurrency: 50,
   deliveryAttempts: DEFAULT_RETRY_POLICY.attempts,
   retryDelayMs: DEFAULT_RETRY_POLICY.firstRetryMs,
   lockDurationMs: 30_000,
