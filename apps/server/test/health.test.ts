@@ -1,6 +1,5 @@
 import { loadConfig } from '@cronbeat/config';
-import { createDb } from '@cronbeat/db';
-import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
+import { openTestDatabase, testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src';
@@ -26,7 +25,7 @@ describe('readiness without a database', () => {
   afterAll(() => Promise.all(apps.map((app) => app.close())));
 
   it('answers /readyz with 503 once the database is gone, while /healthz stays 200', async () => {
-    const database = await createDb({ databaseUrl: null, dataDir: 'memory://' });
+    const database = await openTestDatabase('pglite');
     const app = await buildApp(config, { database });
     apps.push(app);
     await database.close();
@@ -37,7 +36,7 @@ describe('readiness without a database', () => {
   });
 
   it('answers unknown routes with the one error shape', async () => {
-    const database = await createDb({ databaseUrl: null, dataDir: 'memory://' });
+    const database = await openTestDatabase('pglite');
     const app = await buildApp(config, { database });
     apps.push(app, database);
     const response = await app.inject('/nope');

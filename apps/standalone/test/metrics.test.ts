@@ -1,4 +1,6 @@
+import { rmSync } from 'node:fs';
 import { loadConfig } from '@cronbeat/config';
+import { migratedDataDir } from '@cronbeat/db/testing';
 import { freePort } from '@cronbeat/runtime/testing';
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
@@ -6,8 +8,9 @@ import { runStandalone } from '../src/run';
 
 it("shows the worker's sweep metrics on the server's /metrics, and the sweep count grows", async () => {
   const port = await freePort();
+  const dataDir = migratedDataDir();
   const cronbeat = await runStandalone(
-    loadConfig({ PORT: String(port), DATA_DIR: 'memory://', LOG_LEVEL: 'silent' }),
+    loadConfig({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
     pino({ level: 'silent' }),
   );
   try {
@@ -22,5 +25,6 @@ it("shows the worker's sweep metrics on the server's /metrics, and the sweep cou
     await expect.poll(sweeps, { timeout: 5000 }).toBeGreaterThan(first);
   } finally {
     await cronbeat.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });

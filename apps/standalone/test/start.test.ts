@@ -4,7 +4,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openTestDatabase, testDatabaseKinds } from '@cronbeat/db/testing';
+import { migratedDataDir, openTestDatabase, testDatabaseKinds } from '@cronbeat/db/testing';
 import { freePort } from '@cronbeat/runtime/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -74,7 +74,8 @@ describe('npm start with bad configuration', () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const { port } = taken.address() as AddressInfo;
-    const dataDir = mkdtempSync(join(tmpdir(), 'cronbeat-port-'));
+    // Already migrated: the database opens before the port is tried, and a new one would cost an initdb.
+    const dataDir = migratedDataDir();
     try {
       const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
         env: { PATH: process.env.PATH ?? '', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
@@ -96,7 +97,7 @@ describe('npm start with bad configuration', () => {
 describe('npm start in a terminal', () => {
   // `script` (Debian's essential bsdutils) gives the process a terminal, as a person's shell does.
   it('prints readable log lines, not JSON', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'cronbeat-tty-'));
+    const dataDir = migratedDataDir(); // the first test starts on a new directory; this one need not
     const port = await freePort();
     try {
       const command = `${process.execPath} --import tsx ${MAIN}`;

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Config, isCi, loadConfig } from '@cronbeat/config';
-import { createDb, type Database, migrate } from '@cronbeat/db';
+import type { Database } from '@cronbeat/db';
+import { openTestDatabase } from '@cronbeat/db/testing';
 import { freePort } from '@cronbeat/runtime/testing';
 import { buildApp } from '@cronbeat/server';
 import type { FastifyInstance } from 'fastify';
@@ -37,15 +38,14 @@ export interface RunningCronbeat {
 }
 
 /**
- * A real Cronbeat server on in-memory PGlite, on 127.0.0.1 (its BASE_URL must
+ * A real Cronbeat server on a migrated PGlite database of its own, on 127.0.0.1 (its BASE_URL must
  * be the origin the browser sends). `env` adds configuration, e.g. SMTP_URL.
  */
 export async function startCronbeat(env: Record<string, string> = {}): Promise<RunningCronbeat> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env, BASE_URL: url, PORT: String(port), HOST: '127.0.0.1' });
-  const database = await createDb({ databaseUrl: null, dataDir: 'memory://' });
-  await migrate(database, null);
+  const database = await openTestDatabase('pglite');
   // A suite signs up a new person per test from one address: the sign-in limit is tested in apps/server.
   const app = await buildApp(config, { database, rateLimits: { signInPerMinute: 1000 } });
   await app.listen({ port, host: '127.0.0.1' });

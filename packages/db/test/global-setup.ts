@@ -1,16 +1,23 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadServices } from '@cronbeat/config';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { createDb } from '../src/client';
 import { migrate } from '../src/migrate';
 import { postgresUrlFor } from '../src/testing';
+import { pgliteTemplate } from './pglite-template';
 
-/** Migrates one template database per test run; each test file clones it (see `openTestDatabase`). */
+/** Migrated templates, one per kind of database, that test files copy (see `openTestDatabase`). */
 export default async function setup(project: TestProject) {
+  const copiesDir = mkdtempSync(join(tmpdir(), 'cronbeat-test-pglite-'));
+  project.provide('pgliteTemplate', { dataDir: await pgliteTemplate(), copiesDir });
+  const removeCopies = () => rmSync(copiesDir, { recursive: true, force: true });
   if (!loadServices().databaseUrl) {
     project.provide('postgresTemplate', null);
-    return;
+    return removeCopies;
   }
   const template = `cronbeat_template_${randomBytes(4).toString('hex')}`;
   const admin = postgres(postgresUrlFor('postgres'), {
@@ -24,6 +31,7 @@ export default async function setup(project: TestProject) {
   await database.close();
   project.provide('postgresTemplate', template);
   return async () => {
+    removeCopies();
     await admin.unsafe(`drop database if exists ${template} with (force)`);
     await admin.end();
   };

@@ -1,0 +1,69 @@
+/**
+ * The migrated PGlite data directory every PGlite test database is copied
+ * from. Making one (initdb, then the migrations) costs several seconds of
+ * CPU, so it is kept between runs under node_modules/.cache, named by a hash
+ * of everything that shapes it: the migrations, the code that opens the
+ * database and applies them, and the versions of PGlite and drizzle-orm.
+ */
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { MIGRATIONS_FOLDER } from '../src/migrate';
+
+const require = createRequire(import.meta.url);
+const run = promisify(execFile);
+const MAKE = fileURLToPath(new URL('make-pglite-template.ts', import.meta.url));
+const CACHE = fileURLToPath(new URL('../../../node_modules/.cache/cronbeat-test', import.meta.url));
+
+/** The installed version of `name`, read from the package.json above its entry point (not every package exports it). */
+function versionOf(name: string): string {
+  for (let dir = dirname(require.resolve(name)); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const { name: found, version } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version: string };
+    if (found === name) return version;
+  }
+  throw new Error(`no package.json found for ${name}`);
+}
+
+function templateKey(): string {
+  const hash = createHash('sha256');
+  for (const name of ['@electric-sql/pglite', 'drizzle-orm']) hash.update(`${name}@${versionOf(name)}\n`);
+  for (const code of ['../src/client.ts', '../src/pglite.ts', '../src/migrate.ts', 'make-pglite-template.ts']) {
+    const path = fileURLToPath(new URL(code, import.meta.url));
+    if (existsSync(path)) hash.update(readFileSync(path));
+  }
+  const files = readdirSync(MIGRATIONS_FOLDER, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+  for (const file of files) hash.update(`${file.slice(MIGRATIONS_FOLDER.length)}\n`).update(readFileSync(file));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** The path of a migrated PGlite data directory, made now unless a run before made the same one. */
+export async function pgliteTemplate(): Promise<string> {
+  const dataDir = join(CACHE, `pglite-${templateKey()}`);
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return dataDir;
+  mkdirSync(CACHE, { recursive: true });
+  // Made aside and renamed into place, so a run starting meanwhile never copies half a template.
+  const making = `${dataDir}.making-${randomBytes(4).toString('hex')}`;
+  try {
+    await run(process.execPath, ['--import', 'tsx', MAKE, making], { cwd: dirname(MAKE) });
+  } catch (error) {
+    rmSync(making, { recursive: true, force: true });
+    throw error;
+  }
+  try {
+    renameSync(making, dataDir);
+  } catch (error) {
+    // Another run put the same template in place first: use that one.
+    rmSync(making, { recursive: true, force: true });
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) throw error;
+  }
+  return dataDir;
+}
