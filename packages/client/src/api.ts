@@ -1,58 +1,15 @@
-import { isUuid } from './ping.js';
+import type { ChannelList, Channel as ChannelOfTheApi, CheckCreate, CheckList, Check as CheckOfTheApi } from '@cronbeat/contract';
+import { isUuid } from '@cronbeat/contract/rules';
 import type { ClientSettings } from './settings.js';
 
-/** A check as the REST API v1 returns it (camelCase, ISO-8601 UTC timestamps). */
-export interface Check {
-  id: string;
-  name: string;
-  slug: string | null;
-  tags: string[];
-  description?: string;
-  /** Seconds between pings, for period schedules. */
-  period?: number | null;
-  cron?: string | null;
-  tz?: string;
-  /** Seconds. */
-  grace: number;
-  /** Seconds. */
-  maxRuntime?: number | null;
-  manualResume?: boolean;
-  alertOnLate?: boolean;
-  remindEvery?: number | null;
-  /** Channel ids; absent for read-only keys. */
-  channels?: string[];
-  status: string;
-  running?: boolean;
-  lastPing: string | null;
-  nextPing?: string | null;
-  /** The UUID that `cronbeat ping`/`run` take for this check (not its id, which pings nothing); absent for read-only keys. */
-  pingCode?: string;
-  pingUrl?: string;
-  createdAt?: string;
-}
+/** A check as the REST API v1 answers it (`@cronbeat/contract`'s `Check`: camelCase, ISO-8601 UTC times). */
+export type Check = CheckOfTheApi;
 
 /** The writable fields of a check; `channels` takes ids or `"*"` for all of the project's channels. */
-export interface CheckInput {
-  name?: string;
-  slug?: string;
-  tags?: string[];
-  description?: string;
-  period?: number;
-  cron?: string;
-  tz?: string;
-  grace?: number;
-  maxRuntime?: number | null;
-  manualResume?: boolean;
-  alertOnLate?: boolean;
-  remindEvery?: number | null;
-  channels?: string[] | '*';
-}
+export type CheckInput = Omit<CheckCreate, 'unique'>;
 
-export interface Channel {
-  id: string;
-  name: string;
-  kind: string;
-}
+/** What the client reads of a channel (the API's `Channel` has more). */
+export type Channel = Pick<ChannelOfTheApi, 'id' | 'name' | 'kind'>;
 
 /** An error answer of the API (`{ error: { code, message } }`) or a transport failure (status null). */
 export class ApiError extends Error {
@@ -66,12 +23,15 @@ export class ApiError extends Error {
   }
 }
 
-/** Lists may come bare or wrapped (`{ checks: [...] }`); accept both. */
-function listOf<T>(body: unknown, key: string): T[] {
-  if (Array.isArray(body)) return body as T[];
-  const wrapped = (body as Record<string, unknown> | null)?.[key] ?? (body as Record<string, unknown> | null)?.items;
-  if (Array.isArray(wrapped)) return wrapped as T[];
-  throw new ApiError(`unexpected response for a list of ${key}`, null, null);
+/**
+ * The list in an answer of the API's one list shape, `{ <key>: [...] }`. Any
+ * other answer (a proxy's page, a server of another kind) is an error that
+ * says so, never an empty list.
+ */
+function listIn<Item>(answer: unknown, key: string, route: string): Item[] {
+  const list = typeof answer === 'object' && answer !== null ? (answer as Record<string, unknown>)[key] : undefined;
+  if (Array.isArray(list)) return list as Item[];
+  throw new ApiError(`${route}: the answer is not a Cronbeat list ({ "${key}": [...] })`, null, null);
 }
 
 /** Checks per request when listing: the most the API gives in one page. */
@@ -126,8 +86,8 @@ export class CronbeatApi {
     for (const name of ['status', 'slug', 'q'] as const) if (filters[name]) query.set(name, filters[name]);
     const found: Check[] = [];
     for (;;) {
-      const page = await this.request<{ nextCursor?: string | null }>('GET', `/checks?${query}`);
-      found.push(...listOf<Check>(page, 'checks'));
+      const page = await this.request<CheckList>('GET', `/checks?${query}`);
+      found.push(...listIn<Check>(page, 'checks', 'GET /checks'));
       if (!page.nextCursor) return found;
       query.set('after', page.nextCursor);
     }
@@ -163,7 +123,7 @@ export class CronbeatApi {
   }
 
   async listChannels(): Promise<Channel[]> {
-    return listOf<Channel>(await this.request('GET', '/channels'), 'channels');
+    return listIn<Channel>(await this.request<ChannelList>('GET', '/channels'), 'channels', 'GET /channels');
   }
 }
 

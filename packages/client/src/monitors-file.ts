@@ -1,29 +1,21 @@
+import type { CheckInput } from './api.js';
 import { parseDuration } from './duration.js';
 import { parseYaml, type YamlValue } from './yaml.js';
 
-/** One check as a monitors-as-code file declares it; absent fields are left as they are on the server. */
-export interface DeclaredCheck {
+/**
+ * One check as a monitors-as-code file declares it: the API's writable
+ * fields (the contract's, through `CheckInput`), found by slug, with
+ * channels named rather than given by id; absent fields are left as they are
+ * on the server. Times are seconds; `remindEvery` null (`off` in the file):
+ * no reminders.
+ */
+export type DeclaredCheck = Omit<CheckInput, 'slug' | 'maxRuntime' | 'channels'> & {
   slug: string;
-  /** Left out: a new check is named after its slug, an existing one keeps its name. */
-  name?: string;
-  tags?: string[];
-  description?: string;
-  /** Seconds. */
-  period?: number;
-  cron?: string;
-  tz?: string;
-  /** Seconds. */
-  grace?: number;
-  /** Seconds. */
+  /** Left out: the grace time. */
   maxRuntime?: number;
-  manualResume?: boolean;
-  /** Alert when the check turns late, not only when it goes down. */
-  alertOnLate?: boolean;
-  /** Seconds between reminders while the check is down; null (`off` in the file): none. */
-  remindEvery?: number | null;
   /** Channel names, or `*` for all the project's channels. */
   channels?: string[] | '*';
-}
+};
 
 const KNOWN_FIELDS = new Set([
   'slug',

@@ -1,3 +1,4 @@
+import { isUuid } from '@cronbeat/contract/rules';
 import { settingsFrom } from './settings.js';
 
 /** What a ping reports: success, the start of a run, a failure, a log line, or an exit status 0–255. */
@@ -30,8 +31,8 @@ export interface PingResult {
   attempts: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string): boolean => UUID.test(value);
+/** The contract's UUID rule (bundled): a ping code or run id. */
+export { isUuid };
 
 /** The smallest wait we still spend on an attempt, so a late end ping is tried at least once. */
 const MIN_ATTEMPT_MS = 500;

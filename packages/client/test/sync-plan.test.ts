@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Check } from '../src/api';
+import type { Channel, Check } from '../src/api';
 import { parseMonitorsFile } from '../src/monitors-file';
 import { formatPlan, planSync } from '../src/sync';
 
@@ -13,9 +13,17 @@ const existing = (fields: Partial<Check> & { id: string; slug: string }): Check 
   grace: 3600,
   maxRuntime: null,
   manualResume: false,
+  alertOnLate: false,
+  remindEvery: null,
   channels: [],
   status: 'up',
+  running: false,
   lastPing: null,
+  nextPing: null,
+  alertAfter: null,
+  lastDuration: null,
+  nPings: 0,
+  createdAt: '2026-01-01T00:00:00.000Z',
   ...fields,
 });
 
@@ -47,7 +55,7 @@ describe('monitors files', () => {
 });
 
 describe('sync planning', () => {
-  const channels = [
+  const channels: Channel[] = [
     { id: 'c1', name: 'ops email', kind: 'email' },
     { id: 'c2', name: 'slack', kind: 'slack' },
   ];

@@ -25,6 +25,11 @@ describe("the contract's plain values", () => {
     expect(code).not.toMatch(/~unsafe|anyOf|Luxon|CronExpression/);
   });
 
+  it("give the client's CLI its rules without the domain: @cronbeat/contract/rules imports nothing", async () => {
+    const code = await bundle("import { isUuid, slugProblem } from '@cronbeat/contract/rules'; console.log(isUuid, slugProblem);");
+    expect(code.length).toBeLessThan(1_000);
+  });
+
   it('leave a type-only import out of the bundle entirely', async () => {
     const code = await bundle("import type { Check } from '@cronbeat/contract'; const checks: Check[] = []; console.log(checks);");
     expect(code.length).toBeLessThan(100);
