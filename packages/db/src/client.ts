@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import type { Config } from '@cronbeat/config';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { openPglite } from './pglite';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -46,7 +46,8 @@ export type Database = { db: Db; close(): Promise<void> } & (
 
 /**
  * Opens Postgres when `databaseUrl` is set, otherwise the embedded PGlite
- * with its files in `dataDir` (`memory://` keeps it in memory, for tests).
+ * with its files in `dataDir` (`memory://` keeps it in memory, for tests),
+ * initialising a new directory first (`openPglite`).
  */
 export async function createDb(options: DbOptions): Promise<Database> {
   if (options.databaseUrl) {
@@ -66,8 +67,7 @@ export async function createDb(options: DbOptions): Promise<Database> {
       close: () => client.end({ timeout: 5 }),
     };
   }
-  if (!options.dataDir.startsWith('memory://')) mkdirSync(options.dataDir, { recursive: true });
-  const client = await PGlite.create(options.dataDir);
+  const client = await openPglite(options.dataDir);
   return {
     db: drizzlePglite(client, { schema }) as unknown as Db,
     kind: 'pglite',
