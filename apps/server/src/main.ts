@@ -6,7 +6,7 @@
  * migrate once.
  */
 import { createDb, prepareSchema } from '@cronbeat/db';
-import { configOrExit, createLogger, startOrExit, stopOnSignals } from '@cronbeat/runtime';
+import { configOrExit, createLogger, startOrExit, stopOnSignals, trimMemoryWhenIdle } from '@cronbeat/runtime';
 import { start } from './index';
 
 /**
@@ -26,6 +26,7 @@ const server = await startOrExit(config, async () => {
   return start(config, { database, logger });
 });
 logger.info(`Cronbeat server listening on ${server.address}; public URL ${config.baseUrl}`);
+trimMemoryWhenIdle();
 stopOnSignals(logger, async () => {
   let timer: NodeJS.Timeout | undefined;
   const closed = await Promise.race([

@@ -4,7 +4,7 @@
  * The schema must be current (`npm run db:migrate`) unless MIGRATE_ON_START=true.
  */
 import { createDb, prepareSchema } from '@cronbeat/db';
-import { configOrExit, createLogger, startOrExit, stopOnSignals } from '@cronbeat/runtime';
+import { configOrExit, createLogger, startOrExit, stopOnSignals, trimMemoryWhenIdle } from '@cronbeat/runtime';
 import { serveMetrics, start } from './index';
 
 const config = configOrExit();
@@ -17,6 +17,7 @@ const worker = await startOrExit(config, async () => {
 const metrics =
   config.metricsPort === null ? null : await serveMetrics(config.metricsPort, config.host, config.metricsToken, () => worker.health());
 logger.info({ driver: worker.driver, metrics: metrics?.address }, 'Cronbeat worker running');
+trimMemoryWhenIdle();
 stopOnSignals(logger, async () => {
   await metrics?.close();
   await worker.close();

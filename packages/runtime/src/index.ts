@@ -1,12 +1,14 @@
 /**
  * What every Cronbeat process does the same way at its edges: read the
  * configuration or exit with its problems, log with pino, guard /metrics
- * with METRICS_TOKEN, and stop cleanly on SIGTERM/SIGINT within a bounded time.
+ * with METRICS_TOKEN, give memory back when idle, and stop cleanly on
+ * SIGTERM/SIGINT within a bounded time.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type Config, ConfigError, loadConfig } from '@cronbeat/config';
 import { type Logger, pino } from 'pino';
 
+export { type IdleMemoryOptions, trimMemoryWhenIdle } from './idle-memory';
 /** For fault tests: a loopback TCP proxy that takes a service (Redis, Postgres) away and brings it back. */
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
 
