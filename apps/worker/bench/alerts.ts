@@ -230,10 +230,11 @@ async function wave(count: number, workers: number, redis: string | null): Promi
     const deadline = due + 600_000;
     let swept: number | null = null;
     while (receiver.count() < count && Date.now() < deadline) {
-      await sleep(200);
+      // Once a second, and stopping at the first check not yet down: this look must not slow what it measures.
+      await sleep(swept === null ? 1000 : 200);
       if (swept === null) {
-        const [row] = await queryRows<{ left: string }>(database.db, sql`select count(*) as left from checks where status <> 'down'`);
-        if (Number(row?.left) === 0) swept = Date.now() - due;
+        const left = await queryRows(database.db, sql`select 1 from checks where status <> 'down' limit 1`);
+        if (left.length === 0) swept = Date.now() - due;
       }
     }
     await stopWorkers();
