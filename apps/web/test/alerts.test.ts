@@ -32,11 +32,7 @@ describe.skipIf(skipBrowser)('alerts end to end: dashboard, server, worker and a
     smtp = await startSmtpReceiver();
     cronbeat = await startCronbeat({ SMTP_URL: smtp.url });
     // The same database as the server, on the in-process driver (no REDIS_URL), looking for new work often so the test is quick.
-    worker = await startWorker(
-      cronbeat.config,
-      { database: cronbeat.database, logger: pino({ level: 'silent' }) },
-      { maxSleepMs: 200 },
-    );
+    worker = await startWorker(cronbeat.config, { database: cronbeat.database, logger: pino({ level: 'silent' }) }, { maxSleepMs: 200 });
     browser = await launchChromium();
   }, 120_000);
 

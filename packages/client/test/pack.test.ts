@@ -67,7 +67,9 @@ describe('the packed client', () => {
   });
 
   it('ships the bundles, the type declarations and the bin, and no TypeScript sources', () => {
-    expect(files).toEqual(expect.arrayContaining(['bin/cronbeat.js', 'dist/bin.js', 'dist/index.js', 'dist/index.d.ts', 'dist/duration.d.ts']));
+    expect(files).toEqual(
+      expect.arrayContaining(['bin/cronbeat.js', 'dist/bin.js', 'dist/index.js', 'dist/index.d.ts', 'dist/duration.d.ts']),
+    );
     expect(files.filter((path) => path.startsWith('src/') || (path.endsWith('.ts') && !path.endsWith('.d.ts')))).toEqual([]);
   });
 
