@@ -31,6 +31,8 @@ function startCronbeat(env: Record<string, string>): Promise<{ child: ChildProce
 const exitOf = (child: ChildProcess) => new Promise<number | null>((resolve) => child.on('exit', resolve));
 
 describe.each(testDatabaseKinds())('npm start on %s', (kind) => {
+  // A first start initialises a new data directory (initdb) and migrates it: 19 s on the quiet CI machine,
+  // over 30 s while other suites share its two cores.
   it('migrates, serves /healthz and /readyz, prints the URL, and stops cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cronbeat-start-'));
     const database = kind === 'postgres' ? await openTestDatabase('postgres') : null;
@@ -52,7 +54,7 @@ describe.each(testDatabaseKinds())('npm start on %s', (kind) => {
       await database?.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 90_000);
 });
 
 describe('npm start with bad configuration', () => {
