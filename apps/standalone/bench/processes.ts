@@ -6,7 +6,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -38,15 +37,7 @@ export function scriptArgs(script: string, compiled: boolean): string[] {
   return [...flags, entry];
 }
 
-/** A port nothing listens on now, from the OS. */
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer().once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
+export { freePort } from '@cronbeat/runtime/testing';
 
 export interface Running {
   child: ChildProcess;

@@ -6,7 +6,6 @@
  * the database can be asked which were stored.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { type AddressInfo, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { isCi, loadServices } from '@cronbeat/config';
 
@@ -19,15 +18,7 @@ export function faultDatabaseUrl(suite: string): string | null {
   return databaseUrl;
 }
 
-/** A port nothing listens on now, from the OS. */
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer().once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
+export { freePort } from '@cronbeat/runtime/testing';
 
 export interface ServerProcess {
   child: ChildProcess;
