@@ -233,7 +233,7 @@ describe.each(testDatabaseKinds())('the sweep on %s', (kind) => {
       {
         checkId: id,
         check: { ...toCheckState(row!), status: 'late' },
-        flip: { from: 'up', to: 'late', reason: 'missed', at: at(3600), exitStatus: null },
+        flip: { from: 'up', to: 'late', reason: 'missed', at: at(3600), exitStatus: null, runs: null },
       },
     ]);
     expect(written).toEqual([]);

@@ -40,6 +40,6 @@ export function resume(check: CheckState, now: Date): Transition | null {
 function transition(check: CheckState, to: Status, reason: FlipReason, at: Date, from: Status = check.status): Transition {
   return {
     check: withDeadlines({ ...check, status: to }),
-    flip: { from, to, reason, at, exitStatus: null },
+    flip: { from, to, reason, at, exitStatus: null, runs: null },
   };
 }

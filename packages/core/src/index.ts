@@ -28,6 +28,18 @@ export {
 export { applyPings, type PingedCheck, type PingsApplied, type StoredPing, withRunStart } from './pinged-check';
 export { nextReportAt, REPORT_PERIODS, type ReportPeriod, reportWindow } from './report';
 export {
+  DEFAULT_RUN_POLICY,
+  type DurationAnomaly,
+  EMPTY_RUN_RECORD,
+  type FailedRun,
+  type FlipRuns,
+  type OpenRun,
+  RUN_POLICY_LIMITS,
+  RunFailure,
+  type RunPolicy,
+  type RunRecord,
+} from './run-policy';
+export {
   type CronRule,
   nextCronFire,
   nextExpected,

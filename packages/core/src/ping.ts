@@ -122,4 +122,5 @@ const flipOf = (from: Status, to: Status, reason: FlipReason, ping: PingInput): 
   reason,
   at: ping.at,
   exitStatus: reason === FlipReason.failed ? ping.exitStatus : null,
+  runs: null,
 });

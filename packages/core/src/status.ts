@@ -1,3 +1,5 @@
+import type { FlipRuns } from './run-policy';
+
 /** Where a check stands. Whether a run is in progress is separate: see `isRunning`. */
 export const Status = {
   /** Created, never pinged: never alerts until its first ping (or a run that times out). */
@@ -25,6 +27,14 @@ export const FlipReason = {
   failed: 'failed',
   /** A run started and did not finish within its max runtime (or grace). */
   timedOut: 'timed_out',
+  /** A cron job's run started more than its early tolerance before its scheduled time. */
+  early: 'early',
+  /** A run started while as many runs as allowed were still open. */
+  overlap: 'overlap',
+  /** A run took far longer than usual, or longer than its maximum duration. */
+  slow: 'slow',
+  /** A run took far shorter than usual, or shorter than its minimum duration. */
+  fast: 'fast',
   /** A success ping. */
   success: 'success',
   /** A start ping resumed a paused check. */
@@ -42,6 +52,8 @@ export interface Flip {
   at: Date;
   /** The job's exit status, for `failed` flips that carried one. */
   exitStatus: number | null;
+  /** The runs that caused it (alert policies); null for flips not caused by runs. */
+  runs: FlipRuns | null;
 }
 
 /** People are told about a check going down and about it coming back; other flips are only recorded. */

@@ -27,4 +27,12 @@ export * from './queries/sessions';
 export * from './queries/sweep';
 export * from './queries/users';
 export { queryRows } from './rows';
+export {
+  durationAnomalyFromJson,
+  failedRunToJson,
+  flipRunsFromJson,
+  flipRunsToJson,
+  runRecordFromJson,
+  runRecordToJson,
+} from './run-record';
 export * from './schema';
