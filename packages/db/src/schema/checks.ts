@@ -1,6 +1,6 @@
 import type { Status } from '@cronbeat/core';
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { projects } from './projects';
 
 export const checks = pgTable(
@@ -38,6 +38,35 @@ export const checks = pgTable(
     alertOnLate: boolean('alert_on_late').notNull().default(false),
     /** Seconds: while the check stays down, alert again this often. Null: only when it goes down. */
     remindEvery: integer('remind_every'),
+    /**
+     * Alert policies (core's `RunPolicy`). Failed runs in a row before the
+     * check goes down, so one flaky run does not wake anybody: 1 is the old
+     * behaviour, which every existing check keeps.
+     */
+    failureThreshold: smallint('failure_threshold').notNull().default(1),
+    /** Successful runs in a row before a down check is up again, so a check that fails every other run stays down. */
+    recoveryThreshold: smallint('recovery_threshold').notNull().default(1),
+    /** A ping whose body contains one of these (case-insensitive) is a successful run, whatever URL it came to. */
+    successKeywords: text('success_keywords').array().notNull().default(sql`'{}'::text[]`),
+    /** A ping whose body contains one of these (case-insensitive) is a failed run, for jobs that cannot choose their URL. */
+    failureKeywords: text('failure_keywords').array().notNull().default(sql`'{}'::text[]`),
+    /** Seconds a cron job may run before its scheduled time without failing as `early`; null: off. */
+    earlyTolerance: integer('early_tolerance'),
+    /** Runs open at once above this fail as `overlap`; null: off. */
+    maxConcurrentRuns: smallint('max_concurrent_runs'),
+    /**
+     * Unusually slow or fast runs, in the API's JSON shape ({mode: 'auto',
+     * factor} or {mode: 'bounds', minDuration, maxDuration}); JSON because
+     * its fields depend on its mode. Null: off.
+     */
+    durationAnomaly: jsonb('duration_anomaly'),
+    /**
+     * What the policies remember between runs (core's `RunRecord` as JSON:
+     * failures, successes, openRuns, durations; dates as ISO strings). One
+     * column on the check's own row, so the ping path reads and writes it
+     * in the statement it already runs instead of a second table.
+     */
+    runRecord: jsonb('run_record').notNull().default(sql`'{}'::jsonb`),
     /** Made by a `?create=1` ping; counted against the project's `autoCreateLimit`. */
     autoCreated: boolean('auto_created').notNull().default(false),
 
@@ -74,6 +103,9 @@ export const checks = pgTable(
     check('checks_one_schedule', sql`(${table.period} is null) <> (${table.cron} is null)`),
     check('checks_status', sql`${table.status} in ('new', 'up', 'late', 'down', 'paused')`),
     check('checks_remind_every', sql`${table.remindEvery} is null or ${table.remindEvery} > 0`),
+    // The API refuses other values; these keep any other writer from storing a threshold core cannot reach or would never leave.
+    check('checks_failure_threshold', sql`${table.failureThreshold} between 1 and 100`),
+    check('checks_recovery_threshold', sql`${table.recoveryThreshold} between 1 and 100`),
     uniqueIndex('checks_project_slug_key').on(table.projectId, table.slug),
     uniqueIndex('checks_ping_code_key').on(table.pingCode),
     index('checks_project_id_idx').on(table.projectId, table.createdAt),

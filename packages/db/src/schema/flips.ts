@@ -1,6 +1,6 @@
 import type { FlipReason, Status } from '@cronbeat/core';
 import { sql } from 'drizzle-orm';
-import { bigint, index, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { checks } from './checks';
 
 /** Every status change, written in the same transaction as the change: the outbox of alerting. */
@@ -16,6 +16,13 @@ export const flips = pgTable(
     toStatus: text('to_status').$type<Status>().notNull(),
     reason: text('reason').$type<FlipReason>().notNull(),
     exitStatus: smallint('exit_status'),
+    /**
+     * The runs that caused it (core's `FlipRuns` as JSON, dates as ISO
+     * strings): the failed runs in a row that took the check down, or the
+     * successes that brought it back, so alerts and the API can say which
+     * policy fired with what numbers. Null for flips not caused by runs.
+     */
+    runs: jsonb('runs'),
     /** When its notifications were created; null while the outbox entry is pending. */
     processedAt: timestamp('processed_at', { withTimezone: true }),
   },

@@ -31,6 +31,8 @@ export const pings = pgTable(
     bodySize: integer('body_size').notNull().default(0),
     /** Milliseconds, for pings that end a run whose start was seen. */
     duration: integer('duration'),
+    /** The success or failure keyword found in the body that decided the ping's kind, so the ping log can say why; null when none did. */
+    keyword: text('keyword'),
   },
   // Serves "pings of a check, newest first" and lookups by number.
   (table) => [uniqueIndex('pings_check_n_key').on(table.checkId, table.n)],
