@@ -1,3 +1,4 @@
+import { DEFAULT_RUN_POLICY, EMPTY_RUN_RECORD, RunFailure, type RunPolicy, type RunRecord } from './run-policy';
 import { nextExpected, type Schedule } from './schedule';
 import { isWatched, Status } from './status';
 import { addSeconds } from './time';
@@ -23,16 +24,22 @@ export interface CheckState {
   nextDue: Date | null;
   /** When the check goes down if nothing more arrives; null when it cannot go down. */
   alertAfter: Date | null;
+  /** Its alert policy settings. */
+  policy: RunPolicy;
+  /** What it remembers between runs to apply them. */
+  record: RunRecord;
 }
 
 /** A check as created: `new`, never pinged, with no deadlines yet. */
 export const newCheckState = (
-  settings: Pick<CheckState, 'schedule' | 'grace'> & Partial<Pick<CheckState, 'maxRuntime' | 'manualResume'>>,
+  settings: Pick<CheckState, 'schedule' | 'grace'> & Partial<Pick<CheckState, 'maxRuntime' | 'manualResume' | 'policy'>>,
 ): CheckState => ({
   status: Status.new,
   maxRuntime: null,
   manualResume: false,
+  policy: DEFAULT_RUN_POLICY,
   ...settings,
+  record: EMPTY_RUN_RECORD,
   lastPing: null,
   lastStart: null,
   lastStartRid: null,
@@ -50,13 +57,33 @@ export const runLimit = (check: Pick<CheckState, 'maxRuntime' | 'grace'>): numbe
 export const runDeadline = (check: CheckState): Date | null => (check.lastStart ? addSeconds(check.lastStart, runLimit(check)) : null);
 
 /**
+ * The latest run that time alone counted as failed while under the failure
+ * threshold, as the moment the next run is expected after: a missed run's
+ * expected time, a timed-out run's start. So each expected time fails once.
+ */
+function lastCountedRun(record: RunRecord): Date | null {
+  for (let i = record.failures.length - 1; i >= 0; i--) {
+    const failure = record.failures[i]!;
+    if (failure.reason === RunFailure.missed && failure.scheduled) return failure.scheduled;
+    if (failure.reason === RunFailure.timedOut && failure.startedAt) return failure.startedAt;
+  }
+  return null;
+}
+
+/** The later of two times, either of which may be missing. */
+const later = (a: Date | null, b: Date | null): Date | null => (a === null ? b : b === null || a >= b ? a : b);
+
+/**
  * Recomputes `nextDue` and `alertAfter` from the rest of the state. A run in
  * progress is judged by its own deadline alone, as a job that has started
- * is not missing; `new` checks only go down when a run times out.
+ * is not missing; `new` checks only go down when a run times out. The next
+ * run is expected after the last ping, or after the last run time alone
+ * counted as failed while under the failure threshold.
  */
 export function withDeadlines(check: CheckState): CheckState {
   const watched = check.status === Status.up || check.status === Status.late;
-  const nextDue = watched && check.lastPing ? nextExpected(check.schedule, check.lastPing) : null;
+  const expectedAfter = later(check.lastPing, lastCountedRun(check.record));
+  const nextDue = watched && expectedAfter ? nextExpected(check.schedule, expectedAfter) : null;
   const running = runDeadline(check);
   let alertAfter: Date | null = null;
   if (watched) alertAfter = running ?? (nextDue && addSeconds(nextDue, check.grace));

@@ -12,7 +12,7 @@ export {
 } from './check';
 export { DEFAULT_RETRY_POLICY, type FailedAttempt, nextAttemptAt, type RetryPolicy } from './delivery';
 export { ValidationCode, ValidationError } from './errors';
-export { evaluate, pause, resume, type Transition } from './evaluate';
+export { evaluate, type PausedOrResumed, pause, resume, type Transition } from './evaluate';
 export {
   applyPing,
   type ClosedRun,
@@ -27,6 +27,17 @@ export {
 } from './ping';
 export { applyPings, type PingedCheck, type PingsApplied, type StoredPing, withRunStart } from './pinged-check';
 export { nextReportAt, REPORT_PERIODS, type ReportPeriod, reportWindow } from './report';
+export { type Counted, countFailure, countSuccess } from './run-count';
+export {
+  durationAnomaly,
+  earlyRun,
+  endRun,
+  type KeywordMatch,
+  matchKeyword,
+  scheduledTimeOf,
+  startRun,
+  withDuration,
+} from './run-judgement';
 export {
   DEFAULT_RUN_POLICY,
   type DurationAnomaly,

@@ -1,5 +1,8 @@
 import { type CheckState, withDeadlines } from './check';
 import { ValidationCode, ValidationError } from './errors';
+import { countFailure, countSuccess } from './run-count';
+import { durationAnomaly, earlyRun, endRun, matchKeyword, startRun, withDuration } from './run-judgement';
+import { type FailedRun, RunFailure } from './run-policy';
 import { type Flip, FlipReason, Status } from './status';
 import { DAY } from './time';
 
@@ -18,6 +21,8 @@ export interface PingInput {
   /** Run id pairing a start with its end; null when the client sent none. */
   rid: string | null;
   exitStatus: number | null;
+  /** The body as text, for the check's keywords; null or absent when there is none (or it is not text). */
+  body?: string | null;
   /**
    * When the run this ping ends started, when it is not the latest start the
    * check remembers (see `runClosedBy`): looked up by the caller.
@@ -42,8 +47,8 @@ export function runClosedBy(check: Pick<CheckState, 'lastStartRid'>, ping: Pick<
 
 export interface PingOutcome {
   check: CheckState;
-  /** How the ping is stored, and how long the run it ends took (ms), if known. */
-  stored: { kind: StoredPingKind; duration: number | null };
+  /** How the ping is stored, how long the run it ends took (ms) if known, and the keyword that decided its kind. */
+  stored: { kind: StoredPingKind; duration: number | null; keyword: string | null };
   /** The status change the ping caused, if any. */
   flip: Flip | null;
 }
@@ -68,59 +73,107 @@ export const pingKindForExitStatus = (code: number): PingKind => (code === 0 ? P
 export const ignoresPings = (check: Pick<CheckState, 'status' | 'manualResume'>): boolean =>
   check.status === Status.paused && check.manualResume;
 
-/** What a ping does to a check. Pure: the caller stores the outcome. */
+/**
+ * What a ping does to a check. Pure: the caller stores the outcome. A
+ * success or fail ping ends a run, which the check's alert policy judges
+ * (see `judgeRunEnd`) and its thresholds count; a start ping may overlap
+ * runs still open; a keyword in the body decides what a ping is, whatever
+ * URL it came to.
+ */
 export function applyPing(check: CheckState, ping: PingInput): PingOutcome {
   if (ignoresPings(check)) {
-    return { check, stored: { kind: 'ignored', duration: null }, flip: null };
+    return { check, stored: { kind: 'ignored', duration: null, keyword: null }, flip: null };
   }
-  switch (ping.kind) {
+  const match = ping.kind === PingKind.start ? null : matchKeyword(check.policy, ping.body);
+  const kind = match?.kind ?? ping.kind;
+  const keyword = match?.keyword ?? null;
+  switch (kind) {
     case PingKind.log:
-      return { check, stored: { kind: ping.kind, duration: null }, flip: null };
+      return { check, stored: { kind, duration: null, keyword: null }, flip: null };
     case PingKind.start:
       return applyStart(check, ping);
     case PingKind.success:
     case PingKind.fail:
-      return applyRunEnd(check, ping);
+      return applyRunEnd(check, { ...ping, kind }, keyword);
   }
 }
 
 function applyStart(check: CheckState, ping: PingInput): PingOutcome {
   const resumes = check.status === Status.paused;
-  const next = withDeadlines({
+  const { openRuns, overlap } = startRun(check, ping.rid, ping.at);
+  const started = withDeadlines({
     ...check,
     status: resumes ? Status.up : check.status,
     lastStart: ping.at,
     lastStartRid: ping.rid,
+    record: openRuns.length === 0 && check.record.openRuns.length === 0 ? check.record : { ...check.record, openRuns },
   });
-  const flip = resumes ? flipOf(check.status, Status.up, FlipReason.started, ping) : null;
-  return { check: next, stored: { kind: ping.kind, duration: null }, flip };
+  const stored = { kind: ping.kind, duration: null, keyword: null };
+  if (overlap) {
+    const counted = countFailure(started, overlap, true);
+    // A resumed check's flip says it resumed, unless the overlap took it down.
+    const flip = counted.flip
+      ? { ...counted.flip, from: check.status }
+      : resumes
+        ? flipOf(check.status, counted.check.status, FlipReason.started, ping.at)
+        : null;
+    return { check: counted.check, stored, flip };
+  }
+  return { check: started, stored, flip: resumes ? flipOf(check.status, Status.up, FlipReason.started, ping.at) : null };
 }
 
-function applyRunEnd(check: CheckState, ping: PingInput): PingOutcome {
+function applyRunEnd(check: CheckState, ping: PingInput, keyword: string | null): PingOutcome {
   const endsLatestRun = runClosedBy(check, ping)?.latest ?? true;
   const startedAt = endsLatestRun ? check.lastStart : (ping.runStartedAt ?? null);
   const elapsed = startedAt ? ping.at.getTime() - startedAt.getTime() : null;
   const duration = elapsed !== null && elapsed >= 0 && elapsed <= MAX_RUN_DURATION_MS ? elapsed : null;
 
-  const status = ping.kind === PingKind.fail ? Status.down : Status.up;
-  const next = withDeadlines({
+  const closed = endRun(check.record.openRuns, ping.rid);
+  const ended: CheckState = {
     ...check,
-    status,
     lastPing: ping.at,
     lastDuration: duration ?? check.lastDuration,
     lastStart: endsLatestRun ? null : check.lastStart,
     lastStartRid: endsLatestRun ? null : check.lastStartRid,
-  });
-  const reason = status === Status.down ? FlipReason.failed : FlipReason.success;
-  const flip = status === check.status ? null : flipOf(check.status, status, reason, ping);
-  return { check: next, stored: { kind: ping.kind, duration }, flip };
+    record:
+      duration === null && closed.openRuns === check.record.openRuns
+        ? check.record
+        : {
+            ...check.record,
+            openRuns: closed.openRuns,
+            durations: duration === null ? check.record.durations : withDuration(check.record.durations, duration),
+          },
+  };
+  const stored = { kind: ping.kind, duration, keyword };
+  // A run already counted as failed when it started (it overlapped) counts nothing more as it ends.
+  if (closed.counted) return { check: withDeadlines(ended), stored, flip: null };
+  const failure = judgeRunEnd(check, ping, keyword, startedAt, duration);
+  const counted = failure ? countFailure(ended, failure, true) : countSuccess(ended, ping.at);
+  return { check: counted.check, stored, flip: counted.flip };
 }
 
-const flipOf = (from: Status, to: Status, reason: FlipReason, ping: PingInput): Flip => ({
-  from,
-  to,
-  reason,
-  at: ping.at,
-  exitStatus: reason === FlipReason.failed ? ping.exitStatus : null,
-  runs: null,
-});
+/**
+ * Why a run that ended with `ping` failed, or null when it succeeded: a
+ * fail ping (a non-zero exit status, a failure keyword), then a start too
+ * early for the schedule, then a duration far from usual. Judged against
+ * the check as it was before the run ended.
+ */
+function judgeRunEnd(
+  check: CheckState,
+  ping: PingInput,
+  keyword: string | null,
+  startedAt: Date | null,
+  duration: number | null,
+): FailedRun | null {
+  if (ping.kind === PingKind.fail) {
+    const failed: FailedRun = { reason: RunFailure.failed, at: ping.at, exitStatus: ping.exitStatus };
+    if (keyword !== null) failed.keyword = keyword;
+    return failed;
+  }
+  return (
+    earlyRun(check, startedAt ?? ping.at, ping.at) ??
+    (duration === null ? null : durationAnomaly(check.policy, check.record.durations, duration, ping.at))
+  );
+}
+
+const flipOf = (from: Status, to: Status, reason: FlipReason, at: Date) => ({ from, to, reason, at, exitStatus: null, runs: null });

@@ -24,11 +24,12 @@ export interface PingedCheck {
   runStarts: ReadonlyMap<string, Date | null>;
 }
 
-/** How one ping is stored: its number in the check, its kind, the duration of the run it ends (ms). */
+/** How one ping is stored: its number in the check, its kind, the duration of the run it ends (ms), the keyword that decided its kind. */
 export interface StoredPing {
   n: number;
   kind: StoredPingKind;
   duration: number | null;
+  keyword: string | null;
 }
 
 export type PingsApplied<Check extends PingedCheck> =
@@ -58,11 +59,18 @@ export function applyPings<Check extends PingedCheck>(check: Check, pings: reado
       runStartedAt = start;
     }
     // Named fields, not a spread: the caller's pings carry their whole request, and this runs for every ping.
-    const outcome = applyPing(state, { kind: ping.kind, at: ping.at, rid: ping.rid, exitStatus: ping.exitStatus, runStartedAt });
+    const outcome = applyPing(state, {
+      kind: ping.kind,
+      at: ping.at,
+      rid: ping.rid,
+      exitStatus: ping.exitStatus,
+      body: ping.body,
+      runStartedAt,
+    });
     if (ping.rid !== null && outcome.stored.kind === 'start') runStarts = withRunStart(runStarts, ping.rid, ping.at);
     state = outcome.check;
     nPings += 1;
-    stored.push({ n: nPings, kind: outcome.stored.kind, duration: outcome.stored.duration });
+    stored.push({ n: nPings, kind: outcome.stored.kind, duration: outcome.stored.duration, keyword: outcome.stored.keyword });
     if (outcome.flip) flips.push(outcome.flip);
   }
   const sweepAt = sweepAtAfterPing(check.sweepAt, state, pings[pings.length - 1]!.at);

@@ -105,7 +105,7 @@ describe('applying a check’s pings in arrival order', () => {
     expect(applyPings(check, pings)).toEqual({ ok: false, unknownRun: 'a' });
 
     const given = applyPings({ ...check, runStarts: withRunStart(check.runStarts, 'a', later(50)) }, pings);
-    expect(given.ok && given.stored[0]).toEqual({ n: 8, kind: 'success', duration: 150_000 });
+    expect(given.ok && given.stored[0]).toEqual({ n: 8, kind: 'success', duration: 150_000, keyword: null });
     // The latest run is still in progress.
     expect(given.ok && given.check.state).toMatchObject({ lastStart: later(100), lastStartRid: 'b' });
   });

@@ -47,7 +47,7 @@ describe('a new check', () => {
     expect(check.lastPing).toEqual(T0);
     expect(check.nextDue).toEqual(later(3600));
     expect(check.alertAfter).toEqual(later(3600 + 600));
-    expect(flip).toEqual({ from: 'new', to: 'up', reason: 'success', at: T0, exitStatus: null });
+    expect(flip).toEqual({ from: 'new', to: 'up', reason: 'success', at: T0, exitStatus: null, runs: null });
     expect(isAlerting(flip!)).toBe(false);
   });
 
@@ -147,7 +147,7 @@ describe('runs', () => {
     const { check, flip, stored } = applyPing(upAt(T0), ping('start', later(100), { rid: 'r1' }));
     expect(check).toMatchObject({ status: 'up', lastPing: T0, lastStart: later(100), lastStartRid: 'r1' });
     expect(flip).toBeNull();
-    expect(stored).toEqual({ kind: 'start', duration: null });
+    expect(stored).toEqual({ kind: 'start', duration: null, keyword: null });
   });
 
   it('is judged by its own deadline while running, not by the schedule', () => {
@@ -191,7 +191,7 @@ describe('runs', () => {
   it('ends a run with a failure and its exit status', () => {
     const started = applyPing(upAt(T0), ping('start', later(100))).check;
     const { check, flip, stored } = applyPing(started, ping('fail', later(105), { exitStatus: 2 }));
-    expect(stored).toEqual({ kind: 'fail', duration: 5000 });
+    expect(stored).toEqual({ kind: 'fail', duration: 5000, keyword: null });
     expect(check.status).toBe('down');
     expect(flip).toMatchObject({ from: 'up', to: 'down', reason: 'failed', exitStatus: 2 });
   });
@@ -224,7 +224,7 @@ describe('log pings', () => {
   it.each<Status>(['new', 'up', 'late', 'down', 'paused'])('are recorded and change nothing on a %s check', (status) => {
     const check = aCheck({ status, lastPing: T0 });
     const outcome = applyPing(check, ping('log', later(5)));
-    expect(outcome).toEqual({ check, stored: { kind: 'log', duration: null }, flip: null });
+    expect(outcome).toEqual({ check, stored: { kind: 'log', duration: null, keyword: null }, flip: null });
   });
 });
 
@@ -260,7 +260,7 @@ describe('paused checks', () => {
     for (const kind of ['success', 'start', 'fail', 'log'] as const) {
       expect(applyPing(manual, ping(kind, later(20)))).toEqual({
         check: manual,
-        stored: { kind: 'ignored', duration: null },
+        stored: { kind: 'ignored', duration: null, keyword: null },
         flip: null,
       });
     }
