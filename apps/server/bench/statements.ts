@@ -41,6 +41,7 @@ const batch = Array.from({ length: PINGS }, () => {
     bodyRaw: null,
     bodySize: 0,
     duration: null,
+    keyword: null,
   };
   const state = { ...newCheckState({ schedule: { kind: 'period', period: 60 }, grace: 60 }), status: 'up' as const, lastPing: at };
   const check: CheckAfterPings = { id: checkId, version: '1234', slug: null, nPings: 42, state, sweepAt: new Date(at.getTime() + 60_000) };

@@ -92,12 +92,14 @@ async function flipDueChecks(db: Db, clock: () => Date, batchSize: number, notif
       for (const row of due) {
         const check = toCheckState(row);
         const transition = evaluate(check, now);
-        if (transition) transitions.push({ checkId: row.id, alert: alerts(transition.flip, row.alertOnLate), ...transition });
-        else unchanged.push({ checkId: row.id, check });
+        if (transition) {
+          const alert = transition.flip !== null && alerts(transition.flip, row.alertOnLate);
+          transitions.push({ checkId: row.id, alert, ...transition });
+        } else unchanged.push({ checkId: row.id, check });
       }
       const flips = await applyTransitions(tx, transitions);
       const postponed = await postponeSweep(tx, unchanged);
-      return { claimed: due.length, changed: flips.length + postponed, flips };
+      return { claimed: due.length, changed: transitions.length + postponed, flips };
     });
     notified(flips.flatMap((flip) => flip.notificationIds));
     total += flips.length;

@@ -81,7 +81,7 @@ describe('an up check as time passes', () => {
     expect(transition?.check.status).toBe('late');
     expect(transition?.check.alertAfter).toEqual(later(4200));
     expect(transition?.flip).toMatchObject({ from: 'up', to: 'late', reason: 'missed' });
-    expect(isAlerting(transition!.flip)).toBe(false);
+    expect(isAlerting(transition!.flip!)).toBe(false);
   });
 
   it('goes down as missed when grace passes without a ping', () => {
@@ -159,7 +159,7 @@ describe('runs', () => {
 
   it('times out within grace when no max runtime is set', () => {
     const { check } = applyPing(upAt(T0), ping('start', later(10)));
-    expect(evaluate(check, later(610))?.flip.reason).toBe('timed_out');
+    expect(evaluate(check, later(610))?.flip?.reason).toBe('timed_out');
   });
 
   it('pairs a success with the latest start when no run id is given', () => {

@@ -73,13 +73,13 @@ export function runRecordFromJson(value: unknown): RunRecord {
 }
 
 /** A `RunRecord` as stored: only what it holds, so most checks store `{}` or just their durations. */
-export function runRecordToJson(record: RunRecord): string {
+export function runRecordToJson(record: RunRecord): Json {
   const json: Json = {};
   if (record.failures.length > 0) json.failures = record.failures.map(failedRunToJson);
   if (record.successes > 0) json.successes = record.successes;
   if (record.openRuns.length > 0) json.openRuns = record.openRuns.map((run) => ({ ...run, at: run.at.toISOString() }));
   if (record.durations.length > 0) json.durations = record.durations;
-  return JSON.stringify(json);
+  return json;
 }
 
 /** `flips.runs` as core's `FlipRuns`; null for flips not caused by runs. */
@@ -95,12 +95,12 @@ export function flipRunsFromJson(value: unknown): FlipRuns | null {
   return runs;
 }
 
-/** `FlipRuns` as stored in `flips.runs` (a JSON text), or null. */
-export function flipRunsToJson(runs: FlipRuns | null): string | null {
+/** `FlipRuns` as stored in `flips.runs` and shown by the API, or null. */
+export function flipRunsToJson(runs: FlipRuns | null): Json | null {
   if (runs === null) return null;
   const json: Json = { ...runs };
   if (runs.failures) json.failures = runs.failures.map(failedRunToJson);
-  return JSON.stringify(json);
+  return json;
 }
 
 /** `checks.duration_anomaly` as core's `DurationAnomaly`; null when off. */

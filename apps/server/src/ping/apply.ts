@@ -19,7 +19,7 @@ export function applyReceivedPings(check: KnownCheck, received: readonly Receive
   const pings: NewPing[] = [];
   for (let i = 0; i < received.length; i++) {
     const ping = received[i]!;
-    const { n, kind, duration } = applied.stored[i]!;
+    const { n, kind, duration, keyword } = applied.stored[i]!;
     pings.push({
       checkId: check.id,
       n,
@@ -35,6 +35,7 @@ export function applyReceivedPings(check: KnownCheck, received: readonly Receive
       bodyRaw: ping.bodyRaw,
       bodySize: ping.bodySize,
       duration,
+      keyword,
     });
   }
   const flips = applied.flips.map((flip): FlipToRecord => ({ ...flip, checkId: check.id }));

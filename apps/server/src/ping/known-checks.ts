@@ -76,6 +76,9 @@ class Entry {
   alertAfter = Number.NaN;
   sweepAt = Number.NaN;
   runStarts: ReadonlyMap<string, Date | null> = new Map();
+  // Policy and record are kept by reference: core returns the same objects when a ping leaves them as they were.
+  policy!: CheckState['policy'];
+  record!: CheckState['record'];
 
   constructor(check: KnownCheck) {
     this.id = check.id;
@@ -102,6 +105,8 @@ class Entry {
     this.nextDue = msOf(state.nextDue);
     this.alertAfter = msOf(state.alertAfter);
     this.sweepAt = msOf(check.sweepAt);
+    this.policy = state.policy;
+    this.record = state.record;
     this.runStarts = check.runStarts.size > RUN_STARTS_KEPT ? new Map([...check.runStarts].slice(-RUN_STARTS_KEPT)) : check.runStarts;
   }
 
@@ -124,6 +129,8 @@ class Entry {
         lastDuration: this.lastDuration,
         nextDue: dateOf(this.nextDue),
         alertAfter: dateOf(this.alertAfter),
+        policy: this.policy,
+        record: this.record,
       },
       sweepAt: dateOf(this.sweepAt),
       runStarts: this.runStarts,

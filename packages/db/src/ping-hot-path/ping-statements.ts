@@ -4,11 +4,18 @@
  * (the server parses and plans it once per connection, not once per ping)
  * and both drivers pass it the same way. See `index.ts` for why.
  */
-import type { CheckState, Flip, StoredPingKind } from '@cronbeat/core';
+import type { CheckState, Flip, RunRecord, StoredPingKind } from '@cronbeat/core';
 import { sql } from 'drizzle-orm';
 import type { CheckRow, CheckStateRow } from '../queries/checks';
 import type { SlugRef } from '../queries/pings';
+import { flipRunsToJson, runRecordToJson } from '../run-record';
 import { batchParameter, prepareStatement, type Statement } from './statement';
+
+/** A run record as the text of its JSON; most checks remember nothing, and that costs no serializing. */
+const runRecordText = (record: RunRecord): string =>
+  record.failures.length === 0 && record.successes === 0 && record.openRuns.length === 0 && record.durations.length === 0
+    ? '{}'
+    : JSON.stringify(runRecordToJson(record));
 
 /**
  * A check as the ping path reads it, locked for the rest of the transaction.
@@ -38,6 +45,14 @@ export interface LockedCheckRecord {
   next_due: Date | string | null;
   alert_after: Date | string | null;
   sweep_at: Date | string | null;
+  failure_threshold: number;
+  recovery_threshold: number;
+  success_keywords: string[];
+  failure_keywords: string[];
+  early_tolerance: number | null;
+  max_concurrent_runs: number | null;
+  duration_anomaly: unknown;
+  run_record: unknown;
   ping_key: string;
   version: string;
 }
@@ -49,8 +64,9 @@ const lockedSlugs = batchParameter<SlugRef>('r', { ping_key: ['text', (r) => r.p
 
 const lockChecksForPings = prepareStatement(
   sql`select c.id, c.ping_code, c.project_id, c.slug, c.status, c.period, c.cron, c.tz, c.grace, c.max_runtime, c.manual_resume,
-        c.last_ping, c.last_start, c.last_start_rid, c.last_duration, c.n_pings, c.next_due, c.alert_after, c.sweep_at, p.ping_key,
-        c.xmin::text as version
+        c.last_ping, c.last_start, c.last_start_rid, c.last_duration, c.n_pings, c.next_due, c.alert_after, c.sweep_at,
+        c.failure_threshold, c.recovery_threshold, c.success_keywords, c.failure_keywords, c.early_tolerance,
+        c.max_concurrent_runs, c.duration_anomaly, c.run_record, p.ping_key, c.xmin::text as version
       from checks c join projects p on p.id = c.project_id
       where c.id = any(array(
         select c1.id from ${lockedCodes.sql} join checks c1 on c1.ping_code = i.ping_code
@@ -97,6 +113,14 @@ export function lockedChecks(records: readonly LockedCheckRecord[]): LockedCheck
     nextDue: toDate(r.next_due),
     alertAfter: toDate(r.alert_after),
     sweepAt: toDate(r.sweep_at),
+    failureThreshold: r.failure_threshold,
+    recoveryThreshold: r.recovery_threshold,
+    successKeywords: r.success_keywords,
+    failureKeywords: r.failure_keywords,
+    earlyTolerance: r.early_tolerance,
+    maxConcurrentRuns: r.max_concurrent_runs,
+    durationAnomaly: r.duration_anomaly,
+    runRecord: r.run_record,
     pingKey: r.ping_key,
     version: r.version,
   }));
@@ -138,6 +162,8 @@ export interface NewPing {
   bodySize: number;
   /** Milliseconds. */
   duration: number | null;
+  /** The keyword in its body that decided its kind. */
+  keyword: string | null;
 }
 
 /** A check's state after a batch of pings, and the version of the row that state was computed from. */
@@ -181,6 +207,7 @@ const checksAfterPings = batchParameter<CheckAfterPings>('u', {
   next_due: ['float8', (c) => ms(c.state.nextDue)],
   alert_after: ['float8', (c) => ms(c.state.alertAfter)],
   sweep_at: ['float8', (c) => ms(c.sweepAt)],
+  run_record: ['text', (c) => runRecordText(c.state.record)],
 });
 
 const newPings = batchParameter<NewPing>('p', {
@@ -198,6 +225,7 @@ const newPings = batchParameter<NewPing>('p', {
   body_raw: ['text', (p) => (p.bodyRaw ? Buffer.from(p.bodyRaw).toString('base64') : null)],
   body_size: ['integer', (p) => p.bodySize],
   duration: ['integer', (p) => p.duration],
+  keyword: ['text', (p) => p.keyword],
 });
 
 const newFlips = batchParameter<FlipToRecord>('f', {
@@ -207,6 +235,7 @@ const newFlips = batchParameter<FlipToRecord>('f', {
   to_status: ['text', (f) => f.to],
   reason: ['text', (f) => f.reason],
   exit_status: ['smallint', (f) => f.exitStatus],
+  runs: ['text', (f) => (f.runs === null ? null : JSON.stringify(flipRunsToJson(f.runs)))],
 });
 
 const writePingBatch = prepareStatement(
@@ -217,7 +246,7 @@ const writePingBatch = prepareStatement(
       update checks c set n_pings = u.n_pings, status = u.status, last_ping = to_timestamp(u.last_ping / 1000),
         last_start = to_timestamp(u.last_start / 1000), last_start_rid = u.last_start_rid, last_duration = u.last_duration,
         next_due = to_timestamp(u.next_due / 1000), alert_after = to_timestamp(u.alert_after / 1000),
-        sweep_at = to_timestamp(u.sweep_at / 1000)
+        sweep_at = to_timestamp(u.sweep_at / 1000), run_record = u.run_record::jsonb
       from input u
       -- The id list, locked in order before anything is written, also lets the planner look the
       -- checks up by primary key; a join alone estimates the batch at 100 rows and scans the table.
@@ -228,14 +257,14 @@ const writePingBatch = prepareStatement(
       returning c.id, c.xmin::text as version
     ), new_pings as (
       insert into pings (check_id, n, kind, created_at, exit_status, rid, method, scheme, remote_addr, user_agent,
-                         body, body_raw, body_size, duration)
+                         body, body_raw, body_size, duration, keyword)
       select check_id, n, kind, to_timestamp(created_at / 1000), exit_status, rid, method, scheme, remote_addr, user_agent,
-             body, decode(body_raw, 'base64'), body_size, duration
+             body, decode(body_raw, 'base64'), body_size, duration, keyword
       from ${newPings.sql}
       where check_id in (select id from written)
     ), new_flips as (
-      insert into flips (check_id, created_at, from_status, to_status, reason, exit_status)
-      select check_id, to_timestamp(created_at / 1000), from_status, to_status, reason, exit_status
+      insert into flips (check_id, created_at, from_status, to_status, reason, exit_status, runs)
+      select check_id, to_timestamp(created_at / 1000), from_status, to_status, reason, exit_status, runs::jsonb
       from ${newFlips.sql}
       where check_id in (select id from written)
     )

@@ -181,7 +181,7 @@ export async function transitionCheck(
       .set({ ...runStateColumns(transition.check), updatedAt: now })
       .where(eq(checks.id, id))
       .returning();
-    await tx.insert(flips).values(flipColumns(id, transition.flip));
+    if (transition.flip) await tx.insert(flips).values(flipColumns(id, transition.flip));
     return updated ?? row;
   });
 }

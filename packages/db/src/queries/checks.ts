@@ -1,6 +1,7 @@
-import { type CheckState, type Flip, type Schedule, sweepDue, withDeadlines } from '@cronbeat/core';
+import { type CheckState, DEFAULT_RUN_POLICY, type Flip, type RunPolicy, type Schedule, sweepDue, withDeadlines } from '@cronbeat/core';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../client';
+import { durationAnomalyFromJson, flipRunsToJson, runRecordFromJson, runRecordToJson } from '../run-record';
 import { checks } from '../schema';
 
 export type CheckRow = typeof checks.$inferSelect;
@@ -12,6 +13,39 @@ export const scheduleOf = (row: Pick<CheckRow, 'period' | 'cron' | 'tz'>): Sched
 /** The columns that store a schedule. */
 export const scheduleColumns = (schedule: Schedule): Pick<CheckRow, 'period' | 'cron' | 'tz'> =>
   schedule.kind === 'cron' ? { period: null, cron: schedule.cron, tz: schedule.tz } : { period: schedule.period, cron: null, tz: 'UTC' };
+
+/** The alert policy settings of a stored check. */
+export const runPolicyOf = (
+  row: Pick<
+    CheckRow,
+    | 'failureThreshold'
+    | 'recoveryThreshold'
+    | 'successKeywords'
+    | 'failureKeywords'
+    | 'earlyTolerance'
+    | 'maxConcurrentRuns'
+    | 'durationAnomaly'
+  >,
+): RunPolicy => ({
+  failureThreshold: row.failureThreshold,
+  recoveryThreshold: row.recoveryThreshold,
+  successKeywords: row.successKeywords,
+  failureKeywords: row.failureKeywords,
+  earlyTolerance: row.earlyTolerance,
+  maxConcurrentRuns: row.maxConcurrentRuns,
+  durationAnomaly: durationAnomalyFromJson(row.durationAnomaly),
+});
+
+/** The columns that store alert policy settings (the duration anomaly as the API's JSON, which is core's shape). */
+export const runPolicyColumns = (policy: RunPolicy) => ({
+  failureThreshold: policy.failureThreshold,
+  recoveryThreshold: policy.recoveryThreshold,
+  successKeywords: [...policy.successKeywords],
+  failureKeywords: [...policy.failureKeywords],
+  earlyTolerance: policy.earlyTolerance,
+  maxConcurrentRuns: policy.maxConcurrentRuns,
+  durationAnomaly: policy.durationAnomaly,
+});
 
 /** The columns a domain decision reads. */
 export type CheckStateRow = Pick<
@@ -29,6 +63,14 @@ export type CheckStateRow = Pick<
   | 'lastDuration'
   | 'nextDue'
   | 'alertAfter'
+  | 'failureThreshold'
+  | 'recoveryThreshold'
+  | 'successKeywords'
+  | 'failureKeywords'
+  | 'earlyTolerance'
+  | 'maxConcurrentRuns'
+  | 'durationAnomaly'
+  | 'runRecord'
 >;
 
 /** What the domain needs of a stored check. */
@@ -44,6 +86,8 @@ export const toCheckState = (row: CheckStateRow): CheckState => ({
   lastDuration: row.lastDuration,
   nextDue: row.nextDue,
   alertAfter: row.alertAfter,
+  policy: runPolicyOf(row),
+  record: runRecordFromJson(row.runRecord),
 });
 
 /** A state's deadlines, and when the sweep must look at the check next. */
@@ -56,6 +100,7 @@ export const runStateColumns = (state: CheckState) => ({
   lastStart: state.lastStart,
   lastStartRid: state.lastStartRid,
   lastDuration: state.lastDuration,
+  runRecord: runRecordToJson(state.record),
   ...deadlineColumns(state),
 });
 
@@ -67,6 +112,7 @@ export const flipColumns = (checkId: string, flip: Flip) => ({
   toStatus: flip.to,
   reason: flip.reason,
   exitStatus: flip.exitStatus,
+  runs: flipRunsToJson(flip.runs),
 });
 
 export interface NewCheck {
@@ -84,6 +130,8 @@ export interface NewCheck {
   alertOnLate?: boolean;
   /** Seconds between reminders while down; null or absent: none. */
   remindEvery?: number | null;
+  /** Alert policy settings, already checked across fields; absent: core's defaults. */
+  runPolicy?: RunPolicy;
 }
 
 export async function createCheck(db: Db, input: NewCheck): Promise<CheckRow> {
@@ -101,6 +149,7 @@ export async function createCheck(db: Db, input: NewCheck): Promise<CheckRow> {
       manualResume: input.manualResume ?? false,
       alertOnLate: input.alertOnLate ?? false,
       remindEvery: input.remindEvery ?? null,
+      ...runPolicyColumns(input.runPolicy ?? DEFAULT_RUN_POLICY),
     })
     .returning();
   if (!row) throw new Error('insert into checks returned no row');

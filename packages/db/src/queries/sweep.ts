@@ -3,6 +3,7 @@ import { type CheckState, type FlipReason, type Status, sweepDue, type Transitio
 import { asc, lte, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { queryRows } from '../rows';
+import { flipRunsToJson, runRecordToJson } from '../run-record';
 import { checks } from '../schema';
 import type { CheckRow, CheckStateRow } from './checks';
 import { insertNotifications } from './notifications';
@@ -28,6 +29,14 @@ const dueCheckColumns = {
   lastDuration: checks.lastDuration,
   nextDue: checks.nextDue,
   alertAfter: checks.alertAfter,
+  failureThreshold: checks.failureThreshold,
+  recoveryThreshold: checks.recoveryThreshold,
+  successKeywords: checks.successKeywords,
+  failureKeywords: checks.failureKeywords,
+  earlyTolerance: checks.earlyTolerance,
+  maxConcurrentRuns: checks.maxConcurrentRuns,
+  durationAnomaly: checks.durationAnomaly,
+  runRecord: checks.runRecord,
 };
 
 export type DueCheck = CheckStateRow & Pick<CheckRow, 'id' | 'alertOnLate'>;
@@ -83,26 +92,33 @@ export type SweepTransition = { checkId: string; alert?: boolean } & Transition;
 
 /**
  * Writes each transition as a compare-and-set on the status it was decided
- * from, plus its flip, plus one notification per channel for the flips that
- * alert, in one statement (a check going down with reminders also gets the
- * time of its first reminder): a check some other writer (a ping) changed
- * meanwhile is left alone and gets no flip. The flips are written already
+ * from, plus its flip if it has one, plus one notification per channel for
+ * the flips that alert, in one statement (a check going down with reminders
+ * also gets the time of its first reminder): a check some other writer (a
+ * ping) changed meanwhile is left alone and gets no flip. A transition
+ * without a flip (a failed run under the failure threshold) changes only
+ * what the check remembers and its deadlines. The flips are written already
  * processed, because their notifications commit with them; the outbox pass
  * is left with the flips that pings wrote.
  */
 export async function applyTransitions(tx: Db, transitions: SweepTransition[]): Promise<SweptFlip[]> {
   if (transitions.length === 0) return [];
-  // Time only changes status and deadlines; the ping columns stay as the pings left them.
+  // Time changes status, deadlines, the run it timed out and the policy's record; the ping columns stay as the pings left them.
   const changes = JSON.stringify(
     transitions.map(({ checkId, check, flip, alert }) => ({
       id: checkId,
-      from_status: flip.from,
-      to_status: flip.to,
-      reason: flip.reason,
-      at: flip.at.toISOString(),
+      from_status: flip?.from ?? check.status,
+      to_status: flip?.to ?? check.status,
+      flipped: flip !== null,
+      reason: flip?.reason ?? null,
+      at: flip?.at.toISOString() ?? null,
+      runs: flip ? flipRunsToJson(flip.runs) : null,
+      last_start: check.lastStart?.toISOString() ?? null,
+      last_start_rid: check.lastStartRid,
       next_due: check.nextDue?.toISOString() ?? null,
       alert_after: check.alertAfter?.toISOString() ?? null,
       sweep_at: sweepDue(check)?.toISOString() ?? null,
+      run_record: runRecordToJson(check.record),
       alert: alert ?? false,
     })),
   );
@@ -118,20 +134,24 @@ export async function applyTransitions(tx: Db, transitions: SweepTransition[]): 
     sql`
       with change as (
         select * from jsonb_to_recordset(${changes}::jsonb)
-          as c(id uuid, from_status text, to_status text, reason text, at timestamptz, next_due timestamptz, alert_after timestamptz, sweep_at timestamptz, alert boolean)
+          as c(id uuid, from_status text, to_status text, flipped boolean, reason text, at timestamptz, runs jsonb,
+               last_start timestamptz, last_start_rid uuid, next_due timestamptz, alert_after timestamptz, sweep_at timestamptz,
+               run_record jsonb, alert boolean)
       ), updated as (
         update checks
            set status = change.to_status, next_due = change.next_due, alert_after = change.alert_after, sweep_at = change.sweep_at,
-               remind_at = case when change.to_status = 'down' and checks.remind_every is not null
+               last_start = change.last_start, last_start_rid = change.last_start_rid, run_record = change.run_record,
+               remind_at = case when change.flipped and change.to_status = 'down' and checks.remind_every is not null
                                 then change.at + checks.remind_every * interval '1 second' else checks.remind_at end,
                updated_at = now()
           from change
          where checks.id = change.id and checks.status = change.from_status
         returning checks.id
       ), flipped as (
-        insert into flips (check_id, created_at, from_status, to_status, reason, processed_at)
-        select change.id, change.at, change.from_status, change.to_status, change.reason, now()
+        insert into flips (check_id, created_at, from_status, to_status, reason, runs, processed_at)
+        select change.id, change.at, change.from_status, change.to_status, change.reason, change.runs, now()
           from change join updated on updated.id = change.id
+         where change.flipped
         returning id, check_id, from_status, to_status, reason
       ), notified as (
         ${insertNotifications(sql`select flipped.id as flip_id, flipped.check_id, 0 as reminder, now() as created_at
