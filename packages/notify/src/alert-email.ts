@@ -2,8 +2,31 @@
  * The alert email: one HTML part in the shared layout and one plain-text
  * part, saying the same facts. Pure: a function of the alert alone.
  */
-import { button, emailHtml, factsTable, heading, html, link, preformatted, statusBar, statusTone, strong } from './email-layout';
-import { alertDetail, alertDetails, alertEvent, alertFacts, alertSubject, alertTime, alertWord, quotedOutput } from './message';
+import {
+  button,
+  emailHtml,
+  factsTable,
+  heading,
+  html,
+  link,
+  numberedList,
+  preformatted,
+  statusBar,
+  statusTone,
+  strong,
+} from './email-layout';
+import {
+  alertDetail,
+  alertDetails,
+  alertEvent,
+  alertFacts,
+  alertSubject,
+  alertTime,
+  alertWord,
+  FAILED_RUNS_TITLE,
+  failedRunLines,
+  quotedOutput,
+} from './message';
 import type { Alert } from './types';
 
 /** `Failed, exit status 3`, `Back up after being down for 3 h`: the status line's words. */
@@ -19,6 +42,8 @@ const WHY = 'You get this email because this address is on an email channel of t
 export function alertText(alert: Alert): string {
   const { check } = alert;
   const lines = [alertSubject(alert), '', ...alertFacts(alert).map(([label, value]) => `${label}: ${value}`)];
+  const runs = failedRunLines(alert);
+  if (runs.length > 0) lines.push('', `${FAILED_RUNS_TITLE}:`, ...runs.map((run, i) => `${i + 1}. ${run}`));
   const output = quotedOutput(alert);
   if (output) lines.push('', 'Last output:', output);
   lines.push(
@@ -35,6 +60,7 @@ export function alertText(alert: Alert): string {
 export function alertHtml(alert: Alert): string {
   const { check, flip } = alert;
   const output = quotedOutput(alert);
+  const runs = failedRunLines(alert);
   const since = html`Project ${strong(check.projectName)} · ${flip.to} since ${alertTime(alert, flip.at)}`;
   const tags: Array<[string, string]> = check.tags?.length ? [['Tags', check.tags.join(', ')]] : [];
   return emailHtml({
@@ -43,6 +69,7 @@ export function alertHtml(alert: Alert): string {
     body: html`${statusBar(statusTone(flip.to), alertWord(alert), headline(alert))}
 ${heading(check.name, since)}
 ${factsTable([...tags, ...alertDetails(alert)])}
+${runs.length > 0 ? numberedList(FAILED_RUNS_TITLE, runs) : null}
 ${output ? preformatted('Last output', output) : null}
 ${button(check.url, 'Open the check in Cronbeat')}`,
     footer: html`${WHY} ${strong(check.projectName)} in Cronbeat. To change which channels alert for ${strong(check.name)}, edit it on ${link(check.url, 'its page')}.`,

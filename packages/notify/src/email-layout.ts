@@ -147,6 +147,12 @@ export const preformatted = (label: string, text: string): Html =>
   html`<p style="margin:0 0 4px;font-weight:600;color:${MUTED};">${label}</p>
 <pre style="margin:0 0 16px;padding:12px;background:#f9fafb;border:1px solid ${LINE};border-radius:4px;font-family:${MONO};font-size:13px;line-height:1.4;white-space:pre-wrap;word-break:break-word;overflow-x:auto;">${text}</pre>`;
 
+/** A titled list of lines in order, e.g. the failed runs that took a check down. */
+export const numberedList = (label: string, items: readonly string[]): Html =>
+  html`<p style="margin:0 0 4px;font-weight:600;color:${MUTED};">${label}</p>
+<ol style="margin:0 0 16px;padding-left:24px;">
+${items.map((item) => html`<li style="margin:0 0 4px;word-break:break-word;">${item}</li>\n`)}</ol>`;
+
 /** A link that looks like a button, in table cells because Outlook ignores padding on links. */
 export const button = (url: string, label: string): Html =>
   isWebUrl(url)

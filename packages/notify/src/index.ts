@@ -12,8 +12,19 @@ export {
   TargetRefused,
 } from './guard';
 export { type InvitationEmail, invitationHtml, invitationText } from './invitation';
-export { alertEvent, alertFacts, alertSubject, BODY_TAIL_BYTES, formatDuration, quotedOutput, tail } from './message';
+export {
+  alertEvent,
+  alertFacts,
+  alertSubject,
+  BODY_TAIL_BYTES,
+  FAILED_RUNS_TITLE,
+  failedRunLines,
+  formatDuration,
+  quotedOutput,
+  tail,
+} from './message';
 export { type Report, reportHtml, reportSubject, reportText } from './report';
+export { failedRunPhrase, formatRunDuration } from './runs';
 export { escapeSlack, parseSlackConfig, type SlackConfig, slackMessage } from './slack';
 export { type Alert, ChannelConfigError, type ChannelKind, DeliveryError, type NotifyEnv } from './types';
 export {
@@ -22,6 +33,8 @@ export {
   SIGNATURE_HEADER,
   signBody,
   type WebhookConfig,
+  type WebhookFailedRun,
+  type WebhookFlipRuns,
   type WebhookPayload,
   webhookPayload,
 } from './webhook';

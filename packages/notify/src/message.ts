@@ -2,7 +2,8 @@
  * What alerts say, in words, for every channel: subject lines and the facts
  * listed in a message body. Pure: a function of the alert alone.
  */
-import { nextExpected, Status } from '@cronbeat/core';
+import { type FailedRun, nextExpected, RunFailure, Status } from '@cronbeat/core';
+import { failedRunPhrase } from './runs';
 import type { Alert } from './types';
 import { formatWhen } from './when';
 
@@ -47,6 +48,12 @@ export function expectedAt(alert: Alert): Date | null {
 
 function reasonPhrase(alert: Alert): string {
   const { flip, check } = alert;
+  const run = tippingRun(alert);
+  // The run's own numbers, except for a miss, whose phrase says how long the check has been silent,
+  // and a timeout that does not know its start, which the check's last start tells.
+  if (run && run.reason !== RunFailure.missed && (run.reason !== RunFailure.timedOut || run.startedAt)) {
+    return runPhrase(alert, run, true);
+  }
   switch (flip.reason) {
     case 'failed':
       return flip.exitStatus !== null ? `failed, exit status ${flip.exitStatus}` : 'failed';
@@ -61,20 +68,73 @@ function reasonPhrase(alert: Alert): string {
   }
 }
 
+/** One failed run in words, on the check's clocks; `nameZone` when no full time beside it names the zone. */
+const runPhrase = (alert: Alert, run: FailedRun, nameZone: boolean) =>
+  failedRunPhrase(run, { tz: alertZone(alert), nameZone }, alert.check.maxConcurrentRuns);
+
+/** The failed runs in a row that took a check down, oldest first; empty unless the flip is to down and says so. */
+const failedRuns = (alert: Alert): readonly FailedRun[] => (alert.flip.to === Status.down ? (alert.flip.runs?.failures ?? []) : []);
+
+/** The run that tipped a check down: the last of its failed runs. */
+const tippingRun = (alert: Alert): FailedRun | null => failedRuns(alert).at(-1) ?? null;
+
+/**
+ * The failed runs that took the check down when its failure threshold asked
+ * for more than one, oldest first, with the threshold; null otherwise.
+ */
+export function failureSummary(alert: Alert): { runs: readonly FailedRun[]; threshold: number } | null {
+  const runs = failedRuns(alert);
+  const threshold = alert.flip.runs?.failureThreshold ?? runs.length;
+  return runs.length > 0 && (runs.length > 1 || threshold > 1) ? { runs, threshold } : null;
+}
+
+/** What every channel titles the list of `failedRunLines`. */
+export const FAILED_RUNS_TITLE = 'The failed runs, oldest first';
+
+/** `Tue, 2 Jun 2026, 01:00 (Europe/Berlin): failed, exit status 1`: each failed run of the summary, oldest first. */
+export function failedRunLines(alert: Alert): string[] {
+  return (failureSummary(alert)?.runs ?? []).map((run) => `${alertTime(alert, run.at)}: ${runPhrase(alert, run, false)}`);
+}
+
+/** `3 successful runs in a row`: what brought a check back up when its recovery threshold asked for more than one. */
+export function recoverySummary(alert: Alert): string | null {
+  const runs = alert.flip.runs;
+  if (alert.flip.to !== Status.up || !runs?.successes) return null;
+  if (runs.successes <= 1 && (runs.recoveryThreshold ?? 1) <= 1) return null;
+  return `${runs.successes} successful run${runs.successes === 1 ? '' : 's'} in a row`;
+}
+
+/** `3 failed runs in a row`: how many runs it took, without what each was. */
+const failedRunCount = (count: number) => `${count} failed run${count === 1 ? '' : 's'} in a row`;
+
+/** Why the check is down: the tipping run, after how many failed runs led to it when a threshold asked for more than one. */
+function downPhrase(alert: Alert): string {
+  const summary = failureSummary(alert);
+  const last = summary?.runs.at(-1);
+  return summary && last ? `${failedRunCount(summary.runs.length)}; last: ${runPhrase(alert, last, true)}` : reasonPhrase(alert);
+}
+
 /** The status word every message leads with: `DOWN`, `UP`, `LATE` or `STILL DOWN`. */
 export const alertWord = (alert: Alert): string => alertEvent(alert).replace('_', ' ').toUpperCase();
 
 /** What happened, in a few words: `failed, exit status 3`, `down for 3 h`; null for a recovery from a check never down. */
 export function alertDetail(alert: Alert): string | null {
   const event = alertEvent(alert);
-  if (event === 'up') return alert.downSince ? `down for ${downFor(alert)}` : null;
-  if (event === 'still_down') return `down for ${stillDownFor(alert)}; ${reasonPhrase(alert)}`;
-  return reasonPhrase(alert);
+  if (event === 'up') {
+    const details = [alert.downSince ? `down for ${downFor(alert)}` : null, recoverySummary(alert)].filter(Boolean);
+    return details.length > 0 ? details.join('; ') : null;
+  }
+  if (event !== 'still_down') return downPhrase(alert);
+  // A reminder says how many runs failed, not each again: the first message named them.
+  const summary = failureSummary(alert);
+  return `down for ${stillDownFor(alert)}; ${summary ? failedRunCount(summary.runs.length) : reasonPhrase(alert)}`;
 }
 
 /**
  * `DOWN: nightly-backup (missed, last ping 26 h ago)`, `UP: nightly-backup (down for 3 h)`,
- * `STILL DOWN: nightly-backup (down for 6 h; failed, exit status 3)`.
+ * `STILL DOWN: nightly-backup (down for 6 h; failed, exit status 3)`,
+ * `DOWN: backup (3 failed runs in a row; last: too early, ran at 01:12, scheduled 02:00 Europe/Berlin)`:
+ * short, naming the run that tipped the check; the body lists the others.
  */
 export function alertSubject(alert: Alert): string {
   const detail = alertDetail(alert);
@@ -92,6 +152,7 @@ export function describeSchedule(alert: Alert): string {
 }
 
 type Fact = [label: string, value: string];
+const threshold = (text: string, value: number | undefined) => (value === undefined ? text : `${text}, threshold ${value}`);
 const present = (facts: Array<Fact | null>): Fact[] => facts.filter((fact): fact is Fact => fact !== null);
 
 /** Which check this is: status, name, project and tags. */
@@ -110,6 +171,8 @@ export function alertDetails(alert: Alert): Fact[] {
   const { check, flip, ping } = alert;
   const expected = flip.reason === 'missed' && flip.to !== Status.up ? expectedAt(alert) : null;
   const sinceLabel = `${flip.to.charAt(0).toUpperCase()}${flip.to.slice(1)} since`;
+  const summary = failureSummary(alert);
+  const recovery = recoverySummary(alert);
   return present([
     flip.to !== Status.up ? ['Reason', flip.reason] : null,
     flip.exitStatus !== null ? ['Exit status', String(flip.exitStatus)] : null,
@@ -119,6 +182,8 @@ export function alertDetails(alert: Alert): Fact[] {
     ['Last ping', check.lastPing ? timeAgo(alert, check.lastPing) : 'never'],
     flip.reason === 'timed_out' && check.lastStart ? ['Run started', alertTime(alert, check.lastStart)] : null,
     flip.to === Status.up && alert.downSince ? ['Down for', downFor(alert) ?? ''] : null,
+    summary ? ['Failed runs', `${summary.runs.length} in a row, threshold ${summary.threshold}`] : null,
+    recovery ? ['Recovered after', threshold(recovery, flip.runs?.recoveryThreshold)] : null,
     ['Schedule', describeSchedule(alert)],
     ping && ping.exitStatus !== null && flip.exitStatus === null ? ['Last exit status', String(ping.exitStatus)] : null,
   ]);

@@ -6,7 +6,7 @@ import { type FetchFunction, IncomingWebhook, IncomingWebhookHTTPError, Incoming
 import { httpUrl, objectOf } from './config-fields';
 import type { NetworkGuard } from './guard';
 import { statusLine } from './guard';
-import { alertFacts, alertSubject, quotedOutput } from './message';
+import { alertFacts, alertSubject, FAILED_RUNS_TITLE, failedRunLines, quotedOutput } from './message';
 import { type Alert, DeliveryError, isTransientHttpStatus } from './types';
 
 export interface SlackConfig {
@@ -26,7 +26,7 @@ export function parseSlackConfig(input: unknown): SlackConfig {
 export const escapeSlack = (text: string): string => text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
 
 /** Slack caps a section's text at 3,000 characters; stay well inside it. */
-const MAX_CODE_BLOCK = 2500;
+const MAX_SECTION_TEXT = 2500;
 
 /**
  * The Block Kit payload: header, facts as fields, the job's output, a link.
@@ -43,8 +43,10 @@ export function slackMessage(alert: Alert) {
     // A section holds at most 10 fields.
     ...chunk(fields, 10).map((group) => ({ type: 'section', fields: group })),
   ];
+  const runs = failedRunsText(failedRunLines(alert));
+  if (runs) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: runs } });
   if (output) {
-    const text = output.length > MAX_CODE_BLOCK ? output.slice(output.length - MAX_CODE_BLOCK) : output;
+    const text = output.length > MAX_SECTION_TEXT ? output.slice(output.length - MAX_SECTION_TEXT) : output;
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${escapeSlack(text.replaceAll('```', "'''"))}\`\`\`` } });
   }
   blocks.push({
@@ -52,6 +54,24 @@ export function slackMessage(alert: Alert) {
     elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open check' }, url: alert.check.url }],
   });
   return { text: escapeSlack(subject), blocks };
+}
+
+/**
+ * The failed runs as one mrkdwn list, escaped. A threshold of up to 100
+ * runs can outgrow a section, so the oldest give way to the latest, with a
+ * line saying how many are not shown.
+ */
+function failedRunsText(lines: readonly string[]): string | null {
+  if (lines.length === 0) return null;
+  const items = lines.map((line, i) => `${i + 1}. ${escapeSlack(line)}`);
+  const title = `*${FAILED_RUNS_TITLE}*`;
+  let shown = items.length;
+  const text = () => {
+    const hidden = items.length - shown;
+    return [title, ...(hidden > 0 ? [`(${hidden} earlier not shown)`] : []), ...items.slice(items.length - shown)].join('\n');
+  };
+  while (shown > 1 && text().length > MAX_SECTION_TEXT) shown--;
+  return text();
 }
 
 function chunk<T>(items: T[], size: number): T[][] {

@@ -1,4 +1,4 @@
-import type { FlipReason, Schedule, Status } from '@cronbeat/core';
+import type { FlipReason, FlipRuns, Schedule, Status } from '@cronbeat/core';
 
 /** Channel kinds Cronbeat can deliver to; mirrors the `channels.kind` column. */
 export type ChannelKind = 'email' | 'slack' | 'webhook';
@@ -33,8 +33,23 @@ export interface Alert {
     tz?: string;
     /** The check's tags, shown in emails and Slack. Default: none. */
     tags?: readonly string[];
+    /** The check's limit of runs open at once, named by `overlap` messages. Default: not named. */
+    maxConcurrentRuns?: number | null;
   };
-  flip: { id: number; from: Status; to: Status; reason: FlipReason; at: Date; exitStatus: number | null };
+  flip: {
+    id: number;
+    from: Status;
+    to: Status;
+    reason: FlipReason;
+    at: Date;
+    exitStatus: number | null;
+    /**
+     * The runs that caused the flip (alert policies): the failed runs in a
+     * row that took the check down, or the successful runs that brought it
+     * back. Default: none (flips not caused by runs, and test alerts).
+     */
+    runs?: FlipRuns | null;
+  };
   /** The check's latest ping at the time of the flip, with the tail of its body (the job's output). */
   ping: { at: Date; kind: string; exitStatus: number | null; bodyTail: string | null } | null;
   /** When the incident began, for recovery messages. */

@@ -5,6 +5,7 @@
  * notification id.
  */
 import { createHmac } from 'node:crypto';
+import type { FailedRun, FlipRuns } from '@cronbeat/core';
 import { httpUrl, objectOf } from './config-fields';
 import { type NetworkGuard, statusLine } from './guard';
 import { alertEvent, alertZone, quotedOutput } from './message';
@@ -50,8 +51,38 @@ export interface WebhookPayload {
     tz: string;
     url: string;
   };
-  flip: { id: number; from: string; to: string; reason: string; at: string; exitStatus: number | null; downSince: string | null };
+  flip: {
+    id: number;
+    from: string;
+    to: string;
+    reason: string;
+    at: string;
+    exitStatus: number | null;
+    downSince: string | null;
+    /** The runs that caused the flip, as the API's flips show them; null for flips not caused by runs. */
+    runs: WebhookFlipRuns | null;
+  };
   ping: { at: string; kind: string; exitStatus: number | null; body: string | null } | null;
+}
+
+/** A failed run as JSON: only the fields its reason sets, times as ISO-8601 UTC. */
+export type WebhookFailedRun = { [Key in keyof FailedRun]: FailedRun[Key] extends Date | undefined ? string : FailedRun[Key] };
+
+/** `FlipRuns` as JSON: the failed runs that took the check down (oldest first) and the threshold, or the successful runs that brought it back. */
+export type WebhookFlipRuns = Omit<FlipRuns, 'failures'> & { failures?: WebhookFailedRun[] };
+
+function failedRunJson(run: FailedRun): WebhookFailedRun {
+  const json: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(run)) {
+    if (value !== undefined) json[key] = value instanceof Date ? value.toISOString() : value;
+  }
+  return json as WebhookFailedRun;
+}
+
+function flipRunsJson(runs: FlipRuns | null | undefined): WebhookFlipRuns | null {
+  if (!runs) return null;
+  const { failures, ...counts } = runs;
+  return failures ? { failures: failures.map(failedRunJson), ...counts } : { ...counts };
 }
 
 export function webhookPayload(alert: Alert): WebhookPayload {
@@ -77,6 +108,7 @@ export function webhookPayload(alert: Alert): WebhookPayload {
       at: flip.at.toISOString(),
       exitStatus: flip.exitStatus,
       downSince: alert.downSince?.toISOString() ?? null,
+      runs: flipRunsJson(flip.runs),
     },
     ping: ping && { at: ping.at.toISOString(), kind: ping.kind, exitStatus: ping.exitStatus, body: quotedOutput(alert) },
   };

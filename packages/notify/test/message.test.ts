@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { FailedRun } from '@cronbeat/core';
 import { describe, expect, it } from 'vitest';
 import { alertSubject, alertText, formatDuration, parseChannelConfig, tail, webhookPayload } from '../src';
 import { anAlert } from './alert-fixture';
@@ -84,10 +85,15 @@ describe('channel config', () => {
 describe('the webhook payload documented in the README', () => {
   it('is what Cronbeat sends for that alert', () => {
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-    const example = /## Alerts[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
-    expect(example, 'a JSON example under "## Alerts"').toBeDefined();
+    const example = /## Alerts[\s\S]*?```json\n(\{\n {2}"event"[\s\S]*?)```/.exec(readme)?.[1];
+    expect(example, 'a JSON payload example under "## Alerts"').toBeDefined();
     const documented = JSON.parse(example!);
     const at = new Date(documented.flip.at);
+    const failures: FailedRun[] = documented.flip.runs.failures.map((run: Record<string, unknown>) => ({
+      ...run,
+      at: new Date(run.at as string),
+      ...(run.scheduled ? { scheduled: new Date(run.scheduled as string) } : {}),
+    }));
     const alert = anAlert({
       check: {
         id: documented.check.id,
@@ -98,7 +104,7 @@ describe('the webhook payload documented in the README', () => {
         tz: documented.check.tz,
         url: documented.check.url,
       },
-      flip: { id: documented.flip.id, at, exitStatus: 3 },
+      flip: { id: documented.flip.id, at, exitStatus: 3, runs: { failures, failureThreshold: documented.flip.runs.failureThreshold } },
       ping: { at, kind: 'fail', exitStatus: 3, bodyTail: documented.ping.body },
     });
     expect(webhookPayload(alert)).toEqual(documented);
