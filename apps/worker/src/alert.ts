@@ -1,5 +1,5 @@
 import type { Delivery } from '@cronbeat/db';
-import { scheduleOf } from '@cronbeat/db';
+import { flipRunsFromJson, scheduleOf } from '@cronbeat/db';
 import type { Alert } from '@cronbeat/notify';
 
 /** The message-facing view of a stored delivery. */
@@ -21,8 +21,17 @@ export function alertOf(delivery: Delivery, baseUrl: string): Alert {
       // Period checks carry a tz too (UTC unless set): messages show times on the check's clocks.
       tz: check.tz,
       tags: check.tags,
+      maxConcurrentRuns: check.maxConcurrentRuns,
     },
-    flip: { id: flip.id, from: flip.fromStatus, to: flip.toStatus, reason: flip.reason, at: flip.createdAt, exitStatus: flip.exitStatus },
+    flip: {
+      id: flip.id,
+      from: flip.fromStatus,
+      to: flip.toStatus,
+      reason: flip.reason,
+      at: flip.createdAt,
+      exitStatus: flip.exitStatus,
+      runs: flipRunsFromJson(flip.runs),
+    },
     ping: delivery.ping,
     downSince: delivery.downSince,
     reminderAt: delivery.notification.reminder > 0 ? delivery.notification.createdAt : null,
