@@ -1,12 +1,106 @@
 import { type Static, Type } from 'typebox';
 import { NullableTimestamp, oneOf, Timestamp, Uuid } from './common';
-import { REMIND_LIMITS, SCHEDULE_LIMITS, SLUG_MAX_LENGTH, SLUG_PATTERN, STATUSES } from './values';
+import { REMIND_LIMITS, RUN_POLICY_LIMITS, RUN_POLICY_RULES, SCHEDULE_LIMITS, SLUG_MAX_LENGTH, SLUG_PATTERN, STATUSES } from './values';
 
 export const CheckStatus = oneOf(STATUSES);
 export const Slug = Type.String({ pattern: SLUG_PATTERN, maxLength: SLUG_MAX_LENGTH, description: 'lower-case letters, digits, - and _' });
 const Tag = Type.String({ pattern: '^\\S+$', minLength: 1, maxLength: 50, description: 'no spaces' });
 
 const period = `${SCHEDULE_LIMITS.min} … ${SCHEDULE_LIMITS.max}`;
+
+const { threshold, keywords, earlyTolerance, maxConcurrentRuns, factor, duration } = RUN_POLICY_LIMITS;
+
+/**
+ * An integer or null, as one JSON Schema type list rather than a union:
+ * Ajv coerces types, and a union that tries Null first turns 0 (or false)
+ * into null, so an out-of-range 0 would silently switch a setting off.
+ */
+const nullableInteger = (limits: { min: number; max: number }, description: string) =>
+  Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: limits.min, maximum: limits.max, description });
+
+const Keyword = Type.String({ minLength: 1, maxLength: keywords.maxLength, pattern: '\\S', description: 'not only spaces' });
+const keywordList = (description: string) => Type.Array(Keyword, { maxItems: keywords.maxItems, description });
+const DurationBound = (side: string) =>
+  Type.Unsafe<number | null>({
+    type: ['integer', 'null'],
+    minimum: duration.min,
+    maximum: duration.max,
+    description: `bounds mode: seconds; a run ${side} fails (${duration.min} … ${duration.max}); null: no bound on this side`,
+  });
+
+/** A duration anomaly setting as written: `factor` may be left out (the default), and a bounds side left out is null. */
+export interface DurationAnomalyInput {
+  mode: 'auto' | 'bounds';
+  factor?: number;
+  minDuration?: number | null;
+  maxDuration?: number | null;
+}
+
+/**
+ * One object type with the fields of both modes, not a union of two:
+ * Fastify's Ajv removes properties a union's first branch does not know
+ * before trying the next (so bounds would lose their durations), and the
+ * server refuses fields of the other mode itself.
+ */
+const DurationAnomalyWrite = Type.Unsafe<DurationAnomalyInput | null>({
+  type: ['object', 'null'],
+  required: ['mode'],
+  properties: {
+    mode: { type: 'string', enum: ['auto', 'bounds'], description: 'auto: against the median of the last 20 runs; bounds: fixed limits' },
+    factor: {
+      type: 'number',
+      minimum: factor.min,
+      maximum: factor.max,
+      description: `auto mode: a run slower than factor × the median, or faster than the median ÷ factor, fails (${factor.min} … ${factor.max}). Default: ${factor.default}`,
+    },
+    minDuration: DurationBound('shorter than this'),
+    maxDuration: DurationBound('longer than this'),
+  },
+  description:
+    `unusually slow or fast runs fail (reason slow or fast): ${RUN_POLICY_RULES.durationAnomaly}. ` +
+    'auto judges once the check has 10 completed runs. Default: null',
+});
+
+const policyEditable = {
+  failureThreshold: Type.Integer({
+    minimum: threshold.min,
+    maximum: threshold.max,
+    description: `failed runs in a row before the check goes down (${threshold.min} … ${threshold.max}). Default: 1`,
+  }),
+  recoveryThreshold: Type.Integer({
+    minimum: threshold.min,
+    maximum: threshold.max,
+    description: `successful runs in a row before a down check is up again (${threshold.min} … ${threshold.max}). Default: 1`,
+  }),
+  successKeywords: keywordList(
+    `a ping whose body contains one of these (case-insensitive) is a successful run, whatever URL it came to: ${RUN_POLICY_RULES.successKeywords}. Default: []`,
+  ),
+  failureKeywords: keywordList(
+    `a ping whose body contains one of these (case-insensitive) is a failed run, whatever URL it came to; wins over a success keyword: ${RUN_POLICY_RULES.failureKeywords}. Default: []`,
+  ),
+  earlyTolerance: nullableInteger(
+    earlyTolerance,
+    `seconds: a run that starts (or, without a start ping, ends) more than this before its scheduled time fails (reason early). Cron schedules only (${earlyTolerance.min} … ${earlyTolerance.max}); null: off. Default: null`,
+  ),
+  maxConcurrentRuns: nullableInteger(
+    maxConcurrentRuns,
+    `a start ping that would make more runs open at once than this fails (reason overlap) (${maxConcurrentRuns.min} … ${maxConcurrentRuns.max}); null: off. Default: null`,
+  ),
+  durationAnomaly: DurationAnomalyWrite,
+};
+
+const DurationAnomaly = Type.Union(
+  [
+    Type.Null(),
+    Type.Object({ mode: Type.Literal('auto'), factor: Type.Number() }),
+    Type.Object({
+      mode: Type.Literal('bounds'),
+      minDuration: Type.Union([Type.Integer(), Type.Null()], { description: 'seconds' }),
+      maxDuration: Type.Union([Type.Integer(), Type.Null()], { description: 'seconds' }),
+    }),
+  ],
+  { description: 'unusually slow or fast runs fail; null: off' },
+);
 
 // Nullable fields list Null first: Ajv coerces types, and with the number or
 // string first it would turn a JSON null into 0 or "" before trying Null.
@@ -29,6 +123,7 @@ const editable = {
     description: `seconds: while the check stays down, alert again this often (${REMIND_LIMITS.min} … ${REMIND_LIMITS.max}, 5 minutes to 30 days); null: once`,
   }),
   channels: Type.Union([Type.Array(Uuid, { maxItems: 100 }), Type.Literal('*')], { description: 'channel ids, or "*" for all' }),
+  ...policyEditable,
 };
 
 /** What a PATCH changes: any of the writable fields. */
@@ -47,6 +142,13 @@ export const CheckPatch = Type.Object(
     alertOnLate: Type.Optional(editable.alertOnLate),
     remindEvery: Type.Optional(editable.remindEvery),
     channels: Type.Optional(editable.channels),
+    failureThreshold: Type.Optional(editable.failureThreshold),
+    recoveryThreshold: Type.Optional(editable.recoveryThreshold),
+    successKeywords: Type.Optional(editable.successKeywords),
+    failureKeywords: Type.Optional(editable.failureKeywords),
+    earlyTolerance: Type.Optional(editable.earlyTolerance),
+    maxConcurrentRuns: Type.Optional(editable.maxConcurrentRuns),
+    durationAnomaly: Type.Optional(editable.durationAnomaly),
   },
   { additionalProperties: false },
 );
@@ -99,6 +201,23 @@ export const Check = Type.Object({
   alertOnLate: Type.Boolean(),
   remindEvery: Type.Union([Type.Integer(), Type.Null()], { description: 'seconds between reminders while down; null: none' }),
   channels: Type.Optional(Type.Array(Uuid, { description: 'channel ids; absent for read-only callers' })),
+  failureThreshold: Type.Integer({ description: 'failed runs in a row before the check goes down' }),
+  recoveryThreshold: Type.Integer({ description: 'successful runs in a row before a down check is up again' }),
+  successKeywords: Type.Array(Type.String(), {
+    description: 'a ping whose body contains one of these (case-insensitive) is a successful run',
+  }),
+  failureKeywords: Type.Array(Type.String(), { description: 'a ping whose body contains one of these (case-insensitive) is a failed run' }),
+  earlyTolerance: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'seconds a cron job may start before its scheduled time; null: off',
+  }),
+  maxConcurrentRuns: Type.Union([Type.Integer(), Type.Null()], { description: 'runs open at once above this fail; null: off' }),
+  durationAnomaly: DurationAnomaly,
+  failures: Type.Integer({
+    description: 'read-only: failed runs in a row counted toward failureThreshold; while 0 < failures the check is failing, not yet down',
+  }),
+  successes: Type.Integer({
+    description: 'read-only: successful runs in a row while down, counted toward recoveryThreshold',
+  }),
   status: CheckStatus,
   running: Type.Boolean(),
   lastPing: NullableTimestamp,

@@ -1,12 +1,12 @@
 import { type Static, Type } from 'typebox';
 import { IdParams, NullableTimestamp, oneOf, Timestamp, Uuid } from './common';
-import { FLIP_REASONS, INT32_MAX, STATUSES, STORED_PING_KINDS } from './values';
+import { FLIP_REASONS, INT32_MAX, RUN_FAILURES, STATUSES, STORED_PING_KINDS } from './values';
 
 export const PingParams = Type.Object({ ...IdParams.properties, n: Type.Integer({ minimum: 1, maximum: INT32_MAX }) });
 
 export const PingQuery = Type.Object(
   {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Default: 50' })),
+    limit: Type.Optional(Type.Number({ minimum: 1, maximum: 1000, description: 'Default: 50' })),
     before: Type.Optional(Type.Integer({ minimum: 1, maximum: INT32_MAX, description: 'cursor: the nextCursor of the previous page' })),
   },
   { additionalProperties: false },
@@ -24,6 +24,9 @@ export const Ping = Type.Object({
   userAgent: Type.Union([Type.String(), Type.Null()]),
   bodySize: Type.Integer({ description: 'bytes sent; GET …/pings/:n/body for the stored part' }),
   duration: Type.Union([Type.Integer(), Type.Null()], { description: 'milliseconds, for the end of a run that had a start' }),
+  keyword: Type.Union([Type.String(), Type.Null()], {
+    description: "the check's success or failure keyword found in the body that decided the ping's kind; null when none did",
+  }),
 });
 
 /** `GET /checks/:id/pings`: newest first, a page at a time. */
@@ -36,12 +39,45 @@ export const FlipQuery = Type.Object(
   {
     since: Type.Optional(Timestamp),
     until: Type.Optional(Timestamp),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Default: 100' })),
+    limit: Type.Optional(Type.Number({ minimum: 1, maximum: 1000, description: 'Default: 100' })),
   },
   { additionalProperties: false },
 );
 
 const FlipStatus = oneOf(STATUSES);
+
+/** A run that counted as failed, with the numbers that made it one; only the fields of its reason are present. */
+export const FailedRun = Type.Object({
+  reason: oneOf(RUN_FAILURES),
+  at: Timestamp,
+  exitStatus: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: "failed: the job's exit status, when it sent one" })),
+  keyword: Type.Optional(Type.String({ description: 'failed: the failure keyword its body contained' })),
+  scheduled: Type.Optional(Type.String({ format: 'date-time', description: 'missed and early: when it was scheduled or expected' })),
+  startedAt: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description: 'early and timed_out: when it started (or, without a start ping, ended); overlap: when the run still open started',
+    }),
+  ),
+  openRid: Type.Optional(
+    Type.Union([Uuid, Type.Null()], { description: 'overlap: the run id of the run still open; null when it sent none' }),
+  ),
+  duration: Type.Optional(Type.Integer({ description: 'slow and fast: milliseconds the run took' })),
+  median: Type.Optional(Type.Number({ description: 'slow and fast in auto mode: median of the last runs, milliseconds' })),
+  limit: Type.Optional(Type.Number({ description: 'slow and fast: the bound it crossed, milliseconds' })),
+});
+
+/** What a flip says of the runs that caused it. */
+export const FlipRuns = Type.Object({
+  failures: Type.Optional(
+    Type.Array(FailedRun, {
+      description: 'to down: the failed runs in a row that took the check down, oldest first; the last one tipped it',
+    }),
+  ),
+  failureThreshold: Type.Optional(Type.Integer()),
+  successes: Type.Optional(Type.Integer({ description: 'back up: the successful runs in a row that brought it back' })),
+  recoveryThreshold: Type.Optional(Type.Integer()),
+});
 /** A status change of a check. */
 export const Flip = Type.Object({
   from: FlipStatus,
@@ -50,6 +86,7 @@ export const Flip = Type.Object({
   exitStatus: Type.Union([Type.Integer(), Type.Null()], { description: "the job's exit status, for failures that carried one" }),
   at: Timestamp,
   processedAt: NullableTimestamp,
+  runs: Type.Union([FlipRuns, Type.Null()], { description: 'the runs that caused the flip; null for flips not caused by runs' }),
 });
 /** `GET /checks/:id/flips`: newest first. */
 export const FlipList = Type.Object({ flips: Type.Array(Flip) });
@@ -59,5 +96,7 @@ export type PingQuery = Static<typeof PingQuery>;
 export type Ping = Static<typeof Ping>;
 export type PingPage = Static<typeof PingPage>;
 export type FlipQuery = Static<typeof FlipQuery>;
+export type FailedRun = Static<typeof FailedRun>;
+export type FlipRuns = Static<typeof FlipRuns>;
 export type Flip = Static<typeof Flip>;
 export type FlipList = Static<typeof FlipList>;

@@ -9,6 +9,8 @@ import {
   PingKind,
   parseTimeZone,
   REPORT_PERIODS,
+  RUN_POLICY_LIMITS,
+  RunFailure,
   SCHEDULE_LIMITS,
   STATUSES,
   type Status,
@@ -16,7 +18,7 @@ import {
 } from '@cronbeat/core';
 
 export * from './rules';
-export { SCHEDULE_LIMITS, STATUSES, type Status, type StoredPingKind };
+export { RUN_POLICY_LIMITS, SCHEDULE_LIMITS, STATUSES, type Status, type StoredPingKind };
 
 /** What a member may do in a project, from most to least. */
 export const ROLES = ['owner', 'admin', 'member', 'readonly'] as const;
@@ -28,6 +30,10 @@ export const STORED_PING_KINDS = [...Object.values(PingKind), 'ignored'] as cons
 
 export const FLIP_REASONS = Object.values(FlipReason);
 export type { FlipReason };
+
+/** Why a run counted as failed, in a flip's `runs`. */
+export const RUN_FAILURES = Object.values(RunFailure);
+export type { RunFailure };
 
 /** How often a person gets an emailed summary of their projects. */
 export const REPORT_EVERY = ['off', ...REPORT_PERIODS] as const;
@@ -48,3 +54,24 @@ export function canonicalZone(text: string): string | null {
     return null;
   }
 }
+
+const { threshold, keywords, earlyTolerance, maxConcurrentRuns, factor, duration } = RUN_POLICY_LIMITS;
+const keywordList = `a list of at most ${keywords.maxItems} keywords, each 1 to ${keywords.maxLength} characters and not only spaces`;
+
+/**
+ * What each alert policy setting of a check accepts, in words: the API's
+ * descriptions and its 400s say it, and a form may show it beside the field.
+ */
+export const RUN_POLICY_RULES = {
+  failureThreshold: `a whole number from ${threshold.min} to ${threshold.max}`,
+  recoveryThreshold: `a whole number from ${threshold.min} to ${threshold.max}`,
+  successKeywords: keywordList,
+  failureKeywords: keywordList,
+  earlyTolerance: `null (off) or whole seconds from ${earlyTolerance.min} to ${earlyTolerance.max} (1 day), for a cron schedule only`,
+  maxConcurrentRuns: `null (off) or a whole number from ${maxConcurrentRuns.min} to ${maxConcurrentRuns.max}`,
+  durationAnomaly:
+    `null (off), {"mode": "auto", "factor": ${factor.min} to ${factor.max} (optional, default ${factor.default})} ` +
+    `or {"mode": "bounds", "minDuration": seconds or null, "maxDuration": seconds or null} with whole seconds from ` +
+    `${duration.min} to ${duration.max} (7 days), at least one of them set and minDuration below maxDuration`,
+} as const;
+export type RunPolicySetting = keyof typeof RUN_POLICY_RULES;

@@ -1,5 +1,5 @@
 import type { CheckCreate, CheckPatch } from '@cronbeat/contract';
-import { parseGrace, parseMaxRuntime, parseSchedule, type Schedule } from '@cronbeat/core';
+import { DEFAULT_RUN_POLICY, parseGrace, parseMaxRuntime, parseSchedule, type Schedule } from '@cronbeat/core';
 import {
   type CheckRow,
   createCheck,
@@ -10,11 +10,15 @@ import {
   getProject,
   isUniqueViolation,
   lockCheck,
+  runPolicyColumns,
+  runPolicyOf,
   scheduleColumns,
+  scheduleOf,
   setCheckChannels,
   updateCheck,
 } from '@cronbeat/db';
 import { Conflict, FieldError, NotFound } from '../../../errors';
+import { requestedRunPolicy } from './policy';
 
 type Patch = CheckPatch;
 
@@ -61,6 +65,7 @@ export async function addCheck(db: Db, projectId: string, input: CheckCreate): P
   const schedule = requestedSchedule(input, null) ?? { kind: 'period', period: project.defaultPeriod };
   const grace = parseGrace(input.grace ?? project.defaultGrace);
   const maxRuntime = parseMaxRuntime(input.maxRuntime ?? null);
+  const runPolicy = requestedRunPolicy(input, DEFAULT_RUN_POLICY, schedule);
   await assertOwnChannels(db, projectId, input.channels);
   return slugChecked(input.slug, () =>
     db.transaction(async (tx) => {
@@ -76,6 +81,7 @@ export async function addCheck(db: Db, projectId: string, input: CheckCreate): P
         manualResume: input.manualResume ?? false,
         alertOnLate: input.alertOnLate ?? false,
         remindEvery: input.remindEvery ?? null,
+        runPolicy,
       });
       // A check nobody said where to alert alerts everywhere its project does: never silently nobody. `[]` opts out.
       await setCheckChannels(tx, check, input.channels ?? '*');
@@ -94,6 +100,7 @@ export async function editCheck(db: Db, projectId: string, id: string, input: Pa
       const current = await lockCheck(tx, projectId, id);
       if (!current) throw new NotFound('Check');
       const schedule = requestedSchedule(input, current.cron !== null ? { kind: 'cron', cron: current.cron, tz: current.tz } : null);
+      const runPolicy = requestedRunPolicy(input, runPolicyOf(current), schedule ?? scheduleOf(current));
       const edited: CheckRow = {
         ...current,
         ...definedOnly({ name: input.name, slug: input.slug, tags: input.tags, description: input.description, grace, maxRuntime }),
@@ -101,8 +108,10 @@ export async function editCheck(db: Db, projectId: string, id: string, input: Pa
         ...(input.alertOnLate !== undefined && { alertOnLate: input.alertOnLate }),
         ...(input.remindEvery !== undefined && { remindEvery: input.remindEvery }),
         ...(schedule && scheduleColumns(schedule)),
+        ...runPolicyColumns(runPolicy),
       };
-      const { projectId: _p, id: _id, createdAt: _c, ...columns } = edited;
+      // The run record is the ping path's and the sweep's: an edit of settings does not write it back.
+      const { projectId: _p, id: _id, createdAt: _c, runRecord: _r, ...columns } = edited;
       const row = await updateCheck(tx, projectId, id, { ...columns, ...deadlinesAfterEdit(edited) });
       if (!row) throw new NotFound('Check');
       if (input.channels !== undefined) await setCheckChannels(tx, row, input.channels);

@@ -1,5 +1,15 @@
-import { authErrors, FlipList, FlipQuery, IdParams, PingPage, PingParams, PingQuery } from '@cronbeat/contract';
-import { getCheck, listFlips, listPings, pingBody } from '@cronbeat/db';
+import {
+  authErrors,
+  type FailedRun,
+  FlipList,
+  FlipQuery,
+  type FlipRuns,
+  IdParams,
+  PingPage,
+  PingParams,
+  PingQuery,
+} from '@cronbeat/contract';
+import { failedRunToJson, flipRunsFromJson, getCheck, listFlips, listPings, pingBody } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { accessOf } from '../../../auth/access';
@@ -7,6 +17,14 @@ import { NotFound } from '../../../errors';
 import { iso, isoOrNull } from '../../../schemas/common';
 
 const tags = ['checks'];
+
+/** A flip's stored runs as the API shows them: read through core's shape, so only well-formed fields go out, with ISO times. */
+function flipRunsView(stored: unknown): FlipRuns | null {
+  const runs = flipRunsFromJson(stored);
+  if (runs === null) return null;
+  const { failures, ...counts } = runs;
+  return { ...counts, ...(failures && { failures: failures.map((failure) => failedRunToJson(failure) as FailedRun) }) };
+}
 
 /** What happened to a check: its pings and its status changes. */
 export async function historyRoutes(fastify: FastifyInstance) {
@@ -98,6 +116,7 @@ export async function historyRoutes(fastify: FastifyInstance) {
           exitStatus: flip.exitStatus,
           at: iso(flip.createdAt),
           processedAt: isoOrNull(flip.processedAt),
+          runs: flipRunsView(flip.runs),
         })),
       };
     },

@@ -8,6 +8,7 @@ import { accessOf } from '../../../auth/access';
 import { NotFound } from '../../../errors';
 import { decodeCursor, encodeCursor } from './cursor';
 import { editCheck, upsertCheck } from './edit';
+import { policySchemaErrors } from './policy';
 import { checkView } from './view';
 
 const tags = ['checks'];
@@ -63,6 +64,7 @@ export async function checkRoutes(fastify: FastifyInstance) {
     '/checks',
     {
       config: { permission: 'write' },
+      schemaErrorFormatter: policySchemaErrors,
       schema: {
         tags,
         summary: 'Create a check, or upsert with "unique"',
@@ -86,6 +88,7 @@ export async function checkRoutes(fastify: FastifyInstance) {
     '/checks/:id',
     {
       config: { permission: 'write' },
+      schemaErrorFormatter: policySchemaErrors,
       schema: {
         tags,
         summary: 'Edit a check',

@@ -1,11 +1,13 @@
 import type { Check } from '@cronbeat/contract';
 import { isRunning } from '@cronbeat/core';
-import type { CheckRow } from '@cronbeat/db';
+import { type CheckRow, runPolicyOf, runRecordFromJson } from '@cronbeat/db';
 import type { ProjectAccess } from '../../../auth/access';
 import { iso, isoOrNull } from '../../../schemas/common';
 
 /** A stored check as the API shows it; ping code, ping URL and channels only to callers who may write (and so ping). */
 export function checkView(row: CheckRow, context: { baseUrl: string; access: ProjectAccess; channels: Map<string, string[]> }): Check {
+  const policy = runPolicyOf(row);
+  const record = runRecordFromJson(row.runRecord);
   const view: Check = {
     id: row.id,
     name: row.name,
@@ -20,6 +22,11 @@ export function checkView(row: CheckRow, context: { baseUrl: string; access: Pro
     manualResume: row.manualResume,
     alertOnLate: row.alertOnLate,
     remindEvery: row.remindEvery,
+    ...policy,
+    successKeywords: [...policy.successKeywords],
+    failureKeywords: [...policy.failureKeywords],
+    failures: record.failures.length,
+    successes: record.successes,
     status: row.status,
     running: isRunning(row),
     lastPing: isoOrNull(row.lastPing),
