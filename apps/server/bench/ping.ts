@@ -2,7 +2,7 @@
  * `npm run bench:ping`: ping ingestion against its ceiling, on real Postgres.
  *
  * Creates a throwaway database on the DATABASE_URL server with 10,000
- * checks, then, with the servers and the load generator (`load.ts`) each in
+ * checks (every other one with alert policies set), then, with the servers and the load generator (`load.ts`) each in
  * its own process (`processes.ts`): rounds of the bare one-UPDATE baseline and Cronbeat at
  * full load, each of them at half its own peak rate (for p99), and a hot set
  * of 200 checks pinged by many clients (for deadlocks and lost pings). Every
@@ -135,9 +135,23 @@ async function main() {
     const [project] =
       await bench`insert into projects (name, ping_key) values ('bench', ${randomBytes(16).toString('base64url')}) returning id`;
     // Pings address checks by ping code; the baseline looks them up by the same unique index.
+    // Every other check sets each alert policy a success ping reads (thresholds, keywords,
+    // overlapping runs, unusual durations), so the load carries their columns and run record.
     const ids = (
-      await bench`insert into checks (project_id, name, period, grace)
-        select ${project!.id}, 'check ' || g, 60, 60 from generate_series(1, ${CHECKS}) g returning ping_code`
+      await bench`insert into checks (project_id, name, period, grace, failure_threshold, recovery_threshold,
+                                      success_keywords, failure_keywords, max_concurrent_runs, duration_anomaly)
+        select ${project!.id}, 'check ' || g, 60, 60, p.failure_threshold, p.recovery_threshold,
+               p.success_keywords, p.failure_keywords, p.max_concurrent_runs, p.duration_anomaly
+          from generate_series(1, ${CHECKS}) g
+          cross join lateral (
+            select 3 as failure_threshold, 2 as recovery_threshold, '{done}'::text[] as success_keywords,
+                   '{error,traceback}'::text[] as failure_keywords, 2 as max_concurrent_runs,
+                   '{"mode":"auto","factor":3}'::jsonb as duration_anomaly
+             where g % 2 = 0
+            union all
+            select 1, 1, '{}', '{}', null, null where g % 2 = 1
+          ) p
+        returning ping_code`
     ).map((row) => row.ping_code as string);
     writeFileSync(idsFile, JSON.stringify(ids));
     writeFileSync(hotIdsFile, JSON.stringify(ids.slice(0, HOT_CHECKS)));
