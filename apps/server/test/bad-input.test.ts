@@ -125,6 +125,15 @@ const cases: BadRequestCase[] = [
   { name: 'check period 2^40', field: 'period', request: api('POST', '/checks', { name: 'c', period: 2 ** 40 }) },
   { name: 'check grace 2^40', field: 'grace', request: api('POST', '/checks', { name: 'c', grace: 2 ** 40 }) },
   { name: 'check max runtime 2^40', field: 'maxRuntime', request: api('POST', '/checks', { name: 'c', maxRuntime: 2 ** 40 }) },
+  // Falsy values of nullable fields: Ajv's type coercion once turned them into null (off) and stored that.
+  { name: 'check remind every 0', field: 'remindEvery', request: api('POST', '/checks', { name: 'c', remindEvery: 0 }) },
+  { name: 'check max runtime 0', field: 'maxRuntime', request: api('POST', '/checks', { name: 'c', maxRuntime: 0 }) },
+  { name: 'check slug ""', field: 'slug', request: api('POST', '/checks', { name: 'c', slug: '' }) },
+  {
+    name: 'check remind every false',
+    field: 'remindEvery',
+    request: (c) => api('PATCH', `/checks/${c.checkId}`, { remindEvery: false })(c),
+  },
   { name: 'check grace edit 2^53', field: 'grace', request: (c) => api('PATCH', `/checks/${c.checkId}`, { grace: 2 ** 53 })(c) },
   { name: 'ping number 1e20', field: 'params.n', request: (c) => api('GET', `/checks/${c.checkId}/pings/100000000000000000000/body`)(c) },
 

@@ -102,26 +102,33 @@ const DurationAnomaly = Type.Union(
   { description: 'unusually slow or fast runs fail; null: off' },
 );
 
-// Nullable fields list Null first: Ajv coerces types, and with the number or
-// string first it would turn a JSON null into 0 or "" before trying Null.
+// Nullable fields are one schema with a list of types, not a union: Ajv
+// coerces types, and a union tried branch by branch turned a JSON null into
+// 0 or "" (number or string first) or 0, "" and false into null (Null first).
 const editable = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
-  slug: Type.Union([Type.Null(), Slug]),
+  slug: Type.Unsafe<string | null>({
+    type: ['string', 'null'],
+    pattern: SLUG_PATTERN,
+    maxLength: SLUG_MAX_LENGTH,
+    description: 'lower-case letters, digits, - and _; null: none',
+  }),
   tags: Type.Array(Tag, { maxItems: 50 }),
   description: Type.String({ maxLength: 10_000 }),
   period: Type.Integer({ description: `seconds between pings (${period}); give this or cron` }),
   cron: Type.String({ minLength: 1, maxLength: 200, description: 'five-field cron expression; give this or period' }),
   tz: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone of cron. Default: UTC' }),
   grace: Type.Integer({ description: 'seconds after the expected time before alerting. Default: the project default' }),
-  maxRuntime: Type.Union([Type.Null(), Type.Integer()], { description: 'seconds a run may take; null: the grace time' }),
+  maxRuntime: Type.Unsafe<number | null>({ type: ['integer', 'null'], description: 'seconds a run may take; null: the grace time' }),
   manualResume: Type.Boolean(),
   alertOnLate: Type.Boolean({
     description:
       'also alert when the check turns late (a ping is overdue but still within grace), not only when it goes down. Default: false',
   }),
-  remindEvery: Type.Union([Type.Null(), Type.Integer({ minimum: REMIND_LIMITS.min, maximum: REMIND_LIMITS.max })], {
-    description: `seconds: while the check stays down, alert again this often (${REMIND_LIMITS.min} … ${REMIND_LIMITS.max}, 5 minutes to 30 days); null: once`,
-  }),
+  remindEvery: nullableInteger(
+    REMIND_LIMITS,
+    `seconds: while the check stays down, alert again this often (${REMIND_LIMITS.min} … ${REMIND_LIMITS.max}, 5 minutes to 30 days); null: once`,
+  ),
   channels: Type.Union([Type.Array(Uuid, { maxItems: 100 }), Type.Literal('*')], { description: 'channel ids, or "*" for all' }),
   ...policyEditable,
 };
