@@ -24,6 +24,8 @@ interface FailedRunJson {
   scheduled?: string;
   startedAt?: string;
   openRid?: string | null;
+  duration?: number;
+  median?: number;
   limit?: number;
 }
 
@@ -177,6 +179,26 @@ describe.each(testDatabaseKinds())('alert policies end to end on %s', (kind) => 
       event: 'check.down',
       flip: { reason: 'overlap', runs: { failures: [{ reason: 'overlap', openRid: null }] } },
     });
+  });
+
+  it('fails a run far slower than its last runs, giving their median', async () => {
+    const { check, hook, ping } = await aCheck({ durationAnomaly: { mode: 'auto', factor: 3 } });
+    // Ten quick runs first: the history the median is taken from.
+    for (let run = 0; run < 10; run++) {
+      await ping('/start');
+      await ping('');
+    }
+    expect(await alertsTo(hook)).toEqual([]);
+    await ping('/start');
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await ping('');
+    const alerts = await alertsTo(hook);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ event: 'check.down', flip: { reason: 'slow' } });
+    const slow = alerts[0]!.flip.runs.failures[0]!;
+    expect(slow.duration).toBeGreaterThanOrEqual(1200);
+    expect(slow.median).toBeLessThan(400);
+    expect(((await row(check.id)).runRecord as { durations: number[] }).durations).toHaveLength(11);
   });
 
   it('fails a run shorter than its minimum duration', async () => {
