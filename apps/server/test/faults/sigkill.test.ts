@@ -1,10 +1,14 @@
 /**
  * Fault (a): a burst of pings against a real server process, which is
  * killed with SIGKILL a third of the way through and started again. Every
- * ping answered 200 must be in the database: acknowledged ⊆ stored.
+ * ping answered 200 must be in the database: acknowledged ⊆ stored. Half
+ * the checks count every ping as a failed run (a failure keyword, threshold
+ * 100): what their alert policy remembers must match the pings stored, so
+ * a run record is never written without its pings or the other way round.
  */
-import { type Database, pings } from '@cronbeat/db';
+import { checks, type Database, pings } from '@cronbeat/db';
 import { openTestDatabase } from '@cronbeat/db/testing';
+import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aCheck, aProject } from '../ping-fixtures';
 import { faultDatabaseUrl, freePort, type ServerProcess, sendPing, startServer, stopServer, Tally } from './support';
@@ -30,7 +34,13 @@ describe.skipIf(!databaseUrl)('fault (a): the server killed with SIGKILL mid-bur
 
   it('stores every ping it acknowledged, across the kill and the restart', async () => {
     const project = await aProject(database.db);
-    const codes = await Promise.all(Array.from({ length: CHECKS }, async () => (await aCheck(database.db, { project })).check.pingCode));
+    const made = await Promise.all(Array.from({ length: CHECKS }, async () => (await aCheck(database.db, { project })).check));
+    const codes = made.map((check) => check.pingCode);
+    const counting = made.filter((_, i) => i % 2 === 0).map((check) => check.id);
+    await database.db
+      .update(checks)
+      .set({ failureThreshold: 100, failureKeywords: ['A-'] })
+      .where(inArray(checks.id, counting));
     const port = await freePort();
     let server = await startServer(database.url!, port);
     servers.push(server);
@@ -70,7 +80,7 @@ describe.skipIf(!databaseUrl)('fault (a): the server killed with SIGKILL mid-bur
     await Promise.all(Array.from({ length: SENDERS }, sender));
     await restarting;
 
-    const stored = await database.db.select({ body: pings.body }).from(pings);
+    const stored = await database.db.select({ body: pings.body, checkId: pings.checkId, keyword: pings.keyword }).from(pings);
     const storedBodies = new Set(stored.map((ping) => ping.body));
     const lost = [...tally.acknowledged].filter((body) => !storedBodies.has(body));
     const { code, ms: shutdownMs } = await stopServer(server);
@@ -80,6 +90,15 @@ describe.skipIf(!databaseUrl)('fault (a): the server killed with SIGKILL mid-bur
         `refused-or-cut-off=${tally.failed} hung=${tally.hung} killed-after-ms=${killedAt ? killedAt - (until - BURST_MS) : 'never'} ` +
         `restart-to-ready-ms=${restartMs} shutdown-ms=${shutdownMs} exit=${code}`,
     );
+
+    // Every ping to a counting check is a failed run, none reaches the threshold: each one stored is one remembered.
+    const records = await database.db.select({ id: checks.id, runRecord: checks.runRecord, status: checks.status }).from(checks);
+    for (const check of records.filter((record) => counting.includes(record.id))) {
+      const storedHere = stored.filter((ping) => ping.checkId === check.id);
+      expect(storedHere.every((ping) => ping.keyword === 'A-')).toBe(true);
+      expect((check.runRecord as { failures?: unknown[] }).failures?.length ?? 0, `check ${check.id}`).toBe(storedHere.length);
+      expect(check.status).toBe('up');
+    }
 
     expect(killedAt, 'the server was killed mid-burst').toBeGreaterThan(0);
     expect(tally.acknowledged.size, 'every ping was acknowledged in the end').toBe(PINGS);
