@@ -35,6 +35,8 @@ export const FlipReason = {
   slow: 'slow',
   /** A run took far shorter than usual, or shorter than its minimum duration. */
   fast: 'fast',
+  /** A check went down while a check it depends on was down: recorded, alerted with its parent's. */
+  dependency: 'dependency',
   /** A success ping. */
   success: 'success',
   /** A start ping resumed a paused check. */
