@@ -26,6 +26,13 @@ const COMPARED = [
   'alertOnLate',
   'remindEvery',
   'channels',
+  'failureThreshold',
+  'recoveryThreshold',
+  'successKeywords',
+  'failureKeywords',
+  'earlyTolerance',
+  'maxConcurrentRuns',
+  'durationAnomaly',
 ] as const;
 
 /** What the server must do so the project matches the file. Pure: the caller fetches and applies. */
@@ -48,6 +55,11 @@ export function planSync(declared: DeclaredCheck[], existing: Check[], channels:
     }
     if (input.cron !== undefined && current.period && !fields.some((change) => change.field === 'cron')) {
       fields.push({ field: 'cron', from: null, to: input.cron });
+    }
+    // Early tolerance applies to cron only, so a cron check switched to a period by a file that does not
+    // mention it drops it; the server would refuse the switch otherwise.
+    if (input.period !== undefined && current.cron && input.earlyTolerance === undefined && current.earlyTolerance != null) {
+      fields.push({ field: 'earlyTolerance', from: current.earlyTolerance, to: null });
     }
     if (fields.length === 0) return { action: 'unchanged', slug: check.slug, id: current.id };
     const patch = Object.fromEntries(fields.map((change) => [change.field, change.to])) as CheckInput;
@@ -79,7 +91,18 @@ function toInput(check: DeclaredCheck, channels: Channel[]): CheckInput {
   return input;
 }
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+/** Equal as JSON values, whatever the order of their keys (`durationAnomaly` is an object). */
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, inner]) => [key, canonical(inner)]),
+  );
+}
 
 const show = (value: unknown) => (value === null || value === undefined ? '(none)' : JSON.stringify(value));
 

@@ -6,7 +6,7 @@
  * dependencies. Errors carry yaml's line and column, with a hint for the
  * mistakes people make in cron files.
  */
-import { type Document, LineCounter, parseDocument, visit, type YAMLError } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, visit, type YAMLError } from 'yaml';
 
 export type YamlValue = null | boolean | number | string | YamlValue[] | { [key: string]: YamlValue };
 
@@ -85,3 +85,35 @@ function unresolvedAlias(document: Document): { name: string; offset: number } |
   });
   return found;
 }
+
+/**
+ * Where the value at `path` (keys and list indexes) is written in `source`:
+ * 1-based line and column. When the path leads somewhere no node is written
+ * (a key that came in by a `<<` merge), the nearest enclosing node's place;
+ * undefined when the source is not readable YAML. JSON is YAML here, so
+ * `.json` monitors files get places too. Meant for error messages: it parses
+ * the source again.
+ */
+export function positionOf(source: string, path: ReadonlyArray<string | number>): { line: number; column: number } | undefined {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(source, { ...PARSE_OPTIONS, lineCounter });
+  if (document.errors.length > 0) return undefined;
+  let node: unknown = document.contents;
+  let found: Node | undefined = isNodeWithRange(node) ? node : undefined;
+  for (const step of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(step));
+      if (!pair) break;
+      node = pair.value ?? pair.key;
+    } else if (isSeq(node) && typeof step === 'number') node = node.items[step];
+    else break;
+    if (!isNodeWithRange(node)) break;
+    found = node;
+  }
+  if (!found?.range) return undefined;
+  const { line, col } = lineCounter.linePos(found.range[0]);
+  return { line, column: col };
+}
+
+const isNodeWithRange = (value: unknown): value is Node =>
+  typeof value === 'object' && value !== null && Array.isArray((value as Node).range);

@@ -1,4 +1,6 @@
+import { RUN_POLICY_LIMITS } from '@cronbeat/contract';
 import { describe, expect, it } from 'vitest';
+import { POLICY_LIMITS } from '../src/alert-policy';
 import type { Channel, Check } from '../src/api';
 import { parseMonitorsFile } from '../src/monitors-file';
 import { formatPlan, planSync } from '../src/sync';
@@ -16,6 +18,15 @@ const existing = (fields: Partial<Check> & { id: string; slug: string }): Check 
   alertOnLate: false,
   remindEvery: null,
   channels: [],
+  failureThreshold: 1,
+  recoveryThreshold: 1,
+  successKeywords: [],
+  failureKeywords: [],
+  earlyTolerance: null,
+  maxConcurrentRuns: null,
+  durationAnomaly: null,
+  failures: 0,
+  successes: 0,
   status: 'up',
   running: false,
   lastPing: null,
@@ -112,5 +123,166 @@ describe('sync planning', () => {
 
   it('refuses a channel name the project does not have', () => {
     expect(() => planSync([{ slug: 'x', name: 'x', channels: ['pager'] }], [], channels, false)).toThrow('x: no channel named "pager"');
+  });
+});
+
+describe('alert policies in monitors files', () => {
+  it("checks the API's ranges", () => {
+    expect(RUN_POLICY_LIMITS).toMatchObject(POLICY_LIMITS);
+  });
+
+  it('reads every policy key in camelCase and snake_case, durations as words or seconds', () => {
+    const snake = parseMonitorsFile(`checks:
+  - slug: backup
+    cron: "0 3 * * *"
+    failure_threshold: 3
+    recovery_threshold: 2
+    success_keywords: [backup complete]
+    failure_keywords: [ERROR, "disk full"]
+    early_tolerance: 10m
+    max_concurrent_runs: 1
+    duration_anomaly: auto
+`);
+    const camel = parseMonitorsFile(
+      '[{"slug": "backup", "cron": "0 3 * * *", "failureThreshold": 3, "recoveryThreshold": 2, "successKeywords": ["backup complete"],' +
+        ' "failureKeywords": ["ERROR", "disk full"], "earlyTolerance": 600, "maxConcurrentRuns": 1, "durationAnomaly": "auto"}]',
+      'cronbeat.json',
+    );
+    const expected = {
+      slug: 'backup',
+      cron: '0 3 * * *',
+      failureThreshold: 3,
+      recoveryThreshold: 2,
+      successKeywords: ['backup complete'],
+      failureKeywords: ['ERROR', 'disk full'],
+      earlyTolerance: 600,
+      maxConcurrentRuns: 1,
+      // The API's default factor is filled in, so the unchanged file plans no update.
+      durationAnomaly: { mode: 'auto', factor: 3 },
+    };
+    expect(snake).toEqual([expected]);
+    expect(camel).toEqual([expected]);
+  });
+
+  it('reads duration anomalies as auto with a factor, as bounds, or off', () => {
+    const anomaly = (value: string) => parseMonitorsFile(`- slug: a\n  duration_anomaly: ${value}\n`)[0]!.durationAnomaly;
+    expect(anomaly('{factor: 2.5}')).toEqual({ mode: 'auto', factor: 2.5 });
+    expect(anomaly('{min: 30s, max: 2h}')).toEqual({ mode: 'bounds', minDuration: 30, maxDuration: 7200 });
+    expect(anomaly('{max: 90}')).toEqual({ mode: 'bounds', minDuration: null, maxDuration: 90 });
+    expect(anomaly('off')).toBeNull();
+    expect(parseMonitorsFile('- slug: a\n  early_tolerance: off\n  max_concurrent_runs: off\n')[0]).toEqual({
+      slug: 'a',
+      earlyTolerance: null,
+      maxConcurrentRuns: null,
+    });
+  });
+
+  it('leaves out every policy key the file leaves out', () => {
+    const [declared] = parseMonitorsFile('- slug: a\n  period: 1h\n');
+    expect(declared).toEqual({ slug: 'a', period: 3600 });
+  });
+
+  it.each([
+    ['failure_threshold: 0', 'line 3, column 24: checks[0] (a).failure_threshold: expected a whole number from 1 to 100, got 0'],
+    ['failureThreshold: 2.5', 'line 3, column 23: checks[0] (a).failureThreshold: expected a whole number from 1 to 100, got 2.5'],
+    ['recovery_threshold: many', 'line 3, column 25: checks[0] (a).recovery_threshold: expected a whole number from 1 to 100, got "many"'],
+    ['success_keywords: done', 'line 3, column 23: checks[0] (a).success_keywords: expected a list of keywords, got "done"'],
+    ['failure_keywords: [ERROR, "  "]', 'checks[0] (a).failure_keywords: keyword 2: a keyword may not be empty or only spaces'],
+    [`failure_keywords: [${'x'.repeat(201)}]`, 'failure_keywords: keyword 1: a keyword has at most 200 characters, got 201'],
+    [`failure_keywords: [${Array.from({ length: 21 }, (_, i) => `k${i}`).join(', ')}]`, 'at most 20 keywords, got 21'],
+    ['early_tolerance: soon', 'line 3, column 22: checks[0] (a).early_tolerance: invalid duration "soon"'],
+    ['early_tolerance: 2d', 'early_tolerance: expected a duration from 1 to 86400 seconds, got "2d" (172800 s)'],
+    ['max_concurrent_runs: 0', 'max_concurrent_runs: expected a whole number from 1 to 100, got 0'],
+    ['duration_anomaly: sometimes', 'duration_anomaly: expected auto, off, {factor: 3} or {min: 30s, max: 2h}, got "sometimes"'],
+    ['duration_anomaly: {factor: 1}', 'duration_anomaly: factor: expected a number from 1.5 to 100, got 1'],
+    ['duration_anomaly: {factor: 3, max: 1h}', 'duration_anomaly: give factor (auto) or min and max (bounds), not both'],
+    ['duration_anomaly: {min: 2h, max: 30m}', 'duration_anomaly: min (7200 s) must be below max (1800 s)'],
+    ['duration_anomaly: {max: 8d}', 'duration_anomaly: max: expected a duration from 0 to 604800 seconds'],
+    ['duration_anomaly: {}', 'duration_anomaly: give min, max or both'],
+    ['duration_anomaly: {median: 3}', 'duration_anomaly: unknown field "median" (use factor, or min and max)'],
+  ])('refuses %s, naming the key and its line', (line, message) => {
+    expect(() => parseMonitorsFile(`checks:\n  - slug: a\n    ${line}\n`)).toThrow(message);
+  });
+
+  it('refuses an early tolerance on a check with a period, at the line of the key', () => {
+    expect(() => parseMonitorsFile('- slug: a\n  period: 1h\n  earlyTolerance: 5m\n')).toThrow(
+      'line 3, column 19: checks[0] (a).earlyTolerance: applies to cron schedules only, and this check has a period',
+    );
+  });
+
+  it('gives the line of mistakes in JSON files and in other keys too', () => {
+    expect(() => parseMonitorsFile('[\n  {"slug": "a"},\n  {"slug": "b",\n   "maxConcurrentRuns": -1}\n]', 'cronbeat.json')).toThrow(
+      'line 4, column 25: checks[1] (b).maxConcurrentRuns: expected a whole number from 1 to 100, got -1',
+    );
+    expect(() => parseMonitorsFile('- slug: a\n  grace: soon\n')).toThrow('line 2, column 10: checks[0] (a).grace: invalid duration');
+    // A key merged in from an anchor is written elsewhere: the check's own line is given.
+    expect(() => parseMonitorsFile('defaults: &d\n  failure_threshold: 0\nchecks:\n  - <<: *d\n    slug: a\n')).toThrow(
+      /^line 4, column 5: checks\[0\] \(a\)\.failure_threshold: expected a whole number/,
+    );
+  });
+});
+
+describe('planning alert policies', () => {
+  const cron = { cron: '0 3 * * *', period: null };
+
+  it('updates the policies that differ and sends only those', () => {
+    const declared = parseMonitorsFile(`- slug: a
+  failure_threshold: 3
+  failure_keywords: [ERROR]
+  duration_anomaly: {min: 30s}
+  max_concurrent_runs: off
+`);
+    const plan = planSync(declared, [existing({ id: '1', slug: 'a', ...cron, maxConcurrentRuns: 2 })], [], false);
+    expect(plan).toEqual([
+      {
+        action: 'update',
+        slug: 'a',
+        id: '1',
+        patch: {
+          failureThreshold: 3,
+          failureKeywords: ['ERROR'],
+          maxConcurrentRuns: null,
+          durationAnomaly: { mode: 'bounds', minDuration: 30, maxDuration: null },
+        },
+        fields: [
+          { field: 'failureThreshold', from: 1, to: 3 },
+          { field: 'failureKeywords', from: [], to: ['ERROR'] },
+          { field: 'maxConcurrentRuns', from: 2, to: null },
+          { field: 'durationAnomaly', from: null, to: { mode: 'bounds', minDuration: 30, maxDuration: null } },
+        ],
+      },
+    ]);
+    expect(formatPlan(plan)).toContain('    durationAnomaly: (none) → {"mode":"bounds","minDuration":30,"maxDuration":null}\n');
+  });
+
+  it('leaves a check alone when its policies already match, whatever the order of their fields', () => {
+    const declared = parseMonitorsFile('- slug: a\n  duration_anomaly: auto\n  early_tolerance: 10m\n  recovery_threshold: 2\n');
+    const stored = existing({
+      id: '1',
+      slug: 'a',
+      ...cron,
+      durationAnomaly: { factor: 3, mode: 'auto' },
+      earlyTolerance: 600,
+      recoveryThreshold: 2,
+    });
+    expect(planSync(declared, [stored], [], false)).toEqual([{ action: 'unchanged', slug: 'a', id: '1' }]);
+  });
+
+  it('leaves the policies a file leaves out as they are on the server', () => {
+    const stored = existing({ id: '1', slug: 'a', failureThreshold: 5, failureKeywords: ['FATAL'], maxConcurrentRuns: 1 });
+    expect(planSync(parseMonitorsFile('- slug: a\n  grace: 1h\n'), [stored], [], false)).toEqual([
+      { action: 'unchanged', slug: 'a', id: '1' },
+    ]);
+  });
+
+  it('creates a check with its policies', () => {
+    const [change] = planSync(parseMonitorsFile('- slug: new\n  period: 1h\n  failure_threshold: 2\n'), [], [], false);
+    expect(change).toEqual({ action: 'create', slug: 'new', input: { name: 'new', slug: 'new', period: 3600, failureThreshold: 2 } });
+  });
+
+  it('drops the early tolerance of a cron check the file switches to a period', () => {
+    const stored = existing({ id: '1', slug: 'a', ...cron, earlyTolerance: 600 });
+    const [change] = planSync(parseMonitorsFile('- slug: a\n  period: 1h\n'), [stored], [], false);
+    expect(change).toMatchObject({ action: 'update', patch: { period: 3600, earlyTolerance: null } });
   });
 });

@@ -1,6 +1,6 @@
 import { ApiError } from '../api.js';
 import { UsageError } from './args.js';
-import { CHECKS_USAGE, checksCommand } from './checks.js';
+import { CHECKS_CREATE_HELP, CHECKS_USAGE, checksCommand } from './checks.js';
 import { IMPORT_USAGE, importCrontabCommand } from './import-crontab.js';
 import { PING_USAGE, pingCommand } from './ping.js';
 import { RUN_USAGE, runCommand } from './run.js';
@@ -30,6 +30,10 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const command = name ? COMMANDS[name] : undefined;
+  if (name === 'checks' && rest[0] === 'create' && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(CHECKS_CREATE_HELP);
+    return 0;
+  }
   if (!command || (name !== 'run' && (rest.includes('--help') || rest.includes('-h')))) {
     const asked = name === undefined || name === 'help' || name === '--help' || name === '-h' || command !== undefined;
     (asked ? process.stdout : process.stderr).write(USAGE);
