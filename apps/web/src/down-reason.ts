@@ -1,5 +1,8 @@
-import { duration } from './time';
+import { describeFailedRun, flipRunsSummary } from './flip-runs';
+import { duration, localTime } from './time';
 import type { Flip } from './types';
+
+export { localTime };
 
 /** A flip as the API sends it: with the job's exit status, which the dashboard's shared `Flip` type does not declare yet. */
 export type FlipWithExit = Flip & { exitStatus?: number | null };
@@ -27,15 +30,26 @@ export function downFlip(flips: FlipWithExit[]): FlipWithExit | null {
   return newest?.to === 'down' ? newest : null;
 }
 
-/** An instant in the browser's own locale and zone, to the minute: "4 Dec 2026, 16:20" in en-GB. */
-export const localTime = (iso: string): string => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
 /**
  * Why the check went down, in a sentence, in the words the alerts use:
- * missed, failed with its exit status, ran too long. It does not change as
- * time passes, so a live region reading it is not read out again.
+ * missed, failed with its exit status or a keyword, ran too long, too early,
+ * overlapping, too slow or fast; and, under a failure threshold, how many
+ * failed runs in a row it took. It does not change as time passes, so a live
+ * region reading it is not read out again.
  */
 export function downReason(flip: FlipWithExit, check: DownCheck): string {
+  const failures = flip.runs?.failures ?? [];
+  const why = lastRunReason(flip, check);
+  // One failed run is the flip's own reason; more are the threshold at work.
+  return failures.length > 1 && flip.runs ? `${why} It was the last of ${flipRunsSummary(flip.runs)}.` : why;
+}
+
+function lastRunReason(flip: FlipWithExit, check: DownCheck): string {
+  const last = flip.runs?.failures?.at(-1);
+  if (last && last.reason === flip.reason && (last.keyword || ['early', 'overlap', 'slow', 'fast'].includes(last.reason))) {
+    const words = describeFailedRun(last);
+    return `${words.charAt(0).toUpperCase()}${words.slice(1)}.`;
+  }
   switch (flip.reason) {
     case 'missed':
       return check.lastPing

@@ -42,3 +42,6 @@ export function duration(seconds: number): string {
   }
   return parts.slice(0, 2).join(' ');
 }
+
+/** An instant in the browser's own locale and zone, to the minute: "4 Dec 2026, 16:20" in en-GB. */
+export const localTime = (iso: string): string => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });

@@ -9,6 +9,7 @@ const flip = (at: string, to: FlipWithExit['to'], reason: FlipWithExit['reason']
   at,
   exitStatus,
   processedAt: null,
+  runs: null,
 });
 
 describe("a down check's reason, in words", () => {

@@ -1,4 +1,5 @@
 import { type FormEvent, useEffect, useState } from 'react';
+import { EMPTY_POLICY, editorFieldErrors, type PolicyDraft, policyDraftOf, policyInputOf, policyTypedErrors } from '../alert-policy';
 import { ApiError, api } from '../api';
 import { durationError, formatDuration, readDuration } from '../durations';
 import { navigate } from '../router';
@@ -9,6 +10,7 @@ import { zoneProblem } from '../zones';
 import { ChannelPicker } from './ChannelPicker';
 import { Field } from './Field';
 import { Link } from './Link';
+import { PolicyFields } from './PolicyFields';
 import { ScheduleFields, type ScheduleValue, ZONES } from './ScheduleFields';
 
 interface Draft {
@@ -26,6 +28,7 @@ interface Draft {
   /** Seconds; null for no reminders. */
   remindEvery: number | null;
   channels: string[];
+  policy: PolicyDraft;
 }
 
 /** Reminder intervals offered, in seconds; a check set to another through the API keeps its own. */
@@ -45,6 +48,7 @@ const EMPTY: Draft = {
   alertOnLate: false,
   remindEvery: null,
   channels: [],
+  policy: EMPTY_POLICY,
 };
 
 function draftOf(check: Check): Draft {
@@ -65,6 +69,7 @@ function draftOf(check: Check): Draft {
     alertOnLate: check.alertOnLate,
     remindEvery: check.remindEvery,
     channels: check.channels ?? [],
+    policy: policyDraftOf(check),
   };
 }
 
@@ -78,6 +83,7 @@ function typedErrors(draft: Draft): Record<string, string> {
     tz: draft.schedule.kind === 'cron' ? zoneProblem(draft.schedule.tz, ZONES)?.error : undefined,
     grace: durationError(draft.grace),
     maxRuntime: durationError(draft.maxRuntime, true),
+    ...policyTypedErrors(draft.policy, draft.schedule.kind === 'cron'),
   };
   return Object.fromEntries(Object.entries(errors).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
@@ -97,6 +103,7 @@ function inputOf(draft: Draft): CheckInput {
     alertOnLate: draft.alertOnLate,
     remindEvery: draft.remindEvery,
     channels: draft.channels,
+    ...policyInputOf(draft.policy, cron),
   };
 }
 
@@ -130,11 +137,21 @@ export function CheckEditor({ id }: { id?: string }) {
 
   if (!canWrite) return <p>Your role in this project can only look at checks.</p>;
   if (!draft) return <p className="muted">{formError ?? 'Loading…'}</p>;
+  const forget = (fields: string[]) => {
+    const edited = new Set(fields);
+    setErrors((current) => Object.fromEntries(Object.entries(current).filter(([field]) => !edited.has(field))));
+  };
   const update = (patch: Partial<Draft>) => {
     setDraft({ ...draft, ...patch });
     // Editing a field clears what was said about it; the schedule answers for three of the API's fields.
-    const edited = new Set(Object.keys(patch).flatMap((key) => (key === 'schedule' ? ['period', 'cron', 'tz'] : [key])));
-    setErrors((current) => Object.fromEntries(Object.entries(current).filter(([field]) => !edited.has(field))));
+    forget(Object.keys(patch).flatMap((key) => (key === 'schedule' ? ['period', 'cron', 'tz', 'earlyTolerance'] : [key])));
+  };
+  const updatePolicy = (patch: Partial<PolicyDraft>) => {
+    setDraft({ ...draft, policy: { ...draft.policy, ...patch } });
+    // The duration anomaly's mode, minimum and maximum answer together for `durationAnomaly`.
+    forget(
+      Object.keys(patch).flatMap((key) => (key === 'durationMode' ? ['durationAnomaly', 'factor', 'minDuration', 'maxDuration'] : [key])),
+    );
   };
 
   const submit = async (event: FormEvent) => {
@@ -152,7 +169,7 @@ export function CheckEditor({ id }: { id?: string }) {
       navigate(`/checks/${saved.id}`);
     } catch (error) {
       if (error instanceof ApiError) {
-        setErrors(error.fields);
+        setErrors(editorFieldErrors(error.fields));
         setFormError(Object.keys(error.fields).length > 0 ? 'Please correct the fields marked below.' : error.message);
       } else setFormError('Cronbeat could not be reached. Try again.');
     } finally {
@@ -219,10 +236,6 @@ export function CheckEditor({ id }: { id?: string }) {
           <input type="checkbox" checked={draft.manualResume} onChange={(event) => update({ manualResume: event.target.checked })} />
           Manual resume: once down, stay down until someone resumes it
         </label>
-        <label className="inline">
-          <input type="checkbox" checked={draft.alertOnLate} onChange={(event) => update({ alertOnLate: event.target.checked })} />
-          Alert when late: as soon as a ping is overdue, before the grace time runs out
-        </label>
         <Field label="Remind while down" hint="Alert the channels again this often until the check is back up." error={errors.remindEvery}>
           <select
             name="remindEvery"
@@ -239,6 +252,12 @@ export function CheckEditor({ id }: { id?: string }) {
               ))}
           </select>
         </Field>
+        <PolicyFields value={draft.policy} onChange={updatePolicy} cron={draft.schedule.kind === 'cron'} errors={errors}>
+          <label className="inline">
+            <input type="checkbox" checked={draft.alertOnLate} onChange={(event) => update({ alertOnLate: event.target.checked })} />
+            Alert when late: as soon as a ping is overdue, before the grace time runs out
+          </label>
+        </PolicyFields>
         <ChannelPicker channels={channels} selected={draft.channels} onChange={(selected) => update({ channels: selected })} />
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>

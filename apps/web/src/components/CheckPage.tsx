@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { policyLines, thresholdProgress } from '../alert-policy';
 import { api } from '../api';
 import { navigate } from '../router';
 import { describeSchedule } from '../schedule';
@@ -31,6 +32,8 @@ export function CheckPage({ id }: { id: string }) {
   if (!check.data) return <p className="muted">Loading…</p>;
   const current = check.data;
   const now = Date.now();
+  const progress = thresholdProgress(current);
+  const policies = policyLines(current);
 
   const toggle = async () => {
     setActionError(null);
@@ -74,6 +77,10 @@ export function CheckPage({ id }: { id: string }) {
       <div className="page-head">
         <h1>{current.name || current.slug || 'unnamed'}</h1>
         <StatusIcon status={current.status} running={current.running} />
+        {/* Always there, so screen readers announce the count as it changes. */}
+        <span className="threshold-progress" role="status">
+          {progress}
+        </span>
       </div>
       {current.status === 'down' && <DownBanner check={current} flips={flips.data} now={now} />}
       <CheckChannels check={current} channels={channels.data} canWrite={canWrite} />
@@ -106,6 +113,16 @@ export function CheckPage({ id }: { id: string }) {
         <dt>Pings</dt>
         <dd>{current.nPings}</dd>
       </dl>
+      {policies.length > 0 && (
+        <section aria-labelledby="policy-title">
+          <h2 id="policy-title">Alert policy</h2>
+          <ul className="policies">
+            {policies.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </section>
+      )}
       {!canWrite && <p className="muted">Your role can look at this check but not change it.</p>}
       {canWrite && (
         <div className="actions">

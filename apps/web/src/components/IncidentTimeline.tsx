@@ -1,9 +1,10 @@
+import { describeFailedRun, flipRunsSummary } from '../flip-runs';
 import { duration } from '../time';
 import type { Flip } from '../types';
 import { StatusIcon } from './StatusIcon';
 import { TimeAgo } from './TimeAgo';
 
-/** Status changes, newest first, with the reason and how long each state lasted. */
+/** Status changes, newest first, with the reason, how long each state lasted, and the runs that led to it. */
 export function IncidentTimeline({ flips, now }: { flips: Flip[]; now: number }) {
   if (flips.length === 0) return <p className="muted">No status changes yet.</p>;
   const newestFirst = [...flips].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
@@ -12,17 +13,30 @@ export function IncidentTimeline({ flips, now }: { flips: Flip[]; now: number })
       {newestFirst.map((flip, index) => {
         const endedAt = index === 0 ? now : Date.parse(newestFirst[index - 1]!.at);
         const lasted = (endedAt - Date.parse(flip.at)) / 1000;
+        const summary = flip.runs ? flipRunsSummary(flip.runs) : null;
+        const failures = flip.runs?.failures ?? [];
         return (
           <li key={`${flip.at}-${flip.to}`}>
             <StatusIcon status={flip.to} />
             <span>
               from {flip.from}
-              {flip.reason ? `: ${flip.reason}` : ''}
+              {flip.reason ? `: ${flip.reason.replaceAll('_', ' ')}` : ''}
             </span>
             <TimeAgo at={flip.at} now={now} />
             <span className="muted">
               {index === 0 ? 'for' : 'lasted'} {duration(Math.max(lasted, 0))}
             </span>
+            {summary && <span className="flip-summary">after {summary}</span>}
+            {failures.length > 0 && (
+              <ol className="flip-runs" aria-label={`Failed runs that led to ${flip.to}`}>
+                {failures.map((run) => (
+                  <li key={`${run.at}-${run.reason}`}>
+                    <time dateTime={run.at}>{new Date(run.at).toLocaleTimeString(undefined, { timeStyle: 'short' })}</time>{' '}
+                    {describeFailedRun(run)}
+                  </li>
+                ))}
+              </ol>
+            )}
           </li>
         );
       })}

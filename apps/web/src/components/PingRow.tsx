@@ -23,6 +23,11 @@ export function PingRow({ checkId, ping, now }: { checkId: string; ping: Ping; n
         <TimeAgo at={ping.createdAt} now={now} />
         {ping.duration !== null && <span>took {duration(ping.duration / 1000)}</span>}
         {ping.exitStatus !== null && <span>exit {ping.exitStatus}</span>}
+        {ping.keyword && (
+          <span className="ping-keyword" title="The keyword in its body that decided this ping's kind">
+            keyword “{ping.keyword}”
+          </span>
+        )}
         <span className="muted">
           {ping.scheme} {ping.method}
         </span>
