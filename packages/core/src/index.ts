@@ -1,3 +1,4 @@
+export { type AlertContext, type AlertHold, type AlertVerdict, alertVerdict, type HeldFlip, releaseVerdict } from './alert-hold';
 export { type AutoCreateDecision, type AutoCreatePolicy, autoCreateCheck } from './auto-create';
 export { type BadgeState, type BadgeSummary, summarizeBadge } from './badge';
 export {
@@ -11,6 +12,7 @@ export {
   withDeadlines,
 } from './check';
 export { DEFAULT_RETRY_POLICY, type FailedAttempt, nextAttemptAt, type RetryPolicy } from './delivery';
+export { DEPENDENCY_LIMITS, type DependencyEdge, downParents, findCycle } from './dependencies';
 export { ValidationCode, ValidationError } from './errors';
 export { evaluate, type PausedOrResumed, pause, resume, type Transition } from './evaluate';
 export {
