@@ -2,8 +2,27 @@ import type { DependencyEdge } from '@cronbeat/core';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../client';
-import { checks } from '../schema';
+import { checks, projects } from '../schema';
 import { checkDependencies } from '../schema/check-dependencies';
+
+/**
+ * Serialises the dependency writes of a project until the transaction ends,
+ * so two edits cannot each add half of a cycle. Take it before locking a
+ * check: writers that never take it (pings, edits that leave dependsOn
+ * alone) then never wait on one that holds it. `no key update` leaves
+ * inserting checks (which only share the project row's key) unblocked.
+ */
+export async function lockDependencies(tx: Db, projectId: string): Promise<void> {
+  await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).for('no key update');
+}
+
+/** True for a Postgres foreign key violation (a parent deleted while it was being named), on either driver. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if ((cause as { code?: unknown }).code === '23503') return true;
+  }
+  return false;
+}
 
 /**
  * Replaces every parent of a check with `parentIds`, in the caller's
