@@ -6,6 +6,7 @@ export const ValidationCode = {
   invalidGrace: 'CB_INVALID_GRACE',
   invalidMaxRuntime: 'CB_INVALID_MAX_RUNTIME',
   invalidExitStatus: 'CB_INVALID_EXIT_STATUS',
+  invalidMaintenanceWindow: 'CB_INVALID_MAINTENANCE_WINDOW',
 } as const;
 export type ValidationCode = (typeof ValidationCode)[keyof typeof ValidationCode];
 

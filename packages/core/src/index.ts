@@ -1,4 +1,14 @@
-export { type AlertContext, type AlertHold, type AlertVerdict, alertVerdict, type HeldFlip, releaseVerdict } from './alert-hold';
+export {
+  type AlertContext,
+  type AlertHold,
+  type AlertVerdict,
+  alertVerdict,
+  type FollowUp,
+  type FollowUpInput,
+  followUp,
+  type HeldFlip,
+  releaseVerdict,
+} from './alert-hold';
 export { type AutoCreateDecision, type AutoCreatePolicy, autoCreateCheck } from './auto-create';
 export { type BadgeState, type BadgeSummary, summarizeBadge } from './badge';
 export {
@@ -15,6 +25,20 @@ export { DEFAULT_RETRY_POLICY, type FailedAttempt, nextAttemptAt, type RetryPoli
 export { DEPENDENCY_LIMITS, type DependencyEdge, downParents, findCycle } from './dependencies';
 export { ValidationCode, ValidationError } from './errors';
 export { evaluate, type PausedOrResumed, pause, resume, type Transition } from './evaluate';
+export {
+  coversCheck,
+  MAINTENANCE_LIMITS,
+  type MaintenanceSchedule,
+  type MaintenanceWindow,
+  type MaintenanceWindowInput,
+  type MaintenanceWindowSpec,
+  maintenanceAt,
+  nextOccurrence,
+  type Occurrence,
+  occurrenceAt,
+  parseMaintenanceWindow,
+  type WindowCoverage,
+} from './maintenance';
 export {
   applyPing,
   type ClosedRun,
