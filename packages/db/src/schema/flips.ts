@@ -2,6 +2,7 @@ import type { FlipReason, Status } from '@cronbeat/core';
 import { sql } from 'drizzle-orm';
 import { bigint, index, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { checks } from './checks';
+import { maintenanceWindows } from './maintenance-windows';
 
 /** Every status change, written in the same transaction as the change: the outbox of alerting. */
 export const flips = pgTable(
@@ -23,11 +24,15 @@ export const flips = pgTable(
      * policy fired with what numbers. Null for flips not caused by runs.
      */
     runs: jsonb('runs'),
+    /** The maintenance window the check was in when it flipped, so no alert went out then; null outside maintenance. */
+    maintenanceWindowId: uuid('maintenance_window_id').references(() => maintenanceWindows.id, { onDelete: 'set null' }),
     /** When its notifications were created; null while the outbox entry is pending. */
     processedAt: timestamp('processed_at', { withTimezone: true }),
   },
   (table) => [
     index('flips_check_created_idx').on(table.checkId, table.createdAt),
     index('flips_unprocessed_idx').on(table.id).where(sql`${table.processedAt} is null`),
+    // Deleting a window sets its flips' reference to null; without this that reads every flip.
+    index('flips_maintenance_window_idx').on(table.maintenanceWindowId).where(sql`${table.maintenanceWindowId} is not null`),
   ],
 );

@@ -4,6 +4,7 @@ export * from './check-channels';
 export * from './checks';
 export * from './flips';
 export * from './invitations';
+export * from './maintenance-windows';
 export * from './memberships';
 export * from './notifications';
 export * from './pings';
