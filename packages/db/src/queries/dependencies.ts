@@ -2,8 +2,7 @@ import type { DependencyEdge } from '@cronbeat/core';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../client';
-import { checks, projects } from '../schema';
-import { checkDependencies } from '../schema/check-dependencies';
+import { checkDependencies, checks, projects } from '../schema';
 
 /**
  * Serialises the dependency writes of a project until the transaction ends,

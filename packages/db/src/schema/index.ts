@@ -1,6 +1,7 @@
 export * from './api-keys';
 export * from './channels';
 export * from './check-channels';
+export * from './check-dependencies';
 export * from './checks';
 export * from './flips';
 export * from './invitations';
