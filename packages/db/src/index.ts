@@ -18,6 +18,7 @@ export * from './queries/checks';
 export * from './queries/dependencies';
 export * from './queries/flips';
 export * from './queries/invitations';
+export * from './queries/maintenance';
 export * from './queries/memberships';
 export * from './queries/notifications';
 export * from './queries/pings';
