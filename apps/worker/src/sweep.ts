@@ -5,19 +5,22 @@
  * function, in every worker process at once if need be: each claims with
  * SKIP LOCKED.
  */
-import { evaluate, isAlerting, Status } from '@cronbeat/core';
+import { type AlertVerdict, evaluate, FlipReason, isAlerting, Status } from '@cronbeat/core';
 import {
   applyTransitions,
   claimDueChecks,
   claimPendingFlips,
   type Db,
+  followUpDependents,
+  groupAlerts,
   postponeSweep,
-  remindDueChecks,
   type SweepAgenda,
+  type SweepTransition,
   settleFlips,
   sweepAgenda,
   toCheckState,
 } from '@cronbeat/db';
+import { decideAlerts, followUpDueChecks } from './alert-holds';
 import type { WorkerOptions } from './options';
 
 export interface SweepResult {
@@ -74,6 +77,16 @@ export async function sweep(db: Db, options: SweepOptions): Promise<SweepResult>
 const alerts = (flip: { from: Status; to: Status }, alertOnLate: boolean): boolean =>
   isAlerting(flip) || (flip.to === Status.late && alertOnLate);
 
+/** A flip from down back up: the dependents held for it are looked at again. */
+const isRecovery = (flip: { fromStatus: Status; toStatus: Status }) => flip.fromStatus === Status.down && flip.toStatus === Status.up;
+
+/** A transition as its alert verdict says: sent now, or held (a check held for its parent is down for `dependency`). */
+function applyVerdict(swept: SweepTransition, verdict: AlertVerdict): void {
+  swept.alert = verdict.send;
+  swept.hold = verdict.send ? null : verdict.hold;
+  if (swept.hold?.kind === 'dependency' && swept.flip) swept.flip = { ...swept.flip, reason: FlipReason.dependency };
+}
+
 /**
  * Claims due checks batch after batch until none is left, so a burst of
  * deadlines drains in one tick. Each batch writes its flips and their
@@ -85,23 +98,45 @@ async function flipDueChecks(db: Db, clock: () => Date, batchSize: number, notif
   let total = 0;
   for (;;) {
     const now = clock();
-    const { claimed, changed, flips } = await db.transaction(async (tx) => {
+    const { claimed, changed, flips, folded } = await db.transaction(async (tx) => {
       const due = await claimDueChecks(tx, now, batchSize);
-      const transitions = [];
+      const transitions: SweepTransition[] = [];
+      const alerting: SweepTransition[] = [];
       const unchanged = [];
       for (const row of due) {
         const check = toCheckState(row);
         const transition = evaluate(check, now);
-        if (transition) {
-          const alert = transition.flip !== null && alerts(transition.flip, row.alertOnLate);
-          transitions.push({ checkId: row.id, alert, ...transition });
-        } else unchanged.push({ checkId: row.id, check });
+        if (!transition) {
+          unchanged.push({ checkId: row.id, check });
+          continue;
+        }
+        const swept: SweepTransition = { checkId: row.id, alert: false, ...transition };
+        transitions.push(swept);
+        if (transition.flip && alerts(transition.flip, row.alertOnLate)) alerting.push(swept);
       }
+      const { verdicts, grouped, facts } = await decideAlerts(
+        tx,
+        alerting.map((swept) => ({ checkId: swept.checkId, flip: swept.flip! })),
+      );
+      alerting.forEach((swept, i) => applyVerdict(swept, verdicts[i]!));
       const flips = await applyTransitions(tx, transitions);
+      const groupedDowns = flips.filter(
+        (flip) => flip.toStatus === Status.down && grouped.has(facts.checks.get(flip.checkId)?.projectId ?? ''),
+      );
+      const folded = new Set(
+        await groupAlerts(
+          tx,
+          groupedDowns.map((flip) => flip.id),
+        ),
+      );
+      await followUpDependents(
+        tx,
+        flips.filter(isRecovery).map((flip) => flip.checkId),
+      );
       const postponed = await postponeSweep(tx, unchanged);
-      return { claimed: due.length, changed: transitions.length + postponed, flips };
+      return { claimed: due.length, changed: transitions.length + postponed, flips, folded };
     });
-    notified(flips.flatMap((flip) => flip.notificationIds));
+    notified(flips.flatMap((flip) => flip.notificationIds.filter((id) => !folded.has(id))));
     total += flips.length;
     // A full batch that changed nothing would be claimed again forever; stop instead.
     if (claimed < batchSize || changed === 0) return total;
@@ -115,11 +150,27 @@ async function processFlipOutbox(db: Db, now: Date, batchSize: number, notified:
     const claimed = await db.transaction(async (tx) => {
       const pending = await claimPendingFlips(tx, batchSize);
       if (pending.length === 0) return 0;
-      const settled = pending.map((flip) => ({
-        id: flip.id,
-        alert: alerts({ from: flip.fromStatus, to: flip.toStatus }, flip.alertOnLate),
-      }));
+      const alerting = pending.filter((flip) => alerts({ from: flip.fromStatus, to: flip.toStatus }, flip.alertOnLate));
+      const { verdicts } = await decideAlerts(
+        tx,
+        alerting.map((flip) => ({ checkId: flip.checkId, flip: { from: flip.fromStatus, to: flip.toStatus, at: flip.at } })),
+      );
+      const verdictOf = new Map(alerting.map((flip, i) => [flip.id, verdicts[i]!]));
+      const settled = pending.map((flip) => {
+        const verdict = verdictOf.get(flip.id);
+        const hold = verdict && !verdict.send ? verdict.hold : null;
+        return {
+          id: flip.id,
+          alert: verdict?.send ?? false,
+          hold,
+          reason: hold?.kind === 'dependency' ? FlipReason.dependency : undefined,
+        };
+      });
       created.push(...(await settleFlips(tx, settled, now)));
+      await followUpDependents(
+        tx,
+        pending.filter((flip) => isRecovery({ fromStatus: flip.fromStatus, toStatus: flip.toStatus })).map((flip) => flip.checkId),
+      );
       return pending.length;
     });
     notified(created);
@@ -127,10 +178,14 @@ async function processFlipOutbox(db: Db, now: Date, batchSize: number, notified:
   }
 }
 
-/** Makes the reminders that have come, batch after batch: their cost follows the reminders due, not the checks down. */
+/**
+ * Follows up the checks whose `remind_at` has come (held alerts, then
+ * reminders), batch after batch: their cost follows what is due, not the
+ * checks down.
+ */
 async function makeDueReminders(db: Db, clock: () => Date, batchSize: number, notified: (ids: string[]) => void): Promise<void> {
   for (;;) {
-    const { claimed, notificationIds } = await remindDueChecks(db, clock(), batchSize);
+    const { claimed, notificationIds } = await followUpDueChecks(db, clock(), batchSize);
     notified(notificationIds);
     if (claimed < batchSize) return;
   }

@@ -8,6 +8,7 @@ export {
 } from './client';
 export { MIGRATIONS_FOLDER, migrate, pendingMigrations, prepareSchema, SchemaBehindError } from './migrate';
 export * from './ping-hot-path';
+export * from './queries/alert-facts';
 export * from './queries/api-channels';
 export * from './queries/api-checks';
 export * from './queries/api-keys';

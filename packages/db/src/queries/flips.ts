@@ -7,6 +7,8 @@ import { checks, flips } from '../schema';
 export interface PendingFlip {
   id: number;
   checkId: string;
+  /** When the status changed. */
+  at: Date;
   fromStatus: Status;
   toStatus: Status;
   reason: FlipReason;
@@ -30,6 +32,7 @@ export function claimPendingFlips(tx: Db, limit: number): Promise<PendingFlip[]>
     .select({
       id: flips.id,
       checkId: flips.checkId,
+      at: flips.createdAt,
       fromStatus: flips.fromStatus,
       toStatus: flips.toStatus,
       reason: flips.reason,

@@ -88,6 +88,7 @@ function buildClaimStatement(db: Db) {
         sentAt: claimed.sentAt,
         nextAttemptAt: claimed.nextAttemptAt,
         reminder: claimed.reminder,
+        groupId: claimed.groupId,
       },
       channel: { id: channels.id, kind: channels.kind, config: channels.config },
       flip: flips,

@@ -1,5 +1,5 @@
 /** The sweep's reads and writes: claim due checks, then apply the domain's verdicts with their flips. */
-import { type CheckState, type FlipReason, type Status, sweepDue, type Transition } from '@cronbeat/core';
+import { type AlertHold, type CheckState, type FlipReason, type Status, sweepDue, type Transition } from '@cronbeat/core';
 import { asc, lte, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { queryRows } from '../rows';
@@ -87,8 +87,13 @@ export interface SweptFlip {
   notificationIds: string[];
 }
 
-/** A transition the domain decided, and whether its flip alerts (one notification per attached channel). */
-export type SweepTransition = { checkId: string; alert?: boolean } & Transition;
+/**
+ * A transition the domain decided, whether its flip alerts now (one
+ * notification per attached channel), and, if its alert is held back, why
+ * (the flip is marked so; a maintenance hold sets the check's `remind_at`
+ * to the window's end, when the sweep looks again).
+ */
+export type SweepTransition = { checkId: string; alert?: boolean; hold?: AlertHold | null } & Transition;
 
 /**
  * Writes each transition as a compare-and-set on the status it was decided
@@ -105,8 +110,11 @@ export async function applyTransitions(tx: Db, transitions: SweepTransition[]): 
   if (transitions.length === 0) return [];
   // Time changes status, deadlines, the run it timed out and the policy's record; the ping columns stay as the pings left them.
   const changes = JSON.stringify(
-    transitions.map(({ checkId, check, flip, alert }) => ({
+    transitions.map(({ checkId, check, flip, alert, hold }) => ({
       id: checkId,
+      held: hold?.kind ?? null,
+      window_id: hold?.kind === 'maintenance' ? hold.windowId : null,
+      hold_until: hold?.kind === 'maintenance' ? hold.until.toISOString() : null,
       from_status: flip?.from ?? check.status,
       to_status: flip?.to ?? check.status,
       flipped: flip !== null,
@@ -134,22 +142,24 @@ export async function applyTransitions(tx: Db, transitions: SweepTransition[]): 
     sql`
       with change as (
         select * from jsonb_to_recordset(${changes}::jsonb)
-          as c(id uuid, from_status text, to_status text, flipped boolean, reason text, at timestamptz, runs jsonb,
+          as c(id uuid, held text, window_id uuid, hold_until timestamptz, from_status text, to_status text, flipped boolean,
+               reason text, at timestamptz, runs jsonb,
                last_start timestamptz, last_start_rid uuid, next_due timestamptz, alert_after timestamptz, sweep_at timestamptz,
                run_record jsonb, alert boolean)
       ), updated as (
         update checks
            set status = change.to_status, next_due = change.next_due, alert_after = change.alert_after, sweep_at = change.sweep_at,
                last_start = change.last_start, last_start_rid = change.last_start_rid, run_record = change.run_record,
-               remind_at = case when change.flipped and change.to_status = 'down' and checks.remind_every is not null
+               remind_at = case when change.flipped and change.held is not null then change.hold_until
+                                when change.flipped and change.to_status = 'down' and checks.remind_every is not null
                                 then change.at + checks.remind_every * interval '1 second' else checks.remind_at end,
                updated_at = now()
           from change
          where checks.id = change.id and checks.status = change.from_status
         returning checks.id
       ), flipped as (
-        insert into flips (check_id, created_at, from_status, to_status, reason, runs, processed_at)
-        select change.id, change.at, change.from_status, change.to_status, change.reason, change.runs, now()
+        insert into flips (check_id, created_at, from_status, to_status, reason, runs, held, maintenance_window_id, processed_at)
+        select change.id, change.at, change.from_status, change.to_status, change.reason, change.runs, change.held, change.window_id, now()
           from change join updated on updated.id = change.id
          where change.flipped
         returning id, check_id, from_status, to_status, reason
@@ -176,30 +186,50 @@ export async function applyTransitions(tx: Db, transitions: SweepTransition[]): 
  * them processed, in one statement. `flips` are all the claimed flips;
  * those with `alert` get one notification per attached channel, and a check
  * whose latest flip here put it down with reminders gets the time of its
- * first reminder (the ping that put it down leaves `remind_at` alone).
+ * first reminder (the ping that put it down leaves `remind_at` alone); a
+ * flip whose alert is held is marked so (with `reason` as the hold says),
+ * and a maintenance hold has the sweep look again when the window ends.
  * Returns the ids of the notifications made.
  */
-export async function settleFlips(tx: Db, flips: ReadonlyArray<{ id: number; alert: boolean }>, at: Date): Promise<string[]> {
+export async function settleFlips(
+  tx: Db,
+  flips: ReadonlyArray<{ id: number; alert: boolean; hold?: AlertHold | null; reason?: FlipReason }>,
+  at: Date,
+): Promise<string[]> {
   if (flips.length === 0) return [];
-  const claimed = JSON.stringify(flips.map((flip) => ({ id: flip.id, alert: flip.alert })));
+  const claimed = JSON.stringify(
+    flips.map((flip) => ({
+      id: flip.id,
+      alert: flip.alert,
+      held: flip.hold?.kind ?? null,
+      window_id: flip.hold?.kind === 'maintenance' ? flip.hold.windowId : null,
+      hold_until: flip.hold?.kind === 'maintenance' ? flip.hold.until.toISOString() : null,
+      reason: flip.reason ?? null,
+    })),
+  );
   const rows = await queryRows<{ id: string }>(
     tx,
     sql`with claimed as (
-          select * from jsonb_to_recordset(${claimed}::jsonb) as c(id bigint, alert boolean)
+          select * from jsonb_to_recordset(${claimed}::jsonb)
+            as c(id bigint, alert boolean, held text, window_id uuid, hold_until timestamptz, reason text)
         ), processed as (
-          update flips set processed_at = ${at.toISOString()}::timestamptz
+          update flips set processed_at = ${at.toISOString()}::timestamptz, held = claimed.held,
+                           maintenance_window_id = coalesce(claimed.window_id, flips.maintenance_window_id),
+                           reason = coalesce(claimed.reason, flips.reason)
             from claimed where flips.id = claimed.id
           returning flips.id, flips.check_id, claimed.alert
         ), notified as (
           ${insertNotifications(sql`select id as flip_id, check_id, 0 as reminder, now() as created_at from processed where alert`)}
         ), latest as (
-          select distinct on (flips.check_id) flips.check_id, flips.to_status, flips.created_at
-            from flips join processed on processed.id = flips.id
+          select distinct on (flips.check_id) flips.check_id, flips.to_status, flips.created_at, claimed.held, claimed.hold_until
+            from flips join claimed on claimed.id = flips.id
            order by flips.check_id, flips.id desc
         ), reminded as (
-          update checks set remind_at = latest.created_at + checks.remind_every * interval '1 second'
+          update checks set remind_at = case when latest.held is not null then latest.hold_until
+                                             else latest.created_at + checks.remind_every * interval '1 second' end
             from latest
-           where checks.id = latest.check_id and latest.to_status = 'down' and checks.remind_every is not null
+           where checks.id = latest.check_id
+             and (latest.held is not null or (latest.to_status = 'down' and checks.remind_every is not null))
         )
         select id from notified`,
   );
@@ -228,48 +258,144 @@ export async function sweepAgenda(db: Db): Promise<SweepAgenda> {
   return { sweepAt: date(row?.sweep_at), remindAt: date(row?.remind_at), outbox: row?.outbox === true };
 }
 
+/** A check whose `remind_at` has come, with what its follow-up needs (core's `followUp`). */
+export interface DueFollowUp {
+  checkId: string;
+  projectId: string;
+  tags: string[];
+  status: Status;
+  remindEvery: number | null;
+  /** Its latest alerting flip (to down, or from down back up). */
+  latest: { id: number; to: Status; held: string | null; told: boolean } | null;
+  /** Its latest flip to down, the incident reminders are about. */
+  down: { id: number; at: Date; told: boolean } | null;
+  parents: Array<{ id: string; status: Status }>;
+}
+
+type FollowUpRow = {
+  id: string;
+  project_id: string;
+  tags: string[] | string;
+  status: Status;
+  remind_every: number | null;
+  latest: { id: number; to: Status; held: string | null; told: boolean } | string | null;
+  down: { id: number; at: string; told: boolean } | string | null;
+  parents: Array<{ id: string; status: Status }> | string;
+};
+
+const fromJson = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
+
 /**
- * Claims up to `limit` checks whose `remind_at` has come, skipping those
- * another sweeper holds, and in the same statement makes their reminders:
- * for a check still down with `remind_every`, the n-th reminder of its
- * incident (n × remind_every after its flip to down), one per channel. Only
- * the latest n is made, so a worker that was stopped for a day sends one
- * reminder, not a day's worth; the unique (flip, channel, reminder) key makes
- * a repeat a no-op. A reminder is dated `now`: its message says how long the
- * check has been down by then. Each claimed check gets the time of its next
- * reminder, or none once it is no longer down. Returns how many checks it
- * claimed and the notifications it made.
+ * Locks up to `limit` checks whose `remind_at` has come, oldest first,
+ * skipping rows other sweepers hold, and reads what their follow-ups need.
+ * Their cost follows the follow-ups due, not the checks down. Call inside
+ * a transaction; `writeFollowUps` then records what was decided.
  */
-export async function remindDueChecks(db: Db, now: Date, limit: number): Promise<{ claimed: number; notificationIds: string[] }> {
-  const at = now.toISOString();
-  const [row] = await queryRows<{ claimed: string | number; notification_ids: string[] | string }>(
-    db,
+export async function claimDueFollowUps(tx: Db, now: Date, limit: number): Promise<DueFollowUp[]> {
+  const rows = await queryRows<FollowUpRow>(
+    tx,
     sql`with due as (
-          select id, status, remind_every from checks
-           where remind_at <= ${at}::timestamptz
+          select id, project_id, tags, status, remind_every from checks
+           where remind_at <= ${now.toISOString()}::timestamptz
            order by remind_at
            limit ${limit}
              for update skip locked
-        ), incident as (
-          select due.id as check_id, down.id as flip_id, down.created_at as down_at, due.remind_every,
-                 floor(extract(epoch from ${at}::timestamptz - down.created_at) / due.remind_every)::int as reminder
-            from due
-           cross join lateral (
-                 select flips.id, flips.created_at from flips
-                  where flips.check_id = due.id and flips.to_status = 'down'
-                  order by flips.id desc limit 1) down
-           where due.status = 'down' and due.remind_every is not null
-        ), notified as (
-          ${insertNotifications(sql`select flip_id, check_id, reminder, ${at}::timestamptz as created_at from incident where reminder >= 1`)}
-        ), rescheduled as (
-          update checks
-             set remind_at = incident.down_at + (incident.reminder + 1) * incident.remind_every * interval '1 second'
-            from due left join incident on incident.check_id = due.id
-           where checks.id = due.id
         )
-        select (select count(*) from due) as claimed,
-               coalesce((select json_agg(notified.id) from notified), '[]'::json) as notification_ids`,
+        select due.id, due.project_id, to_json(due.tags) as tags, due.status, due.remind_every,
+               (select json_build_object('id', f.id, 'to', f.to_status, 'held', f.held,
+                         'told', exists (select 1 from notifications n where n.flip_id = f.id and n.reminder = 0))
+                  from flips f
+                 where f.check_id = due.id and (f.to_status = 'down' or (f.from_status = 'down' and f.to_status = 'up'))
+                 order by f.id desc limit 1) as latest,
+               (select json_build_object('id', f.id, 'at', f.created_at,
+                         'told', exists (select 1 from notifications n where n.flip_id = f.id and n.reminder = 0))
+                  from flips f where f.check_id = due.id and f.to_status = 'down'
+                 order by f.id desc limit 1) as down,
+               coalesce((select json_agg(json_build_object('id', parent.id, 'status', parent.status))
+                           from check_dependencies d join checks parent on parent.id = d.depends_on_id
+                          where d.check_id = due.id), '[]'::json) as parents
+          from due`,
   );
-  const ids = row?.notification_ids ?? [];
-  return { claimed: Number(row?.claimed ?? 0), notificationIds: typeof ids === 'string' ? JSON.parse(ids) : ids };
+  return rows.map((row) => {
+    const down = fromJson(row.down);
+    return {
+      checkId: row.id,
+      projectId: row.project_id,
+      tags: fromJson(row.tags),
+      status: row.status,
+      remindEvery: row.remind_every,
+      latest: fromJson(row.latest),
+      down: down && { id: down.id, at: new Date(down.at), told: down.told },
+      parents: fromJson(row.parents),
+    };
+  });
+}
+
+/** What follow-ups decided: alerts and reminders to make, holds that ended without one, and when to look again. */
+export interface FollowUpWrites {
+  notify: ReadonlyArray<{ flipId: number; checkId: string; reminder: number }>;
+  /** Flips whose hold is over without an alert: no longer looked at. */
+  unheld: readonly number[];
+  remindAt: ReadonlyArray<{ checkId: string; at: Date | null }>;
+}
+
+/** Records follow-ups in one statement; returns the ids of the notifications made. */
+export async function writeFollowUps(tx: Db, writes: FollowUpWrites, now: Date): Promise<string[]> {
+  if (writes.notify.length === 0 && writes.unheld.length === 0 && writes.remindAt.length === 0) return [];
+  const notify = JSON.stringify(writes.notify.map((n) => ({ flip_id: n.flipId, check_id: n.checkId, reminder: n.reminder })));
+  const remind = JSON.stringify(writes.remindAt.map((r) => ({ id: r.checkId, at: r.at?.toISOString() ?? null })));
+  const rows = await queryRows<{ id: string }>(
+    tx,
+    sql`with notify as (
+          select * from jsonb_to_recordset(${notify}::jsonb) as n(flip_id bigint, check_id uuid, reminder int)
+        ), notified as (
+          ${insertNotifications(sql`select flip_id, check_id, reminder, ${now.toISOString()}::timestamptz as created_at from notify`)}
+        ), unheld as (
+          update flips set held = null where id = any(${`{${writes.unheld.join(',')}}`}::bigint[])
+        ), rescheduled as (
+          update checks set remind_at = r.at
+            from jsonb_to_recordset(${remind}::jsonb) as r(id uuid, at timestamptz)
+           where checks.id = r.id
+        )
+        select id from notified`,
+  );
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Folds the alerts of `flipIds` (flips to down of one sweep batch, in
+ * projects that group them) into one notification per channel: the
+ * earliest flip's carries the group, the others become `grouped` into it
+ * and are never sent on their own. Webhooks keep one event per check.
+ * Returns the ids of the notifications folded.
+ */
+export async function groupAlerts(tx: Db, flipIds: readonly number[]): Promise<string[]> {
+  if (flipIds.length === 0) return [];
+  const rows = await queryRows<{ id: string }>(
+    tx,
+    sql`with members as (
+          select n.id, first_value(n.id) over (partition by n.channel_id order by n.flip_id) as carrier
+            from notifications n join channels ch on ch.id = n.channel_id
+           where n.flip_id = any(${`{${flipIds.join(',')}}`}::bigint[]) and n.reminder = 0 and ch.kind <> 'webhook'
+        )
+        update notifications set status = 'grouped', group_id = members.carrier, next_attempt_at = null
+          from members
+         where notifications.id = members.id and members.id <> members.carrier
+        returning notifications.id`,
+  );
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Has the sweep look at once at the down dependents of checks that just
+ * came back up: an alert held for a parent is released then (core's
+ * `followUp`), if no other parent is still down.
+ */
+export async function followUpDependents(tx: Db, parentIds: readonly string[]): Promise<void> {
+  if (parentIds.length === 0) return;
+  await tx.execute(
+    sql`update checks set remind_at = now()
+          from check_dependencies d
+         where d.depends_on_id = any(${`{${parentIds.join(',')}}`}::uuid[]) and checks.id = d.check_id and checks.status = 'down'`,
+  );
 }

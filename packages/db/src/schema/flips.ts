@@ -1,6 +1,6 @@
 import type { FlipReason, Status } from '@cronbeat/core';
 import { sql } from 'drizzle-orm';
-import { bigint, index, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { checks } from './checks';
 import { maintenanceWindows } from './maintenance-windows';
 
@@ -26,12 +26,19 @@ export const flips = pgTable(
     runs: jsonb('runs'),
     /** The maintenance window the check was in when it flipped, so no alert went out then; null outside maintenance. */
     maintenanceWindowId: uuid('maintenance_window_id').references(() => maintenanceWindows.id, { onDelete: 'set null' }),
+    /**
+     * Why its alert is held back, until the hold ends: `maintenance` (a
+     * window was in force) or `dependency` (a check it depends on was down).
+     * Null when it was sent, needed none, or its hold ended without one.
+     */
+    held: text('held').$type<'maintenance' | 'dependency'>(),
     /** When its notifications were created; null while the outbox entry is pending. */
     processedAt: timestamp('processed_at', { withTimezone: true }),
   },
   (table) => [
     index('flips_check_created_idx').on(table.checkId, table.createdAt),
     index('flips_unprocessed_idx').on(table.id).where(sql`${table.processedAt} is null`),
+    check('flips_held', sql`${table.held} is null or ${table.held} in ('maintenance', 'dependency')`),
     // Deleting a window sets its flips' reference to null; without this that reads every flip.
     index('flips_maintenance_window_idx').on(table.maintenanceWindowId).where(sql`${table.maintenanceWindowId} is not null`),
   ],

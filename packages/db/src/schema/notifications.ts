@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, bigint, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { channels } from './channels';
 import { flips } from './flips';
 
-export const NOTIFICATION_STATUSES = ['pending', 'sent', 'failed'] as const;
+/** `grouped`: folded into the notification `group_id`, which tells its flip with others of one sweep batch; never sent itself. */
+export const NOTIFICATION_STATUSES = ['pending', 'sent', 'failed', 'grouped'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 /**
@@ -37,11 +38,14 @@ export const notifications = pgTable(
      * mid-send leaves it for another. Null once sent or failed for good.
      */
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).defaultNow(),
+    /** For a `grouped` notification: the one that tells its flip, with the others of its group. */
+    groupId: uuid('group_id').references((): AnyPgColumn => notifications.id, { onDelete: 'cascade' }),
   },
   (table) => [
     uniqueIndex('notifications_flip_channel_reminder_key').on(table.flipId, table.channelId, table.reminder),
     index('notifications_channel_idx').on(table.channelId, table.createdAt),
     // Workers claim the pending notifications that are due: O(due), not O(history).
+    index('notifications_group_idx').on(table.groupId).where(sql`${table.groupId} is not null`),
     index('notifications_due_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
   ],
 );

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, integer, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const projects = pgTable(
   'projects',
@@ -21,6 +21,12 @@ export const projects = pgTable(
     autoCreateLimit: integer('auto_create_limit').notNull().default(1_000),
     /** Whether a check made by a `?create=1` ping alerts every channel of the project (else none until someone picks). */
     autoCreateAttachChannels: boolean('auto_create_attach_channels').notNull().default(true),
+    /**
+     * More of its checks going down in one sweep batch than this are told
+     * in one message per email and Slack channel (webhooks still get one
+     * event per check); null: never grouped.
+     */
+    groupAlertsAbove: smallint('group_alerts_above').default(5),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [uniqueIndex('projects_ping_key_key').on(table.pingKey), uniqueIndex('projects_badge_key_key').on(table.badgeKey)],
