@@ -15,6 +15,9 @@ export const Project = Type.Object({
   defaultGrace: Type.Integer(),
   autoCreateLimit: Type.Integer({ description: 'most checks ?create=1 pings may make in the project (the API is not limited by it)' }),
   autoCreateAttachChannels: Type.Boolean({ description: 'whether a check made by a ?create=1 ping alerts every channel of the project' }),
+  groupAlertsAbove: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'more checks going down in one sweep pass than this are told in one email or Slack message; null: never grouped',
+  }),
   createdAt: Timestamp,
 });
 export const ProjectList = Type.Object({ projects: Type.Array(Project) });
@@ -35,6 +38,16 @@ export const ProjectPatch = Type.Object(
     ),
     autoCreateAttachChannels: Type.Optional(
       Type.Boolean({ description: 'a check made by a ?create=1 ping alerts every channel of the project (else none). Default: true' }),
+    ),
+    groupAlertsAbove: Type.Optional(
+      // One schema with a type list, not a union: Ajv's coercion would turn 0 into null through a union.
+      Type.Unsafe<number | null>({
+        type: ['integer', 'null'],
+        minimum: 1,
+        maximum: 1000,
+        description:
+          'more checks going down in one sweep pass than this (1 … 1000) are told in one email or Slack message listing them; webhooks still get one event each; null: never grouped. Default: 5',
+      }),
     ),
   },
   { additionalProperties: false, minProperties: 1 },

@@ -42,7 +42,9 @@ export async function createOwnedProject(db: Db, userId: string, name: string): 
 export async function updateProject(
   db: Db,
   id: string,
-  changes: Partial<Pick<Project, 'name' | 'defaultPeriod' | 'defaultGrace' | 'autoCreateLimit' | 'autoCreateAttachChannels'>>,
+  changes: Partial<
+    Pick<Project, 'name' | 'defaultPeriod' | 'defaultGrace' | 'autoCreateLimit' | 'autoCreateAttachChannels' | 'groupAlertsAbove'>
+  >,
 ): Promise<Project | null> {
   const [project] = await db.update(projects).set(changes).where(eq(projects.id, id)).returning();
   return project ?? null;

@@ -43,6 +43,7 @@ export async function projectRoutes(fastify: FastifyInstance) {
       defaultGrace: project.defaultGrace,
       autoCreateLimit: project.autoCreateLimit,
       autoCreateAttachChannels: project.autoCreateAttachChannels,
+      groupAlertsAbove: project.groupAlertsAbove,
       createdAt: iso(project.createdAt),
     };
   };
@@ -79,7 +80,7 @@ export async function projectRoutes(fastify: FastifyInstance) {
       config: config('admin'),
       schema: {
         tags,
-        summary: 'Rename a project or change its defaults and what ?create=1 pings may do',
+        summary: 'Rename a project or change its defaults, what ?create=1 pings may do and when alerts are grouped',
         params: ProjectParams,
         body: ProjectPatch,
         response: { 200: Project, ...authErrors },
