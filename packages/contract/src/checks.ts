@@ -1,3 +1,4 @@
+import { DEPENDENCY_LIMITS } from '@cronbeat/core';
 import { type Static, Type } from 'typebox';
 import { NullableTimestamp, oneOf, Timestamp, Uuid } from './common';
 import { REMIND_LIMITS, RUN_POLICY_LIMITS, RUN_POLICY_RULES, SCHEDULE_LIMITS, SLUG_MAX_LENGTH, SLUG_PATTERN, STATUSES } from './values';
@@ -130,6 +131,13 @@ const editable = {
     `seconds: while the check stays down, alert again this often (${REMIND_LIMITS.min} … ${REMIND_LIMITS.max}, 5 minutes to 30 days); null: once`,
   ),
   channels: Type.Union([Type.Array(Uuid, { maxItems: 100 }), Type.Literal('*')], { description: 'channel ids, or "*" for all' }),
+  dependsOn: Type.Array(Uuid, {
+    maxItems: DEPENDENCY_LIMITS.parents.max,
+    description:
+      `ids of checks of this project that this check depends on, at most ${DEPENDENCY_LIMITS.parents.max}: while one of them is down, ` +
+      'this check going down is recorded (reason dependency) and listed in its alert instead of alerting on its own. ' +
+      'Replaces the list; [] for none. A list that would make a cycle is refused with a 400 naming it. Default: []',
+  }),
   ...policyEditable,
 };
 
@@ -149,6 +157,7 @@ export const CheckPatch = Type.Object(
     alertOnLate: Type.Optional(editable.alertOnLate),
     remindEvery: Type.Optional(editable.remindEvery),
     channels: Type.Optional(editable.channels),
+    dependsOn: Type.Optional(editable.dependsOn),
     failureThreshold: Type.Optional(editable.failureThreshold),
     recoveryThreshold: Type.Optional(editable.recoveryThreshold),
     successKeywords: Type.Optional(editable.successKeywords),
@@ -208,6 +217,7 @@ export const Check = Type.Object({
   alertOnLate: Type.Boolean(),
   remindEvery: Type.Union([Type.Integer(), Type.Null()], { description: 'seconds between reminders while down; null: none' }),
   channels: Type.Optional(Type.Array(Uuid, { description: 'channel ids; absent for read-only callers' })),
+  dependsOn: Type.Array(Uuid, { description: 'ids of the checks of this project this check depends on, oldest check first' }),
   failureThreshold: Type.Integer({ description: 'failed runs in a row before the check goes down' }),
   recoveryThreshold: Type.Integer({ description: 'successful runs in a row before a down check is up again' }),
   successKeywords: Type.Array(Type.String(), {

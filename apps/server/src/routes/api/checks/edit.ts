@@ -10,6 +10,7 @@ import {
   getProject,
   isUniqueViolation,
   lockCheck,
+  lockDependencies,
   runPolicyColumns,
   runPolicyOf,
   scheduleColumns,
@@ -18,6 +19,7 @@ import {
   updateCheck,
 } from '@cronbeat/db';
 import { Conflict, FieldError, NotFound } from '../../../errors';
+import { writeParents } from './dependencies';
 import { requestedRunPolicy } from './policy';
 
 type Patch = CheckPatch;
@@ -69,6 +71,7 @@ export async function addCheck(db: Db, projectId: string, input: CheckCreate): P
   await assertOwnChannels(db, projectId, input.channels);
   return slugChecked(input.slug, () =>
     db.transaction(async (tx) => {
+      if (input.dependsOn?.length) await lockDependencies(tx, projectId);
       const check = await createCheck(tx, {
         projectId,
         name: input.name ?? input.slug ?? 'New check',
@@ -85,6 +88,7 @@ export async function addCheck(db: Db, projectId: string, input: CheckCreate): P
       });
       // A check nobody said where to alert alerts everywhere its project does: never silently nobody. `[]` opts out.
       await setCheckChannels(tx, check, input.channels ?? '*');
+      if (input.dependsOn?.length) await writeParents(tx, projectId, check.id, input.dependsOn);
       return check;
     }),
   );
@@ -97,6 +101,8 @@ export async function editCheck(db: Db, projectId: string, id: string, input: Pa
   await assertOwnChannels(db, projectId, input.channels);
   return slugChecked(input.slug, () =>
     db.transaction(async (tx) => {
+      // Before the check's own lock: see lockDependencies.
+      if (input.dependsOn !== undefined) await lockDependencies(tx, projectId);
       const current = await lockCheck(tx, projectId, id);
       if (!current) throw new NotFound('Check');
       const schedule = requestedSchedule(input, current.cron !== null ? { kind: 'cron', cron: current.cron, tz: current.tz } : null);
@@ -115,6 +121,7 @@ export async function editCheck(db: Db, projectId: string, id: string, input: Pa
       const row = await updateCheck(tx, projectId, id, { ...columns, ...deadlinesAfterEdit(edited) });
       if (!row) throw new NotFound('Check');
       if (input.channels !== undefined) await setCheckChannels(tx, row, input.channels);
+      if (input.dependsOn !== undefined) await writeParents(tx, projectId, row.id, input.dependsOn);
       return row;
     }),
   );

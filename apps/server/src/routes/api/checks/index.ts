@@ -1,6 +1,16 @@
 import { authErrors, Check, CheckCreate, CheckList, CheckPatch, CheckQuery, IdParams } from '@cronbeat/contract';
 import { pause, resume } from '@cronbeat/core';
-import { type CheckRow, channelIdsOf, deleteCheck, getCheck, listChecks, pageChecks, rotatePingCode, transitionCheck } from '@cronbeat/db';
+import {
+  type CheckRow,
+  channelIdsOf,
+  deleteCheck,
+  getCheck,
+  listChecks,
+  pageChecks,
+  parentsOf,
+  rotatePingCode,
+  transitionCheck,
+} from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -21,13 +31,12 @@ export async function checkRoutes(fastify: FastifyInstance) {
   /** Shapes rows for the caller, fetching channel ids only for those who may see them. */
   async function views(request: FastifyRequest, rows: CheckRow[]) {
     const access = accessOf(request);
-    const channels = access.seesSecrets
-      ? await channelIdsOf(
-          app.db,
-          rows.map((row) => row.id),
-        )
-      : new Map<string, string[]>();
-    return rows.map((row) => checkView(row, { baseUrl: app.accounts.baseUrl, access, channels }));
+    const ids = rows.map((row) => row.id);
+    const [channels, dependsOn] = await Promise.all([
+      access.seesSecrets ? channelIdsOf(app.db, ids) : new Map<string, string[]>(),
+      parentsOf(app.db, ids),
+    ]);
+    return rows.map((row) => checkView(row, { baseUrl: app.accounts.baseUrl, access, channels, dependsOn }));
   }
   async function view(request: FastifyRequest, row: CheckRow | null) {
     if (!row) throw new NotFound('Check');

@@ -4,8 +4,16 @@ import { type CheckRow, runPolicyOf, runRecordFromJson } from '@cronbeat/db';
 import type { ProjectAccess } from '../../../auth/access';
 import { iso, isoOrNull } from '../../../schemas/common';
 
+/** What `checkView` shows beside the row: its channels (for callers who may see them) and its parents, by check id. */
+export interface CheckViewContext {
+  baseUrl: string;
+  access: ProjectAccess;
+  channels: Map<string, string[]>;
+  dependsOn: Map<string, string[]>;
+}
+
 /** A stored check as the API shows it; ping code, ping URL and channels only to callers who may write (and so ping). */
-export function checkView(row: CheckRow, context: { baseUrl: string; access: ProjectAccess; channels: Map<string, string[]> }): Check {
+export function checkView(row: CheckRow, context: CheckViewContext): Check {
   const policy = runPolicyOf(row);
   const record = runRecordFromJson(row.runRecord);
   const view: Check = {
@@ -22,6 +30,7 @@ export function checkView(row: CheckRow, context: { baseUrl: string; access: Pro
     manualResume: row.manualResume,
     alertOnLate: row.alertOnLate,
     remindEvery: row.remindEvery,
+    dependsOn: context.dependsOn.get(row.id) ?? [],
     ...policy,
     successKeywords: [...policy.successKeywords],
     failureKeywords: [...policy.failureKeywords],
