@@ -20,7 +20,7 @@ describe.each(testDatabaseKinds())('tenant isolation on %s', (kind) => {
   let alice: Person;
   let bob: Person;
   let bobKey: string;
-  let a: { check: string; channel: string; key: string; invitation: string };
+  let a: { check: string; channel: string; key: string; invitation: string; window: string };
 
   beforeAll(async () => {
     app = await testApp(test.database);
@@ -32,6 +32,15 @@ describe.each(testDatabaseKinds())('tenant isolation on %s', (kind) => {
       app.inject({ method: 'POST', url: `/api/v1${url}`, headers: bearer(aliceKey.key), payload });
     const channel = (await as('/channels', { kind: 'webhook', name: 'A hook', config: { url: 'http://127.0.0.1:9/hook' } })).json().id;
     const check = (await as('/checks', { name: 'A check', slug: 'a-check', channels: [channel] })).json().id;
+    // In force now, so ending it would succeed for anyone who could reach it.
+    const window = (
+      await as('/maintenance-windows', {
+        name: 'A window',
+        kind: 'once',
+        startsAt: new Date(Date.now() - 3_600_000).toISOString(),
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      })
+    ).json().id;
     await test.db
       .insert(pings)
       .values({ checkId: check, n: 1, kind: 'success', method: 'POST', scheme: 'http', body: 'secret output', bodySize: 13 });
@@ -43,7 +52,7 @@ describe.each(testDatabaseKinds())('tenant isolation on %s', (kind) => {
         payload: { email: 'x@example.com', role: 'member' },
       })
     ).json().id;
-    a = { check, channel, key: aliceKey.id, invitation };
+    a = { check, channel, key: aliceKey.id, invitation, window };
   });
   afterAll(() => app.close());
 
@@ -59,6 +68,11 @@ describe.each(testDatabaseKinds())('tenant isolation on %s', (kind) => {
     { method: 'PATCH', url: `/channels/${a.channel}`, payload: { name: 'taken over' } },
     { method: 'POST', url: `/channels/${a.channel}/test` },
     { method: 'DELETE', url: `/channels/${a.channel}` },
+    { method: 'GET', url: `/checks/${a.check}/maintenance` },
+    { method: 'GET', url: `/maintenance-windows/${a.window}` },
+    { method: 'PATCH', url: `/maintenance-windows/${a.window}`, payload: { name: 'taken over' } },
+    { method: 'POST', url: `/maintenance-windows/${a.window}/end` },
+    { method: 'DELETE', url: `/maintenance-windows/${a.window}` },
     { method: 'DELETE', url: `/checks/${a.check}` },
   ];
   const projectRoutes = (): Route[] => [
@@ -102,6 +116,7 @@ describe.each(testDatabaseKinds())('tenant isolation on %s', (kind) => {
       expect((await send({ method: 'GET', url: '/checks' }, headers)).json().checks).toEqual([]);
       expect((await send({ method: 'GET', url: '/checks?slug=a-check' }, headers)).json().checks).toEqual([]);
       expect((await send({ method: 'GET', url: '/channels' }, headers)).json().channels).toEqual([]);
+      expect((await send({ method: 'GET', url: '/maintenance-windows' }, headers)).json().maintenanceWindows).toEqual([]);
       expect((await send({ method: 'GET', url: '/status' }, headers)).json().total).toBe(0);
     }
     const projects = (await send({ method: 'GET', url: '/projects' }, bob.headers)).json().projects;
@@ -127,6 +142,10 @@ describe.each(testDatabaseKinds())('tenant isolation on %s', (kind) => {
     const aliceView = await send({ method: 'GET', url: `/checks/${a.check}` }, alice.headers);
     expect(aliceView.json()).toMatchObject({ name: 'A check', status: 'new', channels: [a.channel] });
     expect((await send({ method: 'GET', url: `/channels/${a.channel}` }, alice.headers)).json().name).toBe('A hook');
+    expect((await send({ method: 'GET', url: `/maintenance-windows/${a.window}` }, alice.headers)).json()).toMatchObject({
+      name: 'A window',
+      endedAt: null,
+    });
     const members = (await send({ method: 'GET', url: `/projects/${alice.projectId}/members` }, alice.headers)).json().members;
     expect(members).toEqual([expect.objectContaining({ userId: alice.userId, role: 'owner' })]);
   });
@@ -151,6 +170,8 @@ describe.each(testDatabaseKinds())('keys and roles on %s', (kind) => {
     const check = (await call('POST', '/checks', rw, { name: 'ro target' })).json().id;
     const channel = (await call('POST', '/channels', rw, { kind: 'email', name: 'mail', config: { to: 'ops@example.com' } })).json().id;
     expect(channel).toEqual(expect.any(String));
+    const window = (await call('POST', '/maintenance-windows', rw, { name: 'w', kind: 'recurring', cron: '@daily', duration: 60 })).json()
+      .id;
     const writes: Array<[Method, string, object?]> = [
       ['POST', '/checks', { name: 'x' }],
       ['PATCH', `/checks/${check}`, { name: 'x' }],
@@ -161,6 +182,10 @@ describe.each(testDatabaseKinds())('keys and roles on %s', (kind) => {
       ['PATCH', `/channels/${channel}`, { name: 'x' }],
       ['DELETE', `/channels/${channel}`],
       ['POST', `/channels/${channel}/test`],
+      ['POST', '/maintenance-windows', { name: 'x', kind: 'recurring', cron: '@daily', duration: 60 }],
+      ['PATCH', `/maintenance-windows/${window}`, { name: 'x' }],
+      ['POST', `/maintenance-windows/${window}/end`],
+      ['DELETE', `/maintenance-windows/${window}`],
     ];
     for (const [method, url, payload] of writes) {
       expect([method, url, (await call(method, url, ro, payload)).statusCode]).toEqual([method, url, 403]);

@@ -30,17 +30,29 @@ describe('requests as HTTP clients commonly send them', () => {
 
   interface Ids {
     projectId: string;
-    id: Record<'checks' | 'channels', string>;
+    id: Record<'checks' | 'channels' | 'maintenance-windows', string>;
   }
 
-  /** A new person with a check and a channel, each action route may act on. */
+  /** A new person with a check, a channel and a maintenance window in force (which /end ends), each action route may act on. */
   async function somebodyWithObjects(): Promise<{ person: Person; ids: Ids }> {
     const person = await signUp(app);
     const post = (url: string, payload: object) => app.inject({ method: 'POST', url: `/api/v1${url}`, headers: person.headers, payload });
     // Port 9 (discard) refuses: the channel test route answers 200 with the failure.
     const channel = (await post('/channels', { kind: 'webhook', name: 'Hook', config: { url: 'http://127.0.0.1:9/' } })).json();
     const check = (await post('/checks', { name: 'Nightly' })).json();
-    return { person, ids: { projectId: person.projectId, id: { checks: check.id, channels: channel.id } } };
+    const hour = 3_600_000;
+    const window = (
+      await post('/maintenance-windows', {
+        name: 'Now',
+        kind: 'once',
+        startsAt: new Date(Date.now() - hour).toISOString(),
+        endsAt: new Date(Date.now() + hour).toISOString(),
+      })
+    ).json();
+    return {
+      person,
+      ids: { projectId: person.projectId, id: { checks: check.id, channels: channel.id, 'maintenance-windows': window.id } },
+    };
   }
 
   /** A path of the document with real ids in it. */

@@ -11,5 +11,6 @@ export * from './checks';
 export * from './common';
 export * from './history';
 export * from './invitations';
+export * from './maintenance';
 export * from './projects';
 export * from './values';

@@ -33,6 +33,7 @@ export {
   type MaintenanceWindowInput,
   type MaintenanceWindowSpec,
   maintenanceAt,
+  nextMaintenance,
   nextOccurrence,
   type Occurrence,
   occurrenceAt,

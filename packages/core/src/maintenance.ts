@@ -162,6 +162,21 @@ export function maintenanceAt(
   return latest;
 }
 
+/** The first occurrence of a window covering the check that starts strictly after `after` (the first listed on a tie). */
+export function nextMaintenance(
+  windows: readonly MaintenanceWindow[],
+  check: { id: string; tags: readonly string[] },
+  after: Date,
+): Occurrence | null {
+  let earliest: Occurrence | null = null;
+  for (const window of windows) {
+    if (!coversCheck(window, check)) continue;
+    const next = nextOccurrence(window, after);
+    if (next && (!earliest || next.start.getTime() < earliest.start.getTime())) earliest = next;
+  }
+  return earliest;
+}
+
 /** A stretch of maintenance in epoch milliseconds, start ≤ t < end. */
 interface Span {
   start: number;

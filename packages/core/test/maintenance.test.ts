@@ -4,6 +4,7 @@ import {
   type MaintenanceWindow,
   type MaintenanceWindowInput,
   maintenanceAt,
+  nextMaintenance,
   nextOccurrence,
   occurrenceAt,
   parseMaintenanceWindow,
@@ -319,6 +320,20 @@ describe('coverage', () => {
     expect(maintenanceAt(windows, check, at('2026-05-10T22:30:00Z'))?.windowId).toBe('short');
     expect(maintenanceAt(windows, check, at('2026-05-11T04:00:00Z'))).toBeNull();
     expect(maintenanceAt([], check, at('2026-05-11T00:00:00Z'))).toBeNull();
+  });
+
+  it('finds the covering window that starts next', () => {
+    const windows = [
+      recurring('0 3 * * *', 'UTC', HOUR, { id: 'nightly-other', coverage: { kind: 'tags', tags: ['web'] } }),
+      recurring('0 4 * * *', 'UTC', HOUR, { id: 'nightly' }),
+      once('2026-05-11T03:30:00Z', '2026-05-11T05:00:00Z', { id: 'once', coverage: { kind: 'checks', checkIds: ['c1'] } }),
+    ];
+    expect(nextMaintenance(windows, check, at('2026-05-11T00:00:00Z'))?.windowId).toBe('once');
+    expect(span(nextMaintenance(windows, check, at('2026-05-11T03:30:00Z')))).toEqual([
+      '2026-05-11T04:00:00.000Z',
+      '2026-05-11T05:00:00.000Z',
+    ]);
+    expect(nextMaintenance(windows.slice(0, 1), check, at('2026-05-11T00:00:00Z'))).toBeNull();
   });
 });
 

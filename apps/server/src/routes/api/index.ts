@@ -6,6 +6,7 @@ import { refuseUnknownFields } from '../../schemas/strict-body';
 import { channelRoutes } from './channels';
 import { checkRoutes } from './checks';
 import { historyRoutes } from './checks/history';
+import { maintenanceRoutes } from './maintenance';
 import { projectMetricsRoutes } from './metrics';
 import { projectRoutes } from './projects';
 import { apiKeyRoutes } from './projects/api-keys';
@@ -39,6 +40,7 @@ export async function apiRoutes(app: FastifyInstance, options: { config: Config 
     await api.register(checkRoutes);
     await api.register(historyRoutes);
     await api.register(channelRoutes, { notifier });
+    await api.register(maintenanceRoutes);
     await api.register(statusRoutes);
     await api.register(projectMetricsRoutes);
     await api.register(projectRoutes);
