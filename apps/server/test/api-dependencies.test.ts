@@ -54,6 +54,22 @@ describe.each(testDatabaseKinds())('check dependencies in the checks API on %s',
     else expect(error.message).toMatch(says);
   }
 
+  it('documents dependsOn in OpenAPI on create, edit and every check answer', async () => {
+    const doc = (await app.inject('/api/v1/openapi.json')).json();
+    const schemaOf = (path: string, method: string, part: 'requestBody' | 'response') => {
+      const operation = doc.paths[path][method];
+      const content = part === 'requestBody' ? operation.requestBody.content : operation.responses['200'].content;
+      return content['application/json'].schema;
+    };
+    for (const schema of [schemaOf('/api/v1/checks', 'post', 'requestBody'), schemaOf('/api/v1/checks/{id}', 'patch', 'requestBody')]) {
+      expect(schema.properties.dependsOn).toMatchObject({ type: 'array', maxItems: 20 });
+      expect(schema.properties.dependsOn.description).toMatch(/cycle/);
+    }
+    const answer = schemaOf('/api/v1/checks/{id}', 'get', 'response');
+    expect(answer.properties.dependsOn).toMatchObject({ type: 'array' });
+    expect(answer.required).toContain('dependsOn');
+  });
+
   it('gives a new check no dependencies', async () => {
     expect((await create()).dependsOn).toEqual([]);
   });
