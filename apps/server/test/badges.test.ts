@@ -1,4 +1,5 @@
-import { checks } from '@cronbeat/db';
+import { parseMaintenanceWindow } from '@cronbeat/core';
+import { checks, createMaintenanceWindow, endMaintenanceWindow } from '@cronbeat/db';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -153,5 +154,30 @@ describe.each(testDatabaseKinds())('status badges on %s', (kind) => {
     const rotated: Badge[] = (await injectApi(app, 'GET', '/badges', rw)).json().badges;
     expect(rotated[0]!.svg).not.toBe(badgeOf(null).svg);
     expect((await fetchBadge(rotated.find((badge) => badge.tag === 'prod')!.json)).json()).toMatchObject({ total: 2 });
+  });
+
+  it('says maintenance while the only checks failing are inside a maintenance window, and down again once it ends', async () => {
+    badges = (await injectApi(app, 'GET', '/badges', rw)).json().badges;
+    expect((await app.inject({ method: 'POST', url: `/ping/${pingCodes.db}/fail` })).statusCode).toBe(200);
+    expect(await stateOf('db')).toMatchObject({ status: 'down' });
+    const window = await createMaintenanceWindow(
+      test.db,
+      owner.projectId,
+      parseMaintenanceWindow({
+        name: 'Database upgrade',
+        kind: 'once',
+        startsAt: new Date(Date.now() - 60_000),
+        endsAt: new Date(Date.now() + 3_600_000),
+        coverage: { kind: 'tags', tags: ['db'] },
+      }),
+    );
+    expect(await stateOf('db')).toEqual({ status: 'maintenance', total: 1, down: 1, late: 0 });
+    expect(await stateOf('prod')).toMatchObject({ status: 'maintenance' });
+    expect((await fetchBadge(badgeOf('db').svg)).body).toContain('maintenance');
+    expect((await fetchBadge(badgeOf('db').shields)).json()).toMatchObject({ message: 'maintenance', color: 'blue' });
+    // A failing check outside the window still says so.
+    expect(await stateOf('nightly')).toMatchObject({ status: 'late' });
+    await endMaintenanceWindow(test.db, owner.projectId, window.id, new Date());
+    expect(await stateOf('db')).toMatchObject({ status: 'down' });
   });
 });

@@ -2,11 +2,13 @@ import type { Status } from './status';
 
 /**
  * What a status badge says of a set of checks: `down` while any is down,
- * else `late` while any is late, else `up`. New and paused checks count as
- * up (they are not failing), and a set with no checks at all is `none`, so a
- * badge for a mistyped or emptied tag does not claim all is well.
+ * else `late` while any is late, else `maintenance` while the only checks
+ * failing are inside a maintenance window, else `up`. New and paused checks
+ * count as up (they are not failing), and a set with no checks at all is
+ * `none`, so a badge for a mistyped or emptied tag does not claim all is
+ * well.
  */
-export type BadgeState = 'up' | 'late' | 'down' | 'none';
+export type BadgeState = 'up' | 'late' | 'down' | 'maintenance' | 'none';
 
 export interface BadgeSummary {
   state: BadgeState;
@@ -15,10 +17,20 @@ export interface BadgeSummary {
   late: number;
 }
 
-export function summarizeBadge(counts: Partial<Record<Status, number>>): BadgeSummary {
+/** Checks failing inside a maintenance window, counted apart: people know of them. */
+export interface InMaintenance {
+  down: number;
+  late: number;
+}
+
+export function summarizeBadge(counts: Partial<Record<Status, number>>, inMaintenance: InMaintenance = { down: 0, late: 0 }): BadgeSummary {
   const down = counts.down ?? 0;
   const late = counts.late ?? 0;
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
-  const state: BadgeState = down > 0 ? 'down' : late > 0 ? 'late' : total > 0 ? 'up' : 'none';
+  const known = inMaintenance.down + inMaintenance.late;
+  let state: BadgeState = total > 0 ? 'up' : 'none';
+  if (down > inMaintenance.down) state = 'down';
+  else if (late > inMaintenance.late) state = 'late';
+  else if (known > 0) state = 'maintenance';
   return { state, total, down, late };
 }

@@ -5,11 +5,18 @@ export const BADGE_COLORS: Record<BadgeState, string> = {
   up: '#4c1',
   late: '#dfb317',
   down: '#e05d44',
+  maintenance: '#007ec6',
   none: '#9f9f9f',
 };
 
 /** What the right half says. */
-export const BADGE_MESSAGES: Record<BadgeState, string> = { up: 'up', late: 'late', down: 'down', none: 'no checks' };
+export const BADGE_MESSAGES: Record<BadgeState, string> = {
+  up: 'up',
+  late: 'late',
+  down: 'down',
+  maintenance: 'maintenance',
+  none: 'no checks',
+};
 
 /**
  * Width of `text` in 11px Verdana, near enough to size a badge: a browser

@@ -1,5 +1,5 @@
-import { summarizeBadge } from '@cronbeat/core';
-import { projectByBadgeKey, statusSummary } from '@cronbeat/db';
+import { type InMaintenance, maintenanceAt, summarizeBadge } from '@cronbeat/core';
+import { type Db, failingChecks, projectByBadgeKey, statusSummary, windowsOfProjects } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
@@ -17,7 +17,7 @@ import { BadRequest, NotFound } from '../errors';
 const FORMATS = ['svg', 'json', 'shields'] as const;
 type Format = (typeof FORMATS)[number];
 const BADGE_KEY = /^[0-9a-f]{32}$/;
-const SHIELDS_COLORS = { up: 'brightgreen', late: 'yellow', down: 'red', none: 'lightgrey' } as const;
+const SHIELDS_COLORS = { up: 'brightgreen', late: 'yellow', down: 'red', maintenance: 'blue', none: 'lightgrey' } as const;
 
 /** `name.format` → its parts; the format is after the last dot, so tags may hold dots. */
 function splitFile(file: string): { name: string; format: Format } {
@@ -29,13 +29,28 @@ function splitFile(file: string): { name: string; format: Format } {
   return { name: file.slice(0, dot), format: format as Format };
 }
 
+/** The failing checks inside a maintenance window now; the project's failing checks are read only while a window is in force. */
+async function inMaintenance(db: Db, projectId: string, tag: string | null, now: Date): Promise<InMaintenance> {
+  const counted = { down: 0, late: 0 };
+  const windows = (await windowsOfProjects(db, [projectId])).get(projectId) ?? [];
+  if (windows.length === 0) return counted;
+  for (const check of await failingChecks(db, projectId, tag ?? undefined)) {
+    if (maintenanceAt(windows, check, now)) counted[check.status] += 1;
+  }
+  return counted;
+}
+
 export async function badgeRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   async function answer(reply: FastifyReply, key: string, tag: string | null, format: Format) {
     const project = BADGE_KEY.test(key) ? await projectByBadgeKey(app.db, key) : null;
     if (!project) throw new NotFound('Badge');
-    const summary = summarizeBadge((await statusSummary(app.db, project.id, tag ?? undefined)).byStatus);
+    const [counts, known] = await Promise.all([
+      statusSummary(app.db, project.id, tag ?? undefined),
+      inMaintenance(app.db, project.id, tag, new Date()),
+    ]);
+    const summary = summarizeBadge(counts.byStatus, known);
     const label = tag ?? project.name;
     // Image proxies (GitHub's among them) cache what they may: a badge must be fetched afresh.
     reply.header('cache-control', 'no-cache, max-age=0').header('access-control-allow-origin', '*');

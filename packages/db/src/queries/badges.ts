@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, arrayContains, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { checks, projects } from '../schema';
 
@@ -28,4 +28,22 @@ export async function rotateBadgeKey(db: Db, projectId: string): Promise<boolean
     .where(eq(projects.id, projectId))
     .returning({ id: projects.id });
   return rotated.length > 0;
+}
+
+/** The down and late checks of a project (or of those tagged `tag`), for telling those inside a maintenance window apart. */
+export function failingChecks(
+  db: Db,
+  projectId: string,
+  tag?: string,
+): Promise<Array<{ id: string; tags: string[]; status: 'down' | 'late' }>> {
+  return db
+    .select({ id: checks.id, tags: checks.tags, status: sql<'down' | 'late'>`${checks.status}` })
+    .from(checks)
+    .where(
+      and(
+        eq(checks.projectId, projectId),
+        inArray(checks.status, ['down', 'late']),
+        tag === undefined ? undefined : arrayContains(checks.tags, [tag]),
+      ),
+    );
 }
