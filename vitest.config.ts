@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['{apps,packages}/*/test/**/*.test.ts'],
-    globalSetup: ['packages/db/test/global-setup.ts'],
+    globalSetup: ['packages/db/test/global-setup.ts', 'packages/client/test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // A test file's own process had to import the server, the worker and their dependencies

@@ -1,10 +1,9 @@
 import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CronbeatServer, checksOfProject, cli, envFor, startCronbeat } from './cronbeat-server';
+import { type CronbeatServer, checksOfProject, cli, cliBin, envFor, startCronbeat } from './cronbeat-server';
 
-/** The client as the rewritten crontab starts it: node and the script by absolute path, as cron's PATH has neither. */
-const CLIENT = `${process.execPath} ${realpathSync(fileURLToPath(new URL('../bin/cronbeat.js', import.meta.url)))}`;
+/** The client that ran, as the rewritten crontab starts it: node and the script by absolute path, as cron's PATH has neither. */
+const CLIENT = `${process.execPath} ${realpathSync(cliBin())}`;
 
 let server: CronbeatServer;
 beforeAll(async () => {
