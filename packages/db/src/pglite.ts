@@ -23,7 +23,9 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 
 /** Postgres's buffer pool inside PGlite. Measured: 128 MB (the default) 311 MB RSS idle, 32 MB 171 MB, 16 MB 146 MB. */
@@ -50,11 +52,14 @@ export async function openPglite(dataDir: string): Promise<PGlite> {
 /**
  * Runs PGlite's initdb on `dataDir` in a Node process of its own, which
  * exits when done. Plain JavaScript given on the command line, importing
- * PGlite by its resolved URL, so it runs the same under tsx, from the
- * compiled bundles and in tests.
+ * the PGlite installed beside this module by its file's URL, so it runs the
+ * same under tsx, from the compiled bundles and in tests. The file is found
+ * with require.resolve, which works under every loader (vitest's module
+ * runner has no import.meta.resolve); it names PGlite's CommonJS build, the
+ * same code and WebAssembly as its ES module build.
  */
 async function initialiseInChild(dataDir: string): Promise<void> {
-  const pglite = import.meta.resolve('@electric-sql/pglite');
+  const pglite = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href;
   const script = `const { PGlite } = await import(${JSON.stringify(pglite)});
 const db = await PGlite.create({ dataDir: ${JSON.stringify(dataDir)}, startParams: ${JSON.stringify(startParams)} });
 await db.close();`;
