@@ -18,6 +18,7 @@ const existing = (fields: Partial<Check> & { id: string; slug: string }): Check 
   alertOnLate: false,
   remindEvery: null,
   channels: [],
+  dependsOn: [],
   failureThreshold: 1,
   recoveryThreshold: 1,
   successKeywords: [],

@@ -1,5 +1,5 @@
 import type { MaintenanceWindow, MaintenanceWindowSpec } from '@cronbeat/core';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { maintenanceWindows } from '../schema';
 
@@ -103,14 +103,24 @@ export async function endMaintenanceWindow(db: Db, projectId: string, id: string
   return row ?? null;
 }
 
-/** Every window of each project, as core's windows, oldest first; every project asked for is a key. */
+/**
+ * The windows of each project that can still matter, as core's windows,
+ * oldest first; every project asked for is a key. One-off windows over for
+ * more than a day are left out: the sweep and badges ask about now, and the
+ * sweep at most a little behind it.
+ */
 export async function windowsOfProjects(db: Db, projectIds: readonly string[]): Promise<Map<string, MaintenanceWindow[]>> {
   const byProject = new Map<string, MaintenanceWindow[]>(projectIds.map((id) => [id, []]));
   if (projectIds.length === 0) return byProject;
   const rows = await db
     .select()
     .from(maintenanceWindows)
-    .where(inArray(maintenanceWindows.projectId, [...new Set(projectIds)]))
+    .where(
+      and(
+        inArray(maintenanceWindows.projectId, [...new Set(projectIds)]),
+        sql`(${maintenanceWindows.kind} = 'recurring' or coalesce(${maintenanceWindows.endedAt}, ${maintenanceWindows.endsAt}) > now() - interval '1 day')`,
+      ),
+    )
     .orderBy(asc(maintenanceWindows.createdAt), asc(maintenanceWindows.id));
   for (const row of rows) byProject.get(row.projectId)?.push(windowOfRow(row));
   return byProject;
