@@ -118,7 +118,9 @@ async function flipDueChecks(db: Db, clock: () => Date, batchSize: number, notif
         tx,
         alerting.map((swept) => ({ checkId: swept.checkId, flip: swept.flip! })),
       );
-      alerting.forEach((swept, i) => applyVerdict(swept, verdicts[i]!));
+      alerting.forEach((swept, i) => {
+        applyVerdict(swept, verdicts[i]!);
+      });
       const flips = await applyTransitions(tx, transitions);
       const groupedDowns = flips.filter(
         (flip) => flip.toStatus === Status.down && grouped.has(facts.checks.get(flip.checkId)?.projectId ?? ''),
