@@ -35,6 +35,7 @@ const existing = (fields: Partial<Check> & { id: string; slug: string }): Check 
   alertAfter: null,
   lastDuration: null,
   nPings: 0,
+  maintenance: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   ...fields,
 });

@@ -7,6 +7,13 @@ export const CheckStatus = oneOf(STATUSES);
 export const Slug = Type.String({ pattern: SLUG_PATTERN, maxLength: SLUG_MAX_LENGTH, description: 'lower-case letters, digits, - and _' });
 const Tag = Type.String({ pattern: '^\\S+$', minLength: 1, maxLength: 50, description: 'no spaces' });
 
+/** The window a check is inside now: which, and until when. */
+export const CheckInMaintenance = Type.Object({
+  windowId: Uuid,
+  name: Type.String(),
+  until: Type.String({ format: 'date-time', description: 'when this occurrence of the window ends' }),
+});
+
 const period = `${SCHEDULE_LIMITS.min} … ${SCHEDULE_LIMITS.max}`;
 
 const { threshold, keywords, earlyTolerance, maxConcurrentRuns, factor, duration } = RUN_POLICY_LIMITS;
@@ -249,6 +256,11 @@ export const Check = Type.Object({
     }),
   ),
   pingUrl: Type.Optional(Type.String({ description: '<base URL>/ping/<pingCode>; absent for read-only callers' })),
+  maintenance: Type.Union([CheckInMaintenance, Type.Null()], {
+    description:
+      'read-only: the maintenance window in force now that covers the check (of several, the one ending last); null: none. ' +
+      'While it is, the check alerts nobody',
+  }),
   createdAt: Timestamp,
 });
 
@@ -295,6 +307,7 @@ export type CheckPatch = Static<typeof CheckPatch>;
 export type CheckCreate = Static<typeof CheckCreate>;
 export type CheckQuery = Static<typeof CheckQuery>;
 export type Check = Static<typeof Check>;
+export type CheckInMaintenance = Static<typeof CheckInMaintenance>;
 export type CheckList = Static<typeof CheckList>;
 export type SchedulePreview = Static<typeof SchedulePreview>;
 export type ScheduleTimes = Static<typeof ScheduleTimes>;

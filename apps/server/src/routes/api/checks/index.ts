@@ -1,5 +1,5 @@
 import { authErrors, Check, CheckCreate, CheckList, CheckPatch, CheckQuery, IdParams } from '@cronbeat/contract';
-import { pause, resume } from '@cronbeat/core';
+import { type MaintenanceWindow, pause, resume } from '@cronbeat/core';
 import {
   type CheckRow,
   channelIdsOf,
@@ -10,6 +10,7 @@ import {
   parentsOf,
   rotatePingCode,
   transitionCheck,
+  windowsOfProjects,
 } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -28,15 +29,27 @@ const DEFAULT_PAGE = 100;
 export async function checkRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-  /** Shapes rows for the caller, fetching channel ids only for those who may see them. */
+  /**
+   * Shapes rows for the caller, fetching channel ids only for those who may
+   * see them; the project's windows are read once for all the rows.
+   */
   async function views(request: FastifyRequest, rows: CheckRow[]) {
     const access = accessOf(request);
     const ids = rows.map((row) => row.id);
-    const [channels, dependsOn] = await Promise.all([
+    const [channels, dependsOn, windows] = await Promise.all([
       access.seesSecrets ? channelIdsOf(app.db, ids) : new Map<string, string[]>(),
       parentsOf(app.db, ids),
+      rows.length > 0 ? windowsOfProjects(app.db, [access.projectId]) : new Map<string, MaintenanceWindow[]>(),
     ]);
-    return rows.map((row) => checkView(row, { baseUrl: app.accounts.baseUrl, access, channels, dependsOn }));
+    const context = {
+      baseUrl: app.accounts.baseUrl,
+      access,
+      channels,
+      dependsOn,
+      windows: windows.get(access.projectId) ?? [],
+      now: new Date(),
+    };
+    return rows.map((row) => checkView(row, context));
   }
   async function view(request: FastifyRequest, row: CheckRow | null) {
     if (!row) throw new NotFound('Check');

@@ -1,21 +1,28 @@
 import type { Check } from '@cronbeat/contract';
-import { isRunning } from '@cronbeat/core';
+import { isRunning, type MaintenanceWindow, maintenanceAt } from '@cronbeat/core';
 import { type CheckRow, runPolicyOf, runRecordFromJson } from '@cronbeat/db';
 import type { ProjectAccess } from '../../../auth/access';
 import { iso, isoOrNull } from '../../../schemas/common';
 
-/** What `checkView` shows beside the row: its channels (for callers who may see them) and its parents, by check id. */
+/**
+ * What `checkView` shows beside the row: its channels (for callers who may
+ * see them) and its parents, by check id; the project's maintenance windows
+ * and the instant the answer is about.
+ */
 export interface CheckViewContext {
   baseUrl: string;
   access: ProjectAccess;
   channels: Map<string, string[]>;
   dependsOn: Map<string, string[]>;
+  windows: readonly MaintenanceWindow[];
+  now: Date;
 }
 
 /** A stored check as the API shows it; ping code, ping URL and channels only to callers who may write (and so ping). */
 export function checkView(row: CheckRow, context: CheckViewContext): Check {
   const policy = runPolicyOf(row);
   const record = runRecordFromJson(row.runRecord);
+  const inMaintenance = maintenanceAt(context.windows, row, context.now);
   const view: Check = {
     id: row.id,
     name: row.name,
@@ -43,6 +50,7 @@ export function checkView(row: CheckRow, context: CheckViewContext): Check {
     alertAfter: isoOrNull(row.alertAfter),
     lastDuration: row.lastDuration,
     nPings: row.nPings,
+    maintenance: inMaintenance && { windowId: inMaintenance.windowId, name: inMaintenance.name, until: iso(inMaintenance.end) },
     createdAt: iso(row.createdAt),
   };
   if (context.access.seesSecrets) {
