@@ -23,10 +23,20 @@ export {
   quotedOutput,
   tail,
 } from './message';
+export { alertNotes, dependentsPhrase, type GroupLine, groupLines, heldPhrase } from './notes';
 export { type Report, reportHtml, reportSubject, reportText } from './report';
 export { failedRunPhrase, formatRunDuration } from './runs';
 export { escapeSlack, parseSlackConfig, type SlackConfig, slackMessage } from './slack';
-export { type Alert, ChannelConfigError, type ChannelKind, DeliveryError, type NotifyEnv } from './types';
+export {
+  type Alert,
+  ChannelConfigError,
+  type ChannelKind,
+  DeliveryError,
+  type DependencyParent,
+  type DownDependent,
+  type GroupedCheck,
+  type NotifyEnv,
+} from './types';
 export {
   IDEMPOTENCY_HEADERS,
   parseWebhookConfig,

@@ -4,7 +4,7 @@
  */
 import { type FailedRun, nextExpected, RunFailure, Status } from '@cronbeat/core';
 import { failedRunPhrase } from './runs';
-import type { Alert } from './types';
+import type { Alert, GroupedCheck } from './types';
 import { formatWhen } from './when';
 
 /** Bytes of the job's output quoted in a message. */
@@ -23,12 +23,15 @@ export function formatDuration(ms: number): string {
 
 const ago = (then: Date, now: Date) => `${formatDuration(now.getTime() - then.getTime())} ago`;
 
+/** A check and its flip: what a phrase about one check needs, for an alert or a check of a grouped one. */
+export type CheckFlip = Pick<Alert, 'check' | 'flip'>;
+
 /** The zone an alert's times are shown in: the check's. */
-export const alertZone = (alert: Alert): string =>
+export const alertZone = (alert: CheckFlip): string =>
   alert.check.tz ?? (alert.check.schedule.kind === 'cron' ? alert.check.schedule.tz : 'UTC');
 
 /** `Tue, 2 Jun 2026, 02:30 (Europe/Berlin)`: an instant on the check's clocks, its zone named. */
-export const alertTime = (alert: Alert, at: Date): string => formatWhen(at, alertZone(alert));
+export const alertTime = (alert: CheckFlip, at: Date): string => formatWhen(at, alertZone(alert));
 
 /** `…, 26 h ago`: an instant and how long before the flip it was. */
 const timeAgo = (alert: Alert, then: Date) => `${alertTime(alert, then)}, ${ago(then, alert.flip.at)}`;
@@ -46,7 +49,7 @@ export function expectedAt(alert: Alert): Date | null {
   return alert.check.lastPing ? nextExpected(alert.check.schedule, alert.check.lastPing) : null;
 }
 
-function reasonPhrase(alert: Alert): string {
+function reasonPhrase(alert: CheckFlip): string {
   const { flip, check } = alert;
   const run = tippingRun(alert);
   // The run's own numbers, except for a miss, whose phrase says how long the check has been silent,
@@ -69,20 +72,20 @@ function reasonPhrase(alert: Alert): string {
 }
 
 /** One failed run in words, on the check's clocks; `nameZone` when no full time beside it names the zone. */
-const runPhrase = (alert: Alert, run: FailedRun, nameZone: boolean) =>
+const runPhrase = (alert: CheckFlip, run: FailedRun, nameZone: boolean) =>
   failedRunPhrase(run, { tz: alertZone(alert), nameZone }, alert.check.maxConcurrentRuns);
 
 /** The failed runs in a row that took a check down, oldest first; empty unless the flip is to down and says so. */
-const failedRuns = (alert: Alert): readonly FailedRun[] => (alert.flip.to === Status.down ? (alert.flip.runs?.failures ?? []) : []);
+const failedRuns = (alert: CheckFlip): readonly FailedRun[] => (alert.flip.to === Status.down ? (alert.flip.runs?.failures ?? []) : []);
 
 /** The run that tipped a check down: the last of its failed runs. */
-const tippingRun = (alert: Alert): FailedRun | null => failedRuns(alert).at(-1) ?? null;
+const tippingRun = (alert: CheckFlip): FailedRun | null => failedRuns(alert).at(-1) ?? null;
 
 /**
  * The failed runs that took the check down when its failure threshold asked
  * for more than one, oldest first, with the threshold; null otherwise.
  */
-export function failureSummary(alert: Alert): { runs: readonly FailedRun[]; threshold: number } | null {
+export function failureSummary(alert: CheckFlip): { runs: readonly FailedRun[]; threshold: number } | null {
   const runs = failedRuns(alert);
   const threshold = alert.flip.runs?.failureThreshold ?? runs.length;
   return runs.length > 0 && (runs.length > 1 || threshold > 1) ? { runs, threshold } : null;
@@ -108,11 +111,14 @@ export function recoverySummary(alert: Alert): string | null {
 const failedRunCount = (count: number) => `${count} failed run${count === 1 ? '' : 's'} in a row`;
 
 /** Why the check is down: the tipping run, after how many failed runs led to it when a threshold asked for more than one. */
-function downPhrase(alert: Alert): string {
+export function downPhrase(alert: CheckFlip): string {
   const summary = failureSummary(alert);
   const last = summary?.runs.at(-1);
   return summary && last ? `${failedRunCount(summary.runs.length)}; last: ${runPhrase(alert, last, true)}` : reasonPhrase(alert);
 }
+
+/** Whether this is the one message of a grouped alert: more than one check to tell. */
+export const isGrouped = (alert: Alert): alert is Alert & { group: readonly GroupedCheck[] } => (alert.group?.length ?? 0) > 1;
 
 /** The status word every message leads with: `DOWN`, `UP`, `LATE` or `STILL DOWN`. */
 export const alertWord = (alert: Alert): string => alertEvent(alert).replace('_', ' ').toUpperCase();
@@ -135,8 +141,10 @@ export function alertDetail(alert: Alert): string | null {
  * `STILL DOWN: nightly-backup (down for 6 h; failed, exit status 3)`,
  * `DOWN: backup (3 failed runs in a row; last: too early, ran at 01:12, scheduled 02:00 Europe/Berlin)`:
  * short, naming the run that tipped the check; the body lists the others.
+ * A grouped alert: `DOWN: 20 checks in Acme`.
  */
 export function alertSubject(alert: Alert): string {
+  if (isGrouped(alert)) return `DOWN: ${alert.group.length} checks in ${alert.check.projectName}`;
   const detail = alertDetail(alert);
   return `${alertWord(alert)}: ${alert.check.name}${detail ? ` (${detail})` : ''}`;
 }

@@ -6,7 +6,8 @@ import { type FetchFunction, IncomingWebhook, IncomingWebhookHTTPError, Incoming
 import { httpUrl, objectOf } from './config-fields';
 import type { NetworkGuard } from './guard';
 import { statusLine } from './guard';
-import { alertFacts, alertSubject, FAILED_RUNS_TITLE, failedRunLines, quotedOutput } from './message';
+import { alertFacts, alertSubject, FAILED_RUNS_TITLE, failedRunLines, isGrouped, quotedOutput } from './message';
+import { dependentsNote, groupIntro, groupLines, HELD_TITLE, heldPhrase } from './notes';
 import { type Alert, DeliveryError, isTransientHttpStatus } from './types';
 
 export interface SlackConfig {
@@ -35,14 +36,15 @@ const MAX_SECTION_TEXT = 2500;
  * escaped.
  */
 export function slackMessage(alert: Alert) {
+  if (isGrouped(alert)) return slackGroupMessage(alert);
   const subject = alertSubject(alert);
   const fields = alertFacts(alert).map(([label, value]) => ({ type: 'mrkdwn' as const, text: `*${label}*\n${escapeSlack(value)}` }));
   const output = quotedOutput(alert);
-  const blocks: Array<Record<string, unknown>> = [
-    { type: 'header', text: { type: 'plain_text', text: subject.slice(0, 150) } },
-    // A section holds at most 10 fields.
-    ...chunk(fields, 10).map((group) => ({ type: 'section', fields: group })),
-  ];
+  const blocks: Array<Record<string, unknown>> = [{ type: 'header', text: { type: 'plain_text', text: subject.slice(0, 150) } }];
+  const notes = notesText(alert);
+  if (notes) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: notes } });
+  // A section holds at most 10 fields.
+  blocks.push(...chunk(fields, 10).map((group) => ({ type: 'section', fields: group })));
   const runs = failedRunsText(failedRunLines(alert));
   if (runs) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: runs } });
   if (output) {
@@ -53,6 +55,54 @@ export function slackMessage(alert: Alert) {
     type: 'actions',
     elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open check' }, url: alert.check.url }],
   });
+  return { text: escapeSlack(subject), blocks };
+}
+
+/** A link in mrkdwn: the label escaped, so a check's name cannot close it or mention anyone. */
+const slackLink = (url: string, label: string) => `<${url}|${escapeSlack(label)}>`;
+
+/** Why the alert comes late, and the dependents down, each linked to its page; escaped. Null when neither. */
+function notesText(alert: Alert): string | null {
+  const held = heldPhrase(alert);
+  const dependents = dependentsNote(alert);
+  const lines = [
+    held ? `*${HELD_TITLE}*: ${escapeSlack(held)}` : null,
+    dependents ? `*${dependents.title}*: ${dependents.dependents.map((each) => slackLink(each.url, each.name)).join(', ')}` : null,
+  ].filter((line): line is string => line !== null);
+  return lines.length > 0 ? lines.join('\n').slice(0, MAX_SECTION_TEXT) : null;
+}
+
+/** Slack takes at most 50 blocks: the header, the intro and a line saying how many are not shown leave these for the list. */
+const MAX_GROUP_SECTIONS = 45;
+
+/**
+ * A grouped alert: one line per check (its name linked to its page, why and
+ * when it went down), as many sections as the lines need. A group too long
+ * for one Slack message ends with how many checks are not shown.
+ */
+function slackGroupMessage(alert: Alert) {
+  const subject = alertSubject(alert);
+  const lines = groupLines(alert).map((line) =>
+    `• *${slackLink(line.url, line.name)}*: ${escapeSlack(line.reason)}; down since ${escapeSlack(line.at)}${line.dependents ? `; ${escapeSlack(line.dependents)}` : ''}`.slice(
+      0,
+      MAX_SECTION_TEXT,
+    ),
+  );
+  const sections: string[] = [];
+  let shown = 0;
+  for (const line of lines) {
+    const last = sections.at(-1);
+    if (last !== undefined && last.length + 1 + line.length <= MAX_SECTION_TEXT) sections[sections.length - 1] = `${last}\n${line}`;
+    else if (sections.length < MAX_GROUP_SECTIONS) sections.push(line);
+    else break;
+    shown++;
+  }
+  const blocks: Array<Record<string, unknown>> = [
+    { type: 'header', text: { type: 'plain_text', text: subject.slice(0, 150) } },
+    { type: 'section', text: { type: 'mrkdwn', text: escapeSlack(groupIntro(alert)) } },
+    ...sections.map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } })),
+  ];
+  if (shown < lines.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `and ${lines.length - shown} more` }] });
   return { text: escapeSlack(subject), blocks };
 }
 

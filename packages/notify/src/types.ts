@@ -56,6 +56,58 @@ export interface Alert {
   downSince: Date | null;
   /** For a reminder that the check is still down (the flip is the incident's start): when it was made. */
   reminderAt: Date | null;
+  /**
+   * For an alert held back because a maintenance window was in force at the
+   * flip, and sent when the window ended with the check still as the flip
+   * left it: the window (`name` null once the window was deleted) and when
+   * the alert was released. Default: not held.
+   */
+  maintenance?: { windowId: string | null; name: string | null; releasedAt: Date } | null;
+  /**
+   * For an alert held back because checks this one depends on were down at
+   * the flip (reason `dependency`), sent once they were back: those checks,
+   * each with its status now, and when the alert was released. Default: not held.
+   */
+  dependency?: { parents: readonly DependencyParent[]; releasedAt: Date } | null;
+  /**
+   * Checks depending on this one that are down as the alert is sent, by
+   * name: a DOWN alert lists them as down with it, an UP alert as still
+   * down. Default: none.
+   */
+  dependents?: readonly DownDependent[];
+  /**
+   * For the one message a channel gets when many checks of a project went
+   * down in one sweep pass: every check of the group, this alert's own
+   * included, oldest flip first. Webhooks ignore it (one event per check).
+   * Default: not grouped.
+   */
+  group?: readonly GroupedCheck[] | null;
+}
+
+/** A check this alert's check depends on. */
+export interface DependencyParent {
+  id: string;
+  name: string;
+  /** Its status as the alert is sent. */
+  status: Status;
+}
+
+/** A check depending on the alert's check, down as the alert is sent. */
+export interface DownDependent {
+  id: string;
+  name: string;
+  /** When it went down; null when not known. */
+  since: Date | null;
+  /** Link to it in the dashboard. */
+  url: string;
+}
+
+/** One check of a grouped alert: what its own message would have said of it. */
+export interface GroupedCheck {
+  check: Alert['check'];
+  flip: Alert['flip'];
+  /** Checks depending on it that are down too. Default: none. */
+  dependents?: readonly DownDependent[];
 }
 
 /** What every channel needs from the process, read once from the config. */

@@ -9,6 +9,7 @@ import type { FailedRun, FlipRuns } from '@cronbeat/core';
 import { httpUrl, objectOf } from './config-fields';
 import { type NetworkGuard, statusLine } from './guard';
 import { alertEvent, alertZone, quotedOutput } from './message';
+import { dependentsNote } from './notes';
 import { type Alert, ChannelConfigError, DeliveryError, isTransientHttpStatus } from './types';
 
 export interface WebhookConfig {
@@ -29,9 +30,10 @@ export function parseWebhookConfig(input: unknown): WebhookConfig {
 }
 
 /**
- * The documented payload: `event`, `check`, `flip`, `ping`. A reminder
- * (`check.still_down`) carries the flip its incident began with, and when
- * it was sent as `reminderAt`.
+ * The documented payload: `event`, `check`, `flip`, `ping`, `dependents`,
+ * and for an event held back, `heldBy` with `maintenance` or `downParents`.
+ * A reminder (`check.still_down`) carries the flip its incident began with,
+ * and when it was sent as `reminderAt`. Never grouped: one event per check.
  */
 export interface WebhookPayload {
   event: 'check.down' | 'check.up' | 'check.late' | 'check.still_down';
@@ -63,6 +65,25 @@ export interface WebhookPayload {
     runs: WebhookFlipRuns | null;
   };
   ping: { at: string; kind: string; exitStatus: number | null; body: string | null } | null;
+  /**
+   * Checks that depend on this one and are down as the event is sent (for
+   * `check.down`, `check.still_down` and `check.up`: then the ones still
+   * down), by name; empty when none.
+   */
+  dependents: Array<{ id: string; name: string; since: string | null; url: string }>;
+  /**
+   * Why this event comes later than its flip: `maintenance` (a maintenance
+   * window was in force; sent when it ended) or `dependency` (checks it
+   * depends on were down; sent once they were back). Null for an event sent
+   * at once. Events are never grouped: each check has its own.
+   */
+  heldBy: 'maintenance' | 'dependency' | null;
+  /** For `heldBy: 'maintenance'`: the window; `name` is null once the window was deleted. */
+  maintenance: { windowId: string | null; name: string | null } | null;
+  /** For `heldBy: 'dependency'`: the checks it depends on that were down at the flip, each with its status now. */
+  downParents: Array<{ id: string; name: string; status: string }> | null;
+  /** When a held event was released (the window ended, the parents were back); null for one sent at once. */
+  releasedAt: string | null;
 }
 
 /** A failed run as JSON: only the fields its reason sets, times as ISO-8601 UTC. */
@@ -87,6 +108,8 @@ function flipRunsJson(runs: FlipRuns | null | undefined): WebhookFlipRuns | null
 
 export function webhookPayload(alert: Alert): WebhookPayload {
   const { check, flip, ping } = alert;
+  const maintenance = alert.maintenance ?? null;
+  const dependency = alert.dependency ?? null;
   return {
     event: `check.${alertEvent(alert)}`,
     reminderAt: alert.reminderAt?.toISOString() ?? null,
@@ -111,6 +134,16 @@ export function webhookPayload(alert: Alert): WebhookPayload {
       runs: flipRunsJson(flip.runs),
     },
     ping: ping && { at: ping.at.toISOString(), kind: ping.kind, exitStatus: ping.exitStatus, body: quotedOutput(alert) },
+    dependents: (dependentsNote(alert)?.dependents ?? []).map((dependent) => ({
+      id: dependent.id,
+      name: dependent.name,
+      since: dependent.since?.toISOString() ?? null,
+      url: dependent.url,
+    })),
+    heldBy: maintenance ? 'maintenance' : dependency ? 'dependency' : null,
+    maintenance: maintenance ? { windowId: maintenance.windowId, name: maintenance.name } : null,
+    downParents: dependency ? dependency.parents.map(({ id, name, status }) => ({ id, name, status })) : null,
+    releasedAt: (maintenance ?? dependency)?.releasedAt.toISOString() ?? null,
   };
 }
 
