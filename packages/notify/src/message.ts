@@ -66,6 +66,9 @@ function reasonPhrase(alert: CheckFlip): string {
     }
     case 'missed':
       return check.lastPing ? `missed, last ping ${ago(check.lastPing, flip.at)}` : 'missed, never pinged';
+    case 'dependency':
+      // Which checks, and that they are back, is the held alert's note: the subject stays short.
+      return 'down while a check it depends on was down';
     default:
       return flip.reason;
   }

@@ -113,6 +113,13 @@ describe('why a held alert comes only now', () => {
     }
   });
 
+  it('names a dependency flip in the subject without repeating the note', () => {
+    const parents = [{ id: 'p1', name: 'db-primary', status: 'up' as const }];
+    expect(alertSubject(down({ dependency: { parents, releasedAt: later(1) } }, { reason: 'dependency' }))).toBe(
+      'DOWN: nightly-backup (down while a check it depends on was down)',
+    );
+  });
+
   it('tells webhooks why and for what the event was held', () => {
     expect(webhookPayload(down({ maintenance: { windowId: 'w1', name: 'Sunday backups', releasedAt: later(2) } }))).toMatchObject({
       heldBy: 'maintenance',
