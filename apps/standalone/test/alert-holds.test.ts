@@ -114,6 +114,7 @@ describe.each(testDatabaseKinds())('maintenance windows, dependencies and groupe
     expect(after.mails).toHaveLength(1);
     expect(after.events).toHaveLength(1);
     expect(after.events[0]).toMatchObject({ event: 'check.down' });
+    expect(after.mails[0]!.text).toContain('during maintenance window "Database upgrade"');
     // Later passes find nothing more to say.
     await sweepAndDeliver(new Date(windowEnd.getTime() + 5 * MINUTE));
     expect(received(project).mails).toHaveLength(1);
@@ -145,6 +146,9 @@ describe.each(testDatabaseKinds())('maintenance windows, dependencies and groupe
     expect(down.mails).toHaveLength(1);
     expect(down.events).toHaveLength(1);
     expect(down.events[0]).toMatchObject({ event: 'check.down', check: { name: 'database' } });
+    const listed = down.mails[0]!.text ?? '';
+    expect(listed).toContain('Also down, depending on it');
+    for (const name of ['backup', 'report', 'export']) expect(listed).toContain(name);
     const held = (await test.db.select().from(flips)).filter((flip) => dependents.some((d) => d.check.id === flip.checkId));
     expect(held.map((flip) => [flip.reason, flip.held])).toEqual(Array(3).fill(['dependency', 'dependency']));
 
@@ -181,6 +185,8 @@ describe.each(testDatabaseKinds())('maintenance windows, dependencies and groupe
     expect(got.events).toHaveLength(20);
     expect(new Set(got.events.map((event) => event.check.name)).size).toBe(20);
     expect(got.mails).toHaveLength(1);
+    expect(got.mails[0]!.subject).toContain('20 checks');
+    for (let i = 0; i < 20; i++) expect(got.mails[0]!.text).toContain(`job ${String(i).padStart(2, '0')}`);
     const grouped = (await test.db.select().from(notifications)).filter((n) => n.status === 'grouped');
     expect(grouped.length).toBeGreaterThanOrEqual(19);
   });
