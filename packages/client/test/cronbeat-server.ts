@@ -84,7 +84,11 @@ export const checksOfProject = (server: CronbeatServer) =>
  * 0.35 s or more. The bin script itself runs from the packed package in
  * pack.test.ts.
  */
-export const cliBin = (): string => inject('cronbeatCli');
+export function cliBin(): string {
+  const bundled = inject('cronbeatCli');
+  if ('error' in bundled) throw new Error(`the cronbeat CLI could not be bundled from its sources: ${bundled.error}`);
+  return bundled.path;
+}
 
 export interface CliResult {
   code: number | null;
