@@ -13,7 +13,10 @@ export default defineConfig({
     // share nothing that a file before them could leave behind (metrics are read as differences).
     isolate: false,
     // Vitest's default leaves one core of two to its main process, so a 2-core machine ran one file
-    // at a time and sat idle while a file waited on a browser, a child process or a timer.
-    maxWorkers: Math.max(2, availableParallelism()),
+    // at a time and sat idle while a file waited on a browser, a child process or a timer. One
+    // worker more than there are cores keeps them busy while a file waits (the idle-memory, start,
+    // timeout and delivery-retry suites spend most of their time waiting), for the price of one more
+    // module graph.
+    maxWorkers: availableParallelism() + 1,
   },
 });
