@@ -29,7 +29,7 @@ export interface GuardOptions {
 }
 
 export interface OutboundRequest {
-  method: 'POST';
+  method: 'POST' | 'PUT' | 'GET' | 'PATCH' | 'DELETE';
   headers: Record<string, string>;
   body: string;
   /** Milliseconds for everything: resolving, connecting, sending and reading the answer. */
@@ -38,6 +38,8 @@ export interface OutboundRequest {
 
 export interface OutboundResponse {
   status: number;
+  /** The answer's headers, names lower-cased (Node's), for hints such as `retry-after`. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
   /** At most MAX_RESPONSE_BYTES of the answer's body. */
   body: Buffer;
 }
@@ -108,12 +110,13 @@ export function createNetworkGuard(options: GuardOptions = {}): NetworkGuard {
       let settled = false;
       /** The answer's status once its head is in; from then on the answer is judged by it, whatever the body does. */
       let status: number | null = null;
+      let headers: OutboundResponse['headers'] = {};
       const chunks: Buffer[] = [];
       let size = 0;
       const answered = () => {
         if (settled || status === null) return;
         settled = true;
-        resolvePromise({ status, body: Buffer.concat(chunks) });
+        resolvePromise({ status, headers, body: Buffer.concat(chunks) });
       };
       const fail = (error: DeliveryError) => {
         if (settled) return;
@@ -134,6 +137,7 @@ export function createNetworkGuard(options: GuardOptions = {}): NetworkGuard {
         },
         (response) => {
           status = response.statusCode ?? 0;
+          headers = response.headers;
           response.on('data', (chunk: Buffer) => {
             if (settled) return;
             chunks.push(chunk.subarray(0, MAX_RESPONSE_BYTES - size));

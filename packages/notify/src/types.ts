@@ -133,12 +133,15 @@ export interface NotifyEnv {
  */
 export class DeliveryError extends Error {
   override readonly name = 'DeliveryError';
+  /** Milliseconds the receiver asked us to wait before trying again (a 429's `Retry-After`, a vendor's `retry_after`). */
+  readonly retryAfterMs: number | null;
   constructor(
     message: string,
     readonly permanent: boolean,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { retryAfterMs?: number | null },
   ) {
     super(message, options);
+    this.retryAfterMs = options?.retryAfterMs ?? null;
   }
 }
 
