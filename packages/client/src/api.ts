@@ -1,4 +1,14 @@
-import type { ChannelList, Channel as ChannelOfTheApi, CheckCreate, CheckList, Check as CheckOfTheApi } from '@cronbeat/contract';
+import type {
+  ChannelList,
+  Channel as ChannelOfTheApi,
+  CheckCreate,
+  CheckList,
+  Check as CheckOfTheApi,
+  MaintenanceWindowCreate,
+  MaintenanceWindowList,
+  MaintenanceWindow as MaintenanceWindowOfTheApi,
+  MaintenanceWindowPatch,
+} from '@cronbeat/contract';
 import { isUuid } from '@cronbeat/contract/rules';
 import type { ClientSettings } from './settings.js';
 
@@ -7,6 +17,11 @@ export type Check = CheckOfTheApi;
 
 /** The writable fields of a check; `channels` takes ids or `"*"` for all of the project's channels. */
 export type CheckInput = Omit<CheckCreate, 'unique'>;
+
+/** A maintenance window as the API answers it, with its occurrence in force now (`current`) and the next one. */
+export type MaintenanceWindow = MaintenanceWindowOfTheApi;
+export type MaintenanceWindowInput = MaintenanceWindowCreate;
+export type MaintenanceWindowChanges = MaintenanceWindowPatch;
 
 /** What the client reads of a channel (the API's `Channel` has more). */
 export type Channel = Pick<ChannelOfTheApi, 'id' | 'name' | 'kind'>;
@@ -120,6 +135,36 @@ export class CronbeatApi {
 
   async deleteCheck(id: string): Promise<void> {
     await this.request('DELETE', `/checks/${id}`);
+  }
+
+  async listMaintenanceWindows(): Promise<MaintenanceWindow[]> {
+    const answer = await this.request<MaintenanceWindowList>('GET', '/maintenance-windows');
+    return listIn<MaintenanceWindow>(answer, 'maintenanceWindows', 'GET /maintenance-windows');
+  }
+
+  /** A window by UUID or by name (the oldest of that name). */
+  async findMaintenanceWindow(reference: string): Promise<MaintenanceWindow> {
+    if (isUuid(reference)) return this.request<MaintenanceWindow>('GET', `/maintenance-windows/${reference}`);
+    const match = (await this.listMaintenanceWindows()).find((window) => window.name === reference);
+    if (!match) throw new ApiError(`no maintenance window named "${reference}"`, 404, 'CB_NOT_FOUND');
+    return match;
+  }
+
+  createMaintenanceWindow(input: MaintenanceWindowInput): Promise<MaintenanceWindow> {
+    return this.request<MaintenanceWindow>('POST', '/maintenance-windows', input);
+  }
+
+  updateMaintenanceWindow(id: string, changes: MaintenanceWindowChanges): Promise<MaintenanceWindow> {
+    return this.request<MaintenanceWindow>('PATCH', `/maintenance-windows/${id}`, changes);
+  }
+
+  /** Ends the window (or its occurrence in force) now; the API answers 409 when none is in force. */
+  endMaintenanceWindow(id: string): Promise<MaintenanceWindow> {
+    return this.request<MaintenanceWindow>('POST', `/maintenance-windows/${id}/end`, {});
+  }
+
+  async deleteMaintenanceWindow(id: string): Promise<void> {
+    await this.request('DELETE', `/maintenance-windows/${id}`);
   }
 
   async listChannels(): Promise<Channel[]> {

@@ -1,7 +1,9 @@
 import { readDurationAnomaly, readEarlyTolerance, readKeywords, readMaxConcurrentRuns, readThreshold } from './alert-policy.js';
 import type { CheckInput } from './api.js';
 import { parseDuration } from './duration.js';
-import { parseYaml, positionOf, type YamlValue } from './yaml.js';
+import { FieldError, notePlace, type Path, placed } from './file-places.js';
+import { type DeclaredWindow, readMaintenance } from './maintenance-file.js';
+import { parseYaml, type YamlValue } from './yaml.js';
 
 /**
  * One check as a monitors-as-code file declares it: the API's writable
@@ -11,13 +13,24 @@ import { parseYaml, positionOf, type YamlValue } from './yaml.js';
  * no reminders. The alert policy fields likewise: absent leaves the server's
  * setting, `off` turns one off (null).
  */
-export type DeclaredCheck = Omit<CheckInput, 'slug' | 'maxRuntime' | 'channels'> & {
+export type DeclaredCheck = Omit<CheckInput, 'slug' | 'maxRuntime' | 'channels' | 'dependsOn'> & {
   slug: string;
   /** Left out: the grace time. */
   maxRuntime?: number;
   /** Channel names, or `*` for all the project's channels. */
   channels?: string[] | '*';
+  /** Slugs of the checks (in the file or on the server) this one depends on; [] for none. Left out: left as it is. */
+  dependsOn?: string[];
 };
+
+/** A whole monitors file: its checks, and its maintenance windows when it has a `maintenance:` list (else sync leaves windows alone). */
+export interface MonitorsFile {
+  checks: DeclaredCheck[];
+  maintenance?: DeclaredWindow[];
+}
+
+/** The most checks one check may depend on (the API's limit). */
+const MAX_PARENTS = 20;
 
 const KNOWN_FIELDS = new Set([
   'slug',
@@ -51,50 +64,50 @@ const KNOWN_FIELDS = new Set([
   'max_concurrent_runs',
   'durationAnomaly',
   'duration_anomaly',
+  'dependsOn',
+  'depends_on',
 ]);
 
-type Path = ReadonlyArray<string | number>;
-
-/** A mistake in one place of the file: `path` leads to it, so the message can give its line. */
-class FieldError extends Error {
-  constructor(
-    message: string,
-    readonly path: Path,
-  ) {
-    super(message);
-  }
+/**
+ * Reads a monitors file's checks: YAML 1.2 or JSON, either a list of
+ * checks or `{ checks: [...] }`. Throws with the check and field at fault.
+ */
+export function parseMonitorsFile(source: string, fileName = ''): DeclaredCheck[] {
+  return parseMonitors(source, fileName).checks;
 }
 
 /**
- * Reads a monitors file: YAML 1.2 or JSON, either a list of checks or
- * `{ checks: [...] }`. Throws with the check and field at fault.
+ * Reads a whole monitors file: `{ checks: [...], maintenance: [...] }` (or
+ * a bare list of checks). Throws with the check or window and the field at
+ * fault, and its line.
  */
-export function parseMonitorsFile(source: string, fileName = ''): DeclaredCheck[] {
+export function parseMonitors(source: string, fileName = ''): MonitorsFile {
   const document: YamlValue = fileName.endsWith('.json') || source.trimStart().startsWith('{') ? JSON.parse(source) : parseYaml(source);
   const list = Array.isArray(document) ? document : isMap(document) ? document.checks : undefined;
   if (!Array.isArray(list)) throw new Error('expected a list of checks, or a "checks:" list');
   const listPath: Path = Array.isArray(document) ? [] : ['checks'];
   const slugs = new Set<string>();
   try {
-    return list.map((entry, index) => {
-      const declared = toDeclaredCheck(entry, `checks[${index}]`, [...listPath, index]);
+    const checks = list.map((entry, index) => {
+      const declared = toDeclaredCheck(entry, `checks[${index}]`, [...listPath, index], source);
       if (slugs.has(declared.slug))
         throw new FieldError(`checks[${index}]: slug "${declared.slug}" is declared twice`, [...listPath, index, 'slug']);
       slugs.add(declared.slug);
       return declared;
     });
+    const maintenance = isMap(document) && document.maintenance !== undefined ? document.maintenance : undefined;
+    return maintenance === undefined ? { checks } : { checks, maintenance: readMaintenance(maintenance, source, ['maintenance']) };
   } catch (error) {
     if (!(error instanceof FieldError)) throw error;
     // "line 7, column 24: checks[2] (backup).failure_threshold: …", like the YAML reader's own errors.
-    const position = positionOf(source, error.path);
-    throw new Error(position ? `line ${position.line}, column ${position.column}: ${error.message}` : error.message);
+    throw new Error(placed(source, error.path, error.message));
   }
 }
 
 const isMap = (value: YamlValue): value is { [key: string]: YamlValue } =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function toDeclaredCheck(entry: YamlValue, where: string, path: Path): DeclaredCheck {
+function toDeclaredCheck(entry: YamlValue, where: string, path: Path, source: string): DeclaredCheck {
   if (!isMap(entry)) throw new FieldError(`${where}: expected a map of fields`, path);
   for (const key of Object.keys(entry))
     if (!KNOWN_FIELDS.has(key)) throw new FieldError(`${where}: unknown field "${key}"`, [...path, key]);
@@ -204,5 +217,20 @@ function toDeclaredCheck(entry: YamlValue, where: string, path: Path): DeclaredC
   if (maxConcurrentRuns !== undefined) declared.maxConcurrentRuns = maxConcurrentRuns;
   const durationAnomaly = policy('durationAnomaly', 'duration_anomaly', readDurationAnomaly);
   if (durationAnomaly !== undefined) declared.durationAnomaly = durationAnomaly;
+  const dependsKey = entry.dependsOn !== undefined ? 'dependsOn' : 'depends_on';
+  const dependsOn = entry[dependsKey];
+  if (dependsOn !== undefined && dependsOn !== null) {
+    if (!Array.isArray(dependsOn)) fail(dependsKey, 'expected a list of check slugs');
+    if (dependsOn.length > MAX_PARENTS) fail(dependsKey, `at most ${MAX_PARENTS} checks, got ${dependsOn.length}`);
+    declared.dependsOn = dependsOn.map((parent, index) => {
+      const key = `${dependsKey}[${index}]`;
+      if (typeof parent !== 'string' || !/^[a-z0-9][a-z0-9_-]*$/.test(parent))
+        throw new FieldError(`${at}.${key}: expected the slug of a check, got ${JSON.stringify(parent)}`, [...path, dependsKey, index]);
+      if (parent === slug) throw new FieldError(`${at}.${key}: a check cannot depend on itself`, [...path, dependsKey, index]);
+      const place = at;
+      notePlace(declared, `dependsOn.${index}`, () => placed(source, [...path, dependsKey, index], `${place}.${key}`));
+      return parent;
+    });
+  }
   return declared;
 }

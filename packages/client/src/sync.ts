@@ -1,9 +1,18 @@
 import type { Channel, Check, CheckInput, CronbeatApi } from './api.js';
-import type { DeclaredCheck } from './monitors-file.js';
+import { placeOf } from './file-places.js';
+import type { DeclaredCheck, MonitorsFile } from './monitors-file.js';
+import { DeclarationError, knownSlugs, slugsById } from './sync-references.js';
+import { applyWindowChanges, formatWindowPlan, planWindows, type WindowChange } from './sync-windows.js';
 
+/**
+ * One check's part of a sync. `dependsOn` (slugs) is set after every
+ * check exists, since a check may depend on one the same sync creates;
+ * `parentsKept` (ids) are the parents an update keeps meanwhile, so no
+ * step of a sync that reverses a dependency makes a cycle.
+ */
 export type SyncChange =
-  | { action: 'create'; slug: string; input: CheckInput }
-  | { action: 'update'; slug: string; id: string; patch: CheckInput; fields: FieldChange[] }
+  | { action: 'create'; slug: string; input: CheckInput; dependsOn?: string[] }
+  | { action: 'update'; slug: string; id: string; patch: CheckInput; fields: FieldChange[]; dependsOn?: string[]; parentsKept?: string[] }
   | { action: 'unchanged'; slug: string; id: string }
   | { action: 'delete'; slug: string; id: string; name: string };
 
@@ -35,14 +44,44 @@ const COMPARED = [
   'durationAnomaly',
 ] as const;
 
-/** What the server must do so the project matches the file. Pure: the caller fetches and applies. */
+/**
+ * What the server must do so the project matches the file. Pure: the
+ * caller fetches and applies. Throws DeclarationError for a `depends_on`
+ * slug that names no check of the file or the server (with `prune`, of the
+ * file), and for dependencies that make a cycle.
+ */
 export function planSync(declared: DeclaredCheck[], existing: Check[], channels: Channel[], prune: boolean): SyncChange[] {
   const bySlug = new Map(existing.filter((check) => check.slug).map((check) => [check.slug!, check]));
+  const known = knownSlugs(declared, existing, prune);
+  for (const check of declared) {
+    check.dependsOn?.forEach((parent, index) => {
+      const problem = known.problem(parent);
+      if (problem) throw new DeclarationError(`${placeOf(check, `dependsOn.${index}`, `${check.slug}.depends_on`)}: ${problem}`);
+    });
+  }
+  refuseCycles(declared, existing);
+  const slugOf = slugsById(existing);
   const changes: SyncChange[] = declared.map((check) => {
-    const input = toInput(check, channels);
+    const { dependsOn, ...rest } = check;
+    const input = toInput(rest, channels);
     const current = bySlug.get(check.slug);
-    if (!current) return { action: 'create', slug: check.slug, input: { name: check.slug, ...input } };
+    if (!current) {
+      const change: SyncChange = { action: 'create', slug: check.slug, input: { name: check.slug, ...input } };
+      return dependsOn?.length ? { ...change, dependsOn } : change;
+    }
     const fields: FieldChange[] = [];
+    let parentsKept: string[] | undefined;
+    let parentsChange = false;
+    if (dependsOn !== undefined) {
+      const from = current.dependsOn.map(slugOf).sort();
+      const to = [...new Set(dependsOn)].sort();
+      if (!same(from, to)) {
+        fields.push({ field: 'dependsOn', from, to });
+        parentsChange = true;
+        const kept = current.dependsOn.filter((id) => to.includes(slugOf(id)));
+        if (kept.length < current.dependsOn.length) parentsKept = kept;
+      }
+    }
     for (const field of COMPARED) {
       const to = input[field];
       if (to === undefined) continue;
@@ -62,8 +101,15 @@ export function planSync(declared: DeclaredCheck[], existing: Check[], channels:
       fields.push({ field: 'earlyTolerance', from: current.earlyTolerance, to: null });
     }
     if (fields.length === 0) return { action: 'unchanged', slug: check.slug, id: current.id };
-    const patch = Object.fromEntries(fields.map((change) => [change.field, change.to])) as CheckInput;
-    return { action: 'update', slug: check.slug, id: current.id, patch, fields };
+    const patch = Object.fromEntries(
+      fields.filter((change) => change.field !== 'dependsOn').map((change) => [change.field, change.to]),
+    ) as CheckInput;
+    const update: SyncChange = { action: 'update', slug: check.slug, id: current.id, patch, fields };
+    if (!parentsChange) return update;
+    const parents = [...new Set(dependsOn)];
+    // Only dropping parents: the first request does it all.
+    if (parentsKept && parentsKept.length === parents.length) return { ...update, patch: { ...patch, dependsOn: parentsKept } };
+    return { ...update, dependsOn: parents, ...(parentsKept && { parentsKept }) };
   });
   if (prune) {
     const declaredSlugs = new Set(declared.map((check) => check.slug));
@@ -75,7 +121,65 @@ export function planSync(declared: DeclaredCheck[], existing: Check[], channels:
   return changes;
 }
 
-function toInput(check: DeclaredCheck, channels: Channel[]): CheckInput {
+/**
+ * The server refuses a cycle too, but only after the checks before it in
+ * the sync were changed; found here, the file's line is named and nothing
+ * is sent. Edges: the file's `depends_on`, and the server's for checks
+ * whose dependencies the file leaves as they are.
+ */
+function refuseCycles(declared: DeclaredCheck[], existing: Check[]): void {
+  const slugOf = slugsById(existing);
+  const parents = new Map<string, string[]>();
+  for (const check of existing) if (check.dependsOn.length > 0) parents.set(check.slug ?? check.id, check.dependsOn.map(slugOf));
+  const declaring = new Map<string, DeclaredCheck>();
+  for (const check of declared) {
+    if (check.dependsOn === undefined) continue;
+    parents.set(check.slug, check.dependsOn);
+    declaring.set(check.slug, check);
+  }
+  const cycle = findCycle(parents);
+  if (!cycle) return;
+  // The server's own edges make no cycle, so one of the file's checks is on it: start there.
+  const at = cycle.findIndex((slug) => declaring.has(slug));
+  const ring = cycle.slice(0, -1);
+  const named = [...ring.slice(at), ...ring.slice(0, at), ring[at]!];
+  const check = declaring.get(ring[at]!)!;
+  const place = placeOf(check, 'dependsOn.0', `${check.slug}.depends_on`).replace(/\[0\]$/, '');
+  throw new DeclarationError(`${place}: makes a cycle: ${named.join(' → ')}`);
+}
+
+/** A cycle of `parents` as [a, b, …, a], or null: depth first, iterative, so long chains are fine. */
+function findCycle(parents: Map<string, string[]>): string[] | null {
+  const finished = new Set<string>();
+  for (const root of parents.keys()) {
+    if (finished.has(root)) continue;
+    const path: string[] = [root];
+    const onPath = new Set([root]);
+    const next: number[] = [0];
+    while (path.length > 0) {
+      const node = path[path.length - 1]!;
+      const edges = parents.get(node) ?? [];
+      const index = next[next.length - 1]!;
+      if (index >= edges.length) {
+        finished.add(node);
+        onPath.delete(node);
+        path.pop();
+        next.pop();
+        continue;
+      }
+      next[next.length - 1] = index + 1;
+      const parent = edges[index]!;
+      if (onPath.has(parent)) return [...path.slice(path.indexOf(parent)), parent];
+      if (finished.has(parent)) continue;
+      path.push(parent);
+      onPath.add(parent);
+      next.push(0);
+    }
+  }
+  return null;
+}
+
+function toInput(check: Omit<DeclaredCheck, 'dependsOn'>, channels: Channel[]): CheckInput {
   const { channels: names, ...fields } = check;
   const input: CheckInput = { ...fields };
   if (names === '*') input.channels = channels.map((channel) => channel.id).sort();
@@ -113,6 +217,7 @@ export function formatPlan(changes: SyncChange[]): string {
     if (change.action === 'create') {
       lines.push(`+ create ${change.slug}`);
       for (const [field, value] of Object.entries(change.input)) if (field !== 'slug') lines.push(`    ${field}: ${show(value)}`);
+      if (change.dependsOn) lines.push(`    dependsOn: ${show(change.dependsOn)}`);
     } else if (change.action === 'update') {
       lines.push(`~ update ${change.slug}`);
       for (const field of change.fields) lines.push(`    ${field.field}: ${show(field.from)} → ${show(field.to)}`);
@@ -125,14 +230,49 @@ export function formatPlan(changes: SyncChange[]): string {
 
 /** Fetches the project's checks (and channels when the file names any), plans and, unless dry, applies. */
 export async function syncChecks(api: CronbeatApi, declared: DeclaredCheck[], options: { prune?: boolean; dryRun?: boolean } = {}) {
-  const needsChannels = declared.some((check) => check.channels !== undefined);
-  const [existing, channels] = await Promise.all([api.listChecks(), needsChannels ? api.listChannels() : Promise.resolve([])]);
-  const changes = planSync(declared, existing, channels, options.prune ?? false);
-  if (options.dryRun) return changes;
-  for (const change of changes) {
-    if (change.action === 'create') await api.createCheck(change.input, true);
-    else if (change.action === 'update') await api.updateCheck(change.id, change.patch);
-    else if (change.action === 'delete') await api.deleteCheck(change.id);
-  }
-  return changes;
+  return (await syncMonitors(api, { checks: declared }, options)).checks;
 }
+
+/** What a sync did (or, dry, would do): the checks' changes, and the windows' when the file has a `maintenance:` list. */
+export interface SyncResult {
+  checks: SyncChange[];
+  maintenance: WindowChange[] | null;
+}
+
+/**
+ * Makes the project match the file: checks by slug, then, when the file
+ * has a `maintenance:` list, windows by name. Order: new checks, edits
+ * (dropping only the dependencies that go), windows (which may name the new
+ * checks), the dependencies that come, and last, with `prune`, deletions.
+ */
+export async function syncMonitors(api: CronbeatApi, file: MonitorsFile, options: { prune?: boolean; dryRun?: boolean } = {}) {
+  const prune = options.prune ?? false;
+  const needsChannels = file.checks.some((check) => check.channels !== undefined);
+  const [existing, channels, windows] = await Promise.all([
+    api.listChecks(),
+    needsChannels ? api.listChannels() : Promise.resolve([]),
+    file.maintenance ? api.listMaintenanceWindows() : Promise.resolve(null),
+  ]);
+  const changes = planSync(file.checks, existing, channels, prune);
+  const windowChanges = file.maintenance && windows ? planWindows(file, existing, windows, prune) : null;
+  const result: SyncResult = { checks: changes, maintenance: windowChanges };
+  if (options.dryRun) return result;
+  const idBySlug = new Map(existing.flatMap((check) => (check.slug ? [[check.slug, check.id] as const] : [])));
+  for (const change of changes) {
+    if (change.action === 'create') idBySlug.set(change.slug, (await api.createCheck(change.input, true)).id);
+    else if (change.action === 'update') {
+      const patch = change.parentsKept ? { ...change.patch, dependsOn: change.parentsKept } : change.patch;
+      if (Object.keys(patch).length > 0) await api.updateCheck(change.id, patch);
+    }
+  }
+  if (windowChanges) await applyWindowChanges(api, windowChanges, idBySlug);
+  for (const change of changes) {
+    if ((change.action !== 'create' && change.action !== 'update') || change.dependsOn === undefined) continue;
+    const id = change.action === 'create' ? idBySlug.get(change.slug)! : change.id;
+    await api.updateCheck(id, { dependsOn: change.dependsOn.map((slug) => idBySlug.get(slug)!) });
+  }
+  for (const change of changes) if (change.action === 'delete') await api.deleteCheck(change.id);
+  return result;
+}
+
+export { DeclarationError, formatWindowPlan, type WindowChange };

@@ -1,9 +1,10 @@
 import { RUN_POLICY_LIMITS } from '@cronbeat/contract';
 import { describe, expect, it } from 'vitest';
 import { POLICY_LIMITS } from '../src/alert-policy';
-import type { Channel, Check } from '../src/api';
-import { parseMonitorsFile } from '../src/monitors-file';
+import type { Channel, Check, MaintenanceWindow } from '../src/api';
+import { parseMonitors, parseMonitorsFile } from '../src/monitors-file';
 import { formatPlan, planSync } from '../src/sync';
+import { planWindows } from '../src/sync-windows';
 
 const existing = (fields: Partial<Check> & { id: string; slug: string }): Check => ({
   name: fields.slug,
@@ -286,5 +287,136 @@ describe('planning alert policies', () => {
     const stored = existing({ id: '1', slug: 'a', ...cron, earlyTolerance: 600 });
     const [change] = planSync(parseMonitorsFile('- slug: a\n  period: 1h\n'), [stored], [], false);
     expect(change).toMatchObject({ action: 'update', patch: { period: 3600, earlyTolerance: null } });
+  });
+});
+
+describe('dependencies in sync planning', () => {
+  it('reads depends_on and dependsOn as slugs, refusing a check depending on itself and what is no slug, with the line', () => {
+    expect(parseMonitorsFile('- slug: a\n  depends_on: [b, c]\n')[0]).toMatchObject({ dependsOn: ['b', 'c'] });
+    expect(parseMonitorsFile('- slug: a\n  dependsOn: []\n')[0]).toMatchObject({ dependsOn: [] });
+    expect(() => parseMonitorsFile('- slug: a\n  depends_on: [b, a]\n')).toThrow(
+      'line 2, column 19: checks[0] (a).depends_on[1]: a check cannot depend on itself',
+    );
+    expect(() => parseMonitorsFile('- slug: a\n  depends_on: [B]\n')).toThrow('checks[0] (a).depends_on[0]: expected the slug of a check');
+    expect(() => parseMonitorsFile('- slug: a\n  depends_on: b\n')).toThrow('checks[0] (a).depends_on: expected a list of check slugs');
+  });
+
+  it("sets a new check's parents after every check exists, and compares parents by slug whatever their order", () => {
+    const declared = parseMonitorsFile('- slug: b\n  depends_on: [a, c]\n- slug: c\n- slug: d\n  depends_on: [c, a]\n');
+    const stored = [existing({ id: '1', slug: 'a' }), existing({ id: '4', slug: 'd', dependsOn: ['1'] })];
+    const plan = planSync(declared, stored, [], false);
+    expect(plan[0]).toEqual({ action: 'create', slug: 'b', input: { name: 'b', slug: 'b' }, dependsOn: ['a', 'c'] });
+    expect(plan[2]).toMatchObject({
+      action: 'update',
+      patch: {},
+      fields: [{ field: 'dependsOn', from: ['a'], to: ['a', 'c'] }],
+      dependsOn: ['c', 'a'],
+    });
+    expect(plan[2]).not.toHaveProperty('parentsKept');
+    expect(formatPlan(plan)).toContain('    dependsOn: ["a","c"]');
+    const same = planSync(parseMonitorsFile('- slug: d\n  depends_on: [a]\n'), stored, [], false);
+    expect(same).toEqual([{ action: 'unchanged', slug: 'd', id: '4' }]);
+  });
+
+  it('drops the parents that go in the first request, so reversing a dependency never makes a cycle on the way', () => {
+    const stored = [existing({ id: '1', slug: 'a', dependsOn: ['2'] }), existing({ id: '2', slug: 'b' }), existing({ id: '3', slug: 'c' })];
+    const plan = planSync(parseMonitorsFile('- slug: a\n  depends_on: [c]\n- slug: b\n  depends_on: [a]\n'), stored, [], false);
+    expect(plan[0]).toMatchObject({ action: 'update', id: '1', patch: {}, parentsKept: [], dependsOn: ['c'] });
+    expect(plan[1]).toMatchObject({ action: 'update', id: '2', patch: {}, dependsOn: ['a'] });
+    // Only dropping: one request.
+    const dropped = planSync(parseMonitorsFile('- slug: a\n  depends_on: []\n'), stored, [], false);
+    expect(dropped[0]).toMatchObject({ action: 'update', patch: { dependsOn: [] } });
+    expect(dropped[0]).not.toHaveProperty('dependsOn');
+  });
+
+  it('refuses a slug of no check, and one --prune deletes, naming check, key and line', () => {
+    const source = '- slug: a\n  depends_on:\n    - b\n    - zz\n';
+    expect(() => planSync(parseMonitorsFile(source), [existing({ id: '2', slug: 'b' })], [], false)).toThrow(
+      'line 4, column 7: checks[0] (a).depends_on[1]: no check "zz" in this file or on the server',
+    );
+    expect(() => planSync(parseMonitorsFile('- slug: a\n  depends_on: [b]\n'), [existing({ id: '2', slug: 'b' })], [], true)).toThrow(
+      'checks[0] (a).depends_on[0]: check "b" is not in this file, so --prune deletes it',
+    );
+  });
+
+  it("refuses a cycle through the file and the server, starting at the file's check", () => {
+    const stored = [existing({ id: '1', slug: 'a', dependsOn: ['2'] }), existing({ id: '2', slug: 'b' })];
+    expect(() => planSync(parseMonitorsFile('- slug: b\n  depends_on: [c]\n- slug: c\n  depends_on: [a]\n'), stored, [], false)).toThrow(
+      /line 2, column \d+: checks\[0\] \(b\)\.depends_on: makes a cycle: b → c → a → b/,
+    );
+  });
+});
+
+describe('maintenance windows in sync planning', () => {
+  const stored = (fields: Partial<MaintenanceWindow> & { id: string; name: string }): MaintenanceWindow => ({
+    kind: 'recurring',
+    cron: '0 2 * * SUN',
+    tz: 'Europe/Berlin',
+    duration: 7200,
+    covers: 'project',
+    tags: [],
+    checks: [],
+    endedAt: null,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    current: null,
+    next: null,
+    ...fields,
+  });
+  const file = (windows: string) => parseMonitors(`checks:\n  - slug: a\nmaintenance:\n${windows}`);
+
+  it('reads once and recurring windows with what they cover; no maintenance list, no windows to manage', () => {
+    const read = file(
+      '  - name: Upgrade\n    once: {starts: "2030-01-10T22:00:00+01:00", ends: "2030-01-11T02:00:00+01:00"}\n    covers: {checks: [a]}\n' +
+        '  - name: Nightly\n    recurring: {cron: "  @DAILY ", tz: europe/berlin, duration: 90m}\n    tags: [db]\n',
+    );
+    expect(read.maintenance).toEqual([
+      {
+        name: 'Upgrade',
+        schedule: { kind: 'once', startsAt: '2030-01-10T21:00:00.000Z', endsAt: '2030-01-11T01:00:00.000Z' },
+        covers: { kind: 'checks', slugs: ['a'] },
+      },
+      {
+        name: 'Nightly',
+        schedule: { kind: 'recurring', cron: '0 0 * * *', tz: 'Europe/Berlin', duration: 5400 },
+        covers: { kind: 'tags', tags: ['db'] },
+      },
+    ]);
+    expect(parseMonitors('checks: []\n')).toEqual({ checks: [] });
+    expect(() => file('  - name: X\n    recurring: {cron: "0 2 * * *", duration: 1h}\n    covers: everything\n')).toThrow(
+      'line 6, column 13: maintenance[0] (X).covers: expected project, {tags: [...]} or {checks: [...]}',
+    );
+  });
+
+  it('matches windows by name, compares instants, zones and check slugs, and sends only what changed', () => {
+    const checks = [existing({ id: '1', slug: 'a' })];
+    const windows = [
+      stored({ id: 'w1', name: 'Nightly', covers: 'checks', checks: ['1'] }),
+      stored({
+        id: 'w2',
+        name: 'Upgrade',
+        kind: 'once',
+        startsAt: '2030-01-10T21:00:00Z',
+        endsAt: '2030-01-11T01:00:00Z',
+        cron: undefined,
+        tz: undefined,
+        duration: undefined,
+      }),
+      stored({ id: 'w3', name: 'Old' }),
+    ];
+    const declared = file(
+      '  - name: Nightly\n    recurring: {cron: "0 2 * * SUN", tz: Europe/Berlin, duration: 2h}\n    checks: [a]\n' +
+        '  - name: Upgrade\n    once: {starts: "2030-01-10T22:00:00+01:00", ends: "2030-01-11T03:00:00+01:00"}\n' +
+        '  - name: New\n    recurring: {cron: "0 3 * * *", duration: 1h}\n',
+    );
+    const plan = planWindows(declared, checks, windows, false);
+    expect(plan.map((change) => [change.action, change.name])).toEqual([
+      ['unchanged', 'Nightly'],
+      ['update', 'Upgrade'],
+      ['create', 'New'],
+    ]);
+    expect(plan[1]).toMatchObject({ fields: [{ field: 'endsAt', from: '2030-01-11T01:00:00.000Z', to: '2030-01-11T02:00:00.000Z' }] });
+    expect(planWindows(declared, checks, windows, true).filter((change) => change.action === 'delete')).toEqual([
+      { action: 'delete', name: 'Old', id: 'w3' },
+    ]);
   });
 });

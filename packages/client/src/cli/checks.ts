@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isUuid } from '@cronbeat/contract/rules';
 import {
   type DurationAnomalyInput,
   durationBounds,
@@ -9,7 +10,7 @@ import {
   readMaxConcurrentRuns,
   readThreshold,
 } from '../alert-policy.js';
-import { type Check, type CheckInput, CronbeatApi } from '../api.js';
+import { ApiError, type Check, type CheckInput, CronbeatApi } from '../api.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { settingsFrom } from '../settings.js';
 import { CONNECTION_OPTIONS, connectionOverrides, UsageError, usageErrors } from './args.js';
@@ -17,12 +18,14 @@ import { ago, formatTable } from './table.js';
 
 export const CHECKS_USAGE = `cronbeat checks list [--tag t]… [--status s] [--json]
 cronbeat checks get <id|slug> [--json]
-cronbeat checks create --name <name> [--slug s] (--period 1d | --cron "<expr>" [--tz Zone]) [--grace 1h] [--remind-every 6h] [--tag t]… [--channels "*"] [--json]
+cronbeat checks create --name <name> [--slug s] (--period 1d | --cron "<expr>" [--tz Zone]) [--grace 1h] [--remind-every 6h] [--tag t]… [--channels "*"] [--depends-on <slug|id>]… [--json]
     [--alert-on-late] [--failure-threshold N] [--recovery-threshold N] [--success-keyword K]… [--failure-keyword K]…
     [--early-tolerance 10m] [--max-concurrent-runs N] [--duration-anomaly auto|auto:F | --min-duration 30s --max-duration 2h]
 cronbeat checks pause|resume|delete <id|slug>`;
 
 const { threshold, earlyTolerance, maxConcurrentRuns, factor } = POLICY_LIMITS;
+/** The most checks one check may depend on (the API's limit). */
+const MAX_PARENTS = 20;
 
 /** `cronbeat checks create --help`: what each option of a new check means. */
 export const CHECKS_CREATE_HELP = `usage: cronbeat checks create --name <name> [options]
@@ -36,6 +39,9 @@ export const CHECKS_CREATE_HELP = `usage: cronbeat checks create --name <name> [
   --tag <tag>                repeatable
   --description <text>
   --channels "*"|<ids>       channel ids separated by commas, "*" for all (the default), "" for none
+  --depends-on <slug|id>     a check of the project this one depends on; repeatable (at most ${MAX_PARENTS}).
+                             While it is down, this check going down alerts nobody on its own:
+                             the parent's alert lists it
   --json                     print the new check as JSON
 
 Alert policy (each off or 1 by default):
@@ -75,6 +81,8 @@ function checkDetails(check: Check): string {
     ['schedule', schedule(check)],
     ['grace', formatDuration(check.grace)],
     ['reminders', check.remindEvery ? `every ${formatDuration(check.remindEvery)} while down` : ''],
+    ['in window', check.maintenance ? `until ${check.maintenance.until} (${check.maintenance.name})` : ''],
+    ['depends on', check.dependsOn.join(', ')],
     ...policyRows(check),
     ['tags', check.tags.join(', ')],
     ['last ping', ago(check.lastPing)],
@@ -158,6 +166,26 @@ const seconds = (value: string | undefined, name: string) => {
   }
 };
 
+/** `--depends-on` values as check ids: ids as given (the API checks them), slugs looked up; a usage error naming the flag otherwise. */
+async function parentIds(api: CronbeatApi, references: string[]): Promise<string[]> {
+  if (references.length > MAX_PARENTS) throw new UsageError(`--depends-on: at most ${MAX_PARENTS} checks, got ${references.length}`);
+  const ids: string[] = [];
+  for (const reference of references) {
+    if (isUuid(reference)) {
+      ids.push(reference.toLowerCase());
+      continue;
+    }
+    if (!/^[a-z0-9][a-z0-9_-]*$/.test(reference)) throw new UsageError(`--depends-on: "${reference}" is neither a check id nor a slug`);
+    try {
+      ids.push((await api.findCheck(reference)).id);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) throw new UsageError(`--depends-on: no check with slug "${reference}"`);
+      throw error;
+    }
+  }
+  return ids;
+}
+
 /** A repeatable keyword flag: at most 20, each one checked. */
 function keywordsFlag(keywords: string[], name: string): string[] {
   if (keywords.length > POLICY_LIMITS.keywords.maxItems) {
@@ -196,6 +224,7 @@ export async function checksCommand(argv: string[]): Promise<number> {
         'duration-anomaly': { type: 'string' },
         'min-duration': { type: 'string' },
         'max-duration': { type: 'string' },
+        'depends-on': { type: 'string', multiple: true },
       },
     }),
   );
@@ -239,6 +268,7 @@ export async function checksCommand(argv: string[]): Promise<number> {
       input.maxConcurrentRuns = policyFlag(values['max-concurrent-runs'], 'max-concurrent-runs', readMaxConcurrentRuns);
       input.durationAnomaly = durationAnomalyFlags(values);
       if (values.channels !== undefined) input.channels = values.channels === '*' ? '*' : values.channels.split(',').filter(Boolean);
+      if (values['depends-on']) input.dependsOn = await parentIds(api, values['depends-on']);
       const check = await api.createCheck(JSON.parse(JSON.stringify(input)));
       print(check, checkDetails(check));
       return 0;

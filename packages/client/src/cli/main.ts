@@ -2,6 +2,7 @@ import { ApiError } from '../api.js';
 import { UsageError } from './args.js';
 import { CHECKS_CREATE_HELP, CHECKS_USAGE, checksCommand } from './checks.js';
 import { IMPORT_USAGE, importCrontabCommand } from './import-crontab.js';
+import { MAINTENANCE_HELP, MAINTENANCE_USAGE, maintenanceCommand } from './maintenance.js';
 import { PING_USAGE, pingCommand } from './ping.js';
 import { RUN_USAGE, runCommand } from './run.js';
 import { SYNC_USAGE, syncCommand } from './sync.js';
@@ -11,6 +12,7 @@ const USAGE = `cronbeat: heartbeat monitoring for cron jobs
   ${RUN_USAGE}
   ${PING_USAGE}
   ${CHECKS_USAGE.split('\n').join('\n  ')}
+  ${MAINTENANCE_USAGE.split('\n').join('\n  ')}
   ${SYNC_USAGE}
   ${IMPORT_USAGE}
 
@@ -22,6 +24,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
   ping: pingCommand,
   checks: checksCommand,
+  maintenance: maintenanceCommand,
   sync: syncCommand,
   'import-crontab': importCrontabCommand,
 };
@@ -32,6 +35,10 @@ export async function main(argv: string[]): Promise<number> {
   const command = name ? COMMANDS[name] : undefined;
   if (name === 'checks' && rest[0] === 'create' && (rest.includes('--help') || rest.includes('-h'))) {
     process.stdout.write(CHECKS_CREATE_HELP);
+    return 0;
+  }
+  if (name === 'maintenance' && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(MAINTENANCE_HELP);
     return 0;
   }
   if (!command || (name !== 'run' && (rest.includes('--help') || rest.includes('-h')))) {
