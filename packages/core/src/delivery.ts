@@ -28,3 +28,19 @@ export function nextAttemptAt(policy: RetryPolicy, failed: FailedAttempt): Date 
   if (failed.permanent || failed.attempts >= policy.attempts) return null;
   return new Date(failed.at.getTime() + policy.firstRetryMs * 2 ** (failed.attempts - 1));
 }
+
+/**
+ * The kinds of channel Cronbeat delivers to: the stored `channels.kind`, the
+ * API's `kind`. One list, so the database, the API contract and the channel
+ * modules (packages/notify registers one per kind) cannot disagree.
+ */
+export const CHANNEL_KINDS = ['email', 'slack', 'webhook'] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+/**
+ * What a notification tells of its flip, and what a channel can choose to
+ * receive: a flip to down, back up, to late, or a reminder that the check is
+ * still down. A channel gets all of them unless it says otherwise.
+ */
+export const CHANNEL_EVENTS = ['down', 'up', 'late', 'still_down'] as const;
+export type ChannelEvent = (typeof CHANNEL_EVENTS)[number];

@@ -21,7 +21,16 @@ export {
   sweepDue,
   withDeadlines,
 } from './check';
-export { DEFAULT_RETRY_POLICY, type FailedAttempt, nextAttemptAt, type RetryPolicy } from './delivery';
+export {
+  CHANNEL_EVENTS,
+  CHANNEL_KINDS,
+  type ChannelEvent,
+  type ChannelKind,
+  DEFAULT_RETRY_POLICY,
+  type FailedAttempt,
+  nextAttemptAt,
+  type RetryPolicy,
+} from './delivery';
 export { DEPENDENCY_LIMITS, type DependencyEdge, downParents, findCycle } from './dependencies';
 export { ValidationCode, ValidationError } from './errors';
 export { evaluate, type PausedOrResumed, pause, resume, type Transition } from './evaluate';
