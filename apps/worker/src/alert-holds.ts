@@ -70,7 +70,12 @@ export async function decideAlerts(
   tx: Db,
   flips: readonly AlertingFlip[],
 ): Promise<{ verdicts: AlertVerdict[]; grouped: Set<string>; facts: AlertFacts }> {
-  const facts = await alertFactsOf(tx, [...new Set(flips.map((flip) => flip.checkId))]);
+  const ids = (keep: (flip: AlertingFlip) => boolean) => [...new Set(flips.filter(keep).map((flip) => flip.checkId))];
+  const facts = await alertFactsOf(tx, {
+    checkIds: ids(() => true),
+    goingDown: ids(({ flip }) => flip.to === Status.down),
+    recovering: ids(({ flip }) => flip.from === Status.down && flip.to === Status.up),
+  });
   const verdicts = alertVerdicts(flips, facts);
   return { verdicts, grouped: groupedProjects(flips, verdicts, facts), facts };
 }

@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isCi, loadServices } from '@cronbeat/config';
-import { type Database, notifications } from '@cronbeat/db';
+import { type Database, notifications, projects } from '@cronbeat/db';
 import { openTestDatabase } from '@cronbeat/db/testing';
 import { eventually, type HttpReceiver, type SmtpReceiver, startHttpReceiver, startSmtpReceiver } from '@cronbeat/notify/testing';
 import { eq } from 'drizzle-orm';
@@ -66,6 +66,8 @@ describe.skipIf(!databaseUrl)('worker processes on postgres', () => {
         email: ['ops@example.com'],
         webhook: { url: `${http.url}/hook` },
       });
+      // One email per check: this case is about exactly-once delivery, not grouping (the next one is).
+      await database.db.update(projects).set({ groupAlertsAbove: null }).where(eq(projects.id, projectId));
       await seedDueChecks(database.db, projectId, channelIds, 1000, new Date(Date.now() + 2000));
       const mailsBefore = smtp.mails.length;
       await eventually(() => smtp.mails.length - mailsBefore >= 1000 && seenHooks.size >= 1000, 45_000, '1,000 emails and webhooks');
@@ -74,6 +76,46 @@ describe.skipIf(!databaseUrl)('worker processes on postgres', () => {
       const subjects = smtp.mails.slice(mailsBefore).map((mail) => mail.subject);
       expect(subjects).toHaveLength(1000);
       expect(new Set(subjects).size).toBe(1000);
+      expect([...seenHooks.values()].every((count) => count === 1)).toBe(true);
+      expect(seenHooks.size).toBe(1000);
+    },
+    60_000,
+  );
+
+  it.skipIf(!redisUrl)(
+    'three processes and 1,000 simultaneous deadlines in a project that groups alerts: every check in exactly one email, 1,000 webhooks',
+    async () => {
+      const seenHooks = new Map<string, number>();
+      http.respond = (request) => {
+        if (request.path !== '/grouped') return { status: 200 };
+        const name = JSON.parse(request.body).check.name as string;
+        seenHooks.set(name, (seenHooks.get(name) ?? 0) + 1);
+        return { status: 200 };
+      };
+      const prefix = uniquePrefix('grouped');
+      await Promise.all([0, 1, 2].map(() => spawnWorker(redisUrl, { queuePrefix: prefix })));
+      const { projectId, channelIds } = await seedProject(database.db, {
+        email: ['grouped@example.com'],
+        webhook: { url: `${http.url}/grouped` },
+      });
+      await seedDueChecks(database.db, projectId, channelIds, 1000, new Date(Date.now() + 2000));
+      const mailsBefore = smtp.mails.length;
+      const toldByMail = () => {
+        const counts = new Map<string, number>();
+        for (const mail of smtp.mails.slice(mailsBefore)) {
+          if (!JSON.stringify(mail.to).includes('grouped@example.com')) continue;
+          for (const name of (mail.text ?? '').match(/\bbulk-\d+\b/g) ?? []) counts.set(name, (counts.get(name) ?? 0) + 1);
+        }
+        return counts;
+      };
+      await eventually(() => seenHooks.size >= 1000 && toldByMail().size >= 1000, 45_000, '1,000 checks told by email and webhook');
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const told = toldByMail();
+      expect(told.size).toBe(1000);
+      expect([...told.values()].every((count) => count === 1)).toBe(true);
+      // Folded into far fewer emails than checks: each sweep batch of each process sends one.
+      const mails = smtp.mails.slice(mailsBefore).filter((mail) => JSON.stringify(mail.to).includes('grouped@example.com'));
+      expect(mails.length).toBeLessThan(100);
       expect([...seenHooks.values()].every((count) => count === 1)).toBe(true);
       expect(seenHooks.size).toBe(1000);
     },

@@ -33,6 +33,7 @@ const check = {
   manualResume: false,
   alertOnLate: false,
   remindEvery: null,
+  dependsOn: [],
   failureThreshold: 1,
   recoveryThreshold: 1,
   successKeywords: [],

@@ -13,9 +13,9 @@ import { windowsOfProjects } from './maintenance';
 export interface CheckAlertFacts {
   projectId: string;
   tags: string[];
-  /** Checks it depends on, with their statuses as of now. */
+  /** Checks it depends on, with their statuses as of now (read only for a check going down). */
   parents: Array<{ id: string; status: Status }>;
-  /** Whether its latest flip to down had its alert (reminder 0) made. */
+  /** Whether its latest flip to down had its alert (reminder 0) made (read only for a recovery). */
   incidentAlerted: boolean;
   /** More checks of its project going down in one sweep batch than this are told in one message per channel; null: never. */
   groupAlertsAbove: number | null;
@@ -38,21 +38,36 @@ type FactsRow = {
 
 const parsed = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
 
-/** The facts of `checkIds` and their projects' windows. */
-export async function alertFactsOf(db: Db, checkIds: readonly string[]): Promise<AlertFacts> {
+/** Which facts each check needs: parents only for a flip to down, whether its incident was told only for a recovery. */
+export interface FactsWanted {
+  checkIds: readonly string[];
+  /** Checks going down: their parents are read. */
+  goingDown: readonly string[];
+  /** Checks coming back up: whether their incident was told is read. */
+  recovering: readonly string[];
+}
+
+const uuidArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
+
+/** The facts of the checks wanted and their projects' windows. */
+export async function alertFactsOf(db: Db, wanted: FactsWanted): Promise<AlertFacts> {
+  const { checkIds } = wanted;
   if (checkIds.length === 0) return { checks: new Map(), windows: new Map() };
   const rows = await queryRows<FactsRow>(
     db,
     sql`select c.id, c.project_id, to_json(c.tags) as tags, p.group_alerts_above,
-               coalesce((select json_agg(json_build_object('id', parent.id, 'status', parent.status))
-                           from check_dependencies d join checks parent on parent.id = d.depends_on_id
-                          where d.check_id = c.id), '[]'::json) as parents,
-               exists (select 1 from notifications n
-                        where n.reminder = 0 and n.flip_id = (
-                              select f.id from flips f where f.check_id = c.id and f.to_status = 'down'
-                               order by f.id desc limit 1)) as incident_alerted
+               case when c.id = any(${uuidArray(wanted.goingDown)}::uuid[]) then
+                 coalesce((select json_agg(json_build_object('id', parent.id, 'status', parent.status))
+                             from check_dependencies d join checks parent on parent.id = d.depends_on_id
+                            where d.check_id = c.id), '[]'::json)
+               else '[]'::json end as parents,
+               c.id = any(${uuidArray(wanted.recovering)}::uuid[]) and exists (
+                 select 1 from notifications n
+                  where n.reminder = 0 and n.flip_id = (
+                        select f.id from flips f where f.check_id = c.id and f.to_status = 'down'
+                         order by f.id desc limit 1)) as incident_alerted
           from checks c join projects p on p.id = c.project_id
-         where c.id = any(${`{${checkIds.join(',')}}`}::uuid[])`,
+         where c.id = any(${uuidArray(checkIds)}::uuid[])`,
   );
   const checks = new Map<string, CheckAlertFacts>();
   for (const row of rows) {
