@@ -34,6 +34,7 @@ const check = {
   alertOnLate: false,
   remindEvery: null,
   dependsOn: [],
+  maintenance: null,
   failureThreshold: 1,
   recoveryThreshold: 1,
   successKeywords: [],
