@@ -8,6 +8,7 @@ import type {
   CheckList,
   FlipList,
   InvitationList,
+  MaintenanceWindowList,
   Me,
   MemberList,
   PingPage,
@@ -20,6 +21,8 @@ import type {
   Invitation,
   InvitationPreview,
   InvitationSent,
+  MaintenanceWindow,
+  MaintenanceWindowInput,
   Project,
   ReportEvery,
   Role,
@@ -164,6 +167,14 @@ export const api = {
   deleteChannel: (id: string) => request<unknown>('DELETE', `/api/v1/channels/${encode(id)}`),
   testChannel: (id: string) => request<ChannelTestResult>('POST', `/api/v1/channels/${encode(id)}/test`, {}),
 
+  maintenanceWindows: () => listOf<MaintenanceWindowList, 'maintenanceWindows'>('/api/v1/maintenance-windows', 'maintenanceWindows'),
+  createMaintenanceWindow: (input: MaintenanceWindowInput) => request<MaintenanceWindow>('POST', '/api/v1/maintenance-windows', input),
+  updateMaintenanceWindow: (id: string, input: Partial<MaintenanceWindowInput>) =>
+    request<MaintenanceWindow>('PATCH', `/api/v1/maintenance-windows/${encode(id)}`, input),
+  deleteMaintenanceWindow: (id: string) => request<unknown>('DELETE', `/api/v1/maintenance-windows/${encode(id)}`),
+  /** Ends the window now (a recurring one until its next occurrence); 409 when none is in force. */
+  endMaintenanceWindow: (id: string) => request<MaintenanceWindow>('POST', `/api/v1/maintenance-windows/${encode(id)}/end`, {}),
+
   members: () => listOf<MemberList, 'members'>(`${projectPath()}/members`, 'members'),
   invitations: () => listOf<InvitationList, 'invitations'>(`${projectPath()}/invitations`, 'invitations'),
   invite: (email: string, role: Role) => request<InvitationSent>('POST', `${projectPath()}/invitations`, { email, role }),
@@ -181,6 +192,8 @@ export const api = {
   /** What `?create=1` pings may do in the project. */
   setAutoCreate: (settings: { autoCreateLimit?: number; autoCreateAttachChannels?: boolean }) =>
     request<Project>('PATCH', projectPath(), settings),
+  /** More checks going down in one sweep pass than this are told in one message per channel; null: never grouped. */
+  setGroupAlertsAbove: (groupAlertsAbove: number | null) => request<Project>('PATCH', projectPath(), { groupAlertsAbove }),
   /** Deletes the project with its checks, channels, keys and history. */
   deleteProject: () => request<unknown>('DELETE', projectPath()),
 

@@ -9,6 +9,7 @@ export type Route =
   | { screen: 'check'; id: string }
   | { screen: 'edit-check'; id: string }
   | { screen: 'channels' }
+  | { screen: 'maintenance' }
   | { screen: 'settings' }
   | { screen: 'account' }
   | { screen: 'new-project' }
@@ -22,6 +23,7 @@ export function parseRoute(path: string): Route {
   if (first === 'login' && parts.length === 1) return { screen: 'login' };
   if (first === 'signup' && parts.length === 1) return { screen: 'signup' };
   if (first === 'channels' && parts.length === 1) return { screen: 'channels' };
+  if (first === 'maintenance' && parts.length === 1) return { screen: 'maintenance' };
   if (first === 'settings' && parts.length === 1) return { screen: 'settings' };
   if (first === 'account' && parts.length === 1) return { screen: 'account' };
   if (first === 'projects' && second === 'new' && parts.length === 2) return { screen: 'new-project' };

@@ -15,6 +15,8 @@ export type {
   Invitation,
   InvitationPreview,
   InvitationSent,
+  MaintenanceWindow,
+  MaintenanceWindowCreate as MaintenanceWindowInput,
   Member,
   Ping,
   ReportEvery,

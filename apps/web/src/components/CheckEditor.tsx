@@ -8,6 +8,7 @@ import { duration } from '../time';
 import type { Channel, Check, CheckInput } from '../types';
 import { zoneProblem } from '../zones';
 import { ChannelPicker } from './ChannelPicker';
+import { DependsOnPicker } from './DependsOnPicker';
 import { Field } from './Field';
 import { Link } from './Link';
 import { PolicyFields } from './PolicyFields';
@@ -28,6 +29,8 @@ interface Draft {
   /** Seconds; null for no reminders. */
   remindEvery: number | null;
   channels: string[];
+  /** Ids of the checks this one depends on. */
+  dependsOn: string[];
   policy: PolicyDraft;
 }
 
@@ -48,6 +51,7 @@ const EMPTY: Draft = {
   alertOnLate: false,
   remindEvery: null,
   channels: [],
+  dependsOn: [],
   policy: EMPTY_POLICY,
 };
 
@@ -69,6 +73,7 @@ function draftOf(check: Check): Draft {
     alertOnLate: check.alertOnLate,
     remindEvery: check.remindEvery,
     channels: check.channels ?? [],
+    dependsOn: check.dependsOn,
     policy: policyDraftOf(check),
   };
 }
@@ -103,6 +108,7 @@ function inputOf(draft: Draft): CheckInput {
     alertOnLate: draft.alertOnLate,
     remindEvery: draft.remindEvery,
     channels: draft.channels,
+    dependsOn: draft.dependsOn,
     ...policyInputOf(draft.policy, cron),
   };
 }
@@ -112,6 +118,7 @@ export function CheckEditor({ id }: { id?: string }) {
   const { canWrite } = useSession();
   const [draft, setDraft] = useState<Draft | null>(id ? null : EMPTY);
   const [channels, setChannels] = useState<Channel[]>([]);
+  const [checks, setChecks] = useState<Check[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -133,6 +140,7 @@ export function CheckEditor({ id }: { id?: string }) {
       },
       () => setChannels([]),
     );
+    api.checks().then(setChecks, () => setChecks([]));
   }, [id]);
 
   if (!canWrite) return <p>Your role in this project can only look at checks.</p>;
@@ -258,6 +266,12 @@ export function CheckEditor({ id }: { id?: string }) {
             Alert when late: as soon as a ping is overdue, before the grace time runs out
           </label>
         </PolicyFields>
+        <DependsOnPicker
+          candidates={checks.filter((check) => check.id !== id)}
+          selected={draft.dependsOn}
+          onChange={(dependsOn) => update({ dependsOn })}
+          error={errors.dependsOn ?? Object.entries(errors).find(([field]) => field.startsWith('dependsOn.'))?.[1]}
+        />
         <ChannelPicker channels={channels} selected={draft.channels} onChange={(selected) => update({ channels: selected })} />
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>

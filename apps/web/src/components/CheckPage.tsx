@@ -7,10 +7,12 @@ import { useSession } from '../session';
 import { duration } from '../time';
 import { usePoll } from '../usePoll';
 import { CheckChannels } from './CheckChannels';
+import { CheckDependencies } from './CheckDependencies';
 import { DownBanner } from './DownBanner';
 import { DurationChart } from './DurationChart';
 import { IncidentTimeline } from './IncidentTimeline';
 import { Link } from './Link';
+import { MaintenanceBanner } from './MaintenanceBanner';
 import { PingLog } from './PingLog';
 import { PingUrl } from './PingUrl';
 import { Snippets } from './Snippets';
@@ -26,6 +28,8 @@ export function CheckPage({ id }: { id: string }) {
   const pings = usePoll(() => api.pings(id), REFRESH_MS, id);
   const flips = usePoll(() => api.flips(id), REFRESH_MS, id);
   const channels = usePoll(() => api.channels(), 30_000, id);
+  // For the statuses of the checks it depends on and of those that depend on it.
+  const related = usePoll(() => api.checks(), 15_000, id);
   const [actionError, setActionError] = useState<string | null>(null);
 
   if (check.error && !check.data) return <p className="error">Could not load this check: {check.error.message}</p>;
@@ -82,6 +86,7 @@ export function CheckPage({ id }: { id: string }) {
           {progress}
         </span>
       </div>
+      {current.maintenance && <MaintenanceBanner maintenance={current.maintenance} now={now} />}
       {current.status === 'down' && <DownBanner check={current} flips={flips.data} now={now} />}
       <CheckChannels check={current} channels={channels.data} canWrite={canWrite} />
       {current.description && <p>{current.description}</p>}
@@ -113,6 +118,7 @@ export function CheckPage({ id }: { id: string }) {
         <dt>Pings</dt>
         <dd>{current.nPings}</dd>
       </dl>
+      <CheckDependencies check={current} checks={related.data} />
       {policies.length > 0 && (
         <section aria-labelledby="policy-title">
           <h2 id="policy-title">Alert policy</h2>

@@ -8,6 +8,7 @@ import { ProjectSwitcher } from './ProjectSwitcher';
 const SECTIONS: { to: string; label: string; screens: Route['screen'][] }[] = [
   { to: '/', label: 'Checks', screens: ['checks', 'check', 'new-check', 'edit-check'] },
   { to: '/channels', label: 'Channels', screens: ['channels'] },
+  { to: '/maintenance', label: 'Maintenance', screens: ['maintenance'] },
   { to: '/settings', label: 'Settings', screens: ['settings'] },
 ];
 

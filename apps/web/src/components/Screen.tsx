@@ -5,6 +5,7 @@ import { CheckEditor } from './CheckEditor';
 import { CheckPage } from './CheckPage';
 import { ChecksPage } from './ChecksPage';
 import { Link } from './Link';
+import { MaintenancePage } from './MaintenancePage';
 import { NewProjectPage } from './NewProjectPage';
 import { SettingsPage } from './SettingsPage';
 
@@ -23,6 +24,8 @@ export function Screen({ route }: { route: Route }) {
       return <CheckPage id={route.id} />;
     case 'channels':
       return <ChannelsPage />;
+    case 'maintenance':
+      return <MaintenancePage />;
     case 'settings':
       return <SettingsPage />;
     case 'account':

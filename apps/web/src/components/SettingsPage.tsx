@@ -3,6 +3,7 @@ import { useSession } from '../session';
 import { ApiKeys } from './ApiKeys';
 import { AutoCreateSettings } from './AutoCreateSettings';
 import { Badges } from './Badges';
+import { GroupAlertsSettings } from './GroupAlertsSettings';
 import { Members } from './Members';
 import { PingKey } from './PingKey';
 import { ProjectDetails } from './ProjectDetails';
@@ -25,6 +26,7 @@ export function SettingsPage() {
           <ApiKeys />
           <PingKey />
           <AutoCreateSettings key={project.id} />
+          <GroupAlertsSettings key={`group-${project.id}`} />
         </>
       ) : (
         <p className="muted">Invitations, API keys and the ping key are managed by the project's owners and admins.</p>
