@@ -56,12 +56,16 @@ describe.each(testDatabaseKinds())('channels API on %s', (kind) => {
     expect(channel).toMatchObject({
       kind: 'webhook',
       name: 'Ops hook',
-      config: { url: `${receiverUrl}/hook`, secret: 'a-long-enough-secret' },
+      // The signing secret is write-only: shown only as set.
+      config: { url: `${receiverUrl}/hook`, secret: { set: true } },
+      events: ['down', 'up', 'late', 'still_down'],
       lastError: null,
     });
     expect((await call('GET', '/channels')).json().channels.map((c: { id: string }) => c.id)).toContain(channel.id);
     const renamed = await call('PATCH', `/channels/${channel.id}`, { name: 'Renamed', config: { url: `${receiverUrl}/other` } });
-    expect(renamed.json()).toMatchObject({ name: 'Renamed', config: { url: `${receiverUrl}/other`, secret: null } });
+    expect(renamed.json()).toMatchObject({ name: 'Renamed', config: { url: `${receiverUrl}/other`, secret: { set: true } } });
+    const cleared = await call('PATCH', `/channels/${channel.id}`, { config: { url: `${receiverUrl}/other`, secret: null } });
+    expect(cleared.json().config).toEqual({ url: `${receiverUrl}/other` });
     expect((await call('DELETE', `/channels/${channel.id}`)).statusCode).toBe(204);
     expect((await call('GET', `/channels/${channel.id}`)).statusCode).toBe(404);
   });
@@ -108,7 +112,7 @@ describe.each(testDatabaseKinds())('channels API on %s', (kind) => {
   it('documents attachToAllChecks and its default in the OpenAPI document', async () => {
     const document = (await app.inject({ url: '/api/v1/openapi.json' })).json();
     const body = document.paths['/api/v1/channels'].post.requestBody.content['application/json'].schema;
-    expect(body.properties.attachToAllChecks).toMatchObject({
+    expect(body.anyOf[0].properties.attachToAllChecks).toMatchObject({
       type: 'boolean',
       default: true,
       description: expect.stringContaining('Default: true'),
@@ -125,7 +129,7 @@ describe.each(testDatabaseKinds())('channels API on %s', (kind) => {
     [{ kind: 'webhook', name: 'x', config: { url: 'ftp://example.com' } }, 'config.url', /https:\/\/ or http:\/\//],
     [{ kind: 'webhook', name: 'x', config: { url: 'http://example.com', secret: 'short' } }, 'config.secret', /16 to 256/],
     [{ kind: 'email', name: 'x', config: { to: 'not-an-address' } }, 'config.to', /is not an email address/],
-    [{ kind: 'pager', name: 'x', config: {} }, 'kind', /must be equal to constant|must match a schema in anyOf/],
+    [{ kind: 'pager', name: 'x', config: {} }, 'kind', /must be one of email, slack, webhook, /],
     [{ kind: 'slack', name: '', config: { url: 'https://hooks.slack.com/x' } }, 'name', /fewer than 1 characters/],
     [{ kind: 'slack', name: 'x' }, 'config', /is required/],
   ])('refuses %j with 400 naming %s', async (input, field, rule) => {
@@ -158,6 +162,89 @@ describe.each(testDatabaseKinds())('channels API on %s', (kind) => {
     const leaky = (await call('POST', '/channels', { kind: 'webhook', name: 'Leaky', config: { url: `${receiverUrl}/leaky` } })).json();
     const failed = (await call('POST', `/channels/${leaky.id}/test`)).json();
     expect(failed).toEqual({ delivered: false, error: 'webhook: HTTP 500 Internal Server Error', permanent: false });
+  });
+
+  it.each([
+    [{ kind: 'discord', name: 'x', config: { url: 'ftp://discord.com/api/webhooks/1/a' } }, 'config.url', /./],
+    [{ kind: 'ntfy', name: 'x', config: {} }, 'config.topic', /is required/],
+    [{ kind: 'ntfy', name: 'x', config: { topic: 'alerts', colour: 'red' } }, 'config.colour', /not a setting of ntfy/],
+    [{ kind: 'pagerduty', name: 'x', config: { routingKey: 'short' } }, 'config.routingKey', /pattern/],
+    [{ kind: 'pagerduty', name: 'x', config: { routingKey: { set: true } } }, 'config.routingKey', /string/],
+    [{ kind: 'email', name: 'x', config: { to: 'a@example.com' }, events: 'down' }, 'events', /must be a list/],
+    [{ kind: 'email', name: 'x', config: { to: 'a@example.com' }, events: ['down', 'sideways'] }, 'events.1', /must be one of/],
+    [{ kind: 'email', name: 'x', config: { to: 'a@example.com' }, events: ['down', 'down'] }, 'events', /twice/],
+    [{ kind: 'email', name: 'x', config: { to: 'a@example.com' }, colour: 'red' }, 'colour', /not a known field/],
+  ])('refuses a channel of a module kind or with bad events, %j, with 400 naming %s', async (input, field, rule) => {
+    const response = await call('POST', '/channels', input);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.fields[field]).toMatch(rule);
+  });
+
+  it('never shows a secret back, says it is set, and keeps it when a config is replaced without it', async () => {
+    const routingKey = 'R0123456789abcdef0123456789ABCDE';
+    const created = await call('POST', '/channels', { kind: 'pagerduty', name: 'Pager', config: { routingKey, severity: 'error' } });
+    expect(created.statusCode).toBe(201);
+    const channel = created.json();
+    expect(channel.config).toEqual({ routingKey: { set: true }, severity: 'error', baseUrl: 'https://events.pagerduty.com' });
+    for (const answer of [await call('GET', `/channels/${channel.id}`), await call('GET', '/channels')])
+      expect(answer.body).not.toContain(routingKey);
+    // A client sends back what it read ({ "set": true }), or leaves the secret out: the stored one stays.
+    const edited = await call('PATCH', `/channels/${channel.id}`, { config: { ...channel.config, severity: 'warning' } });
+    expect(edited.statusCode).toBe(200);
+    expect(edited.body).not.toContain(routingKey);
+    await call('PATCH', `/channels/${channel.id}`, { config: { severity: 'info' } });
+    const [stored] = await test.db.select().from(channels).where(eq(channels.id, channel.id));
+    expect(stored?.config).toMatchObject({ routingKey, severity: 'info' });
+    // A new secret replaces it.
+    const replaced = 'Z0123456789abcdef0123456789ABCDE';
+    await call('PATCH', `/channels/${channel.id}`, { config: { routingKey: replaced } });
+    const [after] = await test.db.select().from(channels).where(eq(channels.id, channel.id));
+    expect(after?.config).toMatchObject({ routingKey: replaced });
+  });
+
+  it('takes the events a channel is sent on create and PATCH, all by default', async () => {
+    const created = await call('POST', '/channels', { kind: 'email', name: 'Pages', config: { to: 'a@example.com' }, events: ['down'] });
+    expect(created.json().events).toEqual(['down']);
+    const edited = await call('PATCH', `/channels/${created.json().id}`, { events: ['up', 'still_down'] });
+    expect(edited.json().events).toEqual(['up', 'still_down']);
+    expect((await call('PATCH', `/channels/${created.json().id}`, { events: [] })).json().events).toEqual([]);
+    const bad = await call('PATCH', `/channels/${created.json().id}`, { events: ['late', 'never'] });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.fields['events.1']).toMatch(/must be one of down, up, late, still_down/);
+    expect((await call('PATCH', `/channels/${created.json().id}`, {})).statusCode).toBe(400);
+  });
+
+  it('sends a test alert through a kind module (ntfy) to its server', async () => {
+    const created = await call('POST', '/channels', {
+      kind: 'ntfy',
+      name: 'Phone',
+      config: { serverUrl: `${receiverUrl}/ntfy`, topic: 'cronbeat-alerts', token: 'tk_secret' },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().config).toMatchObject({ topic: 'cronbeat-alerts', token: { set: true } });
+    received.length = 0;
+    expect((await call('POST', `/channels/${created.json().id}/test`)).json()).toEqual({ delivered: true, error: null, permanent: null });
+    expect(received).toHaveLength(1);
+    expect(received[0]!.body).toContain('Test alert for channel');
+  });
+
+  it('publishes the channel configs in OpenAPI as one union by kind, every kind with its schema and its secrets write-only', async () => {
+    const document = (await app.inject({ url: '/api/v1/openapi.json' })).json();
+    const body = document.paths['/api/v1/channels'].post.requestBody.content['application/json'].schema;
+    expect(body.discriminator).toEqual({ propertyName: 'kind' });
+    type Branch = { properties: { kind: { const?: string; enum?: string[] } } };
+    const kindOf = (branch: Branch) => branch.properties.kind.const ?? branch.properties.kind.enum?.[0];
+    const kinds = body.anyOf.map(kindOf);
+    expect(kinds).toEqual(expect.arrayContaining(['email', 'slack', 'webhook', 'discord', 'pagerduty', 'ntfy']));
+    const pagerduty = body.anyOf.find((branch: Branch) => kindOf(branch) === 'pagerduty');
+    expect(pagerduty.properties.config.required).toContain('routingKey');
+    expect(pagerduty.properties.config.properties.routingKey).toMatchObject({
+      writeOnly: true,
+      description: expect.stringContaining('"set": true'),
+    });
+    expect(pagerduty.properties.events.items.enum ?? pagerduty.properties.events.items.anyOf).toBeDefined();
+    const patch = document.paths['/api/v1/channels/{id}'].patch.requestBody.content['application/json'].schema;
+    expect(patch.properties.config.anyOf.length).toBe(kinds.length);
   });
 
   it('shows a last error stored before bodies were dropped only up to its status', async () => {

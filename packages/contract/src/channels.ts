@@ -1,12 +1,26 @@
 import { type Static, Type } from 'typebox';
 import { NullableTimestamp, oneOf, Timestamp, Uuid } from './common';
-import { CHANNEL_KINDS } from './values';
+import { CHANNEL_EVENTS, CHANNEL_KINDS } from './values';
 
 export const ChannelKind = oneOf(CHANNEL_KINDS);
-const ChannelConfig = Type.Record(Type.String(), Type.Unknown(), {
-  description: 'email: { to }; slack: { url }; webhook: { url, secret? } — checked by the channel kind',
+/**
+ * A channel's config: its kind's schema, owned by packages/notify. The
+ * server publishes the kinds' schemas in OpenAPI as one union by `kind`
+ * (it builds the channel routes' bodies from notify's list of kinds); the
+ * contract, which may not import notify, says only that it is an object.
+ */
+export const ChannelConfig = Type.Record(Type.String(), Type.Unknown(), {
+  description:
+    "The settings of the channel's kind (see the kinds' schemas on POST /channels). Secrets (tokens, keys, the webhook's signing secret) are write-only: a secret that is set is shown as { \"set\": true }, one that is not set is left out.",
 });
-const ChannelName = Type.String({ minLength: 1, maxLength: 100 });
+export const ChannelName = Type.String({ minLength: 1, maxLength: 100 });
+export const ChannelEvent = oneOf(CHANNEL_EVENTS);
+export const ChannelEvents = Type.Array(ChannelEvent, {
+  uniqueItems: true,
+  maxItems: CHANNEL_EVENTS.length,
+  description:
+    'The events the channel is sent: down (a check went down), up (it came back), late (it is late, for checks that alert on late), still_down (a reminder). [] sends nothing. Default: all of them',
+});
 
 export const Channel = Type.Object({
   id: Uuid,
@@ -14,6 +28,7 @@ export const Channel = Type.Object({
   name: Type.String(),
   /** Absent for read-only callers: it holds webhook URLs and secrets. */
   config: Type.Optional(ChannelConfig),
+  events: ChannelEvents,
   createdAt: Timestamp,
   lastError: Type.Union([Type.String(), Type.Null()]),
   lastErrorAt: NullableTimestamp,
@@ -27,6 +42,7 @@ export const ChannelCreate = Type.Object(
     kind: ChannelKind,
     name: ChannelName,
     config: ChannelConfig,
+    events: Type.Optional(ChannelEvents),
     attachToAllChecks: Type.Optional(
       Type.Boolean({
         default: true,
@@ -38,7 +54,7 @@ export const ChannelCreate = Type.Object(
   { additionalProperties: false },
 );
 export const ChannelPatch = Type.Object(
-  { name: Type.Optional(ChannelName), config: Type.Optional(ChannelConfig) },
+  { name: Type.Optional(ChannelName), config: Type.Optional(ChannelConfig), events: Type.Optional(ChannelEvents) },
   { additionalProperties: false, minProperties: 1 },
 );
 
@@ -49,6 +65,7 @@ export const ChannelTestResult = Type.Object({
 });
 
 export type ChannelKind = Static<typeof ChannelKind>;
+export type ChannelEvent = Static<typeof ChannelEvent>;
 export type Channel = Static<typeof Channel>;
 export type ChannelList = Static<typeof ChannelList>;
 export type ChannelCreate = Static<typeof ChannelCreate>;

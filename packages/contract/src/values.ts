@@ -5,6 +5,8 @@
  * `@cronbeat/core`; the schemas in this package are built from these.
  */
 import {
+  CHANNEL_EVENTS,
+  CHANNEL_KINDS,
   FlipReason,
   PingKind,
   parseTimeZone,
@@ -18,12 +20,11 @@ import {
 } from '@cronbeat/core';
 
 export * from './rules';
-export { RUN_POLICY_LIMITS, SCHEDULE_LIMITS, STATUSES, type Status, type StoredPingKind };
+// CHANNEL_KINDS: each kind has its config schema in packages/notify; CHANNEL_EVENTS: what a channel can choose to get.
+export { CHANNEL_EVENTS, CHANNEL_KINDS, RUN_POLICY_LIMITS, SCHEDULE_LIMITS, STATUSES, type Status, type StoredPingKind };
 
 /** What a member may do in a project, from most to least. */
 export const ROLES = ['owner', 'admin', 'member', 'readonly'] as const;
-
-export const CHANNEL_KINDS = ['email', 'slack', 'webhook'] as const;
 
 /** How a ping is stored: its kind, or `ignored` when it reached a paused check set to manual resume. */
 export const STORED_PING_KINDS = [...Object.values(PingKind), 'ignored'] as const satisfies readonly StoredPingKind[];

@@ -34,7 +34,7 @@ export function nextAttemptAt(policy: RetryPolicy, failed: FailedAttempt): Date 
  * API's `kind`. One list, so the database, the API contract and the channel
  * modules (packages/notify registers one per kind) cannot disagree.
  */
-export const CHANNEL_KINDS = ['email', 'slack', 'webhook'] as const;
+export const CHANNEL_KINDS = ['email', 'slack', 'webhook', 'discord', 'teams', 'google-chat', 'pagerduty', 'opsgenie', 'ntfy'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
 /**

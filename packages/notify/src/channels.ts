@@ -1,7 +1,17 @@
-/** One send() for every channel kind, and the config validation each kind owns. */
+/** One send() for every channel kind, the registry of kinds, and the config validation each kind owns. */
+import { CHANNEL_KINDS } from '@cronbeat/core';
+import type { TSchema } from 'typebox';
+import { EmailConfigSchema, parseWithSchema, SlackConfigSchema, WebhookConfigSchema } from './config-schema';
 import { createMailer, type EmailConfig, parseEmailConfig, sendEmail, sendInvitationEmail, sendReportEmail } from './email';
 import { createNetworkGuard } from './guard';
 import type { InvitationEmail } from './invitation';
+import { discordKind } from './kinds/discord';
+import { googleChatKind } from './kinds/google-chat';
+import type { ChannelKindModule } from './kinds/kind';
+import { ntfyKind } from './kinds/ntfy';
+import { opsgenieKind } from './kinds/opsgenie';
+import { pagerdutyKind } from './kinds/pagerduty';
+import { teamsKind } from './kinds/teams';
 import type { Report } from './report';
 import { parseSlackConfig, type SlackConfig, sendSlack } from './slack';
 import { type Alert, ChannelConfigError, type ChannelKind, DeliveryError, type NotifyEnv } from './types';
@@ -10,15 +20,68 @@ import { parseWebhookConfig, sendWebhook, type WebhookConfig } from './webhook';
 export type ChannelConfig =
   | { kind: 'email'; config: EmailConfig }
   | { kind: 'slack'; config: SlackConfig }
-  | { kind: 'webhook'; config: WebhookConfig };
+  | { kind: 'webhook'; config: WebhookConfig }
+  | { kind: ModuleKind; config: Record<string, unknown> };
 
-const parsers = { email: parseEmailConfig, slack: parseSlackConfig, webhook: parseWebhookConfig } as const;
+/** The kinds Cronbeat had before kind modules: they keep their own parsers and senders. */
+type BuiltInKind = 'email' | 'slack' | 'webhook';
+type ModuleKind = Exclude<ChannelKind, BuiltInKind>;
+
+/**
+ * Every kind module, by its kind. Its type asks for one per kind of core's
+ * CHANNEL_KINDS beyond the built-in three, so a kind listed there and not
+ * registered here (or the reverse) does not compile.
+ */
+const MODULES: { readonly [Kind in ModuleKind]: ChannelKindModule } = {
+  discord: discordKind,
+  teams: teamsKind,
+  'google-chat': googleChatKind,
+  pagerduty: pagerdutyKind,
+  opsgenie: opsgenieKind,
+  ntfy: ntfyKind,
+};
+
+/** What the API and the dashboard need to know of a kind. */
+export interface ChannelKindInfo {
+  kind: ChannelKind;
+  /** Its name for people (`Microsoft Teams`). */
+  title: string;
+  /** Its config, as a TypeBox (JSON) schema. */
+  config: TSchema;
+  /** Config fields that are write-only: accepted, never shown back. */
+  secrets: readonly string[];
+}
+
+const BUILT_IN: { readonly [Kind in BuiltInKind]: ChannelKindInfo & { parse(input: unknown): ChannelConfig['config'] } } = {
+  email: { kind: 'email', title: 'Email', config: EmailConfigSchema, secrets: [], parse: parseEmailConfig },
+  slack: { kind: 'slack', title: 'Slack', config: SlackConfigSchema, secrets: [], parse: parseSlackConfig },
+  webhook: { kind: 'webhook', title: 'Webhook', config: WebhookConfigSchema, secrets: ['secret'], parse: parseWebhookConfig },
+};
+
+const isBuiltIn = (kind: string): kind is BuiltInKind => Object.hasOwn(BUILT_IN, kind);
+const moduleOf = (kind: string): ChannelKindModule | undefined =>
+  Object.hasOwn(MODULES, kind) ? (MODULES as Record<string, ChannelKindModule>)[kind] : undefined;
+
+/** Every channel kind, in the order of core's CHANNEL_KINDS, with its config schema and secrets. */
+export const CHANNEL_KIND_INFO: readonly ChannelKindInfo[] = CHANNEL_KINDS.map((kind): ChannelKindInfo => {
+  if (isBuiltIn(kind)) {
+    const { parse: _parse, ...info } = BUILT_IN[kind];
+    return info;
+  }
+  const module = moduleOf(kind);
+  if (!module || module.kind !== kind) throw new Error(`channel kind ${kind} has no module registered under its name`);
+  return { kind, title: module.title, config: module.config, secrets: module.secrets };
+});
+
+/** The write-only fields of a kind's config (none for an unknown kind). */
+export const secretFields = (kind: string): readonly string[] => CHANNEL_KIND_INFO.find((info) => info.kind === kind)?.secrets ?? [];
 
 /** Validates what a person gave as a channel's config; throws ChannelConfigError saying what is wrong. */
 export function parseChannelConfig(kind: ChannelKind, input: unknown): ChannelConfig['config'] {
-  const parse: ((input: unknown) => ChannelConfig['config']) | undefined = parsers[kind];
-  if (!parse) throw new ChannelConfigError('kind', `kind must be one of ${Object.keys(parsers).join(', ')}`);
-  return parse(input);
+  if (isBuiltIn(kind)) return BUILT_IN[kind].parse(input);
+  const module = moduleOf(kind);
+  if (!module) throw new ChannelConfigError('kind', `kind must be one of ${CHANNEL_KINDS.join(', ')}`);
+  return parseWithSchema(module.config, module.title, input) as Record<string, unknown>;
 }
 
 export interface Notifier {
@@ -59,6 +122,8 @@ export function createNotifier(env: NotifyEnv): Notifier {
         case 'webhook':
           return sendWebhook(guard, config as WebhookConfig, alert, timeoutMs);
       }
+      // parseChannelConfig refused every kind without a module.
+      return (moduleOf(channel.kind) as ChannelKindModule).send({ guard, timeoutMs }, config, alert);
     },
     sendReport: (to, report) => sendReportEmail(mailer.transport(), env.emailFrom, to, report),
     sendInvitation: (to, invitation) => sendInvitationEmail(mailer.transport(), env.emailFrom, to, invitation),

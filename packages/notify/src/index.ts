@@ -1,5 +1,13 @@
 export { alertHtml, alertText } from './alert-email';
-export { type ChannelConfig, createNotifier, type Notifier, parseChannelConfig } from './channels';
+export {
+  CHANNEL_KIND_INFO,
+  type ChannelConfig,
+  type ChannelKindInfo,
+  createNotifier,
+  type Notifier,
+  parseChannelConfig,
+  secretFields,
+} from './channels';
 export { type EmailConfig, parseEmailConfig } from './email';
 export {
   createNetworkGuard,

@@ -1,7 +1,7 @@
-import type { FlipReason, FlipRuns, Schedule, Status } from '@cronbeat/core';
+import type { ChannelKind, FlipReason, FlipRuns, Schedule, Status } from '@cronbeat/core';
 
-/** Channel kinds Cronbeat can deliver to; mirrors the `channels.kind` column. */
-export type ChannelKind = 'email' | 'slack' | 'webhook';
+/** Channel kinds Cronbeat can deliver to (core's CHANNEL_KINDS, the `channels.kind` column); each has its module here. */
+export type { ChannelKind };
 
 /** Everything a message about one flip says. Built by the worker from stored rows; pure data. */
 export interface Alert {

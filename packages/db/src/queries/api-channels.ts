@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { type ChannelKind, channels, checkChannels, checks } from '../schema';
+import { type ChannelEvent, type ChannelKind, channels, checkChannels, checks } from '../schema';
 
 export type ChannelRow = typeof channels.$inferSelect;
 
@@ -23,7 +23,15 @@ export async function getChannel(db: Db, projectId: string, id: string): Promise
  */
 export async function createChannel(
   db: Db,
-  input: { projectId: string; kind: ChannelKind; name: string; config: Record<string, unknown>; attachToAllChecks?: boolean },
+  input: {
+    projectId: string;
+    kind: ChannelKind;
+    name: string;
+    config: Record<string, unknown>;
+    /** Default: every event. */
+    events?: ChannelEvent[];
+    attachToAllChecks?: boolean;
+  },
 ): Promise<ChannelRow> {
   const { attachToAllChecks = false, ...columns } = input;
   return db.transaction(async (tx) => {
@@ -45,7 +53,7 @@ export async function updateChannel(
   db: Db,
   projectId: string,
   id: string,
-  changes: Partial<Pick<ChannelRow, 'name' | 'config'>>,
+  changes: Partial<Pick<ChannelRow, 'name' | 'config' | 'events'>>,
 ): Promise<ChannelRow | null> {
   const [row] = await db
     .update(channels)

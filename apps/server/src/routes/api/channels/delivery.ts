@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelKind } from '@cronbeat/db';
-import { type Alert, ChannelConfigError, DeliveryError, type Notifier, parseChannelConfig, statusLine } from '@cronbeat/notify';
+import {
+  type Alert,
+  ChannelConfigError,
+  DeliveryError,
+  type Notifier,
+  parseChannelConfig,
+  secretFields,
+  statusLine,
+} from '@cronbeat/notify';
 import { FieldError } from '../../../errors';
 
 /** A channel's config as its kind accepts it; a 400 naming the field otherwise. The rules belong to packages/notify. */
@@ -12,6 +20,44 @@ export function channelConfig(kind: ChannelKind, input: unknown): Record<string,
       throw new FieldError(error.field.startsWith('config') ? error.field : `config.${error.field}`, error.message);
     throw error;
   }
+}
+
+/** Whether a stored secret has a value worth saying is set. */
+const isSet = (value: unknown): boolean => value !== undefined && value !== null && value !== '';
+/** What a client that read a channel sends back for a secret it was shown as set. */
+const isSetMarker = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && Object.keys(value).length === 1 && (value as { set?: unknown }).set === true;
+
+/**
+ * A stored config as channel answers show it: every secret of the kind
+ * that is set becomes `{ "set": true }`, one not set is left out. Secrets
+ * are write-only; nothing else is hidden.
+ */
+export function shownConfig(kind: ChannelKind, config: Record<string, unknown>): Record<string, unknown> {
+  const shown = { ...config };
+  for (const field of secretFields(kind)) {
+    if (isSet(shown[field])) shown[field] = { set: true };
+    else delete shown[field];
+  }
+  return shown;
+}
+
+/**
+ * A PATCH's config with the stored secrets it left out (or sent back as
+ * `{ "set": true }`) kept: secrets are never shown, so a client cannot send
+ * them again, and replacing a config must not lose them. `null` still
+ * clears a secret that may be cleared.
+ */
+export function withKeptSecrets(kind: ChannelKind, input: unknown, stored: Record<string, unknown>): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  const next: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+  for (const field of secretFields(kind)) {
+    if (next[field] === undefined || isSetMarker(next[field])) {
+      if (isSet(stored[field])) next[field] = stored[field];
+      else delete next[field];
+    }
+  }
+  return next;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { authErrors, Channel, ChannelCreate, ChannelList, ChannelPatch, ChannelTestResult, IdParams } from '@cronbeat/contract';
+import { authErrors, Channel, ChannelList, ChannelTestResult, IdParams } from '@cronbeat/contract';
 import { type ChannelRow, createChannel, deleteChannel, getChannel, listChannels, updateChannel } from '@cronbeat/db';
 import type { Notifier } from '@cronbeat/notify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -7,7 +7,8 @@ import { Type } from 'typebox';
 import { accessOf } from '../../../auth/access';
 import { NotFound } from '../../../errors';
 import { iso, isoOrNull } from '../../../schemas/common';
-import { channelConfig, sendTestAlert, shownError } from './delivery';
+import { channelConfig, sendTestAlert, shownConfig, shownError, withKeptSecrets } from './delivery';
+import { ChannelCreateBody, type ChannelCreateInput, ChannelPatchBody, type ChannelPatchInput, channelValidator } from './schemas';
 
 const tags = ['channels'];
 const write = { permission: 'write' } as const;
@@ -22,7 +23,8 @@ export async function channelRoutes(fastify: FastifyInstance, options: { notifie
       id: row.id,
       kind: row.kind,
       name: row.name,
-      ...(accessOf(request).seesSecrets && { config: row.config }),
+      ...(accessOf(request).seesSecrets && { config: shownConfig(row.kind, row.config) }),
+      events: row.events,
       createdAt: iso(row.createdAt),
       lastError: shownError(row.lastError),
       lastErrorAt: isoOrNull(row.lastErrorAt),
@@ -45,14 +47,22 @@ export async function channelRoutes(fastify: FastifyInstance, options: { notifie
       schema: {
         tags,
         summary: 'Create a channel (by default every existing check alerts it too)',
-        body: ChannelCreate,
+        body: ChannelCreateBody,
         response: { 201: Channel, ...authErrors },
       },
+      validatorCompiler: channelValidator('create'),
     },
     async (request, reply) => {
-      const { kind, name, config, attachToAllChecks = true } = request.body;
+      const { kind, name, config, events, attachToAllChecks = true } = request.body as ChannelCreateInput;
       const projectId = accessOf(request).projectId;
-      const row = await createChannel(app.db, { projectId, kind, name, config: channelConfig(kind, config), attachToAllChecks });
+      const row = await createChannel(app.db, {
+        projectId,
+        kind,
+        name,
+        config: channelConfig(kind, config),
+        ...(events !== undefined && { events }),
+        attachToAllChecks,
+      });
       return reply.status(201).send(view(request, row));
     },
   );
@@ -69,18 +79,23 @@ export async function channelRoutes(fastify: FastifyInstance, options: { notifie
       config: write,
       schema: {
         tags,
-        summary: 'Rename a channel or replace its config',
+        summary: 'Rename a channel, replace its config (secrets left out are kept) or choose its events',
         params: IdParams,
-        body: ChannelPatch,
+        body: ChannelPatchBody,
         response: { 200: Channel, ...authErrors },
       },
+      validatorCompiler: channelValidator('patch'),
     },
     async (request) => {
       const { projectId } = accessOf(request);
       const current = await getChannel(app.db, projectId, request.params.id);
       if (!current) throw new NotFound('Channel');
-      const { name, config } = request.body;
-      const changes = { ...(name !== undefined && { name }), ...(config !== undefined && { config: channelConfig(current.kind, config) }) };
+      const { name, config, events } = request.body as ChannelPatchInput;
+      const changes = {
+        ...(name !== undefined && { name }),
+        ...(config !== undefined && { config: channelConfig(current.kind, withKeptSecrets(current.kind, config, current.config)) }),
+        ...(events !== undefined && { events }),
+      };
       return view(request, await updateChannel(app.db, projectId, current.id, changes));
     },
   );
