@@ -102,18 +102,20 @@ describe.skipIf(skipBrowser)('ping URLs and what pings may create, in Chromium',
     const page = await freshPage(run.browser);
     await signUp(page, run.cronbeat.url);
     await page.getByRole('link', { name: 'Settings' }).click();
+    // The settings page has a form per section, each with its Save.
+    const section = page.getByRole('region', { name: 'Checks made by pings' });
     const limit = page.getByLabel('Most checks ?create=1 may make');
     const attach = page.getByLabel('Checks made by ?create=1 alert every channel of the project', { exact: false });
     await expect.poll(() => limit.inputValue()).toBe('1000');
     await expect(attach.isChecked()).resolves.toBe(true);
-    await expect(page.getByRole('button', { name: 'Save' }).isDisabled()).resolves.toBe(true);
+    await expect(section.getByRole('button', { name: 'Save' }).isDisabled()).resolves.toBe(true);
 
     await limit.fill('many');
     await page.getByText('a whole number from 0 to 1000000').waitFor();
     await limit.fill('0');
     await attach.uncheck();
-    await page.getByRole('button', { name: 'Save' }).click();
-    await explained(page, page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor());
+    await section.getByRole('button', { name: 'Save' }).click();
+    await explained(page, section.getByRole('status').filter({ hasText: 'Saved.' }).waitFor());
 
     await page.reload();
     await expect.poll(() => limit.inputValue()).toBe('0');
