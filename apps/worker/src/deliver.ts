@@ -45,7 +45,13 @@ export async function deliver(context: DeliverContext, delivery: Delivery): Prom
   } catch (error) {
     const failure = error instanceof DeliveryError ? error : new DeliveryError('the delivery failed unexpectedly', false, { cause: error });
     const at = new Date();
-    const next = nextAttemptAt(context.retry, { attempts: notification.attempts, at, permanent: failure.permanent });
+    // A receiver that said how long to wait (429 Retry-After) is not asked again sooner.
+    const next = nextAttemptAt(context.retry, {
+      attempts: notification.attempts,
+      at,
+      permanent: failure.permanent,
+      retryAfterMs: failure.retryAfterMs,
+    });
     // Channels word their failures themselves: a status and a short reason, never the target's answer.
     await record({ ...target, outcome: { ok: false, at, error: failure.message.slice(0, 300), nextAttemptAt: next } });
     return next ? 'retry' : 'failed';

@@ -21,12 +21,29 @@ export interface FailedAttempt {
   attempts: number;
   at: Date;
   permanent: boolean;
+  /**
+   * Milliseconds the receiver asked us to wait (a 429's `Retry-After`, a
+   * vendor's `retry_after`); the next attempt is no sooner. Default: none.
+   */
+  retryAfterMs?: number | null;
 }
 
-/** When to try a failed notification again; null when it has failed for good. */
+/**
+ * The longest wait a receiver's retry hint can impose: one hour, so a
+ * receiver answering "come back tomorrow" cannot park an alert that long.
+ */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/**
+ * When to try a failed notification again; null when it has failed for
+ * good. The policy's backoff, or later when the receiver asked for longer
+ * (at most MAX_RETRY_AFTER_MS).
+ */
 export function nextAttemptAt(policy: RetryPolicy, failed: FailedAttempt): Date | null {
   if (failed.permanent || failed.attempts >= policy.attempts) return null;
-  return new Date(failed.at.getTime() + policy.firstRetryMs * 2 ** (failed.attempts - 1));
+  const backoff = policy.firstRetryMs * 2 ** (failed.attempts - 1);
+  const asked = Math.min(Math.max(failed.retryAfterMs ?? 0, 0), MAX_RETRY_AFTER_MS);
+  return new Date(failed.at.getTime() + Math.max(backoff, asked));
 }
 
 /**

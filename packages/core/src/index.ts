@@ -28,6 +28,7 @@ export {
   type ChannelKind,
   DEFAULT_RETRY_POLICY,
   type FailedAttempt,
+  MAX_RETRY_AFTER_MS,
   nextAttemptAt,
   type RetryPolicy,
 } from './delivery';

@@ -4,8 +4,9 @@
  */
 import { type FetchFunction, IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError } from '@slack/webhook';
 import { httpUrl, objectOf } from './config-fields';
-import type { NetworkGuard } from './guard';
+import type { NetworkGuard, OutboundResponse } from './guard';
 import { statusLine } from './guard';
+import { retryAfterMs } from './kinds/kind';
 import { alertFacts, alertSubject, FAILED_RUNS_TITLE, failedRunLines, isGrouped, quotedOutput } from './message';
 import { dependentsNote, groupIntro, groupLines, HELD_TITLE, heldPhrase } from './notes';
 import { type Alert, DeliveryError, isTransientHttpStatus } from './types';
@@ -131,7 +132,7 @@ function chunk<T>(items: T[], size: number): T[][] {
 }
 
 /** @slack/webhook's fetch, through the guard: pinned addresses, no redirects, a bounded read. */
-function guardedFetch(guard: NetworkGuard, timeoutMs: number): FetchFunction {
+function guardedFetch(guard: NetworkGuard, timeoutMs: number, onAnswer: (answer: OutboundResponse) => void): FetchFunction {
   return async (url, init) => {
     const answer = await guard.request(String(url), {
       method: 'POST',
@@ -139,6 +140,7 @@ function guardedFetch(guard: NetworkGuard, timeoutMs: number): FetchFunction {
       body: typeof init?.body === 'string' ? init.body : '',
       timeoutMs,
     });
+    onAnswer(answer);
     const text = answer.body.toString('utf8');
     return {
       ok: answer.status >= 200 && answer.status < 300,
@@ -154,7 +156,12 @@ function guardedFetch(guard: NetworkGuard, timeoutMs: number): FetchFunction {
 }
 
 export async function sendSlack(guard: NetworkGuard, config: SlackConfig, alert: Alert, timeoutMs: number): Promise<void> {
-  const webhook = new IncomingWebhook(config.url, { fetch: guardedFetch(guard, timeoutMs) });
+  // Slack's library keeps no headers on its errors: the answer's Retry-After (Slack sends one with a 429) is kept here.
+  let retryAfter: number | null = null;
+  const fetch = guardedFetch(guard, timeoutMs, (answer) => {
+    retryAfter = retryAfterMs(answer.headers['retry-after']);
+  });
+  const webhook = new IncomingWebhook(config.url, { fetch });
   try {
     await webhook.send(slackMessage(alert) as never);
   } catch (error) {
@@ -163,6 +170,7 @@ export async function sendSlack(guard: NetworkGuard, config: SlackConfig, alert:
       const redirect = error.statusCode >= 300 && error.statusCode < 400 ? ' (redirects are not followed)' : '';
       throw new DeliveryError(`Slack: ${statusLine(error.statusCode)}${redirect}`, !isTransientHttpStatus(error.statusCode), {
         cause: error,
+        retryAfterMs: retryAfter,
       });
     }
     const cause = error instanceof IncomingWebhookRequestError ? error.original : error;

@@ -7,7 +7,8 @@
 import { createHmac } from 'node:crypto';
 import type { FailedRun, FlipRuns } from '@cronbeat/core';
 import { httpUrl, objectOf } from './config-fields';
-import { type NetworkGuard, statusLine } from './guard';
+import { type NetworkGuard, type OutboundResponse, statusLine } from './guard';
+import { retryAfterMs } from './kinds/kind';
 import { alertEvent, alertZone, quotedOutput } from './message';
 import { dependentsNote } from './notes';
 import { type Alert, ChannelConfigError, DeliveryError, isTransientHttpStatus } from './types';
@@ -158,12 +159,16 @@ export async function sendWebhook(guard: NetworkGuard, config: WebhookConfig, al
   for (const name of IDEMPOTENCY_HEADERS) headers[name] = alert.deliveryId;
   if (config.secret) headers[SIGNATURE_HEADER] = signBody(config.secret, body);
   let status: number;
+  let answerHeaders: OutboundResponse['headers'];
   try {
-    ({ status } = await guard.request(config.url, { method: 'POST', headers, body, timeoutMs }));
+    ({ status, headers: answerHeaders } = await guard.request(config.url, { method: 'POST', headers, body, timeoutMs }));
   } catch (error) {
     if (error instanceof DeliveryError) throw new DeliveryError(`webhook: ${error.message}`, error.permanent, { cause: error });
     throw new DeliveryError('webhook: the request failed', false, { cause: error });
   }
   if (status >= 300 && status < 400) throw new DeliveryError(`webhook: ${statusLine(status)} (redirects are not followed)`, true);
-  if (status < 200 || status >= 300) throw new DeliveryError(`webhook: ${statusLine(status)}`, !isTransientHttpStatus(status));
+  if (status < 200 || status >= 300)
+    throw new DeliveryError(`webhook: ${statusLine(status)}`, !isTransientHttpStatus(status), {
+      retryAfterMs: retryAfterMs(answerHeaders['retry-after']),
+    });
 }

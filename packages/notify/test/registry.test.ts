@@ -88,6 +88,14 @@ describe('sending through a kind module', () => {
     expect(error).toMatchObject({ permanent: false, retryAfterMs: 120_000 });
   });
 
+  it.each([
+    ['webhook', { url: '' }],
+    ['slack', { url: '' }],
+  ] as const)('passes a 429 Retry-After on from the built-in %s kind too', async (kind, config) => {
+    const error = await notifier.send({ kind, config: { ...config, url: `${limitedUrl}/hook` } }, anAlert()).catch((e) => e);
+    expect(error).toMatchObject({ permanent: false, retryAfterMs: 120_000 });
+  });
+
   it('refuses a stored config that no longer parses, permanently', async () => {
     const error = await notifier.send({ kind: 'ntfy', config: { topic: 'a b' } }, anAlert()).catch((e) => e);
     expect(error).toMatchObject({ permanent: true });
