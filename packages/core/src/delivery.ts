@@ -51,7 +51,25 @@ export function nextAttemptAt(policy: RetryPolicy, failed: FailedAttempt): Date 
  * API's `kind`. One list, so the database, the API contract and the channel
  * modules (packages/notify registers one per kind) cannot disagree.
  */
-export const CHANNEL_KINDS = ['email', 'slack', 'webhook', 'discord', 'teams', 'google-chat', 'pagerduty', 'opsgenie', 'ntfy'] as const;
+export const CHANNEL_KINDS = [
+  'email',
+  'slack',
+  'webhook',
+  'discord',
+  'teams',
+  'google-chat',
+  'mattermost',
+  'rocket-chat',
+  'pagerduty',
+  'opsgenie',
+  'ntfy',
+  'telegram',
+  'pushover',
+  'gotify',
+  'matrix',
+  'twilio-sms',
+  'templated-webhook',
+] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
 /**

@@ -7,11 +7,19 @@ import { createNetworkGuard } from './guard';
 import type { InvitationEmail } from './invitation';
 import { discordKind } from './kinds/discord';
 import { googleChatKind } from './kinds/google-chat';
+import { gotifyKind } from './kinds/gotify';
 import type { ChannelKindModule } from './kinds/kind';
+import { matrixKind } from './kinds/matrix';
+import { mattermostKind } from './kinds/mattermost';
 import { ntfyKind } from './kinds/ntfy';
 import { opsgenieKind } from './kinds/opsgenie';
 import { pagerdutyKind } from './kinds/pagerduty';
+import { pushoverKind } from './kinds/pushover';
+import { rocketChatKind } from './kinds/rocket-chat';
 import { teamsKind } from './kinds/teams';
+import { telegramKind } from './kinds/telegram';
+import { templatedWebhookKind } from './kinds/templated-webhook';
+import { twilioSmsKind } from './kinds/twilio-sms';
 import type { Report } from './report';
 import { parseSlackConfig, type SlackConfig, sendSlack } from './slack';
 import { type Alert, ChannelConfigError, type ChannelKind, DeliveryError, type NotifyEnv } from './types';
@@ -36,9 +44,17 @@ const MODULES: { readonly [Kind in ModuleKind]: ChannelKindModule } = {
   discord: discordKind,
   teams: teamsKind,
   'google-chat': googleChatKind,
+  mattermost: mattermostKind,
+  'rocket-chat': rocketChatKind,
   pagerduty: pagerdutyKind,
   opsgenie: opsgenieKind,
   ntfy: ntfyKind,
+  telegram: telegramKind,
+  pushover: pushoverKind,
+  gotify: gotifyKind,
+  matrix: matrixKind,
+  'twilio-sms': twilioSmsKind,
+  'templated-webhook': templatedWebhookKind,
 };
 
 /** What the API and the dashboard need to know of a kind. */
