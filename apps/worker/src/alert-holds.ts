@@ -5,7 +5,7 @@
  * be told in one message per channel; and the follow-ups of held alerts
  * and reminders, by core's `followUp`.
  */
-import { type AlertVerdict, alertVerdict, type Flip, followUp, maintenanceAt, Status } from '@cronbeat/core';
+import { type AlertVerdict, alertVerdict, type Flip, followUp, groupedProjects, maintenanceAt, Status } from '@cronbeat/core';
 import {
   type AlertFacts,
   alertFactsOf,
@@ -46,23 +46,14 @@ export function alertVerdicts(flips: readonly AlertingFlip[], facts: AlertFacts)
   });
 }
 
-/**
- * Projects whose flips to down that go out now are more than their
- * `groupAlertsAbove`: their channels get one message listing them.
- */
-export function groupedProjects(flips: readonly AlertingFlip[], verdicts: readonly AlertVerdict[], facts: AlertFacts): Set<string> {
-  const downs = new Map<string, number>();
-  flips.forEach(({ checkId, flip }, i) => {
+/** Projects whose flips to down told now in this batch are more than their `groupAlertsAbove` (core's `groupedProjects`). */
+function groupedOf(flips: readonly AlertingFlip[], verdicts: readonly AlertVerdict[], facts: AlertFacts): Set<string> {
+  const downs = flips.flatMap(({ checkId, flip }, i) => {
     const check = facts.checks.get(checkId);
-    if (!check || !verdicts[i]!.send || flip.to !== Status.down) return;
-    downs.set(check.projectId, (downs.get(check.projectId) ?? 0) + 1);
+    return check && verdicts[i]!.send && flip.to === Status.down ? [check.projectId] : [];
   });
-  const grouped = new Set<string>();
-  for (const [projectId, count] of downs) {
-    const above = [...facts.checks.values()].find((check) => check.projectId === projectId)?.groupAlertsAbove ?? null;
-    if (above !== null && count > above) grouped.add(projectId);
-  }
-  return grouped;
+  const above = new Map([...facts.checks.values()].map((check) => [check.projectId, check.groupAlertsAbove]));
+  return groupedProjects(downs, (projectId) => above.get(projectId) ?? null);
 }
 
 /** The verdicts of a batch's alerting flips, the facts read once for them, and the projects whose downs are grouped. */
@@ -77,7 +68,7 @@ export async function decideAlerts(
     recovering: ids(({ flip }) => flip.from === Status.down && flip.to === Status.up),
   });
   const verdicts = alertVerdicts(flips, facts);
-  return { verdicts, grouped: groupedProjects(flips, verdicts, facts), facts };
+  return { verdicts, grouped: groupedOf(flips, verdicts, facts), facts };
 }
 
 /**

@@ -128,3 +128,20 @@ export function followUp(input: FollowUpInput, now: Date): FollowUp {
   // A released alert is the news; a reminder in the same breath would repeat it.
   return { release, drop, reminder: n >= 1 && !release ? n : null, remindAt: next };
 }
+
+/**
+ * Projects whose checks going down, told now in one sweep batch, are more
+ * than the project's threshold (`groupAbove`: null never groups): their
+ * email and chat channels get one message listing them instead of one
+ * each. `downs` holds one project id per check told of going down.
+ */
+export function groupedProjects(downs: readonly string[], groupAbove: (projectId: string) => number | null): Set<string> {
+  const counts = new Map<string, number>();
+  for (const projectId of downs) counts.set(projectId, (counts.get(projectId) ?? 0) + 1);
+  const grouped = new Set<string>();
+  for (const [projectId, count] of counts) {
+    const above = groupAbove(projectId);
+    if (above !== null && count > above) grouped.add(projectId);
+  }
+  return grouped;
+}

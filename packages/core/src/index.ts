@@ -6,6 +6,7 @@ export {
   type FollowUp,
   type FollowUpInput,
   followUp,
+  groupedProjects,
   type HeldFlip,
   releaseVerdict,
 } from './alert-hold';

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type AlertContext, alertVerdict, type FollowUp, type FollowUpInput, followUp, releaseVerdict, type Status } from '../src';
+import {
+  type AlertContext,
+  alertVerdict,
+  type FollowUp,
+  type FollowUpInput,
+  followUp,
+  groupedProjects,
+  releaseVerdict,
+  type Status,
+} from '../src';
 
 const END = new Date('2026-06-07T04:00:00Z');
 const none: AlertContext = { maintenance: null, downParents: [], incidentAlerted: true };
@@ -128,4 +137,19 @@ describe('follow-ups', () => {
     ],
   ];
   for (const [name, input, now, expected] of cases) it(name, () => expect(followUp({ ...base, ...input }, now)).toEqual(expected));
+});
+
+describe('grouping', () => {
+  const above = (limits: Record<string, number | null>) => (projectId: string) => limits[projectId] ?? null;
+  const cases: Array<[string, string[], Record<string, number | null>, string[]]> = [
+    ['six downs above the default five', Array(6).fill('a'), { a: 5 }, ['a']],
+    ['five downs: not above five', Array(5).fill('a'), { a: 5 }, []],
+    ['never grouped when the project says null', Array(50).fill('a'), { a: null }, []],
+    ['projects counted apart', [...Array(6).fill('a'), ...Array(3).fill('b')], { a: 5, b: 2 }, ['a', 'b']],
+    ['a low threshold', ['a', 'a'], { a: 1 }, ['a']],
+    ['nothing down', [], { a: 5 }, []],
+  ];
+  for (const [name, downs, limits, grouped] of cases) {
+    it(name, () => expect([...groupedProjects(downs, above(limits))].sort()).toEqual(grouped));
+  }
 });
