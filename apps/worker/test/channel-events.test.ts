@@ -110,6 +110,20 @@ describe.each(testDatabaseKinds())('per-channel events on %s', (kind) => {
     expect(eventsAt(pager.path)).toEqual(['check.down']);
   });
 
+  it('sends a channel taking only late the late alert of a check that alerts on late, not its down alert', async () => {
+    const path = `/late-${crypto.randomUUID().slice(0, 8)}`;
+    const { projectId, channelIds } = await seedProject(test.db, { webhook: { url: `${http.url}${path}` } });
+    await test.db
+      .update(channels)
+      .set({ events: ['late'] })
+      .where(eq(channels.id, channelIds[0]!));
+    await seedCheck(test.db, projectId, channelIds, { state: { lastPing: T0 }, alertOnLate: true });
+    await sweepAt(at(3601));
+    await sweepAt(at(3600 + 601));
+    await deliver();
+    expect(eventsAt(path)).toEqual(['check.late']);
+  });
+
   it('sends a channel every event by default', async () => {
     const { checkId, path } = await checkAlerting(undefined, 3600);
     const [channel] = await test.db
