@@ -8,16 +8,14 @@
  */
 import { checkDependencies, checks, flips, maintenanceWindows, notifications } from '@cronbeat/db';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
-import { createNotifier } from '@cronbeat/notify';
-import { eventually, type HttpReceiver, type SmtpReceiver, startHttpReceiver, startSmtpReceiver } from '@cronbeat/notify/testing';
+import { eventually } from '@cronbeat/notify/testing';
 import { eq, inArray } from 'drizzle-orm';
 import type { ParsedMail } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverDue } from '../src/deliver';
+import { describe, expect, it } from 'vitest';
 import { sweep } from '../src/sweep';
-import { seedCheck, seedDueChecks, seedProject } from './support/seed';
+import { BASE_URL, useAlertReceivers } from './support/alert-receivers';
+import { seedCheck, seedDueChecks } from './support/seed';
 
-const BASE_URL = 'https://cronbeat.test';
 const BERLIN = { kind: 'cron', cron: '0 2 * * SUN', tz: 'Europe/Berlin' } as const;
 /** Sunday 6 Dec 2026, 02:10 in Berlin (CET, UTC+1). */
 const WENT_DOWN = new Date('2026-12-06T01:10:00Z');
@@ -29,41 +27,13 @@ type Slack = { text: string; blocks: Array<{ type: string; text?: { text: string
 
 describe.each(testDatabaseKinds())('alerts about holds and groups, delivered from %s', (kind) => {
   const test = useTestDatabase(kind);
-  let smtp: SmtpReceiver;
-  let http: HttpReceiver;
-  let notifier: ReturnType<typeof createNotifier>;
-  beforeAll(async () => {
-    [smtp, http] = await Promise.all([startSmtpReceiver(), startHttpReceiver()]);
-    http.respond = () => ({ status: 200, body: 'ok' });
-    notifier = createNotifier({
-      smtpUrl: smtp.url,
-      emailFrom: 'alerts@cronbeat.test',
-      httpTimeoutMs: 5000,
-      privateTargetsAllowed: ['127.0.0.0/8'],
-    });
-  });
-  afterAll(async () => {
-    notifier?.close();
-    await Promise.all([smtp?.close(), http?.close()]);
-  });
+  const { smtp: smtpOf, http: httpOf, deliver, projectWithChannels } = useAlertReceivers(() => test.db);
 
-  const deliver = () =>
-    deliverDue({ db: test.db, notifier, baseUrl: BASE_URL, leaseMs: 30_000, retry: { attempts: 1, firstRetryMs: 1000 } }, 100);
-
-  /** A project with an email, a Slack and a webhook channel, each to its own address; channel ids in that order. */
-  async function projectWithChannels() {
-    const id = crypto.randomUUID().slice(0, 8);
-    const receivers = { to: `ops-${id}@example.com`, hook: `/hook-${id}`, slack: `/slack-${id}` };
-    const { projectId, channelIds } = await seedProject(test.db, {
-      email: [receivers.to],
-      webhook: { url: `${http.url}${receivers.hook}` },
-      slack: { url: `${http.url}${receivers.slack}` },
-    });
-    return { projectId, channelIds, receivers };
-  }
-
-  const mailsTo = (to: string) => smtp.mails.filter((mail) => JSON.stringify(mail.to).includes(to)) as Mail[];
-  const bodiesTo = (path: string) => http.requests.filter((request) => request.path === path).map((request) => JSON.parse(request.body));
+  const mailsTo = (to: string) => smtpOf().mails.filter((mail) => JSON.stringify(mail.to).includes(to)) as Mail[];
+  const bodiesTo = (path: string) =>
+    httpOf()
+      .requests.filter((request) => request.path === path)
+      .map((request) => JSON.parse(request.body));
 
   /** What each channel received once the email is in. */
   async function received(receivers: { to: string; hook: string; slack: string }) {

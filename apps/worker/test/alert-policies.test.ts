@@ -6,58 +6,29 @@
 import type { FailedRun } from '@cronbeat/core';
 import { checks, flipRunsToJson, flips, notifications, runRecordToJson } from '@cronbeat/db';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
-import { createNotifier } from '@cronbeat/notify';
-import { eventually, type HttpReceiver, type SmtpReceiver, startHttpReceiver, startSmtpReceiver } from '@cronbeat/notify/testing';
+import { eventually } from '@cronbeat/notify/testing';
 import { eq } from 'drizzle-orm';
 import type { ParsedMail } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverDue } from '../src/deliver';
+import { describe, expect, it } from 'vitest';
 import { sweep } from '../src/sweep';
-import { seedCheck, seedProject } from './support/seed';
+import { useAlertReceivers } from './support/alert-receivers';
+import { seedCheck } from './support/seed';
 
-const BASE_URL = 'https://cronbeat.test';
 const KEYWORD = '<script>alert(1)</script> @channel <!here> & co';
 
 describe.each(testDatabaseKinds())('alerts about alert policies, delivered from %s', (kind) => {
   const test = useTestDatabase(kind);
-  let smtp: SmtpReceiver;
-  let http: HttpReceiver;
-  let notifier: ReturnType<typeof createNotifier>;
-  beforeAll(async () => {
-    [smtp, http] = await Promise.all([startSmtpReceiver(), startHttpReceiver()]);
-    http.respond = () => ({ status: 200, body: 'ok' });
-    notifier = createNotifier({
-      smtpUrl: smtp.url,
-      emailFrom: 'alerts@cronbeat.test',
-      httpTimeoutMs: 5000,
-      privateTargetsAllowed: ['127.0.0.0/8'],
-    });
-  });
-  afterAll(async () => {
-    notifier?.close();
-    await Promise.all([smtp?.close(), http?.close()]);
-  });
-
-  const deliver = () =>
-    deliverDue({ db: test.db, notifier, baseUrl: BASE_URL, leaseMs: 30_000, retry: { attempts: 1, firstRetryMs: 1000 } }, 100);
-
-  /** A project with an email, a webhook and a Slack channel, each to its own address. */
-  async function projectWithChannels() {
-    const id = crypto.randomUUID().slice(0, 8);
-    const receivers = { to: `ops-${id}@example.com`, hook: `/hook-${id}`, slack: `/slack-${id}` };
-    const { projectId, channelIds } = await seedProject(test.db, {
-      email: [receivers.to],
-      webhook: { url: `${http.url}${receivers.hook}` },
-      slack: { url: `${http.url}${receivers.slack}` },
-    });
-    return { projectId, channelIds, receivers };
-  }
+  const { smtp: smtpOf, http: httpOf, deliver, projectWithChannels } = useAlertReceivers(() => test.db);
 
   /** What each channel received. */
   async function received(receivers: { to: string; hook: string; slack: string }) {
-    await eventually(() => smtp.mails.some((mail) => JSON.stringify(mail.to).includes(receivers.to)), 5000, `the mail to ${receivers.to}`);
-    const mail = smtp.mails.find((m) => JSON.stringify(m.to).includes(receivers.to)) as ParsedMail & { text: string; html: string };
-    const body = (path: string) => JSON.parse(http.requests.find((request) => request.path === path)!.body);
+    await eventually(
+      () => smtpOf().mails.some((mail) => JSON.stringify(mail.to).includes(receivers.to)),
+      5000,
+      `the mail to ${receivers.to}`,
+    );
+    const mail = smtpOf().mails.find((m) => JSON.stringify(m.to).includes(receivers.to)) as ParsedMail & { text: string; html: string };
+    const body = (path: string) => JSON.parse(httpOf().requests.find((request) => request.path === path)!.body);
     return { mail, webhook: body(receivers.hook), slack: body(receivers.slack) };
   }
 
