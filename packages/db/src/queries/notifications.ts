@@ -9,27 +9,24 @@ export type NotificationRow = typeof notifications.$inferSelect;
 
 /**
  * The one statement that makes notifications, as a fragment each writer
- * embeds (the sweep's flips and reminders, the flip outbox): one row per
+ * embeds (the sweep's flips and follow-ups, the flip outbox): one row per
  * channel attached to the check of each `source` row, which has columns
- * `flip_id`, `check_id`, `reminder` and `created_at`, and that takes the
- * event the row tells (`channels.events`). Each is due at once.
- * The unique (flip, channel, reminder) key makes a repeat a no-op; only the
- * rows made now are returned (`id`, `flip_id`).
+ * `flip_id`, `check_id`, `to_status` (the flip's), `reminder` and
+ * `created_at`, and that takes the event the row tells (`channels.events`).
+ * Each is due at once. The unique (flip, channel, reminder) key makes a
+ * repeat a no-op; only the rows made now are returned (`id`, `flip_id`).
  */
 export function insertNotifications(source: SQL): SQL {
-  // The event as notify's alertEvent names it: a reminder is still_down, else the status flipped to. A flip
-  // inserted by the same statement (the sweep's) is not visible to the join; flip_to_status (migration 0016),
-  // being VOLATILE, reads it after the insert.
+  // The event as notify's alertEvent names it: a reminder is still_down, else the status flipped to. The source
+  // carries the status because the sweep's flips are inserted by the same statement, where a join would not see them.
   return sql`insert into notifications (flip_id, channel_id, reminder, created_at, next_attempt_at)
              select source.flip_id, check_channels.channel_id, source.reminder, source.created_at, now()
                from (${source}) as source
                join check_channels on check_channels.check_id = source.check_id
                join channels on channels.id = check_channels.channel_id
-               left join flips on flips.id = source.flip_id
               where (case when source.reminder > 0 then 'still_down'
-                          else case coalesce(flips.to_status, flip_to_status(source.flip_id))
-                                 when 'down' then 'down' when 'late' then 'late' else 'up' end
-                     end) = any(channels.events)
+                          when source.to_status in ('down', 'late') then source.to_status
+                          else 'up' end) = any(channels.events)
              on conflict (flip_id, channel_id, reminder) do nothing
              returning id, flip_id`;
 }

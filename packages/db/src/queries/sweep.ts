@@ -164,7 +164,7 @@ export async function applyTransitions(tx: Db, transitions: SweepTransition[]): 
          where change.flipped
         returning id, check_id, from_status, to_status, reason
       ), notified as (
-        ${insertNotifications(sql`select flipped.id as flip_id, flipped.check_id, 0 as reminder, now() as created_at
+        ${insertNotifications(sql`select flipped.id as flip_id, flipped.check_id, flipped.to_status, 0 as reminder, now() as created_at
                                     from flipped join change on change.id = flipped.check_id and change.alert`)}
       )
       select flipped.*,
@@ -217,9 +217,9 @@ export async function settleFlips(
                            maintenance_window_id = coalesce(claimed.window_id, flips.maintenance_window_id),
                            reason = coalesce(claimed.reason, flips.reason)
             from claimed where flips.id = claimed.id
-          returning flips.id, flips.check_id, claimed.alert
+          returning flips.id, flips.check_id, flips.to_status, claimed.alert
         ), notified as (
-          ${insertNotifications(sql`select id as flip_id, check_id, 0 as reminder, now() as created_at from processed where alert`)}
+          ${insertNotifications(sql`select id as flip_id, check_id, to_status, 0 as reminder, now() as created_at from processed where alert`)}
         ), latest as (
           select distinct on (flips.check_id) flips.check_id, flips.to_status, flips.created_at, claimed.held, claimed.hold_until
             from flips join claimed on claimed.id = flips.id
@@ -349,7 +349,10 @@ export async function writeFollowUps(tx: Db, writes: FollowUpWrites, now: Date):
     sql`with notify as (
           select * from jsonb_to_recordset(${notify}::jsonb) as n(flip_id bigint, check_id uuid, reminder int)
         ), notified as (
-          ${insertNotifications(sql`select flip_id, check_id, reminder, ${now.toISOString()}::timestamptz as created_at from notify`)}
+          ${insertNotifications(
+            sql`select notify.flip_id, notify.check_id, flips.to_status, notify.reminder, ${now.toISOString()}::timestamptz as created_at
+                  from notify join flips on flips.id = notify.flip_id`,
+          )}
         ), unheld as (
           update flips set held = null where id = any(${`{${writes.unheld.join(',')}}`}::bigint[])
         ), rescheduled as (
