@@ -35,6 +35,7 @@ const ROUTES: Array<[HTTPMethods, string]> = [
   ['PATCH', '/api/v1/channels/:id'],
   ['DELETE', '/api/v1/channels/:id'],
   ['POST', '/api/v1/channels/:id/test'],
+  ['GET', '/api/v1/channel-kinds'],
   ['GET', '/api/v1/maintenance-windows'],
   ['POST', '/api/v1/maintenance-windows'],
   ['GET', '/api/v1/maintenance-windows/:id'],
