@@ -53,7 +53,17 @@ export async function deliver(context: DeliverContext, delivery: Delivery): Prom
       retryAfterMs: failure.retryAfterMs,
     });
     // Channels word their failures themselves: a status and a short reason, never the target's answer.
-    await record({ ...target, outcome: { ok: false, at, error: failure.message.slice(0, 300), nextAttemptAt: next } });
+    await record({
+      ...target,
+      outcome: {
+        ok: false,
+        at,
+        error: failure.message.slice(0, 300),
+        nextAttemptAt: next,
+        statusCode: failure.statusCode,
+        reply: failure.reply,
+      },
+    });
     return next ? 'retry' : 'failed';
   }
   await record({ ...target, outcome: { ok: true, at: new Date() } });

@@ -5,7 +5,7 @@
  * schedule it; running it twice at once is harmless, only wasteful.
  */
 import type { Config } from '@cronbeat/config';
-import { type Db, deleteExpiredSessions, pruneHistory, prunePings, type RetentionBatches } from '@cronbeat/db';
+import { type Db, deleteExpiredSessions, pruneDeliveryAttempts, pruneHistory, prunePings, type RetentionBatches } from '@cronbeat/db';
 
 export type RetentionPolicy = Pick<Config, 'pingRetention' | 'historyDays'>;
 
@@ -16,9 +16,13 @@ export interface MaintenanceResult {
   flips: number;
   /** Expired sign-in sessions deleted (they are already refused; this keeps the table small). */
   sessions: number;
+  /** Delivery log rows older than `DELIVERY_LOG_DAYS` (or `historyDays`, if fewer) deleted. */
+  deliveryAttempts: number;
 }
 
 const DAY_MS = 86_400_000;
+/** The delivery log answers "why did this alert not arrive?": a month of it is enough, and every attempt adds a row. */
+export const DELIVERY_LOG_DAYS = 30;
 
 export async function maintenance(
   db: Db,
@@ -29,5 +33,7 @@ export async function maintenance(
   const pings = await prunePings(db, policy.pingRetention, options);
   const flips = await pruneHistory(db, new Date(now.getTime() - policy.historyDays * DAY_MS), options);
   const sessions = await deleteExpiredSessions(db, now);
-  return { pings, flips, sessions };
+  const logDays = Math.min(DELIVERY_LOG_DAYS, policy.historyDays);
+  const deliveryAttempts = await pruneDeliveryAttempts(db, new Date(now.getTime() - logDays * DAY_MS), options);
+  return { pings, flips, sessions, deliveryAttempts };
 }

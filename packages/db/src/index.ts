@@ -16,6 +16,7 @@ export * from './queries/badges';
 export * from './queries/channels';
 export * from './queries/check-history';
 export * from './queries/checks';
+export * from './queries/delivery-log';
 export * from './queries/dependencies';
 export * from './queries/flips';
 export * from './queries/invitations';

@@ -92,7 +92,9 @@ async function sendMail(
 
 /** 5xx replies (no such mailbox, relay denied) will not change; 4xx and connection trouble may. */
 function smtpFailure(error: unknown): DeliveryError {
-  const { responseCode, message } = error as { responseCode?: number; message?: string };
+  const { responseCode, response, message } = error as { responseCode?: number; response?: string; message?: string };
   const permanent = typeof responseCode === 'number' && responseCode >= 500;
-  return new DeliveryError(`SMTP: ${message ?? String(error)}`, permanent, { cause: error });
+  // nodemailer's `response` is the server's reply line ("550 5.1.1 No such user"); a short one goes to the delivery log.
+  const reply = typeof response === 'string' ? response.slice(0, 300) : null;
+  return new DeliveryError(`SMTP: ${message ?? String(error)}`, permanent, { cause: error, reply });
 }

@@ -171,6 +171,7 @@ export async function sendSlack(guard: NetworkGuard, config: SlackConfig, alert:
       throw new DeliveryError(`Slack: ${statusLine(error.statusCode)}${redirect}`, !isTransientHttpStatus(error.statusCode), {
         cause: error,
         retryAfterMs: retryAfter,
+        statusCode: error.statusCode,
       });
     }
     const cause = error instanceof IncomingWebhookRequestError ? error.original : error;

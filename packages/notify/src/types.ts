@@ -135,13 +135,19 @@ export class DeliveryError extends Error {
   override readonly name = 'DeliveryError';
   /** Milliseconds the receiver asked us to wait before trying again (a 429's `Retry-After`, a vendor's `retry_after`). */
   readonly retryAfterMs: number | null;
+  /** The receiver's HTTP status, when it answered one; kept in the delivery log. */
+  readonly statusCode: number | null;
+  /** The SMTP server's reply line (code and text), when it refused; kept in the delivery log. */
+  readonly reply: string | null;
   constructor(
     message: string,
     readonly permanent: boolean,
-    options?: ErrorOptions & { retryAfterMs?: number | null },
+    options?: ErrorOptions & { retryAfterMs?: number | null; statusCode?: number | null; reply?: string | null },
   ) {
     super(message, options);
     this.retryAfterMs = options?.retryAfterMs ?? null;
+    this.statusCode = options?.statusCode ?? null;
+    this.reply = options?.reply ?? null;
   }
 }
 

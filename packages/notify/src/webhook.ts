@@ -166,9 +166,11 @@ export async function sendWebhook(guard: NetworkGuard, config: WebhookConfig, al
     if (error instanceof DeliveryError) throw new DeliveryError(`webhook: ${error.message}`, error.permanent, { cause: error });
     throw new DeliveryError('webhook: the request failed', false, { cause: error });
   }
-  if (status >= 300 && status < 400) throw new DeliveryError(`webhook: ${statusLine(status)} (redirects are not followed)`, true);
+  if (status >= 300 && status < 400)
+    throw new DeliveryError(`webhook: ${statusLine(status)} (redirects are not followed)`, true, { statusCode: status });
   if (status < 200 || status >= 300)
     throw new DeliveryError(`webhook: ${statusLine(status)}`, !isTransientHttpStatus(status), {
       retryAfterMs: retryAfterMs(answerHeaders['retry-after']),
+      statusCode: status,
     });
 }

@@ -265,7 +265,12 @@ const groupedOf = (json: GroupedJson): GroupedDelivery => ({
  * One delivery attempt's outcome: sent, or failed with the time of the next
  * attempt (the retry policy's `nextAttemptAt`), null when it failed for good.
  */
-export type DeliveryOutcome = { ok: true; at: Date } | { ok: false; at: Date; error: string; nextAttemptAt: Date | null };
+export type DeliveryOutcome = ({ ok: true; at: Date } | { ok: false; at: Date; error: string; nextAttemptAt: Date | null }) & {
+  /** The receiver's HTTP status, when it answered one (for the delivery log). */
+  statusCode?: number | null;
+  /** The SMTP server's reply line, for email. */
+  reply?: string | null;
+};
 
 /** An attempt to record: the notification, the attempt its claim counted (the claimed row's `attempts`), and its outcome. */
 export interface DeliveryAttempt {
@@ -284,6 +289,8 @@ export interface DeliveryAttempt {
  * (`attempts` no longer the claim's). The channel row is shared by every
  * delivery to it, so it is written at most about once a second per
  * outcome: a burst of deliveries then does not queue on that one row lock.
+ * Every attempt, that one too (it did go out), is added to the delivery log
+ * (`delivery_attempts`) by the same statement.
  */
 export async function recordDeliveryAttempts(db: Db, attempts: readonly DeliveryAttempt[]): Promise<void> {
   if (attempts.length === 0) return;
@@ -297,12 +304,22 @@ export async function recordDeliveryAttempts(db: Db, attempts: readonly Delivery
       status: outcome.ok ? 'sent' : outcome.nextAttemptAt ? 'pending' : 'failed',
       error: outcome.ok ? null : outcome.error,
       next_attempt_at: outcome.ok ? null : (outcome.nextAttemptAt?.toISOString() ?? null),
+      status_code: outcome.statusCode ?? null,
+      reply: outcome.reply ?? null,
     })),
   );
   await db.execute(sql`
     with outcome as (
       select * from jsonb_to_recordset(${outcomes}::jsonb)
-        as o(id uuid, channel_id uuid, attempt integer, at timestamptz, sent boolean, status text, error text, next_attempt_at timestamptz)
+        as o(id uuid, channel_id uuid, attempt integer, at timestamptz, sent boolean, status text, error text, next_attempt_at timestamptz,
+             status_code integer, reply text)
+    ), logged as (
+      insert into delivery_attempts (notification_id, channel_id, attempted_at, outcome, status_code, reply, error, next_attempt_at)
+      select outcome.id, outcome.channel_id, outcome.at,
+             case when outcome.sent then 'sent' when outcome.next_attempt_at is not null then 'retrying' else 'failed' end,
+             outcome.status_code, outcome.reply, outcome.error, outcome.next_attempt_at
+        from outcome
+       where exists (select 1 from notifications where notifications.id = outcome.id)
     ), recorded as (
       update notifications
          set last_attempt_at = outcome.at, next_attempt_at = outcome.next_attempt_at,

@@ -86,6 +86,27 @@ export async function pruneHistory(db: Db, before: Date, batches: Pick<Retention
 }
 
 /**
+ * Deletes delivery log rows (`delivery_attempts`) older than `before`, in
+ * bounded batches through the primary key: ids grow with time, so each
+ * statement looks at the oldest batch only and the run stops at the first
+ * batch that is not all old. Returns the number deleted.
+ */
+export async function pruneDeliveryAttempts(db: Db, before: Date, batches: Pick<RetentionBatches, 'batchSize'> = {}): Promise<number> {
+  const batchSize = batches.batchSize ?? 5000;
+  let deleted = 0;
+  for (;;) {
+    const rows = await queryRows<{ id: string }>(
+      db,
+      sql`with head as (select id, attempted_at from delivery_attempts order by id limit ${batchSize})
+          delete from delivery_attempts where id in (select id from head where attempted_at < ${before.toISOString()}::timestamptz)
+          returning id`,
+    );
+    deleted += rows.length;
+    if (rows.length < batchSize) return deleted;
+  }
+}
+
+/**
  * How far the sweep is behind: the oldest `sweep_at` that has come, and how
  * many checks are past theirs. Served by the partial index the sweep itself
  * uses.

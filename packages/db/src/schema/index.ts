@@ -3,6 +3,7 @@ export * from './channels';
 export * from './check-channels';
 export * from './check-dependencies';
 export * from './checks';
+export * from './delivery-attempts';
 export * from './flips';
 export * from './invitations';
 export * from './maintenance-windows';

@@ -66,9 +66,10 @@ export async function sendRequest(
   }
   const { status } = response;
   if (status >= 200 && status < 300) return response;
-  if (status >= 300 && status < 400) throw new DeliveryError(`${label}: ${statusLine(status)} (redirects are not followed)`, true);
+  if (status >= 300 && status < 400)
+    throw new DeliveryError(`${label}: ${statusLine(status)} (redirects are not followed)`, true, { statusCode: status });
   const wait = hint?.(response) ?? retryAfterMs(response.headers['retry-after']);
-  throw new DeliveryError(`${label}: ${statusLine(status)}`, !isTransientHttpStatus(status), { retryAfterMs: wait });
+  throw new DeliveryError(`${label}: ${statusLine(status)}`, !isTransientHttpStatus(status), { retryAfterMs: wait, statusCode: status });
 }
 
 /** A JSON POST through `sendRequest`. */
