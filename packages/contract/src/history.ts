@@ -80,6 +80,7 @@ export const FlipRuns = Type.Object({
 });
 /** A status change of a check. */
 export const Flip = Type.Object({
+  id: Type.Optional(Type.Integer({ description: "the flip; its notifications' attempts are at /checks/{id}/flips/{flipId}/deliveries" })),
   from: FlipStatus,
   to: FlipStatus,
   reason: oneOf(FLIP_REASONS),

@@ -9,6 +9,7 @@ export * from './auth';
 export * from './channels';
 export * from './checks';
 export * from './common';
+export * from './deliveries';
 export * from './history';
 export * from './invitations';
 export * from './maintenance';

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticate, authorize } from '../../auth/authenticate';
 import { refuseUnknownFields } from '../../schemas/strict-body';
 import { channelRoutes } from './channels';
+import { deliveryLogRoutes } from './channels/deliveries';
 import { channelKindRoutes } from './channels/kinds';
 import { checkRoutes } from './checks';
 import { historyRoutes } from './checks/history';
@@ -41,6 +42,7 @@ export async function apiRoutes(app: FastifyInstance, options: { config: Config 
     await api.register(checkRoutes);
     await api.register(historyRoutes);
     await api.register(channelRoutes, { notifier });
+    await api.register(deliveryLogRoutes);
     await api.register(channelKindRoutes);
     await api.register(maintenanceRoutes);
     await api.register(statusRoutes);

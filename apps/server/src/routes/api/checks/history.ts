@@ -110,6 +110,7 @@ export async function historyRoutes(fastify: FastifyInstance) {
       });
       return {
         flips: flips.map((flip) => ({
+          id: flip.id,
           from: flip.fromStatus,
           to: flip.toStatus,
           reason: flip.reason,
