@@ -13,6 +13,7 @@ import type {
   MemberList,
   PingPage,
 } from '@cronbeat/contract';
+import type { ChannelKindInfo } from './channelKinds';
 import type {
   ApiKey,
   Channel,
@@ -166,6 +167,8 @@ export const api = {
   updateChannel: (id: string, input: ChannelPatch) => request<Channel>('PATCH', `/api/v1/channels/${encode(id)}`, input),
   deleteChannel: (id: string) => request<unknown>('DELETE', `/api/v1/channels/${encode(id)}`),
   testChannel: (id: string) => request<ChannelTestResult>('POST', `/api/v1/channels/${encode(id)}/test`, {}),
+  /** Every channel kind with its config's JSON Schema; the channel form is drawn from it. */
+  channelKinds: () => listOf<{ kinds: ChannelKindInfo[] }, 'kinds'>('/api/v1/channel-kinds', 'kinds'),
 
   maintenanceWindows: () => listOf<MaintenanceWindowList, 'maintenanceWindows'>('/api/v1/maintenance-windows', 'maintenanceWindows'),
   createMaintenanceWindow: (input: MaintenanceWindowInput) => request<MaintenanceWindow>('POST', '/api/v1/maintenance-windows', input),

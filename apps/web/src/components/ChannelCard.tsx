@@ -15,7 +15,11 @@ export function ChannelCard({
   onChange: () => void;
 }) {
   const [outcome, setOutcome] = useState<string | null>(null);
-  const target = String(channel.config?.to ?? channel.config?.url ?? '');
+  // A secret (a Discord URL holding its token) comes back only as { set: true }: never shown, so only plain text is.
+  const target =
+    [channel.config?.to, channel.config?.url]
+      .map((value) => (Array.isArray(value) ? value.join(', ') : value))
+      .find((value): value is string => typeof value === 'string') ?? '';
   // Which checks alert here is stored on each check (its `channels`).
   const selected = checks.filter((check) => check.channels?.includes(channel.id)).map((check) => check.id);
 
