@@ -18,6 +18,7 @@ describe.each(testDatabaseKinds())('the database on %s', (kind) => {
       'check_channels',
       'check_dependencies',
       'checks',
+      'delivery_attempts',
       'flips',
       'invitations',
       'maintenance_windows',
