@@ -13,7 +13,8 @@ describe.skipIf(skipBrowser)('alert policies in the dashboard, in Chromium', () 
   /** The error shown beside a labelled field: the element its aria-describedby names that is an error. */
   const errorBeside = async (page: Page, label: string) => {
     const field = page.getByLabel(label, { exact: true });
-    await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
+    // The API's answer marks the field; it may still be on its way.
+    await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true');
     const ids = ((await field.getAttribute('aria-describedby')) ?? '').split(' ');
     const errorId = ids.find((id) => id.endsWith('-error'));
     expect(errorId).toBeDefined();
