@@ -9,7 +9,7 @@
  */
 import { nextAttemptAt, type RetryPolicy } from '@cronbeat/core';
 import { claimDeliveries, type Db, type Delivery, type DeliveryAttempt, recordDeliveryAttempts } from '@cronbeat/db';
-import { DeliveryError, type Notifier } from '@cronbeat/notify';
+import { DeliveryError, type Notifier, type SendReceipt } from '@cronbeat/notify';
 import { alertOf } from './alert';
 
 export interface DeliverContext {
@@ -40,8 +40,9 @@ export async function deliver(context: DeliverContext, delivery: Delivery): Prom
   const { notification } = delivery;
   const target = { id: notification.id, channelId: delivery.channel.id, attempt: notification.attempts };
   const record = context.record ?? ((attempt: DeliveryAttempt) => recordDeliveryAttempts(context.db, [attempt]));
+  let receipt: SendReceipt;
   try {
-    await context.notifier.send(delivery.channel, alertOf(delivery, context.baseUrl));
+    receipt = await context.notifier.send(delivery.channel, alertOf(delivery, context.baseUrl));
   } catch (error) {
     const failure = error instanceof DeliveryError ? error : new DeliveryError('the delivery failed unexpectedly', false, { cause: error });
     const at = new Date();
@@ -66,7 +67,7 @@ export async function deliver(context: DeliverContext, delivery: Delivery): Prom
     });
     return next ? 'retry' : 'failed';
   }
-  await record({ ...target, outcome: { ok: true, at: new Date() } });
+  await record({ ...target, outcome: { ok: true, at: new Date(), statusCode: receipt.statusCode, reply: receipt.reply } });
   return 'sent';
 }
 

@@ -113,8 +113,9 @@ export function countedNotifier(notifier: Notifier): Notifier {
     sendInvitation: (to, invitation) => notifier.sendInvitation(to, invitation),
     async send(channel, alert) {
       try {
-        await notifier.send(channel, alert);
+        const receipt = await notifier.send(channel, alert);
         notificationsTotal.inc({ channel: channel.kind, outcome: 'sent' });
+        return receipt;
       } catch (error) {
         const permanent = (error as { permanent?: unknown } | null)?.permanent === true;
         notificationsTotal.inc({ channel: channel.kind, outcome: permanent ? 'permanent_error' : 'transient_error' });

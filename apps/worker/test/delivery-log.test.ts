@@ -71,7 +71,7 @@ describe.each(testDatabaseKinds())('delivery log on %s', (kind) => {
 
     const page = await pageChannelDeliveries(test.db, projectId, channelId, { limit: 10 });
     expect(page!.rows.map((row) => [row.outcome, row.statusCode])).toEqual([
-      ['sent', null],
+      ['sent', 200],
       ['retrying', 503],
     ]);
     const [sent, retrying] = page!.rows;

@@ -3,7 +3,7 @@ import { CHANNEL_KINDS } from '@cronbeat/core';
 import type { TSchema } from 'typebox';
 import { EmailConfigSchema, parseWithSchema, SlackConfigSchema, WebhookConfigSchema } from './config-schema';
 import { createMailer, type EmailConfig, parseEmailConfig, sendEmail, sendInvitationEmail, sendReportEmail } from './email';
-import { createNetworkGuard } from './guard';
+import { createNetworkGuard, type NetworkGuard } from './guard';
 import type { InvitationEmail } from './invitation';
 import { discordKind } from './kinds/discord';
 import { googleChatKind } from './kinds/google-chat';
@@ -22,7 +22,7 @@ import { templatedWebhookKind } from './kinds/templated-webhook';
 import { twilioSmsKind } from './kinds/twilio-sms';
 import type { Report } from './report';
 import { parseSlackConfig, type SlackConfig, sendSlack } from './slack';
-import { type Alert, ChannelConfigError, type ChannelKind, DeliveryError, type NotifyEnv } from './types';
+import { type Alert, ChannelConfigError, type ChannelKind, DeliveryError, type NotifyEnv, type SendReceipt } from './types';
 import { parseWebhookConfig, sendWebhook, type WebhookConfig } from './webhook';
 
 export type ChannelConfig =
@@ -102,10 +102,11 @@ export function parseChannelConfig(kind: ChannelKind, input: unknown): ChannelCo
 
 export interface Notifier {
   /**
-   * Delivers one alert to one channel. Resolves when the receiver accepted it;
-   * rejects with a DeliveryError whose `permanent` says whether to retry.
+   * Delivers one alert to one channel. Resolves, with what the receiver
+   * answered, when it accepted it; rejects with a DeliveryError whose
+   * `permanent` says whether to retry.
    */
-  send(channel: { kind: ChannelKind; config: unknown }, alert: Alert): Promise<void>;
+  send(channel: { kind: ChannelKind; config: unknown }, alert: Alert): Promise<SendReceipt>;
   /** Emails a summary report to one person; rejects like `send`. */
   sendReport(to: string, report: Report): Promise<void>;
   /** Emails an invitation's link to the invited address; rejects like `send`. */
@@ -130,16 +131,25 @@ export function createNotifier(env: NotifyEnv): Notifier {
       } catch (error) {
         throw new DeliveryError(`invalid channel config: ${(error as Error).message}`, true, { cause: error });
       }
-      switch (channel.kind) {
-        case 'email':
-          return sendEmail(mailer.transport(), env.emailFrom, config as EmailConfig, alert);
-        case 'slack':
-          return sendSlack(guard, config as SlackConfig, alert, timeoutMs);
-        case 'webhook':
-          return sendWebhook(guard, config as WebhookConfig, alert, timeoutMs);
+      if (channel.kind === 'email') {
+        return { statusCode: null, reply: await sendEmail(mailer.transport(), env.emailFrom, config as EmailConfig, alert) };
       }
+      // The guard, seen through one that keeps the status of the send's last answer.
+      let statusCode: number | null = null;
+      const watched: NetworkGuard = {
+        check: (url) => guard.check(url),
+        request: async (url, init) => {
+          const response = await guard.request(url, init);
+          statusCode = response.status;
+          return response;
+        },
+        close: () => {},
+      };
+      if (channel.kind === 'slack') await sendSlack(watched, config as SlackConfig, alert, timeoutMs);
+      else if (channel.kind === 'webhook') await sendWebhook(watched, config as WebhookConfig, alert, timeoutMs);
       // parseChannelConfig refused every kind without a module.
-      return (moduleOf(channel.kind) as ChannelKindModule).send({ guard, timeoutMs }, config, alert);
+      else await (moduleOf(channel.kind) as ChannelKindModule).send({ guard: watched, timeoutMs }, config, alert);
+      return { statusCode, reply: null };
     },
     sendReport: (to, report) => sendReportEmail(mailer.transport(), env.emailFrom, to, report),
     sendInvitation: (to, invitation) => sendInvitationEmail(mailer.transport(), env.emailFrom, to, invitation),

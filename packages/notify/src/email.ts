@@ -56,7 +56,7 @@ export function createMailer(env: NotifyEnv, timeoutMs: number): { transport(): 
 }
 
 /** An alert's Message-ID is its notification id: every attempt at one notification is the same message to mail software. */
-export const sendEmail = (transport: Transporter, from: string, config: EmailConfig, alert: Alert): Promise<void> =>
+export const sendEmail = (transport: Transporter, from: string, config: EmailConfig, alert: Alert): Promise<string | null> =>
   sendMail(transport, {
     from,
     to: config.to,
@@ -66,25 +66,32 @@ export const sendEmail = (transport: Transporter, from: string, config: EmailCon
     messageId: `<${alert.deliveryId}@cronbeat.alert>`,
   });
 
-export const sendReportEmail = (transport: Transporter, from: string, to: string, report: Report): Promise<void> =>
-  sendMail(transport, { from, to, subject: reportSubject(report), text: reportText(report), html: reportHtml(report) });
+export const sendReportEmail = async (transport: Transporter, from: string, to: string, report: Report): Promise<void> => {
+  await sendMail(transport, { from, to, subject: reportSubject(report), text: reportText(report), html: reportHtml(report) });
+};
 
-export const sendInvitationEmail = (transport: Transporter, from: string, to: string, invitation: InvitationEmail): Promise<void> =>
-  sendMail(transport, {
+export const sendInvitationEmail = async (transport: Transporter, from: string, to: string, invitation: InvitationEmail): Promise<void> => {
+  await sendMail(transport, {
     from,
     to,
     subject: invitationSubject(invitation),
     text: invitationText(invitation),
     html: invitationHtml(invitation),
   });
+};
 
-/** One message over SMTP; a failure rejects as a DeliveryError that says whether to retry. */
+/**
+ * One message over SMTP, resolving with the server's reply line (for the
+ * delivery log); a failure rejects as a DeliveryError that says whether to
+ * retry.
+ */
 async function sendMail(
   transport: Transporter,
   message: { from: string; to: string | string[]; subject: string; text: string; html: string; messageId?: string },
-): Promise<void> {
+): Promise<string | null> {
   try {
-    await transport.sendMail(message);
+    const info: { response?: unknown } = await transport.sendMail(message);
+    return typeof info.response === 'string' ? info.response.slice(0, 300) : null;
   } catch (error) {
     throw smtpFailure(error);
   }

@@ -44,6 +44,7 @@ export {
   type DownDependent,
   type GroupedCheck,
   type NotifyEnv,
+  type SendReceipt,
 } from './types';
 export {
   IDEMPOTENCY_HEADERS,

@@ -131,6 +131,14 @@ export interface NotifyEnv {
  * A failed delivery. `permanent` failures (bad address, 404 webhook, revoked
  * Slack token) are not retried; everything else is worth another attempt.
  */
+/** What a receiver answered a delivery it accepted, for the delivery log. */
+export interface SendReceipt {
+  /** The HTTP status of the last request the send made; null for email. */
+  statusCode: number | null;
+  /** The SMTP server's reply line; null for HTTP channels. */
+  reply: string | null;
+}
+
 export class DeliveryError extends Error {
   override readonly name = 'DeliveryError';
   /** Milliseconds the receiver asked us to wait before trying again (a 429's `Retry-After`, a vendor's `retry_after`). */

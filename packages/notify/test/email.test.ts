@@ -74,6 +74,12 @@ const rigaAlert = (overrides: Parameters<typeof anAlert>[0] = {}) =>
   });
 
 describe('an alert email', () => {
+  it('answers a sent alert with the SMTP server’s reply line, for the delivery log', async () => {
+    const receipt = await notifier.send({ kind: 'email', config: { to: ['log@example.com'] } }, anAlert());
+    expect(receipt.statusCode).toBeNull();
+    expect(receipt.reply).toMatch(/^250\b/);
+  });
+
   it('shows times in the check’s zone with the zone named, in both parts', async () => {
     const mail = await received(rigaAlert());
     expect(mail.subject).toBe('DOWN: Nightly backup (missed, last ping 25 h ago)');
