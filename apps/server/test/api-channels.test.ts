@@ -185,6 +185,8 @@ describe.each(testDatabaseKinds())('channels API on %s', (kind) => {
     const created = await call('POST', '/channels', { kind: 'pagerduty', name: 'Pager', config: { routingKey, severity: 'error' } });
     expect(created.statusCode).toBe(201);
     const channel = created.json();
+    // An incident tool is not sent late alerts unless asked: it would open nothing, and nothing would close it.
+    expect(channel.events).toEqual(['down', 'still_down', 'up']);
     expect(channel.config).toEqual({ routingKey: { set: true }, severity: 'error', baseUrl: 'https://events.pagerduty.com' });
     for (const answer of [await call('GET', `/channels/${channel.id}`), await call('GET', '/channels')])
       expect(answer.body).not.toContain(routingKey);
@@ -212,6 +214,10 @@ describe.each(testDatabaseKinds())('channels API on %s', (kind) => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.fields['events.1']).toMatch(/must be one of down, up, late, still_down/);
     expect((await call('PATCH', `/channels/${created.json().id}`, {})).statusCode).toBe(400);
+    const everything = await call('POST', '/channels', { kind: 'email', name: 'All', config: { to: 'b@example.com' } });
+    expect(everything.json().events).toEqual(['down', 'up', 'late', 'still_down']);
+    const paged = await call('POST', '/channels', { kind: 'opsgenie', name: 'Ops', config: { apiKey: 'k'.repeat(36) }, events: ['late'] });
+    expect(paged.json().events).toEqual(['late']);
   });
 
   it('sends a test alert through a kind module (ntfy) to its server', async () => {

@@ -19,7 +19,7 @@ export const ChannelEvents = Type.Array(ChannelEvent, {
   uniqueItems: true,
   maxItems: CHANNEL_EVENTS.length,
   description:
-    'The events the channel is sent: down (a check went down), up (it came back), late (it is late, for checks that alert on late), still_down (a reminder). [] sends nothing. Default: all of them',
+    'The events the channel is sent: down (a check went down), up (it came back), late (it is late, for checks that alert on late), still_down (a reminder). [] sends nothing. Default: all of them, except late for pagerduty and opsgenie (they open no incident for it, and no recovery would close one)',
 });
 
 export const Channel = Type.Object({

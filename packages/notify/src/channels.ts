@@ -1,5 +1,5 @@
 /** One send() for every channel kind, the registry of kinds, and the config validation each kind owns. */
-import { CHANNEL_KINDS } from '@cronbeat/core';
+import { CHANNEL_EVENTS, CHANNEL_KINDS, type ChannelEvent } from '@cronbeat/core';
 import type { TSchema } from 'typebox';
 import { EmailConfigSchema, parseWithSchema, SlackConfigSchema, WebhookConfigSchema } from './config-schema';
 import { createMailer, type EmailConfig, parseEmailConfig, sendEmail, sendInvitationEmail, sendReportEmail } from './email';
@@ -66,12 +66,21 @@ export interface ChannelKindInfo {
   config: TSchema;
   /** Config fields that are write-only: accepted, never shown back. */
   secrets: readonly string[];
+  /** The events a new channel of the kind takes when none are named. */
+  defaultEvents: readonly ChannelEvent[];
 }
 
 const BUILT_IN: { readonly [Kind in BuiltInKind]: ChannelKindInfo & { parse(input: unknown): ChannelConfig['config'] } } = {
-  email: { kind: 'email', title: 'Email', config: EmailConfigSchema, secrets: [], parse: parseEmailConfig },
-  slack: { kind: 'slack', title: 'Slack', config: SlackConfigSchema, secrets: [], parse: parseSlackConfig },
-  webhook: { kind: 'webhook', title: 'Webhook', config: WebhookConfigSchema, secrets: ['secret'], parse: parseWebhookConfig },
+  email: { kind: 'email', title: 'Email', config: EmailConfigSchema, secrets: [], defaultEvents: CHANNEL_EVENTS, parse: parseEmailConfig },
+  slack: { kind: 'slack', title: 'Slack', config: SlackConfigSchema, secrets: [], defaultEvents: CHANNEL_EVENTS, parse: parseSlackConfig },
+  webhook: {
+    kind: 'webhook',
+    title: 'Webhook',
+    config: WebhookConfigSchema,
+    secrets: ['secret'],
+    defaultEvents: CHANNEL_EVENTS,
+    parse: parseWebhookConfig,
+  },
 };
 
 const isBuiltIn = (kind: string): kind is BuiltInKind => Object.hasOwn(BUILT_IN, kind);
@@ -86,8 +95,18 @@ export const CHANNEL_KIND_INFO: readonly ChannelKindInfo[] = CHANNEL_KINDS.map((
   }
   const module = moduleOf(kind);
   if (!module || module.kind !== kind) throw new Error(`channel kind ${kind} has no module registered under its name`);
-  return { kind, title: module.title, config: module.config, secrets: module.secrets };
+  return {
+    kind,
+    title: module.title,
+    config: module.config,
+    secrets: module.secrets,
+    defaultEvents: module.defaultEvents ?? CHANNEL_EVENTS,
+  };
 });
+
+/** The events a new channel of `kind` takes when its creator names none. */
+export const defaultEvents = (kind: string): readonly ChannelEvent[] =>
+  CHANNEL_KIND_INFO.find((info) => info.kind === kind)?.defaultEvents ?? CHANNEL_EVENTS;
 
 /** The write-only fields of a kind's config (none for an unknown kind). */
 export const secretFields = (kind: string): readonly string[] => CHANNEL_KIND_INFO.find((info) => info.kind === kind)?.secrets ?? [];

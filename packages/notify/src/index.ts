@@ -4,6 +4,7 @@ export {
   type ChannelConfig,
   type ChannelKindInfo,
   createNotifier,
+  defaultEvents,
   type Notifier,
   parseChannelConfig,
   secretFields,

@@ -7,6 +7,7 @@
  * DeliveryError saying whether a retry can help and, when the receiver
  * said so, how long to wait first.
  */
+import type { ChannelEvent } from '@cronbeat/core';
 import type { Static, TSchema } from 'typebox';
 import { type NetworkGuard, type OutboundRequest, type OutboundResponse, statusLine } from '../guard';
 import { type Alert, DeliveryError, isTransientHttpStatus } from '../types';
@@ -26,6 +27,12 @@ export interface ChannelKindModule<Config extends TSchema = TSchema> {
   config: Config;
   /** Config fields that are secrets: accepted on write, never shown back (the API says only that one is set). */
   secrets: readonly string[];
+  /**
+   * The events a new channel of this kind takes when its creator names none.
+   * Default: all. Incident tools leave out `late`: they open nothing for it,
+   * and no recovery would close what they did open.
+   */
+  defaultEvents?: readonly ChannelEvent[];
   send(context: KindContext, config: Static<Config>, alert: Alert): Promise<void>;
 }
 

@@ -82,6 +82,8 @@ export const opsgenieKind: ChannelKindModule<typeof config> = {
   title: 'Opsgenie',
   config,
   secrets: ['apiKey'],
+  // A late check opens no incident here, and nothing would close one: LATE is not asked for unless chosen.
+  defaultEvents: ['down', 'still_down', 'up'],
   async send(context, settings, alert) {
     const base = `${(settings.baseUrl ?? 'https://api.opsgenie.com').replace(/\/+$/, '')}/v2/alerts`;
     const headers = { authorization: `GenieKey ${settings.apiKey}` };

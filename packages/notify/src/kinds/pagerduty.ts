@@ -88,6 +88,8 @@ export const pagerdutyKind: ChannelKindModule<typeof config> = {
   title: 'PagerDuty',
   config,
   secrets: ['routingKey'],
+  // A late check opens no incident here, and nothing would close one: LATE is not asked for unless chosen.
+  defaultEvents: ['down', 'still_down', 'up'],
   async send(context, settings, alert) {
     const url = `${(settings.baseUrl ?? 'https://events.pagerduty.com').replace(/\/+$/, '')}/v2/enqueue`;
     // One event per check, in order; a retry sends them all again, which the dedup keys make harmless.

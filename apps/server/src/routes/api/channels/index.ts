@@ -1,6 +1,6 @@
 import { authErrors, Channel, ChannelList, ChannelTestResult, IdParams } from '@cronbeat/contract';
 import { type ChannelRow, createChannel, deleteChannel, getChannel, listChannels, updateChannel } from '@cronbeat/db';
-import type { Notifier } from '@cronbeat/notify';
+import { defaultEvents, type Notifier } from '@cronbeat/notify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -60,7 +60,7 @@ export async function channelRoutes(fastify: FastifyInstance, options: { notifie
         kind,
         name,
         config: channelConfig(kind, config),
-        ...(events !== undefined && { events }),
+        events: events ?? [...defaultEvents(kind)],
         attachToAllChecks,
       });
       return reply.status(201).send(view(request, row));
