@@ -6,6 +6,7 @@ import type {
   ChannelPatch,
   ChannelTestResult,
   CheckList,
+  FlipDeliveries,
   FlipList,
   InvitationList,
   MaintenanceWindowList,
@@ -160,6 +161,9 @@ export const api = {
       headers: currentProjectId ? { [PROJECT_HEADER]: currentProjectId } : {},
     }).then((response) => (response.ok ? response.text() : Promise.reject(new ApiError(response.status, 'CB_BODY', 'body not available')))),
   flips: (id: string) => listOf<FlipList, 'flips'>(`/api/v1/checks/${encode(id)}/flips`, 'flips'),
+  /** Every attempt to deliver the flip's alert and reminders, newest first. */
+  flipDeliveries: (id: string, flipId: number) =>
+    listOf<FlipDeliveries, 'deliveries'>(`/api/v1/checks/${encode(id)}/flips/${flipId}/deliveries`, 'deliveries'),
 
   channels: () => listOf<ChannelList, 'channels'>('/api/v1/channels', 'channels'),
   /** `attachToAllChecks` (the server's default: true) makes every existing check alert the new channel. */

@@ -11,6 +11,7 @@ export type {
   ChannelKind,
   Check,
   CheckCreate as CheckInput,
+  DeliveryAttempt,
   Flip,
   Invitation,
   InvitationPreview,

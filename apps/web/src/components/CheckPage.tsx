@@ -171,7 +171,7 @@ export function CheckPage({ id }: { id: string }) {
       </section>
       <section aria-labelledby="incidents-title">
         <h2 id="incidents-title">Incidents</h2>
-        <IncidentTimeline flips={flips.data ?? []} now={now} />
+        <IncidentTimeline checkId={id} flips={flips.data ?? []} now={now} />
       </section>
       <section aria-labelledby="pings-title">
         <h2 id="pings-title">Ping log</h2>

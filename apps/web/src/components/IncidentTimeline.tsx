@@ -1,11 +1,12 @@
 import { describeFailedRun, flipRunsSummary } from '../flip-runs';
 import { duration } from '../time';
 import type { Flip } from '../types';
+import { FlipDeliveries } from './FlipDeliveries';
 import { StatusIcon } from './StatusIcon';
 import { TimeAgo } from './TimeAgo';
 
 /** Status changes, newest first, with the reason, how long each state lasted, and the runs that led to it. */
-export function IncidentTimeline({ flips, now }: { flips: Flip[]; now: number }) {
+export function IncidentTimeline({ checkId, flips, now }: { checkId: string; flips: Flip[]; now: number }) {
   if (flips.length === 0) return <p className="muted">No status changes yet.</p>;
   const newestFirst = [...flips].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
   return (
@@ -37,6 +38,7 @@ export function IncidentTimeline({ flips, now }: { flips: Flip[]; now: number })
                 ))}
               </ol>
             )}
+            {flip.id !== undefined && <FlipDeliveries checkId={checkId} flipId={flip.id} />}
           </li>
         );
       })}
