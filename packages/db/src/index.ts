@@ -9,6 +9,7 @@ export {
 export { MIGRATIONS_FOLDER, migrate, pendingMigrations, prepareSchema, SchemaBehindError } from './migrate';
 export * from './ping-hot-path';
 export * from './queries/alert-facts';
+export * from './queries/alert-holds';
 export * from './queries/api-channels';
 export * from './queries/api-checks';
 export * from './queries/api-keys';
@@ -16,6 +17,7 @@ export * from './queries/badges';
 export * from './queries/channels';
 export * from './queries/check-history';
 export * from './queries/checks';
+export * from './queries/delivery-claim';
 export * from './queries/delivery-log';
 export * from './queries/dependencies';
 export * from './queries/flips';

@@ -7,7 +7,7 @@
 import type { MaintenanceWindow, Status } from '@cronbeat/core';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { queryRows } from '../rows';
+import { jsonColumn, queryRows } from '../rows';
 import { windowsOfProjects } from './maintenance';
 
 export interface CheckAlertFacts {
@@ -35,8 +35,6 @@ type FactsRow = {
   incident_alerted: boolean;
   group_alerts_above: number | null;
 };
-
-const parsed = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
 
 /** Which facts each check needs: parents only for a flip to down, whether its incident was told only for a recovery. */
 export interface FactsWanted {
@@ -73,8 +71,8 @@ export async function alertFactsOf(db: Db, wanted: FactsWanted): Promise<AlertFa
   for (const row of rows) {
     checks.set(row.id, {
       projectId: row.project_id,
-      tags: parsed(row.tags),
-      parents: parsed(row.parents),
+      tags: jsonColumn(row.tags),
+      parents: jsonColumn(row.parents),
       incidentAlerted: row.incident_alerted,
       groupAlertsAbove: row.group_alerts_above,
     });
