@@ -25,15 +25,19 @@ export const checks = pgTable(
 
     /** Seconds between pings; null for cron schedules. */
     period: integer('period'),
-    /** Five-field cron expression; null for period schedules. */
+    /** Five-field cron expression; null for period and OnCalendar schedules. */
     cron: text('cron'),
-    /** IANA zone the cron expression is evaluated in. */
+    /** systemd OnCalendar expression (one or more, newline-separated); null for period and cron schedules. */
+    onCalendar: text('oncalendar'),
+    /** IANA zone the cron or OnCalendar expression is evaluated in. */
     tz: text('tz').notNull().default('UTC'),
     /** Seconds. */
     grace: integer('grace').notNull(),
     /** Seconds; null means the grace time. */
     maxRuntime: integer('max_runtime'),
     manualResume: boolean('manual_resume').notNull().default(false),
+    /** Which requests ping: '' any method, 'POST' only POST (a GET or HEAD is stored as ignored). */
+    methods: text('methods').notNull().default(''),
     /** Alert when the check turns late, not only when it goes down. */
     alertOnLate: boolean('alert_on_late').notNull().default(false),
     /** Seconds: while the check stays down, alert again this often. Null: only when it goes down. */
@@ -100,7 +104,8 @@ export const checks = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
-    check('checks_one_schedule', sql`(${table.period} is null) <> (${table.cron} is null)`),
+    check('checks_one_schedule', sql`num_nonnulls(${table.period}, ${table.cron}, ${table.onCalendar}) = 1`),
+    check('checks_methods', sql`${table.methods} in ('', 'POST')`),
     check('checks_status', sql`${table.status} in ('new', 'up', 'late', 'down', 'paused')`),
     check('checks_remind_every', sql`${table.remindEvery} is null or ${table.remindEvery} > 0`),
     // The API refuses other values; these keep any other writer from storing a threshold core cannot reach or would never leave.
