@@ -103,5 +103,15 @@ export {
   type ScheduleInput,
   upcoming,
 } from './schedule';
+export {
+  CheckInError,
+  checkInKind,
+  checkInRunId,
+  DEFAULT_ENVIRONMENT,
+  ENVIRONMENT_SEPARATOR,
+  type MonitorSettings,
+  monitorCheckSlug,
+  monitorSettings,
+} from './sentry-monitor';
 export { type Flip, FlipReason, isAlerting, STATUSES, Status, WATCHED_STATUSES } from './status';
 export { addSeconds, DAY, HOUR, MINUTE, YEAR } from './time';

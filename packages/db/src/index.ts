@@ -29,6 +29,7 @@ export * from './queries/pings';
 export * from './queries/projects';
 export * from './queries/reports';
 export * from './queries/retention';
+export * from './queries/sentry';
 export * from './queries/sessions';
 export * from './queries/sweep';
 export * from './queries/users';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, integer, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, integer, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const projects = pgTable(
   'projects',
@@ -14,6 +14,19 @@ export const projects = pgTable(
      * A random UUID's 122 bits as 32 hex digits, made by Postgres for every new row.
      */
     badgeKey: text('badge_key').notNull().default(sql`replace(gen_random_uuid()::text, '-', '')`),
+    /**
+     * Secret of the project's Sentry DSN (`http://<sentry-key>@<host>/<sentry-ref>`),
+     * which Sentry SDKs send check-ins with. 32 hex digits: Sentry's DSN
+     * parser takes only `\w+` as a key, so the ping key (base64url, may
+     * hold `-`) cannot serve. Rotated on its own, apart from the ping key.
+     */
+    sentryKey: text('sentry_key').notNull().default(sql`replace(gen_random_uuid()::text, '-', '')`),
+    /**
+     * The project in Sentry DSNs and their URLs (`/api/<sentry-ref>/envelope/`):
+     * Sentry's DSN parser wants digits there, so the project's UUID cannot
+     * serve. Not a secret (the key is); numbered by Postgres, never reused.
+     */
+    sentryRef: bigint('sentry_ref', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
     /** Schedule given to checks created by `?create=1` pings, in seconds. */
     defaultPeriod: integer('default_period').notNull().default(86_400),
     defaultGrace: integer('default_grace').notNull().default(3_600),
@@ -29,5 +42,9 @@ export const projects = pgTable(
     groupAlertsAbove: smallint('group_alerts_above').default(5),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex('projects_ping_key_key').on(table.pingKey), uniqueIndex('projects_badge_key_key').on(table.badgeKey)],
+  (table) => [
+    uniqueIndex('projects_ping_key_key').on(table.pingKey),
+    uniqueIndex('projects_badge_key_key').on(table.badgeKey),
+    uniqueIndex('projects_sentry_ref_key').on(table.sentryRef),
+  ],
 );

@@ -1,0 +1,3 @@
+ALTER TABLE "projects" ADD COLUMN "sentry_key" text DEFAULT replace(gen_random_uuid()::text, '-', '') NOT NULL;--> statement-breakpoint
+ALTER TABLE "projects" ADD COLUMN "sentry_ref" bigint NOT NULL GENERATED ALWAYS AS IDENTITY (sequence name "projects_sentry_ref_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1);--> statement-breakpoint
+CREATE UNIQUE INDEX "projects_sentry_ref_key" ON "projects" USING btree ("sentry_ref");
