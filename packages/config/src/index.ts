@@ -2,4 +2,4 @@
  * The one reader of `process.env`. `loadConfig` validates every variable once
  * at start-up and throws a ConfigError listing each problem on its own line.
  */
-export { type Config, ConfigError, isCi, LOG_LEVELS, type LogLevel, loadConfig, loadServices } from './load';
+export { type Config, ConfigError, isCi, LOG_LEVELS, type LogLevel, loadConfig, loadServices, pingHost } from './load';

@@ -10,6 +10,15 @@ export interface Config {
   host: string;
   /** Public URL people and jobs reach Cronbeat at, without a trailing slash. Default: http://localhost:<port>. */
   baseUrl: string;
+  /**
+   * The prefix of every ping URL Cronbeat shows (the API, the dashboard),
+   * without a trailing slash: `<pingBaseUrl>/<ping-code>`,
+   * `<pingBaseUrl>/<ping-key>/<slug>`. Default: `<baseUrl>/ping`. When its
+   * host is not the host of `baseUrl` (a dedicated ping host, as
+   * hc-ping.com is to Healthchecks), requests for that host are served the
+   * ping forms at the root too; see `pingHost`.
+   */
+  pingBaseUrl: string;
   /** Postgres connection string; when unset, Cronbeat embeds PGlite with its data in `dataDir`. */
   databaseUrl: string | null;
   /** Redis connection string; when unset, jobs run on the in-process runner. */
@@ -86,10 +95,12 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const port = read('PORT', integer(1, 65535), 3000);
+  const baseUrl = read('BASE_URL', url(['http:', 'https:']), `http://localhost:${port}`).replace(/\/+$/, '');
   const config: Config = {
     port,
     host: read('HOST', text(), '127.0.0.1'),
-    baseUrl: read('BASE_URL', url(['http:', 'https:']), `http://localhost:${port}`).replace(/\/+$/, ''),
+    baseUrl,
+    pingBaseUrl: read('PING_BASE_URL', urlPrefix, `${baseUrl}/ping`).replace(/\/+$/, ''),
     databaseUrl: read<string | null>('DATABASE_URL', url(['postgres:', 'postgresql:']), null),
     redisUrl: read<string | null>('REDIS_URL', url(['redis:', 'rediss:']), null),
     dataDir: read('DATA_DIR', text(), './data'),
@@ -111,6 +122,29 @@ export function loadConfig(env: Env = process.env): Config {
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }
+
+/**
+ * The host name that gets the ping forms at its root: PING_BASE_URL's, when
+ * it is not BASE_URL's (lower case, without a port, as `Host` is compared);
+ * null when pings share the site's host, whose root is the dashboard's.
+ */
+export function pingHost(config: Pick<Config, 'baseUrl' | 'pingBaseUrl'>): string | null {
+  const ping = new URL(config.pingBaseUrl).hostname;
+  return ping === new URL(config.baseUrl).hostname ? null : ping;
+}
+
+/** PING_BASE_URL: an http(s) URL that paths are appended to, so no query, fragment or credentials. */
+const urlPrefix: Parser<string> = (raw, name) => {
+  const checked = url(['http:', 'https:'])(raw, name);
+  if (checked instanceof Problem) return checked;
+  const parsed = new URL(raw);
+  if (parsed.search || parsed.hash || parsed.username || parsed.password || raw.includes('?') || raw.includes('#')) {
+    return new Problem(
+      `${name} must be a plain http or https URL that ping paths are appended to (no ?query, #fragment or user:password@)`,
+    );
+  }
+  return raw;
+};
 
 /** TRUST_PROXY: off, a hop count, or the proxies' addresses; `true` is refused, as it would believe any client. */
 const proxies: Parser<Config['trustProxy']> = (raw, name) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src';
+import { ConfigError, loadConfig, pingHost } from '../src';
 
 describe('loadConfig', () => {
   it('runs with nothing set: embedded database, in-process jobs, local URL', () => {
@@ -105,6 +105,22 @@ describe('loadConfig', () => {
     expect(loadConfig({ ALLOW_PRIVATE_TARGETS: '192.168.1.0/24' }).privateTargetsAllowed).toEqual(['192.168.1.0/24']);
     expect(() => loadConfig({ ALLOW_PRIVATE_TARGETS: 'intranet.local' })).toThrow(
       /ALLOW_PRIVATE_TARGETS must list IP addresses or CIDR ranges/,
+    );
+  });
+
+  it('reads PING_BASE_URL: the site URL + /ping by default, a dedicated host, never a query or fragment', () => {
+    expect(loadConfig({ BASE_URL: 'https://cron.example.com/' }).pingBaseUrl).toBe('https://cron.example.com/ping');
+    expect(loadConfig({ PING_BASE_URL: 'https://ping.example.com/' }).pingBaseUrl).toBe('https://ping.example.com');
+    expect(() => loadConfig({ PING_BASE_URL: 'ftp://ping.example.com' })).toThrow(/PING_BASE_URL must be a http or https URL/);
+    expect(() => loadConfig({ PING_BASE_URL: 'https://ping.example.com/?x=1' })).toThrow(/PING_BASE_URL must be a plain http or https URL/);
+    expect(() => loadConfig({ PING_BASE_URL: 'https://ping.example.com/#top' })).toThrow(/no \?query, #fragment/);
+  });
+
+  it('serves pings at the root only of a ping host that is not the site host', () => {
+    expect(pingHost(loadConfig({ BASE_URL: 'https://cron.example.com' }))).toBeNull();
+    expect(pingHost(loadConfig({ BASE_URL: 'https://cron.example.com', PING_BASE_URL: 'https://cron.example.com/hc' }))).toBeNull();
+    expect(pingHost(loadConfig({ BASE_URL: 'https://cron.example.com', PING_BASE_URL: 'https://Ping.Example.com:8443' }))).toBe(
+      'ping.example.com',
     );
   });
 });

@@ -55,13 +55,16 @@ export {
   applyPing,
   type ClosedRun,
   ignoresPings,
+  PING_METHOD_SETTINGS,
   type PingInput,
   PingKind,
+  type PingMethods,
   type PingOutcome,
   parseExitStatus,
   pingKindForExitStatus,
   runClosedBy,
   type StoredPingKind,
+  takesMethod,
 } from './ping';
 export { applyPings, type PingedCheck, type PingsApplied, type StoredPing, withRunStart } from './pinged-check';
 export { nextReportAt, REPORT_PERIODS, type ReportPeriod, reportWindow } from './report';

@@ -9,15 +9,36 @@ import { DAY } from './time';
 export const PingKind = { success: 'success', start: 'start', fail: 'fail', log: 'log' } as const;
 export type PingKind = (typeof PingKind)[keyof typeof PingKind];
 
-/** What a ping is stored as: its kind, or `ignored` when it reached a paused check set to manual resume. */
+/**
+ * What a ping is stored as: its kind, or `ignored` when it changed nothing
+ * (it reached a paused check set to manual resume, or came by a method the
+ * check does not take, see `takesMethod`).
+ */
 export type StoredPingKind = PingKind | 'ignored';
 
 /** A run longer than this is not a run we saw start; its duration is not recorded. */
 const MAX_RUN_DURATION_MS = 7 * DAY * 1000;
 
+/** Which request methods a check takes pings from: `''` any, `'POST'` only POST (Healthchecks' `methods`). */
+export const PING_METHOD_SETTINGS = ['', 'POST'] as const;
+export type PingMethods = (typeof PING_METHOD_SETTINGS)[number];
+
+/**
+ * Whether a ping that came by `method` counts for a check that takes
+ * `methods`. A check set to POST only ignores GET and HEAD: link previews,
+ * chat unfurlers and crawlers fetch any URL they see, and a ping URL pasted
+ * into a chat would otherwise report a run that never happened. The ping
+ * is still stored (as `ignored`), so the log shows it came. An unknown
+ * method (absent) counts, as does any ping to a check that takes any.
+ */
+export const takesMethod = (methods: PingMethods | undefined, method: string | undefined): boolean =>
+  methods !== 'POST' || method === undefined || method === 'POST';
+
 export interface PingInput {
   kind: PingKind;
   at: Date;
+  /** The HTTP method it came by, for the check's `methods`; absent: not known, taken by every check. */
+  method?: string;
   /** Run id pairing a start with its end; null when the client sent none. */
   rid: string | null;
   exitStatus: number | null;
@@ -28,6 +49,12 @@ export interface PingInput {
    * check remembers (see `runClosedBy`): looked up by the caller.
    */
   runStartedAt?: Date | null;
+  /**
+   * Milliseconds the client says the run took (Cronitor's
+   * `metric=duration:<s>`): the run's duration when no start ping pairs
+   * with this end, which a measured one always beats.
+   */
+  reportedDuration?: number | null;
 }
 
 /** The run an end ping closes: the latest start the check remembers, or an earlier run by its run id. */
@@ -126,7 +153,7 @@ function applyRunEnd(check: CheckState, ping: PingInput, keyword: string | null)
   const endsLatestRun = runClosedBy(check, ping)?.latest ?? true;
   const startedAt = endsLatestRun ? check.lastStart : (ping.runStartedAt ?? null);
   const elapsed = startedAt ? ping.at.getTime() - startedAt.getTime() : null;
-  const duration = elapsed !== null && elapsed >= 0 && elapsed <= MAX_RUN_DURATION_MS ? elapsed : null;
+  const duration = plausibleDuration(elapsed) ?? plausibleDuration(ping.reportedDuration ?? null);
 
   const closed = endRun(check.record.openRuns, ping.rid);
   const ended: CheckState = {
@@ -175,5 +202,7 @@ function judgeRunEnd(
     (duration === null ? null : durationAnomaly(check.policy, check.record.durations, duration, ping.at))
   );
 }
+
+const plausibleDuration = (ms: number | null): number | null => (ms !== null && ms >= 0 && ms <= MAX_RUN_DURATION_MS ? ms : null);
 
 const flipOf = (from: Status, to: Status, reason: FlipReason, at: Date) => ({ from, to, reason, at, exitStatus: null, runs: null });

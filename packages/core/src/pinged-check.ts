@@ -6,7 +6,7 @@
  * and stores the outcome.
  */
 import { type CheckState, sweepAtAfterPing } from './check';
-import { applyPing, ignoresPings, type PingInput, runClosedBy, type StoredPingKind } from './ping';
+import { applyPing, ignoresPings, type PingInput, type PingMethods, runClosedBy, type StoredPingKind, takesMethod } from './ping';
 import type { Flip } from './status';
 
 /** A check as its pings change it. */
@@ -22,6 +22,8 @@ export interface PingedCheck {
    * Need not be complete: a run missing here is looked up (`unknownRun`).
    */
   runStarts: ReadonlyMap<string, Date | null>;
+  /** Which methods its pings may come by (`takesMethod`). Absent: any. */
+  methods?: PingMethods;
 }
 
 /** How one ping is stored: its number in the check, its kind, the duration of the run it ends (ms), the keyword that decided its kind. */
@@ -50,6 +52,12 @@ export function applyPings<Check extends PingedCheck>(check: Check, pings: reado
   const stored: StoredPing[] = [];
   const flips: Flip[] = [];
   for (const ping of pings) {
+    if (!takesMethod(check.methods, ping.method)) {
+      // Stored and numbered, and nothing else: no run closes, no deadline moves.
+      nPings += 1;
+      stored.push({ n: nPings, kind: 'ignored', duration: null, keyword: null });
+      continue;
+    }
     let runStartedAt: Date | null = null;
     // An ignored ping closes no run, so the start of its run is not worth a lookup.
     const closes = ignoresPings(state) ? null : runClosedBy(state, ping);
@@ -66,6 +74,7 @@ export function applyPings<Check extends PingedCheck>(check: Check, pings: reado
       exitStatus: ping.exitStatus,
       body: ping.body,
       runStartedAt,
+      reportedDuration: ping.reportedDuration,
     });
     if (ping.rid !== null && outcome.stored.kind === 'start') runStarts = withRunStart(runStarts, ping.rid, ping.at);
     state = outcome.check;

@@ -168,3 +168,68 @@ describe('applying a check’s pings in arrival order', () => {
     expect(applied.ok && applied.check).toMatchObject({ id: 'c1', version: '42' });
   });
 });
+
+describe('a check that takes pings by POST only (Healthchecks’ methods)', () => {
+  const by = (method: string, input: PingInput): PingInput => ({ ...input, method });
+
+  it.each(['GET', 'HEAD'])('stores a %s as ignored and changes nothing else but the ping count', (method) => {
+    const check = aCheck({ methods: 'POST', state: upAt(T0, { lastStart: later(5) }) });
+    const applied = applyPings(check, [by(method, ping('success', later(10))), by(method, ping('start', later(20)))]);
+    if (!applied.ok) throw new Error('unexpected unknown run');
+    expect(applied.stored).toEqual([
+      { n: 8, kind: 'ignored', duration: null, keyword: null },
+      { n: 9, kind: 'ignored', duration: null, keyword: null },
+    ]);
+    expect(applied.check.state).toEqual(check.state);
+    expect(applied.flips).toEqual([]);
+    expect(applied.check.nPings).toBe(9);
+  });
+
+  it('records a POST as usual, around ignored GETs', () => {
+    const check = aCheck({ methods: 'POST' });
+    const applied = applyPings(check, [
+      by('POST', ping('start', later(10))),
+      by('GET', ping('fail', later(15))),
+      by('POST', ping('success', later(40))),
+    ]);
+    if (!applied.ok) throw new Error('unexpected unknown run');
+    expect(applied.stored.map((s) => [s.kind, s.duration])).toEqual([
+      ['start', null],
+      ['ignored', null],
+      ['success', 30_000],
+    ]);
+    expect(applied.check.state).toMatchObject({ status: 'up', lastPing: later(40), lastStart: null });
+  });
+
+  it('takes every method when set to any, and when the method is not known', () => {
+    for (const check of [aCheck({ methods: '' }), aCheck()]) {
+      const applied = applyPings(check, [by('GET', ping('fail', later(10))), ping('success', later(20))]);
+      expect(applied.ok && applied.stored.map((s) => s.kind)).toEqual(['fail', 'success']);
+    }
+  });
+
+  it('ignores a GET that would end an unknown run without asking for its start', () => {
+    const applied = applyPings(aCheck({ methods: 'POST' }), [by('GET', ping('success', later(10), 'unseen'))]);
+    expect(applied.ok && applied.stored[0]!.kind).toBe('ignored');
+  });
+});
+
+describe('a duration the client reports (Cronitor’s metric=duration)', () => {
+  const reported = (input: PingInput, seconds: number): PingInput => ({ ...input, reportedDuration: seconds * 1000 });
+
+  it('is the run’s duration when no start pairs with the end', () => {
+    const applied = applyPings(aCheck(), [reported(ping('success', later(10)), 42.5)]);
+    expect(applied.ok && applied.stored[0]!.duration).toBe(42_500);
+    expect(applied.ok && applied.check.state.lastDuration).toBe(42_500);
+  });
+
+  it('loses to the duration measured from a start ping', () => {
+    const applied = applyPings(aCheck(), [ping('start', later(10)), reported(ping('success', later(40)), 5)]);
+    expect(applied.ok && applied.stored[1]!.duration).toBe(30_000);
+  });
+
+  it('is dropped when negative or longer than a week, as a measured one would be', () => {
+    const applied = applyPings(aCheck(), [reported(ping('success', later(10)), -1), reported(ping('success', later(20)), 8 * 86_400)]);
+    expect(applied.ok && applied.stored.map((s) => s.duration)).toEqual([null, null]);
+  });
+});
