@@ -204,6 +204,24 @@ describe.each(testDatabaseKinds())('channels API on %s', (kind) => {
     expect(after?.config).toMatchObject({ routingKey: replaced });
   });
 
+  it('removes a secret sent as null, whether or not its kind takes null, and refuses removing a required one by name', async () => {
+    const created = await call('POST', '/channels', { kind: 'ntfy', name: 'Phone', config: { topic: 'alerts', token: 'tk_gone-soon' } });
+    const id = created.json().id;
+    // A rename leaves the config alone.
+    expect((await call('PATCH', `/channels/${id}`, { name: 'Phone 2' })).json().config).toMatchObject({ token: { set: true } });
+    const removed = await call('PATCH', `/channels/${id}`, { config: { topic: 'alerts', token: null } });
+    expect(removed.statusCode).toBe(200);
+    expect(removed.json().config).not.toHaveProperty('token');
+    const [stored] = await test.db.select().from(channels).where(eq(channels.id, id));
+    expect(stored?.config).not.toHaveProperty('token');
+    const pager = (
+      await call('POST', '/channels', { kind: 'pagerduty', name: 'P', config: { routingKey: 'R0123456789abcdef0123456789ABCDE' } })
+    ).json();
+    const refused = await call('PATCH', `/channels/${pager.id}`, { config: { routingKey: null } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.fields['config.routingKey']).toMatch(/required/);
+  });
+
   it('takes the events a channel is sent on create and PATCH, all by default', async () => {
     const created = await call('POST', '/channels', { kind: 'email', name: 'Pages', config: { to: 'a@example.com' }, events: ['down'] });
     expect(created.json().events).toEqual(['down']);

@@ -43,6 +43,8 @@ export interface FieldSpec {
   hint?: string;
   required: boolean;
   secret: boolean;
+  /** The field also takes a list of its value (email's `to`): commas separate items. */
+  list?: boolean;
   control: Control;
   defaultValue?: unknown;
 }
@@ -107,6 +109,7 @@ export function fieldsOf(info: ChannelKindInfo): FieldSpec[] {
       ...(schema.description && { hint: schema.description }),
       required: required.includes(name),
       secret,
+      ...(schema.anyOf?.some((branch) => branch.type === 'array') && { list: true }),
       control: controlOf(schema, secret),
       ...(schema.default !== undefined && { defaultValue: schema.default }),
     };

@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { api } from '../api';
 import type { Channel, Check } from '../types';
+import { ChannelEditForm } from './ChannelEditForm';
 
-/** One channel: its target, the checks it serves, a test button and the last delivery error. */
+/** One channel: its target, the checks it serves, edit and test buttons and the last delivery error. */
 export function ChannelCard({
   channel,
   checks,
@@ -15,6 +16,7 @@ export function ChannelCard({
   onChange: () => void;
 }) {
   const [outcome, setOutcome] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
   // A secret (a Discord URL holding its token) comes back only as { set: true }: never shown, so only plain text is.
   const target =
     [channel.config?.to, channel.config?.url]
@@ -44,6 +46,27 @@ export function ChannelCard({
     await api.deleteChannel(channel.id).catch((error: Error) => setOutcome(error.message));
     onChange();
   };
+
+  // Only those who may change a channel are shown its config (secrets as { set: true }).
+  if (editing && channel.config)
+    return (
+      <li className="card">
+        <h2>
+          Edit {channel.name} <span className="muted">({channel.kind})</span>
+        </h2>
+        <ChannelEditForm
+          channel={channel}
+          config={channel.config}
+          onDone={(saved) => {
+            setEditing(false);
+            if (saved) {
+              setOutcome('Saved.');
+              onChange();
+            }
+          }}
+        />
+      </li>
+    );
 
   return (
     <li className="card">
@@ -77,6 +100,11 @@ export function ChannelCard({
       </details>
       {canWrite && (
         <div className="actions">
+          {channel.config && (
+            <button type="button" onClick={() => setEditing(true)}>
+              Edit
+            </button>
+          )}
           <button type="button" onClick={test}>
             Send test
           </button>

@@ -45,14 +45,17 @@ export function shownConfig(kind: ChannelKind, config: Record<string, unknown>):
 /**
  * A PATCH's config with the stored secrets it left out (or sent back as
  * `{ "set": true }`) kept: secrets are never shown, so a client cannot send
- * them again, and replacing a config must not lose them. `null` still
- * clears a secret that may be cleared.
+ * them again, and replacing a config must not lose them. `null` removes a
+ * secret: it is left out of the config, which the kind then judges (an
+ * optional one is gone, a required one is refused as missing), so every
+ * kind's secrets clear alike whether or not their schema takes null.
  */
 export function withKeptSecrets(kind: ChannelKind, input: unknown, stored: Record<string, unknown>): unknown {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
   const next: Record<string, unknown> = { ...(input as Record<string, unknown>) };
   for (const field of secretFields(kind)) {
-    if (next[field] === undefined || isSetMarker(next[field])) {
+    if (next[field] === null) delete next[field];
+    else if (next[field] === undefined || isSetMarker(next[field])) {
       if (isSet(stored[field])) next[field] = stored[field];
       else delete next[field];
     }

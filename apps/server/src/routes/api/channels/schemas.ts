@@ -14,7 +14,7 @@ import { Compile } from 'typebox/compile';
 import { FieldError } from '../../../errors';
 
 const SECRET_NOTE =
-  'Write-only: a channel answer shows a secret that is set as { "set": true } and leaves out one that is not. On PATCH, a secret left out (or sent back as { "set": true }) keeps its stored value; null clears one that may be cleared.';
+  'Write-only: a channel answer shows a secret that is set as { "set": true } and leaves out one that is not. On PATCH, a secret left out (or sent back as { "set": true }) keeps its stored value; null removes one (a required secret is then refused as missing).';
 
 /** A kind's config schema, its secrets marked write-only. */
 function documentedConfig(info: ChannelKindInfo): TSchema {
