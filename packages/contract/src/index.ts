@@ -14,4 +14,5 @@ export * from './history';
 export * from './invitations';
 export * from './maintenance';
 export * from './projects';
+export * from './v3';
 export * from './values';

@@ -21,6 +21,7 @@ export * from './queries/delivery-claim';
 export * from './queries/delivery-log';
 export * from './queries/dependencies';
 export * from './queries/flips';
+export * from './queries/healthchecks-v3';
 export * from './queries/invitations';
 export * from './queries/maintenance';
 export * from './queries/memberships';
