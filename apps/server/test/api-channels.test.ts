@@ -238,6 +238,20 @@ describe.each(testDatabaseKinds())('channels API on %s', (kind) => {
     expect(paged.json().events).toEqual(['late']);
   });
 
+  it('sends a PagerDuty test as a trigger resolved at once under one test key, so no incident stays open', async () => {
+    const created = await call('POST', '/channels', {
+      kind: 'pagerduty',
+      name: 'Pager test',
+      config: { routingKey: 'R0123456789abcdef0123456789ABCDE', baseUrl: `${receiverUrl}/pd` },
+    });
+    received.length = 0;
+    expect((await call('POST', `/channels/${created.json().id}/test`)).json()).toEqual({ delivered: true, error: null, permanent: null });
+    const events = received.map((request) => JSON.parse(request.body) as { event_action: string; dedup_key: string });
+    expect(events.map((event) => event.event_action)).toEqual(['trigger', 'resolve']);
+    expect(events[0]?.dedup_key).toMatch(/^cronbeat-test-[0-9a-f-]{36}$/);
+    expect(events[1]?.dedup_key).toBe(events[0]?.dedup_key);
+  });
+
   it('sends a test alert through a kind module (ntfy) to its server', async () => {
     const created = await call('POST', '/channels', {
       kind: 'ntfy',

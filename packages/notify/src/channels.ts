@@ -119,13 +119,18 @@ export function parseChannelConfig(kind: ChannelKind, input: unknown): ChannelCo
   return parseWithSchema(module.config, module.title, input) as Record<string, unknown>;
 }
 
+export interface SendOptions {
+  /** A "Send test" from the API: incident services close the test incident they open. Default: false. */
+  test?: boolean;
+}
+
 export interface Notifier {
   /**
    * Delivers one alert to one channel. Resolves, with what the receiver
    * answered, when it accepted it; rejects with a DeliveryError whose
    * `permanent` says whether to retry.
    */
-  send(channel: { kind: ChannelKind; config: unknown }, alert: Alert): Promise<SendReceipt>;
+  send(channel: { kind: ChannelKind; config: unknown }, alert: Alert, options?: SendOptions): Promise<SendReceipt>;
   /** Emails a summary report to one person; rejects like `send`. */
   sendReport(to: string, report: Report): Promise<void>;
   /** Emails an invitation's link to the invited address; rejects like `send`. */
@@ -142,7 +147,7 @@ export function createNotifier(env: NotifyEnv): Notifier {
   // Every HTTP request of every channel kind goes through this one guard.
   const guard = createNetworkGuard({ allowed: env.privateTargetsAllowed ?? [] });
   return {
-    async send(channel, alert) {
+    async send(channel, alert, options = {}) {
       let config: unknown;
       try {
         // Stored configs were validated on the way in; one that no longer parses will not start working.
@@ -166,8 +171,13 @@ export function createNotifier(env: NotifyEnv): Notifier {
       };
       if (channel.kind === 'slack') await sendSlack(watched, config as SlackConfig, alert, timeoutMs);
       else if (channel.kind === 'webhook') await sendWebhook(watched, config as WebhookConfig, alert, timeoutMs);
-      // parseChannelConfig refused every kind without a module.
-      else await (moduleOf(channel.kind) as ChannelKindModule).send({ guard: watched, timeoutMs }, config, alert);
+      else {
+        // parseChannelConfig refused every kind without a module.
+        const module = moduleOf(channel.kind) as ChannelKindModule;
+        const context = { guard: watched, timeoutMs };
+        if (options.test && module.sendTest) await module.sendTest(context, config, alert);
+        else await module.send(context, config, alert);
+      }
       return { statusCode, reply: null };
     },
     sendReport: (to, report) => sendReportEmail(mailer.transport(), env.emailFrom, to, report),

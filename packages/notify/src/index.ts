@@ -7,6 +7,7 @@ export {
   defaultEvents,
   type Notifier,
   parseChannelConfig,
+  type SendOptions,
   secretFields,
 } from './channels';
 export { type EmailConfig, parseEmailConfig } from './email';

@@ -34,7 +34,21 @@ export interface ChannelKindModule<Config extends TSchema = TSchema> {
    */
   defaultEvents?: readonly ChannelEvent[];
   send(context: KindContext, config: Static<Config>, alert: Alert): Promise<void>;
+  /**
+   * Sends the made-up alert of the API's "Send test". Default: `send`.
+   * Incident services open a test incident under a key of its own
+   * (`testIncidentKey`) and close it at once, so a test pages once and
+   * leaves nothing open.
+   */
+  sendTest?(context: KindContext, config: Static<Config>, alert: Alert): Promise<void>;
 }
+
+/**
+ * `cronbeat-test-<the test alert's delivery id>`: the key a test incident
+ * is opened and closed under, never a check's, so closing it cannot close a
+ * real incident and a real alert cannot reopen it.
+ */
+export const testIncidentKey = (alert: Alert): string => `cronbeat-test-${alert.deliveryId}`;
 
 /**
  * Milliseconds a `Retry-After` header asks for: delta-seconds or an HTTP

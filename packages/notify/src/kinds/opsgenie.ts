@@ -16,7 +16,7 @@ import { alertFacts, alertSubject } from '../message';
 import type { Alert } from '../types';
 import { clip, HttpUrl } from './chat-text';
 import { alertsPerCheck, incidentAction } from './incident';
-import { type ChannelKindModule, postJson } from './kind';
+import { type ChannelKindModule, type KindContext, postJson, testIncidentKey } from './kind';
 import { alertTitle, pushBody } from './push-text';
 
 const config = Type.Object(
@@ -77,6 +77,34 @@ const periodHint = (response: OutboundResponse): number | null => {
   return Number.isFinite(period) && period > 0 ? period * 1000 : null;
 };
 
+/** How often, and how far apart, a test asks whether Opsgenie has processed its alert before closing it. */
+const PROCESSED_POLLS = 5;
+const POLL_GAP_MS = 400;
+
+/**
+ * Waits (a few polls at most) until Opsgenie has processed the request
+ * `created` answered for: a create is queued (202), and a close that
+ * overtook it would find no alert to close and leave the test alert open.
+ * GET /v2/alerts/requests/{requestId} answers 404 until the request is
+ * processed (https://docs.opsgenie.com/docs/alert-api#get-request-status).
+ * Past the last poll the close is sent anyway.
+ */
+async function awaitProcessed(context: KindContext, base: string, headers: Record<string, string>, created: OutboundResponse) {
+  let requestId: unknown;
+  try {
+    requestId = (JSON.parse(created.body.toString('utf8')) as { requestId?: unknown }).requestId;
+  } catch {
+    return;
+  }
+  if (typeof requestId !== 'string' || requestId === '') return;
+  const url = `${base}/requests/${encodeURIComponent(requestId)}`;
+  for (let poll = 0; poll < PROCESSED_POLLS; poll += 1) {
+    const answer = await context.guard.request(url, { method: 'GET', headers, body: '', timeoutMs: context.timeoutMs }).catch(() => null);
+    if (answer?.status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, POLL_GAP_MS));
+  }
+}
+
 export const opsgenieKind: ChannelKindModule<typeof config> = {
   kind: 'opsgenie',
   title: 'Opsgenie',
@@ -85,7 +113,7 @@ export const opsgenieKind: ChannelKindModule<typeof config> = {
   // A late check opens no incident here, and nothing would close one: LATE is not asked for unless chosen.
   defaultEvents: ['down', 'still_down', 'up'],
   async send(context, settings, alert) {
-    const base = `${(settings.baseUrl ?? 'https://api.opsgenie.com').replace(/\/+$/, '')}/v2/alerts`;
+    const base = alertsUrl(settings);
     const headers = { authorization: `GenieKey ${settings.apiKey}` };
     // One alert per check, in order; a retry sends them all again, which the aliases make harmless.
     for (const each of alertsPerCheck(alert)) {
@@ -97,4 +125,16 @@ export const opsgenieKind: ChannelKindModule<typeof config> = {
       }
     }
   },
+  // The Alert API has no test alert of its own: a test creates one under an alias of its own and closes it once processed.
+  async sendTest(context, settings, alert) {
+    const base = alertsUrl(settings);
+    const headers = { authorization: `GenieKey ${settings.apiKey}` };
+    const alias = testIncidentKey(alert);
+    const created = await postJson(context, 'Opsgenie', base, { ...opsgenieAlert(alert, settings.priority), alias }, headers, periodHint);
+    await awaitProcessed(context, base, headers, created);
+    const url = `${base}/${encodeURIComponent(alias)}/close?identifierType=alias`;
+    await postJson(context, 'Opsgenie', url, { source: 'Cronbeat', note: 'Cronbeat test alert: closed at once' }, headers, periodHint);
+  },
 };
+
+const alertsUrl = (settings: OpsgenieConfig): string => `${(settings.baseUrl ?? 'https://api.opsgenie.com').replace(/\/+$/, '')}/v2/alerts`;

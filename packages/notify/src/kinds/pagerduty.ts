@@ -15,7 +15,7 @@ import { alertNotes } from '../notes';
 import type { Alert } from '../types';
 import { HttpUrl } from './chat-text';
 import { alertsPerCheck, incidentAction, incidentStart } from './incident';
-import { type ChannelKindModule, postJson } from './kind';
+import { type ChannelKindModule, postJson, testIncidentKey } from './kind';
 import { alertTitle } from './push-text';
 
 const config = Type.Object(
@@ -91,11 +91,24 @@ export const pagerdutyKind: ChannelKindModule<typeof config> = {
   // A late check opens no incident here, and nothing would close one: LATE is not asked for unless chosen.
   defaultEvents: ['down', 'still_down', 'up'],
   async send(context, settings, alert) {
-    const url = `${(settings.baseUrl ?? 'https://events.pagerduty.com').replace(/\/+$/, '')}/v2/enqueue`;
     // One event per check, in order; a retry sends them all again, which the dedup keys make harmless.
     for (const each of alertsPerCheck(alert)) {
       const event = pagerDutyEvent(each, settings.routingKey, settings.severity);
-      if (event) await postJson(context, 'PagerDuty', url, event);
+      if (event) await postJson(context, 'PagerDuty', eventsUrl(settings), event);
     }
   },
+  // The Events API has no test event of its own: a test triggers under a key of its own and resolves it at once.
+  async sendTest(context, settings, alert) {
+    const dedupKey = testIncidentKey(alert);
+    const trigger = pagerDutyEvent(alert, settings.routingKey, settings.severity);
+    if (trigger) await postJson(context, 'PagerDuty', eventsUrl(settings), { ...trigger, dedup_key: dedupKey });
+    await postJson(context, 'PagerDuty', eventsUrl(settings), {
+      routing_key: settings.routingKey,
+      event_action: 'resolve',
+      dedup_key: dedupKey,
+    });
+  },
 };
+
+const eventsUrl = (settings: PagerDutyConfig): string =>
+  `${(settings.baseUrl ?? 'https://events.pagerduty.com').replace(/\/+$/, '')}/v2/enqueue`;

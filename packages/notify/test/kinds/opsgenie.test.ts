@@ -8,7 +8,7 @@
 import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../src';
-import { opsgenieKind } from '../../src/kinds/opsgenie';
+import { opsgenieAlias, opsgenieKind } from '../../src/kinds/opsgenie';
 import { anAlert } from '../alert-fixture';
 import { itTellsAnswersApart, useKindReceiver } from './support';
 
@@ -64,6 +64,38 @@ describe('Opsgenie', () => {
     expect(closed?.path).toBe(`/v2/alerts/${alias}/close?identifierType=alias`);
     expect(closed?.headers.authorization).toBe(`GenieKey ${apiKey}`);
     expect(closed?.json).toMatchObject({ source: 'Cronbeat' });
+  });
+
+  it('closes a test at once: creates under cronbeat-test-<delivery id>, waits until Opsgenie processed it, closes that alias', async () => {
+    let polls = 0;
+    receiver().respond = (request) => {
+      if (request.method !== 'GET') return accepted;
+      // Opsgenie answers 404 until the queued create is processed.
+      polls += 1;
+      return polls < 2
+        ? { status: 404, body: { message: 'Request not found. It might not be processed, yet.' } }
+        : { status: 200, body: { data: { isSuccess: true, action: 'Create', alias: 'x' } } };
+    };
+    const alert = down();
+    await opsgenieKind.sendTest?.(context(), { apiKey, baseUrl: receiver().url }, alert);
+    const alias = `cronbeat-test-${alert.deliveryId}`;
+    expect(receiver().requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'POST /v2/alerts',
+      `GET /v2/alerts/requests/${accepted.body.requestId}`,
+      `GET /v2/alerts/requests/${accepted.body.requestId}`,
+      `POST /v2/alerts/${alias}/close?identifierType=alias`,
+    ]);
+    expect(receiver().requests[0]?.json).toMatchObject({ alias, priority: 'P1' });
+    expect(alias).not.toBe(opsgenieAlias(alert));
+    for (const request of receiver().requests) expect(request.headers.authorization).toBe(`GenieKey ${apiKey}`);
+  });
+
+  it('closes a test alert even when Opsgenie never says it processed the create', async () => {
+    receiver().respond = (request) => (request.method === 'GET' ? { status: 404, body: {} } : accepted);
+    await opsgenieKind.sendTest?.(context(), { apiKey, baseUrl: receiver().url }, down());
+    const methods = receiver().requests.map((request) => request.method);
+    expect(methods).toEqual(['POST', 'GET', 'GET', 'GET', 'GET', 'GET', 'POST']);
+    expect(receiver().requests.at(-1)?.path).toMatch(/^\/v2\/alerts\/cronbeat-test-.*\/close\?identifierType=alias$/);
   });
 
   it('uses the configured priority and cuts the message to the 130 characters Opsgenie takes', async () => {

@@ -9,7 +9,7 @@
 import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../src';
-import { pagerdutyKind } from '../../src/kinds/pagerduty';
+import { pagerDutyDedupKey, pagerdutyKind } from '../../src/kinds/pagerduty';
 import { anAlert } from '../alert-fixture';
 import { itTellsAnswersApart, useKindReceiver } from './support';
 
@@ -70,6 +70,28 @@ describe('PagerDuty', () => {
     await send(anAlert({ flip: { id: 12, from: 'up', to: 'down', reason: 'failed', at: later, exitStatus: 1 } }));
     const [first, second] = receiver().requests.map((request) => (request.json as { dedup_key: string }).dedup_key);
     expect(first).not.toBe(second);
+  });
+
+  it("resolves a test at once: a trigger then a resolve under one cronbeat-test-<delivery id> key, never the check's", async () => {
+    const alert = down();
+    await pagerdutyKind.sendTest?.(context(), { routingKey, baseUrl: receiver().url }, alert);
+    const [trigger, resolve] = receiver().requests;
+    expect(receiver().requests.map((request) => request.path)).toEqual(['/v2/enqueue', '/v2/enqueue']);
+    expect(trigger?.json).toMatchObject({
+      routing_key: routingKey,
+      event_action: 'trigger',
+      dedup_key: `cronbeat-test-${alert.deliveryId}`,
+    });
+    expect(resolve?.json).toEqual({ routing_key: routingKey, event_action: 'resolve', dedup_key: `cronbeat-test-${alert.deliveryId}` });
+    expect(pagerDutyDedupKey(alert)).not.toBe(`cronbeat-test-${alert.deliveryId}`);
+  });
+
+  it('stops a test at a refused trigger, resolving nothing', async () => {
+    receiver().respond = () => ({ status: 400, body: { status: 'invalid event' } });
+    await expect(pagerdutyKind.sendTest?.(context(), { routingKey, baseUrl: receiver().url }, down())).rejects.toMatchObject({
+      permanent: true,
+    });
+    expect(receiver().requests).toHaveLength(1);
   });
 
   it('uses the configured severity', async () => {

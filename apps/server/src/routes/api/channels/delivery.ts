@@ -65,7 +65,7 @@ export function withKeptSecrets(kind: ChannelKind, input: unknown, stored: Recor
 
 /**
  * Sends a made-up "down" alert so people can see that a channel works before
- * a job fails. A failure says only what the channel's DeliveryError says: the
+ * a job fails (PagerDuty and Opsgenie open a test incident and close it). A failure says only what the channel's DeliveryError says: the
  * status code and a short reason in our words, never the target's answer.
  */
 export async function sendTestAlert(
@@ -93,7 +93,8 @@ export async function sendTestAlert(
     reminderAt: null,
   };
   try {
-    await notifier.send(channel, alert);
+    // A test opens no incident that stays open: incident services close theirs at once.
+    await notifier.send(channel, alert, { test: true });
     return { delivered: true, error: null, permanent: null };
   } catch (error) {
     if (error instanceof DeliveryError) return { delivered: false, error: error.message, permanent: error.permanent };
