@@ -1,6 +1,9 @@
 import type {
+  ChannelCreate,
   ChannelList,
   Channel as ChannelOfTheApi,
+  ChannelPatch,
+  ChannelTestResult,
   CheckCreate,
   CheckList,
   Check as CheckOfTheApi,
@@ -23,8 +26,35 @@ export type MaintenanceWindow = MaintenanceWindowOfTheApi;
 export type MaintenanceWindowInput = MaintenanceWindowCreate;
 export type MaintenanceWindowChanges = MaintenanceWindowPatch;
 
-/** What the client reads of a channel (the API's `Channel` has more). */
+/** What sync needs of a channel to resolve a check's channel names (`ChannelDetails` has the rest). */
 export type Channel = Pick<ChannelOfTheApi, 'id' | 'name' | 'kind'>;
+
+/** A channel as the API answers it: secrets in `config` show as `{ "set": true }` (absent for read-only keys). */
+export type ChannelDetails = ChannelOfTheApi;
+export type ChannelInput = ChannelCreate;
+export type ChannelChanges = ChannelPatch;
+/** What a test alert did: `permanent` says whether retrying could help when it failed. */
+export type ChannelTestOutcome = ChannelTestResult;
+
+/**
+ * A channel kind as `GET /channel-kinds` describes it: the JSON Schema of its
+ * `config` and which of its fields are write-only. (The server declares this
+ * answer with its route, not in the contract, so it is spelled out here.)
+ */
+export interface ChannelKindInfo {
+  kind: string;
+  title: string;
+  secrets: string[];
+  schema: ConfigSchema;
+}
+
+/** The parts of a kind's config schema the client reads: its fields, which are required, and their defaults. */
+export interface ConfigSchema {
+  type?: string;
+  required?: string[];
+  properties?: Record<string, ConfigSchema & { default?: unknown; anyOf?: ConfigSchema[]; const?: unknown }>;
+  additionalProperties?: boolean | object;
+}
 
 /** An error answer of the API (`{ error: { code, message } }`) or a transport failure (status null). */
 export class ApiError extends Error {
@@ -33,6 +63,8 @@ export class ApiError extends Error {
     message: string,
     readonly status: number | null,
     readonly code: string | null,
+    /** The API's own message (`config.url: url must be a URL`), without the request before it. */
+    readonly reason: string | null = null,
   ) {
     super(message);
   }
@@ -89,6 +121,7 @@ export class CronbeatApi {
         `${method} ${path}: ${response.status} ${error?.message ?? text.slice(0, 200)}`,
         response.status,
         error?.code ?? null,
+        error?.message ?? null,
       );
     }
     return parsed as T;
@@ -167,8 +200,45 @@ export class CronbeatApi {
     await this.request('DELETE', `/maintenance-windows/${id}`);
   }
 
-  async listChannels(): Promise<Channel[]> {
-    return listIn<Channel>(await this.request<ChannelList>('GET', '/channels'), 'channels', 'GET /channels');
+  /** Every channel of the project, oldest first. */
+  async listChannels(): Promise<ChannelDetails[]> {
+    return listIn<ChannelDetails>(await this.request<ChannelList>('GET', '/channels'), 'channels', 'GET /channels');
+  }
+
+  /** A channel by UUID or by name; a name that several channels share is an error listing their ids. */
+  async findChannel(reference: string): Promise<ChannelDetails> {
+    if (isUuid(reference)) return this.request<ChannelDetails>('GET', `/channels/${reference}`);
+    const matches = (await this.listChannels()).filter((channel) => channel.name === reference);
+    if (matches.length === 0) throw new ApiError(`no channel named "${reference}"`, 404, 'CB_NOT_FOUND');
+    if (matches.length > 1) {
+      const ids = matches.map((channel) => channel.id).join(', ');
+      throw new ApiError(`${matches.length} channels are named "${reference}"; give one's id: ${ids}`, 409, 'CB_AMBIGUOUS');
+    }
+    return matches[0]!;
+  }
+
+  /** Creates a channel; unless `attachToAllChecks` is false, every existing check alerts it too (the API's default). */
+  createChannel(input: ChannelInput): Promise<ChannelDetails> {
+    return this.request<ChannelDetails>('POST', '/channels', input);
+  }
+
+  /** Renames a channel, chooses its events or replaces its config (secrets left out keep their stored values). */
+  updateChannel(id: string, changes: ChannelChanges): Promise<ChannelDetails> {
+    return this.request<ChannelDetails>('PATCH', `/channels/${id}`, changes);
+  }
+
+  async deleteChannel(id: string): Promise<void> {
+    await this.request('DELETE', `/channels/${id}`);
+  }
+
+  /** Sends a made-up alert through the channel now; resolves with what happened, failed deliveries included. */
+  testChannel(id: string): Promise<ChannelTestOutcome> {
+    return this.request<ChannelTestOutcome>('POST', `/channels/${id}/test`, {});
+  }
+
+  /** Every channel kind the server knows, with its config schema and write-only fields. */
+  async listChannelKinds(): Promise<ChannelKindInfo[]> {
+    return listIn<ChannelKindInfo>(await this.request<unknown>('GET', '/channel-kinds'), 'kinds', 'GET /channel-kinds');
   }
 }
 

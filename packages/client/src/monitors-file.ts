@@ -1,5 +1,6 @@
 import { readDurationAnomaly, readEarlyTolerance, readKeywords, readMaxConcurrentRuns, readThreshold } from './alert-policy.js';
 import type { CheckInput } from './api.js';
+import { type DeclaredChannel, type Environment, readChannels } from './channels-file.js';
 import { parseDuration } from './duration.js';
 import { FieldError, notePlace, type Path, placed } from './file-places.js';
 import { type DeclaredWindow, readMaintenance } from './maintenance-file.js';
@@ -23,10 +24,15 @@ export type DeclaredCheck = Omit<CheckInput, 'slug' | 'maxRuntime' | 'channels' 
   dependsOn?: string[];
 };
 
-/** A whole monitors file: its checks, and its maintenance windows when it has a `maintenance:` list (else sync leaves windows alone). */
+/**
+ * A whole monitors file: its checks, its maintenance windows when it has a
+ * `maintenance:` list and its channels when it has a `channels:` list (else
+ * sync leaves those alone).
+ */
 export interface MonitorsFile {
   checks: DeclaredCheck[];
   maintenance?: DeclaredWindow[];
+  channels?: DeclaredChannel[];
 }
 
 /** The most checks one check may depend on (the API's limit). */
@@ -77,11 +83,12 @@ export function parseMonitorsFile(source: string, fileName = ''): DeclaredCheck[
 }
 
 /**
- * Reads a whole monitors file: `{ checks: [...], maintenance: [...] }` (or
- * a bare list of checks). Throws with the check or window and the field at
- * fault, and its line.
+ * Reads a whole monitors file: `{ checks: [...], maintenance: [...],
+ * channels: [...] }` (or a bare list of checks). `${VAR}` in a channel's
+ * values is read from `env`. Throws with the check, window or channel and
+ * the field at fault, and its line.
  */
-export function parseMonitors(source: string, fileName = ''): MonitorsFile {
+export function parseMonitors(source: string, fileName = '', env: Environment = process.env): MonitorsFile {
   const document: YamlValue = fileName.endsWith('.json') || source.trimStart().startsWith('{') ? JSON.parse(source) : parseYaml(source);
   const list = Array.isArray(document) ? document : isMap(document) ? document.checks : undefined;
   if (!Array.isArray(list)) throw new Error('expected a list of checks, or a "checks:" list');
@@ -95,8 +102,11 @@ export function parseMonitors(source: string, fileName = ''): MonitorsFile {
       slugs.add(declared.slug);
       return declared;
     });
-    const maintenance = isMap(document) && document.maintenance !== undefined ? document.maintenance : undefined;
-    return maintenance === undefined ? { checks } : { checks, maintenance: readMaintenance(maintenance, source, ['maintenance']) };
+    const file: MonitorsFile = { checks };
+    if (isMap(document) && document.maintenance !== undefined)
+      file.maintenance = readMaintenance(document.maintenance, source, ['maintenance']);
+    if (isMap(document) && document.channels !== undefined) file.channels = readChannels(document.channels, source, ['channels'], env);
+    return file;
   } catch (error) {
     if (!(error instanceof FieldError)) throw error;
     // "line 7, column 24: checks[2] (backup).failure_threshold: …", like the YAML reader's own errors.
@@ -194,6 +204,8 @@ function toDeclaredCheck(entry: YamlValue, where: string, path: Path, source: st
     if (entry.channels === '*') declared.channels = '*';
     else if (Array.isArray(entry.channels)) declared.channels = entry.channels.map(String);
     else fail('channels', 'expected a list of channel names or "*"');
+    const place = at;
+    notePlace(declared, 'channels', () => placed(source, [...path, 'channels'], `${place}.channels`));
   }
   const failureThreshold = policy('failureThreshold', 'failure_threshold', readThreshold);
   if (failureThreshold !== undefined) declared.failureThreshold = failureThreshold;

@@ -1,6 +1,16 @@
 import type { Channel, Check, CheckInput, CronbeatApi } from './api.js';
 import { placeOf } from './file-places.js';
 import type { DeclaredCheck, MonitorsFile } from './monitors-file.js';
+import {
+  applyChannelChanges,
+  applyChannelDeletions,
+  type ChannelChange,
+  channelsAfter,
+  formatChannelPlan,
+  planChannels,
+  refuseMissingChannels,
+  withCreatedChannels,
+} from './sync-channels.js';
 import { DeclarationError, knownSlugs, slugsById } from './sync-references.js';
 import { applyWindowChanges, formatWindowPlan, planWindows, type WindowChange } from './sync-windows.js';
 
@@ -233,35 +243,52 @@ export async function syncChecks(api: CronbeatApi, declared: DeclaredCheck[], op
   return (await syncMonitors(api, { checks: declared }, options)).checks;
 }
 
-/** What a sync did (or, dry, would do): the checks' changes, and the windows' when the file has a `maintenance:` list. */
+/**
+ * What a sync did (or, dry, would do): the checks' changes, the windows'
+ * when the file has a `maintenance:` list and the channels' when it has a
+ * `channels:` list.
+ */
 export interface SyncResult {
   checks: SyncChange[];
   maintenance: WindowChange[] | null;
+  channels: ChannelChange[] | null;
 }
 
 /**
- * Makes the project match the file: checks by slug, then, when the file
- * has a `maintenance:` list, windows by name. Order: new checks, edits
+ * Makes the project match the file: channels by name when the file has a
+ * `channels:` list, checks by slug, then, when the file has a
+ * `maintenance:` list, windows by name. Everything is planned, and every
+ * mistake the server would find in a reference refused, before anything is
+ * sent. Order: channels (which new checks may name), new checks, edits
  * (dropping only the dependencies that go), windows (which may name the new
  * checks), the dependencies that come, and last, with `prune`, deletions.
  */
 export async function syncMonitors(api: CronbeatApi, file: MonitorsFile, options: { prune?: boolean; dryRun?: boolean } = {}) {
   const prune = options.prune ?? false;
-  const needsChannels = file.checks.some((check) => check.channels !== undefined);
-  const [existing, channels, windows] = await Promise.all([
+  const needsChannels = file.channels !== undefined || file.checks.some((check) => check.channels !== undefined);
+  const [existing, channels, windows, kinds] = await Promise.all([
     api.listChecks(),
     needsChannels ? api.listChannels() : Promise.resolve([]),
     file.maintenance ? api.listMaintenanceWindows() : Promise.resolve(null),
+    file.channels ? api.listChannelKinds() : Promise.resolve([]),
   ]);
-  const changes = planSync(file.checks, existing, channels, prune);
+  const channelChanges = file.channels ? planChannels(file, channels, kinds, prune) : null;
+  const channelsLater = channelChanges ? channelsAfter(channelChanges, channels) : channels;
+  if (channelChanges) refuseMissingChannels(file.checks, channelsLater, channels);
+  const changes = planSync(file.checks, existing, channelsLater, prune);
   const windowChanges = file.maintenance && windows ? planWindows(file, existing, windows, prune) : null;
-  const result: SyncResult = { checks: changes, maintenance: windowChanges };
+  const result: SyncResult = { checks: changes, maintenance: windowChanges, channels: channelChanges };
   if (options.dryRun) return result;
+  const createdChannels = channelChanges ? await applyChannelChanges(api, channelChanges) : new Map<string, string>();
   const idBySlug = new Map(existing.flatMap((check) => (check.slug ? [[check.slug, check.id] as const] : [])));
   for (const change of changes) {
-    if (change.action === 'create') idBySlug.set(change.slug, (await api.createCheck(change.input, true)).id);
+    if (change.action === 'create')
+      idBySlug.set(change.slug, (await api.createCheck(withCreatedChannels(change.input, createdChannels), true)).id);
     else if (change.action === 'update') {
-      const patch = change.parentsKept ? { ...change.patch, dependsOn: change.parentsKept } : change.patch;
+      const patch = withCreatedChannels(
+        change.parentsKept ? { ...change.patch, dependsOn: change.parentsKept } : change.patch,
+        createdChannels,
+      );
       if (Object.keys(patch).length > 0) await api.updateCheck(change.id, patch);
     }
   }
@@ -272,7 +299,8 @@ export async function syncMonitors(api: CronbeatApi, file: MonitorsFile, options
     await api.updateCheck(id, { dependsOn: change.dependsOn.map((slug) => idBySlug.get(slug)!) });
   }
   for (const change of changes) if (change.action === 'delete') await api.deleteCheck(change.id);
+  if (channelChanges) await applyChannelDeletions(api, channelChanges);
   return result;
 }
 
-export { DeclarationError, formatWindowPlan, type WindowChange };
+export { type ChannelChange, DeclarationError, formatChannelPlan, formatWindowPlan, type WindowChange };

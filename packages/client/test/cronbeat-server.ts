@@ -19,11 +19,12 @@ export interface CronbeatServer {
   close(): Promise<void>;
 }
 
-export async function startCronbeat(): Promise<CronbeatServer> {
+/** `settings` adds to the server's environment, e.g. ALLOW_PRIVATE_TARGETS so a channel test reaches a local receiver. */
+export async function startCronbeat(settings: Record<string, string> = {}): Promise<CronbeatServer> {
   // A copy of the run's migrated template: no initdb and no migrations per file.
   const database = await openTestDatabase('pglite');
   // Never loadConfig() bare under Vitest: it sets BASE_URL='/'.
-  const app: FastifyInstance = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), { database });
+  const app: FastifyInstance = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ...settings }), { database });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const project = await createProject(database.db, { name: `client tests ${randomBytes(3).toString('hex')}` });
   // Inserted the way the API stores keys (SHA-256 of the key), so the client meets the real auth path.

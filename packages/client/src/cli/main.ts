@@ -1,5 +1,6 @@
 import { ApiError } from '../api.js';
 import { UsageError } from './args.js';
+import { CHANNELS_HELP, CHANNELS_USAGE, channelsCommand } from './channels.js';
 import { CHECKS_CREATE_HELP, CHECKS_USAGE, checksCommand } from './checks.js';
 import { IMPORT_USAGE, importCrontabCommand } from './import-crontab.js';
 import { MAINTENANCE_HELP, MAINTENANCE_USAGE, maintenanceCommand } from './maintenance.js';
@@ -13,6 +14,7 @@ const USAGE = `cronbeat: heartbeat monitoring for cron jobs
   ${PING_USAGE}
   ${CHECKS_USAGE.split('\n').join('\n  ')}
   ${MAINTENANCE_USAGE.split('\n').join('\n  ')}
+  ${CHANNELS_USAGE.split('\n').join('\n  ')}
   ${SYNC_USAGE}
   ${IMPORT_USAGE}
 
@@ -25,6 +27,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   ping: pingCommand,
   checks: checksCommand,
   maintenance: maintenanceCommand,
+  channels: channelsCommand,
   sync: syncCommand,
   'import-crontab': importCrontabCommand,
 };
@@ -39,6 +42,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (name === 'maintenance' && (rest.includes('--help') || rest.includes('-h'))) {
     process.stdout.write(MAINTENANCE_HELP);
+    return 0;
+  }
+  if (name === 'channels' && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(CHANNELS_HELP);
     return 0;
   }
   if (!command || (name !== 'run' && (rest.includes('--help') || rest.includes('-h')))) {
