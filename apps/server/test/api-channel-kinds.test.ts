@@ -39,6 +39,9 @@ describe.each(testDatabaseKinds())('channel kinds API on %s', (kind) => {
       });
       expect(pagerduty?.schema.properties.routingKey?.description).toMatch(/Integration Key/);
       expect(kinds.find((info) => info.kind === 'webhook')?.secrets).toEqual(['secret']);
+      // Slack's incoming-webhook URL lets whoever holds it post, as Discord's and the other chat webhooks do.
+      for (const kind of ['slack', 'discord', 'teams', 'google-chat', 'mattermost', 'rocket-chat'])
+        expect(kinds.find((info) => info.kind === kind)?.secrets, kind).toEqual(['url']);
     }
   });
 

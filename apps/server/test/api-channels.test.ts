@@ -84,6 +84,23 @@ describe.each(testDatabaseKinds())('channels API on %s', (kind) => {
     expect((await call('PATCH', `/checks/${check.id}`, { channels: [] })).json().channels).toEqual([]);
   });
 
+  it('keeps a Slack webhook URL write-only: shown as set, kept on a rename or when left out, replaced when given', async () => {
+    const url = 'https://hooks.slack.com/services/T000/B000/slack-token-not-to-show';
+    const created = await call('POST', '/channels', { kind: 'slack', name: 'Chat', config: { url } });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().config).toEqual({ url: { set: true } });
+    const id = created.json().id;
+    for (const answer of [created, await call('GET', `/channels/${id}`), await call('GET', '/channels')])
+      expect(answer.body).not.toContain(url);
+    expect((await call('PATCH', `/channels/${id}`, { name: 'Chat 2', config: {} })).statusCode).toBe(200);
+    const [kept] = await test.db.select().from(channels).where(eq(channels.id, id));
+    expect(kept?.config).toEqual({ url });
+    const next = 'https://hooks.slack.com/services/T000/B000/another';
+    await call('PATCH', `/channels/${id}`, { config: { url: next } });
+    const [replaced] = await test.db.select().from(channels).where(eq(channels.id, id));
+    expect(replaced?.config).toEqual({ url: next });
+  });
+
   it('attaches a new channel to every existing check of its project by default, and to none when asked not to', async () => {
     const person = await signUp(app);
     const own = (method: Method, url: string, payload?: object) => injectApi(app, method, url, person.headers, payload);

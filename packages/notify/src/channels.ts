@@ -72,7 +72,15 @@ export interface ChannelKindInfo {
 
 const BUILT_IN: { readonly [Kind in BuiltInKind]: ChannelKindInfo & { parse(input: unknown): ChannelConfig['config'] } } = {
   email: { kind: 'email', title: 'Email', config: EmailConfigSchema, secrets: [], defaultEvents: CHANNEL_EVENTS, parse: parseEmailConfig },
-  slack: { kind: 'slack', title: 'Slack', config: SlackConfigSchema, secrets: [], defaultEvents: CHANNEL_EVENTS, parse: parseSlackConfig },
+  // An incoming-webhook URL is a bearer secret (whoever holds it can post), like Discord's, Teams' and the other chat webhooks.
+  slack: {
+    kind: 'slack',
+    title: 'Slack',
+    config: SlackConfigSchema,
+    secrets: ['url'],
+    defaultEvents: CHANNEL_EVENTS,
+    parse: parseSlackConfig,
+  },
   webhook: {
     kind: 'webhook',
     title: 'Webhook',

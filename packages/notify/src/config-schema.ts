@@ -17,7 +17,9 @@ export const EmailConfigSchema = Type.Object({
     description: 'Recipients: 1 to 10 email addresses (one may be given as a string)',
   }),
 });
-export const SlackConfigSchema = Type.Object({ url: HttpUrl('The incoming webhook URL Slack gave') });
+export const SlackConfigSchema = Type.Object({
+  url: HttpUrl('The incoming webhook URL Slack gave. Secret: anyone who holds it can post to the channel.'),
+});
 export const WebhookConfigSchema = Type.Object({
   url: HttpUrl('Where each alert is POSTed as JSON'),
   secret: Type.Optional(
