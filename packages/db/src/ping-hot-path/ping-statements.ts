@@ -33,6 +33,7 @@ export interface LockedCheckRecord {
   status: CheckRow['status'];
   period: number | null;
   cron: string | null;
+  oncalendar: string | null;
   tz: string;
   grace: number;
   max_runtime: number | null;
@@ -63,7 +64,7 @@ const lockedCodes = batchParameter<string>('i', { ping_code: ['uuid', (code) => 
 const lockedSlugs = batchParameter<SlugRef>('r', { ping_key: ['text', (r) => r.pingKey], slug: ['text', (r) => r.slug] });
 
 const lockChecksForPings = prepareStatement(
-  sql`select c.id, c.ping_code, c.project_id, c.slug, c.status, c.period, c.cron, c.tz, c.grace, c.max_runtime, c.manual_resume,
+  sql`select c.id, c.ping_code, c.project_id, c.slug, c.status, c.period, c.cron, c.oncalendar, c.tz, c.grace, c.max_runtime, c.manual_resume,
         c.last_ping, c.last_start, c.last_start_rid, c.last_duration, c.n_pings, c.next_due, c.alert_after, c.sweep_at,
         c.failure_threshold, c.recovery_threshold, c.success_keywords, c.failure_keywords, c.early_tolerance,
         c.max_concurrent_runs, c.duration_anomaly, c.run_record, p.ping_key, c.xmin::text as version
@@ -101,6 +102,7 @@ export function lockedChecks(records: readonly LockedCheckRecord[]): LockedCheck
     status: r.status,
     period: r.period,
     cron: r.cron,
+    onCalendar: r.oncalendar,
     tz: r.tz,
     grace: r.grace,
     maxRuntime: r.max_runtime,

@@ -7,6 +7,9 @@
  * and names are escaped besides so they cannot format or look like a ping.
  * A 429's JSON body carries `retry_after` in seconds
  * (https://discord.com/developers/docs/topics/rate-limits#exceeding-a-rate-limit).
+ * No idempotency: Execute Webhook takes no `nonce` (only Create Message's
+ * `nonce` with `enforce_nonce` dedupes, and it needs a bot), so a retry
+ * after a crash mid-send can post a message twice.
  */
 import { Type } from 'typebox';
 import type { OutboundResponse } from '../guard';

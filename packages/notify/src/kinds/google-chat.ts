@@ -10,6 +10,13 @@
  * `<` keeps it text. A message is at most 32,000 bytes
  * (https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.messages):
  * each part is cut well inside it.
+ * Idempotent: the webhook URL is spaces.messages.create, whose `requestId`
+ * makes a repeat answer the message the first request made instead of
+ * posting another ("Specifying an existing request ID returns the message
+ * created with that ID instead of creating a new message",
+ * https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.messages/create);
+ * the notification id is that request id, so a retry after a crash
+ * mid-send posts nothing new.
  */
 import { Type } from 'typebox';
 import type { Alert } from '../types';
@@ -73,6 +80,13 @@ export function googleChatMessage(alert: Alert) {
   };
 }
 
+/** The webhook URL (its key and token kept) with `requestId`: one per notification, the same on every attempt. */
+export function withRequestId(webhookUrl: string, deliveryId: string): string {
+  const url = new URL(webhookUrl);
+  url.searchParams.set('requestId', deliveryId);
+  return url.href;
+}
+
 export const googleChatKind: ChannelKindModule<typeof config> = {
   kind: 'google-chat',
   title: 'Google Chat',
@@ -80,6 +94,8 @@ export const googleChatKind: ChannelKindModule<typeof config> = {
   // The URL's key and token are what let anyone post.
   secrets: ['url'],
   async send(context, config, alert) {
-    await postJson(context, 'Google Chat', config.url, googleChatMessage(alert), { 'content-type': 'application/json; charset=UTF-8' });
+    await postJson(context, 'Google Chat', withRequestId(config.url, alert.deliveryId), googleChatMessage(alert), {
+      'content-type': 'application/json; charset=UTF-8',
+    });
   },
 };

@@ -6,6 +6,8 @@
  * (https://gotify.net/docs/msgextras). Answers: 200 with the stored
  * message; 400, 401 and 403 permanent; 429 (from a proxy in front) and
  * 5xx retried.
+ * No idempotency: createMessage takes no client id, so a retry after a
+ * crash mid-send can store and push the message twice.
  */
 import { Type } from 'typebox';
 import { alertEvent } from '../message';

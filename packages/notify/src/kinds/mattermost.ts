@@ -6,6 +6,8 @@
  * Mattermost reads markdown and `@channel`, `@all`, `@here` and `@user`
  * mentions: what people wrote is markdown-escaped and its `@` cannot mention.
  * A post is at most 16,383 characters; each part is cut well inside it.
+ * No idempotency: an incoming webhook takes only the post's fields, none
+ * that dedupes a repeat, so a retry after a crash mid-send can post twice.
  */
 import { Type } from 'typebox';
 import type { Alert } from '../types';

@@ -7,6 +7,11 @@
  * self-hosted servers; a title beyond ASCII is RFC 2047 encoded, which
  * ntfy decodes since 2.4.0. Answers: 200, 4xx permanent (401/403 a bad
  * token, 413 too large), 429 and 5xx retried.
+ * A repeat replaces rather than adds: `X-Sequence-ID` is the notification
+ * id, and "when a new message with the same sequence ID is published,
+ * clients will update the existing notification instead of creating a new
+ * one" (https://docs.ntfy.sh/publish/#updating-notifications, ntfy 2.16
+ * and later; older servers ignore the header and show a repeat twice).
  */
 import { Type } from 'typebox';
 import { alertEvent } from '../message';
@@ -81,6 +86,7 @@ export const ntfyKind: ChannelKindModule<typeof config> = {
       'x-priority': String(priority),
       'x-tags': TAGS[event],
       'x-click': new URL(alert.check.url).href,
+      'x-sequence-id': alert.deliveryId,
     };
     if (settings.token) headers.authorization = `Bearer ${settings.token}`;
     const url = `${(settings.serverUrl ?? 'https://ntfy.sh').replace(/\/+$/, '')}/${settings.topic}`;

@@ -7,6 +7,8 @@
  * `{ status: 0, errors }` (permanent: a bad token or user key), 429 when
  * the application is over its monthly limit, until `X-Limit-App-Reset`
  * (https://pushover.net/api#limits), 5xx retried.
+ * No idempotency: the Messages API takes no request id, so a retry after a
+ * crash mid-send can push twice.
  */
 import { Type } from 'typebox';
 import type { OutboundResponse } from '../guard';

@@ -9,6 +9,8 @@
  * followed by a zero-width space, and `](` broken so a name is no link.
  * A message is at most 5,000 characters by default (Message_MaxAllowedSize):
  * the attachment's text is kept under 4,000.
+ * No idempotency: an incoming webhook documents no key that dedupes a
+ * repeat, so a retry after a crash mid-send can post twice.
  */
 import { Type } from 'typebox';
 import type { Alert } from '../types';

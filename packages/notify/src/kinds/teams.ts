@@ -9,6 +9,8 @@
  * A card mentions people only through `msteams.entities`, which Cronbeat
  * never sends, and renders no HTML; its markdown makes links of
  * `[label](url)`, which a zero-width space between `]` and `(` keeps as text.
+ * No idempotency: the Workflows webhook documents no key that dedupes a
+ * repeat, so a retry after a crash mid-send can post the card twice.
  */
 import { Type } from 'typebox';
 import type { Alert } from '../types';

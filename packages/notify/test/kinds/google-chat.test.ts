@@ -29,7 +29,8 @@ describe('Google Chat', () => {
     await send();
     const [request] = receiver().requests;
     expect(request?.method).toBe('POST');
-    expect(request?.path).toBe(path);
+    // The notification id as Google's requestId: a retry answers the message the first attempt made.
+    expect(request?.path).toBe(`${path}&requestId=${anAlert().deliveryId}`);
     expect(request?.headers['content-type']).toBe('application/json; charset=UTF-8');
     const message = request?.json as Message;
     expect(message.text).toBe('DOWN: nightly-backup (failed, exit status 3)');
@@ -41,6 +42,20 @@ describe('Google Chat', () => {
     expect(widgetsOf(message).at(-1)).toEqual({
       buttonList: { buttons: [{ text: 'Open check', onClick: { openLink: { url: 'https://cronbeat.example/checks/6f1c1f1e' } } }] },
     });
+  });
+
+  it('sends every attempt at one notification with one requestId, and another notification with another', async () => {
+    await send(anAlert({ deliveryId: 'b0000000-0000-4000-8000-000000000001' }));
+    await send(anAlert({ deliveryId: 'b0000000-0000-4000-8000-000000000001' }));
+    await send(anAlert({ deliveryId: 'b0000000-0000-4000-8000-000000000002' }));
+    const ids = receiver().requests.map((request) => new URL(request.path, 'http://x').searchParams);
+    expect(ids.map((query) => query.get('requestId'))).toEqual([
+      'b0000000-0000-4000-8000-000000000001',
+      'b0000000-0000-4000-8000-000000000001',
+      'b0000000-0000-4000-8000-000000000002',
+    ]);
+    // The webhook's own key and token are kept.
+    for (const query of ids) expect([query.get('key'), query.get('token')]).toEqual(['the-key', 'the-token']);
   });
 
   it('keeps a hostile check name as text: no @all, no HTML', async () => {

@@ -44,6 +44,8 @@ describe('ntfy', () => {
     expect(request?.headers['x-priority']).toBe('5');
     expect(request?.headers['x-tags']).toBe('rotating_light');
     expect(request?.headers['x-click']).toBe('https://cronbeat.example/checks/6f1c1f1e');
+    // A retry of this notification replaces the notification on ntfy 2.16 and later.
+    expect(request?.headers['x-sequence-id']).toBe(anAlert().deliveryId);
     expect(request?.body).toContain('Reason: failed');
     expect(request?.body).toContain('Exit status: 3');
     expect(request?.body).toContain('pg_dump: error: connection refused');
