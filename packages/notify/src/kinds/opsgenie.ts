@@ -68,8 +68,11 @@ export function opsgenieAlert(alert: Alert, priority: OpsgenieConfig['priority']
 }
 
 /**
- * Opsgenie's throttled answers name their period in
- * `X-RateLimit-Period-In-Sec` when no `Retry-After` says how long to wait.
+ * Opsgenie's throttled answers (429) carry `X-RateLimit-State: THROTTLED`,
+ * `X-RateLimit-Reason` and `X-RateLimit-Period-In-Sec`, the period of the
+ * bucket that ran out, 1 or 60 (https://docs.opsgenie.com/docs/api-rate-limiting;
+ * the same three headers in the Alert API's OpenAPI document). It names no
+ * wait of its own, so the period is the wait, unless a `Retry-After` says.
  */
 const periodHint = (response: OutboundResponse): number | null => {
   if (response.status !== 429 || response.headers['retry-after'] !== undefined) return null;

@@ -128,6 +128,15 @@ describe('Opsgenie', () => {
     await expect(send(down())).rejects.toMatchObject({ permanent: false, retryAfterMs: 60_000 });
   });
 
+  it('waits as long as a Retry-After asks, even with a throttling period', async () => {
+    receiver().respond = () => ({
+      status: 429,
+      headers: { 'retry-after': '7', 'x-ratelimit-state': 'THROTTLED', 'x-ratelimit-period-in-sec': '60' },
+      body: {},
+    });
+    await expect(send(down())).rejects.toMatchObject({ permanent: false, retryAfterMs: 7000 });
+  });
+
   it('accepts US and EU base URLs and P1 to P5 only, and lists the key as a secret', () => {
     expect(Value.Check(opsgenieKind.config, { apiKey, baseUrl: 'https://api.eu.opsgenie.com', priority: 'P5' })).toBe(true);
     expect(Value.Check(opsgenieKind.config, { apiKey, priority: 'P6' })).toBe(false);
