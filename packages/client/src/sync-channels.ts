@@ -55,7 +55,7 @@ export function planChannels(file: MonitorsFile, existing: ChannelDetails[], kin
       if (current.kind !== channel.kind) {
         const where = placeOf(channel, 'kind', `channels (${channel.name}).kind`);
         throw new DeclarationError(
-          `${where}: the channel "${channel.name}" on the server is a ${current.kind} channel; a channel's kind cannot change (rename one of them)`,
+          `${where}: the channel "${channel.name}" on the server is of kind ${current.kind}; a channel's kind cannot change (rename one of them)`,
         );
       }
       const fields = changedFields(channel, current, info);
