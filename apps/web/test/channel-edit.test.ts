@@ -126,6 +126,31 @@ describe.skipIf(skipBrowser)('editing channels in the dashboard, in Chromium', (
     await page.screenshot({ path: `${ARTIFACTS}/channel-edit-ntfy.png`, fullPage: true });
   });
 
+  it('keeps a Slack webhook URL secret: typed like a password, never on the card, "set" when editing', async () => {
+    const page = await channelsPage();
+    const hook = `${receiver.url}/services/T000/B000/slack-token-not-to-show`;
+    await addChannel(page, 'slack', async () => {
+      const url = page.getByLabel('Incoming webhook URL (required)');
+      await expect(url.getAttribute('type')).resolves.toBe('password');
+      await page.getByLabel('Name', { exact: true }).fill('Team chat');
+      await url.fill(hook);
+    });
+    const form = await edit(page, 'Team chat');
+    const url = form.getByLabel('Incoming webhook URL (required)');
+    await expect(url.inputValue()).resolves.toBe('');
+    await expect(url.getAttribute('placeholder')).resolves.toBe('set — leave empty to keep');
+    // A required secret that is stored need not be typed again, and cannot be removed.
+    await expect(url.getAttribute('required')).resolves.toBeNull();
+    await expect(form.getByRole('checkbox', { name: /Remove the stored/ }).count()).resolves.toBe(0);
+    await form.getByRole('checkbox', { name: /^Up/ }).uncheck();
+    await save(page, form, 'Team chat');
+    expect(await storedChannels(page)).toMatchObject([{ events: ['down', 'late', 'still_down'], config: { url: { set: true } } }]);
+    expect((await sendTest(page, 'Team chat', '/services/T000/B000/slack-token-not-to-show'))?.path).toBe(
+      '/services/T000/B000/slack-token-not-to-show',
+    );
+    await expect(page.content()).resolves.not.toContain('slack-token-not-to-show');
+  });
+
   it("shows the API's refusal beside the field and keeps the channel as it was", async () => {
     const page = await channelsPage();
     await addChannel(page, 'ntfy', async () => {
