@@ -1,6 +1,7 @@
 /** Codes for input the domain refuses. Each maps to a 400 at the HTTP edge. */
 export const ValidationCode = {
   invalidCron: 'CB_INVALID_CRON',
+  invalidOnCalendar: 'CB_INVALID_ONCALENDAR',
   invalidTimeZone: 'CB_INVALID_TZ',
   invalidPeriod: 'CB_INVALID_PERIOD',
   invalidGrace: 'CB_INVALID_GRACE',

@@ -93,12 +93,17 @@ export {
 } from './run-policy';
 export {
   type CronRule,
+  isCalendarSchedule,
   nextCronFire,
   nextExpected,
+  nextOnCalendarFire,
+  ON_CALENDAR_MAX_LENGTH,
+  type OnCalendarRule,
   offsetAt,
   parseCron,
   parseGrace,
   parseMaxRuntime,
+  parseOnCalendar,
   parseSchedule,
   parseTimeZone,
   SCHEDULE_LIMITS,

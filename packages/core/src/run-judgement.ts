@@ -8,7 +8,7 @@ import type { CheckState } from './check';
 import { runLimit } from './check';
 import type { PingKind } from './ping';
 import { type FailedRun, type OpenRun, RUN_POLICY_LIMITS, RunFailure, type RunPolicy } from './run-policy';
-import { nextExpected } from './schedule';
+import { isCalendarSchedule, nextExpected } from './schedule';
 
 /** The keyword that decides what a ping is: failure keywords first. */
 export interface KeywordMatch {
@@ -36,28 +36,30 @@ export function matchKeyword(
 /**
  * When a run at `ranAt` was scheduled: the check's next expected time while
  * it has one (the run after its last one), otherwise the scheduled time
- * nearest to the run, before or after it.
+ * nearest to the run, before or after it; null when the schedule has no
+ * time after the run (an OnCalendar date in the past).
  */
-export function scheduledTimeOf(check: Pick<CheckState, 'schedule' | 'nextDue'>, ranAt: Date): Date {
+export function scheduledTimeOf(check: Pick<CheckState, 'schedule' | 'nextDue'>, ranAt: Date): Date | null {
   if (check.nextDue) return check.nextDue;
   const next = nextExpected(check.schedule, ranAt);
+  if (next === null) return null;
   const ahead = next.getTime() - ranAt.getTime();
   // The first scheduled time after (ranAt - ahead) is at or before the run when an earlier one is as near.
   const earlier = nextExpected(check.schedule, new Date(ranAt.getTime() - ahead - 1));
-  return earlier <= ranAt ? earlier : next;
+  return earlier !== null && earlier <= ranAt ? earlier : next;
 }
 
 /**
- * A cron job's run that started (or, without a start ping, ended) at
- * `ranAt`, more than the early tolerance before its scheduled time. The
- * scheduled times follow core's cron rules, so a job the daemon runs at the
- * DST jump is on time then.
+ * A cron or OnCalendar job's run that started (or, without a start ping,
+ * ended) at `ranAt`, more than the early tolerance before its scheduled
+ * time. The scheduled times follow core's cron and OnCalendar rules, so a
+ * job the daemon runs at the DST jump is on time then.
  */
 export function earlyRun(check: CheckState, ranAt: Date, at: Date): FailedRun | null {
   const tolerance = check.policy.earlyTolerance;
-  if (tolerance === null || check.schedule.kind !== 'cron') return null;
+  if (tolerance === null || !isCalendarSchedule(check.schedule)) return null;
   const scheduled = scheduledTimeOf(check, ranAt);
-  if (scheduled.getTime() - ranAt.getTime() <= tolerance * 1000) return null;
+  if (scheduled === null || scheduled.getTime() - ranAt.getTime() <= tolerance * 1000) return null;
   return { reason: RunFailure.early, at, scheduled, startedAt: ranAt };
 }
 

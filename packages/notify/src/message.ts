@@ -28,7 +28,7 @@ export type CheckFlip = Pick<Alert, 'check' | 'flip'>;
 
 /** The zone an alert's times are shown in: the check's. */
 export const alertZone = (alert: CheckFlip): string =>
-  alert.check.tz ?? (alert.check.schedule.kind === 'cron' ? alert.check.schedule.tz : 'UTC');
+  alert.check.tz ?? (alert.check.schedule.kind === 'period' ? 'UTC' : alert.check.schedule.tz);
 
 /** `Tue, 2 Jun 2026, 02:30 (Europe/Berlin)`: an instant on the check's clocks, its zone named. */
 export const alertTime = (alert: CheckFlip, at: Date): string => formatWhen(at, alertZone(alert));
@@ -158,7 +158,12 @@ const stillDownFor = (alert: Alert) => (alert.reminderAt ? formatDuration(alert.
 
 export function describeSchedule(alert: Alert): string {
   const { schedule, grace } = alert.check;
-  const every = schedule.kind === 'cron' ? `cron "${schedule.cron}" (${schedule.tz})` : `every ${formatDuration(schedule.period * 1000)}`;
+  const every =
+    schedule.kind === 'cron'
+      ? `cron "${schedule.cron}" (${schedule.tz})`
+      : schedule.kind === 'oncalendar'
+        ? `OnCalendar "${schedule.onCalendar.replaceAll('\n', '", "')}" (${schedule.tz})`
+        : `every ${formatDuration(schedule.period * 1000)}`;
   return `${every}, grace ${formatDuration(grace * 1000)}`;
 }
 

@@ -6,13 +6,24 @@ import { checks } from '../schema';
 
 export type CheckRow = typeof checks.$inferSelect;
 
-/** The schedule a stored check follows. */
-export const scheduleOf = (row: Pick<CheckRow, 'period' | 'cron' | 'tz'>): Schedule =>
-  row.cron !== null ? { kind: 'cron', cron: row.cron, tz: row.tz } : { kind: 'period', period: row.period ?? 0 };
+/** The schedule a stored check follows (the table holds exactly one of period, cron and oncalendar). */
+export const scheduleOf = (row: Pick<CheckRow, 'period' | 'cron' | 'onCalendar' | 'tz'>): Schedule => {
+  if (row.cron !== null) return { kind: 'cron', cron: row.cron, tz: row.tz };
+  if (row.onCalendar !== null) return { kind: 'oncalendar', onCalendar: row.onCalendar, tz: row.tz };
+  return { kind: 'period', period: row.period ?? 0 };
+};
 
 /** The columns that store a schedule. */
-export const scheduleColumns = (schedule: Schedule): Pick<CheckRow, 'period' | 'cron' | 'tz'> =>
-  schedule.kind === 'cron' ? { period: null, cron: schedule.cron, tz: schedule.tz } : { period: schedule.period, cron: null, tz: 'UTC' };
+export function scheduleColumns(schedule: Schedule): Pick<CheckRow, 'period' | 'cron' | 'onCalendar' | 'tz'> {
+  switch (schedule.kind) {
+    case 'cron':
+      return { period: null, cron: schedule.cron, onCalendar: null, tz: schedule.tz };
+    case 'oncalendar':
+      return { period: null, cron: null, onCalendar: schedule.onCalendar, tz: schedule.tz };
+    case 'period':
+      return { period: schedule.period, cron: null, onCalendar: null, tz: 'UTC' };
+  }
+}
 
 /** The alert policy settings of a stored check. */
 export const runPolicyOf = (
@@ -53,6 +64,7 @@ export type CheckStateRow = Pick<
   | 'status'
   | 'period'
   | 'cron'
+  | 'onCalendar'
   | 'tz'
   | 'grace'
   | 'maxRuntime'

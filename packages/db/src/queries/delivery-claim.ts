@@ -35,7 +35,19 @@ export interface GroupedDelivery {
   flip: Pick<FlipRow, 'id' | 'fromStatus' | 'toStatus' | 'reason' | 'createdAt' | 'exitStatus' | 'runs'>;
   check: Pick<
     CheckRow,
-    'id' | 'name' | 'slug' | 'period' | 'cron' | 'tz' | 'grace' | 'maxRuntime' | 'lastPing' | 'lastStart' | 'tags' | 'maxConcurrentRuns'
+    | 'id'
+    | 'name'
+    | 'slug'
+    | 'period'
+    | 'cron'
+    | 'onCalendar'
+    | 'tz'
+    | 'grace'
+    | 'maxRuntime'
+    | 'lastPing'
+    | 'lastStart'
+    | 'tags'
+    | 'maxConcurrentRuns'
   >;
   dependents: DownDependent[];
 }
@@ -167,7 +179,8 @@ function buildClaimStatement(db: Db) {
                            'reason', member_flip.reason, 'createdAt', member_flip.created_at, 'exitStatus', member_flip.exit_status,
                            'runs', member_flip.runs),
                  'check', json_build_object('id', member_check.id, 'name', member_check.name, 'slug', member_check.slug,
-                           'period', member_check.period, 'cron', member_check.cron, 'tz', member_check.tz, 'grace', member_check.grace,
+                           'period', member_check.period, 'cron', member_check.cron, 'onCalendar', member_check.oncalendar,
+                           'tz', member_check.tz, 'grace', member_check.grace,
                            'maxRuntime', member_check.max_runtime, 'lastPing', member_check.last_ping, 'lastStart', member_check.last_start,
                            'tags', member_check.tags, 'maxConcurrentRuns', member_check.max_concurrent_runs),
                  'dependents', ${downDependentsJson(sql`member_check.id`)})

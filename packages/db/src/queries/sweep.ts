@@ -18,6 +18,7 @@ const dueCheckColumns = {
   status: checks.status,
   period: checks.period,
   cron: checks.cron,
+  onCalendar: checks.onCalendar,
   tz: checks.tz,
   grace: checks.grace,
   maxRuntime: checks.maxRuntime,

@@ -1,0 +1,342 @@
+/**
+ * The grammar of one systemd OnCalendar expression (`man systemd.time`,
+ * "Calendar Events"), read the way systemd 252's calendarspec.c reads it, so
+ * that what `systemd-analyze calendar` accepts is what Cronbeat accepts.
+ * Evaluation lives in oncalendar.ts.
+ */
+
+/** `start`, or `start..stop`, optionally `/repeat`; `stop` is -1 when open-ended. */
+export interface CalendarComponent {
+  readonly start: number;
+  readonly stop: number;
+  readonly repeat: number;
+}
+
+/** The alternatives of one field; null is `*`, any value. */
+export type CalendarChain = readonly CalendarComponent[] | null;
+
+export interface CalendarSpec {
+  /** Bit 0 Monday … bit 6 Sunday; -1 any day. */
+  readonly weekdays: number;
+  readonly year: CalendarChain;
+  readonly month: CalendarChain;
+  /** Days of the month, or with `endOfMonth` days counted back from its last day (1 = the last). */
+  readonly day: CalendarChain;
+  readonly endOfMonth: boolean;
+  readonly hour: CalendarChain;
+  readonly minute: CalendarChain;
+  /** Seconds, in microseconds as systemd keeps them (fractions allowed). */
+  readonly microsecond: CalendarChain;
+  /** `UTC` or an IANA zone written at the end of the expression; null: the check's zone. */
+  readonly zone: string | null;
+}
+
+/** What is wrong with an expression, in words; oncalendar.ts turns it into a ValidationError. */
+export class CalendarSyntaxError extends Error {}
+
+const USEC = 1_000_000;
+const INT_MAX = 2_147_483_647;
+const MAX_COMPONENTS = 240;
+const MIN_YEAR = 1970;
+export const MAX_YEAR = 2199;
+
+const WEEKDAY_NAMES: readonly (readonly [string, number])[] = [
+  ['monday', 0],
+  ['mon', 0],
+  ['tuesday', 1],
+  ['tue', 1],
+  ['wednesday', 2],
+  ['wed', 2],
+  ['thursday', 3],
+  ['thu', 3],
+  ['friday', 4],
+  ['fri', 4],
+  ['saturday', 5],
+  ['sat', 5],
+  ['sunday', 6],
+  ['sun', 6],
+];
+
+const ANY_WEEKDAY = -1;
+const ALL_WEEKDAYS = 127;
+const one = (value: number): CalendarComponent => ({ start: value, stop: -1, repeat: 0 });
+const zero = [one(0)];
+
+/** systemd's shorthands, as the fields they stand for (a Map, so `constructor` finds nothing). */
+const SHORTHANDS = new Map<string, Partial<Omit<CalendarSpec, 'zone'>>>([
+  ['minutely', { microsecond: zero }],
+  ['hourly', { minute: zero, microsecond: zero }],
+  ['daily', { hour: zero, minute: zero, microsecond: zero }],
+  ['monthly', { day: [one(1)], hour: zero, minute: zero, microsecond: zero }],
+  ['weekly', { weekdays: 1, hour: zero, minute: zero, microsecond: zero }],
+  ...['annually', 'yearly', 'anually'].map(
+    (name) => [name, { month: [one(1)], day: [one(1)], hour: zero, minute: zero, microsecond: zero }] as const,
+  ),
+  ['quarterly', { month: [1, 4, 7, 10].map(one), day: [one(1)], hour: zero, minute: zero, microsecond: zero }],
+  ...['biannually', 'bi-annually', 'semiannually', 'semi-annually'].map(
+    (name) => [name, { month: [one(1), one(7)], day: [one(1)], hour: zero, minute: zero, microsecond: zero }] as const,
+  ),
+]);
+
+/** Reads one expression (already trimmed, single-spaced); `isZone` says whether a word names a time zone. */
+export function parseCalendarSpec(expression: string, isZone: (word: string) => boolean): CalendarSpec {
+  let body = expression;
+  let zone: string | null = null;
+  if (/ utc$/i.test(body)) {
+    zone = 'UTC';
+    body = body.slice(0, -4);
+  } else {
+    const lastSpace = body.lastIndexOf(' ');
+    if (lastSpace >= 0 && isZone(body.slice(lastSpace + 1))) {
+      zone = body.slice(lastSpace + 1);
+      body = body.slice(0, lastSpace);
+    }
+  }
+  if (body === '') throw new CalendarSyntaxError('nothing before the time zone');
+  const shorthand = SHORTHANDS.get(body.toLowerCase());
+  const fields: Omit<CalendarSpec, 'zone'> = shorthand
+    ? {
+        weekdays: ANY_WEEKDAY,
+        year: null,
+        month: null,
+        day: null,
+        endOfMonth: false,
+        hour: null,
+        minute: null,
+        microsecond: null,
+        ...shorthand,
+      }
+    : new Reader(body).expression();
+  return validated({ ...normalized(fields), zone });
+}
+
+class Reader {
+  private at = 0;
+  private weekdays = 0;
+  private endOfMonth = false;
+  constructor(private readonly text: string) {}
+
+  expression(): Omit<CalendarSpec, 'zone'> {
+    this.readWeekdays();
+    const date = this.readDate();
+    const time = this.readTime();
+    if (this.at < this.text.length) throw new CalendarSyntaxError(`unexpected "${this.text.slice(this.at)}" after the time`);
+    return { weekdays: this.weekdays, ...date, endOfMonth: this.endOfMonth, ...time };
+  }
+
+  private peek(): string {
+    return this.text[this.at] ?? '';
+  }
+
+  private skipSpaces(): void {
+    while (this.peek() === ' ') this.at++;
+  }
+
+  /** `Mon`, `Monday`, lists with `,`, ranges with `..` (or `-`), case-insensitive; optional. */
+  private readWeekdays(): void {
+    let rangeFrom = -1;
+    for (let first = true; ; first = false) {
+      const rest = this.text.slice(this.at).toLowerCase();
+      const found = WEEKDAY_NAMES.find(([name]) => rest.startsWith(name));
+      if (!found) {
+        if (first) return;
+        throw new CalendarSyntaxError(`"${this.text.slice(this.at).split(/[ ,.]/)[0]}" is not a weekday`);
+      }
+      const [name, day] = found;
+      const after = this.text[this.at + name.length] ?? '';
+      if (!['', '-', '.', ',', ' '].includes(after)) {
+        throw new CalendarSyntaxError(`"${this.text.slice(this.at).split(' ')[0]}" is not a weekday`);
+      }
+      this.weekdays |= 1 << day;
+      if (rangeFrom >= 0) {
+        if (rangeFrom > day) throw new CalendarSyntaxError('a weekday range must go from Monday towards Sunday (Fri..Mon is not allowed)');
+        for (let between = rangeFrom + 1; between < day; between++) this.weekdays |= 1 << between;
+      }
+      this.at += name.length;
+      if (this.peek() === '') return;
+      if (this.peek() === ' ') {
+        this.skipSpaces();
+        return;
+      }
+      if (this.peek() === '.' || this.peek() === '-') {
+        if (rangeFrom >= 0) throw new CalendarSyntaxError('a weekday range has one start and one end');
+        if (this.peek() === '.' && this.text[this.at + 1] !== '.') throw new CalendarSyntaxError('a weekday range is written "Mon..Fri"');
+        rangeFrom = day;
+        this.at += this.peek() === '.' ? 2 : 1;
+      } else if (this.peek() === ',') {
+        rangeFrom = -1;
+        this.at++;
+      }
+      if (this.peek() === '' || this.peek() === ' ') {
+        this.skipSpaces();
+        if (rangeFrom >= 0) throw new CalendarSyntaxError('the weekday range has no end');
+        return;
+      }
+    }
+  }
+
+  /** `[YEAR-]MONTH-DAY` or `[YEAR-]MONTH~DAY`; optional, `*-*-*` when left out. */
+  private readDate(): Pick<CalendarSpec, 'year' | 'month' | 'day'> {
+    const anyDate = { year: null, month: null, day: null };
+    if (this.peek() === '') return anyDate;
+    if (this.peek() === '@') throw new CalendarSyntaxError('a single @timestamp is not a schedule');
+    const start = this.at;
+    const first = this.readChain('date', false);
+    if (this.peek() === '' || this.peek() === ':') {
+      this.at = start; // it was the hour of a time, not a date
+      return anyDate;
+    }
+    this.readDateSeparator();
+    const second = this.readChain('date', false);
+    if (this.peek() === '' || this.peek() === ' ') {
+      this.skipSpaces();
+      return { year: null, month: first, day: second };
+    }
+    if (this.endOfMonth) throw new CalendarSyntaxError('"~" may only stand between month and day');
+    this.readDateSeparator();
+    const third = this.readChain('day', false);
+    if (this.peek() !== '' && this.peek() !== ' ') throw new CalendarSyntaxError(`unexpected "${this.peek()}" after the date`);
+    this.skipSpaces();
+    return { year: first, month: second, day: third };
+  }
+
+  private readDateSeparator(): void {
+    if (this.peek() === '~') this.endOfMonth = true;
+    else if (this.peek() !== '-') throw new CalendarSyntaxError(`expected "-" or "~" in the date, found "${this.peek()}"`);
+    this.at++;
+  }
+
+  /** `HOUR:MINUTE[:SECOND]`; optional, 00:00:00 when left out, seconds 00 when left out. */
+  private readTime(): Pick<CalendarSpec, 'hour' | 'minute' | 'microsecond'> {
+    if (this.peek() === '') return { hour: zero, minute: zero, microsecond: zero };
+    const hour = this.readChain('hour', false);
+    if (this.peek() !== ':') {
+      const found = this.peek();
+      throw new CalendarSyntaxError(found === '' ? 'a time needs hours and minutes, e.g. 09:00' : `unexpected "${found}" in the time`);
+    }
+    this.at++;
+    const minute = this.readChain('minute', false);
+    if (this.peek() === '') return { hour, minute, microsecond: zero };
+    if (this.peek() !== ':') throw new CalendarSyntaxError(`unexpected "${this.peek()}" in the time`);
+    this.at++;
+    return { hour, minute, microsecond: this.readChain('second', true) };
+  }
+
+  /** `*`, or comma-separated `value`, `value/repeat`, `start..stop`, `start..stop/repeat`. */
+  private readChain(field: string, usec: boolean): CalendarChain {
+    if (this.peek() === '*') {
+      this.at++;
+      return usec ? [{ start: 0, stop: -1, repeat: USEC }] : null;
+    }
+    const chain: CalendarComponent[] = [];
+    for (;;) {
+      if (chain.length >= MAX_COMPONENTS) throw new CalendarSyntaxError(`more than ${MAX_COMPONENTS} values in one field`);
+      const start = this.readNumber(field, usec);
+      let stop = -1;
+      let repeat = 0;
+      if (this.peek() === '.' && this.text[this.at + 1] === '.') {
+        this.at += 2;
+        stop = this.readNumber(field, usec);
+        repeat = usec ? USEC : 1;
+      }
+      if (this.peek() === '/') {
+        this.at++;
+        repeat = this.readNumber(field, usec);
+        if (repeat === 0) throw new CalendarSyntaxError(`the ${field} repetition must not be /0`);
+      }
+      if (!['', ' ', ',', '-', '~', ':'].includes(this.peek())) {
+        throw new CalendarSyntaxError(
+          `unexpected "${this.peek()}" in the ${field}${this.peek() === '/' || this.peek() === '*' ? ' (a repetition follows a number, e.g. 0/15, not *)' : ''}`,
+        );
+      }
+      chain.push({ start, stop, repeat });
+      if (this.peek() !== ',') return chain;
+      this.at++;
+    }
+  }
+
+  private readNumber(field: string, usec: boolean): number {
+    const digits = /^\d+/.exec(this.text.slice(this.at))?.[0];
+    if (digits === undefined) {
+      throw new CalendarSyntaxError(
+        this.peek() === ''
+          ? `the ${field} ends too early`
+          : `expected a number in the ${field}, found "${this.text.slice(this.at).split(' ')[0]}"`,
+      );
+    }
+    this.at += digits.length;
+    let value = Number(digits);
+    if (usec) {
+      value *= USEC;
+      const fraction = this.peek() === '.' && this.text[this.at + 1] !== '.' ? /^\.(\d*)/.exec(this.text.slice(this.at))?.[1] : undefined;
+      if (fraction !== undefined) {
+        this.at += fraction.length + 1;
+        // systemd keeps six decimals, rounding by the seventh
+        value += Math.min(USEC, Number(fraction.slice(0, 6).padEnd(6, '0')) + (Number(fraction[6] ?? '0') >= 5 ? 1 : 0));
+      }
+    }
+    if (value > INT_MAX) throw new CalendarSyntaxError(`${digits} is too large for the ${field}`);
+    return value;
+  }
+}
+
+function normalized(fields: Omit<CalendarSpec, 'zone'>): Omit<CalendarSpec, 'zone'> {
+  const weekdays = fields.weekdays <= 0 || fields.weekdays >= ALL_WEEKDAYS ? ANY_WEEKDAY : fields.weekdays;
+  const year =
+    fields.year === null
+      ? null
+      : fields.year.map((component) => ({ ...component, start: fullYear(component.start), stop: fullYear(component.stop) }));
+  return {
+    ...fields,
+    weekdays,
+    endOfMonth: fields.endOfMonth && fields.day !== null,
+    year: normalizedChain(year),
+    month: normalizedChain(fields.month),
+    day: normalizedChain(fields.day),
+    hour: normalizedChain(fields.hour),
+    minute: normalizedChain(fields.minute),
+    microsecond: normalizedChain(fields.microsecond),
+  };
+}
+
+/** Two-digit years as systemd reads them: 70…99 → 1970…1999, 0…69 → 2000…2069. */
+const fullYear = (year: number): number => (year >= 0 && year < 70 ? year + 2000 : year >= 70 && year < 100 ? year + 1900 : year);
+
+/** A range ends on a repetition; one that cannot repeat, or starts where it stops, is a single value. */
+function normalizedChain(chain: CalendarChain): CalendarChain {
+  if (chain === null) return null;
+  return chain.map(({ start, stop: rawStop, repeat }) => {
+    const stop = rawStop > start && repeat > 0 ? rawStop - ((rawStop - start) % repeat) : rawStop;
+    return (stop > start && start + repeat > stop) || start === stop ? one(start) : { start, stop, repeat };
+  });
+}
+
+const FIELD_RANGES = [
+  ['year', MIN_YEAR, MAX_YEAR],
+  ['month', 1, 12],
+  ['day', 1, 31],
+  ['hour', 0, 23],
+  ['minute', 0, 59],
+  ['microsecond', 0, 60 * USEC - 1],
+] as const;
+
+function validated(spec: CalendarSpec): CalendarSpec {
+  for (const [field, from, fullTo] of FIELD_RANGES) {
+    const fromEnd = field === 'day' && spec.endOfMonth;
+    // Counted from the end, a day may be at most the 28th last, which every month has.
+    const to = fromEnd ? 28 : fullTo;
+    for (const { start, stop, repeat } of spec[field] ?? []) {
+      const name = field === 'microsecond' ? 'second' : fromEnd ? 'day from the end of the month' : field;
+      const show = (value: number) => (field === 'microsecond' ? String(value / USEC) : String(value));
+      const range = `${show(from)}-${show(to)}`;
+      if (start < from || start > to) throw new CalendarSyntaxError(`${name} ${show(start)} is out of range (${range})`);
+      if (stop >= 0 && (stop < from || stop > to)) throw new CalendarSyntaxError(`${name} ${show(stop)} is out of range (${range})`);
+      if (repeat > to - from) throw new CalendarSyntaxError(`the ${name} repetition /${show(repeat)} is longer than the range ${range}`);
+      if (stop >= 0 && start + repeat > stop) throw new CalendarSyntaxError(`the ${name} range ${show(start)}..${show(stop)} is empty`);
+      if (stop < 0 && (fromEnd ? start - repeat < from : start + repeat > to)) {
+        throw new CalendarSyntaxError(`the ${name} ${show(start)}/${show(repeat)} cannot repeat within ${range}`);
+      }
+    }
+  }
+  return spec;
+}
