@@ -18,6 +18,7 @@ import { authRoutes } from './routes/auth';
 import { badgeRoutes } from './routes/badges';
 import { healthRoutes } from './routes/health';
 import { pingRoutes } from './routes/ping';
+import { sentryRoutes } from './routes/sentry';
 import { storableDateTimes } from './schemas/common';
 import { checkInputOfSchemaRoutes } from './schemas/strict-body';
 
@@ -111,6 +112,8 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   // Healthchecks' API v3: API keys only, no sessions, so outside the cookie context.
   await app.register(healthchecksApiRoutes, { prefix: '/api/v3' });
   await app.register(pingRoutes, { config });
+  // Sentry SDKs' envelopes and HTTP check-ins, at the paths a DSN leads them to (/api/<sentry-ref>/…).
+  await app.register(sentryRoutes);
   await app.register(badgeRoutes);
   await app.register(webPlugin, deps.webRoot === undefined ? {} : { root: deps.webRoot });
   return app;

@@ -5,6 +5,11 @@
 export {
   ApiError,
   type Channel,
+  type ChannelChanges,
+  type ChannelDetails,
+  type ChannelInput,
+  type ChannelKindInfo,
+  type ChannelTestOutcome,
   type Check,
   type CheckInput,
   CronbeatApi,
@@ -12,6 +17,7 @@ export {
   type MaintenanceWindowChanges,
   type MaintenanceWindowInput,
 } from './api.js';
+export type { DeclaredChannel, Environment } from './channels-file.js';
 export { type CrontabJob, type CrontabLine, parseCrontab, rewriteCrontab } from './crontab.js';
 export { formatDuration, parseDuration } from './duration.js';
 export type { DeclaredCoverage, DeclaredWindow, DeclaredWindowSchedule } from './maintenance-file.js';
@@ -21,7 +27,9 @@ export { type PingKind, type PingOptions, type PingResult, ping, pingUrl } from 
 export { type RunOptions, type RunOutcome, runMonitored } from './run.js';
 export { type ClientSettings, settingsFrom } from './settings.js';
 export {
+  type ChannelChange,
   DeclarationError,
+  formatChannelPlan,
   formatPlan,
   formatWindowPlan,
   planSync,
@@ -31,6 +39,7 @@ export {
   syncMonitors,
   type WindowChange,
 } from './sync.js';
+export { planChannels } from './sync-channels.js';
 export { planWindows } from './sync-windows.js';
 export { TAIL_LIMIT, TailBuffer } from './tail.js';
 export { parseYaml, YamlError, type YamlValue } from './yaml.js';

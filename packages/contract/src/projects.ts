@@ -11,6 +11,12 @@ export const Project = Type.Object({
   role: Role,
   pingKey: Type.Optional(Type.String({ description: 'the key of slug ping URLs; only admins and owners see it' })),
   pingUrl: Type.Optional(Type.String({ description: 'prefix of slug ping URLs: <pingUrl>/<slug>' })),
+  sentryDsn: Type.Optional(
+    Type.String({
+      description:
+        "the DSN a Sentry SDK sends check-ins with (http(s)://<sentry-key>@<host>/<sentry-ref>); a secret, seen by those who see the ping key",
+    }),
+  ),
   defaultPeriod: Type.Integer(),
   defaultGrace: Type.Integer(),
   autoCreateLimit: Type.Integer({ description: 'most checks ?create=1 pings may make in the project (the API is not limited by it)' }),

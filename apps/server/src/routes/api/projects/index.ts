@@ -8,6 +8,7 @@ import {
   type Role,
   rotateBadgeKey,
   rotatePingKey,
+  rotateSentryKey,
   updateProject,
 } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -18,6 +19,16 @@ import { NotFound, Unauthorized } from '../../../errors';
 import { iso } from '../../../schemas/common';
 
 const tags = ['projects'];
+
+/**
+ * The project's Sentry DSN on this server: its key as the user, its
+ * reference as the path's last segment, where Sentry's DSN parser looks
+ * for them (a path under BASE_URL is kept, as SDKs keep it).
+ */
+export function sentryDsn(baseUrl: string, project: Pick<ProjectRow, 'sentryKey' | 'sentryRef'>): string {
+  const url = new URL(baseUrl);
+  return `${url.protocol}//${project.sentryKey}@${url.host}${url.pathname.replace(/\/+$/, '')}/${project.sentryRef}`;
+}
 
 /** /projects: what people (not API keys) do with projects. */
 export async function projectRoutes(fastify: FastifyInstance) {
@@ -38,7 +49,11 @@ export async function projectRoutes(fastify: FastifyInstance) {
       id: project.id,
       name: project.name,
       role,
-      ...(admin && { pingKey: project.pingKey, pingUrl: `${app.accounts.baseUrl}/ping/${project.pingKey}` }),
+      ...(admin && {
+        pingKey: project.pingKey,
+        pingUrl: `${app.accounts.baseUrl}/ping/${project.pingKey}`,
+        sentryDsn: sentryDsn(app.accounts.baseUrl, project),
+      }),
       defaultPeriod: project.defaultPeriod,
       defaultGrace: project.defaultGrace,
       autoCreateLimit: project.autoCreateLimit,
@@ -118,6 +133,24 @@ export async function projectRoutes(fastify: FastifyInstance) {
       },
     },
     async (request) => view(await rotatePingKey(app.db, accessOf(request).projectId), roleOf(request)),
+  );
+
+  app.post(
+    '/projects/:projectId/sentry-key',
+    {
+      config: config('admin'),
+      schema: {
+        tags,
+        summary: "Rotate the Sentry DSN's key; SDKs with the old DSN are refused (403). The ping key is not changed",
+        params: ProjectParams,
+        response: { 200: Project, ...authErrors },
+      },
+    },
+    async (request) => {
+      const { projectId } = accessOf(request);
+      if (!(await rotateSentryKey(app.db, projectId))) throw new NotFound('Project');
+      return view(await getProject(app.db, projectId), roleOf(request));
+    },
   );
 
   app.post(
