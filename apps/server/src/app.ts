@@ -1,7 +1,8 @@
-import type { Config } from '@cronbeat/config';
+import { type Config, pingHost } from '@cronbeat/config';
 import type { Database } from '@cronbeat/db';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { pingHostRewrite } from './ping/ping-host';
 import { pingRecorderPlugin } from './ping/recorder-plugin';
 import { authPlugin, type RateLimits } from './plugins/auth';
 import { databasePlugin } from './plugins/database';
@@ -72,6 +73,7 @@ function trustedProxies(trust: Config['trustProxy']): boolean | string[] | ((add
 /** Builds the HTTP app: plugins first, then routes. Tests use it with `app.inject()`; `start` listens. */
 export async function buildApp(config: Config, deps: AppDependencies): Promise<FastifyInstance> {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
+  const rewriteUrl = pingHostRewrite(pingHost(config));
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: { level: config.logLevel } }),
     trustProxy: trustedProxies(config.trustProxy),
@@ -90,6 +92,8 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
     // client's URL joining adds is no reason for a 404. Ping URLs are judged
     // by their own parser either way.
     routerOptions: { ignoreTrailingSlash: true },
+    // A dedicated ping host (PING_BASE_URL) serves the ping forms at its root.
+    ...(rewriteUrl && { rewriteUrl }),
   });
   await app.register(securityHeadersPlugin, { baseUrl: config.baseUrl });
   app.addHook('onRoute', checkInputOfSchemaRoutes);
