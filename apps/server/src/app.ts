@@ -114,7 +114,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
     await withSessions.register(apiRoutes, { prefix: '/api/v1', config });
   });
   // Healthchecks' API v3: API keys only, no sessions, so outside the cookie context.
-  await app.register(healthchecksApiRoutes, { prefix: '/api/v3' });
+  await app.register(healthchecksApiRoutes, { prefix: '/api/v3', config });
   await app.register(pingRoutes, { config });
   // Sentry SDKs' envelopes and HTTP check-ins, at the paths a DSN leads them to (/api/<sentry-ref>/…).
   await app.register(sentryRoutes);

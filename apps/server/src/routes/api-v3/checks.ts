@@ -27,7 +27,7 @@ export async function checkOfCode(db: Db, projectId: string, code: string, byUni
   return row;
 }
 
-export async function v3CheckRoutes(fastify: FastifyInstance) {
+export async function v3CheckRoutes(fastify: FastifyInstance, options: { pingBaseUrl: string }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   async function views(request: FastifyRequest, rows: CheckRow[]) {
@@ -38,7 +38,7 @@ export async function v3CheckRoutes(fastify: FastifyInstance) {
           app.db,
           rows.map((row) => row.id),
         );
-    return rows.map((row) => v3CheckView(row, { baseUrl: app.accounts.baseUrl, caller, channels }));
+    return rows.map((row) => v3CheckView(row, { baseUrl: app.accounts.baseUrl, pingBaseUrl: options.pingBaseUrl, caller, channels }));
   }
   const view = async (request: FastifyRequest, row: CheckRow) => (await views(request, [row]))[0]!;
 

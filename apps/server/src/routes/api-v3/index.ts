@@ -1,3 +1,4 @@
+import type { Config } from '@cronbeat/config';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -18,7 +19,7 @@ const keyOf = (request: FastifyRequest) => (request.healthchecksCaller ? `key:${
  * work by changing the host. Its own words throughout: snake_case fields,
  * `{ "error": "…" }`, API keys in `X-Api-Key` or a POST body's `api_key`.
  */
-export async function healthchecksApiRoutes(fastify: FastifyInstance) {
+export async function healthchecksApiRoutes(fastify: FastifyInstance, options: { config: Pick<Config, 'pingBaseUrl'> }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.decorateRequest('healthchecksCaller', null);
   app.setValidatorCompiler(healthchecksValidator);
@@ -52,7 +53,7 @@ export async function healthchecksApiRoutes(fastify: FastifyInstance) {
         errorResponseBuilder: (_request, context) => new HealthchecksError(429, `too many requests: retry in ${context.after}`),
       }),
     );
-    await api.register(v3CheckRoutes);
+    await api.register(v3CheckRoutes, { pingBaseUrl: options.config.pingBaseUrl });
     await api.register(v3HistoryRoutes);
     await api.register(v3ProjectRoutes);
   });

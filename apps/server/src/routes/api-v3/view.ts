@@ -19,6 +19,8 @@ const STATUS: Record<CheckRow['status'], V3Status> = { new: 'new', up: 'up', lat
 
 export interface V3ViewContext {
   baseUrl: string;
+  /** PING_BASE_URL: `<pingBaseUrl>/<ping code>` is a check's ping URL. */
+  pingBaseUrl: string;
   caller: HealthchecksCaller;
   /** Channel ids by check, for read-write callers. */
   channels: Map<string, string[]>;
@@ -62,7 +64,7 @@ export function v3CheckView(row: CheckRow, context: V3ViewContext): V3Check {
   } else {
     const updateUrl = `${context.baseUrl}/api/v3/checks/${row.id}`;
     view.uuid = row.id;
-    view.ping_url = `${context.baseUrl}/ping/${row.pingCode}`;
+    view.ping_url = `${context.pingBaseUrl}/${row.pingCode}`;
     view.update_url = updateUrl;
     view.pause_url = `${updateUrl}/pause`;
     view.resume_url = `${updateUrl}/resume`;
