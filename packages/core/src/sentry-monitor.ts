@@ -90,8 +90,11 @@ export function monitorCheckSlug(monitorSlug: unknown, environment: unknown): st
 }
 
 /** What a `monitor_config` sets on its check. */
+/** The schedules a monitor_config can ask for: a crontab in a zone, or an interval. */
+export type MonitorSchedule = Extract<Schedule, { kind: 'cron' } | { kind: 'period' }>;
+
 export interface MonitorSettings {
-  schedule: Schedule;
+  schedule: MonitorSchedule;
   /** Seconds. */
   grace: number;
   /** Seconds. */
@@ -135,7 +138,7 @@ export function monitorSettings(config: unknown): MonitorSettings {
   };
 }
 
-function monitorSchedule(schedule: unknown, timezone: unknown): Schedule {
+function monitorSchedule(schedule: unknown, timezone: unknown): MonitorSchedule {
   const field = 'monitor_config.schedule';
   if (!isRecord(schedule)) throw new CheckInError(field, 'must be {type: "crontab", value} or {type: "interval", value, unit}');
   if (timezone !== undefined && timezone !== null && typeof timezone !== 'string') {
@@ -143,7 +146,8 @@ function monitorSchedule(schedule: unknown, timezone: unknown): Schedule {
   }
   if (schedule.type === 'crontab') {
     if (typeof schedule.value !== 'string') throw new CheckInError(`${field}.value`, 'must be a crontab expression');
-    return domainRule(`${field}.value`, () => parseSchedule({ cron: withoutSeconds(schedule.value as string), tz: timezone || 'UTC' }));
+    const crontab = withoutSeconds(schedule.value);
+    return domainRule(`${field}.value`, () => parseSchedule({ cron: crontab, tz: timezone || 'UTC' }) as MonitorSchedule);
   }
   if (schedule.type === 'interval') {
     const unit = typeof schedule.unit === 'string' ? INTERVAL_UNITS.get(schedule.unit) : undefined;
@@ -152,7 +156,7 @@ function monitorSchedule(schedule: unknown, timezone: unknown): Schedule {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
       throw new CheckInError(`${field}.value`, `must be a whole number of ${schedule.unit}s, at least 1`);
     }
-    return domainRule(`${field}.value`, () => parseSchedule({ period: value * unit }));
+    return domainRule(`${field}.value`, () => parseSchedule({ period: value * unit }) as MonitorSchedule);
   }
   throw new CheckInError(`${field}.type`, `must be crontab or interval, got ${JSON.stringify(schedule.type) ?? 'nothing'}`);
 }
