@@ -1,11 +1,13 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: monitors files write ${VARIABLE} literally, for sync to replace
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { channels as channelsTable } from '@cronbeat/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CronbeatApi } from '../src/api';
+import { type ChannelDetails, type ChannelKindInfo, CronbeatApi } from '../src/api';
 import { parseMonitors } from '../src/monitors-file';
+import { formatChannelPlan, planChannels } from '../src/sync-channels';
 import { addChannel, type CronbeatServer, cli, envFor, startCronbeat } from './cronbeat-server';
 
 describe('channels in a monitors file', () => {
@@ -50,6 +52,61 @@ describe('channels in a monitors file', () => {
       'line 4, column 12: channels[1]: name "A" is declared twice (channels are matched by name)',
     );
     expect(() => parseMonitors('checks: []\nchannels: {name: A}\n', '', {})).toThrow('channels: expected a list of channels');
+  });
+});
+
+describe('channel plans', () => {
+  const kinds: ChannelKindInfo[] = [
+    {
+      kind: 'ntfy',
+      title: 'ntfy',
+      secrets: ['token'],
+      schema: {
+        type: 'object',
+        required: ['topic'],
+        properties: { serverUrl: { type: 'string', default: 'https://ntfy.sh' }, topic: { type: 'string' }, token: { type: 'string' } },
+      },
+    },
+  ];
+  const onServer = (config: Record<string, unknown>, events = ['down', 'up']): ChannelDetails => ({
+    id: 'c1',
+    kind: 'ntfy',
+    name: 'Phone',
+    config,
+    events: events as ChannelDetails['events'],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    lastError: null,
+    lastErrorAt: null,
+    lastDeliveredAt: null,
+  });
+  const plan = (yaml: string, stored: ChannelDetails, env = {}) =>
+    planChannels(parseMonitors(`checks: []\nchannels:\n  - name: Phone\n    kind: ntfy\n${yaml}`, '', env), [stored], kinds, false);
+
+  it('compares as the server keeps settings: URLs in normal form, defaults for left-out fields, events in any order, no secrets', () => {
+    const stored = onServer({ serverUrl: 'https://ntfy.example.com/', topic: 'jobs', token: { set: true } });
+    expect(
+      plan('    serverUrl: https://ntfy.example.com\n    topic: jobs\n    token: ${T}\n    events: [up, down]\n', stored, { T: 'x' }),
+    ).toEqual([{ action: 'unchanged', name: 'Phone', id: 'c1', kind: 'ntfy', secrets: ['token'] }]);
+    expect(plan('    topic: jobs\n', onServer({ serverUrl: 'https://ntfy.sh', topic: 'jobs' }))).toMatchObject([
+      { action: 'unchanged', secrets: [] },
+    ]);
+  });
+
+  it('shows a field the file drops going to its default or to none, and changed events', () => {
+    const stored = onServer({ serverUrl: 'https://ntfy.example.com/', topic: 'jobs', downPriority: 5 }, ['down']);
+    const [change] = plan('    topic: jobs\n    events: [down, late]\n', stored);
+    expect(change).toMatchObject({
+      action: 'update',
+      fields: [
+        { field: 'downPriority', from: 5, to: null },
+        { field: 'serverUrl', from: 'https://ntfy.example.com/', to: 'https://ntfy.sh' },
+        { field: 'events', from: ['down'], to: ['down', 'late'] },
+      ],
+    });
+    expect(formatChannelPlan([change!])).toBe(
+      '~ update channel "Phone" (ntfy)\n    downPriority: 5 → (none)\n    serverUrl: "https://ntfy.example.com/" → "https://ntfy.sh"\n' +
+        '    events: ["down"] → ["down","late"]\nchannels: 0 to create, 1 to update, 0 to delete, 0 unchanged\n',
+    );
   });
 });
 
