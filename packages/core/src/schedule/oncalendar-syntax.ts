@@ -226,6 +226,7 @@ class Reader {
   private readChain(field: string, usec: boolean): CalendarChain {
     if (this.peek() === '*') {
       this.at++;
+      if (this.peek() === '/') throw new CalendarSyntaxError(`a repetition follows a number, e.g. 0/15, not * (in the ${field})`);
       return usec ? [{ start: 0, stop: -1, repeat: USEC }] : null;
     }
     const chain: CalendarComponent[] = [];
