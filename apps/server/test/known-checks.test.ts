@@ -11,6 +11,7 @@ const aKnownCheck = (id: string, overrides: Partial<KnownCheck> = {}): KnownChec
   state: newCheckState({ schedule: { kind: 'period', period: 3600 }, grace: 600 }),
   sweepAt: null,
   runStarts: new Map(),
+  methods: '',
   ...overrides,
 });
 
@@ -21,6 +22,7 @@ describe('known checks', () => {
       version: '4294967295',
       slug: { pingKey: 'key', slug: 'nightly' },
       nPings: 7,
+      methods: 'POST',
       state: {
         ...newCheckState({ schedule: { kind: 'cron', cron: '0 3 * * *', tz: 'Europe/Riga' }, grace: 300, maxRuntime: 900 }),
         status: 'up',

@@ -29,7 +29,7 @@ export function usePingApp(database: () => Database, env: Record<string, string>
 export const aProject = (db: Db): Promise<Project> => createProject(db, { name: `project ${randomUUID()}` });
 
 /** A fresh check in a fresh project (or the given one): hourly, 10 minutes grace. */
-export async function aCheck(db: Db, overrides: { project?: Project; slug?: string; manualResume?: boolean } = {}) {
+export async function aCheck(db: Db, overrides: { project?: Project; slug?: string; manualResume?: boolean; methods?: '' | 'POST' } = {}) {
   const project = overrides.project ?? (await aProject(db));
   const check = await createCheck(db, {
     projectId: project.id,
@@ -38,6 +38,7 @@ export async function aCheck(db: Db, overrides: { project?: Project; slug?: stri
     schedule: { kind: 'period', period: 3600 },
     grace: 600,
     manualResume: overrides.manualResume ?? false,
+    methods: overrides.methods ?? '',
   });
   return { project, check };
 }

@@ -16,6 +16,7 @@ const existing = (fields: Partial<Check> & { id: string; slug: string }): Check 
   grace: 3600,
   maxRuntime: null,
   manualResume: false,
+  methods: '',
   alertOnLate: false,
   remindEvery: null,
   channels: [],

@@ -1,10 +1,28 @@
 import { DEPENDENCY_LIMITS } from '@cronbeat/core';
 import { type Static, Type } from 'typebox';
 import { NullableTimestamp, oneOf, Timestamp, Uuid } from './common';
-import { REMIND_LIMITS, RUN_POLICY_LIMITS, RUN_POLICY_RULES, SCHEDULE_LIMITS, SLUG_MAX_LENGTH, SLUG_PATTERN, STATUSES } from './values';
+import {
+  PING_METHOD_SETTINGS,
+  REMIND_LIMITS,
+  RUN_POLICY_LIMITS,
+  RUN_POLICY_RULES,
+  SCHEDULE_LIMITS,
+  SLUG_MAX_LENGTH,
+  SLUG_PATTERN,
+  STATUSES,
+} from './values';
 
 export const CheckStatus = oneOf(STATUSES);
-export const Slug = Type.String({ pattern: SLUG_PATTERN, maxLength: SLUG_MAX_LENGTH, description: 'lower-case letters, digits, - and _' });
+export const Slug = Type.String({ pattern: SLUG_PATTERN, maxLength: SLUG_MAX_LENGTH, description: 'a-z, 0-9, - and _' });
+/**
+ * Healthchecks' `methods`: which requests ping the check. An `enum` without
+ * `type`, because Ajv coerces to a declared type and would take a JSON null
+ * as "" (any method) instead of refusing it.
+ */
+export const PingMethods = Type.Unsafe<(typeof PING_METHOD_SETTINGS)[number]>({
+  enum: [...PING_METHOD_SETTINGS],
+  description: '"" (any method) or "POST" (only POST pings count; a GET or HEAD is stored as ignored and changes nothing). Default: ""',
+});
 const Tag = Type.String({ pattern: '^\\S+$', minLength: 1, maxLength: 50, description: 'no spaces' });
 
 /** The window a check is inside now: which, and until when. */
@@ -119,7 +137,7 @@ const editable = {
     type: ['string', 'null'],
     pattern: SLUG_PATTERN,
     maxLength: SLUG_MAX_LENGTH,
-    description: 'lower-case letters, digits, - and _; null: none',
+    description: 'a-z, 0-9, - and _; null: none',
   }),
   tags: Type.Array(Tag, { maxItems: 50 }),
   description: Type.String({ maxLength: 10_000 }),
@@ -129,6 +147,7 @@ const editable = {
   grace: Type.Integer({ description: 'seconds after the expected time before alerting. Default: the project default' }),
   maxRuntime: Type.Unsafe<number | null>({ type: ['integer', 'null'], description: 'seconds a run may take; null: the grace time' }),
   manualResume: Type.Boolean(),
+  methods: PingMethods,
   alertOnLate: Type.Boolean({
     description:
       'also alert when the check turns late (a ping is overdue but still within grace), not only when it goes down. Default: false',
@@ -161,6 +180,7 @@ export const CheckPatch = Type.Object(
     grace: Type.Optional(editable.grace),
     maxRuntime: Type.Optional(editable.maxRuntime),
     manualResume: Type.Optional(editable.manualResume),
+    methods: Type.Optional(editable.methods),
     alertOnLate: Type.Optional(editable.alertOnLate),
     remindEvery: Type.Optional(editable.remindEvery),
     channels: Type.Optional(editable.channels),
@@ -221,6 +241,7 @@ export const Check = Type.Object({
   grace: Type.Integer({ description: 'seconds' }),
   maxRuntime: Type.Union([Type.Integer(), Type.Null()], { description: 'seconds; null: the grace time' }),
   manualResume: Type.Boolean(),
+  methods: PingMethods,
   alertOnLate: Type.Boolean(),
   remindEvery: Type.Union([Type.Integer(), Type.Null()], { description: 'seconds between reminders while down; null: none' }),
   channels: Type.Optional(Type.Array(Uuid, { description: 'channel ids; absent for read-only callers' })),
@@ -255,7 +276,7 @@ export const Check = Type.Object({
       description: 'the secret in the ping URL, apart from the id; absent for read-only callers, who may not ping',
     }),
   ),
-  pingUrl: Type.Optional(Type.String({ description: '<base URL>/ping/<pingCode>; absent for read-only callers' })),
+  pingUrl: Type.Optional(Type.String({ description: '<PING_BASE_URL>/<pingCode>; absent for read-only callers' })),
   maintenance: Type.Union([CheckInMaintenance, Type.Null()], {
     description:
       'read-only: the maintenance window in force now that covers the check (of several, the one ending last); null: none. ' +

@@ -10,7 +10,7 @@ export const Project = Type.Object({
   name: Type.String(),
   role: Role,
   pingKey: Type.Optional(Type.String({ description: 'the key of slug ping URLs; only admins and owners see it' })),
-  pingUrl: Type.Optional(Type.String({ description: 'prefix of slug ping URLs: <pingUrl>/<slug>' })),
+  pingUrl: Type.Optional(Type.String({ description: 'prefix of slug ping URLs (<PING_BASE_URL>/<pingKey>): <pingUrl>/<slug>' })),
   sentryDsn: Type.Optional(
     Type.String({
       description:

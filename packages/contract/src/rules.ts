@@ -15,7 +15,8 @@ export const INT32_MAX = 2_147_483_647;
 /** Seconds between reminders while a check stays down: 5 minutes to 30 days. */
 export const REMIND_LIMITS = { min: 300, max: 2_592_000 } as const;
 
-export const SLUG_PATTERN = '^[a-z0-9][a-z0-9_-]*$';
+/** Healthchecks' slug rule, so a slug from there (an import, a `?create=1` URL) is one here: `a-z`, `0-9`, `-` and `_`. */
+export const SLUG_PATTERN = '^[a-z0-9_-]+$';
 export const SLUG_MAX_LENGTH = 100;
 const slugRule = new RegExp(SLUG_PATTERN, 'u');
 
@@ -26,5 +27,5 @@ const slugRule = new RegExp(SLUG_PATTERN, 'u');
 export function slugProblem(text: string): string | null {
   if (text.length <= SLUG_MAX_LENGTH && slugRule.test(text)) return null;
   const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-  return `slug must be up to ${SLUG_MAX_LENGTH} lower-case letters, digits, - and _, starting with a letter or digit; got ${JSON.stringify(shown)}`;
+  return `slug must be 1 to ${SLUG_MAX_LENGTH} of a-z, 0-9, - and _; got ${JSON.stringify(shown)}`;
 }

@@ -8,6 +8,7 @@ import {
   CHANNEL_EVENTS,
   CHANNEL_KINDS,
   FlipReason,
+  PING_METHOD_SETTINGS,
   PingKind,
   parseTimeZone,
   REPORT_PERIODS,
@@ -21,7 +22,17 @@ import {
 
 export * from './rules';
 // CHANNEL_KINDS: each kind has its config schema in packages/notify; CHANNEL_EVENTS: what a channel can choose to get.
-export { CHANNEL_EVENTS, CHANNEL_KINDS, RUN_POLICY_LIMITS, SCHEDULE_LIMITS, STATUSES, type Status, type StoredPingKind };
+// PING_METHOD_SETTINGS: a check's `methods`, '' (any) or 'POST' (GET and HEAD are stored as ignored).
+export {
+  CHANNEL_EVENTS,
+  CHANNEL_KINDS,
+  PING_METHOD_SETTINGS,
+  RUN_POLICY_LIMITS,
+  SCHEDULE_LIMITS,
+  STATUSES,
+  type Status,
+  type StoredPingKind,
+};
 
 /** What a member may do in a project, from most to least. */
 export const ROLES = ['owner', 'admin', 'member', 'readonly'] as const;

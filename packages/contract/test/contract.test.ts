@@ -31,6 +31,7 @@ const check = {
   grace: 3600,
   maxRuntime: null,
   manualResume: false,
+  methods: '',
   alertOnLate: false,
   remindEvery: null,
   dependsOn: [],
@@ -108,7 +109,10 @@ describe('plain rules', () => {
 
   it('says what is wrong with a slug, and nothing about a good one', () => {
     expect(slugProblem('db-backup_2')).toBeNull();
-    expect(slugProblem('-backup')).toMatch(/^slug must be up to 100 lower-case letters/);
+    // Healthchecks' rule: a-z, 0-9, - and _ in any order.
+    expect(slugProblem('-backup_')).toBeNull();
+    expect(slugProblem('Backup')).toMatch(/^slug must be 1 to 100 of a-z, 0-9, - and _; got "Backup"$/);
+    expect(slugProblem('')).toMatch(/^slug must be 1 to 100/);
     expect(slugProblem('a'.repeat(101))).toMatch(/…"$/);
   });
 

@@ -27,6 +27,8 @@ export interface ReceivedPing extends StoredBody {
   kind: PingKind;
   exitStatus: number | null;
   rid: string | null;
+  /** Milliseconds the client says its run took (Cronitor's `metric=duration`), for an end no start pairs with. */
+  reportedDuration?: number | null;
   /** When the request arrived. */
   at: Date;
   method: string;
@@ -105,6 +107,7 @@ export async function recordLockedBatch(
         state: toCheckState(row),
         sweepAt: row.sweepAt,
         runStarts: new Map(),
+        methods: row.methods,
       });
       if (slug) idBySlug.set(slugKey(slug), row.id);
       idByCode.set(row.pingCode, row.id);

@@ -68,6 +68,7 @@ class Entry {
   grace = 0;
   maxRuntime: number | null = null;
   manualResume = false;
+  methods: NonNullable<KnownCheck['methods']> = '';
   lastPing = Number.NaN;
   lastStart = Number.NaN;
   lastStartRid: string | null = null;
@@ -98,6 +99,7 @@ class Entry {
     this.grace = state.grace;
     this.maxRuntime = state.maxRuntime;
     this.manualResume = state.manualResume;
+    this.methods = check.methods ?? '';
     this.lastPing = msOf(state.lastPing);
     this.lastStart = msOf(state.lastStart);
     if (this.lastStartRid !== state.lastStartRid) this.lastStartRid = state.lastStartRid;
@@ -134,6 +136,7 @@ class Entry {
       },
       sweepAt: dateOf(this.sweepAt),
       runStarts: this.runStarts,
+      methods: this.methods,
     };
   }
 }

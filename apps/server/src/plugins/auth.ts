@@ -17,6 +17,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = { apiPerMinute: 600, signInPerMin
 
 export interface AccountSettings {
   baseUrl: string;
+  /** What ping URLs the API shows start with (PING_BASE_URL): `<pingBaseUrl>/<ping-code>`. */
+  pingBaseUrl: string;
   /** The origin that cookie-authenticated writes must come from (CSRF defence). */
   origin: string;
   registrationOpen: boolean;
@@ -46,6 +48,7 @@ export const authPlugin = fp(async (app: FastifyInstance, options: { config: Con
   const { config } = options;
   app.decorate('accounts', {
     baseUrl: config.baseUrl,
+    pingBaseUrl: config.pingBaseUrl,
     origin: new URL(config.baseUrl).origin,
     registrationOpen: config.registrationOpen,
     secureCookies: config.baseUrl.startsWith('https:'),

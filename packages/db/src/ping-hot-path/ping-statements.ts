@@ -23,7 +23,7 @@ const runRecordText = (record: RunRecord): string =>
  * so a write that names the version it read applies only to that state.
  */
 export type LockedCheck = CheckStateRow &
-  Pick<CheckRow, 'id' | 'pingCode' | 'projectId' | 'slug' | 'nPings' | 'sweepAt'> & { pingKey: string; version: string };
+  Pick<CheckRow, 'id' | 'pingCode' | 'projectId' | 'slug' | 'nPings' | 'sweepAt' | 'methods'> & { pingKey: string; version: string };
 
 export interface LockedCheckRecord {
   id: string;
@@ -38,6 +38,7 @@ export interface LockedCheckRecord {
   grace: number;
   max_runtime: number | null;
   manual_resume: boolean;
+  methods: CheckRow['methods'];
   last_ping: Date | string | null;
   last_start: Date | string | null;
   last_start_rid: string | null;
@@ -65,7 +66,7 @@ const lockedSlugs = batchParameter<SlugRef>('r', { ping_key: ['text', (r) => r.p
 
 const lockChecksForPings = prepareStatement(
   sql`select c.id, c.ping_code, c.project_id, c.slug, c.status, c.period, c.cron, c.oncalendar, c.tz, c.grace, c.max_runtime, c.manual_resume,
-        c.last_ping, c.last_start, c.last_start_rid, c.last_duration, c.n_pings, c.next_due, c.alert_after, c.sweep_at,
+        c.methods, c.last_ping, c.last_start, c.last_start_rid, c.last_duration, c.n_pings, c.next_due, c.alert_after, c.sweep_at,
         c.failure_threshold, c.recovery_threshold, c.success_keywords, c.failure_keywords, c.early_tolerance,
         c.max_concurrent_runs, c.duration_anomaly, c.run_record, p.ping_key, c.xmin::text as version
       from checks c join projects p on p.id = c.project_id
@@ -107,6 +108,7 @@ export function lockedChecks(records: readonly LockedCheckRecord[]): LockedCheck
     grace: r.grace,
     maxRuntime: r.max_runtime,
     manualResume: r.manual_resume,
+    methods: r.methods,
     lastPing: toDate(r.last_ping),
     lastStart: toDate(r.last_start),
     lastStartRid: r.last_start_rid,

@@ -26,6 +26,7 @@ export type CheckColumns = Partial<
     | 'grace'
     | 'maxRuntime'
     | 'manualResume'
+    | 'methods'
     | 'alertOnLate'
     | 'remindEvery'
   >

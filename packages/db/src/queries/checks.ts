@@ -138,6 +138,8 @@ export interface NewCheck {
   grace: number;
   maxRuntime?: number | null;
   manualResume?: boolean;
+  /** Which methods ping: '' any (the default), 'POST' only POST. */
+  methods?: CheckRow['methods'];
   /** Alert on turning late, not only on going down. */
   alertOnLate?: boolean;
   /** Seconds between reminders while down; null or absent: none. */
@@ -159,6 +161,7 @@ export async function createCheck(db: Db, input: NewCheck): Promise<CheckRow> {
       grace: input.grace,
       maxRuntime: input.maxRuntime ?? null,
       manualResume: input.manualResume ?? false,
+      methods: input.methods ?? '',
       alertOnLate: input.alertOnLate ?? false,
       remindEvery: input.remindEvery ?? null,
       ...runPolicyColumns(input.runPolicy ?? DEFAULT_RUN_POLICY),

@@ -1,4 +1,4 @@
-import type { Status } from '@cronbeat/core';
+import type { PingMethods, Status } from '@cronbeat/core';
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { projects } from './projects';
@@ -37,7 +37,7 @@ export const checks = pgTable(
     maxRuntime: integer('max_runtime'),
     manualResume: boolean('manual_resume').notNull().default(false),
     /** Which requests ping: '' any method, 'POST' only POST (a GET or HEAD is stored as ignored). */
-    methods: text('methods').notNull().default(''),
+    methods: text('methods').$type<PingMethods>().notNull().default(''),
     /** Alert when the check turns late, not only when it goes down. */
     alertOnLate: boolean('alert_on_late').notNull().default(false),
     /** Seconds: while the check stays down, alert again this often. Null: only when it goes down. */

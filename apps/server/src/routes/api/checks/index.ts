@@ -42,7 +42,7 @@ export async function checkRoutes(fastify: FastifyInstance) {
       rows.length > 0 ? windowsOfProjects(app.db, [access.projectId]) : new Map<string, MaintenanceWindow[]>(),
     ]);
     const context = {
-      baseUrl: app.accounts.baseUrl,
+      pingBaseUrl: app.accounts.pingBaseUrl,
       access,
       channels,
       dependsOn,

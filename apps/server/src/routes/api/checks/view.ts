@@ -10,7 +10,8 @@ import { iso, isoOrNull } from '../../../schemas/common';
  * and the instant the answer is about.
  */
 export interface CheckViewContext {
-  baseUrl: string;
+  /** PING_BASE_URL: ping URLs are `<pingBaseUrl>/<ping-code>`. */
+  pingBaseUrl: string;
   access: ProjectAccess;
   channels: Map<string, string[]>;
   dependsOn: Map<string, string[]>;
@@ -35,6 +36,7 @@ export function checkView(row: CheckRow, context: CheckViewContext): Check {
     grace: row.grace,
     maxRuntime: row.maxRuntime,
     manualResume: row.manualResume,
+    methods: row.methods,
     alertOnLate: row.alertOnLate,
     remindEvery: row.remindEvery,
     dependsOn: context.dependsOn.get(row.id) ?? [],
@@ -56,7 +58,7 @@ export function checkView(row: CheckRow, context: CheckViewContext): Check {
   if (context.access.seesSecrets) {
     view.channels = context.channels.get(row.id) ?? [];
     view.pingCode = row.pingCode;
-    view.pingUrl = `${context.baseUrl}/ping/${row.pingCode}`;
+    view.pingUrl = `${context.pingBaseUrl}/${row.pingCode}`;
   }
   return view;
 }

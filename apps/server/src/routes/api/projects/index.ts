@@ -51,7 +51,7 @@ export async function projectRoutes(fastify: FastifyInstance) {
       role,
       ...(admin && {
         pingKey: project.pingKey,
-        pingUrl: `${app.accounts.baseUrl}/ping/${project.pingKey}`,
+        pingUrl: `${app.accounts.pingBaseUrl}/${project.pingKey}`,
         sentryDsn: sentryDsn(app.accounts.baseUrl, project),
       }),
       defaultPeriod: project.defaultPeriod,
