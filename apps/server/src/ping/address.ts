@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { isUuid } from '@cronbeat/contract';
 import { type PingKind, parseExitStatus, pingKindForExitStatus, ValidationError } from '@cronbeat/core';
 import type { SlugRef } from '@cronbeat/db';
+import { isTelemetry, readTelemetry } from './cronitor';
 
 /** The routes of every ping form: `<ping-code>[/<x>]` and `<ping-key>/<slug>[/<x>]`, with `:a`, `:b`, `:c` the segments. */
 export const PING_PATHS = ['/ping/:a', '/ping/:a/:b', '/ping/:a/:b/:c'] as const;
@@ -15,6 +16,10 @@ export interface PingAddress {
   kind: PingKind;
   exitStatus: number | null;
   rid: string | null;
+  /** What Cronitor's telemetry parameters add (see `readTelemetry`); null or absent without them. */
+  message?: string | null;
+  reportedDuration?: number | null;
+  origin?: string | null;
 }
 
 /** A ping URL that cannot be recorded; the message is the response body after `400`. */
@@ -42,13 +47,48 @@ export function parsePingAddress(segments: readonly string[], query: Record<stri
   const [first = '', second, third] = segments;
   if (isUuid(first)) {
     if (third !== undefined) return null;
-    return { target: { pingCode: first.toLowerCase() }, ...parseKind(second), rid };
+    return withTelemetry({ target: { pingCode: first.toLowerCase() }, ...parseKind(second), rid }, second, query);
   }
   if (second === undefined) throw new PingUrlError(`ping code must be a UUID, got "${first}"`);
   // Postgres text cannot hold NUL; refuse it here rather than fail the batch the ping would join.
   if (first.includes('\0') || second.includes('\0')) throw new PingUrlError('ping key and slug must not contain NUL characters');
-  const create = query.create === '1' || query.create === 'true';
-  return { target: { slug: { pingKey: first, slug: second }, create }, ...parseKind(third), rid };
+  // Cronitor makes a monitor its telemetry names when there is none; so do its parameters here.
+  const create = query.create === '1' || query.create === 'true' || isTelemetry(query);
+  return withTelemetry({ target: { slug: { pingKey: first, slug: second }, create }, ...parseKind(third), rid }, third, query);
+}
+
+/**
+ * Cronitor's own form, `/p/<key>/<monitor>`: the key is the project's ping
+ * key, the monitor key the check's slug, and an unknown monitor is created
+ * (as `?create=1` does) because Cronitor creates it.
+ */
+export function parseTelemetryAddress(pingKey: string, monitor: string, query: Record<string, unknown>): PingAddress {
+  if (pingKey.includes('\0') || monitor.includes('\0')) throw new PingUrlError('ping key and monitor key must not contain NUL characters');
+  const address: PingAddress = {
+    target: { slug: { pingKey, slug: monitor }, create: true },
+    kind: 'success',
+    exitStatus: null,
+    rid: parseRid(query.rid),
+  };
+  return withTelemetry(address, undefined, query);
+}
+
+/** The address with what Cronitor's parameters say, if the query has any; `kindSegment` is the kind the path gave, if any. */
+function withTelemetry(address: PingAddress, kindSegment: string | undefined, query: Record<string, unknown>): PingAddress {
+  if (!isTelemetry(query)) return address;
+  const telemetry = readTelemetry(query);
+  if (telemetry.kind !== null && kindSegment !== undefined && kindSegment !== '') {
+    throw new PingUrlError('give the kind in the path or as state= and status_code=, not both');
+  }
+  if (telemetry.rid !== null && address.rid !== null) throw new PingUrlError('give rid= or series=, not both');
+  return {
+    ...address,
+    ...(telemetry.kind !== null && { kind: telemetry.kind, exitStatus: telemetry.exitStatus }),
+    rid: address.rid ?? telemetry.rid,
+    message: telemetry.message,
+    reportedDuration: telemetry.reportedDuration,
+    origin: telemetry.origin,
+  };
 }
 
 function parseKind(segment: string | undefined): { kind: PingKind; exitStatus: number | null } {
