@@ -81,6 +81,7 @@ describe.each(testDatabaseKinds())('tenant isolation on %s', (kind) => {
     { method: 'GET', url: `/projects/${alice.projectId}` },
     { method: 'PATCH', url: `/projects/${alice.projectId}`, payload: { name: 'taken over' } },
     { method: 'POST', url: `/projects/${alice.projectId}/ping-key` },
+    { method: 'POST', url: `/projects/${alice.projectId}/sentry-key` },
     { method: 'GET', url: `/projects/${alice.projectId}/members` },
     { method: 'PATCH', url: `/projects/${alice.projectId}/members/${alice.userId}`, payload: { role: 'readonly' } },
     { method: 'GET', url: `/projects/${alice.projectId}/invitations` },
@@ -263,9 +264,11 @@ describe.each(testDatabaseKinds())('keys and roles on %s', (kind) => {
     );
     expect((await call('PATCH', `/projects/${p}`, h, { name: `renamed by ${role}` })).statusCode).toBe(expected.rename);
     expect((await call('POST', `/projects/${p}/ping-key`, h)).statusCode).toBe(expected.rotate);
+    expect((await call('POST', `/projects/${p}/sentry-key`, h)).statusCode).toBe(expected.rotate);
     const project = (await call('GET', `/projects/${p}`, h)).json();
     expect(project.role).toBe(role);
     expect('pingKey' in project).toBe(expected.rotate === 200);
+    expect('sentryDsn' in project).toBe(expected.rotate === 200);
   });
 
   it('lets only the owner delete a project', async () => {

@@ -55,6 +55,7 @@ const ROUTES: Array<[HTTPMethods, string]> = [
   ['PATCH', '/api/v1/projects/:projectId'],
   ['DELETE', '/api/v1/projects/:projectId'],
   ['POST', '/api/v1/projects/:projectId/ping-key'],
+  ['POST', '/api/v1/projects/:projectId/sentry-key'],
   ['POST', '/api/v1/projects/:projectId/badge-key'],
   ['GET', '/api/v1/projects/:projectId/members'],
   ['PATCH', '/api/v1/projects/:projectId/members/:userId'],

@@ -7,7 +7,7 @@ import { PingNotStoredError } from '../../ping/recorder';
 import { BodyError, decodedBody, SENTRY_BODY_LIMIT } from './body';
 import { type CheckIn, type CheckInFields, CheckInRecorder, MonitorNotCreated, type PingSource, readCheckIn } from './check-in';
 import { EnvelopeError, jsonObject, parseEnvelope } from './envelope';
-import { envelopeDocs, httpCheckInDocs } from './openapi';
+import { envelopeDocs, httpCheckInDocs, httpCheckInGetDocs } from './openapi';
 
 const USER_AGENT_LIMIT = 200;
 /** A DSN's key as Sentry's DSN parser reads it (`\w+`); ours are 32 hex digits. */
@@ -91,9 +91,10 @@ export async function sentryRoutes(app: FastifyInstance) {
     return decodedBody(raw, Array.isArray(encoding) ? encoding.join(',') : encoding);
   };
 
+  // Declared without the trailing slash SDKs send (the router ignores it), as OpenAPI documents paths.
   app.route({
     method: 'POST',
-    url: '/api/:ref/envelope/',
+    url: '/api/:ref/envelope',
     schema: envelopeDocs,
     validatorCompiler: () => () => true,
     config: { ownParser: true },
@@ -115,34 +116,40 @@ export async function sentryRoutes(app: FastifyInstance) {
     },
   });
 
-  app.route({
-    method: ['GET', 'POST'],
-    url: '/api/:ref/cron/:monitor/:key/',
-    schema: httpCheckInDocs,
-    validatorCompiler: () => () => true,
-    config: { ownParser: true },
-    handler: async (request: FastifyRequest, reply: FastifyReply) => {
-      const { ref, monitor, key } = request.params as { ref: string; monitor: string; key: string };
-      const project = await projectOf(ref, key);
-      const body = await bodyOf(request);
-      const sent = body.length === 0 ? {} : jsonObject(body, 'the body');
-      const query = request.query as Record<string, unknown>;
-      const duration = query.duration === undefined || query.duration === '' ? undefined : Number(query.duration);
-      const fields: CheckInFields = {
-        status: query.status,
-        check_in_id: query.check_in_id,
-        environment: query.environment,
-        duration,
-        ...sent,
-        monitor_slug: monitor,
-      };
-      const checkIn = readCheckIn(fields);
-      if ((await recorder.record(project, checkIn, sourceOf(request))) === 'no-check') {
-        throw new SentryRefusal(404, `no check stands for monitor ${JSON.stringify(checkIn.slug)}: send a monitor_config to create it`);
-      }
-      return reply.status(202).send({});
-    },
-  });
+  const httpCheckIn = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { ref, monitor, key } = request.params as { ref: string; monitor: string; key: string };
+    const project = await projectOf(ref, key);
+    const body = await bodyOf(request);
+    const sent = body.length === 0 ? {} : jsonObject(body, 'the body');
+    const query = request.query as Record<string, unknown>;
+    const duration = query.duration === undefined || query.duration === '' ? undefined : Number(query.duration);
+    const fields: CheckInFields = {
+      status: query.status,
+      check_in_id: query.check_in_id,
+      environment: query.environment,
+      duration,
+      ...sent,
+      monitor_slug: monitor,
+    };
+    const checkIn = readCheckIn(fields);
+    if ((await recorder.record(project, checkIn, sourceOf(request))) === 'no-check') {
+      throw new SentryRefusal(404, `no check stands for monitor ${JSON.stringify(checkIn.slug)}: send a monitor_config to create it`);
+    }
+    return reply.status(202).send({});
+  };
+  for (const [method, schema] of [
+    ['GET', httpCheckInGetDocs],
+    ['POST', httpCheckInDocs],
+  ] as const) {
+    app.route({
+      method,
+      url: '/api/:ref/cron/:monitor/:key',
+      schema,
+      validatorCompiler: () => () => true,
+      config: { ownParser: true },
+      handler: httpCheckIn,
+    });
+  }
 }
 
 /**

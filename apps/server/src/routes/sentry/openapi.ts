@@ -41,6 +41,7 @@ export const envelopeDocs: FastifySchema = {
   },
 };
 
+/** The HTTP form's POST: a JSON body may give the fields and a monitor_config. */
 export const httpCheckInDocs: FastifySchema = {
   summary: "Sentry's HTTP check-in",
   description:
@@ -48,6 +49,24 @@ export const httpCheckInDocs: FastifySchema = {
     'give the same fields and a `monitor_config`, which creates or updates the check.',
   tags,
   security: [],
+  body: Type.Optional(
+    Type.Object({
+      status: Type.Optional(Type.String()),
+      check_in_id: Type.Optional(Type.String()),
+      environment: Type.Optional(Type.String()),
+      duration: Type.Optional(Type.Number()),
+      monitor_config: Type.Optional(
+        Type.Object(
+          {},
+          {
+            description:
+              'schedule ({type: "crontab", value} or {type: "interval", value, unit}), timezone, checkin_margin and max_runtime (minutes), failure_issue_threshold, recovery_threshold',
+            additionalProperties: true,
+          },
+        ),
+      ),
+    }),
+  ),
   params: Type.Object({
     ref,
     monitor: Type.String({ description: "the monitor's slug" }),
@@ -65,3 +84,11 @@ export const httpCheckInDocs: FastifySchema = {
     ...refusals,
   },
 };
+
+/** The HTTP form's GET (curl's default): the same, from the query string only. */
+export const httpCheckInGetDocs: FastifySchema = (({ body: _body, ...rest }) => ({
+  ...rest,
+  summary: "Sentry's HTTP check-in (GET)",
+  description:
+    "Sentry Crons' plain HTTP form as `curl` sends it: `?status=in_progress|ok|error`, optional `check_in_id`, `environment` and `duration`.",
+}))(httpCheckInDocs);
