@@ -2,7 +2,7 @@ import { ApiError, type Channel, type ChannelDetails, type ChannelInput, type Ch
 import type { DeclaredChannel } from './channels-file.js';
 import { placeOf } from './file-places.js';
 import type { MonitorsFile } from './monitors-file.js';
-import { DeclarationError } from './sync-references.js';
+import { DeclarationError, sameJson } from './sync-references.js';
 
 /**
  * One channel's part of a sync; channels are matched by name. A change
@@ -145,7 +145,7 @@ function changedFields(channel: DeclaredChannel, current: ChannelDetails, info: 
 function sameSetting(stored: unknown, declared: unknown): boolean {
   if (typeof stored === 'string' && typeof declared === 'string') return normalUrl(stored) === normalUrl(declared);
   if (Array.isArray(stored) && typeof declared === 'string') return sameSetting(stored, [declared]);
-  return JSON.stringify(canonical(stored)) === JSON.stringify(canonical(declared));
+  return sameJson(stored, declared);
 }
 
 function normalUrl(text: string): string {
@@ -155,16 +155,6 @@ function normalUrl(text: string): string {
   } catch {
     return text;
   }
-}
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, inner]) => [key, canonical(inner)]),
-  );
 }
 
 /**

@@ -24,3 +24,16 @@ export function slugsById(existing: Check[]): (id: string) => string {
   const byId = new Map(existing.map((check) => [check.id, check.slug ?? check.id]));
   return (id) => byId.get(id) ?? id;
 }
+
+/** Equal as JSON values, whatever the order of their keys (`durationAnomaly`, a channel's headers are objects). */
+export const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, inner]) => [key, canonical(inner)]),
+  );
+}

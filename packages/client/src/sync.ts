@@ -11,7 +11,7 @@ import {
   refuseMissingChannels,
   withCreatedChannels,
 } from './sync-channels.js';
-import { DeclarationError, knownSlugs, slugsById } from './sync-references.js';
+import { DeclarationError, knownSlugs, sameJson as same, slugsById } from './sync-references.js';
 import { applyWindowChanges, formatWindowPlan, planWindows, type WindowChange } from './sync-windows.js';
 
 /**
@@ -203,19 +203,6 @@ function toInput(check: Omit<DeclaredCheck, 'dependsOn'>, channels: Channel[]): 
       .sort();
   }
   return input;
-}
-
-/** Equal as JSON values, whatever the order of their keys (`durationAnomaly` is an object). */
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, inner]) => [key, canonical(inner)]),
-  );
 }
 
 const show = (value: unknown) => (value === null || value === undefined ? '(none)' : JSON.stringify(value));
