@@ -183,6 +183,15 @@ describe('cronbeat channels: bad input is exit status 2 with a message naming th
     expect((await run(['list', '--json'])).stdout).toBe(before);
   });
 
+  it('explains itself with --help, and answers an unknown action with its usage', async () => {
+    const help = await run(['create', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--set-env field=VARIABLE   a setting taken from an environment variable');
+    const unknown = await run(['rename', 'x']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('cronbeat: usage:\ncronbeat channels list [--json]\n');
+  });
+
   it('refuses a name two channels share, listing their ids, and says when none has it', async () => {
     const first = JSON.parse((await run(['create', '--kind', 'email', '--name', 'Twin', '--set', 'to=a@example.com', '--json'])).stdout);
     const second = JSON.parse((await run(['create', '--kind', 'email', '--name', 'Twin', '--set', 'to=b@example.com', '--json'])).stdout);
