@@ -60,7 +60,10 @@ export interface Snippet {
  */
 export function snippetsFor(url: string, check: Pick<Check, 'cron' | 'period' | 'tz' | 'slug' | 'name' | 'pingCode'>): Snippet[] {
   // `cronbeat run` takes the server and the check's ping code (the part of the ping URL after /ping/).
-  const [base, inUrl] = url.includes('/ping/') ? (url.split('/ping/', 2) as [string, string]) : [url, check.slug ?? ''];
+  // A URL on a ping host of its own (PING_BASE_URL) has no /ping/: that host serves /ping/ too.
+  const [base, inUrl] = url.includes('/ping/')
+    ? (url.split('/ping/', 2) as [string, string])
+    : [new URL(url).origin, new URL(url).pathname.slice(1)];
   const target = check.pingCode ?? inUrl;
   const name =
     (check.slug || check.name || 'job')

@@ -72,4 +72,13 @@ describe('snippets', () => {
       'CRON_TZ=Europe/Berlin\n30 2 * * * CRONBEAT_URL=https://cronbeat.example.com cronbeat run 0e4c5a2e-8a84-4a8d-9d33-1e0d6c1c2b3a -- /path/to/job.sh',
     );
   });
+
+  it('point cronbeat run at the ping host of a URL on one (PING_BASE_URL), which serves /ping/ too', () => {
+    const onPingHost = 'https://ping.example.com/0e4c5a2e-8a84-4a8d-9d33-1e0d6c1c2b3a';
+    const snippets = snippetsFor(onPingHost, { cron: null, period: 3600, tz: 'UTC', slug: null, name: 'Backup' });
+    expect(snippets.find((snippet) => snippet.id === 'crontab')?.code).toContain(`${onPingHost}/$?`);
+    expect(snippets.find((snippet) => snippet.id === 'cronbeat')?.code).toBe(
+      '0 * * * * CRONBEAT_URL=https://ping.example.com cronbeat run 0e4c5a2e-8a84-4a8d-9d33-1e0d6c1c2b3a -- /path/to/job.sh',
+    );
+  });
 });

@@ -25,6 +25,8 @@ interface Draft {
   /** As typed; empty for the grace time. */
   maxRuntime: string;
   manualResume: boolean;
+  /** Which requests ping: '' any, 'POST' only POST (Healthchecks' methods). */
+  methods: Check['methods'];
   alertOnLate: boolean;
   /** Seconds; null for no reminders. */
   remindEvery: number | null;
@@ -48,6 +50,7 @@ const EMPTY: Draft = {
   grace: '1h',
   maxRuntime: '',
   manualResume: false,
+  methods: '',
   alertOnLate: false,
   remindEvery: null,
   channels: [],
@@ -70,6 +73,7 @@ function draftOf(check: Check): Draft {
     grace: formatDuration(check.grace),
     maxRuntime: check.maxRuntime ? formatDuration(check.maxRuntime) : '',
     manualResume: check.manualResume,
+    methods: check.methods,
     alertOnLate: check.alertOnLate,
     remindEvery: check.remindEvery,
     channels: check.channels ?? [],
@@ -105,6 +109,7 @@ function inputOf(draft: Draft): CheckInput {
     // Omitted when empty: the server then keeps its default (the grace time).
     ...(draft.maxRuntime.trim() && { maxRuntime: seconds(draft.maxRuntime) }),
     manualResume: draft.manualResume,
+    methods: draft.methods,
     alertOnLate: draft.alertOnLate,
     remindEvery: draft.remindEvery,
     channels: draft.channels,
@@ -244,6 +249,20 @@ export function CheckEditor({ id }: { id?: string }) {
           <input type="checkbox" checked={draft.manualResume} onChange={(event) => update({ manualResume: event.target.checked })} />
           Manual resume: once down, stay down until someone resumes it
         </label>
+        <Field
+          label="Ping methods"
+          hint="POST only: a GET or HEAD (a chat app or crawler previewing the URL) is logged as ignored and changes nothing."
+          error={errors.methods}
+        >
+          <select
+            name="methods"
+            value={draft.methods}
+            onChange={(event) => update({ methods: event.target.value === 'POST' ? 'POST' : '' })}
+          >
+            <option value="">GET, HEAD or POST</option>
+            <option value="POST">POST only</option>
+          </select>
+        </Field>
         <Field label="Remind while down" hint="Alert the channels again this often until the check is back up." error={errors.remindEvery}>
           <select
             name="remindEvery"

@@ -5,10 +5,15 @@ import { CopyButton } from './CopyButton';
 /** The project's ping key, which slug ping URLs contain, shown to admins with the URL form beside it; and rotating it. */
 export function PingKey() {
   const [pingKey, setPingKey] = useState<string | null>(null);
+  // Where ping URLs start (PING_BASE_URL): the project's pingUrl without its key, so a rotated key needs no new fetch.
+  const [pingBase, setPingBase] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     api.project().then(
-      (project) => setPingKey(project.pingKey ?? null),
+      (project) => {
+        setPingKey(project.pingKey ?? null);
+        setPingBase(project.pingUrl && project.pingKey ? project.pingUrl.slice(0, -project.pingKey.length - 1) : null);
+      },
       (failure: Error) => setError(failure.message),
     );
   }, []);
@@ -21,7 +26,7 @@ export function PingKey() {
       setError(failure instanceof Error ? failure.message : String(failure));
     }
   };
-  const slugUrl = pingKey && `${window.location.origin}/ping/${pingKey}/<slug>`;
+  const slugUrl = pingKey && pingBase && `${pingBase}/${pingKey}/<slug>`;
   return (
     <section aria-labelledby="ping-key-title">
       <h2 id="ping-key-title">Ping key</h2>
@@ -42,7 +47,7 @@ export function PingKey() {
           (add <code>?create=1</code> to create the check on its first ping).
         </p>
       )}
-      <p>Rotate the key if it leaked; a check's own ping URL (/ping/&lt;ping code&gt;) is not affected, and is rotated on its page.</p>
+      <p>Rotate the key if it leaked; a check's own ping URL (with its ping code) is not affected, and is rotated on its page.</p>
       <button type="button" className="danger" onClick={rotate}>
         Rotate ping key
       </button>
