@@ -46,6 +46,7 @@ const ROUTES: Array<[HTTPMethods, string]> = [
   ['POST', '/api/v1/maintenance-windows/:id/end'],
   ['GET', '/api/v1/checks/:id/maintenance'],
   ['GET', '/api/v1/status'],
+  ['POST', '/api/v1/import/healthchecks'],
   ['GET', '/api/v1/metrics'],
   ['GET', '/api/v1/badges'],
   ['POST', '/api/v1/schedule/preview'],

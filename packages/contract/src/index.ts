@@ -16,3 +16,4 @@ export * from './maintenance';
 export * from './projects';
 export * from './v3';
 export * from './values';
+export * from './v3-import';

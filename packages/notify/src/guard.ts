@@ -34,6 +34,8 @@ export interface OutboundRequest {
   body: string;
   /** Milliseconds for everything: resolving, connecting, sending and reading the answer. */
   timeoutMs: number;
+  /** Bytes of the answer to read at most. Default: MAX_RESPONSE_BYTES (alerts need only the status; an importer reads a whole answer). */
+  maxResponseBytes?: number;
 }
 
 export interface OutboundResponse {
@@ -112,6 +114,7 @@ export function createNetworkGuard(options: GuardOptions = {}): NetworkGuard {
       let status: number | null = null;
       let headers: OutboundResponse['headers'] = {};
       const chunks: Buffer[] = [];
+      const limit = init.maxResponseBytes ?? MAX_RESPONSE_BYTES;
       let size = 0;
       const answered = () => {
         if (settled || status === null) return;
@@ -140,9 +143,9 @@ export function createNetworkGuard(options: GuardOptions = {}): NetworkGuard {
           headers = response.headers;
           response.on('data', (chunk: Buffer) => {
             if (settled) return;
-            chunks.push(chunk.subarray(0, MAX_RESPONSE_BYTES - size));
+            chunks.push(chunk.subarray(0, limit - size));
             size += chunk.length;
-            if (size >= MAX_RESPONSE_BYTES) {
+            if (size >= limit) {
               // Enough: the status is what counts. Cutting the connection is what bounds the memory an answer takes.
               answered();
               response.destroy();

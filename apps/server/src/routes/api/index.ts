@@ -3,6 +3,7 @@ import { createNotifier } from '@cronbeat/notify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticate, authorize } from '../../auth/authenticate';
 import { refuseUnknownFields } from '../../schemas/strict-body';
+import { healthchecksImportRoutes } from '../api-v3/import/route';
 import { channelRoutes } from './channels';
 import { deliveryLogRoutes } from './channels/deliveries';
 import { channelKindRoutes } from './channels/kinds';
@@ -50,5 +51,6 @@ export async function apiRoutes(app: FastifyInstance, options: { config: Config 
     await api.register(projectRoutes);
     await api.register(memberRoutes, { config: options.config, notifier });
     await api.register(apiKeyRoutes);
+    await api.register(healthchecksImportRoutes, { config: options.config });
   });
 }
