@@ -8,6 +8,7 @@ interface KindInfo {
   kind: string;
   title: string;
   secrets: string[];
+  defaultEvents: string[];
   schema: { type: string; properties: Record<string, { description?: string }>; required?: string[] };
 }
 
@@ -39,6 +40,9 @@ describe.each(testDatabaseKinds())('channel kinds API on %s', (kind) => {
       });
       expect(pagerduty?.schema.properties.routingKey?.description).toMatch(/Integration Key/);
       expect(kinds.find((info) => info.kind === 'webhook')?.secrets).toEqual(['secret']);
+      // Incident tools are not sent late alerts unless asked; the others get every event.
+      expect(pagerduty?.defaultEvents).toEqual(['down', 'still_down', 'up']);
+      expect(kinds.find((info) => info.kind === 'email')?.defaultEvents).toEqual(['down', 'up', 'late', 'still_down']);
       // Slack's incoming-webhook URL lets whoever holds it post, as Discord's and the other chat webhooks do.
       for (const kind of ['slack', 'discord', 'teams', 'google-chat', 'mattermost', 'rocket-chat'])
         expect(kinds.find((info) => info.kind === kind)?.secrets, kind).toEqual(['url']);

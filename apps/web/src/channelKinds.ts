@@ -4,6 +4,8 @@
  * a new kind gets a form without dashboard changes).
  */
 
+import type { Channel } from './types';
+
 /** The parts of JSON Schema the kinds' config schemas use. */
 export interface JsonSchema {
   type?: string;
@@ -25,6 +27,8 @@ export interface ChannelKindInfo {
   kind: string;
   title: string;
   secrets: string[];
+  /** The events a new channel of the kind is sent unless others are chosen. */
+  defaultEvents: Channel['events'];
   schema: JsonSchema;
 }
 

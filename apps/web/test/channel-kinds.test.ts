@@ -50,7 +50,9 @@ describe.skipIf(skipBrowser)('channel kinds in the dashboard, in Chromium', () =
   }
 
   const storedChannels = (page: Page) =>
-    page.evaluate(async () => (await (await fetch('/api/v1/channels')).json()).channels as Array<{ kind: string; config: object }>);
+    page.evaluate(
+      async () => (await (await fetch('/api/v1/channels')).json()).channels as Array<{ kind: string; events: string[]; config: object }>,
+    );
 
   /** Presses the card's "Send test" and waits for what it says. */
   async function sendTest(page: Page, name: string): Promise<void> {
@@ -94,6 +96,10 @@ describe.skipIf(skipBrowser)('channel kinds in the dashboard, in Chromium', () =
     await routingKey.fill('too-short');
     await page.getByLabel('Severity').selectOption('warning');
     await page.getByLabel('Base URL').fill(receiver.url);
+    // The kind's own default events: an incident tool is not sent late alerts unless asked.
+    await expect(page.getByRole('checkbox', { name: /^Late/ }).isChecked()).resolves.toBe(false);
+    await expect(page.getByRole('checkbox', { name: /^Still down/ }).isChecked()).resolves.toBe(true);
+    await page.getByRole('checkbox', { name: /^Up/ }).uncheck();
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     // The API's refusal of config.routingKey is shown beside that field.
     const fieldError = page.locator('.field', { has: page.getByLabel('Routing key (required)') }).locator('.field-error');
@@ -105,7 +111,11 @@ describe.skipIf(skipBrowser)('channel kinds in the dashboard, in Chromium', () =
     await sendTest(page, 'Pager');
 
     expect(await storedChannels(page)).toMatchObject([
-      { kind: 'pagerduty', config: { routingKey: { set: true }, severity: 'warning', baseUrl: receiver.url } },
+      {
+        kind: 'pagerduty',
+        events: ['down', 'still_down'],
+        config: { routingKey: { set: true }, severity: 'warning', baseUrl: receiver.url },
+      },
     ]);
     await expect(page.content()).resolves.not.toContain(key);
 

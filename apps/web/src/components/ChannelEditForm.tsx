@@ -93,11 +93,7 @@ export function ChannelEditForm({
           })
         }
       />
-      <ChannelEventsField
-        events={events}
-        error={errors.events ?? Object.entries(errors).find(([field]) => field.startsWith('events.'))?.[1]}
-        onChange={setEvents}
-      />
+      <ChannelEventsField events={events} errors={errors} onChange={setEvents} />
       {formError && (
         <p className="error" role="alert">
           {formError}

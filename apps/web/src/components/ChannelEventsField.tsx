@@ -11,16 +11,18 @@ const EVENT_LABELS: Record<ChannelEvent, string> = {
   still_down: 'Still down: reminders while a check stays down',
 };
 
-/** Which events a channel is sent, one checkbox each; none checked sends nothing. */
+/** Which events a channel is sent, one checkbox each; none checked sends nothing. `errors` are the API's, by field. */
 export function ChannelEventsField({
   events,
-  error,
+  errors,
   onChange,
 }: {
   events: readonly ChannelEvent[];
-  error: string | undefined;
+  errors: Record<string, string>;
   onChange: (events: ChannelEvent[]) => void;
 }) {
+  // The API names `events` or one item of it (`events.1`).
+  const error = errors.events ?? Object.entries(errors).find(([field]) => field.startsWith('events.'))?.[1];
   const toggle = (event: ChannelEvent, on: boolean) =>
     // Kept in the API's order so an unchanged choice reads the same.
     onChange(CHANNEL_EVENTS.filter((candidate) => (candidate === event ? on : events.includes(candidate))));

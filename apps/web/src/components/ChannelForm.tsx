@@ -1,9 +1,10 @@
 import { type FormEvent, useId, useState } from 'react';
 import { ApiError, api } from '../api';
 import { configOf, specsOf, type Values } from '../channelFormValues';
-import type { ChannelKind } from '../types';
+import type { Channel, ChannelKind } from '../types';
 import { useChannelKinds } from '../useChannelKinds';
 import { ChannelConfigFields } from './ChannelConfigFields';
+import { ChannelEventsField } from './ChannelEventsField';
 import { Field } from './Field';
 
 /**
@@ -19,15 +20,19 @@ export function ChannelForm({ onDone }: { onDone: () => void }) {
   const [name, setName] = useState('');
   const [values, setValues] = useState<Values>({});
   const [attachToAllChecks, setAttachToAllChecks] = useState(true);
+  // null until changed: the chosen kind's own defaults (incident tools leave out late).
+  const [chosenEvents, setChosenEvents] = useState<Channel['events'] | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
 
   const info = kinds?.find((candidate) => candidate.kind === kind);
   const specs = info ? specsOf(info) : [];
+  const events = chosenEvents ?? info?.defaultEvents ?? [];
 
   const chooseKind = (next: ChannelKind) => {
     setKind(next);
     setValues({});
+    setChosenEvents(null);
     setErrors({});
     setFormError(null);
   };
@@ -47,7 +52,7 @@ export function ChannelForm({ onDone }: { onDone: () => void }) {
       return;
     }
     try {
-      await api.createChannel({ kind, name: name.trim() || defaultName(), config, attachToAllChecks } as Parameters<
+      await api.createChannel({ kind, name: name.trim() || defaultName(), config, events, attachToAllChecks } as Parameters<
         typeof api.createChannel
       >[0]);
       onDone();
@@ -93,6 +98,7 @@ export function ChannelForm({ onDone }: { onDone: () => void }) {
         errors={errors}
         onChange={(field, value) => setValues((current) => ({ ...current, [field]: value }))}
       />
+      <ChannelEventsField events={events} errors={errors} onChange={setChosenEvents} />
       <div className="field">
         <label className="inline">
           <input
