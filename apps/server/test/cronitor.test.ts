@@ -124,6 +124,18 @@ describe.each(testDatabaseKinds())('Cronitor telemetry on %s', (kind) => {
     expect(await checkRow(test.db, check!.id)).toMatchObject({ lastStartRid: seriesRunId('77aa0b1c') });
   });
 
+  it('counts telemetry in cronbeat_pings_total as it counts pings', async () => {
+    const { project } = await aCheck(test.db, { slug: 'counted' });
+    const started = () =>
+      app.inject('/metrics').then((response) => {
+        const line = response.body.split('\n').find((candidate) => candidate.startsWith('cronbeat_pings_total{kind="start"} '));
+        return line ? Number(line.split(' ')[1]) : 0;
+      });
+    const before = await started();
+    expect((await get(`/p/${project.pingKey}/counted?state=run`)).statusCode).toBe(200);
+    expect((await started()) - before).toBe(1);
+  });
+
   it('serves /p/ on the ping host too', async () => {
     const { project, check } = await aCheck(test.db, { slug: 'on-ping-host' });
     const response = await get(`/p/${project.pingKey}/on-ping-host?state=run`, { host: 'ping.cronbeat.test' });

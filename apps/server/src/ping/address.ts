@@ -7,6 +7,9 @@ import { isTelemetry, readTelemetry } from './cronitor';
 /** The routes of every ping form: `<ping-code>[/<x>]` and `<ping-key>/<slug>[/<x>]`, with `:a`, `:b`, `:c` the segments. */
 export const PING_PATHS = ['/ping/:a', '/ping/:a/:b', '/ping/:a/:b/:c'] as const;
 
+/** The route of Cronitor's telemetry form, `/p/<ping-key>/<monitor>`. */
+export const TELEMETRY_PATH = '/p/:key/:monitor';
+
 /** The check a ping URL addresses. */
 export type PingTarget = { pingCode: string } | { slug: SlugRef; create: boolean };
 

@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Histogram, register } from 'prom-client';
 import { Unauthorized } from '../errors';
-import { PING_PATHS } from '../ping/address';
+import { PING_PATHS, TELEMETRY_PATH } from '../ping/address';
 
 // Both apps may load prom-client's process metrics in one process; register them once.
 if (!register.getSingleMetric('process_cpu_user_seconds_total')) collectDefaultMetrics();
@@ -28,7 +28,7 @@ const pingDuration = new Histogram({
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
 });
 
-const PING_ROUTES = new Set<string>(PING_PATHS);
+const PING_ROUTES = new Set<string>([...PING_PATHS, TELEMETRY_PATH]);
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,7 +1,7 @@
 import type { Config } from '@cronbeat/config';
 import cors from '@fastify/cors';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PING_PATHS, PingUrlError, parsePingAddress, parseTelemetryAddress } from '../ping/address';
+import { PING_PATHS, PingUrlError, parsePingAddress, parseTelemetryAddress, TELEMETRY_PATH } from '../ping/address';
 import { type PingAnswerDeps, pingAnswerer } from '../ping/answer';
 import { captureBody } from '../ping/body';
 import { CreateRate } from '../ping/create-rate';
@@ -138,7 +138,7 @@ function healthchecksForms(app: FastifyInstance, answer: Answer) {
 
 /** Cronitor's `/p/<key>/<monitor>` (relative to /p/). */
 function telemetryForm(app: FastifyInstance, answer: Answer) {
-  pingRoute(app, '/:key/:monitor', telemetryDocs, async (request, reply) => {
+  pingRoute(app, TELEMETRY_PATH.slice('/p'.length), telemetryDocs, async (request, reply) => {
     const { key, monitor } = request.params as { key: string; monitor: string };
     return answer(request, reply, parseTelemetryAddress(key, monitor, request.query as Record<string, unknown>));
   });
