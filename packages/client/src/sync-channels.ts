@@ -89,10 +89,12 @@ function judge(channel: DeclaredChannel, kinds: ChannelKindInfo[]): ChannelKindI
   const properties = info.schema.properties;
   if (properties) {
     for (const field of Object.keys(channel.config)) {
-      if (!Object.hasOwn(properties, field))
-        throw new DeclarationError(
-          `${at(`config.${field}`, `.${field}`)}: not a setting of ${info.kind} channels (they take ${Object.keys(properties).join(', ')})`,
-        );
+      if (Object.hasOwn(properties, field)) continue;
+      // The API's shape nests settings under `config`; a file writes them beside name and kind.
+      const hint = field === 'config' ? '; write the settings beside name and kind, without config:' : '';
+      throw new DeclarationError(
+        `${at(`config.${field}`, `.${field}`)}: not a setting of ${info.kind} channels (they take ${Object.keys(properties).join(', ')})${hint}`,
+      );
     }
   }
   for (const field of info.schema.required ?? []) {

@@ -251,6 +251,11 @@ describe('cronbeat sync refuses channel mistakes before sending anything (exit s
       'line 6, column 11: channels[0] (X).room: not a setting of slack channels (they take url)',
     ],
     [
+      'settings nested under config: as the API nests them',
+      'channels:\n  - name: X\n    kind: email\n    config: {to: a@example.com}\n',
+      'line 5, column 13: channels[0] (X).config: not a setting of email channels (they take to); write the settings beside name and kind, without config:',
+    ],
+    [
       'a required setting left out',
       'channels:\n  - name: X\n    kind: pagerduty\n',
       'line 3, column 5: channels[0] (X): routingKey is required for pagerduty channels',
