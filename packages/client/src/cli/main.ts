@@ -3,6 +3,7 @@ import { UsageError } from './args.js';
 import { CHANNELS_HELP, CHANNELS_USAGE, channelsCommand } from './channels.js';
 import { CHECKS_CREATE_HELP, CHECKS_USAGE, checksCommand } from './checks.js';
 import { IMPORT_USAGE, importCrontabCommand } from './import-crontab.js';
+import { IMPORT_HEALTHCHECKS_HELP, IMPORT_HEALTHCHECKS_USAGE, importHealthchecksCommand } from './import-healthchecks.js';
 import { MAINTENANCE_HELP, MAINTENANCE_USAGE, maintenanceCommand } from './maintenance.js';
 import { PING_USAGE, pingCommand } from './ping.js';
 import { RUN_USAGE, runCommand } from './run.js';
@@ -17,9 +18,11 @@ const USAGE = `cronbeat: heartbeat monitoring for cron jobs
   ${CHANNELS_USAGE.split('\n').join('\n  ')}
   ${SYNC_USAGE}
   ${IMPORT_USAGE}
+  ${IMPORT_HEALTHCHECKS_USAGE}
 
 Every command takes --url, --ping-key and --api-key, which override
-CRONBEAT_URL, CRONBEAT_PING_KEY and CRONBEAT_API_KEY.
+CRONBEAT_URL, CRONBEAT_PING_KEY and CRONBEAT_API_KEY (import-healthchecks
+takes Healthchecks' API key and ping key in --api-key and --ping-key).
 `;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
@@ -30,6 +33,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   channels: channelsCommand,
   sync: syncCommand,
   'import-crontab': importCrontabCommand,
+  'import-healthchecks': importHealthchecksCommand,
 };
 
 /** Runs the CLI and returns the exit status: the job's own for `run`, 2 for usage errors, 1 for other failures. */
@@ -42,6 +46,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (name === 'maintenance' && (rest.includes('--help') || rest.includes('-h'))) {
     process.stdout.write(MAINTENANCE_HELP);
+    return 0;
+  }
+  if (name === 'import-healthchecks' && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(IMPORT_HEALTHCHECKS_HELP);
     return 0;
   }
   if (name === 'channels' && (rest.includes('--help') || rest.includes('-h'))) {
