@@ -182,7 +182,7 @@ describe.each(testDatabaseKinds())('alert policy settings in the checks API on %
   it('refuses an early tolerance for a period schedule, on create and on edit', async () => {
     const created = await call('POST', '/checks', { name: 'Hourly', period: 3600, earlyTolerance: 60 });
     expect(created.statusCode).toBe(400);
-    expect(created.json().error.message).toMatch(/^earlyTolerance: earlyTolerance applies to cron schedules only/);
+    expect(created.json().error.message).toMatch(/^earlyTolerance: earlyTolerance applies to cron and OnCalendar schedules only/);
     const defaultSchedule = await call('POST', '/checks', { name: 'Default schedule', earlyTolerance: 60 });
     expect(defaultSchedule.statusCode).toBe(400);
     expect(defaultSchedule.json().error.fields).toHaveProperty('earlyTolerance');
@@ -190,7 +190,7 @@ describe.each(testDatabaseKinds())('alert policy settings in the checks API on %
     const hourly = await create({ period: 3600 });
     const edited = await call('PATCH', `/checks/${hourly.id}`, { earlyTolerance: 60 });
     expect(edited.statusCode).toBe(400);
-    expect(edited.json().error.message).toMatch(/^earlyTolerance: earlyTolerance applies to cron schedules only/);
+    expect(edited.json().error.message).toMatch(/^earlyTolerance: earlyTolerance applies to cron and OnCalendar schedules only/);
     expect((await call('GET', `/checks/${hourly.id}`)).json()).toEqual(hourly);
     // Turning it off is no early tolerance at all, so a period check may say so.
     expect((await call('PATCH', `/checks/${hourly.id}`, { earlyTolerance: null })).statusCode).toBe(200);
@@ -204,7 +204,7 @@ describe.each(testDatabaseKinds())('alert policy settings in the checks API on %
     const check = await create({ cron: '0 3 * * *', earlyTolerance: 600 });
     const switched = await call('PATCH', `/checks/${check.id}`, { period: 86_400 });
     expect(switched.statusCode).toBe(400);
-    expect(switched.json().error.message).toMatch(/^earlyTolerance: earlyTolerance applies to cron schedules only/);
+    expect(switched.json().error.message).toMatch(/^earlyTolerance: earlyTolerance applies to cron and OnCalendar schedules only/);
     expect(switched.json().error.message).toMatch(/set earlyTolerance to null/);
     expect((await call('GET', `/checks/${check.id}`)).json()).toEqual(check);
 

@@ -12,6 +12,7 @@ const existing = (fields: Partial<Check> & { id: string; slug: string }): Check 
   description: '',
   period: 86_400,
   cron: null,
+  onCalendar: null,
   tz: 'UTC',
   grace: 3600,
   maxRuntime: null,

@@ -1,4 +1,4 @@
-import { DEPENDENCY_LIMITS } from '@cronbeat/core';
+import { DEPENDENCY_LIMITS, ON_CALENDAR_MAX_LENGTH } from '@cronbeat/core';
 import { type Static, Type } from 'typebox';
 import { NullableTimestamp, oneOf, Timestamp, Uuid } from './common';
 import {
@@ -106,7 +106,7 @@ const policyEditable = {
   ),
   earlyTolerance: nullableInteger(
     earlyTolerance,
-    `seconds: a run that starts (or, without a start ping, ends) more than this before its scheduled time fails (reason early). Cron schedules only (${earlyTolerance.min} … ${earlyTolerance.max}); null: off. Default: null`,
+    `seconds: a run that starts (or, without a start ping, ends) more than this before its scheduled time fails (reason early). Cron and OnCalendar schedules only (${earlyTolerance.min} … ${earlyTolerance.max}); null: off. Default: null`,
   ),
   maxConcurrentRuns: nullableInteger(
     maxConcurrentRuns,
@@ -141,9 +141,16 @@ const editable = {
   }),
   tags: Type.Array(Tag, { maxItems: 50 }),
   description: Type.String({ maxLength: 10_000 }),
-  period: Type.Integer({ description: `seconds between pings (${period}); give this or cron` }),
-  cron: Type.String({ minLength: 1, maxLength: 200, description: 'five-field cron expression; give this or period' }),
-  tz: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone of cron. Default: UTC' }),
+  period: Type.Integer({ description: `seconds between pings (${period}); give one of period, cron and onCalendar` }),
+  cron: Type.String({ minLength: 1, maxLength: 200, description: 'five-field cron expression; give one of period, cron and onCalendar' }),
+  onCalendar: Type.String({
+    minLength: 1,
+    maxLength: ON_CALENDAR_MAX_LENGTH,
+    description:
+      'systemd OnCalendar expressions, one per line, expected at the union of their times (`Mon..Fri *-*-* 09:00`, `daily`, `*:0/15`; ' +
+      'an expression may end with its own time zone); give one of period, cron and onCalendar',
+  }),
+  tz: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone of cron or onCalendar. Default: UTC' }),
   grace: Type.Integer({ description: 'seconds after the expected time before alerting. Default: the project default' }),
   maxRuntime: Type.Unsafe<number | null>({ type: ['integer', 'null'], description: 'seconds a run may take; null: the grace time' }),
   manualResume: Type.Boolean(),
@@ -176,6 +183,7 @@ export const CheckPatch = Type.Object(
     description: Type.Optional(editable.description),
     period: Type.Optional(editable.period),
     cron: Type.Optional(editable.cron),
+    onCalendar: Type.Optional(editable.onCalendar),
     tz: Type.Optional(editable.tz),
     grace: Type.Optional(editable.grace),
     maxRuntime: Type.Optional(editable.maxRuntime),
@@ -237,7 +245,8 @@ export const Check = Type.Object({
   description: Type.String(),
   period: Type.Union([Type.Integer(), Type.Null()], { description: 'seconds between pings, for a period schedule' }),
   cron: Type.Union([Type.String(), Type.Null()]),
-  tz: Type.String({ description: 'IANA time zone of cron' }),
+  onCalendar: Type.Union([Type.String(), Type.Null()], { description: 'systemd OnCalendar expressions, one per line' }),
+  tz: Type.String({ description: 'IANA time zone of cron or onCalendar' }),
   grace: Type.Integer({ description: 'seconds' }),
   maxRuntime: Type.Union([Type.Integer(), Type.Null()], { description: 'seconds; null: the grace time' }),
   manualResume: Type.Boolean(),
@@ -253,7 +262,7 @@ export const Check = Type.Object({
   }),
   failureKeywords: Type.Array(Type.String(), { description: 'a ping whose body contains one of these (case-insensitive) is a failed run' }),
   earlyTolerance: Type.Union([Type.Integer(), Type.Null()], {
-    description: 'seconds a cron job may start before its scheduled time; null: off',
+    description: 'seconds a cron or OnCalendar job may start before its scheduled time; null: off',
   }),
   maxConcurrentRuns: Type.Union([Type.Integer(), Type.Null()], { description: 'runs open at once above this fail; null: off' }),
   durationAnomaly: DurationAnomaly,
@@ -295,6 +304,7 @@ export const SchedulePreview = Type.Object(
   {
     period: Type.Optional(editable.period),
     cron: Type.Optional(editable.cron),
+    onCalendar: Type.Optional(editable.onCalendar),
     tz: Type.Optional(editable.tz),
     after: Type.Optional(Type.String({ format: 'date-time', description: 'Default: now' })),
     count: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, description: 'Default: 5' })),

@@ -1,10 +1,11 @@
 import { authErrors, BadgeList, SchedulePreview, ScheduleTimes, StatusSummary } from '@cronbeat/contract';
-import { parseSchedule, upcoming } from '@cronbeat/core';
+import { upcoming } from '@cronbeat/core';
 import { getProject, statusSummary, tagsInUse } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { accessOf } from '../../auth/access';
 import { FieldError, NotFound } from '../../errors';
+import { requestedSchedule } from './checks/edit';
 
 export async function statusRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -50,9 +51,9 @@ export async function statusRoutes(fastify: FastifyInstance) {
       },
     },
     async (request) => {
-      const { period, cron, tz, after, count = 5 } = request.body;
-      if ((period === undefined) === (cron === undefined)) throw new FieldError('period', 'give either period or cron (with tz)');
-      const schedule = parseSchedule(cron !== undefined ? { cron, tz } : { period: period! });
+      const { after, count = 5, ...given } = request.body;
+      const schedule = requestedSchedule(given, null);
+      if (!schedule) throw new FieldError('period', 'give one of period, cron (with tz) and onCalendar (with tz)');
       return { times: upcoming(schedule, after ? new Date(after) : new Date(), count).map((time) => time.toISOString()) };
     },
   );

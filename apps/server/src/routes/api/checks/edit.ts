@@ -24,23 +24,29 @@ import { requestedRunPolicy } from './policy';
 
 type Patch = CheckPatch;
 
+const SCHEDULE_FIELDS = ['period', 'cron', 'onCalendar'] as const;
+
 /**
  * The schedule a create or edit asks for, validated by the domain. `current`
- * is the check being edited: `tz` alone re-zones its cron expression.
+ * is the check being edited: `tz` alone re-zones its cron or OnCalendar
+ * expressions, and a new expression keeps the zone the check had.
  */
-export function requestedSchedule(input: Pick<Patch, 'period' | 'cron' | 'tz'>, current: Schedule | null): Schedule | null {
-  if (input.period !== undefined && input.cron !== undefined)
-    throw new FieldError('period', 'give either period or cron (with tz), not both');
+export function requestedSchedule(input: Pick<Patch, 'period' | 'cron' | 'onCalendar' | 'tz'>, current: Schedule | null): Schedule | null {
+  const given = SCHEDULE_FIELDS.filter((field) => input[field] !== undefined);
+  if (given.length > 1) {
+    throw new FieldError(given[0]!, `give either period or cron or onCalendar (with tz), not ${given.join(' and ')}`);
+  }
+  const currentTz = current && current.kind !== 'period' ? current.tz : 'UTC';
   if (input.period !== undefined) {
-    if (input.tz !== undefined) throw new FieldError('tz', 'tz only applies to cron schedules, not to period');
+    if (input.tz !== undefined) throw new FieldError('tz', 'tz only applies to cron and onCalendar schedules, not to period');
     return parseSchedule({ period: input.period });
   }
-  if (input.cron !== undefined) {
-    return parseSchedule({ cron: input.cron, tz: input.tz ?? (current?.kind === 'cron' ? current.tz : 'UTC') });
-  }
+  if (input.cron !== undefined) return parseSchedule({ cron: input.cron, tz: input.tz ?? currentTz });
+  if (input.onCalendar !== undefined) return parseSchedule({ onCalendar: input.onCalendar, tz: input.tz ?? currentTz });
   if (input.tz !== undefined) {
-    if (current?.kind !== 'cron') throw new FieldError('tz', 'tz only applies to cron schedules; give cron too');
-    return parseSchedule({ cron: current.cron, tz: input.tz });
+    if (current === null || current.kind === 'period')
+      throw new FieldError('tz', 'tz only applies to cron and onCalendar schedules; give cron too, or onCalendar');
+    return parseSchedule(current.kind === 'cron' ? { cron: current.cron, tz: input.tz } : { onCalendar: current.onCalendar, tz: input.tz });
   }
   return null;
 }
@@ -106,7 +112,7 @@ export async function editCheck(db: Db, projectId: string, id: string, input: Pa
       if (input.dependsOn !== undefined) await lockDependencies(tx, projectId);
       const current = await lockCheck(tx, projectId, id);
       if (!current) throw new NotFound('Check');
-      const schedule = requestedSchedule(input, current.cron !== null ? { kind: 'cron', cron: current.cron, tz: current.tz } : null);
+      const schedule = requestedSchedule(input, scheduleOf(current));
       const runPolicy = requestedRunPolicy(input, runPolicyOf(current), schedule ?? scheduleOf(current));
       const edited: CheckRow = {
         ...current,

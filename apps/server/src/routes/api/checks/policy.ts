@@ -43,12 +43,12 @@ export function requestedRunPolicy(input: PolicyInput, current: RunPolicy, sched
     maxConcurrentRuns: input.maxConcurrentRuns === undefined ? current.maxConcurrentRuns : input.maxConcurrentRuns,
     durationAnomaly: input.durationAnomaly === undefined ? current.durationAnomaly : requestedDurationAnomaly(input.durationAnomaly),
   };
-  if (policy.earlyTolerance !== null && schedule.kind !== 'cron') {
+  if (policy.earlyTolerance !== null && schedule.kind === 'period') {
     throw new FieldError(
       'earlyTolerance',
       input.earlyTolerance === undefined
-        ? 'earlyTolerance applies to cron schedules only: this check has one, so set earlyTolerance to null to give it a period'
-        : 'earlyTolerance applies to cron schedules only; give cron too, or null',
+        ? 'earlyTolerance applies to cron and OnCalendar schedules only: this check has one, so set earlyTolerance to null to give it a period'
+        : 'earlyTolerance applies to cron and OnCalendar schedules only; give cron or onCalendar too, or null',
     );
   }
   return policy;

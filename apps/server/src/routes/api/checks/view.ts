@@ -32,6 +32,7 @@ export function checkView(row: CheckRow, context: CheckViewContext): Check {
     description: row.description,
     period: row.period,
     cron: row.cron,
+    onCalendar: row.onCalendar,
     tz: row.tz,
     grace: row.grace,
     maxRuntime: row.maxRuntime,
