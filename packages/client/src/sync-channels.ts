@@ -44,7 +44,8 @@ export function planChannels(file: MonitorsFile, existing: ChannelDetails[], kin
   const declared = file.channels ?? [];
   const changes = declared.map((channel): ChannelChange => {
     const info = judge(channel, kinds);
-    const secrets = info.secrets.filter((field) => channel.config[field] !== undefined);
+    // A secret written as null clears it: that is a visible change (see changedFields), not a secret sent.
+    const secrets = info.secrets.filter((field) => channel.config[field] !== undefined && channel.config[field] !== null);
     const current = byName.get(channel.name);
     let change: ChannelChange;
     if (!current) {
@@ -127,7 +128,11 @@ function changedFields(channel: DeclaredChannel, current: ChannelDetails, info: 
   const fields: ChannelFieldChange[] = [];
   const names = new Set([...Object.keys(channel.config), ...Object.keys(stored)]);
   for (const field of [...names].sort()) {
-    if (info.secrets.includes(field)) continue;
+    if (info.secrets.includes(field)) {
+      // The server shows a set secret as { set: true } and leaves out one that is not set.
+      if (channel.config[field] === null && stored[field] !== undefined) fields.push({ field, from: { set: true }, to: null });
+      continue;
+    }
     const to = channel.config[field] ?? defaults[field] ?? null;
     const from = stored[field] ?? null;
     if (!sameSetting(from, to)) fields.push({ field, from, to });

@@ -92,6 +92,14 @@ describe('channel plans', () => {
     ]);
   });
 
+  it('clears a secret the file sets to null, and leaves one it leaves out', () => {
+    const stored = onServer({ serverUrl: 'https://ntfy.sh', topic: 'jobs', token: { set: true } });
+    expect(plan('    topic: jobs\n    token: null\n', stored)).toMatchObject([
+      { action: 'update', fields: [{ field: 'token', from: { set: true }, to: null }], secrets: [] },
+    ]);
+    expect(plan('    topic: jobs\n', stored)).toMatchObject([{ action: 'unchanged', secrets: [] }]);
+  });
+
   it('shows a field the file drops going to its default or to none, and changed events', () => {
     const stored = onServer({ serverUrl: 'https://ntfy.example.com/', topic: 'jobs', downPriority: 5 }, ['down']);
     const [change] = plan('    topic: jobs\n    events: [down, late]\n', stored);
