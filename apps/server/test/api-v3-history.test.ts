@@ -98,6 +98,9 @@ describe.each(testDatabaseKinds())('Healthchecks API v3 pings, flips, channels a
     const body = await injectV3(app, 'GET', `/checks/${uuid}/pings/2/body`, rw);
     expect(body.statusCode).toBe(200);
     expect(body.headers['content-type']).toMatch(/^text\/plain/);
+    // Served as an attachment in a sandbox, never as a page of Cronbeat's origin.
+    expect(body.headers['content-security-policy']).toBe('sandbox');
+    expect(body.headers['content-disposition']).toBe('attachment; filename="ping-2.txt"');
     expect(body.body).toBe('backup done');
     expect((await injectV3(app, 'GET', `/checks/${uuid}/pings/1/body`, rw)).statusCode).toBe(404);
     expect((await injectV3(app, 'GET', `/checks/${uuid}/pings/99/body`, rw)).statusCode).toBe(404);

@@ -78,10 +78,14 @@ export async function v3HistoryRoutes(fastify: FastifyInstance) {
     { schema: { tags, security, summary: "A ping's body, as text/plain", params: V3PingParams, response: { 200: PingBody, ...v3Errors } } },
     async (request, reply) => {
       const check = await checkOfCode(app.db, callerOf(request).projectId, request.params.code);
-      const stored = await pingBody(app.db, check.id, Number(request.params.n));
+      const n = Number(request.params.n);
+      const stored = await pingBody(app.db, check.id, n);
       const body = stored?.body ?? (stored?.bodyRaw ? Buffer.from(stored.bodyRaw) : null);
       if (!body || body.length === 0) throw new HealthchecksError(404, 'ping has no body');
-      return reply.type('text/plain').send(body);
+      // A job's output is the job's, not ours: saved rather than rendered, and sandboxed were it rendered (as /api/v1 serves it).
+      reply.header('content-security-policy', 'sandbox').header('x-content-type-options', 'nosniff');
+      reply.header('content-disposition', `attachment; filename="ping-${n}.${typeof body === 'string' ? 'txt' : 'bin'}"`);
+      return reply.type(typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream').send(body);
     },
   );
 
