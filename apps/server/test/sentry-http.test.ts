@@ -153,6 +153,19 @@ describe.each(testDatabaseKinds())('Sentry envelopes and HTTP check-ins on %s', 
     expect(await countChecks(owner.projectId)).toBe(0);
   });
 
+  it('an ok that overtakes the in_progress whose monitor_config makes its check is still recorded, after it', async () => {
+    const { owner, ref, key } = await aProject();
+    const id = '5f0c1e2d3b4a49c8a7e6d5c4b3a29180';
+    const send = (fields: Record<string, unknown>) =>
+      post(ref, envelope(checkIn({ monitor_slug: 'quick', check_in_id: id, ...fields })), {}, `?sentry_key=${key}`);
+    const ok = send({ status: 'ok' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const start = send({ status: 'in_progress', monitor_config: HOURLY });
+    expect((await Promise.all([ok, start])).map((response) => response.statusCode)).toEqual([200, 200]);
+    const check = (await checkOf(owner.projectId, 'quick'))!;
+    expect((await pingsOf(check.id)).map((ping) => ping.kind)).toEqual(['start', 'success']);
+  });
+
   it("HTTP form, as Sentry's docs curl it: in_progress then ok with a check_in_id, environment, 202", async () => {
     const { owner, ref, key } = await aProject();
     const url = `/api/${ref}/cron/db-backup/${key}/`;

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   CheckInError,
   checkInKind,
@@ -8,7 +9,7 @@ import {
   type PingKind,
 } from '@cronbeat/core';
 import { type CheckRow, type Db, ensureSlugCheck, findCheckBy, type SentryProject } from '@cronbeat/db';
-import type { ReceivedPing } from '../../ping/batch';
+import type { PingResult, ReceivedPing } from '../../ping/batch';
 import { CreateRate } from '../../ping/create-rate';
 import type { PingRecorder } from '../../ping/recorder';
 import { editCheck } from '../api/checks/edit';
@@ -59,6 +60,9 @@ export class MonitorNotCreated extends Error {
   }
 }
 
+/** How long a check-in whose check is missing waits for the in_progress check-in (and its monitor_config) it may have overtaken. */
+const OVERTAKEN_WAIT_MS = 1000;
+
 /** What became of a check-in: recorded, or no check has its monitor and environment (and it brought no monitor_config). */
 export type CheckInOutcome = 'recorded' | 'no-check';
 
@@ -77,6 +81,8 @@ export class CheckInRecorder {
   readonly #db: Db;
   readonly #recorder: PingRecorder;
   readonly #createRate = new CreateRate();
+  /** The last check-in handed on for each project and check slug, while one is under way. */
+  readonly #lanes = new Map<string, Promise<void>>();
 
   constructor(db: Db, recorder: PingRecorder) {
     this.#db = db;
@@ -84,6 +90,42 @@ export class CheckInRecorder {
   }
 
   async record(project: SentryProject, checkIn: CheckIn, source: PingSource): Promise<CheckInOutcome> {
+    const outcome = await this.#inLane(project, checkIn, source);
+    if (outcome === 'recorded' || checkIn.settings) return outcome;
+    // A job that ends at once sends its ok as the in_progress that makes its check is still on its
+    // way, on another connection, and the ok may overtake it: it is tried once more, a moment later.
+    await delay(OVERTAKEN_WAIT_MS);
+    return this.#inLane(project, checkIn, { ...source, at: new Date() });
+  }
+
+  /**
+   * One lane per check: the check-ins of a monitor are handed to the
+   * recorder in the order they came, each after the monitor_config of those
+   * before it made or changed the check.
+   */
+  async #inLane(project: SentryProject, checkIn: CheckIn, source: PingSource): Promise<CheckInOutcome> {
+    const key = `${project.id}/${checkIn.slug}`;
+    const before = this.#lanes.get(key);
+    const enqueue = () => this.#enqueue(project, checkIn, source);
+    const enqueued = before ? before.then(enqueue) : enqueue();
+    const lane = enqueued.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#lanes.set(key, lane);
+    void lane.then(() => {
+      if (this.#lanes.get(key) === lane) this.#lanes.delete(key);
+    });
+    const { stored } = await enqueued;
+    return (await stored).recorded ? 'recorded' : 'no-check';
+  }
+
+  /**
+   * Makes or changes the check when the check-in asks, then hands the ping
+   * to the recorder, which keeps each check's pings in the order handed.
+   * Resolves once handed (wrapped, so the commit is not awaited here).
+   */
+  async #enqueue(project: SentryProject, checkIn: CheckIn, source: PingSource): Promise<{ stored: Promise<PingResult> }> {
     const pingCode = checkIn.settings ? await this.#upsert(project, checkIn.slug, checkIn.settings) : null;
     const ping: ReceivedPing = {
       target: pingCode ? { pingCode } : { slug: { pingKey: project.pingKey, slug: checkIn.slug } },
@@ -95,7 +137,7 @@ export class CheckInRecorder {
       bodyRaw: null,
       bodySize: 0,
     };
-    return (await this.#recorder.record(ping)).recorded ? 'recorded' : 'no-check';
+    return { stored: this.#recorder.record(ping) };
   }
 
   /** The ping code of the monitor's check, made or changed to what `settings` asks (left alone when it already is). */
