@@ -114,6 +114,17 @@ describe('ping address parser properties', () => {
     {
       rid: fc.oneof(fc.uuid(), nastyString, fc.array(fc.string(), { maxLength: 2 }), fc.constant(undefined)),
       create: fc.oneof(fc.constantFrom('1', 'true', '0', ''), nastyString, fc.array(fc.string(), { maxLength: 2 })),
+      // Cronitor's telemetry parameters.
+      state: fc.oneof(fc.constantFrom('run', 'complete', 'fail', 'ok', ''), nastyString, fc.array(fc.string(), { maxLength: 2 })),
+      series: fc.oneof(fc.uuid(), nastyString, fc.array(fc.string(), { maxLength: 2 })),
+      status_code: fc.oneof(fc.constantFrom('0', '1', '255', '256', '-1', '1.5'), nastyString),
+      message: nastyString,
+      host: nastyString,
+      metric: fc.oneof(
+        fc.constantFrom('duration:1.5', 'duration:', 'duration:-1', 'count:3'),
+        nastyString,
+        fc.array(nastyString, { maxLength: 3 }),
+      ),
     },
     { requiredKeys: [] },
   );
@@ -253,9 +264,16 @@ describe.each(testDatabaseKinds())('API properties on %s', (kind) => {
       .tuple(
         fc.oneof(fc.constant(pingKey), pathSegment),
         fc.array(pathSegment, { maxLength: 2 }),
-        fc.oneof(fc.constant(''), queryFor({ properties: { rid: {}, create: {} } })),
+        fc.oneof(
+          fc.constant(''),
+          queryFor({
+            properties: { rid: {}, create: {}, state: {}, series: {}, status_code: {}, message: {}, host: {}, env: {}, metric: {} },
+          }),
+        ),
+        // Healthchecks' forms, and Cronitor's /p/<key>/<monitor>.
+        fc.constantFrom('ping', 'p'),
       )
-      .map(([first, rest, query]) => `/ping/${[first, ...rest].join('/')}${query ? `?${query}` : ''}`);
+      .map(([first, rest, query, prefix]) => `/${prefix}/${[first, ...rest].join('/')}${query ? `?${query}` : ''}`);
     await fc.assert(
       fc.asyncProperty(pingUrl, (url) => neverFails('GET', url)),
       runs,

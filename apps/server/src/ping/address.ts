@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { isUuid } from '@cronbeat/contract';
 import { type PingKind, parseExitStatus, pingKindForExitStatus, ValidationError } from '@cronbeat/core';
 import type { SlugRef } from '@cronbeat/db';
-import { isTelemetry, readTelemetry } from './cronitor';
+import { isTelemetry, readTelemetry, type Telemetry, TelemetryError } from './cronitor';
 
 /** The routes of every ping form: `<ping-code>[/<x>]` and `<ping-key>/<slug>[/<x>]`, with `:a`, `:b`, `:c` the segments. */
 export const PING_PATHS = ['/ping/:a', '/ping/:a/:b', '/ping/:a/:b/:c'] as const;
@@ -43,7 +43,9 @@ const NAMED_KINDS = new Map<string, PingKind>([
  * The first segment tells the forms apart: a check's ping code is a UUID, a
  * ping key (22 URL-safe characters) never is. So `/ping/<uuid>/<x>` is a kind or an
  * exit status, and `/ping/<key>/<slug>[/<x>]` a slug ping. Returns null for
- * a shape no form has (the caller answers 404).
+ * a shape no form has (the caller answers 404). Cronitor's parameters
+ * (`state`, `series`…) are read on every form; on a slug form they create
+ * an unknown check, as Cronitor creates an unknown monitor.
  */
 export function parsePingAddress(segments: readonly string[], query: Record<string, unknown>): PingAddress | null {
   const rid = parseRid(query.rid);
@@ -79,7 +81,13 @@ export function parseTelemetryAddress(pingKey: string, monitor: string, query: R
 /** The address with what Cronitor's parameters say, if the query has any; `kindSegment` is the kind the path gave, if any. */
 function withTelemetry(address: PingAddress, kindSegment: string | undefined, query: Record<string, unknown>): PingAddress {
   if (!isTelemetry(query)) return address;
-  const telemetry = readTelemetry(query);
+  let telemetry: Telemetry;
+  try {
+    telemetry = readTelemetry(query);
+  } catch (error) {
+    // One kind of refusal for every ping URL: the route answers it 400.
+    throw error instanceof TelemetryError ? new PingUrlError(error.message) : error;
+  }
   if (telemetry.kind !== null && kindSegment !== undefined && kindSegment !== '') {
     throw new PingUrlError('give the kind in the path or as state= and status_code=, not both');
   }

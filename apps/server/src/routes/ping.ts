@@ -5,7 +5,6 @@ import { PING_PATHS, PingUrlError, parsePingAddress, parseTelemetryAddress, TELE
 import { type PingAnswerDeps, pingAnswerer } from '../ping/answer';
 import { captureBody } from '../ping/body';
 import { CreateRate } from '../ping/create-rate';
-import { TelemetryError } from '../ping/cronitor';
 import { PingNotStoredError } from '../ping/recorder';
 import { pingDocs, telemetryDocs } from './ping-docs';
 
@@ -82,7 +81,7 @@ async function preparePingContext(app: FastifyInstance, pingBodyLimit: number) {
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
-    if (error instanceof PingUrlError || error instanceof TelemetryError) return reply.status(400).send(error.message);
+    if (error instanceof PingUrlError) return reply.status(400).send(error.message);
     // The database's doing, not the ping's: the client sends it again (the recorder logs it, once).
     if (error instanceof PingNotStoredError) {
       return reply.status(503).header('retry-after', String(error.retryAfterSeconds)).send(error.message);
