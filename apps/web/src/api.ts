@@ -193,6 +193,7 @@ export const api = {
   createApiKey: (name: string, access: ApiKey['access']) => request<ApiKey>('POST', `${projectPath()}/api-keys`, { name, access }),
   revokeApiKey: (id: string) => request<unknown>('DELETE', `${projectPath()}/api-keys/${encode(id)}`),
   rotatePingKey: () => request<{ pingKey?: string }>('POST', `${projectPath()}/ping-key`, {}),
+  rotateSentryKey: () => request<{ sentryDsn?: string }>('POST', `${projectPath()}/sentry-key`, {}),
   renameProject: (name: string) => request<unknown>('PATCH', projectPath(), { name }),
   /** The current project with its settings (the session's list has only names and roles). */
   project: () => request<Project>('GET', projectPath()),

@@ -8,6 +8,7 @@ import { Members } from './Members';
 import { PingKey } from './PingKey';
 import { ProjectDetails } from './ProjectDetails';
 import { ProjectInvitations } from './ProjectInvitations';
+import { SentryDsn } from './SentryDsn';
 
 /** Project settings: members and roles, status badges; for admins also the project's name, invitations, API keys, ping key, what ?create=1 pings may do (and deletion, for owners). */
 export function SettingsPage() {
@@ -25,6 +26,7 @@ export function SettingsPage() {
           <ProjectInvitations version={invited} />
           <ApiKeys />
           <PingKey />
+          <SentryDsn />
           <AutoCreateSettings key={project.id} />
           <GroupAlertsSettings key={`group-${project.id}`} />
         </>
