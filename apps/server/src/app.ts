@@ -2,6 +2,7 @@ import { type Config, pingHost } from '@cronbeat/config';
 import type { Database } from '@cronbeat/db';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { PASSWORD_COST, type PasswordCost } from './auth/secrets';
 import { pingHostRewrite } from './ping/ping-host';
 import { pingRecorderPlugin } from './ping/recorder-plugin';
 import { authPlugin, type RateLimits } from './plugins/auth';
@@ -56,6 +57,8 @@ export interface AppDependencies {
   rateLimits?: Partial<RateLimits>;
   /** Client deadlines; tests shorten them. */
   timeouts?: Partial<ServerTimeouts>;
+  /** scrypt's cost for new password hashes. Default: PASSWORD_COST; the test suites, which sign up hundreds of people, lower it. */
+  passwordCost?: PasswordCost;
   /** Where the built dashboard is. Default: apps/web/dist; tests give their own. */
   webRoot?: string;
 }
@@ -102,7 +105,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(databasePlugin, { database: deps.database });
   await app.register(pingRecorderPlugin);
   await app.register(redisPlugin, { redisUrl: config.redisUrl });
-  await app.register(authPlugin, { config, limits: deps.rateLimits });
+  await app.register(authPlugin, { config, limits: deps.rateLimits, passwordCost: deps.passwordCost ?? PASSWORD_COST });
   await app.register(openapiPlugin, { baseUrl: config.baseUrl });
   await app.register(metricsPlugin, { token: config.metricsToken });
   await app.register(healthRoutes);

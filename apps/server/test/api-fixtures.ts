@@ -4,6 +4,7 @@ import { loadConfig } from '@cronbeat/config';
 import type { Database } from '@cronbeat/db';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src';
+import { TEST_PASSWORD_COST } from '../src/testing';
 
 export const BASE_URL = 'http://cronbeat.test';
 export const config = loadConfig({ LOG_LEVEL: 'silent', BASE_URL });
@@ -13,7 +14,7 @@ export function testApp(
   env: Record<string, string> = {},
   rateLimits = { signInPerMinute: 1000, apiPerMinute: 10_000 },
 ) {
-  return buildApp(loadConfig({ LOG_LEVEL: 'silent', BASE_URL, ...env }), { database, rateLimits });
+  return buildApp(loadConfig({ LOG_LEVEL: 'silent', BASE_URL, ...env }), { database, rateLimits, passwordCost: TEST_PASSWORD_COST });
 }
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';

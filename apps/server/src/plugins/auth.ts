@@ -2,6 +2,7 @@ import type { Config } from '@cronbeat/config';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type { PasswordCost } from '../auth/secrets';
 import { RateLimited } from '../errors';
 import { redisOrLocalStore } from './rate-limit-store';
 
@@ -27,6 +28,8 @@ export interface AccountSettings {
   /** Whether this server can send email (SMTP_URL is set): summary reports need it. */
   emailEnabled: boolean;
   limits: RateLimits;
+  /** scrypt's cost for new password hashes. */
+  passwordCost: PasswordCost;
 }
 
 declare module 'fastify' {
@@ -44,25 +47,28 @@ export const SESSION_COOKIE = 'cb_session';
  * is away. Cookies are not parsed here, for every route, but only where
  * sessions are (see `buildApp`).
  */
-export const authPlugin = fp(async (app: FastifyInstance, options: { config: Config; limits?: Partial<RateLimits> | undefined }) => {
-  const { config } = options;
-  app.decorate('accounts', {
-    baseUrl: config.baseUrl,
-    pingBaseUrl: config.pingBaseUrl,
-    origin: new URL(config.baseUrl).origin,
-    registrationOpen: config.registrationOpen,
-    secureCookies: config.baseUrl.startsWith('https:'),
-    emailEnabled: config.smtpUrl !== null,
-    limits: { ...DEFAULT_RATE_LIMITS, ...options.limits },
-  });
-  app.decorateRequest('principal', null);
-  app.decorateRequest('access', null);
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_request, context) => new RateLimited(context.after),
-    // With Redis, every replica counts against the same limits. While Redis
-    // is away each replica counts on its own (/readyz says degraded): the
-    // limits hold, and sign-in and the API stay up.
-    ...(app.redis && app.redisLink && { store: redisOrLocalStore(app.redis, app.redisLink, `${config.queuePrefix}:rate-limit:`) }),
-  });
-});
+export const authPlugin = fp(
+  async (app: FastifyInstance, options: { config: Config; limits?: Partial<RateLimits> | undefined; passwordCost: PasswordCost }) => {
+    const { config } = options;
+    app.decorate('accounts', {
+      baseUrl: config.baseUrl,
+      pingBaseUrl: config.pingBaseUrl,
+      origin: new URL(config.baseUrl).origin,
+      registrationOpen: config.registrationOpen,
+      secureCookies: config.baseUrl.startsWith('https:'),
+      emailEnabled: config.smtpUrl !== null,
+      limits: { ...DEFAULT_RATE_LIMITS, ...options.limits },
+      passwordCost: options.passwordCost,
+    });
+    app.decorateRequest('principal', null);
+    app.decorateRequest('access', null);
+    await app.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) => new RateLimited(context.after),
+      // With Redis, every replica counts against the same limits. While Redis
+      // is away each replica counts on its own (/readyz says degraded): the
+      // limits hold, and sign-in and the API stay up.
+      ...(app.redis && app.redisLink && { store: redisOrLocalStore(app.redis, app.redisLink, `${config.queuePrefix}:rate-limit:`) }),
+    });
+  },
+);

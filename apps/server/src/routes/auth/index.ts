@@ -112,7 +112,11 @@ export async function authRoutes(fastify: FastifyInstance) {
       ) {
         throw new RegistrationClosed();
       }
-      const account = await createAccount(app.db, { email, passwordHash: await hashPassword(password), projectName });
+      const account = await createAccount(app.db, {
+        email,
+        passwordHash: await hashPassword(password, accounts.passwordCost),
+        projectName,
+      });
       if (!account) throw new Conflict('email: an account with this email already exists');
       await startSession(request, reply, account.user);
       return reply.status(201).send(await me(account.user));
@@ -190,7 +194,7 @@ export async function authRoutes(fastify: FastifyInstance) {
       assertSameOrigin(request, accounts.origin, true);
       if (!(await verifyPassword(request.body.currentPassword, user.passwordHash)))
         throw new Unauthorized('currentPassword: wrong password');
-      await setPasswordHash(app.db, user.id, await hashPassword(request.body.newPassword));
+      await setPasswordHash(app.db, user.id, await hashPassword(request.body.newPassword, accounts.passwordCost));
       await deleteOtherSessions(app.db, user.id, tokenHash);
       return reply.status(204).send(null);
     },
