@@ -8,13 +8,14 @@ import {
   ARTIFACTS,
   browserMissing,
   buildDashboard,
+  closeContexts,
   createCheck,
   explained,
   freshPage,
-  launchChromium,
   overflowsSideways,
   PHONE,
   type RunningCronbeat,
+  sharedChromium,
   signUp,
   skipBrowser,
   startCronbeat,
@@ -33,11 +34,11 @@ describe.skipIf(skipBrowser)('alerts end to end: dashboard, server, worker and a
     cronbeat = await startCronbeat({ SMTP_URL: smtp.url });
     // The same database as the server, on the in-process driver (no REDIS_URL), looking for new work often so the test is quick.
     worker = await startWorker(cronbeat.config, { database: cronbeat.database, logger: pino({ level: 'silent' }) }, { maxSleepMs: 200 });
-    browser = await launchChromium();
+    browser = await sharedChromium();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
+    if (browser) await closeContexts(browser);
     await worker?.close();
     await cronbeat?.close();
     await smtp?.close();

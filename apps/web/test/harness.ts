@@ -6,6 +6,7 @@ import type { Database } from '@cronbeat/db';
 import { openTestDatabase } from '@cronbeat/db/testing';
 import { freePort } from '@cronbeat/runtime/testing';
 import { buildApp } from '@cronbeat/server';
+import { TEST_PASSWORD_COST } from '@cronbeat/server/testing';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
@@ -47,7 +48,7 @@ export async function startCronbeat(env: Record<string, string> = {}): Promise<R
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env, BASE_URL: url, PORT: String(port), HOST: '127.0.0.1' });
   const database = await openTestDatabase('pglite');
   // A suite signs up a new person per test from one address: the sign-in limit is tested in apps/server.
-  const app = await buildApp(config, { database, rateLimits: { signInPerMinute: 1000 } });
+  const app = await buildApp(config, { database, rateLimits: { signInPerMinute: 1000 }, passwordCost: TEST_PASSWORD_COST });
   await app.listen({ port, host: '127.0.0.1' });
   return {
     url,
@@ -73,10 +74,10 @@ export function useDashboard(env: Record<string, string> = {}): { readonly cronb
     if (browserMissing) throw new Error(`Chromium is not installed at ${CHROMIUM}; CI installs it in .ci/run`);
     await buildDashboard();
     cronbeat = await startCronbeat(env);
-    browser = await launchChromium();
+    browser = await sharedChromium();
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
+    if (browser) await closeContexts(browser);
     await cronbeat?.close();
   });
   const started = <T>(value: T | undefined): T => {
@@ -93,7 +94,32 @@ export function useDashboard(env: Record<string, string> = {}): { readonly cronb
   };
 }
 
-export function launchChromium(): Promise<Browser> {
+let shared: Promise<Browser> | undefined;
+
+/**
+ * One Chromium per test worker process, which runs file after file (vitest's
+ * `isolate: false`): a launch costs a few seconds of CPU, and a suite needs only
+ * contexts of its own (`freshPage`), which `closeContexts` ends after it.
+ * Playwright ends the browser when the worker process exits.
+ */
+export function sharedChromium(): Promise<Browser> {
+  if (!shared) {
+    const launching = launchChromium();
+    const forget = () => {
+      if (shared === launching) shared = undefined;
+    };
+    shared = launching;
+    launching.then((browser) => browser.once('disconnected', forget), forget);
+  }
+  return shared;
+}
+
+/** Ends a suite's pages: left open, they would go on polling the API while later suites run. */
+export async function closeContexts(browser: Browser): Promise<void> {
+  await Promise.all(browser.contexts().map((context) => context.close()));
+}
+
+function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
