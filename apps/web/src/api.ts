@@ -209,6 +209,6 @@ export const api = {
   rotateBadgeKey: () => request<unknown>('POST', `${projectPath()}/badge-key`, {}),
 
   /** The next times a cron schedule expects a ping, computed by the server (the same code as the deadlines). */
-  schedulePreview: async (cron: string, tz: string) =>
-    (await request<{ times: string[] }>('POST', '/api/v1/schedule/preview', { cron, tz, count: 5 })).times,
+  schedulePreview: async (expression: { cron: string } | { onCalendar: string }, tz: string) =>
+    (await request<{ times: string[] }>('POST', '/api/v1/schedule/preview', { ...expression, tz, count: 5 })).times,
 };

@@ -30,8 +30,9 @@ export function describeCron(cron: string): { words: string } | { error: string 
   }
 }
 
-/** The schedule of a check in words: "every 5 minutes" or "At 02:30, Europe/Riga". */
-export function describeSchedule(check: Pick<Check, 'period' | 'cron' | 'tz'>): string {
+/** The schedule of a check in words: "every 5 minutes", "At 02:30, Europe/Riga" or "OnCalendar daily, UTC". */
+export function describeSchedule(check: Pick<Check, 'period' | 'cron' | 'onCalendar' | 'tz'>): string {
+  if (check.onCalendar) return `OnCalendar ${check.onCalendar.split('\n').join('; ')}, ${check.tz}`;
   if (check.cron) {
     const described = describeCron(check.cron);
     const words = 'words' in described ? described.words : check.cron;

@@ -46,7 +46,7 @@ const EMPTY: Draft = {
   slug: '',
   tags: '',
   description: '',
-  schedule: { kind: 'period', period: '1d', cron: '0 * * * *', tz: browserZone },
+  schedule: { kind: 'period', period: '1d', cron: '0 * * * *', onCalendar: 'Mon..Fri *-*-* 09:00', tz: browserZone },
   grace: '1h',
   maxRuntime: '',
   manualResume: false,
@@ -65,10 +65,11 @@ function draftOf(check: Check): Draft {
     tags: check.tags.join(' '),
     description: check.description ?? '',
     schedule: {
-      kind: check.cron ? 'cron' : 'period',
+      kind: check.cron ? 'cron' : check.onCalendar ? 'oncalendar' : 'period',
       period: formatDuration(check.period ?? 86_400),
       cron: check.cron ?? '0 * * * *',
-      tz: check.cron ? check.tz : browserZone,
+      onCalendar: check.onCalendar ?? 'Mon..Fri *-*-* 09:00',
+      tz: check.cron || check.onCalendar ? check.tz : browserZone,
     },
     grace: formatDuration(check.grace),
     maxRuntime: check.maxRuntime ? formatDuration(check.maxRuntime) : '',
@@ -89,22 +90,28 @@ const seconds = (text: string): number => readDuration(text) as number;
 function typedErrors(draft: Draft): Record<string, string> {
   const errors = {
     period: draft.schedule.kind === 'period' ? durationError(draft.schedule.period) : undefined,
-    tz: draft.schedule.kind === 'cron' ? zoneProblem(draft.schedule.tz, ZONES)?.error : undefined,
+    tz: draft.schedule.kind !== 'period' ? zoneProblem(draft.schedule.tz, ZONES)?.error : undefined,
     grace: durationError(draft.grace),
     maxRuntime: durationError(draft.maxRuntime, true),
-    ...policyTypedErrors(draft.policy, draft.schedule.kind === 'cron'),
+    ...policyTypedErrors(draft.policy, draft.schedule.kind !== 'period'),
   };
   return Object.fromEntries(Object.entries(errors).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
+/** The schedule fields the API takes for the chosen kind. */
+function scheduleInputOf({ kind, period, cron, onCalendar, tz }: ScheduleValue): Pick<CheckInput, 'period' | 'cron' | 'onCalendar' | 'tz'> {
+  if (kind === 'cron') return { cron: cron.trim(), tz };
+  if (kind === 'oncalendar') return { onCalendar: onCalendar.trim(), tz };
+  return { period: seconds(period) };
+}
+
 function inputOf(draft: Draft): CheckInput {
-  const cron = draft.schedule.kind === 'cron';
   return {
     name: draft.name.trim(),
     slug: draft.slug.trim() || null,
     tags: draft.tags.split(/[\s,]+/).filter(Boolean),
     description: draft.description,
-    ...(cron ? { cron: draft.schedule.cron.trim(), tz: draft.schedule.tz } : { period: seconds(draft.schedule.period) }),
+    ...scheduleInputOf(draft.schedule),
     grace: seconds(draft.grace),
     // Omitted when empty: the server then keeps its default (the grace time).
     ...(draft.maxRuntime.trim() && { maxRuntime: seconds(draft.maxRuntime) }),
@@ -114,7 +121,7 @@ function inputOf(draft: Draft): CheckInput {
     remindEvery: draft.remindEvery,
     channels: draft.channels,
     dependsOn: draft.dependsOn,
-    ...policyInputOf(draft.policy, cron),
+    ...policyInputOf(draft.policy, draft.schedule.kind !== 'period'),
   };
 }
 
@@ -157,7 +164,7 @@ export function CheckEditor({ id }: { id?: string }) {
   const update = (patch: Partial<Draft>) => {
     setDraft({ ...draft, ...patch });
     // Editing a field clears what was said about it; the schedule answers for three of the API's fields.
-    forget(Object.keys(patch).flatMap((key) => (key === 'schedule' ? ['period', 'cron', 'tz', 'earlyTolerance'] : [key])));
+    forget(Object.keys(patch).flatMap((key) => (key === 'schedule' ? ['period', 'cron', 'onCalendar', 'tz', 'earlyTolerance'] : [key])));
   };
   const updatePolicy = (patch: Partial<PolicyDraft>) => {
     setDraft({ ...draft, policy: { ...draft.policy, ...patch } });
@@ -279,7 +286,7 @@ export function CheckEditor({ id }: { id?: string }) {
               ))}
           </select>
         </Field>
-        <PolicyFields value={draft.policy} onChange={updatePolicy} cron={draft.schedule.kind === 'cron'} errors={errors}>
+        <PolicyFields value={draft.policy} onChange={updatePolicy} cron={draft.schedule.kind !== 'period'} errors={errors}>
           <label className="inline">
             <input type="checkbox" checked={draft.alertOnLate} onChange={(event) => update({ alertOnLate: event.target.checked })} />
             Alert when late: as soon as a ping is overdue, before the grace time runs out

@@ -3,15 +3,16 @@ import { api } from '../api';
 import { exactTime } from '../time';
 
 /**
- * The next five run times, as the server computes them (same code as the
- * deadlines). Shows nothing when the server offers no preview.
+ * The next five run times of a cron or OnCalendar schedule, as the server
+ * computes them (same code as the deadlines). Shows nothing when the server
+ * offers no preview.
  */
-export function CronPreview({ cron, tz }: { cron: string; tz: string }) {
+export function CronPreview({ cron, onCalendar, tz }: { cron?: string; onCalendar?: string; tz: string }) {
   const [runs, setRuns] = useState<string[] | null>(null);
   useEffect(() => {
     let current = true;
     const timer = setTimeout(() => {
-      api.schedulePreview(cron, tz).then(
+      api.schedulePreview(onCalendar !== undefined ? { onCalendar } : { cron: cron ?? '' }, tz).then(
         (times) => current && setRuns(times.slice(0, 5)),
         () => current && setRuns(null),
       );
@@ -20,7 +21,7 @@ export function CronPreview({ cron, tz }: { cron: string; tz: string }) {
       current = false;
       clearTimeout(timer);
     };
-  }, [cron, tz]);
+  }, [cron, onCalendar, tz]);
   if (!runs || runs.length === 0) return null;
   return (
     <div className="preview">

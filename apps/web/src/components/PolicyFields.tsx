@@ -26,7 +26,7 @@ export function PolicyFields({
 }: {
   value: PolicyDraft;
   onChange: (patch: Partial<PolicyDraft>) => void;
-  /** Whether the schedule is cron: early tolerance is offered only then. */
+  /** Whether the schedule is cron or OnCalendar: early tolerance is offered only then. */
   cron: boolean;
   /** By the API's field names, and `factor`, `minDuration`, `maxDuration` of the duration anomaly. */
   errors: Record<string, string | undefined>;

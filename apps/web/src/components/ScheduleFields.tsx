@@ -4,19 +4,23 @@ import { zoneProblem } from '../zones';
 import { CronPreview } from './CronPreview';
 
 export interface ScheduleValue {
-  kind: 'period' | 'cron';
+  kind: 'period' | 'cron' | 'oncalendar';
   /** As typed: `15m`, `1d`. */
   period: string;
   cron: string;
+  /** systemd OnCalendar expressions, one per line. */
+  onCalendar: string;
   tz: string;
 }
+
+const KIND_LABELS = { period: 'Every …', cron: 'Cron expression', oncalendar: 'OnCalendar' } as const;
 
 export const ZONES = timeZones();
 
 /** What the server said about the schedule's fields, by the API's field names. */
-export type ScheduleErrors = Partial<Record<'period' | 'cron' | 'tz', string>>;
+export type ScheduleErrors = Partial<Record<'period' | 'cron' | 'onCalendar' | 'tz', string>>;
 
-/** Period (with presets) or cron + time zone, with the schedule in words and an inline error as you type. */
+/** Period (with presets), cron or OnCalendar + time zone, with the schedule in words or its next runs and an inline error as you type. */
 export function ScheduleFields({
   value,
   onChange,
@@ -30,13 +34,14 @@ export function ScheduleFields({
   const periodSeconds = readDuration(value.period);
   const periodError = durationError(value.period) ?? serverErrors.period;
   const cronError = serverErrors.cron ?? (described && 'error' in described ? described.error : undefined);
-  const zone = value.kind === 'cron' ? zoneProblem(value.tz, ZONES) : undefined;
+  const zone = value.kind !== 'period' ? zoneProblem(value.tz, ZONES) : undefined;
+  const onCalendarError = serverErrors.onCalendar;
   const zoneError = zone?.error ?? serverErrors.tz;
   return (
     <fieldset className="stack">
       <legend>Schedule</legend>
       <div className="segmented" role="radiogroup" aria-label="Schedule kind">
-        {(['period', 'cron'] as const).map((kind) => (
+        {(['period', 'cron', 'oncalendar'] as const).map((kind) => (
           <label key={kind}>
             <input
               type="radio"
@@ -45,7 +50,7 @@ export function ScheduleFields({
               checked={value.kind === kind}
               onChange={() => onChange({ ...value, kind })}
             />
-            {kind === 'period' ? 'Every …' : 'Cron expression'}
+            {KIND_LABELS[kind]}
           </label>
         ))}
       </div>
@@ -89,29 +94,61 @@ export function ScheduleFields({
         </>
       ) : (
         <>
-          <label>
-            Cron expression
-            <input
-              name="cron"
-              className="mono"
-              required
-              spellCheck={false}
-              autoComplete="off"
-              value={value.cron}
-              aria-invalid={cronError ? true : undefined}
-              aria-describedby="cron-help"
-              onChange={(event) => onChange({ ...value, cron: event.target.value })}
-            />
-          </label>
-          <div id="cron-help" aria-live="polite">
-            {cronError ? (
-              <p className="error field-error">{cronError}</p>
-            ) : described && 'words' in described ? (
-              <p className="hint cron-words">
-                {described.words}, {value.tz}
-              </p>
-            ) : null}
-          </div>
+          {value.kind === 'cron' ? (
+            <>
+              <label>
+                Cron expression
+                <input
+                  name="cron"
+                  className="mono"
+                  required
+                  spellCheck={false}
+                  autoComplete="off"
+                  value={value.cron}
+                  aria-invalid={cronError ? true : undefined}
+                  aria-describedby="cron-help"
+                  onChange={(event) => onChange({ ...value, cron: event.target.value })}
+                />
+              </label>
+              <div id="cron-help" aria-live="polite">
+                {cronError ? (
+                  <p className="error field-error">{cronError}</p>
+                ) : described && 'words' in described ? (
+                  <p className="hint cron-words">
+                    {described.words}, {value.tz}
+                  </p>
+                ) : null}
+              </div>
+            </>
+          ) : (
+            <>
+              <label>
+                OnCalendar expressions
+                <textarea
+                  name="onCalendar"
+                  className="mono"
+                  required
+                  rows={3}
+                  spellCheck={false}
+                  autoComplete="off"
+                  value={value.onCalendar}
+                  aria-invalid={onCalendarError ? true : undefined}
+                  aria-describedby="oncalendar-help"
+                  onChange={(event) => onChange({ ...value, onCalendar: event.target.value })}
+                />
+              </label>
+              <div id="oncalendar-help" aria-live="polite">
+                {onCalendarError ? (
+                  <p className="error field-error">{onCalendarError}</p>
+                ) : (
+                  <p className="hint">
+                    systemd timer syntax, one expression per line, e.g. <code>Mon..Fri *-*-* 09:00</code> or <code>*:0/15</code>; an
+                    expression may end with its own time zone.
+                  </p>
+                )}
+              </div>
+            </>
+          )}
           <label>
             Time zone
             <input
@@ -144,7 +181,10 @@ export function ScheduleFields({
               </p>
             )}
           </div>
-          {!cronError && !zoneError && <CronPreview cron={value.cron} tz={value.tz} />}
+          {value.kind === 'cron' && !cronError && !zoneError && <CronPreview cron={value.cron} tz={value.tz} />}
+          {value.kind === 'oncalendar' && !zoneError && value.onCalendar.trim() !== '' && (
+            <CronPreview onCalendar={value.onCalendar} tz={value.tz} />
+          )}
         </>
       )}
     </fieldset>
