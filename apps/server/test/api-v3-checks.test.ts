@@ -98,6 +98,16 @@ describe.each(testDatabaseKinds())('Healthchecks API v3 checks on %s', (kind) =>
     expect(toPeriod.json()).not.toHaveProperty('schedule');
   });
 
+  it('takes systemd OnCalendar schedules as Healthchecks does: anything but one line of five fields', async () => {
+    const created = await call('POST', '/checks/', { name: 'Weekday mornings', schedule: 'Mon..Fri *-*-* 09:00', tz: 'Europe/Riga' });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ schedule: 'Mon..Fri *-*-* 09:00', tz: 'Europe/Riga' });
+    const rezoned = await call('POST', `/checks/${created.json().uuid}`, { tz: 'UTC' });
+    expect(rezoned.json()).toMatchObject({ schedule: 'Mon..Fri *-*-* 09:00', tz: 'UTC' });
+    const twoLines = await call('POST', `/checks/${created.json().uuid}`, { schedule: 'daily\n*-*-* 12:00' });
+    expect(twoLines.json()).toMatchObject({ schedule: 'daily\n*-*-* 12:00' });
+  });
+
   it('refuses bad input with 400 and Healthchecks messages naming the field', async () => {
     const refused = async (payload: unknown) => {
       const response = await call('POST', '/checks/', payload);
@@ -115,8 +125,12 @@ describe.each(testDatabaseKinds())('Healthchecks API v3 checks on %s', (kind) =>
     expect(await refused({ unique: ['desc'] })).toBe("json validation error: an item in 'unique' has unexpected value");
     expect(await refused({ unique: 'name' })).toBe('json validation error: unique is not an array');
     expect(await refused({ tz: 'Mars/Olympus' })).toBe('json validation error: tz is not a valid timezone');
-    expect(await refused({ schedule: '61 * * * *' })).toMatch(/^json validation error: schedule is not a valid cron expression/);
-    expect(await refused({ schedule: 'Mon..Fri *-*-* 09:00' })).toMatch(/^json validation error: schedule: OnCalendar/);
+    expect(await refused({ schedule: '61 * * * *' })).toMatch(
+      /^json validation error: schedule is not a valid cron or OnCalendar expression \(/,
+    );
+    expect(await refused({ schedule: 'Mon..Fri *-*-* 25:00' })).toMatch(
+      /^json validation error: schedule is not a valid cron or OnCalendar expression \(/,
+    );
     expect(await refused({ channels: 'no-such-channel' })).toBe('invalid channel identifier: no-such-channel');
     expect(await refused({ channels: ',' })).toBe('empty channel identifier');
     expect(await refused({ start_kw: 'START' })).toMatch(/^json validation error: start_kw: /);

@@ -7,7 +7,7 @@ import { createKey, injectApi, type Person, signUp, testApp } from './api-fixtur
 import { injectV3 } from './api-v3-fixtures';
 
 /** Healthchecks' documented example checks (api.md, "List existing checks"), as its API v3 answers a read-write key. */
-const HC_CHECKS = [
+const HC_CHECKS: Array<Record<string, unknown> & { uuid: string }> = [
   {
     name: 'Filesystem Backup',
     slug: 'filesystem-backup',
@@ -140,13 +140,7 @@ describe.each(testDatabaseKinds())('import from Healthchecks on %s', (kind) => {
       checks: [
         { uuid: HC_CHECKS[0]!.uuid, name: 'Filesystem Backup', slug: 'filesystem-backup', action: 'create' },
         { uuid: HC_CHECKS[1]!.uuid, name: 'Database Backup', slug: 'database-backup', action: 'create' },
-        {
-          uuid: HC_CHECKS[2]!.uuid,
-          name: 'Weekdays',
-          slug: 'weekdays',
-          action: 'skip',
-          reason: expect.stringMatching(/^schedule: OnCalendar/),
-        },
+        { uuid: HC_CHECKS[2]!.uuid, name: 'Weekdays', slug: 'weekdays', action: 'create' },
       ],
       pingKey: 'set',
       integrations: HC_CHANNELS,
@@ -161,11 +155,11 @@ describe.each(testDatabaseKinds())('import from Healthchecks on %s', (kind) => {
       expect(
         imported.json().checks.map((check: { action: string }) => check.action),
         `run ${run}`,
-      ).toEqual(run === 1 ? ['create', 'create', 'skip'] : ['update', 'update', 'skip']);
+      ).toEqual(run === 1 ? ['create', 'create', 'create'] : ['update', 'update', 'update']);
     }
     const checks = (await injectV3(app, 'GET', '/checks/', key)).json().checks;
-    expect(checks).toHaveLength(2);
-    const [files, db] = [HC_CHECKS[0]!, HC_CHECKS[1]!].map((hcCheck) =>
+    expect(checks).toHaveLength(3);
+    const [files, db, weekdays] = [HC_CHECKS[0]!, HC_CHECKS[1]!, HC_CHECKS[2]!].map((hcCheck) =>
       checks.find((check: { uuid: string }) => check.uuid === hcCheck.uuid),
     );
     expect(files).toMatchObject({
@@ -187,6 +181,7 @@ describe.each(testDatabaseKinds())('import from Healthchecks on %s', (kind) => {
       manual_resume: true,
       methods: 'POST',
     });
+    expect(weekdays).toMatchObject({ slug: 'weekdays', schedule: 'Mon..Fri *-*-* 09:00', tz: 'UTC' });
     // Every Healthchecks ping URL keeps working: by uuid, and by the ping key and slug.
     expect((await app.inject({ method: 'POST', url: `/ping/${HC_CHECKS[0]!.uuid}` })).statusCode).toBe(200);
     expect((await app.inject({ method: 'POST', url: '/ping/hcPingKey_abcdefghijk/database-backup' })).statusCode).toBe(200);
@@ -205,6 +200,17 @@ describe.each(testDatabaseKinds())('import from Healthchecks on %s', (kind) => {
     const refused = await importRun({ dryRun: true }, guarded);
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error.message).toMatch(/refused: 127\.0\.0\.1 is not a public address \(loopback\)/);
+  });
+
+  it('skips a check whose settings Cronbeat refuses, saying why, and imports the rest', async () => {
+    const broken = { ...HC_CHECKS[0]!, uuid: 'c3f1e2d4-5a6b-4c7d-8e9f-a0b1c2d3e4f5', slug: 'broken', schedule: '99 * * * *', tz: 'UTC' };
+    HC_CHECKS.push(broken);
+    try {
+      const planned = (await importRun({ dryRun: true })).json().checks;
+      expect(planned.at(-1)).toMatchObject({ uuid: broken.uuid, action: 'skip', reason: expect.stringMatching(/^schedule: /) });
+    } finally {
+      HC_CHECKS.pop();
+    }
   });
 
   it("refuses a ping key another project holds, and a check uuid that is another project's", async () => {

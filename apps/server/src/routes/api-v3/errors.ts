@@ -24,6 +24,7 @@ const HEALTHCHECKS_FIELD: Record<string, string> = {
   description: 'desc',
   period: 'timeout',
   cron: 'schedule',
+  onCalendar: 'schedule',
   manualResume: 'manual_resume',
   successKeywords: 'success_kw',
   failureKeywords: 'failure_kw',
@@ -38,8 +39,11 @@ export const healthchecksField = (field: string): string => {
 export function answerInHealthchecksShape(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof ValidationError || error instanceof FieldError) {
     const field = healthchecksField(error.field);
-    if (error.field === 'cron')
-      return reply.status(400).send({ error: `json validation error: schedule is not a valid cron expression (${error.message})` });
+    if (error.field === 'cron' || error.field === 'onCalendar') {
+      return reply
+        .status(400)
+        .send({ error: `json validation error: schedule is not a valid cron or OnCalendar expression (${error.message})` });
+    }
     if (error.field === 'tz') return reply.status(400).send({ error: 'json validation error: tz is not a valid timezone' });
     return reply.status(400).send({ error: `json validation error: ${field}: ${error.message}` });
   }

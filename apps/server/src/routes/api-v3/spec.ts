@@ -5,7 +5,6 @@ import { Compile } from 'typebox/compile';
 import { FieldError } from '../../errors';
 import { HealthchecksError, healthchecksField } from './errors';
 
-/** Healthchecks' guess: one line of five fields is cron, anything else OnCalendar. */
 const isCron = (schedule: string) => !schedule.trim().includes('\n') && schedule.trim().split(/\s+/).length === 5;
 
 const words = (text: string, separator: RegExp) =>
@@ -22,7 +21,7 @@ const patchValidator = Compile(CheckPatch);
  * A Healthchecks create or update as Cronbeat's own edit (`CheckPatch`),
  * judged by the same rules as /api/v1 so no rule lives twice; a 400 names
  * the field as Healthchecks calls it. `current` is the check being updated
- * (null for a new one): a `tz` alone re-zones its cron schedule, and means
+ * (null for a new one): a `tz` alone re-zones its cron or OnCalendar schedule, and means
  * nothing for a period schedule (Healthchecks stores it and ignores it).
  * Channels are resolved apart (`channelsOf`), as they need the database.
  */
@@ -37,14 +36,13 @@ export function patchOf(spec: V3CheckSpec, current: CheckRow | null): CheckPatch
   if (spec.grace !== undefined) patch.grace = spec.grace;
   if (spec.manual_resume !== undefined) patch.manualResume = spec.manual_resume;
   if (spec.schedule !== undefined) {
-    if (!isCron(spec.schedule)) {
-      throw new FieldError('schedule', 'OnCalendar schedules are not taken by this server yet; give a five-field cron expression');
-    }
-    patch.cron = spec.schedule.trim();
+    // Healthchecks' guess of the kind: one line of five fields is cron, anything else OnCalendar.
+    if (isCron(spec.schedule)) patch.cron = spec.schedule.trim();
+    else patch.onCalendar = spec.schedule;
     if (spec.tz !== undefined) patch.tz = spec.tz;
   } else if (spec.timeout !== undefined) {
     patch.period = spec.timeout;
-  } else if (spec.tz !== undefined && current?.cron != null) {
+  } else if (spec.tz !== undefined && (current?.cron != null || current?.onCalendar != null)) {
     patch.tz = spec.tz;
   } else if (spec.tz !== undefined) {
     // Not used by a period schedule, but a wrong zone is still refused, as Healthchecks does.

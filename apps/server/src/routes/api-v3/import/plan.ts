@@ -1,4 +1,5 @@
 import { type HealthchecksImportedCheck, type HealthchecksImportResult, isUuid, type V3CheckSpec } from '@cronbeat/contract';
+import { parseGrace, ValidationError } from '@cronbeat/core';
 import {
   type Db,
   deleteCheck,
@@ -6,12 +7,13 @@ import {
   projectHoldingUuid,
   projectWithPingKey,
   rekeyNewCheck,
+  scheduleOf,
   setCheckMethods,
   setProjectPingKey,
 } from '@cronbeat/db';
 import { Conflict, FieldError } from '../../../errors';
-import { addCheck, editCheck } from '../../api/checks/edit';
-import { HealthchecksError } from '../errors';
+import { addCheck, editCheck, requestedSchedule } from '../../api/checks/edit';
+import { HealthchecksError, healthchecksField } from '../errors';
 import { patchOf } from '../spec';
 import type { HealthchecksCheck, HealthchecksIntegration } from './read-healthchecks';
 
@@ -35,9 +37,7 @@ function specOf(check: HealthchecksCheck): V3CheckSpec {
 /** Why a check cannot be imported as it is, in a person's words; null when it can. */
 function refusal(error: unknown): string | null {
   if (error instanceof HealthchecksError) return error.message;
-  if (error instanceof FieldError || (error instanceof Error && 'field' in error)) {
-    return `${(error as FieldError).field}: ${(error as FieldError).message}`;
-  }
+  if (error instanceof FieldError || error instanceof ValidationError) return `${healthchecksField(error.field)}: ${error.message}`;
   return null;
 }
 
@@ -62,7 +62,10 @@ async function planChecks(db: Db, projectId: string, checks: HealthchecksCheck[]
     else if (await projectHoldingUuid(db, uuid)) Object.assign(entry, { action: 'skip', reason: 'another check already has this uuid' });
     if (entry.action !== 'skip') {
       try {
-        patchOf(spec, current);
+        // The domain's judgement too (a cron expression, a zone, the grace), so an import never stops half-way on one check.
+        const patch = patchOf(spec, current);
+        requestedSchedule(patch, current && scheduleOf(current));
+        if (patch.grace !== undefined) parseGrace(patch.grace);
       } catch (error) {
         const reason = refusal(error);
         if (reason === null) throw error;
