@@ -180,6 +180,8 @@ describe.each(testDatabaseKinds())('Sentry envelopes and HTTP check-ins on %s', 
     const id = 'b5d2a9e7-2f1c-4d3e-9a8b-7c6d5e4f3a2b';
     expect((await app.inject({ url: `${url}?status=in_progress&check_in_id=${id}` })).statusCode).toBe(202);
     expect((await app.inject({ url: `${url}?status=ok&check_in_id=${id}&duration=1.5` })).statusCode).toBe(202);
+    // A lone end with a duration (no in_progress pairs with it): the run's duration is the one sent.
+    expect((await app.inject({ url: `${url}?status=ok&duration=2.5` })).statusCode).toBe(202);
     // Without the trailing slash too.
     expect((await app.inject({ url: `${url.slice(0, -1)}?status=error` })).statusCode).toBe(202);
     const check = (await checkOf(owner.projectId, 'db-backup'))!;
@@ -188,8 +190,10 @@ describe.each(testDatabaseKinds())('Sentry envelopes and HTTP check-ins on %s', 
       ['success', null],
       ['start', id],
       ['success', id],
+      ['success', null],
       ['fail', null],
     ]);
+    expect((await pingsOf(check.id)).map((ping) => ping.duration)).toEqual([null, null, expect.any(Number), 2500, null]);
 
     const staging = await app.inject({ url: `${url}?status=ok&environment=staging` });
     expect(staging.statusCode).toBe(404);

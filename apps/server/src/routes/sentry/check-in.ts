@@ -29,13 +29,15 @@ export interface CheckIn {
   slug: string;
   kind: PingKind;
   rid: string | null;
+  /** Milliseconds the SDK says the run took, used when no in_progress check-in pairs with this end. */
+  reportedDuration: number | null;
   settings: MonitorSettings | null;
 }
 
 /** Reads a check-in; throws CheckInError naming the field Sentry's name for it. */
 export function readCheckIn(fields: CheckInFields): CheckIn {
   const { duration } = fields;
-  // The run's duration is what Cronbeat measures from the in_progress check-in with the same id; a sent one is only checked.
+  // The run's duration is measured from its in_progress check-in; the one sent counts when none pairs with it.
   if (duration !== undefined && duration !== null && (typeof duration !== 'number' || !Number.isFinite(duration) || duration < 0)) {
     throw new CheckInError('duration', 'must be a number of seconds, 0 or more');
   }
@@ -44,6 +46,7 @@ export function readCheckIn(fields: CheckInFields): CheckIn {
     slug: monitorCheckSlug(fields.monitor_slug, fields.environment),
     kind: checkInKind(fields.status),
     rid: checkInRunId(fields.check_in_id),
+    reportedDuration: typeof duration === 'number' ? Math.round(duration * 1000) : null,
     settings: config === undefined || config === null ? null : monitorSettings(config),
   };
 }
@@ -132,6 +135,7 @@ export class CheckInRecorder {
       kind: checkIn.kind,
       exitStatus: null,
       rid: checkIn.rid,
+      reportedDuration: checkIn.reportedDuration,
       ...source,
       body: null,
       bodyRaw: null,

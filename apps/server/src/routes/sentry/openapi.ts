@@ -76,7 +76,7 @@ export const httpCheckInDocs: FastifySchema = {
     status: Type.Optional(Type.String({ description: '`in_progress`, `ok` or `error`' })),
     check_in_id: Type.Optional(Type.String({ description: 'a UUID pairing the in_progress check-in with its end' })),
     environment: Type.Optional(Type.String({ description: 'default `production`; each environment is a check of its own' })),
-    duration: Type.Optional(Type.String({ description: 'seconds; accepted, the run is timed from its in_progress check-in' })),
+    duration: Type.Optional(Type.String({ description: 'seconds the run took; counts when no in_progress check-in pairs with this end' })),
   }),
   response: {
     202: { description: 'the check-in is stored', ...json(Type.Object({})) },
