@@ -222,6 +222,26 @@ describe.each(testDatabaseKinds())('the sweep on %s', (kind) => {
     expect(deadline.getTime() - row!.nextDue!.getTime()).toBe(600_000);
   });
 
+  it('reads an OnCalendar schedule from the row and follows systemd across a DST gap (Europe/Riga, 2026-03-29)', async () => {
+    const { projectId, channelIds } = await seedProject(test.db, { email: ['ops@example.com'] });
+    const schedule = parseSchedule({ onCalendar: '*-*-* 03:30', tz: 'Europe/Riga' });
+    // Last run 2026-03-28 03:30 EET; 03:30 does not exist on the 29th and systemd skips it: next is the 30th, 03:30 EEST.
+    const id = await seedCheck(test.db, projectId, channelIds, {
+      schedule,
+      grace: 600,
+      state: { lastPing: new Date('2026-03-28T01:30:00Z') },
+    });
+    await sweepAt(new Date('2026-03-29T12:00:00Z'));
+    expect(await statusOf(id)).toBe('up');
+    await sweepAt(new Date('2026-03-30T00:30:00Z'));
+    expect(await statusOf(id)).toBe('late');
+    const [row] = await test.db.select().from(checks).where(eq(checks.id, id));
+    expect(row!.alertAfter).toEqual(new Date('2026-03-30T00:40:00Z'));
+    await sweepAt(row!.alertAfter!);
+    expect(await statusOf(id)).toBe('down');
+    expect(await notified(id)).toBe(1);
+  });
+
   it('leaves a check alone when a ping changed it after the claim (compare-and-set)', async () => {
     const { projectId, channelIds } = await seedProject(test.db, {});
     const id = await seedCheck(test.db, projectId, channelIds, { state: { lastPing: T0 } });
