@@ -27,6 +27,7 @@ const check = {
   description: '',
   period: 86_400,
   cron: null,
+  onCalendar: null,
   tz: 'UTC',
   grace: 3600,
   maxRuntime: null,
