@@ -32,6 +32,8 @@ describe('requests as HTTP clients commonly send them', () => {
 
   interface Ids {
     projectId: string;
+    /** A read-write API key of the project: /api/v3 (Healthchecks' API) takes keys only. */
+    apiKey: string;
     id: Record<'checks' | 'channels' | 'maintenance-windows', string>;
   }
 
@@ -51,9 +53,14 @@ describe('requests as HTTP clients commonly send them', () => {
         endsAt: new Date(Date.now() + hour).toISOString(),
       })
     ).json();
+    const { key } = (await post(`/projects/${person.projectId}/api-keys`, { name: 'v3', access: 'read-write' })).json();
     return {
       person,
-      ids: { projectId: person.projectId, id: { checks: check.id, channels: channel.id, 'maintenance-windows': window.id } },
+      ids: {
+        projectId: person.projectId,
+        apiKey: key,
+        id: { checks: check.id, channels: channel.id, 'maintenance-windows': window.id },
+      },
     };
   }
 
@@ -61,6 +68,7 @@ describe('requests as HTTP clients commonly send them', () => {
   function filledIn(path: string, ids: Ids): string {
     return path.replace(/\{(\w+)\}/g, (_whole, name: string) => {
       if (name === 'projectId') return ids.projectId;
+      if (name === 'code' && path.startsWith('/api/v3/checks/')) return ids.id.checks;
       const collection = path.split('/')[3] as keyof typeof ids.id;
       if (name === 'id' && collection in ids.id) return ids.id[collection];
       throw new Error(`no value for {${name}} in ${path}: add one to this test`);
@@ -83,7 +91,7 @@ describe('requests as HTTP clients commonly send them', () => {
         const response = await app.inject({
           method: 'POST',
           url: filledIn(path, ids),
-          headers: { ...person.headers, 'content-type': contentType },
+          headers: { ...person.headers, ...(path.startsWith('/api/v3/') && { 'x-api-key': ids.apiKey }), 'content-type': contentType },
           payload: '',
         });
         expect(response.statusCode, `${path}: ${response.body}`).toBeLessThan(300);
