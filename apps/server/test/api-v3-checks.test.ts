@@ -256,6 +256,27 @@ describe.each(testDatabaseKinds())('Healthchecks API v3 checks on %s', (kind) =>
     expect((await call('GET', `/checks/${check.uuid}`)).json()).toMatchObject({ status: 'up', started: true });
   });
 
+  it('documents every /api/v3 route in OpenAPI under its own tag', async () => {
+    const { paths } = (await app.inject('/api/v1/openapi.json')).json() as { paths: Record<string, Record<string, { tags?: string[] }>> };
+    const v3 = Object.entries(paths).filter(([path]) => path.startsWith('/api/v3/'));
+    expect(v3.map(([path]) => path).sort()).toEqual([
+      '/api/v3/badges',
+      '/api/v3/channels',
+      '/api/v3/checks',
+      '/api/v3/checks/{code}',
+      '/api/v3/checks/{code}/flips',
+      '/api/v3/checks/{code}/pause',
+      '/api/v3/checks/{code}/pings',
+      '/api/v3/checks/{code}/pings/{n}/body',
+      '/api/v3/checks/{code}/resume',
+      '/api/v3/status',
+    ]);
+    for (const [path, operations] of v3) {
+      for (const [method, operation] of Object.entries(operations))
+        expect(operation.tags, `${method} ${path}`).toEqual(['Healthchecks API v3']);
+    }
+  });
+
   it('answers GET /api/v3/status/ with OK, without a key', async () => {
     const response = await call('GET', '/status/', undefined, null);
     expect(response.statusCode).toBe(200);
