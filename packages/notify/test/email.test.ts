@@ -103,6 +103,13 @@ describe('an alert email', () => {
     expect(unknown.text).toContain('Down since: Thu, 3 Dec 2026, 01:40 (UTC)');
   });
 
+  it('describes an OnCalendar schedule, every expression, and takes its zone when the check names none', () => {
+    const schedule = { kind: 'oncalendar', onCalendar: 'Mon..Fri *-*-* 09:00\n*-*~01 18:00 UTC', tz: 'Europe/Riga' } as const;
+    const facts = Object.fromEntries(alertFacts(rigaAlert({ check: { schedule, tz: undefined } })));
+    expect(facts.Schedule).toMatch(/^OnCalendar "Mon\.\.Fri \*-\*-\* 09:00", "\*-\*~01 18:00 UTC" \(Europe\/Riga\), grace /);
+    expect(facts['Down since']).toBe('Thu, 3 Dec 2026, 03:40 (Europe/Riga)');
+  });
+
   it('escapes what people and jobs wrote in HTML and keeps it intact in text', async () => {
     const name = '<script>alert(1)</script> & co';
     const mail = await received(
