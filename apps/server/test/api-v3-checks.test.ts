@@ -277,6 +277,21 @@ describe.each(testDatabaseKinds())('Healthchecks API v3 checks on %s', (kind) =>
     }
   });
 
+  it("limits requests per key, answering 429 in Healthchecks' shape", async () => {
+    const limited = await testApp(test.database, {}, { signInPerMinute: 1000, apiPerMinute: 2 });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await injectV3(limited, 'GET', '/checks/', rw)).statusCode);
+      expect(statuses).toEqual([200, 200, 429]);
+      const refused = await injectV3(limited, 'GET', '/checks/', rw);
+      expect(refused.json()).toEqual({ error: expect.stringMatching(/^too many requests: retry in /) });
+      // Another key of the project counts on its own.
+      expect((await injectV3(limited, 'GET', '/checks/', ro)).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('answers GET /api/v3/status/ with OK, without a key', async () => {
     const response = await call('GET', '/status/', undefined, null);
     expect(response.statusCode).toBe(200);
