@@ -215,6 +215,24 @@ describe.each(testDatabaseKinds())('Sentry envelopes and HTTP check-ins on %s', 
     expect(await countChecks(owner.projectId)).toBe(0);
   });
 
+  it('answers 503 with Retry-After when check-ins cannot be stored, as pings are', async () => {
+    const { ref, key } = await aProject();
+    const closing = await testApp(test.database);
+    try {
+      // A recorder that takes no more pings (as while shutting down) refuses check-ins the way it refuses pings.
+      await closing.pingRecorder.close();
+      const body = envelope(checkIn({ monitor_slug: 'job', status: 'ok', monitor_config: HOURLY }));
+      const refused = await closing.inject({ method: 'POST', url: `/api/${ref}/envelope/?sentry_key=${key}`, payload: body });
+      expect(refused.statusCode).toBe(503);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(refused.json().detail).toEqual(expect.any(String));
+      const viaHttp = await closing.inject({ url: `/api/${ref}/cron/job/${key}/?status=ok` });
+      expect(viaHttp.statusCode).toBe(503);
+    } finally {
+      await closing.close();
+    }
+  });
+
   it("monitor_config counts against the project's limit of checks made by pings (403), and changes a check it finds", async () => {
     const { owner, ref, key } = await aProject();
     await injectApi(app, 'PATCH', `/projects/${owner.projectId}`, owner.headers, { autoCreateLimit: 1 });
