@@ -81,8 +81,10 @@ function memoized<Rule>(parse: (text: string, tz: string) => Rule): (text: strin
   };
 }
 
-const cronRuleOf = memoized<CronRule>(parseCron);
-const onCalendarRuleOf = memoized<OnCalendarRule>(parseOnCalendar);
+// Marked pure: a bundler keeps a top-level call, and with it the cron parser and Luxon, in every
+// bundle that imports anything of core's (the dashboard's, through the contract's plain values).
+const cronRuleOf = /* @__PURE__ */ memoized<CronRule>(parseCron);
+const onCalendarRuleOf = /* @__PURE__ */ memoized<OnCalendarRule>(parseOnCalendar);
 
 /**
  * When the job is next expected to ping, given that it last pinged at `after`;
