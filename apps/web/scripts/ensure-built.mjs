@@ -41,7 +41,18 @@ function takeLock() {
   }
 }
 
-const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((name) => `${root}${name}`).filter((path) => existsSync(path));
+// The workspace packages the dashboard imports are part of its sources: a change to a status or a rule there changes the bundle.
+const sources = [
+  'src',
+  'index.html',
+  'vite.config.ts',
+  'package.json',
+  '../../packages/contract/src',
+  '../../packages/core/src',
+  '../../packages/client/src',
+]
+  .map((name) => `${root}${name}`)
+  .filter((path) => existsSync(path));
 const current = () => existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newest));
 if (current()) process.exit(0);
 
