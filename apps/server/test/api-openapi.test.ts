@@ -47,6 +47,7 @@ const ROUTES: Array<[HTTPMethods, string]> = [
   ['GET', '/api/v1/checks/:id/maintenance'],
   ['GET', '/api/v1/status'],
   ['POST', '/api/v1/import/healthchecks'],
+  ['POST', '/api/v1/projects/:projectId/import/healthchecks'],
   ['GET', '/api/v1/metrics'],
   ['GET', '/api/v1/badges'],
   ['POST', '/api/v1/schedule/preview'],

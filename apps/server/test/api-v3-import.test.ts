@@ -213,6 +213,22 @@ describe.each(testDatabaseKinds())('import from Healthchecks on %s', (kind) => {
     }
   });
 
+  it('takes the project in the path too, for people signed in, and 404 for a project not theirs', async () => {
+    const planned = await injectApi(app, 'POST', `/projects/${owner.projectId}/import/healthchecks`, owner.headers, {
+      from: hc.url,
+      apiKey: HC_KEY,
+      dryRun: true,
+    });
+    expect(planned.statusCode).toBe(200);
+    expect(planned.json().checks.map((check: { action: string }) => check.action)).toEqual(['update', 'update', 'update']);
+    const stranger = await signUp(app);
+    const refused = await injectApi(app, 'POST', `/projects/${owner.projectId}/import/healthchecks`, stranger.headers, {
+      from: hc.url,
+      apiKey: HC_KEY,
+    });
+    expect(refused.statusCode).toBe(404);
+  });
+
   it("refuses a ping key another project holds, and a check uuid that is another project's", async () => {
     const other = await signUp(app);
     const otherKey = (await createKey(app, other, 'read-write')).key;
