@@ -54,11 +54,39 @@ export interface Snippet {
 }
 
 /**
+ * A systemd service and timer running `command` at an OnCalendar check's
+ * times. Each expression without a zone of its own gets the check's, since
+ * systemd would read it in the machine's zone; `$` is doubled, as systemd
+ * expands `$NAME` in ExecStart.
+ */
+export function systemdTimer(name: string, command: string, check: Pick<Check, 'tz'> & Partial<Pick<Check, 'onCalendar'>>): string {
+  const expressions = (check.onCalendar ?? '').split('\n').filter((line) => line.trim() !== '');
+  const zoned = expressions.map((line) => (/ (UTC|\S+\/\S+)$/i.test(line) ? line : `${line} ${check.tz}`));
+  return [
+    `# /etc/systemd/system/${name}.service`,
+    '[Service]',
+    'Type=oneshot',
+    `ExecStart=/bin/sh -c '${command.replaceAll('$', '$$$$')}'`,
+    '',
+    `# /etc/systemd/system/${name}.timer (then: systemctl enable --now ${name}.timer)`,
+    '[Timer]',
+    ...zoned.map((line) => `OnCalendar=${line}`),
+    '',
+    '[Install]',
+    'WantedBy=timers.target',
+  ].join('\n');
+}
+
+/**
  * Ready-to-paste ways to ping `url`, one per tool people run jobs with. Shell
  * snippets end with the job's exit status (`/$?`), so a failed run is
- * reported as failed, not as missing; a cron check's lines carry its zone.
+ * reported as failed, not as missing; a cron check's lines carry its zone,
+ * and an OnCalendar check gets a systemd timer instead of crontab lines.
  */
-export function snippetsFor(url: string, check: Pick<Check, 'cron' | 'period' | 'tz' | 'slug' | 'name' | 'pingCode'>): Snippet[] {
+export function snippetsFor(
+  url: string,
+  check: Pick<Check, 'cron' | 'period' | 'tz' | 'slug' | 'name' | 'pingCode'> & Partial<Pick<Check, 'onCalendar'>>,
+): Snippet[] {
   // `cronbeat run` takes the server and the check's ping code (the part of the ping URL after /ping/).
   // A URL on a ping host of its own (PING_BASE_URL) has no /ping/: that host serves /ping/ too.
   const [base, inUrl] = url.includes('/ping/')
@@ -72,9 +100,12 @@ export function snippetsFor(url: string, check: Pick<Check, 'cron' | 'period' | 
       .replace(/^-+|-+$/g, '') || 'job';
   const zone = check.cron && check.tz ? [`CRON_TZ=${check.tz}`] : [];
   const crontab = (command: string) => [...zone, ...crontabSchedules(check).map((schedule) => `${schedule} ${command}`)].join('\n');
+  const scheduled = (command: string) => (check.onCalendar ? systemdTimer(name, command, check) : crontab(command));
   const curl = `curl -fsS -m 10 --retry 5 -o /dev/null ${url}/$?`;
   return [
-    { id: 'crontab', label: 'crontab', code: crontab(`/path/to/job.sh; ${curl}`) },
+    check.onCalendar
+      ? { id: 'systemd', label: 'systemd timer', code: scheduled(`/path/to/job.sh; ${curl}`) }
+      : { id: 'crontab', label: 'crontab', code: crontab(`/path/to/job.sh; ${curl}`) },
     { id: 'wget', label: 'wget', code: `/path/to/job.sh; wget -q -T 10 -t 5 -O /dev/null ${url}/$?` },
     {
       id: 'kubernetes',
@@ -101,7 +132,7 @@ export function snippetsFor(url: string, check: Pick<Check, 'cron' | 'period' | 
     {
       id: 'cronbeat',
       label: 'cronbeat run',
-      code: crontab(`CRONBEAT_URL=${base} cronbeat run ${target} -- /path/to/job.sh`),
+      code: scheduled(`CRONBEAT_URL=${base} cronbeat run ${target} -- /path/to/job.sh`),
     },
   ];
 }

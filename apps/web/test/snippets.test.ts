@@ -1,7 +1,7 @@
 /** The dashboard's ready-to-paste snippets: crontab lines that run when the check expects a ping, and report failures. */
 import { CronExpressionParser } from 'cron-parser';
 import { describe, expect, it } from 'vitest';
-import { crontabSchedules, snippetsFor } from '../src/snippets';
+import { crontabSchedules, snippetsFor, systemdTimer } from '../src/snippets';
 
 const START = Date.UTC(2026, 0, 1);
 
@@ -79,6 +79,35 @@ describe('snippets', () => {
     expect(snippets.find((snippet) => snippet.id === 'crontab')?.code).toContain(`${onPingHost}/$?`);
     expect(snippets.find((snippet) => snippet.id === 'cronbeat')?.code).toBe(
       '0 * * * * CRONBEAT_URL=https://ping.example.com cronbeat run 0e4c5a2e-8a84-4a8d-9d33-1e0d6c1c2b3a -- /path/to/job.sh',
+    );
+  });
+});
+
+describe('snippets for an OnCalendar check', () => {
+  const url = 'https://cronbeat.example/ping/0b8c7c7e-1d0f-4b4e-9c4e-3f3f0b6a2f10';
+  const check = {
+    cron: null,
+    period: null,
+    onCalendar: 'Mon..Fri *-*-* 09:00\n*-*~01 18:00 UTC',
+    tz: 'Europe/Riga',
+    slug: 'report',
+    name: 'Report',
+  };
+
+  it('offers a systemd timer, not crontab lines, with the check’s zone on expressions that name none', () => {
+    const snippets = snippetsFor(url, check);
+    expect(snippets.map((snippet) => snippet.id)).not.toContain('crontab');
+    const timer = snippets.find((snippet) => snippet.id === 'systemd')!.code;
+    expect(timer).toContain('OnCalendar=Mon..Fri *-*-* 09:00 Europe/Riga\nOnCalendar=*-*~01 18:00 UTC\n');
+    expect(timer).toContain('# /etc/systemd/system/report.timer');
+    // systemd expands $NAME in ExecStart; the shell must get the exit status, $?.
+    expect(timer).toContain(`ExecStart=/bin/sh -c '/path/to/job.sh; curl -fsS -m 10 --retry 5 -o /dev/null ${url}/$$?'`);
+    expect(snippets.find((snippet) => snippet.id === 'cronbeat')!.code).toContain('OnCalendar=Mon..Fri *-*-* 09:00 Europe/Riga');
+  });
+
+  it('keeps a zone an expression names itself', () => {
+    expect(systemdTimer('job', 'true', { onCalendar: 'daily America/New_York', tz: 'Europe/Riga' })).toContain(
+      'OnCalendar=daily America/New_York\n',
     );
   });
 });
