@@ -166,6 +166,27 @@ describe.each(testDatabaseKinds())('Sentry envelopes and HTTP check-ins on %s', 
     expect((await pingsOf(check.id)).map((ping) => ping.kind)).toEqual(['start', 'success']);
   });
 
+  it('an in_progress that comes after its own ok is no new run, so no run is left open to fail', async () => {
+    const { owner, ref, key } = await aProject();
+    const q = `?sentry_key=${key}`;
+    expect((await post(ref, envelope(checkIn({ monitor_slug: 'instant', status: 'ok', monitor_config: HOURLY })), {}, q)).statusCode).toBe(
+      200,
+    );
+    const id = '7d8e9fa0b1c24d3e8f9a0b1c2d3e4f50';
+    const send = (status: string) => post(ref, envelope(checkIn({ monitor_slug: 'instant', status, check_in_id: id })), {}, q);
+    expect((await send('ok')).statusCode).toBe(200);
+    expect((await send('in_progress')).statusCode).toBe(200);
+    const check = (await checkOf(owner.projectId, 'instant'))!;
+    expect((await pingsOf(check.id)).map((ping) => ping.kind)).toEqual(['success', 'success']);
+    expect(check.lastStartRid).toBeNull();
+    // In the usual order the same id opens and closes a run.
+    const other = '8e9fa0b1c2d34e4f9a0b1c2d3e4f5061';
+    const sendOther = (status: string) => post(ref, envelope(checkIn({ monitor_slug: 'instant', status, check_in_id: other })), {}, q);
+    expect((await sendOther('in_progress')).statusCode).toBe(200);
+    expect((await sendOther('ok')).statusCode).toBe(200);
+    expect((await pingsOf(check.id)).map((ping) => ping.kind)).toEqual(['success', 'success', 'start', 'success']);
+  });
+
   it("HTTP form, as Sentry's docs curl it: in_progress then ok with a check_in_id, environment, 202", async () => {
     const { owner, ref, key } = await aProject();
     const url = `/api/${ref}/cron/db-backup/${key}/`;

@@ -13,6 +13,7 @@ import type { PingResult, ReceivedPing } from '../../ping/batch';
 import { CreateRate } from '../../ping/create-rate';
 import type { PingRecorder } from '../../ping/recorder';
 import { editCheck } from '../api/checks/edit';
+import { RunOrder } from './run-order';
 
 /** A check-in's fields as Sentry names them, not yet judged: envelopes and the HTTP form both give these. */
 export interface CheckInFields {
@@ -86,6 +87,7 @@ export class CheckInRecorder {
   readonly #createRate = new CreateRate();
   /** The last check-in handed on for each project and check slug, while one is under way. */
   readonly #lanes = new Map<string, Promise<void>>();
+  readonly #runs = new RunOrder();
 
   constructor(db: Db, recorder: PingRecorder) {
     this.#db = db;
@@ -120,15 +122,16 @@ export class CheckInRecorder {
       if (this.#lanes.get(key) === lane) this.#lanes.delete(key);
     });
     const { stored } = await enqueued;
-    return (await stored).recorded ? 'recorded' : 'no-check';
+    return stored === null || (await stored).recorded ? 'recorded' : 'no-check';
   }
 
   /**
    * Makes or changes the check when the check-in asks, then hands the ping
    * to the recorder, which keeps each check's pings in the order handed.
-   * Resolves once handed (wrapped, so the commit is not awaited here).
+   * Resolves once handed (wrapped, so the commit is not awaited here);
+   * `stored` is null for a start whose run already ended (`RunOrder`).
    */
-  async #enqueue(project: SentryProject, checkIn: CheckIn, source: PingSource): Promise<{ stored: Promise<PingResult> }> {
+  async #enqueue(project: SentryProject, checkIn: CheckIn, source: PingSource): Promise<{ stored: Promise<PingResult> | null }> {
     const pingCode = checkIn.settings ? await this.#upsert(project, checkIn.slug, checkIn.settings) : null;
     const ping: ReceivedPing = {
       target: pingCode ? { pingCode } : { slug: { pingKey: project.pingKey, slug: checkIn.slug } },
@@ -141,7 +144,15 @@ export class CheckInRecorder {
       bodyRaw: null,
       bodySize: 0,
     };
-    return { stored: this.#recorder.record(ping) };
+    if (!checkIn.rid) return { stored: this.#recorder.record(ping) };
+    const run = `${project.id}/${checkIn.slug}/${checkIn.rid}`;
+    if (checkIn.kind === 'start') {
+      if (!(await this.#runs.starts(run))) return { stored: null };
+      return { stored: this.#recorder.record(ping) };
+    }
+    const stored = this.#recorder.record(ping);
+    this.#runs.ended(run, stored);
+    return { stored };
   }
 
   /** The ping code of the monitor's check, made or changed to what `settings` asks (left alone when it already is). */
