@@ -1,5 +1,6 @@
 import { ValidationCode, ValidationError } from '../errors';
-import { type CalendarChain, type CalendarSpec, CalendarSyntaxError, MAX_YEAR, parseCalendarSpec } from './oncalendar-syntax';
+import { type CalendarChain, type CalendarSpec, CalendarSyntaxError, MAX_YEAR, USEC } from './oncalendar-spec';
+import { parseCalendarSpec } from './oncalendar-syntax';
 import { type LocalTime, WallClock } from './wall-clock';
 import { parseTimeZone } from './zone';
 
@@ -74,7 +75,6 @@ export function nextOnCalendarFire(rule: OnCalendarRule, after: Date): Date | nu
   return best === null ? null : new Date(best);
 }
 
-const USEC = 1_000_000;
 /** systemd's guard against a search that does not settle. */
 const MAX_ITERATIONS = 1000;
 
