@@ -204,12 +204,25 @@ describe.each(testDatabaseKinds())('import from Healthchecks on %s', (kind) => {
 
   it('skips a check whose settings Cronbeat refuses, saying why, and imports the rest', async () => {
     const broken = { ...HC_CHECKS[0]!, uuid: 'c3f1e2d4-5a6b-4c7d-8e9f-a0b1c2d3e4f5', slug: 'broken', schedule: '99 * * * *', tz: 'UTC' };
-    HC_CHECKS.push(broken);
+    // Healthchecks allows two checks with one slug; a Cronbeat project does not.
+    const sameSlug = { ...HC_CHECKS[0]!, uuid: 'd4e5f6a7-5a6b-4c7d-8e9f-a0b1c2d3e4f5', name: 'Twin' };
+    HC_CHECKS.push(broken, sameSlug);
     try {
-      const planned = (await importRun({ dryRun: true })).json().checks;
-      expect(planned.at(-1)).toMatchObject({ uuid: broken.uuid, action: 'skip', reason: expect.stringMatching(/^schedule: /) });
+      const imported = await importRun({});
+      expect(imported.statusCode).toBe(200);
+      expect(imported.json().checks.slice(-2)).toEqual([
+        { uuid: broken.uuid, name: 'Filesystem Backup', slug: 'broken', action: 'skip', reason: expect.stringMatching(/^schedule: /) },
+        {
+          uuid: sameSlug.uuid,
+          name: 'Twin',
+          slug: 'filesystem-backup',
+          action: 'skip',
+          reason: 'another check here already has the slug filesystem-backup',
+        },
+      ]);
+      expect((await injectV3(app, 'GET', '/checks/', key)).json().checks).toHaveLength(3);
     } finally {
-      HC_CHECKS.pop();
+      HC_CHECKS.splice(-2);
     }
   });
 

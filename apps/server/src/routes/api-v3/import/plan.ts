@@ -4,6 +4,7 @@ import {
   type Db,
   deleteCheck,
   getCheck,
+  listChecks,
   projectHoldingUuid,
   projectWithPingKey,
   rekeyNewCheck,
@@ -49,6 +50,8 @@ interface Planned {
 /** What importing would do to each check: update the one with its uuid here, create it, or skip it (with why). */
 async function planChecks(db: Db, projectId: string, checks: HealthchecksCheck[]): Promise<Planned[]> {
   const planned: Planned[] = [];
+  // A slug is unique in a Cronbeat project (not in Healthchecks'): who holds each, here and among the checks planned so far.
+  const slugHolder = new Map((await listChecks(db, projectId)).flatMap((row) => (row.slug ? [[row.slug, row.id] as const] : [])));
   for (const check of checks) {
     const uuid = String(check.uuid).toLowerCase();
     const entry: HealthchecksImportedCheck = { uuid, name: check.name ?? '', slug: check.slug ?? '', action: 'create' };
@@ -60,6 +63,10 @@ async function planChecks(db: Db, projectId: string, checks: HealthchecksCheck[]
     const current = await getCheck(db, projectId, uuid);
     if (current) entry.action = 'update';
     else if (await projectHoldingUuid(db, uuid)) Object.assign(entry, { action: 'skip', reason: 'another check already has this uuid' });
+    const holder = entry.slug ? slugHolder.get(entry.slug) : undefined;
+    if (entry.action !== 'skip' && holder !== undefined && holder !== uuid) {
+      Object.assign(entry, { action: 'skip', reason: `another check here already has the slug ${entry.slug}` });
+    }
     if (entry.action !== 'skip') {
       try {
         // The domain's judgement too (a cron expression, a zone, the grace), so an import never stops half-way on one check.
@@ -72,6 +79,7 @@ async function planChecks(db: Db, projectId: string, checks: HealthchecksCheck[]
         Object.assign(entry, { action: 'skip', reason });
       }
     }
+    if (entry.action !== 'skip' && entry.slug) slugHolder.set(entry.slug, uuid);
     planned.push({ entry, spec });
   }
   return planned;
