@@ -69,6 +69,20 @@ describe.each(testDatabaseKinds())('OnCalendar schedules in the checks API on %s
     expect(response.json().error.fields[field]).toMatch(message);
   });
 
+  it('documents onCalendar in OpenAPI for create, edit, preview and the check itself', async () => {
+    const text = (await app.inject('/api/v1/openapi.json')).body;
+    const doc = JSON.parse(text);
+    const bodyOf = (path: string, method: string) => JSON.stringify(doc.paths[path][method].requestBody);
+    for (const [path, method] of [
+      ['/api/v1/checks', 'post'],
+      ['/api/v1/checks/{id}', 'patch'],
+      ['/api/v1/schedule/preview', 'post'],
+    ] as const) {
+      expect(bodyOf(path, method), `${method} ${path}`).toMatch(/"onCalendar":\{[^}]*systemd OnCalendar expressions, one per line/);
+    }
+    expect(JSON.stringify(doc.paths['/api/v1/checks/{id}'].get.responses)).toContain('"onCalendar"');
+  });
+
   it('previews OnCalendar times, across the Riga spring-forward gap', async () => {
     const preview = await call('POST', '/schedule/preview', {
       onCalendar: '*-*-* 03:30',
