@@ -236,6 +236,21 @@ describe.each(testDatabaseKinds())('Sentry envelopes and HTTP check-ins on %s', 
     expect(await countChecks(owner.projectId)).toBe(0);
   });
 
+  it('makes at most 60 checks a minute per project from monitor_config, then answers 429 with Retry-After', async () => {
+    const { owner, ref, key } = await aProject();
+    // The bucket refills at one a second while these are made, so 100 in one envelope run out of it.
+    const items = Array.from({ length: 100 }, (_, n) => checkIn({ monitor_slug: `job-${n}`, status: 'ok', monitor_config: HOURLY }));
+    const refused = await post(ref, envelope(...items), {}, `?sentry_key=${key}`);
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(refused.json().detail).toMatch(/too many checks created in this project \(at most 60 a minute\)/);
+    const made = await countChecks(owner.projectId);
+    expect(made).toBeGreaterThanOrEqual(60);
+    expect(made).toBeLessThan(100);
+    // Check-ins to checks that exist go on.
+    expect((await post(ref, envelope(items[0]!), {}, `?sentry_key=${key}`)).statusCode).toBe(200);
+  });
+
   it('answers 503 with Retry-After when check-ins cannot be stored, as pings are', async () => {
     const { ref, key } = await aProject();
     const closing = await testApp(test.database);
