@@ -30,7 +30,8 @@ describe('OnCalendar schedules: parsing', () => {
     ['1999-01-01', /never happens after the year 2000/],
     ['*-02-30', /never happens after the year 2000/],
     ['@1700000000', /a single @timestamp is not a schedule/],
-    ['9:00 Europe/Nowhere', /unexpected "E" after the time|not a valid/],
+    ['9:00 Europe/Nowhere', /unknown time zone "Europe\/Nowhere"/],
+    ['daily europe/riga', /unknown time zone "europe\/riga" \(zone names are spelt as in the tz database/],
   ])('refuses %j saying what is wrong', (text, message) => {
     const error = (() => {
       try {
@@ -52,7 +53,6 @@ describe('OnCalendar schedules: parsing', () => {
 
   it('reads a trailing zone only when spelt as the zone database spells it', () => {
     expect(next('daily Europe/Riga', 'UTC', '2026-06-01T12:00:00Z')).toBe('2026-06-01T21:00:00.000Z');
-    expect(() => parseOnCalendar('daily europe/riga', 'UTC')).toThrow(ValidationError);
   });
 });
 

@@ -63,9 +63,13 @@ export function parseCalendarSpec(expression: string, isZone: (word: string) => 
     body = body.slice(0, -4);
   } else {
     const lastSpace = body.lastIndexOf(' ');
-    if (lastSpace >= 0 && isZone(body.slice(lastSpace + 1))) {
-      zone = body.slice(lastSpace + 1);
+    const lastWord = body.slice(lastSpace + 1);
+    if (lastSpace >= 0 && isZone(lastWord)) {
+      zone = lastWord;
       body = body.slice(0, lastSpace);
+    } else if (lastSpace >= 0 && /^[A-Za-z]+\/[A-Za-z_/+-]+$/.test(lastWord)) {
+      // Shaped like Area/Location but not one: say so, rather than that a time was expected.
+      throw new CalendarSyntaxError(`unknown time zone "${lastWord}" (zone names are spelt as in the tz database, e.g. Europe/Riga)`);
     }
   }
   if (body === '') throw new CalendarSyntaxError('nothing before the time zone');
