@@ -1,23 +1,13 @@
 /**
  * What Healthchecks' Management API v3 (/api/v3, apps/server routes/api-v3)
- * needs beyond the /api/v1 queries: its `methods` setting, and flips in
- * Healthchecks' half-open time range.
+ * and its import need beyond the /api/v1 queries: flips in Healthchecks'
+ * half-open time range, and checks and ping keys kept from Healthchecks.
  */
 import { and, desc, eq, gte, lt, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { checks, flips, projects } from '../schema';
 import type { FlipRow } from './check-history';
 import type { CheckRow } from './checks';
-
-/** Sets which requests ping a check of `projectId` ('' any, 'POST' only POST); null when the check is not there. */
-export async function setCheckMethods(db: Db, projectId: string, id: string, methods: '' | 'POST'): Promise<CheckRow | null> {
-  const [row] = await db
-    .update(checks)
-    .set({ methods, updatedAt: new Date() })
-    .where(and(eq(checks.projectId, projectId), eq(checks.id, id)))
-    .returning();
-  return row ?? null;
-}
 
 /**
  * A check's flips, newest first, from `from` (inclusive) to `before`

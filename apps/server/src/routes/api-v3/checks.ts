@@ -1,6 +1,6 @@
 import { isUuid, V3Check, V3CheckList, V3CheckParams, V3CheckQuery, V3CheckSpec, v3Errors } from '@cronbeat/contract';
 import { pause, resume } from '@cronbeat/core';
-import { type CheckRow, channelIdsOf, type Db, deleteCheck, getCheck, listChecks, setCheckMethods, transitionCheck } from '@cronbeat/db';
+import { type CheckRow, channelIdsOf, type Db, deleteCheck, getCheck, listChecks, transitionCheck } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { addCheck, editCheck } from '../api/checks/edit';
@@ -42,18 +42,15 @@ export async function v3CheckRoutes(fastify: FastifyInstance, options: { pingBas
   }
   const view = async (request: FastifyRequest, row: CheckRow) => (await views(request, [row]))[0]!;
 
-  /** A create or update: our own add or edit, then Healthchecks' `methods`, which /api/v1 does not take. */
+  /** A create or update: /api/v1's own add or edit. */
   async function write(request: FastifyRequest, spec: V3CheckSpec, current: CheckRow | null): Promise<CheckRow> {
     const { projectId } = callerOf(request);
     const patch = patchOf(spec, current);
     const channels = await channelsOf(app.db, projectId, spec.channels);
     // A check Healthchecks' API creates without `channels` has none: clients that want alerts say so.
-    let row = current
-      ? await editCheck(app.db, projectId, current.id, { ...patch, ...(channels !== undefined && { channels }) })
-      : await addCheck(app.db, projectId, { ...patch, channels: channels ?? [] });
-    if (spec.methods !== undefined && spec.methods !== row.methods)
-      row = (await setCheckMethods(app.db, projectId, row.id, spec.methods)) ?? row;
-    return row;
+    return current
+      ? editCheck(app.db, projectId, current.id, { ...patch, ...(channels !== undefined && { channels }) })
+      : addCheck(app.db, projectId, { ...patch, channels: channels ?? [] });
   }
 
   app.get(

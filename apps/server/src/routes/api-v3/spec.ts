@@ -35,6 +35,7 @@ export function patchOf(spec: V3CheckSpec, current: CheckRow | null): CheckPatch
   if (spec.desc !== undefined) patch.description = spec.desc;
   if (spec.grace !== undefined) patch.grace = spec.grace;
   if (spec.manual_resume !== undefined) patch.manualResume = spec.manual_resume;
+  if (spec.methods !== undefined) patch.methods = spec.methods;
   if (spec.schedule !== undefined) {
     // Healthchecks' guess of the kind: one line of five fields is cron, anything else OnCalendar.
     if (isCron(spec.schedule)) patch.cron = spec.schedule.trim();

@@ -9,7 +9,6 @@ import {
   projectWithPingKey,
   rekeyNewCheck,
   scheduleOf,
-  setCheckMethods,
   setProjectPingKey,
 } from '@cronbeat/db';
 import { Conflict, FieldError } from '../../../errors';
@@ -89,9 +88,8 @@ async function planChecks(db: Db, projectId: string, checks: HealthchecksCheck[]
 async function applyCheck(db: Db, projectId: string, { entry, spec }: Planned): Promise<void> {
   const current = entry.action === 'update' ? await getCheck(db, projectId, entry.uuid) : null;
   const patch = patchOf(spec, current);
-  let id: string;
   if (current) {
-    id = (await editCheck(db, projectId, current.id, patch)).id;
+    await editCheck(db, projectId, current.id, patch);
   } else {
     // Integrations are recreated by hand, then attached: an imported check alerts nobody until then, as the plan says.
     const made = await addCheck(db, projectId, { ...patch, channels: [] });
@@ -100,9 +98,7 @@ async function applyCheck(db: Db, projectId: string, { entry, spec }: Planned): 
       throw error;
     });
     if (!rekeyed) throw new Error(`imported check ${entry.uuid} vanished before it took its uuid`);
-    id = rekeyed.id;
   }
-  if (spec.methods !== undefined) await setCheckMethods(db, projectId, id, spec.methods);
 }
 
 export interface ImportInput {
