@@ -123,3 +123,17 @@ export {
 } from './sentry-monitor';
 export { type Flip, FlipReason, isAlerting, STATUSES, Status, WATCHED_STATUSES } from './status';
 export { addSeconds, DAY, HOUR, MINUTE, YEAR } from './time';
+export {
+  type Incident,
+  overallState,
+  PUBLIC_STATES,
+  type PublicState,
+  publicState,
+  type StatusChange,
+  UPTIME_LIMITS,
+  type UptimeDay,
+  type UptimeInput,
+  type UptimeReport,
+  uptimeReport,
+  uptimeWindowStart,
+} from './uptime';
