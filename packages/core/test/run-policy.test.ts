@@ -254,6 +254,23 @@ describe('too early', () => {
     expect(ran.check.nextDue).toEqual(new Date('2026-10-26T01:30:00Z'));
   });
 
+  it('applies to OnCalendar schedules, whose skipped local time is no run (Riga, 2026-03-29)', () => {
+    // 03:30 does not exist in Riga that day and systemd skips it, so the next run is the 30th, 03:30 EEST.
+    const daily: Schedule = { kind: 'oncalendar', onCalendar: '*-*-* 03:30', tz: 'Europe/Riga' };
+    const ranSaturday = aCheck({ earlyTolerance: 60 }, { status: 'up', lastPing: new Date('2026-03-28T01:30:30Z') }, daily);
+    expect(ranSaturday.nextDue).toEqual(new Date('2026-03-30T00:30:00Z'));
+    expect(applyPing(ranSaturday, ping('success', new Date('2026-03-30T00:30:20Z'))).flip).toBeNull();
+    const early = applyPing(ranSaturday, ping('success', new Date('2026-03-29T01:30:00Z'))).flip;
+    expect(early).toMatchObject({ to: 'down', reason: 'early' });
+    expect(early?.runs?.failures?.[0]?.scheduled).toEqual(new Date('2026-03-30T00:30:00Z'));
+  });
+
+  it('does not judge a run of an OnCalendar schedule that has no time left', () => {
+    const once: Schedule = { kind: 'oncalendar', onCalendar: '2026-01-01 09:00', tz: 'UTC' };
+    const fresh = aCheck({ earlyTolerance: 60 }, {}, once);
+    expect(applyPing(fresh, ping('success', new Date('2026-06-01T00:00:00Z'))).flip).toMatchObject({ to: 'up' });
+  });
+
   it('does not apply to period schedules', () => {
     const { flip } = applyPing(aCheck({ earlyTolerance: 60 }, { status: 'up', lastPing: at(0) }), ping('success', at(60)));
     expect(flip).toBeNull();
