@@ -182,6 +182,18 @@ describe.each(testDatabaseKinds())('import from Healthchecks on %s', (kind) => {
       methods: 'POST',
     });
     expect(weekdays).toMatchObject({ slug: 'weekdays', schedule: 'Mon..Fri *-*-* 09:00', tz: 'UTC' });
+    // Read-only keys see the unique_key Healthchecks' docs show for these uuids.
+    const ro = (await createKey(app, owner, 'read-only')).key;
+    const byName = Object.fromEntries(
+      (await injectV3(app, 'GET', '/checks/', ro))
+        .json()
+        .checks.map((check: { name: string; unique_key: string }) => [check.name, check.unique_key]),
+    );
+    expect(byName).toMatchObject({
+      'Filesystem Backup': 'a6c7b0a8a66bed0df66abfdab3c77736861703ee',
+      'Database Backup': '124f983e0e3dcaeba921cfcef46efd084576e783',
+    });
+    expect((await injectV3(app, 'GET', '/checks/124f983e0e3dcaeba921cfcef46efd084576e783', ro)).json().name).toBe('Database Backup');
     // Every Healthchecks ping URL keeps working: by uuid, and by the ping key and slug.
     expect((await app.inject({ method: 'POST', url: `/ping/${HC_CHECKS[0]!.uuid}` })).statusCode).toBe(200);
     expect((await app.inject({ method: 'POST', url: '/ping/hcPingKey_abcdefghijk/database-backup' })).statusCode).toBe(200);
