@@ -119,6 +119,21 @@ const SENTRY_DEFAULTS = { checkinMargin: 1, maxRuntime: 30, threshold: 1 } as co
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
+ * The fields read from a `monitor_config` and its `schedule`, each of any type until checked. Named
+ * rather than read off `Record<string, unknown>`: the client's type bundler (dts-bundle-generator)
+ * fails on a property of an index signature ("Cannot find symbol for node").
+ */
+interface UncheckedMonitorConfig {
+  schedule?: unknown;
+  timezone?: unknown;
+}
+interface UncheckedSchedule {
+  type?: unknown;
+  value?: unknown;
+  unit?: unknown;
+}
+
+/**
  * The check settings a `monitor_config` asks for. As in Sentry, an upsert
  * sets the whole monitor: what it leaves out takes Sentry's default
  * (`checkin_margin` 1 minute, `max_runtime` 30 minutes, thresholds 1).
@@ -128,7 +143,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
  */
 export function monitorSettings(config: unknown): MonitorSettings {
   if (!isRecord(config)) throw new CheckInError('monitor_config', 'must be an object');
-  const schedule = monitorSchedule(config.schedule, config.timezone);
+  const { schedule: given, timezone }: UncheckedMonitorConfig = config;
+  const schedule = monitorSchedule(given, timezone);
   return {
     schedule,
     grace: minutes(config, 'checkin_margin', SENTRY_DEFAULTS.checkinMargin, parseGrace),
@@ -138,27 +154,27 @@ export function monitorSettings(config: unknown): MonitorSettings {
   };
 }
 
-function monitorSchedule(schedule: unknown, timezone: unknown): MonitorSchedule {
+function monitorSchedule(given: unknown, timezone: unknown): MonitorSchedule {
   const field = 'monitor_config.schedule';
-  if (!isRecord(schedule)) throw new CheckInError(field, 'must be {type: "crontab", value} or {type: "interval", value, unit}');
+  if (!isRecord(given)) throw new CheckInError(field, 'must be {type: "crontab", value} or {type: "interval", value, unit}');
+  const { type, value, unit: unitName }: UncheckedSchedule = given;
   if (timezone !== undefined && timezone !== null && typeof timezone !== 'string') {
     throw new CheckInError('monitor_config.timezone', 'must be an IANA time zone name');
   }
-  if (schedule.type === 'crontab') {
-    if (typeof schedule.value !== 'string') throw new CheckInError(`${field}.value`, 'must be a crontab expression');
-    const crontab = withoutSeconds(schedule.value);
+  if (type === 'crontab') {
+    if (typeof value !== 'string') throw new CheckInError(`${field}.value`, 'must be a crontab expression');
+    const crontab = withoutSeconds(value);
     return domainRule(`${field}.value`, () => parseSchedule({ cron: crontab, tz: timezone || 'UTC' }) as MonitorSchedule);
   }
-  if (schedule.type === 'interval') {
-    const unit = typeof schedule.unit === 'string' ? INTERVAL_UNITS.get(schedule.unit) : undefined;
+  if (type === 'interval') {
+    const unit = typeof unitName === 'string' ? INTERVAL_UNITS.get(unitName) : undefined;
     if (!unit) throw new CheckInError(`${field}.unit`, `must be one of ${[...INTERVAL_UNITS.keys()].join(', ')}`);
-    const { value } = schedule;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-      throw new CheckInError(`${field}.value`, `must be a whole number of ${schedule.unit}s, at least 1`);
+      throw new CheckInError(`${field}.value`, `must be a whole number of ${unitName}s, at least 1`);
     }
     return domainRule(`${field}.value`, () => parseSchedule({ period: value * unit }) as MonitorSchedule);
   }
-  throw new CheckInError(`${field}.type`, `must be crontab or interval, got ${JSON.stringify(schedule.type) ?? 'nothing'}`);
+  throw new CheckInError(`${field}.type`, `must be crontab or interval, got ${JSON.stringify(type) ?? 'nothing'}`);
 }
 
 /**
