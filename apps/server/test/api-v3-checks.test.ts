@@ -253,7 +253,13 @@ describe.each(testDatabaseKinds())('Healthchecks API v3 checks on %s', (kind) =>
     expect(up.last_ping).toMatch(HC_TIME);
     expect(up.next_ping).toMatch(HC_TIME);
     await app.inject({ method: 'POST', url: `${new URL(check.ping_url).pathname}/start` });
-    expect((await call('GET', `/checks/${check.uuid}`)).json()).toMatchObject({ status: 'up', started: true });
+    const started = (await call('GET', `/checks/${check.uuid}`)).json();
+    expect(started).toMatchObject({ status: 'up', started: true });
+    // While a run is open, its grace starts from the start, as Healthchecks counts it.
+    expect(Date.parse(started.next_ping)).toBeLessThan(Date.parse(up.next_ping));
+    expect(Date.parse(started.next_ping)).toBeGreaterThanOrEqual(Date.parse(up.last_ping));
+    const paused = (await call('POST', `/checks/${check.uuid}/pause`)).json();
+    expect(paused).toMatchObject({ status: 'paused', started: false, next_ping: null });
   });
 
   it('documents every /api/v3 route in OpenAPI under its own tag', async () => {

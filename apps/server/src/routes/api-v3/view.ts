@@ -17,6 +17,17 @@ export const secondsIso = (date: Date | null): string | null => (date ? date.toI
 /** Healthchecks has no stored "late": an overdue check within its grace time reads `grace`. */
 const STATUS: Record<CheckRow['status'], V3Status> = { new: 'new', up: 'up', late: 'grace', down: 'down', paused: 'paused' };
 
+/**
+ * Healthchecks' `next_ping`, when its grace period starts: the expected ping
+ * of an up (or late) check, or the start of a run in progress if earlier;
+ * none for a check that is down, new or paused and not running.
+ */
+function nextPingOf(row: CheckRow): Date | null {
+  const expected = row.status === 'up' || row.status === 'late' ? row.nextDue : null;
+  if (!row.lastStart || row.status === 'down') return expected;
+  return expected && expected < row.lastStart ? expected : row.lastStart;
+}
+
 export interface V3ViewContext {
   baseUrl: string;
   /** PING_BASE_URL: `<pingBaseUrl>/<ping code>` is a check's ping URL. */
@@ -44,7 +55,7 @@ export function v3CheckView(row: CheckRow, context: V3ViewContext): V3Check {
     status: STATUS[row.status],
     started: row.lastStart !== null,
     last_ping: secondsIso(row.lastPing),
-    next_ping: secondsIso(row.nextDue),
+    next_ping: secondsIso(nextPingOf(row)),
     manual_resume: row.manualResume,
     methods: row.methods === 'POST' ? 'POST' : '',
     subject: '',
