@@ -32,6 +32,7 @@ export * from './queries/reports';
 export * from './queries/retention';
 export * from './queries/sentry';
 export * from './queries/sessions';
+export * from './queries/status-pages';
 export * from './queries/sweep';
 export * from './queries/users';
 export { queryRows } from './rows';

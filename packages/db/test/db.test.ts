@@ -28,6 +28,7 @@ describe.each(testDatabaseKinds())('the database on %s', (kind) => {
       'projects',
       'reports',
       'sessions',
+      'status_pages',
       'users',
     ]);
   });

@@ -13,4 +13,5 @@ export * from './pings';
 export * from './projects';
 export * from './reports';
 export * from './sessions';
+export * from './status-pages';
 export * from './users';
