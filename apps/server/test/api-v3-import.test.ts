@@ -218,11 +218,13 @@ describe.each(testDatabaseKinds())('import from Healthchecks on %s', (kind) => {
     const broken = { ...HC_CHECKS[0]!, uuid: 'c3f1e2d4-5a6b-4c7d-8e9f-a0b1c2d3e4f5', slug: 'broken', schedule: '99 * * * *', tz: 'UTC' };
     // Healthchecks allows two checks with one slug; a Cronbeat project does not.
     const sameSlug = { ...HC_CHECKS[0]!, uuid: 'd4e5f6a7-5a6b-4c7d-8e9f-a0b1c2d3e4f5', name: 'Twin' };
-    HC_CHECKS.push(broken, sameSlug);
+    // An answer no Healthchecks gives: tags as a list.
+    const oddTags = { ...HC_CHECKS[0]!, uuid: 'e5f6a7b8-5a6b-4c7d-8e9f-a0b1c2d3e4f5', slug: 'odd', tags: ['a', 'b'] };
+    HC_CHECKS.push(broken, sameSlug, oddTags);
     try {
       const imported = await importRun({});
       expect(imported.statusCode).toBe(200);
-      expect(imported.json().checks.slice(-2)).toEqual([
+      expect(imported.json().checks.slice(-3)).toEqual([
         { uuid: broken.uuid, name: 'Filesystem Backup', slug: 'broken', action: 'skip', reason: expect.stringMatching(/^schedule: /) },
         {
           uuid: sameSlug.uuid,
@@ -231,10 +233,17 @@ describe.each(testDatabaseKinds())('import from Healthchecks on %s', (kind) => {
           action: 'skip',
           reason: 'another check here already has the slug filesystem-backup',
         },
+        {
+          uuid: oddTags.uuid,
+          name: 'Filesystem Backup',
+          slug: 'odd',
+          action: 'skip',
+          reason: "tags: not as Healthchecks' API v3 gives it",
+        },
       ]);
       expect((await injectV3(app, 'GET', '/checks/', key)).json().checks).toHaveLength(3);
     } finally {
-      HC_CHECKS.splice(-2);
+      HC_CHECKS.splice(-3);
     }
   });
 

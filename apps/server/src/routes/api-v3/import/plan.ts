@@ -1,4 +1,4 @@
-import { type HealthchecksImportedCheck, type HealthchecksImportResult, isUuid, type V3CheckSpec } from '@cronbeat/contract';
+import { type HealthchecksImportedCheck, type HealthchecksImportResult, isUuid, V3CheckSpec } from '@cronbeat/contract';
 import { parseGrace, ValidationError } from '@cronbeat/core';
 import {
   type Db,
@@ -11,6 +11,7 @@ import {
   scheduleOf,
   setProjectPingKey,
 } from '@cronbeat/db';
+import { Compile } from 'typebox/compile';
 import { Conflict, FieldError } from '../../../errors';
 import { addCheck, editCheck, requestedSchedule } from '../../api/checks/edit';
 import { HealthchecksError, healthchecksField } from '../errors';
@@ -34,6 +35,8 @@ function specOf(check: HealthchecksCheck): V3CheckSpec {
   };
 }
 
+const specValidator = Compile(V3CheckSpec);
+
 /** Why a check cannot be imported as it is, in a person's words; null when it can. */
 function refusal(error: unknown): string | null {
   if (error instanceof HealthchecksError) return error.message;
@@ -53,8 +56,14 @@ async function planChecks(db: Db, projectId: string, checks: HealthchecksCheck[]
   const slugHolder = new Map((await listChecks(db, projectId)).flatMap((row) => (row.slug ? [[row.slug, row.id] as const] : [])));
   for (const check of checks) {
     const uuid = String(check.uuid).toLowerCase();
-    const entry: HealthchecksImportedCheck = { uuid, name: check.name ?? '', slug: check.slug ?? '', action: 'create' };
+    const entry: HealthchecksImportedCheck = { uuid, name: String(check.name ?? ''), slug: String(check.slug ?? ''), action: 'create' };
     const spec = specOf(check);
+    // Another server's answer: each field of the type /api/v3 itself would take, or the check is skipped saying which.
+    const wrongField = specValidator.Check(spec) ? null : [...specValidator.Errors(spec)][0]?.instancePath.replace(/^\//, '').split('/')[0];
+    if (wrongField !== null) {
+      planned.push({ entry: { ...entry, action: 'skip', reason: `${wrongField || 'check'}: not as Healthchecks' API v3 gives it` }, spec });
+      continue;
+    }
     if (!isUuid(uuid)) {
       planned.push({ entry: { ...entry, action: 'skip', reason: 'its uuid is not a UUID' }, spec });
       continue;
