@@ -5,7 +5,8 @@ import { nextOnCalendarFire, type OnCalendarRule, parseOnCalendar } from './onca
 import { parseTimeZone } from './zone';
 
 export { type CronRule, nextCronFire, parseCron } from './cron';
-export { nextOnCalendarFire, ON_CALENDAR_MAX_LENGTH, type OnCalendarRule, parseOnCalendar } from './oncalendar';
+export { nextOnCalendarFire, type OnCalendarRule, parseOnCalendar } from './oncalendar';
+export { ON_CALENDAR_MAX_LENGTH } from './oncalendar-spec';
 export { offsetAt, parseTimeZone } from './zone';
 
 /**

@@ -34,6 +34,9 @@ export interface CalendarSpec {
 /** What is wrong with an expression, in words; oncalendar.ts turns it into a ValidationError. */
 export class CalendarSyntaxError extends Error {}
 
+/** Longest OnCalendar text accepted, all lines together (here, in a module importing nothing, for the contract's bundles). */
+export const ON_CALENDAR_MAX_LENGTH = 1000;
+
 export const USEC = 1_000_000;
 const MIN_YEAR = 1970;
 export const MAX_YEAR = 2199;

@@ -1,11 +1,8 @@
 import { ValidationCode, ValidationError } from '../errors';
-import { type CalendarChain, type CalendarSpec, CalendarSyntaxError, MAX_YEAR, USEC } from './oncalendar-spec';
+import { type CalendarChain, type CalendarSpec, CalendarSyntaxError, MAX_YEAR, ON_CALENDAR_MAX_LENGTH, USEC } from './oncalendar-spec';
 import { parseCalendarSpec } from './oncalendar-syntax';
 import { type LocalTime, WallClock } from './wall-clock';
 import { parseTimeZone } from './zone';
-
-/** Longest OnCalendar text accepted, all lines together. */
-export const ON_CALENDAR_MAX_LENGTH = 1000;
 
 /** A validated set of OnCalendar expressions (one per line, fired at the union of their times). */
 export interface OnCalendarRule {
