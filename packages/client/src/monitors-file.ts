@@ -45,6 +45,8 @@ const KNOWN_FIELDS = new Set([
   'description',
   'period',
   'cron',
+  'onCalendar',
+  'on_calendar',
   'tz',
   'grace',
   'maxRuntime',
@@ -72,6 +74,7 @@ const KNOWN_FIELDS = new Set([
   'duration_anomaly',
   'dependsOn',
   'depends_on',
+  'methods',
 ]);
 
 /**
@@ -181,9 +184,12 @@ function toDeclaredCheck(entry: YamlValue, where: string, path: Path, source: st
   if (description !== undefined) declared.description = description;
   const period = seconds('period');
   const cron = text('cron');
-  if (period !== undefined && cron !== undefined) fail(null, 'give either period or cron, not both');
+  const onCalendar = text('onCalendar') ?? text('on_calendar');
+  if ([period, cron, onCalendar].filter((given) => given !== undefined).length > 1)
+    fail(null, 'give one of period, cron and on_calendar, not several');
   if (period !== undefined) declared.period = period;
   if (cron !== undefined) declared.cron = cron;
+  if (onCalendar !== undefined) declared.onCalendar = onCalendar;
   const tz = text('tz');
   if (tz !== undefined) declared.tz = tz;
   const grace = seconds('grace');
@@ -200,6 +206,11 @@ function toDeclaredCheck(entry: YamlValue, where: string, path: Path, source: st
   if (manualResume !== undefined) declared.manualResume = manualResume;
   const alertOnLate = flag('alertOnLate', 'alert_on_late');
   if (alertOnLate !== undefined) declared.alertOnLate = alertOnLate;
+  const methods = text('methods');
+  if (methods !== undefined) {
+    if (methods !== '' && methods !== 'POST') fail('methods', '"" (any method pings) or "POST" (GET and HEAD are ignored)');
+    declared.methods = methods;
+  }
   if (entry.channels !== undefined && entry.channels !== null) {
     if (entry.channels === '*') declared.channels = '*';
     else if (Array.isArray(entry.channels)) declared.channels = entry.channels.map(String);
@@ -221,7 +232,7 @@ function toDeclaredCheck(entry: YamlValue, where: string, path: Path, source: st
     if (earlyTolerance !== null && period !== undefined)
       fail(
         entry.earlyTolerance === undefined ? 'early_tolerance' : 'earlyTolerance',
-        'applies to cron schedules only, and this check has a period',
+        'applies to cron and OnCalendar schedules only, and this check has a period',
       );
     declared.earlyTolerance = earlyTolerance;
   }

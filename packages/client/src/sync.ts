@@ -38,6 +38,7 @@ const COMPARED = [
   'description',
   'period',
   'cron',
+  'onCalendar',
   'tz',
   'grace',
   'maxRuntime',
@@ -52,6 +53,7 @@ const COMPARED = [
   'earlyTolerance',
   'maxConcurrentRuns',
   'durationAnomaly',
+  'methods',
 ] as const;
 
 /**
@@ -107,7 +109,12 @@ export function planSync(declared: DeclaredCheck[], existing: Check[], channels:
     }
     // Early tolerance applies to cron only, so a cron check switched to a period by a file that does not
     // mention it drops it; the server would refuse the switch otherwise.
-    if (input.period !== undefined && current.cron && input.earlyTolerance === undefined && current.earlyTolerance != null) {
+    if (
+      input.period !== undefined &&
+      (current.cron || current.onCalendar) &&
+      input.earlyTolerance === undefined &&
+      current.earlyTolerance != null
+    ) {
       fields.push({ field: 'earlyTolerance', from: current.earlyTolerance, to: null });
     }
     if (fields.length === 0) return { action: 'unchanged', slug: check.slug, id: current.id };

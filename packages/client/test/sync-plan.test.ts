@@ -52,7 +52,7 @@ describe('monitors files', () => {
     ]);
     expect(() => parseMonitorsFile('checks:\n  - name: no slug\n')).toThrow('checks[0]: "slug" is required');
     expect(() => parseMonitorsFile('- slug: a\n  graze: 1h\n')).toThrow('checks[0]: unknown field "graze"');
-    expect(() => parseMonitorsFile('- slug: a\n  period: 1d\n  cron: "* * * * *"\n')).toThrow('either period or cron');
+    expect(() => parseMonitorsFile('- slug: a\n  period: 1d\n  cron: "* * * * *"\n')).toThrow('give one of period, cron and on_calendar');
     expect(() => parseMonitorsFile('- slug: a\n- slug: a\n')).toThrow('slug "a" is declared twice');
     expect(() => parseMonitorsFile('- slug: a\n  grace: soon\n')).toThrow('checks[0] (a).grace: invalid duration');
   });
@@ -124,6 +124,38 @@ describe('sync planning', () => {
   it('switches a check from a period to cron', () => {
     const [change] = planSync([{ slug: 'x', name: 'x', cron: '0 3 * * *', tz: 'UTC' }], [existing({ id: '1', slug: 'x' })], [], false);
     expect(change).toMatchObject({ action: 'update', patch: { cron: '0 3 * * *' } });
+  });
+
+  it('reads OnCalendar schedules under either spelling, several lines as one value, and switches a cron check to one', () => {
+    const [weekdays, twice] = parseMonitorsFile(
+      '- slug: a\n  on_calendar: Mon..Fri *-*-* 09:00\n  tz: Europe/Riga\n- slug: b\n  onCalendar: |\n    *-*-* 06:00\n    *-*-* 18:00\n',
+    );
+    expect(weekdays).toEqual({ slug: 'a', onCalendar: 'Mon..Fri *-*-* 09:00', tz: 'Europe/Riga' });
+    expect(twice?.onCalendar).toBe('*-*-* 06:00\n*-*-* 18:00\n');
+    const stored = existing({ id: '1', slug: 'a', period: null, cron: '0 9 * * 1-5', tz: 'Europe/Riga' });
+    const [change] = planSync([weekdays!], [stored], [], false);
+    expect(change).toMatchObject({ action: 'update', patch: { onCalendar: 'Mon..Fri *-*-* 09:00' } });
+    const same = existing({ id: '1', slug: 'a', period: null, onCalendar: 'Mon..Fri *-*-* 09:00', tz: 'Europe/Riga' });
+    expect(planSync([weekdays!], [same], [], false)).toEqual([{ action: 'unchanged', slug: 'a', id: '1' }]);
+  });
+
+  it('refuses two schedules in one check, naming the check', () => {
+    expect(() => parseMonitorsFile('- slug: a\n  cron: 0 3 * * *\n  on_calendar: daily\n')).toThrow(
+      'give one of period, cron and on_calendar, not several',
+    );
+  });
+
+  it('reads methods, "" or POST, sends it only when it differs, and refuses anything else at its line', () => {
+    const [postOnly] = parseMonitorsFile('- slug: a\n  methods: POST\n');
+    expect(postOnly).toEqual({ slug: 'a', methods: 'POST' });
+    expect(planSync([postOnly!], [existing({ id: '1', slug: 'a' })], [], false)).toMatchObject([
+      { action: 'update', patch: { methods: 'POST' } },
+    ]);
+    expect(planSync([postOnly!], [existing({ id: '1', slug: 'a', methods: 'POST' })], [], false)).toMatchObject([{ action: 'unchanged' }]);
+    expect(parseMonitorsFile('- slug: a\n  methods: ""\n')[0]).toEqual({ slug: 'a', methods: '' });
+    expect(() => parseMonitorsFile('- slug: a\n  methods: GET\n')).toThrow(
+      'line 2, column 12: checks[0] (a).methods: "" (any method pings) or "POST" (GET and HEAD are ignored)',
+    );
   });
 
   it('refuses a channel name the project does not have', () => {
@@ -211,7 +243,7 @@ describe('alert policies in monitors files', () => {
 
   it('refuses an early tolerance on a check with a period, at the line of the key', () => {
     expect(() => parseMonitorsFile('- slug: a\n  period: 1h\n  earlyTolerance: 5m\n')).toThrow(
-      'line 3, column 19: checks[0] (a).earlyTolerance: applies to cron schedules only, and this check has a period',
+      'line 3, column 19: checks[0] (a).earlyTolerance: applies to cron and OnCalendar schedules only, and this check has a period',
     );
   });
 

@@ -109,4 +109,17 @@ describe('cronbeat sync against a real server', () => {
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/broken\.yaml: line 3, column 11: .*put it in quotes/);
   });
+
+  it('moves a cron check to an OnCalendar schedule and POST-only pings, then leaves it alone', async () => {
+    const calendar = SECOND.replace('cron: "30 3 * * *"   # moved', 'on_calendar: Mon..Fri *-*-* 03:30\n    methods: POST');
+    const moved = await sync([monitorsFile('calendar.yaml', calendar)]);
+    expect(moved.stderr).toBe('');
+    expect(moved.stdout).toContain('1 to update');
+    const [stored] = await checksOfProject(server);
+    expect(stored).toMatchObject({ slug: 'nightly-backup', cron: null, period: null, onCalendar: 'Mon..Fri *-*-* 03:30', methods: 'POST' });
+    expect((await sync([monitorsFile('calendar.yaml', calendar)])).stdout).toContain('0 to update, 0 to delete, 1 unchanged');
+    const refused = await sync([monitorsFile('bad-calendar.yaml', calendar.replace('03:30', '25:00'))]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('hour 25 is out of range');
+  });
 });
