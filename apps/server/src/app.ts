@@ -21,8 +21,10 @@ import { badgeRoutes } from './routes/badges';
 import { healthRoutes } from './routes/health';
 import { pingRoutes } from './routes/ping';
 import { sentryRoutes } from './routes/sentry';
+import { statusPageRoutes } from './routes/status-pages';
 import { storableDateTimes } from './schemas/common';
 import { checkInputOfSchemaRoutes } from './schemas/strict-body';
+import { statusPagesPlugin } from './status-pages/plugin';
 
 /** How long a client may take, in milliseconds: every wait on a client has a deadline. */
 export interface ServerTimeouts {
@@ -108,6 +110,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   await app.register(authPlugin, { config, limits: deps.rateLimits, passwordCost: deps.passwordCost ?? PASSWORD_COST });
   await app.register(openapiPlugin, { baseUrl: config.baseUrl });
   await app.register(metricsPlugin, { token: config.metricsToken });
+  await app.register(statusPagesPlugin);
   await app.register(healthRoutes);
   // Sessions ride on a cookie, read and set only by these routes: cookie
   // parsing lives in their context, so pings and the dashboard's files skip it.
@@ -122,6 +125,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   // Sentry SDKs' envelopes and HTTP check-ins, at the paths a DSN leads them to (/api/<sentry-ref>/…).
   await app.register(sentryRoutes);
   await app.register(badgeRoutes);
+  await app.register(statusPageRoutes);
   await app.register(webPlugin, deps.webRoot === undefined ? {} : { root: deps.webRoot });
   return app;
 }

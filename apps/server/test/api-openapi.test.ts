@@ -70,6 +70,11 @@ const ROUTES: Array<[HTTPMethods, string]> = [
   ['GET', '/api/v1/projects/:projectId/api-keys'],
   ['POST', '/api/v1/projects/:projectId/api-keys'],
   ['DELETE', '/api/v1/projects/:projectId/api-keys/:keyId'],
+  ['GET', '/api/v1/projects/:projectId/status-pages'],
+  ['POST', '/api/v1/projects/:projectId/status-pages'],
+  ['GET', '/api/v1/projects/:projectId/status-pages/:id'],
+  ['PATCH', '/api/v1/projects/:projectId/status-pages/:id'],
+  ['DELETE', '/api/v1/projects/:projectId/status-pages/:id'],
 ];
 
 interface Operation {

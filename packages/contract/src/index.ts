@@ -14,6 +14,7 @@ export * from './history';
 export * from './invitations';
 export * from './maintenance';
 export * from './projects';
+export * from './status-pages';
 export * from './v3';
-export * from './values';
 export * from './v3-import';
+export * from './values';

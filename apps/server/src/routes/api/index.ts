@@ -15,6 +15,7 @@ import { projectRoutes } from './projects';
 import { apiKeyRoutes } from './projects/api-keys';
 import { memberRoutes } from './projects/members';
 import { statusRoutes } from './status';
+import { statusPageApiRoutes } from './status-pages';
 
 /** Counts requests per API key or per session, not per address: many jobs share one NAT. */
 const callerOf = (request: FastifyRequest): string => {
@@ -47,6 +48,7 @@ export async function apiRoutes(app: FastifyInstance, options: { config: Config 
     await api.register(channelKindRoutes);
     await api.register(maintenanceRoutes);
     await api.register(statusRoutes);
+    await api.register(statusPageApiRoutes);
     await api.register(projectMetricsRoutes);
     await api.register(projectRoutes);
     await api.register(memberRoutes, { config: options.config, notifier });
