@@ -60,6 +60,7 @@ describe.skipIf(skipBrowser)('accessibility of every screen (axe) in Chromium', 
     expect((await fetch(`${up.pingUrl}/start`, { method: 'POST' })).status).toBe(200);
     expect((await fetch(up.pingUrl, { method: 'POST', body: 'backup done' })).status).toBe(200);
     expect((await fetch(down.pingUrl, { method: 'POST' })).status).toBe(200);
+    expect((await fetch(`${down.pingUrl}/start`, { method: 'POST' })).status).toBe(200);
     expect((await fetch(`${down.pingUrl}/3`, { method: 'POST', body: 'export failed: disk full' })).status).toBe(200);
     await callApi(page, 'POST', `/api/v1/checks/${paused.id}/pause`, {});
     // Late needs a sweep after the period: set it as the sweep would.
@@ -159,4 +160,51 @@ describe.skipIf(skipBrowser)('accessibility of every screen (axe) in Chromium', 
       expect(found).toEqual([]);
     }, 120_000);
   }
+
+  it('shows every status with a symbol and a word, not colour alone, in the list and on a check page', async () => {
+    await show(VARIANTS[0], person);
+    await person.goto(run.cronbeat.url);
+    await person.locator('tr[data-status="late"]').waitFor();
+    const statuses = (scope: string) =>
+      person
+        .locator(`${scope} .status`)
+        .evaluateAll((shown) =>
+          shown.map((status) => [
+            status.querySelector('.status-symbol')?.textContent?.trim(),
+            status.querySelector('.status-word')?.textContent,
+          ]),
+        );
+    expect((await statuses('.checks')).sort()).toEqual(
+      [
+        ['!', 'late'],
+        ['○', 'new'],
+        ['✓', 'up'],
+        ['✕', 'down'],
+        ['❚❚', 'paused'],
+      ].sort(),
+    );
+    await person.goto(`${run.cronbeat.url}/checks/${seeded.down}`);
+    await person.locator('.page-head .status-down').waitFor();
+    await expect(statuses('.page-head')).resolves.toEqual([['✕', 'down']]);
+    // The duration chart tells a failed run by its shape too.
+    await expect(person.locator('.chart rect.dot-fail').count()).resolves.toBeGreaterThan(0);
+  });
+
+  it('outlines whatever has the keyboard focus, on every stop of the checks list and a check page', async () => {
+    for (const path of ['/', `/checks/${seeded.down}`]) {
+      await person.goto(`${run.cronbeat.url}${path}`);
+      await person.locator('main h1').waitFor();
+      for (let stop = 0; stop < 25; stop++) {
+        await person.keyboard.press('Tab');
+        const focused = await person.evaluate(() => {
+          const element = document.activeElement as HTMLElement | null;
+          if (!element || element === document.body) return null;
+          const style = getComputedStyle(element);
+          return { what: element.outerHTML.slice(0, 80), outline: `${style.outlineStyle} ${style.outlineWidth}` };
+        });
+        if (focused === null) break;
+        expect(focused.outline, focused.what).toBe('solid 3px');
+      }
+    }
+  });
 });

@@ -5,6 +5,12 @@ const WIDTH = 600;
 const HEIGHT = 160;
 const PAD = { top: 12, right: 12, bottom: 24, left: 56 };
 
+/** ", 2 failed" for the chart's label when any run failed (drawn as diamonds). */
+const failedRuns = (runs: { kind: string }[]) => {
+  const failed = runs.filter((run) => run.kind === 'fail').length;
+  return failed === 0 ? '' : `, ${failed} failed (diamonds)`;
+};
+
 /** Run durations over time as a plain SVG line with dots; each dot's title gives the exact run. */
 export function DurationChart({ pings }: { pings: Ping[] }) {
   const runs = pings
@@ -25,7 +31,7 @@ export function DurationChart({ pings }: { pings: Ping[] }) {
       <svg
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         role="img"
-        aria-label={`Durations of the last ${runs.length} runs, longest ${duration(longest)}`}
+        aria-label={`Durations of the last ${runs.length} runs, longest ${duration(longest)}${failedRuns(runs)}`}
       >
         <line className="axis" x1={PAD.left} y1={HEIGHT - PAD.bottom} x2={WIDTH - PAD.right} y2={HEIGHT - PAD.bottom} />
         <line className="axis" x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={HEIGHT - PAD.bottom} />
@@ -42,11 +48,27 @@ export function DurationChart({ pings }: { pings: Ping[] }) {
           {new Date(last).toLocaleDateString()}
         </text>
         <polyline className="series" points={line} fill="none" />
-        {runs.map((run) => (
-          <circle key={run.iso} className={`dot dot-${run.kind}`} cx={x(run.at)} cy={y(run.seconds)} r={3.5}>
-            <title>{`${duration(run.seconds)} — ${run.kind}, ${exactTime(run.iso)}`}</title>
-          </circle>
-        ))}
+        {runs.map((run) => {
+          const title = `${duration(run.seconds)} — ${run.kind}, ${exactTime(run.iso)}`;
+          // A failed run is a diamond, not only a red dot: its shape tells it apart without colour.
+          return run.kind === 'fail' ? (
+            <rect
+              key={run.iso}
+              className="dot dot-fail"
+              x={x(run.at) - 4}
+              y={y(run.seconds) - 4}
+              width={8}
+              height={8}
+              transform={`rotate(45 ${x(run.at)} ${y(run.seconds)})`}
+            >
+              <title>{title}</title>
+            </rect>
+          ) : (
+            <circle key={run.iso} className={`dot dot-${run.kind}`} cx={x(run.at)} cy={y(run.seconds)} r={3.5}>
+              <title>{title}</title>
+            </circle>
+          );
+        })}
       </svg>
     </figure>
   );

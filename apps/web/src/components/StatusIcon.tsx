@@ -19,6 +19,8 @@ export function StatusIcon({ status, running = false }: { status: Status; runnin
         {SYMBOL[shown]}
       </span>
       <span className="status-word">{shown}</span>
+      {/* The title is not read by every screen reader: say the status under "running" in words too. */}
+      {shown === 'running' && <span className="visually-hidden"> ({status})</span>}
     </span>
   );
 }
