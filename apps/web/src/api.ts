@@ -13,6 +13,9 @@ import type {
   Me,
   MemberList,
   PingPage,
+  StatusPage,
+  StatusPageCreate,
+  StatusPageList,
 } from '@cronbeat/contract';
 import type { ChannelKindInfo } from './channelKinds';
 import type {
@@ -192,6 +195,9 @@ export const api = {
   apiKeys: () => listOf<ApiKeyList, 'apiKeys'>(`${projectPath()}/api-keys`, 'apiKeys'),
   createApiKey: (name: string, access: ApiKey['access']) => request<ApiKey>('POST', `${projectPath()}/api-keys`, { name, access }),
   revokeApiKey: (id: string) => request<unknown>('DELETE', `${projectPath()}/api-keys/${encode(id)}`),
+  statusPages: () => listOf<StatusPageList, 'statusPages'>(`${projectPath()}/status-pages`, 'statusPages'),
+  createStatusPage: (page: StatusPageCreate) => request<StatusPage>('POST', `${projectPath()}/status-pages`, page),
+  deleteStatusPage: (id: string) => request<unknown>('DELETE', `${projectPath()}/status-pages/${encode(id)}`),
   rotatePingKey: () => request<{ pingKey?: string }>('POST', `${projectPath()}/ping-key`, {}),
   rotateSentryKey: () => request<{ sentryDsn?: string }>('POST', `${projectPath()}/sentry-key`, {}),
   renameProject: (name: string) => request<unknown>('PATCH', projectPath(), { name }),

@@ -9,6 +9,7 @@ import { PingKey } from './PingKey';
 import { ProjectDetails } from './ProjectDetails';
 import { ProjectInvitations } from './ProjectInvitations';
 import { SentryDsn } from './SentryDsn';
+import { StatusPages } from './StatusPages';
 
 /** Project settings: members and roles, status badges; for admins also the project's name, invitations, API keys, ping key, what ?create=1 pings may do (and deletion, for owners). */
 export function SettingsPage() {
@@ -20,6 +21,7 @@ export function SettingsPage() {
       <p className="muted">Your role: {project.role}</p>
       <Members onInvited={() => setInvited((count) => count + 1)} />
       <Badges />
+      <StatusPages />
       {canAdmin ? (
         <>
           <ProjectDetails />
