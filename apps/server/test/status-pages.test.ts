@@ -198,6 +198,10 @@ describe.each(testDatabaseKinds())('status pages on %s', (kind) => {
       expect(response.body).toContain('Our &quot;jobs&quot; &amp; more');
       expect(response.body).toContain('Backups &lt;b&gt;');
       expect(response.body).not.toMatch(/style=/);
+      // The web check was down one hour two days ago: that day's cell is shaded, the incident listed with its duration.
+      expect(response.body.match(/class="cell cell-minor"/g)?.length).toBeGreaterThanOrEqual(1);
+      expect(response.body).toContain('(1 h 0 min)');
+      expect(response.body).toContain('Some systems degraded');
       for (const secret of [shown.id, shown.pingCode, tagged.pingCode, owner.email, 'internal-db-backup-7']) {
         expect(response.body).not.toContain(secret);
       }

@@ -72,7 +72,7 @@ export function statusPageHtml(page: PublicStatusPage, slug: string): string {
     (day) =>
       html`<li class="cell cell-${cellClass(day.uptime)}" title="${`${day.date}: ${percent(day.uptime)}`}"><span class="sr">${day.date}: ${percent(day.uptime)}</span></li>`,
   )}</ol>
-  <div class="check-foot"><span>${check.days.length} days ago</span><span>${percent(check.uptime)} uptime</span><span>Today</span></div>
+  <div class="check-foot"><span>${check.days.length} days</span><span>${check.uptime === null ? 'No data yet' : `${percent(check.uptime)} uptime`}</span><span>Today</span></div>
 </li>`,
   );
   const incidents =
