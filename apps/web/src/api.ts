@@ -16,6 +16,7 @@ import type {
   StatusPage,
   StatusPageCreate,
   StatusPageList,
+  StatusPagePatch,
 } from '@cronbeat/contract';
 import type { ChannelKindInfo } from './channelKinds';
 import type {
@@ -197,6 +198,8 @@ export const api = {
   revokeApiKey: (id: string) => request<unknown>('DELETE', `${projectPath()}/api-keys/${encode(id)}`),
   statusPages: () => listOf<StatusPageList, 'statusPages'>(`${projectPath()}/status-pages`, 'statusPages'),
   createStatusPage: (page: StatusPageCreate) => request<StatusPage>('POST', `${projectPath()}/status-pages`, page),
+  editStatusPage: (id: string, patch: StatusPagePatch) =>
+    request<StatusPage>('PATCH', `${projectPath()}/status-pages/${encode(id)}`, patch),
   deleteStatusPage: (id: string) => request<unknown>('DELETE', `${projectPath()}/status-pages/${encode(id)}`),
   rotatePingKey: () => request<{ pingKey?: string }>('POST', `${projectPath()}/ping-key`, {}),
   rotateSentryKey: () => request<{ sentryDsn?: string }>('POST', `${projectPath()}/sentry-key`, {}),

@@ -54,5 +54,19 @@ describe.skipIf(skipBrowser)('public status pages, in Chromium', () => {
     for (const secret of [pingCode, checkId, email, 'internal-db-backup-7']) expect(body).not.toContain(secret);
 
     expect((await visitor.goto(`${run.cronbeat.url}/status/no-such-page`))?.status()).toBe(404);
+
+    // The owner renames the check's public name and moves the page: the old address ends, the new one shows the change.
+    await owner.getByRole('button', { name: 'Edit Acme <jobs>' }).click();
+    const edit = owner.getByRole('form', { name: 'Edit status page Acme <jobs>' });
+    await expect(edit.getByLabel('Public name of internal-db-backup-7').inputValue()).resolves.toBe('Nightly backup');
+    await edit.getByLabel(/^Address/).fill('acme-moved');
+    await edit.getByLabel('Public name of internal-db-backup-7').fill('Backups');
+    await edit.getByRole('button', { name: 'Save status page' }).click();
+    await explained(owner, owner.getByRole('link', { name: '/status/acme-moved', exact: true }).waitFor());
+    // A visitor who saw the page may keep it up to 30 s (Cache-Control); a new one sees the change at once.
+    const later = await freshPage(run.browser);
+    expect((await later.goto(`${run.cronbeat.url}/status/acme-status`))?.status()).toBe(404);
+    await later.goto(`${run.cronbeat.url}/status/acme-moved`);
+    await expect(later.getByText('Backups', { exact: true }).count()).resolves.toBe(1);
   });
 });

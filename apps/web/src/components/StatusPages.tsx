@@ -1,3 +1,4 @@
+import type { StatusPage } from '@cronbeat/contract';
 import { useState } from 'react';
 import { api } from '../api';
 import { useSession } from '../session';
@@ -13,7 +14,7 @@ const wordsOf = (text: string) => [...new Set(text.split(/[\s,]+/).filter(Boolea
 /**
  * Public status pages of the project: anyone with a page's address sees
  * the listed checks under their public names, their uptime and incidents.
- * Everyone in the project sees the list; owners and admins create and delete.
+ * Everyone in the project sees the list; owners and admins create, edit and delete.
  */
 export function StatusPages() {
   const { project, canAdmin } = useSession();
@@ -25,22 +26,32 @@ export function StatusPages() {
   const [tags, setTags] = useState('');
   const [chosen, setChosen] = useState<Record<string, string | undefined>>({});
   const [deleteError, setDeleteError] = useState<string | null>(null);
+  /** The page the form edits; null: the form makes a new one. */
+  const [editing, setEditing] = useState<StatusPage | null>(null);
 
-  const create = useSubmit(async () => {
+  const fill = (page: StatusPage | null) => {
+    setEditing(page);
+    setTitle(page?.title ?? '');
+    setSlug(page?.slug ?? '');
+    setDescription(page?.description ?? '');
+    setTags(page?.tags.join(', ') ?? '');
+    const names = new Map(page?.publicNames.map((entry) => [entry.check, entry.name]));
+    setChosen(Object.fromEntries((page?.checks ?? []).map((id) => [id, names.get(id) ?? ''])));
+  };
+
+  const save = useSubmit(async () => {
     const listed = Object.keys(chosen).filter((id) => chosen[id] !== undefined);
-    await api.createStatusPage({
+    const fields = {
       title,
       description,
       ...(slug.trim() !== '' && { slug: slug.trim() }),
       checks: listed,
       tags: wordsOf(tags),
       publicNames: listed.flatMap((id) => (chosen[id]?.trim() ? [{ check: id, name: chosen[id].trim() }] : [])),
-    });
-    setTitle('');
-    setSlug('');
-    setDescription('');
-    setTags('');
-    setChosen({});
+    };
+    if (editing) await api.editStatusPage(editing.id, fields);
+    else await api.createStatusPage(fields);
+    fill(null);
     pages.reload();
   });
 
@@ -74,23 +85,28 @@ export function StatusPages() {
               {page.checks.length} checks{page.tags.length > 0 && `, tags ${page.tags.join(', ')}`}
             </span>
             {canAdmin && (
-              <button type="button" className="danger" onClick={() => remove(page.id, page.title)}>
-                Delete
-              </button>
+              <>
+                <button type="button" onClick={() => fill(page)}>
+                  Edit {page.title}
+                </button>
+                <button type="button" className="danger" onClick={() => remove(page.id, page.title)}>
+                  Delete
+                </button>
+              </>
             )}
           </li>
         ))}
       </ul>
       {deleteError && <p className="error">{deleteError}</p>}
       {canAdmin ? (
-        <form onSubmit={create.submit} aria-labelledby="new-status-page-title">
-          <h3 id="new-status-page-title">New status page</h3>
+        <form onSubmit={save.submit} aria-labelledby="status-page-form-title">
+          <h3 id="status-page-form-title">{editing ? `Edit status page ${editing.title}` : 'New status page'}</h3>
           <label>
             Title
             <input required maxLength={100} value={title} onChange={(event) => setTitle(event.target.value)} />
           </label>
           <label>
-            Address (optional: random when empty)
+            Address (optional: random when empty; a new one ends the old)
             <input
               value={slug}
               pattern="[a-z0-9][a-z0-9\-]*[a-z0-9]"
@@ -136,10 +152,15 @@ export function StatusPages() {
               </div>
             ))}
           </fieldset>
-          <button type="submit" disabled={create.busy}>
-            Create status page
+          <button type="submit" disabled={save.busy}>
+            {editing ? 'Save status page' : 'Create status page'}
           </button>
-          {create.error && <p className="error">{create.error}</p>}
+          {editing && (
+            <button type="button" onClick={() => fill(null)}>
+              Cancel
+            </button>
+          )}
+          {save.error && <p className="error">{save.error}</p>}
         </form>
       ) : (
         <p className="muted">Status pages are created and changed by the project's owners and admins.</p>
