@@ -3,7 +3,7 @@ import { checks } from '@cronbeat/db';
 import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { DESKTOP, freshPage, PHONE, signUp, skipBrowser, useDashboard } from './harness';
+import { callApi, DESKTOP, explained, freshPage, PHONE, signUp, skipBrowser, useDashboard } from './harness';
 
 /**
  * axe-core on every dashboard screen, on a desktop and a 390 px phone, in light
@@ -24,23 +24,6 @@ describe.skipIf(skipBrowser)('accessibility of every screen (axe) in Chromium', 
           (node) => `${screen}: ${violation.id} (${violation.impact}) at ${node.target.join(' ')}: ${node.failureSummary}`,
         ),
       );
-  }
-
-  /** A call to the API as the signed-in person, from the page (same origin, session cookie, current project). */
-  async function callApi<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
-    return page.evaluate(
-      async ({ method, path, body }) => {
-        const me = await (await fetch('/auth/me')).json();
-        const response = await fetch(path.replace('{project}', me.projects[0].id), {
-          method,
-          headers: { 'content-type': 'application/json', 'x-project-id': me.projects[0].id },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-        return response.json();
-      },
-      { method, path, body },
-    );
   }
 
   interface Seeded {
@@ -96,7 +79,7 @@ describe.skipIf(skipBrowser)('accessibility of every screen (axe) in Chromium', 
   /** Goes to `path`, waits for `ready`, and returns what axe finds there. */
   async function visit(page: Page, screen: string, path: string, ready: (page: Page) => Promise<unknown>): Promise<string[]> {
     await page.goto(`${run.cronbeat.url}${path}`);
-    await ready(page);
+    await explained(page, ready(page));
     return violations(page, screen);
   }
   const heading = (name: string) => (page: Page) => page.getByRole('heading', { name, exact: true }).first().waitFor();

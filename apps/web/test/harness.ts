@@ -190,3 +190,24 @@ export async function explained<T>(page: Page, waiting: Promise<T>): Promise<T> 
 
 /** True when the page scrolls sideways: nothing may be wider than a phone. */
 export const overflowsSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+
+/**
+ * A call to the API as the person signed in on `page`, made from the page (same origin, session
+ * cookie) in their first project; `{project}` in `path` becomes its id. Seeds data faster than the UI.
+ */
+export async function callApi<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const me = await (await fetch('/auth/me')).json();
+      const project = me.projects[0].id;
+      const response = await fetch(path.replace('{project}', project), {
+        method,
+        headers: { 'content-type': 'application/json', 'x-project-id': project },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+      return response.json();
+    },
+    { method, path, body },
+  );
+}

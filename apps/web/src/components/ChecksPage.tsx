@@ -1,5 +1,6 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api';
+import { showFavicon, worstStatus } from '../favicon';
 import { useSession } from '../session';
 import type { Check } from '../types';
 import { usePoll } from '../usePoll';
@@ -7,6 +8,7 @@ import { CheckFilters, type Filters } from './CheckFilters';
 import { CheckTable } from './CheckTable';
 import { EmptyState } from './EmptyState';
 import { Link } from './Link';
+import { StatusSummary } from './StatusSummary';
 
 /** How often the list refreshes itself, in milliseconds. */
 const REFRESH_MS = 3_000;
@@ -33,6 +35,10 @@ export function ChecksPage() {
   const hidden = shown.length - rows;
   const { data: channels } = usePoll(() => api.channels(), CHANNELS_REFRESH_MS, project.id);
   const channelNames = useMemo(() => channels && new Map(channels.map((channel) => [channel.id, channel.name])), [channels]);
+  // The tab's icon follows the project's worst status on every refresh, so a background tab shows trouble.
+  useEffect(() => {
+    if (checks) showFavicon(worstStatus(checks.map((check) => check.status)));
+  }, [checks]);
 
   return (
     <section>
@@ -59,6 +65,7 @@ export function ChecksPage() {
       {checks?.length === 0 && <EmptyState />}
       {checks && checks.length > 0 && (
         <>
+          <StatusSummary checks={checks} status={filters.status} onChange={(status) => setFilters({ ...filters, status })} />
           <CheckFilters filters={filters} tags={tags} onChange={setFilters} />
           {shown.length === 0 ? (
             <p className="muted">No check matches these filters.</p>

@@ -1,0 +1,38 @@
+import type { Check, Status } from '../types';
+
+/** The statuses the bar counts, in the order it lists them. */
+const SUMMARISED = ['up', 'late', 'down', 'paused'] as const satisfies readonly Status[];
+const SYMBOL: Record<(typeof SUMMARISED)[number], string> = { up: '✓', late: '!', down: '✕', paused: '❚❚' };
+
+/**
+ * "n up · n late · n down · n paused" over every check of the project. Each
+ * count is a toggle button: pressing it shows only checks in that status,
+ * pressing it again shows all (the status filter below follows it).
+ */
+export function StatusSummary({ checks, status, onChange }: { checks: Check[]; status: string; onChange: (status: string) => void }) {
+  const counts = new Map<string, number>();
+  for (const check of checks) counts.set(check.status, (counts.get(check.status) ?? 0) + 1);
+  return (
+    <ul className="status-summary" aria-label="Checks by status">
+      {SUMMARISED.map((shown) => {
+        const pressed = status === shown;
+        return (
+          <li key={shown}>
+            <button
+              type="button"
+              className={`status status-${shown}`}
+              aria-pressed={pressed}
+              title={pressed ? 'Show every check' : `Show only ${shown} checks`}
+              onClick={() => onChange(pressed ? '' : shown)}
+            >
+              <span aria-hidden="true" className="status-symbol">
+                {SYMBOL[shown]}
+              </span>
+              <span className="summary-count">{counts.get(shown) ?? 0}</span> {shown}
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
