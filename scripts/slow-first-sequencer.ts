@@ -12,6 +12,7 @@ const SLOW_FIRST = [
   'packages/runtime/test/idle-memory.test.ts',
   'apps/standalone/test/start.test.ts',
   'apps/web/test/dashboard.test.ts',
+  'apps/web/test/a11y.test.ts',
   'packages/db/test/pglite.test.ts',
   'apps/standalone/test/compiled.test.ts',
   'apps/web/test/check-page.test.ts',
