@@ -3,6 +3,7 @@
  * Settings by the owner, read by someone with no session, without a script,
  * without a Content-Security-Policy violation, and without anything private.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { describe, expect, it } from 'vitest';
 import { createCheck, explained, freshPage, signUp, skipBrowser, useDashboard } from './harness';
 
@@ -68,5 +69,11 @@ describe.skipIf(skipBrowser)('public status pages, in Chromium', () => {
     expect((await later.goto(`${run.cronbeat.url}/status/acme-status`))?.status()).toBe(404);
     await later.goto(`${run.cronbeat.url}/status/acme-moved`);
     await expect(later.getByText('Backups', { exact: true }).count()).resolves.toBe(1);
+
+    // The page is for everyone: axe (WCAG 2.1 A and AA) finds nothing on it, of any impact.
+    const axe = await new AxeBuilder({ page: later }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(
+      axe.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`),
+    ).toEqual([]);
   });
 });
