@@ -187,6 +187,12 @@ describe.each(testDatabaseKinds())('status pages on %s', (kind) => {
       }
     });
 
+    it('orders checks by the name shown, not the internal one', async () => {
+      const page = await createPage({ title: 'Order', checks: [shown.id, tagged.id], publicNames: [{ check: shown.id, name: 'zulu' }] });
+      const body = (await app.inject(`/status/${page.slug}.json`)).json();
+      expect(body.checks.map((check: { name: string }) => check.name)).toEqual(['web frontend', 'zulu']);
+    });
+
     it('renders HTML without scripts, every user string escaped, styles from a file', async () => {
       const response = await app.inject(`/status/${slug}`);
       expect(response.statusCode).toBe(200);

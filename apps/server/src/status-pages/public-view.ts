@@ -13,6 +13,7 @@ export function publicStatusPage(
   windows: readonly MaintenanceWindow[],
   now: Date,
 ): PublicStatusPage {
+  // Sorted by the name shown, by code point (the same under any collation), so the order says nothing of internal names.
   const shown = checks.map((check) => {
     const report = uptimeReport({ createdAt: check.createdAt, statusAtStart: check.statusAtStart, changes: check.changes, now });
     return {
@@ -21,6 +22,7 @@ export function publicStatusPage(
       report,
     };
   });
+  shown.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const incidents = shown
     .flatMap(({ name, report }) => report.incidents.map((incident) => ({ check: name, ...incident })))
     .sort((a, b) => b.start.getTime() - a.start.getTime())
