@@ -235,6 +235,10 @@ describe.each(testDatabaseKinds())('status pages on %s', (kind) => {
       for (const url of ['/status/no-such-page', '/status/no-such-page.json', '/status/NOPE', '/status/a']) {
         expect((await app.inject(url)).statusCode, url).toBe(404);
       }
+      const page = await app.inject('/status/no-such-page');
+      expect(page.headers['content-type']).toMatch(/text\/html/);
+      expect(page.body).toContain('Status page not found');
+      expect((await app.inject('/status/no-such-page.json')).json().error.code).toBe('CB_NOT_FOUND');
       const before = app.statusPageCache.loads;
       expect((await app.inject('/status/no-such-page')).statusCode).toBe(404);
       expect(app.statusPageCache.loads).toBe(before);

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { NotFound } from '../errors';
-import { STATUS_PAGE_CSS } from '../status-pages/html';
+import { STATUS_PAGE_CSS, STATUS_PAGE_NOT_FOUND_HTML } from '../status-pages/html';
 import { STATUS_PAGE_TTL } from '../status-pages/plugin';
 
 /** What a slug may look like (the contract's StatusPageSlug); anything else is unknown without asking the database. */
@@ -33,7 +33,8 @@ export async function statusPageRoutes(fastify: FastifyInstance) {
     const json = file.endsWith('.json');
     const slug = json ? file.slice(0, -'.json'.length) : file;
     const rendered = SLUG.test(slug) ? await app.statusPageCache.get(slug) : null;
-    if (!rendered) throw new NotFound('Status page');
+    if (!rendered && json) throw new NotFound('Status page');
+    if (!rendered) return reply.status(404).type('text/html; charset=utf-8').send(STATUS_PAGE_NOT_FOUND_HTML);
     const tag = json ? rendered.jsonTag : rendered.htmlTag;
     reply.header('cache-control', `public, max-age=${STATUS_PAGE_TTL}`).header('etag', tag).header('vary', 'accept-encoding');
     if (fresh(request, tag)) return reply.status(304).send();

@@ -109,6 +109,24 @@ ${incidents}
 `.text;
 }
 
+/** What a visitor of an unknown or deleted page's address sees: a page, not the API's JSON error. */
+export const STATUS_PAGE_NOT_FOUND_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Status page not found</title>
+<link rel="stylesheet" href="/status/assets/page.css">
+</head>
+<body>
+<main>
+<h1>Status page not found</h1>
+<p>There is no status page at this address. It may have moved or been deleted.</p>
+</main>
+</body>
+</html>
+`;
+
 /** The page's stylesheet, a file of its own because the Content-Security-Policy refuses inline styles. */
 export const STATUS_PAGE_CSS = `*{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#1f2328;background:#f6f8fa}
