@@ -187,6 +187,33 @@ describe.each(testDatabaseKinds())('status pages on %s', (kind) => {
       }
     });
 
+    it('shows a down check inside a maintenance window as maintenance, and a paused one as paused', async () => {
+      const resting = await createCheck('resting');
+      const fixing = await createCheck('fixing');
+      await test.db.update(checks).set({ status: 'paused' }).where(eq(checks.id, resting.id));
+      await test.db.update(checks).set({ status: 'down' }).where(eq(checks.id, fixing.id));
+      const window = await call(
+        'POST',
+        '/maintenance-windows',
+        {
+          name: 'Upgrade',
+          kind: 'once',
+          startsAt: new Date(Date.now() - 60_000).toISOString(),
+          endsAt: new Date(Date.now() + HOUR_MS).toISOString(),
+          checks: [fixing.id],
+        },
+        key,
+      );
+      expect(window.statusCode, window.body).toBe(201);
+      const page = await createPage({ title: 'Maintenance', checks: [resting.id, fixing.id] });
+      const body = (await app.inject(`/status/${page.slug}.json`)).json();
+      expect(body.checks.map((check: { name: string; state: string }) => [check.name, check.state])).toEqual([
+        ['fixing', 'maintenance'],
+        ['resting', 'paused'],
+      ]);
+      expect(body.state).toBe('maintenance');
+    });
+
     it('orders checks by the name shown, not the internal one', async () => {
       const page = await createPage({ title: 'Order', checks: [shown.id, tagged.id], publicNames: [{ check: shown.id, name: 'zulu' }] });
       const body = (await app.inject(`/status/${page.slug}.json`)).json();
