@@ -177,6 +177,7 @@ describe.skipIf(skipBrowser)('accessibility of every screen (axe) in Chromium', 
     for (const path of ['/', `/checks/${seeded.down}`]) {
       await person.goto(`${run.cronbeat.url}${path}`);
       await person.locator('main h1').waitFor();
+      let outlined = 0;
       for (let stop = 0; stop < 25; stop++) {
         await person.keyboard.press('Tab');
         const focused = await person.evaluate(() => {
@@ -187,7 +188,10 @@ describe.skipIf(skipBrowser)('accessibility of every screen (axe) in Chromium', 
         });
         if (focused === null) break;
         expect(focused.outline, focused.what).toBe('solid 3px');
+        outlined++;
       }
+      // The walk reached the page's controls, not just the skip link.
+      expect(outlined, path).toBeGreaterThan(8);
     }
   });
 });
