@@ -14,7 +14,7 @@ export const Project = Type.Object({
   sentryDsn: Type.Optional(
     Type.String({
       description:
-        "the DSN a Sentry SDK sends check-ins with (http(s)://<sentry-key>@<host>/<sentry-ref>); a secret, seen by those who see the ping key",
+        'the DSN a Sentry SDK sends check-ins with (http(s)://<sentry-key>@<host>/<sentry-ref>); a secret, seen by those who see the ping key',
     }),
   ),
   defaultPeriod: Type.Integer(),
