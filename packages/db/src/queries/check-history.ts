@@ -30,11 +30,19 @@ export async function pingBody(db: Db, checkId: string, n: number): Promise<Pick
   return row ?? null;
 }
 
-/** A check's flips, newest first, between `since` and `until` inclusive. */
-export async function listFlips(db: Db, checkId: string, range: { since?: Date; until?: Date; limit: number }): Promise<FlipRow[]> {
+/**
+ * A check's flips, newest first, from `since` on, up to `until` inclusive
+ * or before `before` (Healthchecks' API v3 reads `end` as exclusive).
+ */
+export async function listFlips(
+  db: Db,
+  checkId: string,
+  range: { since?: Date | undefined; until?: Date | undefined; before?: Date | undefined; limit: number },
+): Promise<FlipRow[]> {
   const conditions: SQL[] = [eq(flips.checkId, checkId)];
   if (range.since) conditions.push(gte(flips.createdAt, range.since));
   if (range.until) conditions.push(lte(flips.createdAt, range.until));
+  if (range.before) conditions.push(lt(flips.createdAt, range.before));
   return db
     .select()
     .from(flips)

@@ -1,29 +1,12 @@
 /**
  * What Healthchecks' Management API v3 (/api/v3, apps/server routes/api-v3)
- * and its import need beyond the /api/v1 queries: flips in Healthchecks'
- * half-open time range, and checks and ping keys kept from Healthchecks.
+ * and its import need beyond the /api/v1 queries: checks and ping keys
+ * kept from Healthchecks.
  */
-import { and, desc, eq, gte, lt, or, type SQL } from 'drizzle-orm';
+import { and, eq, or } from 'drizzle-orm';
 import type { Db } from '../client';
-import { checks, flips, projects } from '../schema';
-import type { FlipRow } from './check-history';
+import { checks, projects } from '../schema';
 import type { CheckRow } from './checks';
-
-/**
- * A check's flips, newest first, from `from` (inclusive) to `before`
- * (exclusive), at most `limit`. The caller has checked the check's project.
- */
-export async function flipsInRange(db: Db, checkId: string, range: { from?: Date; before?: Date; limit: number }): Promise<FlipRow[]> {
-  const conditions: SQL[] = [eq(flips.checkId, checkId)];
-  if (range.from) conditions.push(gte(flips.createdAt, range.from));
-  if (range.before) conditions.push(lt(flips.createdAt, range.before));
-  return db
-    .select()
-    .from(flips)
-    .where(and(...conditions))
-    .orderBy(desc(flips.createdAt), desc(flips.id))
-    .limit(range.limit);
-}
 
 /** Which project holds a check whose id or ping code is `uuid`, if any: an import keeping Healthchecks' uuids must not take another's. */
 export async function projectHoldingUuid(db: Db, uuid: string): Promise<string | null> {

@@ -1,5 +1,5 @@
 import { V3CheckParams, V3FlipList, V3FlipQuery, V3PingList, V3PingParams, v3Errors } from '@cronbeat/contract';
-import { type FlipRow, flipsInRange, listPings, pingBody } from '@cronbeat/db';
+import { type FlipRow, listFlips, listPings, pingBody } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
@@ -109,7 +109,7 @@ export async function v3HistoryRoutes(fastify: FastifyInstance) {
       const from = [timestampParam('start', start), seconds ? new Date(Date.now() - Number(seconds) * 1000) : undefined]
         .filter((date) => date !== undefined)
         .sort((a, b) => b.getTime() - a.getTime())[0];
-      const flips = await flipsInRange(app.db, check.id, { from, before: timestampParam('end', end), limit: FLIP_LIMIT });
+      const flips = await listFlips(app.db, check.id, { since: from, before: timestampParam('end', end), limit: FLIP_LIMIT });
       return {
         flips: flips
           .filter(isHealthchecksFlip)
