@@ -65,7 +65,13 @@ try {
       console.error('vite is not installed: run npm ci first');
       process.exitCode = 1;
     } else {
-      execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+      // Always the production build: a NODE_ENV inherited from the caller (vitest sets `test`) would
+      // otherwise make Vite bundle React's development build, 620 KB instead of 360 KB and slower to run.
+      execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+        cwd: root,
+        stdio: 'inherit',
+        env: { ...process.env, NODE_ENV: 'production' },
+      });
     }
   }
 } finally {
