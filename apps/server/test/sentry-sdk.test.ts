@@ -161,8 +161,13 @@ describe.each(testDatabaseKinds())('Sentry SDK check-ins on %s', (kind) => {
     const check = (await checkOf(owner.projectId, 'every-second'))!;
     expect(check.cron).toBe('* * * * *');
     const kinds = (await pingsOf(check.id)).map((ping) => ping.kind);
-    expect(kinds.filter((k) => k === 'start')).toHaveLength(result.ticks!);
     expect(kinds.filter((k) => k === 'success')).toHaveLength(result.ticks!);
+    // The job takes no time, so a tick's in_progress and ok travel side by side and the ok can arrive
+    // first; an in_progress after its own end is left out (it would open a run nothing closes), so a
+    // loaded machine may record fewer starts than ticks, never more.
+    const starts = kinds.filter((k) => k === 'start').length;
+    expect(starts).toBeGreaterThanOrEqual(1);
+    expect(starts).toBeLessThanOrEqual(result.ticks!);
   });
 
   it('errors and messages sent to the DSN are accepted and dropped', async () => {
