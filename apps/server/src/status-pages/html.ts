@@ -1,27 +1,9 @@
 import type { PublicStatusPage } from '@cronbeat/contract';
+import Mustache from 'mustache';
 
-/** Markup built by `html`; only it is inserted unescaped. */
-class SafeHtml {
-  constructor(readonly text: string) {}
-  toString() {
-    return this.text;
-  }
-}
-
+/** HTML's five special characters; Mustache's own escape also rewrites `/`, `=` and backticks, which text needs no escaping of. */
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
-
-type Part = SafeHtml | string | number | readonly SafeHtml[];
-
-/** A template whose every interpolated value is escaped, unless it is itself `html` (or a list of it): nothing typed by a user can become markup. */
-function html(strings: TemplateStringsArray, ...values: Part[]): SafeHtml {
-  let out = strings[0] ?? '';
-  values.forEach((value, i) => {
-    const text = value instanceof SafeHtml ? value.text : Array.isArray(value) ? value.map(String).join('') : escapeHtml(String(value));
-    out += text + (strings[i + 1] ?? '');
-  });
-  return new SafeHtml(out);
-}
+const escapeHtml = (value: unknown) => String(value).replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
 
 const STATE_WORDS = {
   up: 'Operational',
@@ -60,53 +42,71 @@ function duration(seconds: number): string {
 const utc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 /**
- * The public page as HTML: no script at all, styles from one file
- * (`/status/assets/page.css`), every user string escaped. Day cells carry
- * their numbers in `title` and in text for screen readers.
+ * The public page, a Mustache template: `{{…}}` escapes for HTML, so no
+ * string a user typed (title, description, public names) can become markup.
+ * No script at all, styles from one file (`/status/assets/page.css`). Day
+ * cells carry their numbers in `title` and in text for screen readers.
  */
-export function statusPageHtml(page: PublicStatusPage, slug: string): string {
-  const checks = page.checks.map(
-    (check) => html`<li class="check">
-  <div class="check-head"><span class="check-name">${check.name}</span><span class="state state-${check.state}">${STATE_WORDS[check.state]}</span></div>
-  <ol class="bar" aria-label="${`Uptime per day, last ${check.days.length} days`}">${check.days.map(
-    (day) =>
-      html`<li class="cell cell-${cellClass(day.uptime)}" title="${`${day.date}: ${percent(day.uptime)}`}"><span class="sr">${day.date}: ${percent(day.uptime)}</span></li>`,
-  )}</ol>
-  <div class="check-foot"><span>${check.days.length} days</span><span>${check.uptime === null ? 'No data yet' : `${percent(check.uptime)} uptime`}</span><span>Today</span></div>
-</li>`,
-  );
-  const incidents =
-    page.incidents.length === 0
-      ? html`<p>No incidents in the last 90 days.</p>`
-      : html`<ul class="incidents">${page.incidents.map(
-          (incident) =>
-            html`<li><strong>${incident.check}</strong> down from <time datetime="${incident.start}">${utc(incident.start)}</time> ${
-              incident.end === null ? html`— <em>ongoing</em>` : html`to <time datetime="${incident.end}">${utc(incident.end)}</time>`
-            } (${duration(incident.durationSeconds)})</li>`,
-        )}</ul>`;
-  return html`<!doctype html>
+const PAGE = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${page.title} — status</title>
+<title>{{title}} — status</title>
 <link rel="stylesheet" href="/status/assets/page.css">
-<link rel="alternate" type="application/json" href="${`/status/${slug}.json`}">
+<link rel="alternate" type="application/json" href="/status/{{slug}}.json">
 </head>
 <body>
 <main>
-<h1>${page.title}</h1>
-${page.description === '' ? '' : html`<p class="description">${page.description}</p>`}
-<p class="overall state-${page.state}" role="status">${HEADLINES[page.state]}</p>
+<h1>{{title}}</h1>
+{{#description}}<p class="description">{{description}}</p>{{/description}}
+<p class="overall state-{{state}}" role="status">{{headline}}</p>
 <h2>Checks</h2>
-<ul class="checks">${checks}</ul>
+<ul class="checks">{{#checks}}<li class="check">
+  <div class="check-head"><span class="check-name">{{name}}</span><span class="state state-{{state}}">{{stateWord}}</span></div>
+  <ol class="bar" aria-label="Uptime per day, last {{dayCount}} days">{{#days}}<li class="cell cell-{{cell}}" title="{{date}}: {{percent}}"><span class="sr">{{date}}: {{percent}}</span></li>{{/days}}</ol>
+  <div class="check-foot"><span>{{dayCount}} days</span><span>{{uptime}}</span><span>Today</span></div>
+</li>{{/checks}}</ul>
 <h2>Recent incidents</h2>
-${incidents}
-<footer>Updated <time datetime="${page.generatedAt}">${utc(page.generatedAt)}</time> · Powered by Cronbeat</footer>
+{{^incidents.length}}<p>No incidents in the last 90 days.</p>{{/incidents.length}}
+{{#incidents.length}}<ul class="incidents">{{#incidents}}<li><strong>{{check}}</strong> down from <time datetime="{{start}}">{{startShown}}</time> {{#end}}to <time datetime="{{end}}">{{endShown}}</time>{{/end}}{{^end}}— <em>ongoing</em>{{/end}} ({{duration}})</li>{{/incidents}}</ul>{{/incidents.length}}
+<footer>Updated <time datetime="{{generatedAt}}">{{generatedShown}}</time> · Powered by Cronbeat</footer>
 </main>
 </body>
 </html>
-`.text;
+`;
+
+export function statusPageHtml(page: PublicStatusPage, slug: string): string {
+  return Mustache.render(
+    PAGE,
+    {
+      slug,
+      title: page.title,
+      description: page.description,
+      state: page.state,
+      headline: HEADLINES[page.state],
+      checks: page.checks.map((check) => ({
+        name: check.name,
+        state: check.state,
+        stateWord: STATE_WORDS[check.state],
+        dayCount: check.days.length,
+        days: check.days.map((day) => ({ date: day.date, cell: cellClass(day.uptime), percent: percent(day.uptime) })),
+        uptime: check.uptime === null ? 'No data yet' : `${percent(check.uptime)} uptime`,
+      })),
+      incidents: page.incidents.map((incident) => ({
+        check: incident.check,
+        start: incident.start,
+        startShown: utc(incident.start),
+        end: incident.end,
+        endShown: incident.end === null ? null : utc(incident.end),
+        duration: duration(incident.durationSeconds),
+      })),
+      generatedAt: page.generatedAt,
+      generatedShown: utc(page.generatedAt),
+    },
+    {},
+    { escape: escapeHtml },
+  );
 }
 
 /** What a visitor of an unknown or deleted page's address sees: a page, not the API's JSON error. */
