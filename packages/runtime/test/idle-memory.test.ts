@@ -34,5 +34,6 @@ it('gives back the young generation a burst grew once the process is idle; witho
   expect(trimmed.afterBurst).toBeGreaterThanOrEqual(16);
   expect(trimmed.smallest).toBeLessThanOrEqual(4);
   expect(untrimmed.afterBurst).toBeGreaterThanOrEqual(16);
-  expect(untrimmed.smallest).toBe(untrimmed.afterBurst);
+  // V8 may grow it further after the burst's reading (CI on Node 24 saw 32 → 64 MB); it never gives any back.
+  expect(untrimmed.smallest).toBeGreaterThanOrEqual(untrimmed.afterBurst);
 }, 60_000);
