@@ -27,6 +27,7 @@ describe.each(testDatabaseKinds())('the database on %s', (kind) => {
       'pings',
       'projects',
       'reports',
+      'run_locks',
       'sessions',
       'status_pages',
       'users',

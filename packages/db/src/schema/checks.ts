@@ -54,6 +54,8 @@ export const checks = pgTable(
     successKeywords: text('success_keywords').array().notNull().default(sql`'{}'::text[]`),
     /** A ping whose body contains one of these (case-insensitive) is a failed run, for jobs that cannot choose their URL. */
     failureKeywords: text('failure_keywords').array().notNull().default(sql`'{}'::text[]`),
+    /** A ping whose body contains one of these (case-insensitive) starts a run: for email pings, whose address cannot say so. */
+    startKeywords: text('start_keywords').array().notNull().default(sql`'{}'::text[]`),
     /** Seconds a cron job may run before its scheduled time without failing as `early`; null: off. */
     earlyTolerance: integer('early_tolerance'),
     /** Runs open at once above this fail as `overlap`; null: off. */

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, check, index, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { checks } from './checks';
 import { maintenanceWindows } from './maintenance-windows';
+import { users } from './users';
 
 /** Every status change, written in the same transaction as the change: the outbox of alerting. */
 export const flips = pgTable(
@@ -32,6 +33,10 @@ export const flips = pgTable(
      * Null when it was sent, needed none, or its hold ended without one.
      */
     held: text('held').$type<'maintenance' | 'dependency'>(),
+    /** When a person acknowledged the incident this flip to down began (no more reminders for it); null until then. */
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    /** Who acknowledged it; null if not acknowledged, or their account is gone. */
+    acknowledgedBy: uuid('acknowledged_by').references(() => users.id, { onDelete: 'set null' }),
     /** When its notifications were created; null while the outbox entry is pending. */
     processedAt: timestamp('processed_at', { withTimezone: true }),
   },
@@ -40,6 +45,8 @@ export const flips = pgTable(
     index('flips_unprocessed_idx').on(table.id).where(sql`${table.processedAt} is null`),
     check('flips_held', sql`${table.held} is null or ${table.held} in ('maintenance', 'dependency')`),
     // Deleting a window sets its flips' reference to null; without this that reads every flip.
+    // Deleting an account sets its acknowledgements' reference to null; without this that reads every flip.
+    index('flips_acknowledged_by_idx').on(table.acknowledgedBy).where(sql`${table.acknowledgedBy} is not null`),
     index('flips_maintenance_window_idx').on(table.maintenanceWindowId).where(sql`${table.maintenanceWindowId} is not null`),
   ],
 );

@@ -12,6 +12,7 @@ export * from './notifications';
 export * from './pings';
 export * from './projects';
 export * from './reports';
+export * from './run-locks';
 export * from './sessions';
 export * from './status-pages';
 export * from './users';

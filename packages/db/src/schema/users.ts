@@ -18,6 +18,8 @@ export const users = pgTable(
     reportEvery: text('report_every', { enum: REPORT_SETTINGS }).notNull().default('off'),
     /** When their next report is due; null while reports are off. */
     nextReportAt: timestamp('next_report_at', { withTimezone: true }),
+    /** Their IANA time zone: reports go out at 09:00 there, and the dashboard may show times in it. */
+    timeZone: text('time_zone').notNull().default('UTC'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
