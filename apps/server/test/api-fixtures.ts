@@ -12,7 +12,7 @@ export const config = loadConfig({ LOG_LEVEL: 'silent', BASE_URL });
 export function testApp(
   database: Database,
   env: Record<string, string> = {},
-  rateLimits = { signInPerMinute: 1000, apiPerMinute: 10_000 },
+  rateLimits: NonNullable<Parameters<typeof buildApp>[1]['rateLimits']> = { signInPerMinute: 1000, apiPerMinute: 10_000 },
 ) {
   return buildApp(loadConfig({ LOG_LEVEL: 'silent', BASE_URL, ...env }), { database, rateLimits, passwordCost: TEST_PASSWORD_COST });
 }

@@ -76,7 +76,32 @@ describe('the status page cache', () => {
     expect(cache.loads).toBe(2);
   });
 
-  it('holds at most 1,000 keys, dropping the oldest', async () => {
+  it('keeps its pages however many unknown addresses are guessed', async () => {
+    const cache = createPageCache({ ttlMs: 30_000, load: async (key) => (key.startsWith('guess-') ? null : key), now: () => 0 });
+    await cache.get('acme');
+    for (let i = 0; i < 5000; i++) await cache.get(`guess-${i}`);
+    expect(cache.loads).toBe(5001);
+    await expect(cache.get('acme')).resolves.toBe('acme');
+    expect(cache.loads).toBe(5001);
+    // Misses are bounded too: the oldest guesses are asked again.
+    await cache.get('guess-0');
+    expect(cache.loads).toBe(5002);
+  });
+
+  it('does not keep what a load returns after the key was forgotten during it', async () => {
+    const source = controlledLoad();
+    const cache = createPageCache({ ttlMs: 30_000, load: source.load, now: () => 0 });
+    const before = cache.get('acme');
+    cache.forget('acme');
+    source.finish('before the edit');
+    await expect(before).resolves.toBe('before the edit');
+    const after = cache.get('acme');
+    source.finish('after the edit');
+    await expect(after).resolves.toBe('after the edit');
+    expect(cache.loads).toBe(2);
+  });
+
+  it('holds at most 1,000 pages, dropping the oldest', async () => {
     const cache = createPageCache({ ttlMs: 30_000, load: async (key) => key, now: () => 0 });
     for (let i = 0; i <= 1000; i++) await cache.get(`page-${i}`);
     expect(cache.loads).toBe(1001);

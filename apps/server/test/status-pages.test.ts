@@ -270,5 +270,20 @@ describe.each(testDatabaseKinds())('status pages on %s', (kind) => {
       expect((await app.inject('/status/no-such-page')).statusCode).toBe(404);
       expect(app.statusPageCache.loads).toBe(before);
     });
+
+    it('limits each address, so slugs cannot be guessed quickly; other addresses and the stylesheet are not held up', async () => {
+      const limited = await testApp(test.database, {}, { signInPerMinute: 1000, apiPerMinute: 10_000, statusPagePerMinute: 3 });
+      try {
+        const view = (url: string, remoteAddress: string) => limited.inject({ url, remoteAddress });
+        for (let i = 0; i < 3; i++) expect((await view(`/status/guess-${i}`, '198.51.100.7')).statusCode).toBe(404);
+        const refused = await view('/status/guess-3.json', '198.51.100.7');
+        expect(refused.statusCode).toBe(429);
+        expect(refused.json().error.message).toMatch(/too many requests: retry in/);
+        expect((await view('/status/guess-3', '198.51.100.8')).statusCode).toBe(404);
+        expect((await view('/status/assets/page.css', '198.51.100.7')).statusCode).toBe(200);
+      } finally {
+        await limited.close();
+      }
+    });
   });
 });

@@ -12,9 +12,11 @@ export interface RateLimits {
   apiPerMinute: number;
   /** Per client address on sign-up and log-in, and per account (the email tried) on log-in. Default: 10. */
   signInPerMinute: number;
+  /** Per client address on public status pages (cached, but each unknown address guessed asks the database). Default: 600. */
+  statusPagePerMinute: number;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = { apiPerMinute: 600, signInPerMinute: 10 };
+export const DEFAULT_RATE_LIMITS: RateLimits = { apiPerMinute: 600, signInPerMinute: 10, statusPagePerMinute: 600 };
 
 export interface AccountSettings {
   baseUrl: string;

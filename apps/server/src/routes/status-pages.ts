@@ -19,7 +19,8 @@ const fresh = (request: FastifyRequest, tag: string) =>
  * Public status pages, no sign-in: `/status/<slug>` (HTML without any
  * script) and `/status/<slug>.json`. Each page comes from the in-process
  * cache (see status-pages/cache.ts), so views cost the database nothing
- * but one read per page per 30 seconds.
+ * but one read per page per 30 seconds. Each address may ask for
+ * `statusPagePerMinute` of them a minute, so guessing slugs stays slow.
  */
 export async function statusPageRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -45,6 +46,7 @@ export async function statusPageRoutes(fastify: FastifyInstance) {
   app.get(
     '/status/:file',
     {
+      config: { rateLimit: { max: app.accounts.limits.statusPagePerMinute, timeWindow: 60_000 } },
       schema: {
         ...docs,
         summary: 'A public status page: /status/<slug> as HTML, /status/<slug>.json as JSON',

@@ -3,7 +3,8 @@
  * once per `ttlMs`, and concurrent misses share one load (single-flight),
  * so a page that goes viral costs the database one read per TTL per
  * server process, whatever the traffic. Misses (null) are cached too, so
- * guessing addresses costs no more than viewing one.
+ * guessing addresses costs no more than viewing one, and apart from the
+ * pages: however many addresses are guessed, no real page is pushed out.
  */
 export interface PageCache<Value> {
   get(key: string): Promise<Value | null>;
@@ -13,8 +14,18 @@ export interface PageCache<Value> {
   readonly loads: number;
 }
 
-/** Keys held at most; past it the oldest entry goes, so random addresses cannot grow memory without bound. */
+/** Pages, and separately misses, held at most; past it the oldest goes, so memory stays bounded. */
 const MAX_ENTRIES = 1000;
+
+/** Sets `key` last in a map of at most MAX_ENTRIES, dropping the oldest. */
+function remember<Entry>(map: Map<string, Entry>, key: string, entry: Entry) {
+  map.delete(key);
+  if (map.size >= MAX_ENTRIES) {
+    const oldest = map.keys().next().value;
+    if (oldest !== undefined) map.delete(oldest);
+  }
+  map.set(key, entry);
+}
 
 export function createPageCache<Value>(options: {
   ttlMs: number;
@@ -22,33 +33,44 @@ export function createPageCache<Value>(options: {
   now?: () => number;
 }): PageCache<Value> {
   const now = options.now ?? Date.now;
-  const entries = new Map<string, { value: Promise<Value | null>; expiresAt: number }>();
+  const pages = new Map<string, { value: Value; expiresAt: number }>();
+  const misses = new Map<string, number>();
+  // Loads in flight, which every concurrent view of the key waits on; as many as requests in flight.
+  const loading = new Map<string, Promise<Value | null>>();
   let loads = 0;
   return {
     get(key) {
-      const cached = entries.get(key);
-      if (cached && cached.expiresAt > now()) return cached.value;
-      entries.delete(key);
-      if (entries.size >= MAX_ENTRIES) {
-        const oldest = entries.keys().next().value;
-        if (oldest !== undefined) entries.delete(oldest);
-      }
+      const page = pages.get(key);
+      if (page && page.expiresAt > now()) return Promise.resolve(page.value);
+      if ((misses.get(key) ?? 0) > now()) return Promise.resolve(null);
+      const inFlight = loading.get(key);
+      if (inFlight) return inFlight;
       loads += 1;
-      // Until the load settles the entry never expires: every concurrent miss waits on it.
-      const entry = { value: options.load(key), expiresAt: Number.POSITIVE_INFINITY };
-      entries.set(key, entry);
-      entry.value.then(
-        () => {
-          entry.expiresAt = now() + options.ttlMs;
+      const load = options.load(key);
+      loading.set(key, load);
+      load.then(
+        (value) => {
+          if (loading.get(key) !== load) return;
+          loading.delete(key);
+          const expiresAt = now() + options.ttlMs;
+          if (value === null) {
+            pages.delete(key);
+            remember(misses, key, expiresAt);
+          } else {
+            misses.delete(key);
+            remember(pages, key, { value, expiresAt });
+          }
         },
         () => {
-          if (entries.get(key) === entry) entries.delete(key);
+          if (loading.get(key) === load) loading.delete(key);
         },
       );
-      return entry.value;
+      return load;
     },
     forget(key) {
-      entries.delete(key);
+      pages.delete(key);
+      misses.delete(key);
+      loading.delete(key);
     },
     get loads() {
       return loads;
