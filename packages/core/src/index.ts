@@ -67,7 +67,17 @@ export {
   takesMethod,
 } from './ping';
 export { applyPings, type PingedCheck, type PingsApplied, type StoredPing, withRunStart } from './pinged-check';
-export { nextReportAt, REPORT_PERIODS, type ReportPeriod, reportWindow } from './report';
+export {
+  checksToShow,
+  nextReportAt,
+  type PeriodFigures,
+  REPORT_HOUR,
+  REPORT_LIMITS,
+  REPORT_PERIODS,
+  type ReportPeriod,
+  reportWindow,
+  worstFirst,
+} from './report';
 export { type Counted, countFailure, countSuccess } from './run-count';
 export {
   durationAnomaly,
@@ -79,6 +89,7 @@ export {
   startRun,
   withDuration,
 } from './run-judgement';
+export { type LockHolder, RUN_LOCK_LIMITS, readSkippedPing, renewEveryMs, skippedPingBody } from './run-lock';
 export {
   DEFAULT_RUN_POLICY,
   type DurationAnomaly,
@@ -135,5 +146,6 @@ export {
   type UptimeInput,
   type UptimeReport,
   uptimeReport,
+  uptimeShare,
   uptimeWindowStart,
 } from './uptime';

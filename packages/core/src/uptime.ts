@@ -52,6 +52,23 @@ export interface UptimeInput {
 /** Times not watched: nothing is expected of a new check, nor of a paused one. */
 const unwatched = (status: Status) => status === 'new' || status === 'paused';
 
+/**
+ * Share of the watched time not spent `down`, 0 … 1, from the time a check
+ * spent in each status (any unit); null when none was watched. The rule the
+ * status pages' cells follow, for any stretch: summary reports take it over
+ * their week or month.
+ */
+export function uptimeShare(timeInStatus: Partial<Record<Status, number>>): number | null {
+  let watched = 0;
+  let down = 0;
+  for (const [status, time] of Object.entries(timeInStatus) as Array<[Status, number]>) {
+    if (unwatched(status)) continue;
+    watched += time;
+    if (status === 'down') down += time;
+  }
+  return watched > 0 ? (watched - down) / watched : null;
+}
+
 /** Midnight UTC starting the oldest of the `days` days ending with today. */
 export function uptimeWindowStart(now: Date, days: number = UPTIME_LIMITS.days): Date {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());

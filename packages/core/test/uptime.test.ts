@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { overallState, publicState, uptimeReport, uptimeWindowStart } from '../src';
+import { overallState, publicState, uptimeReport, uptimeShare, uptimeWindowStart } from '../src';
 
 const at = (iso: string) => new Date(iso);
 const now = at('2026-12-07T12:00:00Z');
@@ -110,5 +110,15 @@ describe('public states', () => {
     expect(overallState(['up', 'maintenance'])).toBe('maintenance');
     expect(overallState(['paused', 'pending'])).toBe('up');
     expect(overallState([])).toBe('up');
+  });
+});
+
+describe('uptime over any stretch', () => {
+  it('counts late as up, leaves new and paused time out, and is null when nothing was watched', () => {
+    expect(uptimeShare({ up: 90, down: 10 })).toBe(0.9);
+    expect(uptimeShare({ up: 50, late: 40, down: 10, paused: 500, new: 100 })).toBe(0.9);
+    expect(uptimeShare({ down: 7 })).toBe(0);
+    expect(uptimeShare({ paused: 10, new: 5 })).toBeNull();
+    expect(uptimeShare({})).toBeNull();
   });
 });
