@@ -26,6 +26,7 @@ const ROUTES: Array<[HTTPMethods, string]> = [
   ['POST', '/api/v1/checks/:id/pause'],
   ['POST', '/api/v1/checks/:id/ping-code/rotate'],
   ['POST', '/api/v1/checks/:id/resume'],
+  ['POST', '/api/v1/checks/:id/acknowledge'],
   ['GET', '/api/v1/checks/:id/pings'],
   ['GET', '/api/v1/checks/:id/pings/:n/body'],
   ['GET', '/api/v1/checks/:id/flips'],

@@ -88,9 +88,22 @@ export const Flip = Type.Object({
   at: Timestamp,
   processedAt: NullableTimestamp,
   runs: Type.Union([FlipRuns, Type.Null()], { description: 'the runs that caused the flip; null for flips not caused by runs' }),
+  acknowledgedAt: Type.Optional(
+    Type.Union([Timestamp, Type.Null()], {
+      description: 'to down: when a person acknowledged the incident this flip began (it gets no more reminders); null until then',
+    }),
+  ),
+  acknowledgedBy: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], {
+      description: 'the email of who acknowledged it; null when not acknowledged, acknowledged with an API key, or the account is gone',
+    }),
+  ),
 });
 /** `GET /checks/:id/flips`: newest first. */
 export const FlipList = Type.Object({ flips: Type.Array(Flip) });
+
+/** `POST /checks/:id/acknowledge`: the incident acknowledged, its flip to down, as acknowledged (first by whoever came first). */
+export const Acknowledgement = Type.Object({ flip: Flip });
 
 export type PingParams = Static<typeof PingParams>;
 export type PingQuery = Static<typeof PingQuery>;
@@ -101,3 +114,4 @@ export type FailedRun = Static<typeof FailedRun>;
 export type FlipRuns = Static<typeof FlipRuns>;
 export type Flip = Static<typeof Flip>;
 export type FlipList = Static<typeof FlipList>;
+export type Acknowledgement = Static<typeof Acknowledgement>;

@@ -84,8 +84,11 @@ export interface FollowUpInput {
   remindEvery: number | null;
   /** Its latest alerting flip (to down, or from down back up): whether it is held, and whether its alert was made. */
   latest: { to: Status; held: boolean; told: boolean } | null;
-  /** Its latest flip to down, the incident reminders are about. */
-  down: { at: Date; told: boolean } | null;
+  /**
+   * Its latest flip to down, the incident reminders are about: when it
+   * began, whether its alert was made, and whether a person acknowledged it.
+   */
+  down: { at: Date; told: boolean; acknowledged: boolean } | null;
   maintenance: { windowId: string; end: Date } | null;
   downParents: readonly string[];
 }
@@ -105,7 +108,10 @@ export interface FollowUp {
  * What a check's follow-up does at `now`: a held alert is released (once)
  * or held on, and an incident that was told gets its reminders, the n-th
  * once n × `remindEvery` has passed since it began; a reminder that falls
- * in a maintenance window waits for its end.
+ * in a maintenance window waits for its end. An acknowledged incident gets
+ * no more reminders: someone is on it, and repeating the news would only
+ * wake the others. Its held alert is still released (the people it goes to
+ * may not know yet), and its recovery is told as any other.
  */
 export function followUp(input: FollowUpInput, now: Date): FollowUp {
   let release = false;
@@ -118,7 +124,7 @@ export function followUp(input: FollowUpInput, now: Date): FollowUp {
     drop = !verdict.send;
     if (release && input.latest.to === Status.down) told = true;
   }
-  if (input.status !== Status.down || input.remindEvery === null || !input.down || !told) {
+  if (input.status !== Status.down || input.remindEvery === null || !input.down || !told || input.down.acknowledged) {
     return { release, drop, reminder: null, remindAt: null };
   }
   const every = input.remindEvery * 1000;

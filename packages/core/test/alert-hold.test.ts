@@ -81,7 +81,7 @@ describe('follow-ups', () => {
     status: 'down',
     remindEvery: 3600,
     latest: { to: 'down', held: false, told: true },
-    down: { at: DOWN_AT, told: true },
+    down: { at: DOWN_AT, told: true, acknowledged: false },
     maintenance: null,
     downParents: [],
   };
@@ -101,7 +101,7 @@ describe('follow-ups', () => {
     ],
     [
       'a held down is released once the window is over, without a reminder beside it',
-      { latest: { to: 'down', held: true, told: false }, down: { at: DOWN_AT, told: false } },
+      { latest: { to: 'down', held: true, told: false }, down: { at: DOWN_AT, told: false, acknowledged: false } },
       hour(2.5),
       { release: true, drop: false, reminder: null, remindAt: hour(3) },
     ],
@@ -125,9 +125,21 @@ describe('follow-ups', () => {
     ],
     [
       'an incident never told gets no reminders',
-      { down: { at: DOWN_AT, told: false } },
+      { down: { at: DOWN_AT, told: false, acknowledged: false } },
       hour(2.5),
       { release: false, drop: false, reminder: null, remindAt: null },
+    ],
+    [
+      'an acknowledged incident gets no more reminders, and nothing to look at again',
+      { down: { at: DOWN_AT, told: true, acknowledged: true } },
+      hour(2.5),
+      { release: false, drop: false, reminder: null, remindAt: null },
+    ],
+    [
+      'an acknowledged incident whose alert was held still has it released, without reminders after',
+      { latest: { to: 'down', held: true, told: false }, down: { at: DOWN_AT, told: false, acknowledged: true } },
+      hour(2.5),
+      { release: true, drop: false, reminder: null, remindAt: null },
     ],
     [
       'a held recovery is released while still up',

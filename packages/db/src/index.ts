@@ -8,6 +8,7 @@ export {
 } from './client';
 export { MIGRATIONS_FOLDER, migrate, pendingMigrations, prepareSchema, SchemaBehindError } from './migrate';
 export * from './ping-hot-path';
+export * from './queries/acknowledgements';
 export * from './queries/alert-facts';
 export * from './queries/alert-holds';
 export * from './queries/api-channels';

@@ -20,8 +20,8 @@ export interface DueFollowUp {
   remindEvery: number | null;
   /** Its latest alerting flip (to down, or from down back up). */
   latest: { id: number; to: Status; held: string | null; told: boolean } | null;
-  /** Its latest flip to down, the incident reminders are about. */
-  down: { id: number; at: Date; told: boolean } | null;
+  /** Its latest flip to down, the incident reminders are about; an acknowledged one gets none. */
+  down: { id: number; at: Date; told: boolean; acknowledged: boolean } | null;
   parents: Array<{ id: string; status: Status }>;
 }
 
@@ -32,7 +32,7 @@ type FollowUpRow = {
   status: Status;
   remind_every: number | null;
   latest: { id: number; to: Status; held: string | null; told: boolean } | string | null;
-  down: { id: number; at: string; told: boolean } | string | null;
+  down: { id: number; at: string; told: boolean; acknowledged: boolean } | string | null;
   parents: Array<{ id: string; status: Status }> | string;
 };
 
@@ -58,7 +58,7 @@ export async function claimDueFollowUps(tx: Db, now: Date, limit: number): Promi
                   from flips f
                  where f.check_id = due.id and (f.to_status = 'down' or (f.from_status = 'down' and f.to_status = 'up'))
                  order by f.id desc limit 1) as latest,
-               (select json_build_object('id', f.id, 'at', f.created_at,
+               (select json_build_object('id', f.id, 'at', f.created_at, 'acknowledged', f.acknowledged_at is not null,
                          'told', exists (select 1 from notifications n where n.flip_id = f.id and n.reminder = 0))
                   from flips f where f.check_id = due.id and f.to_status = 'down'
                  order by f.id desc limit 1) as down,
@@ -76,7 +76,7 @@ export async function claimDueFollowUps(tx: Db, now: Date, limit: number): Promi
       status: row.status,
       remindEvery: row.remind_every,
       latest: jsonColumn(row.latest),
-      down: down && { id: down.id, at: new Date(down.at), told: down.told },
+      down: down && { id: down.id, at: new Date(down.at), told: down.told, acknowledged: down.acknowledged },
       parents: jsonColumn(row.parents),
     };
   });

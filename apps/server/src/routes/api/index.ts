@@ -8,6 +8,7 @@ import { channelRoutes } from './channels';
 import { deliveryLogRoutes } from './channels/deliveries';
 import { channelKindRoutes } from './channels/kinds';
 import { checkRoutes } from './checks';
+import { acknowledgeRoutes } from './checks/acknowledge';
 import { historyRoutes } from './checks/history';
 import { maintenanceRoutes } from './maintenance';
 import { projectMetricsRoutes } from './metrics';
@@ -43,6 +44,7 @@ export async function apiRoutes(app: FastifyInstance, options: { config: Config 
     api.addHook('preValidation', refuseUnknownFields);
     await api.register(checkRoutes);
     await api.register(historyRoutes);
+    await api.register(acknowledgeRoutes);
     await api.register(channelRoutes, { notifier });
     await api.register(deliveryLogRoutes);
     await api.register(channelKindRoutes);

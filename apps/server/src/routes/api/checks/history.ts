@@ -1,30 +1,13 @@
-import {
-  authErrors,
-  type FailedRun,
-  FlipList,
-  FlipQuery,
-  type FlipRuns,
-  IdParams,
-  PingPage,
-  PingParams,
-  PingQuery,
-} from '@cronbeat/contract';
-import { failedRunToJson, flipRunsFromJson, getCheck, listFlips, listPings, pingBody } from '@cronbeat/db';
+import { authErrors, FlipList, FlipQuery, IdParams, PingPage, PingParams, PingQuery } from '@cronbeat/contract';
+import { acknowledgerEmails, getCheck, listFlips, listPings, pingBody } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { accessOf } from '../../../auth/access';
 import { NotFound } from '../../../errors';
-import { iso, isoOrNull } from '../../../schemas/common';
+import { iso } from '../../../schemas/common';
+import { flipView } from './flip-view';
 
 const tags = ['checks'];
-
-/** A flip's stored runs as the API shows them: read through core's shape, so only well-formed fields go out, with ISO times. */
-function flipRunsView(stored: unknown): FlipRuns | null {
-  const runs = flipRunsFromJson(stored);
-  if (runs === null) return null;
-  const { failures, ...counts } = runs;
-  return { ...counts, ...(failures && { failures: failures.map((failure) => failedRunToJson(failure) as FailedRun) }) };
-}
 
 /** What happened to a check: its pings and its status changes. */
 export async function historyRoutes(fastify: FastifyInstance) {
@@ -108,18 +91,8 @@ export async function historyRoutes(fastify: FastifyInstance) {
         ...(since && { since: new Date(since) }),
         ...(until && { until: new Date(until) }),
       });
-      return {
-        flips: flips.map((flip) => ({
-          id: flip.id,
-          from: flip.fromStatus,
-          to: flip.toStatus,
-          reason: flip.reason,
-          exitStatus: flip.exitStatus,
-          at: iso(flip.createdAt),
-          processedAt: isoOrNull(flip.processedAt),
-          runs: flipRunsView(flip.runs),
-        })),
-      };
+      const acknowledgers = await acknowledgerEmails(app.db, flips);
+      return { flips: flips.map((flip) => flipView(flip, acknowledgers)) };
     },
   );
 }
