@@ -31,6 +31,8 @@ const ROUTES: Array<[HTTPMethods, string]> = [
   ['GET', '/api/v1/checks/:id/pings/:n/body'],
   ['GET', '/api/v1/checks/:id/flips'],
   ['GET', '/api/v1/checks/:id/flips/:flipId/deliveries'],
+  ['GET', '/api/v1/projects/:projectId/checks/overview'],
+  ['GET', '/api/v1/projects/:projectId/events'],
   ['GET', '/api/v1/channels'],
   ['POST', '/api/v1/channels'],
   ['GET', '/api/v1/channels/:id'],

@@ -7,6 +7,7 @@
  */
 export * from './auth';
 export * from './channels';
+export * from './check-overview';
 export * from './checks';
 export * from './common';
 export * from './deliveries';

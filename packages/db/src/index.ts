@@ -17,6 +17,7 @@ export * from './queries/api-keys';
 export * from './queries/badges';
 export * from './queries/channels';
 export * from './queries/check-history';
+export * from './queries/check-overview';
 export * from './queries/checks';
 export * from './queries/delivery-claim';
 export * from './queries/delivery-log';

@@ -9,7 +9,9 @@ import { deliveryLogRoutes } from './channels/deliveries';
 import { channelKindRoutes } from './channels/kinds';
 import { checkRoutes } from './checks';
 import { acknowledgeRoutes } from './checks/acknowledge';
+import { projectEventRoutes } from './checks/events';
 import { historyRoutes } from './checks/history';
+import { checkOverviewRoutes } from './checks/overview';
 import { maintenanceRoutes } from './maintenance';
 import { projectMetricsRoutes } from './metrics';
 import { projectRoutes } from './projects';
@@ -44,6 +46,8 @@ export async function apiRoutes(app: FastifyInstance, options: { config: Config 
     api.addHook('preValidation', refuseUnknownFields);
     await api.register(checkRoutes);
     await api.register(historyRoutes);
+    await api.register(checkOverviewRoutes);
+    await api.register(projectEventRoutes);
     await api.register(acknowledgeRoutes);
     await api.register(channelRoutes, { notifier });
     await api.register(deliveryLogRoutes);

@@ -1,0 +1,126 @@
+import type { AddressInfo } from 'node:net';
+import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createKey, type Person, signUp, testApp } from './api-fixtures';
+
+interface ServerSentEvent {
+  event: string;
+  data: string;
+}
+
+/** Reads a text/event-stream answer event by event; comment lines (heartbeats) are counted, not returned. */
+function eventReader(response: Response) {
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = '';
+  let comments = 0;
+  return {
+    get comments() {
+      return comments;
+    },
+    /** The next event whose name is `name`, or a failure after `deadlineMs`. */
+    async next(name: string, deadlineMs: number): Promise<ServerSentEvent> {
+      const deadline = Date.now() + deadlineMs;
+      for (;;) {
+        for (let end = buffered.indexOf('\n\n'); end >= 0; end = buffered.indexOf('\n\n')) {
+          const block = buffered.slice(0, end);
+          buffered = buffered.slice(end + 2);
+          const event = { event: 'message', data: '' };
+          for (const line of block.split('\n')) {
+            if (line.startsWith(':')) comments++;
+            else if (line.startsWith('event: ')) event.event = line.slice(7);
+            else if (line.startsWith('data: ')) event.data += line.slice(6);
+          }
+          if (event.event === name) return event;
+        }
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no ${name} event within ${deadlineMs} ms`);
+        let timer: NodeJS.Timeout | undefined;
+        const chunk = await Promise.race([
+          reader.read(),
+          new Promise<'late'>((resolve) => {
+            timer = setTimeout(() => resolve('late'), left);
+          }),
+        ]).finally(() => clearTimeout(timer));
+        if (chunk === 'late') continue;
+        if (chunk.done) throw new Error(`the stream ended before a ${name} event`);
+        buffered += chunk.value;
+      }
+    },
+    cancel: () => reader.cancel().catch(() => {}),
+  };
+}
+
+describe.each(testDatabaseKinds())('live changes of the checks list on %s', (kind) => {
+  const test = useTestDatabase(kind);
+  let app: FastifyInstance;
+  let url: string;
+  let owner: Person;
+  let headers: Record<string, string>;
+  beforeAll(async () => {
+    app = await testApp(test.database);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    owner = await signUp(app);
+    headers = bearer((await createKey(app, owner)).key);
+  });
+  afterAll(() => app.close());
+
+  const events = (as = headers, project = owner.projectId) => fetch(`${url}/api/v1/projects/${project}/events`, { headers: as });
+
+  it('streams with headers for proxies, and names a check within seconds of a real ping to it', async () => {
+    const check = (await app.inject({ method: 'POST', url: '/api/v1/checks', headers, payload: { name: 'Pinged' } })).json();
+    const response = await events();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-cache, no-transform');
+    expect(response.headers.get('x-accel-buffering')).toBe('no');
+    const stream = eventReader(response);
+    // The watcher's first look only learns the rows; give it that look before pinging.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const sent = Date.now();
+    expect((await fetch(`${url}/ping/${check.pingCode}`, { method: 'POST' })).status).toBe(200);
+    const changed = await stream.next('checks', 5_000);
+    expect(JSON.parse(changed.data)).toEqual({ ids: [check.id] });
+    expect(Date.now() - sent).toBeLessThan(5_000);
+
+    // A deleted check asks the list to be read again.
+    await app.inject({ method: 'DELETE', url: `/api/v1/checks/${check.id}`, headers });
+    await stream.next('reload', 5_000);
+    await stream.cancel();
+  });
+
+  it("answers 404 for another project's events and 401 without credentials", async () => {
+    const stranger = await signUp(app);
+    expect((await events(stranger.headers)).status).toBe(404);
+    expect((await events({})).status).toBe(401);
+  });
+});
+
+describe.each(testDatabaseKinds())('closing a server with live streams on %s', (kind) => {
+  const test = useTestDatabase(kind);
+
+  it('ends every stream when the server closes, so close() returns at once', async () => {
+    const app = await testApp(test.database);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const owner = await signUp(app);
+    const headers = bearer((await createKey(app, owner)).key);
+    const streams = await Promise.all(
+      [1, 2, 3].map(() => fetch(`${url}/api/v1/projects/${owner.projectId}/events`, { headers }).then(eventReader)),
+    );
+    // A stream ends with the server: reading it then finds its end rather than waiting.
+    const ended = streams.map((stream) => stream.next('never', 10_000).catch((error: Error) => error.message));
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      app.close().then(() => 'closed'),
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve('still open after 5 s'), 5_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    expect(closed).toBe('closed');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await expect(Promise.all(ended)).resolves.toEqual(Array(3).fill('the stream ended before a never event'));
+  });
+});
