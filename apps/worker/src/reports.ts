@@ -1,11 +1,23 @@
 /**
  * Summary reports, run with the maintenance job: make the reports that have
- * fallen due, then send the pending ones. A report is claimed before it is
- * sent, so concurrent workers send it once; one that fails for a while is
- * tried again on later runs, up to REPORT_MAX_ATTEMPTS.
+ * fallen due (09:00 in each person's zone), then send the pending ones. A
+ * report is claimed before it is sent, so concurrent workers send it once;
+ * one that fails for a while is tried again on later runs, up to
+ * REPORT_MAX_ATTEMPTS. What it says is measured in the database and ranked
+ * by core: uptime by the status pages' rule, worst checks first, at most
+ * REPORT_LIMITS.checksPerProject of them per project.
  */
-import { claimReport, type Db, openDueReports, pendingReportIds, recordReportAttempt, reportProjects } from '@cronbeat/db';
-import { DeliveryError, type Notifier } from '@cronbeat/notify';
+import { checksToShow, uptimeShare } from '@cronbeat/core';
+import {
+  claimReport,
+  type Db,
+  openDueReports,
+  pendingReportIds,
+  type ReportProject,
+  recordReportAttempt,
+  reportProjects,
+} from '@cronbeat/db';
+import { DeliveryError, type Notifier, type Report } from '@cronbeat/notify';
 
 export interface ReportsResult {
   made: number;
@@ -37,7 +49,8 @@ export async function sendReports(context: ReportsContext): Promise<ReportsResul
         period: report.period,
         start: report.periodStart,
         end: report.periodEnd,
-        projects,
+        timeZone: report.timeZone,
+        projects: projects.map(rankedProject),
         url: baseUrl,
       });
       await recordReportAttempt(db, id, { sent: true });
@@ -49,4 +62,18 @@ export async function sendReports(context: ReportsContext): Promise<ReportsResul
     }
   }
   return result;
+}
+
+/** A project as its report shows it: uptime from the time in each status, the worst checks first, the rest counted. */
+function rankedProject(project: ReportProject): Report['projects'][number] {
+  const checks = project.checks.map(({ secondsByStatus, ...check }) => ({ ...check, uptime: uptimeShare(secondsByStatus) }));
+  const { shown, more, moreAllClean } = checksToShow(checks);
+  return {
+    name: project.name,
+    checks: shown,
+    more,
+    moreAllClean,
+    total: checks.length,
+    downNow: checks.filter((c) => c.status === 'down').length,
+  };
 }

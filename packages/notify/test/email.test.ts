@@ -234,38 +234,59 @@ describe('a report email and an invitation email', () => {
     return mail as (ParsedMail & { html: string; text: string }) | undefined;
   };
 
-  it('share the alert’s layout and escape project and check names', async () => {
+  it('share the alert’s layout, list each check’s figures for the period in the recipient’s zone, and escape project and check names', async () => {
+    const figures = { downs: 0, runs: 0, failures: 0, p50Ms: null, p95Ms: null, slowest: null, countedFrom: null };
     await notifier.sendReport('reports@example.com', {
       period: 'weekly',
-      start: new Date('2026-11-30T09:00:00Z'),
-      end: new Date('2026-12-07T09:00:00Z'),
+      start: new Date('2026-11-30T08:00:00Z'),
+      end: new Date('2026-12-07T08:00:00Z'),
+      timeZone: 'Europe/Berlin',
       projects: [
         {
           name: '<i>Ops</i>',
           checks: [
-            { name: 'Nightly <backup>', status: 'down', downs: 2 },
-            { name: 'Cache warmer', status: 'up', downs: 0 },
+            {
+              ...figures,
+              name: 'Nightly <backup>',
+              status: 'down',
+              uptime: 0.71428,
+              downs: 2,
+              runs: 12,
+              failures: 3,
+              p50Ms: 4200,
+              p95Ms: 9000,
+              slowest: { durationMs: 12_000, at: new Date('2026-12-03T01:30:00Z') },
+            },
+            { ...figures, name: 'Cache warmer', status: 'up', uptime: 0.99999, runs: 7, countedFrom: new Date('2026-12-05T11:00:00Z') },
           ],
+          more: 3,
+          moreAllClean: true,
+          total: 5,
+          downNow: 1,
         },
-        { name: 'Empty & idle', checks: [] },
+        { name: 'Empty & idle', checks: [], more: 0, moreAllClean: true, total: 0, downNow: 0 },
       ],
       url: 'https://cronbeat.example',
     });
     await eventually(() => !!sent('reports@example.com'));
     const report = sent('reports@example.com')!;
-    expect(report.subject).toBe('Cronbeat weekly report: 1 of 2 checks down');
+    expect(report.subject).toBe('Cronbeat weekly report: 1 of 5 checks down');
     expect(report.html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
     expect(report.html).toMatch(/max-width:600px/);
     expect(report.html).toContain('&#60;i&#62;Ops&#60;/i&#62;');
     expect(report.html).toContain('Nightly &#60;backup&#62;');
     expect(report.html).toMatch(
-      /background:#b42318;[^"]*">DOWN<\/span><\/td><td [^>]*>Nightly &#60;backup&#62;<\/td><td [^>]*>down 2 times<\/td>/,
+      /background:#b42318;[^"]*">DOWN<\/span><\/td><td [^>]*>Nightly &#60;backup&#62;<div [^>]*>down 2 times · 12 runs, 3 failed · p50 4.2 s · p95 9 s · slowest 12 s \(Thu 3 Dec, 02:30\)<\/div><\/td><td [^>]*>71.42% up<\/td>/,
     );
-    expect(report.html).toMatch(/background:#067647;[^"]*">UP<\/span><\/td><td [^>]*>Cache warmer<\/td>/);
+    // 99.999% is not shown as 100%: any time down must show.
+    expect(report.html).toMatch(
+      /background:#067647;[^"]*">UP<\/span><\/td><td [^>]*>Cache warmer<div [^>]*>never down · 7 runs, 0 failed · counted since Sat 5 Dec, 12:00, older pings pruned<\/div><\/td><td [^>]*>99.99% up<\/td>/,
+    );
+    expect(report.html).toContain('…and 3 more checks, all 100% up with no failed runs.');
     expect(report.html).toContain('<a href="https://cronbeat.example/account" style="color:#175cd3;">your account page</a>');
     expect([...tagNames(report.html)].filter((tag) => !LAYOUT_TAGS.includes(tag))).toEqual([]);
-    expect(report.text).toContain('2026-11-30 to 2026-12-07');
-    expect(report.text).toMatch(/DOWN\s+Nightly <backup> \(down 2 times\)/);
+    expect(report.text).toContain('2026-11-30 to 2026-12-07 (09:00 Europe/Berlin)');
+    expect(report.text).toContain('  DOWN    Nightly <backup>\n          71.42% up, down 2 times · 12 runs, 3 failed');
     expect(report.text).toContain('<i>Ops</i>');
     expect(report.text).toContain('Empty & idle\n  no checks');
     expect(report.text).toContain('on your account page: https://cronbeat.example/account');

@@ -1,8 +1,7 @@
-/** Summary reports: who wants them, making them when due, sending each once, and what they say. */
-import { nextReportAt, type ReportPeriod, reportWindow, type Status } from '@cronbeat/core';
+/** Summary reports: who wants them, making them when due, sending each once; what they say is in `report-stats.ts`. */
+import { nextReportAt, type ReportPeriod, reportWindow } from '@cronbeat/core';
 import { and, asc, eq, getTableColumns, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { queryRows } from '../rows';
 import { type ReportSetting, reports, users } from '../schema';
 import type { User } from './users';
 
@@ -11,15 +10,41 @@ export type ReportRow = typeof reports.$inferSelect;
 /** Attempts before a report that keeps failing is given up on. */
 export const REPORT_MAX_ATTEMPTS = 5;
 
-/** Turns a person's reports on (due at the next Monday or 1st) or off; the updated person, or null if there is none. */
-export async function setReportEvery(db: Db, userId: string, setting: ReportSetting, now: Date): Promise<User | null> {
-  const [user] = await db
-    .update(users)
-    .set({ reportEvery: setting, nextReportAt: setting === 'off' ? null : nextReportAt(setting, now) })
-    .where(eq(users.id, userId))
-    .returning();
-  return user ?? null;
+/** A person's report settings; either may be left as it is. */
+export interface ReportSettings {
+  reportEvery?: ReportSetting;
+  /** An IANA zone name the runtime knows, canonical (the API checks it). */
+  timeZone?: string;
 }
+
+/**
+ * Changes how often a person gets reports and the zone their 09:00 is in,
+ * and recomputes when the next one is due (null while off), in one
+ * transaction so two changes at once cannot leave a due time of the other
+ * setting. The updated person, or null if there is none.
+ */
+export async function changeReportSettings(db: Db, userId: string, settings: ReportSettings, now: Date): Promise<User | null> {
+  return db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ reportEvery: users.reportEvery, timeZone: users.timeZone })
+      .from(users)
+      .where(eq(users.id, userId))
+      .for('update');
+    if (!current) return null;
+    const reportEvery = settings.reportEvery ?? current.reportEvery;
+    const timeZone = settings.timeZone ?? current.timeZone;
+    const [user] = await tx
+      .update(users)
+      .set({ reportEvery, timeZone, nextReportAt: reportEvery === 'off' ? null : nextReportAt(reportEvery, now, timeZone) })
+      .where(eq(users.id, userId))
+      .returning();
+    return user ?? null;
+  });
+}
+
+/** Turns a person's reports on (due at the next Monday or 1st, 09:00 in their zone) or off. */
+export const setReportEvery = (db: Db, userId: string, setting: ReportSetting, now: Date): Promise<User | null> =>
+  changeReportSettings(db, userId, { reportEvery: setting }, now);
 
 /**
  * Makes the reports that have fallen due by `now`, at most `limit`, and
@@ -32,7 +57,7 @@ export async function setReportEvery(db: Db, userId: string, setting: ReportSett
 export async function openDueReports(db: Db, now: Date, limit: number): Promise<number> {
   return db.transaction(async (tx) => {
     const due = await tx
-      .select({ id: users.id, period: users.reportEvery, dueAt: users.nextReportAt })
+      .select({ id: users.id, period: users.reportEvery, dueAt: users.nextReportAt, zone: users.timeZone })
       .from(users)
       .where(and(lte(users.nextReportAt, now), sql`${users.reportEvery} <> 'off'`))
       .orderBy(asc(users.nextReportAt))
@@ -42,8 +67,8 @@ export async function openDueReports(db: Db, now: Date, limit: number): Promise<
     for (const person of due) {
       const period = person.period as ReportPeriod;
       let dueAt = person.dueAt!;
-      for (let next = nextReportAt(period, dueAt); next <= now; next = nextReportAt(period, next)) dueAt = next;
-      const { start, end } = reportWindow(period, dueAt);
+      for (let next = nextReportAt(period, dueAt, person.zone); next <= now; next = nextReportAt(period, next, person.zone)) dueAt = next;
+      const { start, end } = reportWindow(period, dueAt, person.zone);
       const inserted = await tx
         .insert(reports)
         .values({ userId: person.id, period, periodStart: start, periodEnd: end })
@@ -52,7 +77,7 @@ export async function openDueReports(db: Db, now: Date, limit: number): Promise<
       made += inserted.length;
       await tx
         .update(users)
-        .set({ nextReportAt: nextReportAt(period, now) })
+        .set({ nextReportAt: nextReportAt(period, now, person.zone) })
         .where(eq(users.id, person.id));
     }
     return made;
@@ -70,8 +95,8 @@ export async function pendingReportIds(db: Db, limit: number): Promise<string[]>
   return rows.map((row) => row.id);
 }
 
-/** Claims a pending report for `leaseMs` and reads its recipient's address, in one statement; null when it is sent, failed or another worker holds it. */
-export async function claimReport(db: Db, id: string, leaseMs: number): Promise<(ReportRow & { email: string }) | null> {
+/** Claims a pending report for `leaseMs` and reads its recipient's address and zone, in one statement; null when it is sent, failed or another worker holds it. */
+export async function claimReport(db: Db, id: string, leaseMs: number): Promise<(ReportRow & { email: string; timeZone: string }) | null> {
   const [claimed] = await db
     .update(reports)
     .set({ claimedUntil: sql`now() + ${leaseMs} * interval '1 millisecond'` })
@@ -84,7 +109,7 @@ export async function claimReport(db: Db, id: string, leaseMs: number): Promise<
         or(isNull(reports.claimedUntil), lt(reports.claimedUntil, sql`now()`)),
       ),
     )
-    .returning({ ...getTableColumns(reports), email: users.email });
+    .returning({ ...getTableColumns(reports), email: users.email, timeZone: users.timeZone });
   return claimed ?? null;
 }
 
@@ -115,53 +140,4 @@ export async function recordReportAttempt(
     .where(eq(reports.id, id));
 }
 
-/** One check as a report shows it. */
-export interface ReportCheck {
-  name: string;
-  status: Status;
-  /** Times it went down within the period. */
-  downs: number;
-}
-
-/** A project of the recipient, with its checks. */
-export interface ReportProject {
-  name: string;
-  checks: ReportCheck[];
-}
-
-/**
- * What a person's report says: every project they belong to, with each
- * check's status now and how often it went down between `start` and `end`.
- * Scoped by membership, so nobody reads of another's projects.
- */
-export async function reportProjects(db: Db, userId: string, start: Date, end: Date): Promise<ReportProject[]> {
-  const rows = await queryRows<{
-    project_id: string;
-    project_name: string;
-    check_name: string | null;
-    status: Status | null;
-    downs: number | string;
-  }>(
-    db,
-    sql`select p.id as project_id, p.name as project_name, c.name as check_name, c.status,
-               (select count(*) from flips f
-                 where f.check_id = c.id and f.to_status = 'down'
-                   and f.created_at >= ${start.toISOString()}::timestamptz and f.created_at < ${end.toISOString()}::timestamptz) as downs
-          from memberships m
-          join projects p on p.id = m.project_id
-          left join checks c on c.project_id = p.id
-         where m.user_id = ${userId}
-         order by p.name, p.id, c.created_at, c.id`,
-  );
-  const projects = new Map<string, ReportProject>();
-  for (const row of rows) {
-    let project = projects.get(row.project_id);
-    if (!project) {
-      project = { name: row.project_name, checks: [] };
-      projects.set(row.project_id, project);
-    }
-    if (row.check_name !== null && row.status !== null)
-      project.checks.push({ name: row.check_name, status: row.status, downs: Number(row.downs) });
-  }
-  return [...projects.values()];
-}
+export * from './report-stats';
