@@ -20,6 +20,7 @@ import { authRoutes } from './routes/auth';
 import { badgeRoutes } from './routes/badges';
 import { healthRoutes } from './routes/health';
 import { pingRoutes } from './routes/ping';
+import { runLockRoutes } from './routes/run-lock';
 import { sentryRoutes } from './routes/sentry';
 import { statusPageRoutes } from './routes/status-pages';
 import { storableDateTimes } from './schemas/common';
@@ -122,6 +123,8 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   // Healthchecks' API v3: API keys only, no sessions, so outside the cookie context.
   await app.register(healthchecksApiRoutes, { prefix: '/api/v3', config });
   await app.register(pingRoutes, { config });
+  // `/ping/…/lock`: the run lock, under the ping URLs but JSON and apart from the ping path.
+  await app.register(runLockRoutes);
   // Sentry SDKs' envelopes and HTTP check-ins, at the paths a DSN leads them to (/api/<sentry-ref>/…).
   await app.register(sentryRoutes);
   await app.register(badgeRoutes);

@@ -14,7 +14,11 @@ export const PingQuery = Type.Object(
 
 export const Ping = Type.Object({
   n: Type.Integer({ description: "the ping's number within its check, from 1" }),
-  kind: oneOf(STORED_PING_KINDS, { description: 'ignored: it reached a paused check set to manual resume' }),
+  kind: oneOf(STORED_PING_KINDS, {
+    description:
+      'ignored: it reached a paused check set to manual resume, or came by a method the check does not take; ' +
+      'skipped: a runner found the run lock held and did not run the job (its body names the holder)',
+  }),
   createdAt: Timestamp,
   exitStatus: Type.Union([Type.Integer(), Type.Null()]),
   rid: Type.Union([Uuid, Type.Null()]),

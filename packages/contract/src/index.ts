@@ -15,6 +15,7 @@ export * from './history';
 export * from './invitations';
 export * from './maintenance';
 export * from './projects';
+export * from './run-lock';
 export * from './status-pages';
 export * from './v3';
 export * from './v3-import';

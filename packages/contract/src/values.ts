@@ -37,8 +37,14 @@ export {
 /** What a member may do in a project, from most to least. */
 export const ROLES = ['owner', 'admin', 'member', 'readonly'] as const;
 
-/** How a ping is stored: its kind, or `ignored` when it reached a paused check set to manual resume. */
-export const STORED_PING_KINDS = [...Object.values(PingKind), 'ignored'] as const satisfies readonly StoredPingKind[];
+/**
+ * How a ping is stored: its kind, `ignored` when it reached a paused check set to manual resume
+ * (or came by a method the check does not take), `skipped` when a runner found the run lock held.
+ */
+export const STORED_PING_KINDS = [...Object.values(PingKind), 'ignored', 'skipped'] as const satisfies readonly StoredPingKind[];
+
+// The run lock's limits, and the holder a skipped ping names (the ping log shows it).
+export { RUN_LOCK_LIMITS, readSkippedPing } from '@cronbeat/core';
 
 export const FLIP_REASONS = Object.values(FlipReason);
 export type { FlipReason };

@@ -12,9 +12,11 @@ export type PingKind = (typeof PingKind)[keyof typeof PingKind];
 /**
  * What a ping is stored as: its kind, or `ignored` when it changed nothing
  * (it reached a paused check set to manual resume, or came by a method the
- * check does not take, see `takesMethod`).
+ * check does not take, see `takesMethod`), or `skipped` when a runner found
+ * the check's run lock held and did not run the job (see `run-lock.ts`):
+ * it too changes nothing, neither status nor run record.
  */
-export type StoredPingKind = PingKind | 'ignored';
+export type StoredPingKind = PingKind | 'ignored' | 'skipped';
 
 /** A run longer than this is not a run we saw start; its duration is not recorded. */
 const MAX_RUN_DURATION_MS = 7 * DAY * 1000;

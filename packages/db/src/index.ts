@@ -31,6 +31,7 @@ export * from './queries/notifications';
 export * from './queries/pings';
 export * from './queries/projects';
 export * from './queries/reports';
+export * from './queries/run-locks';
 export * from './queries/retention';
 export * from './queries/sentry';
 export * from './queries/sessions';

@@ -20,8 +20,13 @@ const PingBody = Type.Unsafe<string | Buffer>({ type: 'string', description: 'te
 /** Year 2286: Healthchecks' bound for start and end. */
 const LAST_TIMESTAMP = 10_000_000_000;
 
-/** Healthchecks' ping types: ours but `ign` for an ignored ping. */
-const pingType = (kind: string) => (kind === 'ignored' ? 'ign' : kind) as 'success' | 'start' | 'fail' | 'log' | 'ign';
+/**
+ * Healthchecks' ping types: ours but `ign` for an ignored ping, and `log`
+ * for a skipped one (a runner found the run lock held): it changed nothing,
+ * and its body, which names the holder, is a message to read.
+ */
+const pingType = (kind: string) =>
+  (kind === 'ignored' ? 'ign' : kind === 'skipped' ? 'log' : kind) as 'success' | 'start' | 'fail' | 'log' | 'ign';
 
 /**
  * Healthchecks' flips are changes between up and down (and paused, new):
