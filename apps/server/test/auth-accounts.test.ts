@@ -127,6 +127,46 @@ describe.each(testDatabaseKinds())('accounts and sessions on %s', (kind) => {
     });
   });
 
+  it('keeps a time zone per person (UTC at first), canonical, moving the next report to 09:00 there; refuses a zone it does not know', async () => {
+    const withEmail = await testApp(test.database, { SMTP_URL: 'smtp://127.0.0.1:2525' });
+    const person = await signUp(withEmail);
+    const patch = (payload: unknown) =>
+      withEmail.inject({ method: 'PATCH', url: '/auth/me', payload: payload as object, headers: person.headers });
+    const clock = (zone: string) =>
+      new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', hour: '2-digit', minute: '2-digit' });
+    expect((await withEmail.inject({ url: '/auth/me', headers: person.headers })).json().user.timeZone).toBe('UTC');
+
+    const weekly = (await patch({ reportEvery: 'weekly', timeZone: 'europe/berlin' })).json().user;
+    expect(weekly.timeZone).toBe('Europe/Berlin');
+    expect(clock('Europe/Berlin').format(new Date(weekly.nextReportAt))).toBe('Mon 09:00');
+    // The zone alone moves the report already on.
+    const moved = (await patch({ timeZone: 'America/New_York' })).json().user;
+    expect(moved).toMatchObject({ reportEvery: 'weekly', timeZone: 'America/New_York' });
+    expect(clock('America/New_York').format(new Date(moved.nextReportAt))).toBe('Mon 09:00');
+    expect(moved.nextReportAt).not.toBe(weekly.nextReportAt);
+
+    for (const bad of ['Mars/Olympus', ' ', 'x'.repeat(65), 42]) {
+      const refused = await patch({ timeZone: bad });
+      expect(refused.statusCode, String(bad)).toBe(400);
+      expect(refused.json().error.message).toMatch(/timeZone/);
+    }
+    expect((await patch({ timeZone: 'Mars/Olympus' })).json().error.message).toBe(
+      'timeZone: unknown time zone "Mars/Olympus": give an IANA name such as Europe/Berlin or UTC',
+    );
+    // Nothing was changed by the refusals.
+    expect((await withEmail.inject({ url: '/auth/me', headers: person.headers })).json().user).toMatchObject({
+      timeZone: 'America/New_York',
+      nextReportAt: moved.nextReportAt,
+    });
+    await withEmail.close();
+
+    // Without SMTP the zone can still be set (reports stay off).
+    const other = await signUp(app);
+    const zoned = await app.inject({ method: 'PATCH', url: '/auth/me', payload: { timeZone: 'Asia/Tokyo' }, headers: other.headers });
+    expect(zoned.statusCode).toBe(200);
+    expect(zoned.json().user).toMatchObject({ timeZone: 'Asia/Tokyo', reportEvery: 'off', nextReportAt: null });
+  });
+
   it('refuses cookie-authenticated writes from another origin or without an Origin (CSRF)', async () => {
     const person = await signUp(app);
     const payload = { name: 'csrf' };

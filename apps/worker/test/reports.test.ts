@@ -99,7 +99,7 @@ describe.each(testDatabaseKinds())('summary reports on %s', (kind) => {
     );
     expect(mail?.text).toContain('  UP      Cache warmer\n          100% up, never down · no runs');
     // Worst first.
-    expect(mail!.text.indexOf('Nightly backup')).toBeLessThan(mail!.text.indexOf('Cache warmer'));
+    expect(String(mail?.text).indexOf('Nightly backup')).toBeLessThan(String(mail?.text).indexOf('Cache warmer'));
     expect(mail?.text).toContain('no checks');
     expect(mail?.text).not.toContain('Someone else’s job');
     expect(mail?.html).toContain('Nightly backup<div style="font-size:13px;color:#475467;">down 2 times · 10 runs, 1 failed');
@@ -154,8 +154,8 @@ describe.each(testDatabaseKinds())('summary reports on %s', (kind) => {
     expect(mail?.subject).toBe('Cronbeat weekly report: all 55 checks fine');
     // The failed run ranks it first, whatever its name.
     expect(mail?.text).toMatch(/^ {2}UP {6}zz flaky$/m);
-    expect(mail!.text.indexOf('zz flaky')).toBeLessThan(mail!.text.indexOf('job 00'));
-    expect(mail?.text.match(/^ {2}UP /gm)).toHaveLength(50);
+    expect(String(mail?.text).indexOf('zz flaky')).toBeLessThan(String(mail?.text).indexOf('job 00'));
+    expect(String(mail?.text).match(/^ {2}UP /gm)).toHaveLength(50);
     expect(mail?.text).toContain('…and 5 more checks, all 100% up with no failed runs.');
     expect(mail?.html).toContain('…and 5 more checks, all 100% up with no failed runs.');
   });

@@ -37,10 +37,21 @@ export const ChangePassword = Type.Object(
 export const Role = oneOf(ROLES);
 
 export const ReportEvery = oneOf(REPORT_EVERY, {
-  description: 'an emailed summary of your projects: weekly on Mondays or monthly on the 1st, at 09:00 UTC',
+  description: 'an emailed summary of your projects: weekly on Mondays or monthly on the 1st, at 09:00 in your time zone',
 });
 
-export const AccountPatch = Type.Object({ reportEvery: ReportEvery }, { additionalProperties: false });
+/** An IANA time zone name; the server checks it against the runtime's zone database and stores the canonical spelling. */
+export const AccountTimeZone = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: 'your IANA time zone, e.g. Europe/Berlin: reports go out at 09:00 there. Default: UTC',
+});
+
+/** Change either setting or both; the next report's due time is recomputed. */
+export const AccountPatch = Type.Object(
+  { reportEvery: Type.Optional(ReportEvery), timeZone: Type.Optional(AccountTimeZone) },
+  { additionalProperties: false, minProperties: 1 },
+);
 
 export const User = Type.Object({
   id: Uuid,
@@ -49,6 +60,7 @@ export const User = Type.Object({
   createdAt: Timestamp,
   reportEvery: ReportEvery,
   nextReportAt: Type.Union([Timestamp, Type.Null()]),
+  timeZone: AccountTimeZone,
 });
 
 /** A project as the session lists it: its name and your role; `GET /projects/:id` has its settings. */

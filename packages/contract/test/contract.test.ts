@@ -2,6 +2,7 @@ import { FlipReason, PingKind, REPORT_PERIODS, Status } from '@cronbeat/core';
 import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import {
+  AccountPatch,
   CheckList,
   CheckStatus,
   canonicalZone,
@@ -91,12 +92,22 @@ describe('the contract', () => {
 
   it('types a session with its roles and report setting', () => {
     const me = {
-      user: { id: check.id, email: 'a@example.com', isAdmin: false, createdAt: check.createdAt, reportEvery: 'weekly', nextReportAt: null },
+      user: {
+        id: check.id,
+        email: 'a@example.com',
+        isAdmin: false,
+        createdAt: check.createdAt,
+        reportEvery: 'weekly',
+        nextReportAt: null,
+        timeZone: 'Europe/Berlin',
+      },
       emailEnabled: true,
       projects: [{ id: check.id, name: 'Ops', role: 'readonly' }],
     };
     expect(Value.Check(Me, me)).toBe(true);
     expect(Value.Check(Me, { ...me, projects: [{ id: check.id, name: 'Ops', role: 'viewer' }] })).toBe(false);
+    expect(Value.Check(AccountPatch, { timeZone: 'Europe/Berlin' })).toBe(true);
+    expect(Value.Check(AccountPatch, {})).toBe(false);
   });
 });
 

@@ -1,5 +1,6 @@
-import { AccountPatch, authErrors, ChangePassword, LogIn, Me, SignUp } from '@cronbeat/contract';
+import { AccountPatch, authErrors, ChangePassword, canonicalZone, LogIn, Me, SignUp } from '@cronbeat/contract';
 import {
+  changeReportSettings,
   createAccount,
   createSession,
   deleteOtherSessions,
@@ -8,7 +9,6 @@ import {
   invitationByToken,
   projectsOfUser,
   setPasswordHash,
-  setReportEvery,
   type User,
   userByEmail,
 } from '@cronbeat/db';
@@ -83,6 +83,7 @@ export async function authRoutes(fastify: FastifyInstance) {
         createdAt: iso(user.createdAt),
         reportEvery: user.reportEvery,
         nextReportAt: user.nextReportAt ? iso(user.nextReportAt) : null,
+        timeZone: user.timeZone,
       },
       emailEnabled: accounts.emailEnabled,
       projects: projects.map(({ id, name, role }) => ({ id, name, role })),
@@ -160,7 +161,7 @@ export async function authRoutes(fastify: FastifyInstance) {
     {
       schema: {
         tags,
-        summary: 'Change your account settings: how often you get a summary report',
+        summary: 'Change your account settings: how often you get a summary report, and the time zone of its 09:00',
         body: AccountPatch,
         response: { 200: Me, ...errors },
       },
@@ -169,10 +170,14 @@ export async function authRoutes(fastify: FastifyInstance) {
       const { user } = await signedIn(request);
       assertSameOrigin(request, accounts.origin, true);
       const { reportEvery } = request.body;
-      if (reportEvery !== 'off' && !accounts.emailEnabled) {
+      if (reportEvery !== undefined && reportEvery !== 'off' && !accounts.emailEnabled) {
         throw new FieldError('reportEvery', 'reports are sent by email, and this server has no SMTP_URL set');
       }
-      const updated = await setReportEvery(app.db, user.id, reportEvery, new Date());
+      const timeZone = request.body.timeZone === undefined ? undefined : canonicalZone(request.body.timeZone);
+      if (timeZone === null) {
+        throw new FieldError('timeZone', `unknown time zone "${request.body.timeZone}": give an IANA name such as Europe/Berlin or UTC`);
+      }
+      const updated = await changeReportSettings(app.db, user.id, { reportEvery, timeZone }, new Date());
       if (!updated) throw new Unauthorized('not signed in');
       return me(updated);
     },
