@@ -20,6 +20,7 @@ export interface PolicyDraft {
   /** One keyword per line. */
   successKeywords: string;
   failureKeywords: string;
+  startKeywords: string;
   /** A duration as typed; empty: off. Cron checks only. */
   earlyTolerance: string;
   /** Empty: no limit. */
@@ -41,6 +42,7 @@ export const EMPTY_POLICY: PolicyDraft = {
   recoveryThreshold: '1',
   successKeywords: '',
   failureKeywords: '',
+  startKeywords: '',
   earlyTolerance: '',
   maxConcurrentRuns: '',
   durationMode: 'off',
@@ -56,6 +58,7 @@ export function policyDraftOf(check: Check): PolicyDraft {
     recoveryThreshold: String(check.recoveryThreshold),
     successKeywords: check.successKeywords.join('\n'),
     failureKeywords: check.failureKeywords.join('\n'),
+    startKeywords: check.startKeywords.join('\n'),
     earlyTolerance: check.earlyTolerance === null ? '' : formatDuration(check.earlyTolerance),
     maxConcurrentRuns: check.maxConcurrentRuns === null ? '' : String(check.maxConcurrentRuns),
     durationMode: anomaly?.mode ?? 'off',
@@ -107,6 +110,7 @@ type PolicyInput = Pick<
   | 'recoveryThreshold'
   | 'successKeywords'
   | 'failureKeywords'
+  | 'startKeywords'
   | 'earlyTolerance'
   | 'maxConcurrentRuns'
   | 'durationAnomaly'
@@ -119,6 +123,7 @@ export function policyInputOf(draft: PolicyDraft, cron: boolean): PolicyInput {
     recoveryThreshold: Number(draft.recoveryThreshold),
     successKeywords: keywordsOf(draft.successKeywords),
     failureKeywords: keywordsOf(draft.failureKeywords),
+    startKeywords: keywordsOf(draft.startKeywords),
     earlyTolerance: cron ? optionalSeconds(draft.earlyTolerance) : null,
     maxConcurrentRuns: draft.maxConcurrentRuns.trim() === '' ? null : Number(draft.maxConcurrentRuns),
     durationAnomaly:
@@ -139,7 +144,7 @@ export function editorFieldErrors(fields: Record<string, string>): Record<string
   const shown: Record<string, string> = {};
   for (const [field, message] of Object.entries(fields)) {
     const [head, tail] = [field.split('.')[0]!, field.split('.').slice(1).join('.')];
-    if ((head === 'successKeywords' || head === 'failureKeywords') && /^\d+$/.test(tail)) {
+    if ((head === 'successKeywords' || head === 'failureKeywords' || head === 'startKeywords') && /^\d+$/.test(tail)) {
       shown[head] ??= `keyword ${Number(tail) + 1}: ${message}`;
     } else if (head === 'durationAnomaly' && ['factor', 'minDuration', 'maxDuration'].includes(tail)) shown[tail] = message;
     else if (head === 'durationAnomaly') shown.durationAnomaly ??= tail ? `${tail}: ${message}` : message;
@@ -158,6 +163,7 @@ export function policyLines(check: Check): string[] {
   if (check.alertOnLate) lines.push('Alerts when late, before the grace time runs out');
   if (check.failureKeywords.length > 0) lines.push(`A run fails when its output contains ${quoted(check.failureKeywords)}`);
   if (check.successKeywords.length > 0) lines.push(`A run succeeds when its output contains ${quoted(check.successKeywords)}`);
+  if (check.startKeywords.length > 0) lines.push(`A run starts when a ping's body contains ${quoted(check.startKeywords)}`);
   if (check.earlyTolerance !== null) lines.push(`A run fails when it starts more than ${duration(check.earlyTolerance)} early`);
   if (check.maxConcurrentRuns !== null) {
     lines.push(

@@ -66,6 +66,8 @@ const KNOWN_FIELDS = new Set([
   'success_keywords',
   'failureKeywords',
   'failure_keywords',
+  'startKeywords',
+  'start_keywords',
   'earlyTolerance',
   'early_tolerance',
   'maxConcurrentRuns',
@@ -226,6 +228,8 @@ function toDeclaredCheck(entry: YamlValue, where: string, path: Path, source: st
   if (successKeywords !== undefined) declared.successKeywords = successKeywords;
   const failureKeywords = policy('failureKeywords', 'failure_keywords', readKeywords);
   if (failureKeywords !== undefined) declared.failureKeywords = failureKeywords;
+  const startKeywords = policy('startKeywords', 'start_keywords', readKeywords);
+  if (startKeywords !== undefined) declared.startKeywords = startKeywords;
   const earlyTolerance = policy('earlyTolerance', 'early_tolerance', readEarlyTolerance);
   if (earlyTolerance !== undefined) {
     // The server refuses it too, but only here can the file's line be named.

@@ -50,6 +50,7 @@ const COMPARED = [
   'recoveryThreshold',
   'successKeywords',
   'failureKeywords',
+  'startKeywords',
   'earlyTolerance',
   'maxConcurrentRuns',
   'durationAnomaly',

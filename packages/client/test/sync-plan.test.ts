@@ -26,6 +26,7 @@ const existing = (fields: Partial<Check> & { id: string; slug: string }): Check 
   recoveryThreshold: 1,
   successKeywords: [],
   failureKeywords: [],
+  startKeywords: [],
   earlyTolerance: null,
   maxConcurrentRuns: null,
   durationAnomaly: null,

@@ -67,8 +67,26 @@ export interface Config {
    * process) and the embedded database always migrate.
    */
   migrateOnStart: boolean;
+  /**
+   * The inbound SMTP listener that takes pings by email
+   * (`<ping-code>@<domain>`, `<slug>+<ping-key>@<domain>`); null (the
+   * default) runs none. EMAIL_PINGS_PORT and EMAIL_PINGS_DOMAIN turn it on
+   * together.
+   */
+  emailPings: EmailPingsConfig | null;
   /** Prefix of Cronbeat's keys in Redis (BullMQ queues, the servers' rate limits); deployments sharing one Redis need different ones. Default: cronbeat. */
   queuePrefix: string;
+}
+
+export interface EmailPingsConfig {
+  /** TCP port the SMTP listener binds (EMAIL_PINGS_PORT); 0 picks a free one (tests). */
+  port: number;
+  /** Interface it binds (EMAIL_PINGS_HOST). Default: the server's `host`. */
+  host: string;
+  /** The mail domain of ping addresses (EMAIL_PINGS_DOMAIN), lower case; mail to any other domain is refused. */
+  domain: string;
+  /** Largest message taken, in bytes (EMAIL_PINGS_MAX_BYTES); a larger one is refused with 552. Default: 1,000,000. */
+  maxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -95,10 +113,11 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const port = read('PORT', integer(1, 65535), 3000);
+  const host = read('HOST', text(), '127.0.0.1');
   const baseUrl = read('BASE_URL', url(['http:', 'https:']), `http://localhost:${port}`).replace(/\/+$/, '');
   const config: Config = {
     port,
-    host: read('HOST', text(), '127.0.0.1'),
+    host,
     baseUrl,
     pingBaseUrl: read('PING_BASE_URL', urlPrefix, `${baseUrl}/ping`).replace(/\/+$/, ''),
     databaseUrl: read<string | null>('DATABASE_URL', url(['postgres:', 'postgresql:']), null),
@@ -117,11 +136,37 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: read<string | null>('METRICS_TOKEN', pattern(/^[\x21-\x7e]{16,256}$/, '16 to 256 printable characters, no spaces'), null),
     privateTargetsAllowed: read<readonly string[]>('ALLOW_PRIVATE_TARGETS', privateTargets, []),
     migrateOnStart: read('MIGRATE_ON_START', boolean, false),
+    emailPings: readEmailPings(host),
     queuePrefix: read('QUEUE_PREFIX', pattern(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, ".", "_" or "-" (at most 64)'), 'cronbeat'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+
+  /** Both EMAIL_PINGS_PORT and EMAIL_PINGS_DOMAIN, or neither: one without the other is a mistake, not "off". */
+  function readEmailPings(serverHost: string): EmailPingsConfig | null {
+    const port = read<number | null>('EMAIL_PINGS_PORT', integer(0, 65535), null);
+    const domain = read<string | null>('EMAIL_PINGS_DOMAIN', mailDomain, null);
+    const host = read('EMAIL_PINGS_HOST', text(), serverHost);
+    const maxBytes = read('EMAIL_PINGS_MAX_BYTES', integer(1000, 50_000_000), 1_000_000);
+    const given = (name: string) => env[name] !== undefined && env[name] !== '';
+    if (given('EMAIL_PINGS_PORT') !== given('EMAIL_PINGS_DOMAIN')) {
+      problems.push(
+        'EMAIL_PINGS_PORT and EMAIL_PINGS_DOMAIN turn email pings on together: set both (e.g. 2525 and pings.example.com) or neither',
+      );
+      return null;
+    }
+    return port === null || domain === null ? null : { port, host, domain, maxBytes };
+  }
 }
+
+/** EMAIL_PINGS_DOMAIN: a host name (letters, digits, hyphens, dots), lower-cased as mail domains compare. */
+const mailDomain: Parser<string> = (raw, name) => {
+  const domain = raw.trim().toLowerCase();
+  const label = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+  return domain.length <= 253 && domain.split('.').every((part) => label.test(part))
+    ? domain
+    : new Problem(`${name} must be a mail domain such as pings.example.com, got "${raw}"`);
+};
 
 /**
  * The host name that gets the ping forms at its root: PING_BASE_URL's, when

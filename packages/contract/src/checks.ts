@@ -104,6 +104,9 @@ const policyEditable = {
   failureKeywords: keywordList(
     `a ping whose body contains one of these (case-insensitive) is a failed run, whatever URL it came to; wins over a success keyword: ${RUN_POLICY_RULES.failureKeywords}. Default: []`,
   ),
+  startKeywords: keywordList(
+    `a ping whose body (for an email ping: its subject and text) contains one of these (case-insensitive) starts a run, whatever URL it came to; failure and success keywords win over it: ${RUN_POLICY_RULES.startKeywords}. Default: []`,
+  ),
   earlyTolerance: nullableInteger(
     earlyTolerance,
     `seconds: a run that starts (or, without a start ping, ends) more than this before its scheduled time fails (reason early). Cron and OnCalendar schedules only (${earlyTolerance.min} … ${earlyTolerance.max}); null: off. Default: null`,
@@ -197,6 +200,7 @@ export const CheckPatch = Type.Object(
     recoveryThreshold: Type.Optional(editable.recoveryThreshold),
     successKeywords: Type.Optional(editable.successKeywords),
     failureKeywords: Type.Optional(editable.failureKeywords),
+    startKeywords: Type.Optional(editable.startKeywords),
     earlyTolerance: Type.Optional(editable.earlyTolerance),
     maxConcurrentRuns: Type.Optional(editable.maxConcurrentRuns),
     durationAnomaly: Type.Optional(editable.durationAnomaly),
@@ -261,6 +265,9 @@ export const Check = Type.Object({
     description: 'a ping whose body contains one of these (case-insensitive) is a successful run',
   }),
   failureKeywords: Type.Array(Type.String(), { description: 'a ping whose body contains one of these (case-insensitive) is a failed run' }),
+  startKeywords: Type.Array(Type.String(), {
+    description: 'a ping whose body contains one of these (case-insensitive), and no failure or success keyword, starts a run',
+  }),
   earlyTolerance: Type.Union([Type.Integer(), Type.Null()], {
     description: 'seconds a cron or OnCalendar job may start before its scheduled time; null: off',
   }),
@@ -286,6 +293,12 @@ export const Check = Type.Object({
     }),
   ),
   pingUrl: Type.Optional(Type.String({ description: '<PING_BASE_URL>/<pingCode>; absent for read-only callers' })),
+  pingEmail: Type.Optional(
+    Type.String({
+      description:
+        '<pingCode>@<EMAIL_PINGS_DOMAIN>: mail to it pings the check; absent for read-only callers and when the server takes no email pings',
+    }),
+  ),
   maintenance: Type.Union([CheckInMaintenance, Type.Null()], {
     description:
       'read-only: the maintenance window in force now that covers the check (of several, the one ending last); null: none. ' +

@@ -85,6 +85,7 @@ export const RUN_POLICY_RULES = {
   recoveryThreshold: `a whole number from ${threshold.min} to ${threshold.max}`,
   successKeywords: keywordList,
   failureKeywords: keywordList,
+  startKeywords: keywordList,
   earlyTolerance: `null (off) or whole seconds from ${earlyTolerance.min} to ${earlyTolerance.max} (1 day), for a cron schedule only`,
   maxConcurrentRuns: `null (off) or a whole number from ${maxConcurrentRuns.min} to ${maxConcurrentRuns.max}`,
   durationAnomaly:

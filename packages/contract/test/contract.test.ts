@@ -42,6 +42,7 @@ const check = {
   recoveryThreshold: 1,
   successKeywords: [],
   failureKeywords: [],
+  startKeywords: [],
   earlyTolerance: null,
   maxConcurrentRuns: null,
   durationAnomaly: null,

@@ -54,6 +54,7 @@ export {
 export {
   applyPing,
   type ClosedRun,
+  EMAIL_PING_METHOD,
   ignoresPings,
   PING_METHOD_SETTINGS,
   type PingInput,

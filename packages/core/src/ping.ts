@@ -25,16 +25,20 @@ const MAX_RUN_DURATION_MS = 7 * DAY * 1000;
 export const PING_METHOD_SETTINGS = ['', 'POST'] as const;
 export type PingMethods = (typeof PING_METHOD_SETTINGS)[number];
 
+/** The method stored with a ping that came by email (its scheme is `email`). */
+export const EMAIL_PING_METHOD = 'EMAIL';
+
 /**
  * Whether a ping that came by `method` counts for a check that takes
  * `methods`. A check set to POST only ignores GET and HEAD: link previews,
  * chat unfurlers and crawlers fetch any URL they see, and a ping URL pasted
  * into a chat would otherwise report a run that never happened. The ping
  * is still stored (as `ignored`), so the log shows it came. An unknown
- * method (absent) counts, as does any ping to a check that takes any.
+ * method (absent) counts, as does any ping to a check that takes any, and
+ * an email ping: no previewer sends mail, so the setting is about HTTP.
  */
 export const takesMethod = (methods: PingMethods | undefined, method: string | undefined): boolean =>
-  methods !== 'POST' || method === undefined || method === 'POST';
+  methods !== 'POST' || method === undefined || method === 'POST' || method === EMAIL_PING_METHOD;
 
 export interface PingInput {
   kind: PingKind;
@@ -120,14 +124,14 @@ export function applyPing(check: CheckState, ping: PingInput): PingOutcome {
     case PingKind.log:
       return { check, stored: { kind, duration: null, keyword: null }, flip: null };
     case PingKind.start:
-      return applyStart(check, ping);
+      return applyStart(check, { ...ping, kind }, keyword);
     case PingKind.success:
     case PingKind.fail:
       return applyRunEnd(check, { ...ping, kind }, keyword);
   }
 }
 
-function applyStart(check: CheckState, ping: PingInput): PingOutcome {
+function applyStart(check: CheckState, ping: PingInput, keyword: string | null = null): PingOutcome {
   const resumes = check.status === Status.paused;
   const { openRuns, overlap } = startRun(check, ping.rid, ping.at);
   const started = withDeadlines({
@@ -137,7 +141,7 @@ function applyStart(check: CheckState, ping: PingInput): PingOutcome {
     lastStartRid: ping.rid,
     record: openRuns.length === 0 && check.record.openRuns.length === 0 ? check.record : { ...check.record, openRuns },
   });
-  const stored = { kind: ping.kind, duration: null, keyword: null };
+  const stored = { kind: ping.kind, duration: null, keyword };
   if (overlap) {
     const counted = countFailure(started, overlap, true);
     // A resumed check's flip says it resumed, unless the overlap took it down.

@@ -10,27 +10,35 @@ import type { PingKind } from './ping';
 import { type FailedRun, type OpenRun, RUN_POLICY_LIMITS, RunFailure, type RunPolicy } from './run-policy';
 import { isCalendarSchedule, nextExpected } from './schedule';
 
-/** The keyword that decides what a ping is: failure keywords first. */
+/** The keyword that decides what a ping is: failure keywords first, then success, then start. */
 export interface KeywordMatch {
-  kind: typeof PingKind.success | typeof PingKind.fail;
+  kind: typeof PingKind.success | typeof PingKind.fail | typeof PingKind.start;
   keyword: string;
 }
 
 /**
- * The keyword a ping body contains (case-insensitive), failure keywords
- * first, so a body reporting both an error and a done line is a failure.
- * Null when the check sets none or none is in the body.
+ * The keyword a ping body contains (case-insensitive): failure keywords
+ * first, so a body reporting both an error and a done line is a failure;
+ * then success keywords, so a report that quotes its own start line still
+ * ends the run; start keywords last. Null when the check sets none or none
+ * is in the body: the ping is then what its URL (or, for mail, success) says.
  */
 export function matchKeyword(
-  policy: Pick<RunPolicy, 'successKeywords' | 'failureKeywords'>,
+  policy: Pick<RunPolicy, 'successKeywords' | 'failureKeywords' | 'startKeywords'>,
   body: string | null | undefined,
 ): KeywordMatch | null {
-  if (!body || (policy.failureKeywords.length === 0 && policy.successKeywords.length === 0)) return null;
+  const lists = [
+    ['fail', policy.failureKeywords],
+    ['success', policy.successKeywords],
+    ['start', policy.startKeywords],
+  ] as const;
+  if (!body || lists.every(([, keywords]) => keywords.length === 0)) return null;
   const text = body.toLowerCase();
-  const failure = policy.failureKeywords.find((keyword) => text.includes(keyword.toLowerCase()));
-  if (failure !== undefined) return { kind: 'fail', keyword: failure };
-  const success = policy.successKeywords.find((keyword) => text.includes(keyword.toLowerCase()));
-  return success === undefined ? null : { kind: 'success', keyword: success };
+  for (const [kind, keywords] of lists) {
+    const keyword = keywords.find((word) => text.includes(word.toLowerCase()));
+    if (keyword !== undefined) return { kind, keyword };
+  }
+  return null;
 }
 
 /**

@@ -24,6 +24,12 @@ export interface RunPolicy {
   successKeywords: readonly string[];
   /** A ping whose body contains one of these (case-insensitive) is a failed run; wins over a success keyword. */
   failureKeywords: readonly string[];
+  /**
+   * A ping whose body contains one of these (case-insensitive) starts a run,
+   * unless a failure or success keyword is in it too: for jobs that can only
+   * send mail, whose one address must tell start from end.
+   */
+  startKeywords: readonly string[];
   /** Seconds: a cron job's run that starts more than this before its scheduled time failed (`early`); null: off. */
   earlyTolerance: number | null;
   /** Runs open at once above this fail (`overlap`); null: off. */
@@ -49,6 +55,7 @@ export const DEFAULT_RUN_POLICY: RunPolicy = {
   recoveryThreshold: 1,
   successKeywords: [],
   failureKeywords: [],
+  startKeywords: [],
   earlyTolerance: null,
   maxConcurrentRuns: null,
   durationAnomaly: null,

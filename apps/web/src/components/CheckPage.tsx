@@ -151,7 +151,7 @@ export function CheckPage({ id }: { id: string }) {
       {current.pingUrl && (
         <section aria-labelledby="how-title">
           <h2 id="how-title">Ping it</h2>
-          <PingUrl url={current.pingUrl} />
+          <PingUrl url={current.pingUrl} email={current.pingEmail} />
           <p className="muted">
             The URL is the check's secret: whoever has it can report the job. Rotate it if it leaked; the check's history stays.
           </p>

@@ -95,6 +95,19 @@ export function PolicyFields({
           onChange={(event) => onChange({ failureKeywords: event.target.value })}
         />
       </Field>
+      <Field
+        label="Start keywords"
+        hint="One per line: a ping whose body contains one, and no failure or success keyword, starts a run. For jobs that ping by email, whose subject tells start from end."
+        error={errors.startKeywords}
+      >
+        <textarea
+          name="startKeywords"
+          rows={2}
+          {...mono}
+          value={value.startKeywords}
+          onChange={(event) => onChange({ startKeywords: event.target.value })}
+        />
+      </Field>
       {cron && (
         <Field
           label="Early tolerance"

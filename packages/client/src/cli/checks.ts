@@ -111,6 +111,7 @@ function policyRows(check: Check): Array<[string, string]> {
   const quoted = (keywords: readonly string[]) => keywords.map((keyword) => JSON.stringify(keyword)).join(', ');
   if (check.successKeywords.length > 0) rows.push(['success if', `body contains ${quoted(check.successKeywords)}`]);
   if (check.failureKeywords.length > 0) rows.push(['failure if', `body contains ${quoted(check.failureKeywords)}`]);
+  if (check.startKeywords.length > 0) rows.push(['start if', `body contains ${quoted(check.startKeywords)}`]);
   if (check.earlyTolerance !== null) rows.push(['too early', `more than ${formatDuration(check.earlyTolerance)} before schedule`]);
   if (check.maxConcurrentRuns !== null) rows.push(['overlap', `more than ${check.maxConcurrentRuns} running at once`]);
   const anomaly = check.durationAnomaly;

@@ -51,6 +51,7 @@ export interface LockedCheckRecord {
   recovery_threshold: number;
   success_keywords: string[];
   failure_keywords: string[];
+  start_keywords: string[];
   early_tolerance: number | null;
   max_concurrent_runs: number | null;
   duration_anomaly: unknown;
@@ -67,7 +68,7 @@ const lockedSlugs = batchParameter<SlugRef>('r', { ping_key: ['text', (r) => r.p
 const lockChecksForPings = prepareStatement(
   sql`select c.id, c.ping_code, c.project_id, c.slug, c.status, c.period, c.cron, c.oncalendar, c.tz, c.grace, c.max_runtime, c.manual_resume,
         c.methods, c.last_ping, c.last_start, c.last_start_rid, c.last_duration, c.n_pings, c.next_due, c.alert_after, c.sweep_at,
-        c.failure_threshold, c.recovery_threshold, c.success_keywords, c.failure_keywords, c.early_tolerance,
+        c.failure_threshold, c.recovery_threshold, c.success_keywords, c.failure_keywords, c.start_keywords, c.early_tolerance,
         c.max_concurrent_runs, c.duration_anomaly, c.run_record, p.ping_key, c.xmin::text as version
       from checks c join projects p on p.id = c.project_id
       where c.id = any(array(
@@ -121,6 +122,7 @@ export function lockedChecks(records: readonly LockedCheckRecord[]): LockedCheck
     recoveryThreshold: r.recovery_threshold,
     successKeywords: r.success_keywords,
     failureKeywords: r.failure_keywords,
+    startKeywords: r.start_keywords,
     earlyTolerance: r.early_tolerance,
     maxConcurrentRuns: r.max_concurrent_runs,
     durationAnomaly: r.duration_anomaly,

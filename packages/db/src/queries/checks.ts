@@ -33,6 +33,7 @@ export const runPolicyOf = (
     | 'recoveryThreshold'
     | 'successKeywords'
     | 'failureKeywords'
+    | 'startKeywords'
     | 'earlyTolerance'
     | 'maxConcurrentRuns'
     | 'durationAnomaly'
@@ -42,6 +43,7 @@ export const runPolicyOf = (
   recoveryThreshold: row.recoveryThreshold,
   successKeywords: row.successKeywords,
   failureKeywords: row.failureKeywords,
+  startKeywords: row.startKeywords,
   earlyTolerance: row.earlyTolerance,
   maxConcurrentRuns: row.maxConcurrentRuns,
   durationAnomaly: durationAnomalyFromJson(row.durationAnomaly),
@@ -53,6 +55,7 @@ export const runPolicyColumns = (policy: RunPolicy) => ({
   recoveryThreshold: policy.recoveryThreshold,
   successKeywords: [...policy.successKeywords],
   failureKeywords: [...policy.failureKeywords],
+  startKeywords: [...policy.startKeywords],
   earlyTolerance: policy.earlyTolerance,
   maxConcurrentRuns: policy.maxConcurrentRuns,
   durationAnomaly: policy.durationAnomaly,
@@ -79,6 +82,7 @@ export type CheckStateRow = Pick<
   | 'recoveryThreshold'
   | 'successKeywords'
   | 'failureKeywords'
+  | 'startKeywords'
   | 'earlyTolerance'
   | 'maxConcurrentRuns'
   | 'durationAnomaly'

@@ -34,6 +34,7 @@ const dueCheckColumns = {
   recoveryThreshold: checks.recoveryThreshold,
   successKeywords: checks.successKeywords,
   failureKeywords: checks.failureKeywords,
+  startKeywords: checks.startKeywords,
   earlyTolerance: checks.earlyTolerance,
   maxConcurrentRuns: checks.maxConcurrentRuns,
   durationAnomaly: checks.durationAnomaly,

@@ -28,6 +28,7 @@ const HEALTHCHECKS_FIELD: Record<string, string> = {
   manualResume: 'manual_resume',
   successKeywords: 'success_kw',
   failureKeywords: 'failure_kw',
+  startKeywords: 'start_kw',
 };
 
 export const healthchecksField = (field: string): string => {

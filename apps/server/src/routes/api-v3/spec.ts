@@ -26,7 +26,6 @@ const patchValidator = Compile(CheckPatch);
  * Channels are resolved apart (`channelsOf`), as they need the database.
  */
 export function patchOf(spec: V3CheckSpec, current: CheckRow | null): CheckPatch {
-  if (spec.start_kw) throw new FieldError('start_kw', 'Cronbeat has no start keywords; send /start pings instead');
   if (spec.filter_default_fail) throw new FieldError('filter_default_fail', 'Cronbeat does not fail pings without a keyword');
   const patch: CheckPatch = {};
   if (spec.name !== undefined) patch.name = spec.name;
@@ -53,6 +52,7 @@ export function patchOf(spec: V3CheckSpec, current: CheckRow | null): CheckPatch
   const failure = spec.failure_kw ?? spec.subject_fail;
   if (success !== undefined) patch.successKeywords = words(success, /,/);
   if (failure !== undefined) patch.failureKeywords = words(failure, /,/);
+  if (spec.start_kw !== undefined) patch.startKeywords = words(spec.start_kw, /,/);
   if (!patchValidator.Check(patch)) {
     const [issue] = patchValidator.Errors(patch);
     const field = healthchecksField((issue?.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.')) || 'body';

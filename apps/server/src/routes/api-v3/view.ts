@@ -44,7 +44,7 @@ export interface V3ViewContext {
  * see neither, only `unique_key`.
  */
 export function v3CheckView(row: CheckRow, context: V3ViewContext): V3Check {
-  const keywordsUsed = row.successKeywords.length > 0 || row.failureKeywords.length > 0;
+  const keywordsUsed = row.successKeywords.length > 0 || row.failureKeywords.length > 0 || row.startKeywords.length > 0;
   const view: V3Check = {
     name: row.name,
     slug: row.slug ?? '',
@@ -60,11 +60,12 @@ export function v3CheckView(row: CheckRow, context: V3ViewContext): V3Check {
     methods: row.methods === 'POST' ? 'POST' : '',
     subject: '',
     subject_fail: '',
-    start_kw: '',
+    start_kw: row.startKeywords.join(','),
     success_kw: row.successKeywords.join(','),
     failure_kw: row.failureKeywords.join(','),
-    filter_subject: false,
-    filter_body: false,
+    // Keywords apply to every ping: an email ping's subject and text alike.
+    filter_subject: keywordsUsed,
+    filter_body: keywordsUsed,
     filter_http_body: keywordsUsed,
     filter_default_fail: false,
   };

@@ -44,7 +44,7 @@ export async function apiRoutes(app: FastifyInstance, options: { config: Config 
     api.addHook('onRequest', api.rateLimit({ max: api.accounts.limits.apiPerMinute, timeWindow: 60_000, keyGenerator: callerOf }));
     api.addHook('onRequest', authorize);
     api.addHook('preValidation', refuseUnknownFields);
-    await api.register(checkRoutes);
+    await api.register(checkRoutes, { emailPingDomain: options.config.emailPings?.domain ?? null });
     await api.register(historyRoutes);
     await api.register(checkOverviewRoutes);
     await api.register(projectEventRoutes);

@@ -26,7 +26,8 @@ const tags = ['checks'];
 /** Checks per page when a client pages with `after` alone. */
 const DEFAULT_PAGE = 100;
 
-export async function checkRoutes(fastify: FastifyInstance) {
+/** `emailPingDomain`: EMAIL_PINGS_DOMAIN, for the check's `pingEmail`; null when the server takes no email pings. */
+export async function checkRoutes(fastify: FastifyInstance, options: { emailPingDomain: string | null }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   /**
@@ -43,6 +44,7 @@ export async function checkRoutes(fastify: FastifyInstance) {
     ]);
     const context = {
       pingBaseUrl: app.accounts.pingBaseUrl,
+      emailPingDomain: options.emailPingDomain,
       access,
       channels,
       dependsOn,

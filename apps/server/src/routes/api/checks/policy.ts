@@ -39,6 +39,7 @@ export function requestedRunPolicy(input: PolicyInput, current: RunPolicy, sched
     recoveryThreshold: input.recoveryThreshold ?? current.recoveryThreshold,
     successKeywords: input.successKeywords ?? current.successKeywords,
     failureKeywords: input.failureKeywords ?? current.failureKeywords,
+    startKeywords: input.startKeywords ?? current.startKeywords,
     earlyTolerance: input.earlyTolerance === undefined ? current.earlyTolerance : input.earlyTolerance,
     maxConcurrentRuns: input.maxConcurrentRuns === undefined ? current.maxConcurrentRuns : input.maxConcurrentRuns,
     durationAnomaly: input.durationAnomaly === undefined ? current.durationAnomaly : requestedDurationAnomaly(input.durationAnomaly),

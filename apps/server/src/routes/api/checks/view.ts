@@ -12,6 +12,8 @@ import { iso, isoOrNull } from '../../../schemas/common';
 export interface CheckViewContext {
   /** PING_BASE_URL: ping URLs are `<pingBaseUrl>/<ping-code>`. */
   pingBaseUrl: string;
+  /** EMAIL_PINGS_DOMAIN: mail to `<ping-code>@<domain>` pings the check; null when the server takes no email pings. */
+  emailPingDomain: string | null;
   access: ProjectAccess;
   channels: Map<string, string[]>;
   dependsOn: Map<string, string[]>;
@@ -44,6 +46,7 @@ export function checkView(row: CheckRow, context: CheckViewContext): Check {
     ...policy,
     successKeywords: [...policy.successKeywords],
     failureKeywords: [...policy.failureKeywords],
+    startKeywords: [...policy.startKeywords],
     failures: record.failures.length,
     successes: record.successes,
     status: row.status,
@@ -60,6 +63,7 @@ export function checkView(row: CheckRow, context: CheckViewContext): Check {
     view.channels = context.channels.get(row.id) ?? [];
     view.pingCode = row.pingCode;
     view.pingUrl = `${context.pingBaseUrl}/${row.pingCode}`;
+    if (context.emailPingDomain !== null) view.pingEmail = `${row.pingCode}@${context.emailPingDomain}`;
   }
   return view;
 }
