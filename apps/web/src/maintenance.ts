@@ -7,24 +7,15 @@
 import { parseDuration } from 'cronbeat/duration';
 import { DURATION_EXAMPLES } from './durations';
 import { describeCron } from './schedule';
+import { browserZone, formatInstant } from './time';
 import type { MaintenanceWindow, MaintenanceWindowInput } from './types';
 
 /** A recurring window's occurrence: 1 minute … 7 days (core's limits). */
 export const WINDOW_DURATION = { min: 60, max: 7 * 86_400 } as const;
 
-const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-
-/** "Thu 24 Dec 2026, 22:00" in the browser's locale, in `tz` (default: the browser's zone). */
+/** "Thu 24 Dec 2026, 22:00 Europe/Berlin" in the browser's locale, in `tz` and naming it (default: the browser's zone, unnamed). */
 export function windowTime(iso: string, tz?: string): string {
-  return new Date(iso).toLocaleString(undefined, {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    ...(tz && { timeZone: tz }),
-  });
+  return formatInstant(iso, { weekday: true, ...(tz && { zone: tz }) });
 }
 
 /** The time of day only when `iso` falls on the day of `now` (in the browser's zone), else the date too: for "until 04:00". */
@@ -42,7 +33,8 @@ export const zoneOfWindow = (window: Pick<MaintenanceWindow, 'kind' | 'tz'>): st
 
 /** "Thu 24 Dec 2026, 22:00 – Fri 25 Dec 2026, 02:00 (Europe/Berlin)". */
 export function spanText(span: { start: string; end: string }, tz: string): string {
-  return `${windowTime(span.start, tz)} – ${windowTime(span.end, tz)} (${tz})`;
+  const at = (iso: string) => formatInstant(iso, { weekday: true, zone: tz, nameZone: false });
+  return `${at(span.start)} – ${at(span.end)} (${tz})`;
 }
 
 /** When a window is open, in words: "Once" or "At 02:00, only on Sunday, Europe/Berlin, for 2 h". */

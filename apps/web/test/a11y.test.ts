@@ -169,8 +169,9 @@ describe.skipIf(skipBrowser)('accessibility of every screen (axe) in Chromium', 
     await person.goto(`${run.cronbeat.url}/checks/${seeded.down}`);
     await person.locator('.page-head .status-down').waitFor();
     await expect(statuses('.page-head')).resolves.toEqual([['✕', 'down']]);
-    // The duration chart tells a failed run by its shape too.
-    await expect(person.locator('.chart rect.dot-fail').count()).resolves.toBeGreaterThan(0);
+    // The duration chart tells a failed run by its shape too (a diamond, which its legend names), and lists it in words.
+    await expect(person.locator('.chart-legend').textContent()).resolves.toContain('◆ failed (1)');
+    await expect(person.locator('.chart table td', { hasText: 'failed' }).count()).resolves.toBe(1);
   });
 
   it('outlines whatever has the keyboard focus, on every stop of the checks list and a check page', async () => {

@@ -22,7 +22,7 @@ describe.skipIf(skipBrowser)('OnCalendar schedules in the dashboard (Chromium)',
     await page.locator('.next-runs li').nth(4).waitFor({ timeout: 5_000 });
     const runs = await page.locator('.next-runs li').allTextContents();
     expect(
-      runs.every((text) => /(09|20|21):00$/.test(text)),
+      runs.every((text) => /(09|20|21):00 Europe\/Riga$/.test(text)),
       runs.join(' | '),
     ).toBe(true);
     await page.getByRole('button', { name: 'Create check' }).click();

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api } from '../api';
+import { formatInstant } from '../time';
 import type { Channel, Check } from '../types';
 import { ChannelEditForm } from './ChannelEditForm';
 
@@ -76,7 +77,14 @@ export function ChannelCard({
       {target && <p className="mono">{target}</p>}
       {channel.lastError && (
         <p className="error">
-          Last delivery failed{channel.lastErrorAt && <> ({new Date(channel.lastErrorAt).toLocaleString()})</>}: {channel.lastError}
+          Last delivery failed
+          {channel.lastErrorAt && (
+            <>
+              {' '}
+              (<time dateTime={channel.lastErrorAt}>{formatInstant(channel.lastErrorAt, { seconds: true })}</time>)
+            </>
+          )}
+          : {channel.lastError}
         </p>
       )}
       <details>

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api';
-import { exactTime } from '../time';
+import { exactTime, formatInstant } from '../time';
 
 /**
  * The next five run times of a cron or OnCalendar schedule, as the server
- * computes them (same code as the deadlines). Shows nothing when the server
+ * computes them (same code as the deadlines), in the schedule's zone with the
+ * zone named; the viewer's own time on hover. Shows nothing when the server
  * offers no preview.
  */
 export function CronPreview({ cron, onCalendar, tz }: { cron?: string; onCalendar?: string; tz: string }) {
@@ -29,20 +30,12 @@ export function CronPreview({ cron, onCalendar, tz }: { cron?: string; onCalenda
       <ol className="next-runs">
         {runs.map((run) => (
           <li key={run}>
-            <time dateTime={run} title={exactTime(run)}>
-              {inZone(run, tz)}
+            <time dateTime={run} title={exactTime(run, { zone: tz })}>
+              {formatInstant(run, { zone: tz })}
             </time>
           </li>
         ))}
       </ol>
     </div>
   );
-}
-
-function inZone(iso: string, tz: string): string {
-  try {
-    return new Date(iso).toLocaleString(undefined, { timeZone: tz, dateStyle: 'medium', timeStyle: 'short' });
-  } catch {
-    return new Date(iso).toISOString();
-  }
 }

@@ -1,75 +1,87 @@
-import { duration, exactTime } from '../time';
+import { useMemo } from 'react';
+import type { TimedRun } from '../duration-plot';
+import { durationPercentiles } from '../percentiles';
+import { duration, formatInstant } from '../time';
 import type { Ping } from '../types';
+import { DurationPlot } from './DurationPlot';
 
-const WIDTH = 600;
-const HEIGHT = 160;
-const PAD = { top: 12, right: 12, bottom: 24, left: 56 };
-
-/** ", 2 failed" for the chart's label when any run failed (drawn as diamonds). */
-const failedRuns = (runs: { kind: string }[]) => {
-  const failed = runs.filter((run) => run.kind === 'fail').length;
-  return failed === 0 ? '' : `, ${failed} failed (diamonds)`;
-};
-
-/** Run durations over time as a plain SVG line with dots; each dot's title gives the exact run. */
-export function DurationChart({ pings }: { pings: Ping[] }) {
-  const runs = pings
+/** The runs the pings tell of: each ping that ended a run whose start was seen, oldest first. */
+function timedRuns(pings: Ping[]): TimedRun[] {
+  return pings
     .filter((ping): ping is Ping & { duration: number } => ping.duration !== null)
-    .map((ping) => ({ at: Date.parse(ping.createdAt), seconds: ping.duration / 1000, kind: ping.kind, iso: ping.createdAt }))
+    .map((ping) => ({
+      n: ping.n,
+      at: Date.parse(ping.createdAt),
+      iso: ping.createdAt,
+      seconds: ping.duration / 1000,
+      failed: ping.kind === 'fail',
+    }))
     .sort((a, b) => a.at - b.at);
-  if (runs.length === 0) return <p className="muted">No timed runs yet: send a start ping before the job and a success ping after it.</p>;
+}
 
-  const first = runs[0]!.at;
-  const last = runs[runs.length - 1]!.at;
-  const longest = Math.max(...runs.map((run) => run.seconds), 1e-3);
-  const x = (at: number) => PAD.left + (last === first ? 0.5 : (at - first) / (last - first)) * (WIDTH - PAD.left - PAD.right);
-  const y = (seconds: number) => HEIGHT - PAD.bottom - (seconds / longest) * (HEIGHT - PAD.top - PAD.bottom);
-  const line = runs.map((run) => `${x(run.at).toFixed(1)},${y(run.seconds).toFixed(1)}`).join(' ');
+/**
+ * Run durations over time: a uPlot chart with p50 and p95 lines, a legend
+ * that tells outcomes by shape as well as colour, and the same runs as a
+ * table for screen readers.
+ */
+export function DurationChart({ pings }: { pings: Ping[] }) {
+  const runs = useMemo(() => timedRuns(pings), [pings]);
+  const percentiles = useMemo(() => durationPercentiles(runs.map((run) => run.seconds)), [runs]);
+  if (runs.length === 0 || !percentiles) {
+    return <p className="muted">No timed runs yet: send a start ping before the job and a success ping after it.</p>;
+  }
+  const failed = runs.filter((run) => run.failed).length;
+  const label =
+    `Durations of the last ${runs.length} runs: median (p50) ${duration(percentiles.p50)}, p95 ${duration(percentiles.p95)}` +
+    (failed > 0 ? `, ${failed} failed (diamonds)` : '') +
+    '. Arrow keys step through the runs; the table after the chart lists them.';
 
   return (
     <figure className="chart">
-      <svg
-        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-        role="img"
-        aria-label={`Durations of the last ${runs.length} runs, longest ${duration(longest)}${failedRuns(runs)}`}
-      >
-        <line className="axis" x1={PAD.left} y1={HEIGHT - PAD.bottom} x2={WIDTH - PAD.right} y2={HEIGHT - PAD.bottom} />
-        <line className="axis" x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={HEIGHT - PAD.bottom} />
-        <text x={PAD.left - 6} y={PAD.top + 4} textAnchor="end">
-          {duration(longest)}
-        </text>
-        <text x={PAD.left - 6} y={HEIGHT - PAD.bottom} textAnchor="end">
-          0
-        </text>
-        <text x={PAD.left} y={HEIGHT - 6}>
-          {new Date(first).toLocaleDateString()}
-        </text>
-        <text x={WIDTH - PAD.right} y={HEIGHT - 6} textAnchor="end">
-          {new Date(last).toLocaleDateString()}
-        </text>
-        <polyline className="series" points={line} fill="none" />
-        {runs.map((run) => {
-          const title = `${duration(run.seconds)} — ${run.kind}, ${exactTime(run.iso)}`;
-          // A failed run is a diamond, not only a red dot: its shape tells it apart without colour.
-          return run.kind === 'fail' ? (
-            <rect
-              key={run.iso}
-              className="dot dot-fail"
-              x={x(run.at) - 4}
-              y={y(run.seconds) - 4}
-              width={8}
-              height={8}
-              transform={`rotate(45 ${x(run.at)} ${y(run.seconds)})`}
-            >
-              <title>{title}</title>
-            </rect>
-          ) : (
-            <circle key={run.iso} className={`dot dot-${run.kind}`} cx={x(run.at)} cy={y(run.seconds)} r={3.5}>
-              <title>{title}</title>
-            </circle>
-          );
-        })}
-      </svg>
+      <ul className="chart-legend">
+        <li>
+          <span className="chart-key chart-key-success" aria-hidden="true">
+            ●
+          </span>{' '}
+          succeeded
+        </li>
+        <li>
+          <span className="chart-key chart-key-fail" aria-hidden="true">
+            ◆
+          </span>{' '}
+          failed{failed > 0 && ` (${failed})`}
+        </li>
+        <li className="chart-p50">
+          <span className="chart-key chart-key-p50" aria-hidden="true" />
+          p50 <strong>{duration(percentiles.p50)}</strong>
+        </li>
+        <li className="chart-p95">
+          <span className="chart-key chart-key-p95" aria-hidden="true" />
+          p95 <strong>{duration(percentiles.p95)}</strong>
+        </li>
+      </ul>
+      <DurationPlot runs={runs} percentiles={percentiles} label={label} />
+      <table className="visually-hidden">
+        <caption>The last {runs.length} timed runs, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Finished</th>
+            <th scope="col">Took</th>
+            <th scope="col">Outcome</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.toReversed().map((run) => (
+            <tr key={run.n}>
+              <td>
+                <time dateTime={run.iso}>{formatInstant(run.iso, { seconds: true })}</time>
+              </td>
+              <td>{duration(run.seconds)}</td>
+              <td>{run.failed ? 'failed' : 'succeeded'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </figure>
   );
 }

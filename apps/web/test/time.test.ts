@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { exactTime, formatClock, formatInstant, formatTick, localTime, relativeTime } from '../src/time';
+
+/** Intl puts narrow no-break spaces before "AM"; tests read them as spaces. */
+const spaced = (text: string) => text.replace(/[\u202f\u00a0]/g, ' ');
+
+// 08:00 UTC on a winter day: 09:00 in Berlin (CET), 03:00 in New York (EST).
+const WINTER = '2026-12-07T08:00:00.000Z';
+// 07:00 UTC on a summer day: 09:00 in Berlin (CEST), 03:00 in New York (EDT).
+const SUMMER = '2026-07-01T07:00:15.000Z';
+
+describe("instants in the viewer's locale, and in a schedule's zone with the zone named", () => {
+  it('writes the date and time as each locale does', () => {
+    expect(spaced(formatInstant(WINTER, { locale: 'en-US', zone: 'UTC', nameZone: false }))).toBe('Dec 7, 2026, 8:00 AM');
+    expect(formatInstant(WINTER, { locale: 'de-DE', zone: 'UTC', nameZone: false })).toBe('07.12.2026, 08:00');
+    expect(formatInstant(WINTER, { locale: 'en-GB', zone: 'UTC', nameZone: false })).toBe('7 Dec 2026, 08:00');
+  });
+
+  it("shows a schedule's instant in its zone and names the zone, across daylight saving time", () => {
+    expect(formatInstant(WINTER, { locale: 'de-DE', zone: 'Europe/Berlin' })).toBe('07.12.2026, 09:00 Europe/Berlin');
+    expect(formatInstant(SUMMER, { locale: 'de-DE', zone: 'Europe/Berlin' })).toBe('01.07.2026, 09:00 Europe/Berlin');
+    expect(spaced(formatInstant(WINTER, { locale: 'en-US', zone: 'America/New_York' }))).toBe('Dec 7, 2026, 3:00 AM America/New_York');
+    expect(spaced(formatInstant(SUMMER, { locale: 'en-US', zone: 'America/New_York', seconds: true }))).toBe(
+      'Jul 1, 2026, 3:00:15 AM America/New_York',
+    );
+  });
+
+  it('adds the weekday for windows that recur weekly', () => {
+    expect(formatInstant(WINTER, { locale: 'en-GB', zone: 'Europe/Berlin', weekday: true })).toBe('Mon, 7 Dec 2026, 09:00 Europe/Berlin');
+    expect(formatInstant(WINTER, { locale: 'de-DE', zone: 'Europe/Berlin', weekday: true, nameZone: false })).toBe(
+      'Mo., 7. Dez. 2026, 09:00',
+    );
+  });
+
+  it('gives the exact time with the Intl short zone name, and the IANA name for a schedule', () => {
+    expect(exactTime(WINTER, { locale: 'de-DE', zone: 'Europe/Berlin' })).toMatch(
+      /^07\.12\.2026, 09:00:00 MEZ \(Europe\/Berlin; .+ your time\)$/,
+    );
+    expect(spaced(exactTime(SUMMER, { locale: 'en-US', zone: 'America/New_York' }))).toMatch(
+      /^Jul 1, 2026, 3:00:15 AM EDT \(America\/New_York; .+ your time\)$/,
+    );
+    // In the viewer's own zone (UTC on this test runner) the short name is enough.
+    expect(exactTime(WINTER, { locale: 'en-GB' })).toBe('7 Dec 2026, 08:00:00 UTC');
+    expect(exactTime(WINTER, { locale: 'en-GB', zone: 'UTC' })).toBe('7 Dec 2026, 08:00:00 UTC (UTC)');
+  });
+
+  it('falls back to UTC, named, for a zone the runtime does not know, and leaves a text that is no instant as it is', () => {
+    expect(formatInstant(WINTER, { locale: 'en-GB', zone: 'Mars/Olympus_Mons' })).toBe('7 Dec 2026, 08:00 UTC');
+    expect(formatInstant('not a date')).toBe('not a date');
+  });
+
+  it('labels chart ticks with the day or the time of day in the locale', () => {
+    const at = Date.parse(WINTER);
+    expect(formatTick(at, 'day', 'en-US')).toBe('Dec 7');
+    expect(formatTick(at, 'day', 'de-DE')).toBe('7. Dez.');
+    expect(formatTick(at, 'time', 'de-DE')).toBe('08:00');
+    expect(spaced(formatClock(WINTER, { locale: 'en-US', zone: 'Europe/Berlin' }))).toBe('9:00 AM');
+  });
+
+  it('keeps localTime, the name other modules import, to the minute in the browser zone', () => {
+    expect(localTime(WINTER)).toBe(formatInstant(WINTER));
+  });
+});
+
+describe('relative times', () => {
+  const now = Date.parse(WINTER);
+  it('says now, then seconds, minutes, hours and days, past and future, in English words', () => {
+    expect(relativeTime(WINTER, now + 3_000)).toBe('now');
+    expect(relativeTime(WINTER, now + 42_000)).toBe('42 seconds ago');
+    expect(relativeTime(WINTER, now + 4 * 60_000 + 20_000)).toBe('4 minutes ago');
+    expect(relativeTime(WINTER, now - 2 * 3_600_000)).toBe('in 2 hours');
+    expect(relativeTime(WINTER, now + 86_400_000)).toBe('yesterday');
+    expect(relativeTime(WINTER, now + 3 * 86_400_000)).toBe('3 days ago');
+  });
+});
