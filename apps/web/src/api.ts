@@ -6,6 +6,7 @@ import type {
   ChannelPatch,
   ChannelTestResult,
   CheckList,
+  CheckOverviewPage,
   FlipDeliveries,
   FlipList,
   InvitationList,
@@ -151,6 +152,10 @@ export const api = {
     const search = params.toString();
     return listOf<CheckList, 'checks'>(`/api/v1/checks${search ? `?${search}` : ''}`, 'checks');
   },
+  /** The checks list's rows (`search`: the overview's query string, from `overviewSearch`). */
+  checkOverview: (search: string) => request<CheckOverviewPage>('GET', `${projectPath()}/checks/overview${search}`),
+  /** Where the checks list hears which checks changed (server-sent events). */
+  projectEventsUrl: () => `${projectPath()}/events`,
   check: (id: string) => request<Check>('GET', `/api/v1/checks/${encode(id)}`),
   createCheck: (input: CheckInput) => request<Check>('POST', '/api/v1/checks', input),
   updateCheck: (id: string, input: Partial<CheckInput>) => request<Check>('PATCH', `/api/v1/checks/${encode(id)}`, input),

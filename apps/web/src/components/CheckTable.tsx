@@ -1,28 +1,71 @@
+import type { CheckOverview, OverviewSort } from '@cronbeat/contract';
+import { useEffect, useRef } from 'react';
+import type { ListQuery } from '../checks-list';
 import { describeSchedule } from '../schedule';
-import type { Check } from '../types';
+import { duration } from '../time';
+import { HistoryStrip } from './HistoryStrip';
 import { Link } from './Link';
+import { Sparkline } from './Sparkline';
 import { StatusIcon } from './StatusIcon';
 import { TimeAgo } from './TimeAgo';
 
+/** The columns that sort, by header text; the others (history, duration, alerts) do not. */
+const SORTABLE: Array<[OverviewSort, string]> = [
+  ['status', 'Status'],
+  ['name', 'Name'],
+  ['lastPing', 'Last ping'],
+  ['nextDue', 'Next expected'],
+];
+const HEADER_OF = Object.fromEntries(SORTABLE) as Record<OverviewSort, string>;
+
+/** Keys that move the row focus: j and ↓ down, k and ↑ up. */
+const STEP: Record<string, 1 | -1> = { j: 1, ArrowDown: 1, k: -1, ArrowUp: -1 };
+
 /**
- * The checks list: one row per check, stacked into cards on narrow screens by
- * CSS. With `channelNames` (callers who may see channels), each check says
- * where it alerts, and a check that alerts nobody says so.
+ * The checks list: one row per check, stacked into cards on narrow screens
+ * by CSS. Sort headers are buttons that say their order (`aria-sort`);
+ * j/k or the arrow keys move the focus between rows (its name link, so
+ * Enter opens the check). With channels in the rows (callers who may see
+ * them), a check that alerts nobody says so with an icon and words.
  */
-export function CheckTable({ checks, channelNames }: { checks: Check[]; channelNames?: Map<string, string> | undefined }) {
-  const now = Date.now();
+export function CheckTable({
+  checks,
+  query,
+  onSort,
+}: {
+  checks: CheckOverview[];
+  query: Pick<ListQuery, 'sort' | 'dir'>;
+  onSort: (sort: OverviewSort, dir: 'asc' | 'desc') => void;
+}) {
+  const body = useRef<HTMLTableSectionElement>(null);
+  useKeyboardRows(body);
+  const header = (sort: OverviewSort) => {
+    const active = query.sort === sort;
+    const next = active && query.dir === 'asc' ? 'desc' : 'asc';
+    return (
+      <th scope="col" aria-sort={active ? (query.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+        <button type="button" className="sort" onClick={() => onSort(sort, next)}>
+          {HEADER_OF[sort]}
+          <span aria-hidden="true" className="sort-mark">
+            {active ? (query.dir === 'asc' ? ' ▲' : ' ▼') : ''}
+          </span>
+        </button>
+      </th>
+    );
+  };
   return (
     <table className="checks">
       <thead>
         <tr>
-          <th scope="col">Status</th>
-          <th scope="col">Name</th>
-          <th scope="col">Schedule</th>
-          <th scope="col">Last ping</th>
-          <th scope="col">Next expected</th>
+          {header('status')}
+          {header('name')}
+          <th scope="col">History</th>
+          <th scope="col">Duration</th>
+          {header('lastPing')}
+          {header('nextDue')}
         </tr>
       </thead>
-      <tbody>
+      <tbody ref={body}>
         {checks.map((check) => (
           <tr key={check.id} data-check-id={check.id} data-status={check.status}>
             <td data-label="Status">
@@ -32,6 +75,7 @@ export function CheckTable({ checks, channelNames }: { checks: Check[]; channelN
               <Link to={`/checks/${check.id}`} className="check-name">
                 {check.name || check.slug || 'unnamed'}
               </Link>
+              <span className="schedule">{describeSchedule(check)}</span>
               {check.tags.length > 0 && (
                 <ul className="tags" aria-label="Tags">
                   {check.tags.map((tag) => (
@@ -39,16 +83,20 @@ export function CheckTable({ checks, channelNames }: { checks: Check[]; channelN
                   ))}
                 </ul>
               )}
-              {channelNames && check.channels && <AlertsTo ids={check.channels} names={channelNames} />}
+              {check.channels && <AlertsTo channels={check.channels} />}
             </td>
-            <td data-label="Schedule" className="schedule">
-              {describeSchedule(check)}
+            <td data-label="History">
+              <HistoryStrip cells={check.history} name={check.name || check.slug || 'unnamed'} />
+            </td>
+            <td data-label="Duration" className="duration-cell">
+              {check.lastDuration === null ? <span className="muted">—</span> : <span>{duration(check.lastDuration / 1000)}</span>}
+              <Sparkline durations={check.durations} />
             </td>
             <td data-label="Last ping">
-              <TimeAgo at={check.lastPing} now={now} />
+              <TimeAgo at={check.lastPing} />
             </td>
             <td data-label="Next expected">
-              <TimeAgo at={check.status === 'paused' ? null : check.nextPing} now={now} empty="—" />
+              <TimeAgo at={check.status === 'paused' ? null : check.nextPing} empty="—" />
             </td>
           </tr>
         ))}
@@ -57,9 +105,35 @@ export function CheckTable({ checks, channelNames }: { checks: Check[]; channelN
   );
 }
 
-/** Where a check's alerts go, in a line; a warning when nowhere. */
-function AlertsTo({ ids, names }: { ids: string[]; names: Map<string, string> }) {
-  if (ids.length === 0) return <p className="alerts-to alerts-nobody">Alerts nobody: no channel</p>;
-  const listed = ids.map((id) => names.get(id) ?? 'a channel');
-  return <p className="alerts-to">Alerts {listed.join(', ')}</p>;
+/** Where a check's alerts go, in a line; a warning (an icon drawn by CSS, and words) when nowhere. */
+function AlertsTo({ channels }: { channels: Array<{ name: string }> }) {
+  if (channels.length === 0) return <p className="alerts-to alerts-nobody">Alerts nobody: no channel</p>;
+  return <p className="alerts-to">Alerts {channels.map((channel) => channel.name).join(', ')}</p>;
+}
+
+/**
+ * j/k and ↓/↑ move the focus to the next or previous row's name link (from
+ * anywhere on the page but a form field, for j and k; arrows only within
+ * the list, so they still scroll the page elsewhere). Enter then opens it.
+ */
+function useKeyboardRows(body: React.RefObject<HTMLTableSectionElement | null>) {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const step = STEP[event.key];
+      if (!step || event.altKey || event.ctrlKey || event.metaKey || !body.current) return;
+      const target = event.target as HTMLElement;
+      if (target.closest('input, select, textarea, [contenteditable="true"]')) return;
+      const inList = body.current.contains(target);
+      if (!inList && event.key.startsWith('Arrow')) return;
+      const links = [...body.current.querySelectorAll<HTMLAnchorElement>('a.check-name')];
+      if (links.length === 0) return;
+      const current = links.findIndex((link) => link.closest('tr')?.contains(target));
+      const next = current < 0 ? (step > 0 ? 0 : links.length - 1) : Math.min(links.length - 1, Math.max(0, current + step));
+      event.preventDefault();
+      links[next]?.focus();
+      links[next]?.closest('tr')?.scrollIntoView({ block: 'nearest' });
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [body]);
 }

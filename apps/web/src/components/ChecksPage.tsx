@@ -1,8 +1,11 @@
-import { useEffect, useMemo, useState } from 'react';
+import type { OverviewSort } from '@cronbeat/contract';
+import { useEffect, useState } from 'react';
 import { api } from '../api';
+import type { ListQuery } from '../checks-list';
 import { showFavicon, worstStatus } from '../favicon';
 import { useSession } from '../session';
-import type { Check } from '../types';
+import { STATUSES } from '../types';
+import { PAGE_SIZE, useLiveChecks } from '../useLiveChecks';
 import { usePoll } from '../usePoll';
 import { CheckFilters, type Filters } from './CheckFilters';
 import { CheckTable } from './CheckTable';
@@ -10,41 +13,42 @@ import { EmptyState } from './EmptyState';
 import { Link } from './Link';
 import { StatusSummary } from './StatusSummary';
 
-/** How often the list refreshes itself, in milliseconds. */
-const REFRESH_MS = 3_000;
 /** Channels change rarely: how often the list looks again, in milliseconds. */
 const CHANNELS_REFRESH_MS = 30_000;
-/** Rows drawn at first and added per "Show more": a project of thousands of checks stays quick to redraw every refresh. */
-const ROWS_PER_STEP = 200;
+/** Typing in the search box asks the server once the typing pauses this long, in milliseconds. */
+const SEARCH_PAUSE_MS = 250;
 
-function matches(check: Check, filters: Filters): boolean {
-  if (filters.q && !`${check.name} ${check.slug ?? ''}`.toLowerCase().includes(filters.q.toLowerCase())) return false;
-  if (filters.status === 'running' ? !check.running : filters.status && check.status !== filters.status) return false;
-  if (filters.tag && !check.tags.includes(filters.tag)) return false;
-  return true;
-}
-
-/** Every check of the project at a glance, refreshed every few seconds. */
+/**
+ * Every check of the project at a glance: a page at a time in the order
+ * chosen, filtered and sorted by the server, kept current by the project's
+ * event stream (or by polling while there is none).
+ */
 export function ChecksPage() {
   const { project, canWrite } = useSession();
-  const { data: checks, error } = usePoll(() => api.checks(), REFRESH_MS, project.id);
   const [filters, setFilters] = useState<Filters>({ q: '', status: '', tag: '' });
-  const tags = useMemo(() => [...new Set((checks ?? []).flatMap((check) => check.tags))].sort(), [checks]);
-  const shown = useMemo(() => (checks ?? []).filter((check) => matches(check, filters)), [checks, filters]);
-  const [rows, setRows] = useState(ROWS_PER_STEP);
-  const hidden = shown.length - rows;
-  const { data: channels } = usePoll(() => api.channels(), CHANNELS_REFRESH_MS, project.id);
-  const channelNames = useMemo(() => channels && new Map(channels.map((channel) => [channel.id, channel.name])), [channels]);
-  // The tab's icon follows the project's worst status on every refresh, so a background tab shows trouble.
+  const [order, setOrder] = useState<Pick<ListQuery, 'sort' | 'dir'>>({ sort: 'created', dir: 'asc' });
+  const [q, setQ] = useState('');
   useEffect(() => {
-    if (checks) showFavicon(worstStatus(checks.map((check) => check.status)));
-  }, [checks]);
+    const timer = setTimeout(() => setQ(filters.q), SEARCH_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [filters.q]);
+  const query: ListQuery = { q, status: filters.status, tag: filters.tag, ...order };
+  const { list, error, liveness, loadMore, loadingMore } = useLiveChecks(query, project.id);
+  const { data: channels } = usePoll(() => api.channels(), CHANNELS_REFRESH_MS, project.id);
+  const summary = list?.summary;
+  // The tab's icon follows the project's worst status as the list changes, so a background tab shows trouble.
+  useEffect(() => {
+    if (summary) showFavicon(worstStatus(STATUSES.filter((status) => summary.byStatus[status] > 0)));
+  }, [summary]);
 
+  const empty = summary?.total === 0;
+  const hidden = list ? list.total - list.rows.length : 0;
+  const onSort = (sort: OverviewSort, dir: 'asc' | 'desc') => setOrder({ sort, dir });
   return (
     <section>
       <div className="page-head">
         <h1>Checks</h1>
-        {canWrite && checks && checks.length > 0 && (
+        {canWrite && summary && !empty && (
           <Link to="/checks/new" className="button primary">
             New check
           </Link>
@@ -61,21 +65,24 @@ export function ChecksPage() {
           webhook.
         </p>
       )}
-      {checks === undefined && !error && <p className="muted">Loading checks…</p>}
-      {checks?.length === 0 && <EmptyState />}
-      {checks && checks.length > 0 && (
+      {list === undefined && !error && <p className="muted">Loading checks…</p>}
+      {empty && <EmptyState />}
+      {list && summary && !empty && (
         <>
-          <StatusSummary checks={checks} status={filters.status} onChange={(status) => setFilters({ ...filters, status })} />
-          <CheckFilters filters={filters} tags={tags} onChange={setFilters} />
-          {shown.length === 0 ? (
+          <StatusSummary counts={summary} status={filters.status} onChange={(status) => setFilters({ ...filters, status })} />
+          <CheckFilters filters={filters} tags={list.tags} onChange={setFilters} />
+          <p className="list-liveness muted" data-liveness={liveness}>
+            {liveness === 'polling' ? 'Live updates paused: refreshing every few seconds.' : ''}
+          </p>
+          {list.rows.length === 0 ? (
             <p className="muted">No check matches these filters.</p>
           ) : (
-            <CheckTable checks={shown.slice(0, rows)} channelNames={channelNames} />
+            <CheckTable checks={list.rows} query={order} onSort={onSort} />
           )}
-          {hidden > 0 && (
+          {hidden > 0 && list.nextCursor && (
             <p>
-              <button type="button" onClick={() => setRows((count) => count + ROWS_PER_STEP)}>
-                Show {Math.min(hidden, ROWS_PER_STEP)} more of {shown.length}
+              <button type="button" onClick={loadMore} disabled={loadingMore}>
+                Show {Math.min(hidden, PAGE_SIZE)} more of {list.total}
               </button>
             </p>
           )}

@@ -1,17 +1,16 @@
-import type { Check, Status } from '../types';
+import type { StatusSummary as Counts } from '@cronbeat/contract';
 
 /** The statuses the bar counts, in the order it lists them. */
-const SUMMARISED = ['up', 'late', 'down', 'paused'] as const satisfies readonly Status[];
+const SUMMARISED = ['up', 'late', 'down', 'paused'] as const satisfies readonly (keyof Counts['byStatus'])[];
 const SYMBOL: Record<(typeof SUMMARISED)[number], string> = { up: '✓', late: '!', down: '✕', paused: '❚❚' };
 
 /**
- * "n up · n late · n down · n paused" over every check of the project. Each
- * count is a toggle button: pressing it shows only checks in that status,
- * pressing it again shows all (the status filter below follows it).
+ * "n up · n late · n down · n paused" over every check of the project (the
+ * server counts them, so the bar is right however few rows are loaded).
+ * Each count is a toggle button: pressing it shows only checks in that
+ * status, pressing it again shows all (the status filter below follows it).
  */
-export function StatusSummary({ checks, status, onChange }: { checks: Check[]; status: string; onChange: (status: string) => void }) {
-  const counts = new Map<string, number>();
-  for (const check of checks) counts.set(check.status, (counts.get(check.status) ?? 0) + 1);
+export function StatusSummary({ counts, status, onChange }: { counts: Counts; status: string; onChange: (status: string) => void }) {
   return (
     <ul className="status-summary" aria-label="Checks by status">
       {SUMMARISED.map((shown) => {
@@ -28,7 +27,7 @@ export function StatusSummary({ checks, status, onChange }: { checks: Check[]; s
               <span aria-hidden="true" className="status-symbol">
                 {SYMBOL[shown]}
               </span>
-              <span className="summary-count">{counts.get(shown) ?? 0}</span> {shown}
+              <span className="summary-count">{counts.byStatus[shown]}</span> {shown}
             </button>
           </li>
         );
