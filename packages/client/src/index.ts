@@ -20,6 +20,16 @@ export {
 export type { DeclaredChannel, Environment } from './channels-file.js';
 export { type CrontabJob, type CrontabLine, parseCrontab, rewriteCrontab } from './crontab.js';
 export { formatDuration, parseDuration } from './duration.js';
+export {
+  acquireLock,
+  type HeldLock,
+  type Lease,
+  type LockAttempt,
+  type LockHolder,
+  type LockOptions,
+  LockUnavailableError,
+} from './lock.js';
+export { type WithLockOptions, type WithLockResult, withLock } from './locked-run.js';
 export type { DeclaredCoverage, DeclaredWindow, DeclaredWindowSchedule } from './maintenance-file.js';
 export { type JobLike, type MonitorOptions, monitor, type ProcessorOptions, withCronbeat } from './monitor.js';
 export { type DeclaredCheck, type MonitorsFile, parseMonitors, parseMonitorsFile } from './monitors-file.js';

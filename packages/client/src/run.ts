@@ -11,6 +11,10 @@ export interface RunOptions extends Pick<PingOptions, 'url' | 'pingKey' | 'creat
   timeout?: number;
   /** Where warnings about Cronbeat itself go. Default: stderr with a `cronbeat:` prefix. */
   warn?: (message: string) => void;
+  /** Variables added to the command's environment (the run lock's CRONBEAT_FENCING_TOKEN). */
+  env?: Record<string, string>;
+  /** Work done once the command has ended, alongside the end ping and within the same deadline (releasing the run lock). */
+  afterCommand?: (deadline: number) => Promise<void>;
 }
 
 export interface RunOutcome {
@@ -52,7 +56,7 @@ export async function runMonitored(check: string, command: string[], options: Ru
   }
   const startPing = monitored ? safePing(check, 'start', { ...pingOptions, timeout }, warn) : Promise.resolve(null);
   const tail = new TailBuffer();
-  const child = spawn(program, args, { stdio: ['inherit', 'pipe', 'pipe'] });
+  const child = spawn(program, args, { stdio: ['inherit', 'pipe', 'pipe'], env: options.env && { ...process.env, ...options.env } });
   child.stdout.pipe(process.stdout, { end: false });
   child.stderr.pipe(process.stderr, { end: false });
   // If our reader goes away (`cronbeat run … | head`), keep the job running and its tail collected
@@ -77,6 +81,7 @@ export async function runMonitored(check: string, command: string[], options: Ru
   for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
 
   const deadline = Date.now() + timeout;
+  const afterCommand = options.afterCommand?.(deadline);
   let exitCode: number;
   let kind: 'fail' | number;
   let trailer = '';
@@ -99,6 +104,7 @@ export async function runMonitored(check: string, command: string[], options: Ru
   const start = await startPing;
   const body = Buffer.concat([tail.bytes(), Buffer.from(trailer)]);
   const endPing = monitored ? await safePing(check, kind, { ...pingOptions, body, deadline }, warn) : null;
+  await afterCommand;
   return { exitCode, signal: ended.signal, startPing: start, endPing };
 }
 

@@ -43,8 +43,8 @@ export const ROLES = ['owner', 'admin', 'member', 'readonly'] as const;
  */
 export const STORED_PING_KINDS = [...Object.values(PingKind), 'ignored', 'skipped'] as const satisfies readonly StoredPingKind[];
 
-// The run lock's limits, and the holder a skipped ping names (the ping log shows it).
-export { RUN_LOCK_LIMITS, readSkippedPing } from '@cronbeat/core';
+// The run lock's limits and renewal pace (the client's), and the holder a skipped ping names (the ping log shows it).
+export { RUN_LOCK_LIMITS, readSkippedPing, renewEveryMs } from '@cronbeat/core';
 
 export const FLIP_REASONS = Object.values(FlipReason);
 export type { FlipReason };

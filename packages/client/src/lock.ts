@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { RUN_LOCK_LIMITS, type RunLockGrant, type RunLockHeld, type RunLockRequest, renewEveryMs } from '@cronbeat/contract';
+import { type PingOptions, pingUrl } from './ping.js';
+
+export interface LockOptions extends Pick<PingOptions, 'url' | 'pingKey'> {
+  /** Seconds the lease lasts unless renewed (renewed every third of it while the job runs). Default: 60. */
+  ttl?: number;
+  /** Milliseconds to keep trying to reach Cronbeat for the lease before giving up. Default: 10,000. */
+  timeout?: number;
+  /** Where warnings about renewing and releasing go. Default: stderr with a `cronbeat:` prefix. */
+  warn?: (message: string) => void;
+}
+
+/** Who holds a lease another runner asked for: host, pid, since when and until when (ISO 8601). */
+export type LockHolder = RunLockHeld['holder'];
+
+/** A lease this runner holds: its fencing token, and a signal that aborts if Cronbeat says it was lost. */
+export interface Lease {
+  /** One more than the check's previous grant: what the job can fence its writes with (CRONBEAT_FENCING_TOKEN). */
+  token: number;
+  /** Aborts when a renewal finds the lease no longer this runner's (it lapsed and was granted to another). */
+  signal: AbortSignal;
+}
+
+/**
+ * The lease could not be had: Cronbeat could not be reached in time, or
+ * refused the request (an unknown check, a bad ttl). A lock fails closed:
+ * the job is not run. `unreachable` tells a lasting refusal from an outage.
+ */
+export class LockUnavailableError extends Error {
+  override readonly name = 'LockUnavailableError';
+  constructor(
+    message: string,
+    readonly unreachable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** A granted lease, renewed until `release`. */
+export interface HeldLock extends Lease {
+  /** Stops renewing and gives the lease back (a failure is a warning: the lease then lapses by itself). */
+  release(deadline?: number): Promise<void>;
+}
+
+export type LockAttempt = { acquired: true; lock: HeldLock } | { acquired: false; holder: LockHolder };
+
+interface Answer {
+  status: number | null;
+  body: unknown;
+  /** The network error, when there was no answer. */
+  failure?: string;
+}
+
+/** Milliseconds spent giving back a lease that may have been granted to a request whose answer never came. */
+const GIVE_BACK_MS = 2_000;
+
+const isTransient = (status: number | null) => status === null || status === 429 || status >= 500;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The lock URL of a check reference: its ping URL (code or key and slug) with `/lock`. */
+export const lockUrl = (check: string, options: Pick<PingOptions, 'url' | 'pingKey'> = {}): string =>
+  `${pingUrl(check, 'success', { url: options.url, pingKey: options.pingKey })}/lock`;
+
+async function send(method: 'POST' | 'PUT' | 'DELETE', url: string, body: object, budget: number): Promise<Answer> {
+  try {
+    const response = await fetch(url, {
+      method,
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', 'user-agent': 'cronbeat-client/0.1' },
+      signal: AbortSignal.timeout(Math.max(budget, 1)),
+    });
+    const text = await response.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text === '' ? null : JSON.parse(text);
+    } catch {
+      parsed = { error: { message: text.trim() } };
+    }
+    return { status: response.status, body: parsed };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    const failure = (error as Error).name === 'TimeoutError' ? 'timed out' : (cause?.code ?? (error as Error).message);
+    return { status: null, body: null, failure };
+  }
+}
+
+/** Sends until an answer that is not transient, or the deadline; the last answer either way. */
+async function sendWithRetries(method: 'POST' | 'PUT' | 'DELETE', url: string, body: object, deadline: number): Promise<Answer> {
+  let backoff = 250;
+  for (;;) {
+    const answer = await send(method, url, body, deadline - Date.now());
+    const wait = Math.min(backoff, deadline - Date.now() - 200);
+    if (!isTransient(answer.status) || wait < 0) return answer;
+    await sleep(wait + Math.random() * Math.min(50, wait));
+    backoff = Math.min(backoff * 2, 2_000);
+  }
+}
+
+const messageOf = (answer: Answer): string =>
+  answer.status === null
+    ? (answer.failure ?? 'no answer')
+    : `${answer.status} ${(answer.body as { error?: { message?: string } } | null)?.error?.message ?? ''}`.trim();
+
+/**
+ * Asks Cronbeat for the check's run lock. Granted: the lease, renewed every
+ * third of its ttl until released. Held by another runner: who holds it
+ * (Cronbeat has stored a `skipped` ping naming them). Throws
+ * `LockUnavailableError` when Cronbeat cannot be reached before the
+ * timeout or refuses the request.
+ */
+export async function acquireLock(check: string, options: LockOptions = {}): Promise<LockAttempt> {
+  const warn = options.warn ?? ((message: string) => process.stderr.write(`cronbeat: ${message}\n`));
+  const ttl = options.ttl ?? RUN_LOCK_LIMITS.ttl.default;
+  const url = lockUrl(check, options);
+  const holderId = randomUUID();
+  const request: RunLockRequest = { ttl, holder: { id: holderId, host: hostname(), pid: process.pid } };
+  const answer = await sendWithRetries('POST', url, request, Date.now() + (options.timeout ?? 10_000));
+  if (answer.status === 409) return { acquired: false, holder: (answer.body as RunLockHeld).holder };
+  if (answer.status !== 200) {
+    // A request that timed out may still have been granted: give that lease back rather than keep others out for its ttl.
+    if (answer.status === null) await send('DELETE', url, { holderId }, GIVE_BACK_MS);
+    throw new LockUnavailableError(`could not get the run lock of ${check}: ${messageOf(answer)}`, isTransient(answer.status));
+  }
+  const { token } = answer.body as RunLockGrant;
+  return { acquired: true, lock: keepRenewed(url, holderId, token, ttl, warn) };
+}
+
+/**
+ * Renews the lease every third of its ttl, one request at a time. A renewal
+ * that gets no answer is a warning and the next one tries again; one that
+ * finds the lease gone aborts the signal and stops. The job is never
+ * stopped by Cronbeat: what protects its writes is the fencing token.
+ */
+function keepRenewed(url: string, holderId: string, token: number, ttl: number, warn: (message: string) => void): HeldLock {
+  const lost = new AbortController();
+  const every = renewEveryMs(ttl);
+  let renewing: Promise<void> | null = null;
+  const renew = async () => {
+    const answer = await send('PUT', url, { holderId, ttl }, every);
+    if (answer.status === 200) return;
+    if (answer.status === 409) {
+      warn(`the run lock was lost (${messageOf(answer)}); another runner may start the job`);
+      lost.abort(new Error('the run lock was lost'));
+      clearInterval(timer);
+    } else {
+      warn(`could not renew the run lock: ${messageOf(answer)}; trying again in ${Math.round(every / 1000)} s`);
+    }
+  };
+  const timer = setInterval(() => {
+    renewing ??= renew().finally(() => {
+      renewing = null;
+    });
+  }, every);
+  // The job keeps the process alive; a pending renewal alone must not.
+  timer.unref();
+  return {
+    token,
+    signal: lost.signal,
+    async release(deadline = Date.now() + 10_000) {
+      clearInterval(timer);
+      await renewing;
+      if (lost.signal.aborted) return;
+      const answer = await sendWithRetries('DELETE', url, { holderId }, deadline);
+      if (answer.status !== 204) warn(`could not release the run lock (${messageOf(answer)}); it lapses within ${ttl} s`);
+    },
+  };
+}
+
+/** The line a runner that was kept out prints. */
+export const describeHolder = (check: string, holder: LockHolder): string =>
+  `skipped: the run lock of ${check} is held by ${holder.host} (pid ${holder.pid}) since ${holder.since}`;
