@@ -14,7 +14,14 @@ export interface DownCheck {
   maxRuntime: number | null;
   /** Seconds. */
   grace: number;
+  /** The schedule's zone, used when the check has a cron or OnCalendar schedule. */
+  tz?: string;
+  cron?: string | null;
+  onCalendar?: string | null;
 }
+
+/** The zone a check's scheduled instants are read in: its own for cron and OnCalendar; none (the viewer's) for a period. */
+export const scheduleZone = (check: DownCheck): string | undefined => (check.cron || check.onCalendar ? check.tz : undefined);
 
 /**
  * The flip that took a down check down: the newest flip, when it is one to
@@ -47,7 +54,7 @@ export function downReason(flip: FlipWithExit, check: DownCheck): string {
 function lastRunReason(flip: FlipWithExit, check: DownCheck): string {
   const last = flip.runs?.failures?.at(-1);
   if (last && last.reason === flip.reason && (last.keyword || ['early', 'overlap', 'slow', 'fast'].includes(last.reason))) {
-    const words = describeFailedRun(last);
+    const words = describeFailedRun(last, scheduleZone(check));
     return `${words.charAt(0).toUpperCase()}${words.slice(1)}.`;
   }
   switch (flip.reason) {

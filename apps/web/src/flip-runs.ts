@@ -1,9 +1,10 @@
 /**
  * What a flip says of the runs that caused it (`Flip.runs`), in the words
  * the alerts use: each failed run with its reason and numbers, and the
- * threshold it reached. Times in the viewer's locale and zone.
+ * threshold it reached. Times in the viewer's locale; for a cron or
+ * OnCalendar check, in the check's zone, named once at the end.
  */
-import { duration, localTime } from './time';
+import { duration, formatInstant, localTime as formatLocal } from './time';
 import type { Flip } from './types';
 
 type FlipRuns = NonNullable<Flip['runs']>;
@@ -12,24 +13,30 @@ export type FailedRun = NonNullable<FlipRuns['failures']>[number];
 /** Milliseconds in words: "2 s", "1 h 2 min". */
 const took = (milliseconds: number) => duration(milliseconds / 1000);
 
-/** One failed run, e.g. "failed with exit status 1", "ran at 01:12, scheduled 02:00", "took 2 s; median 20 min". */
-export function describeFailedRun(run: FailedRun): string {
+/**
+ * One failed run, e.g. "failed with exit status 1", "too early: ran 01:12, scheduled 02:00", "took 2 s; median 20 min".
+ * `zone`: the schedule's zone, for a check read in one (cron, OnCalendar); its instants are then written in it, and
+ * the zone named after them. Default: the viewer's zone, unnamed.
+ */
+export function describeFailedRun(run: FailedRun, zone?: string): string {
+  const written = (iso: string) => (zone ? formatInstant(iso, { zone, nameZone: false }) : formatLocal(iso));
+  const inZone = (words: string) => (zone ? `${words} ${zone}` : words);
   switch (run.reason) {
     case 'failed': {
       if (run.keyword) return `failed: the output contains “${run.keyword}”`;
       return typeof run.exitStatus === 'number' ? `failed with exit status ${run.exitStatus}` : 'failed';
     }
     case 'timed_out':
-      return run.startedAt ? `ran too long: started ${localTime(run.startedAt)} and did not finish` : 'ran too long';
+      return run.startedAt ? `ran too long: started ${inZone(written(run.startedAt))} and did not finish` : 'ran too long';
     case 'missed':
-      return run.scheduled ? `missed the run expected ${localTime(run.scheduled)}` : 'missed an expected run';
+      return run.scheduled ? `missed the run expected ${inZone(written(run.scheduled))}` : 'missed an expected run';
     case 'early':
       return run.startedAt && run.scheduled
-        ? `too early: ran ${localTime(run.startedAt)}, scheduled ${localTime(run.scheduled)}`
+        ? `too early: ran ${written(run.startedAt)}, scheduled ${inZone(written(run.scheduled))}`
         : 'ran too early';
     case 'overlap': {
       const other = run.openRid ? `run ${run.openRid}` : 'a run without run id';
-      return `overlapped: started while ${other}${run.startedAt ? ` started ${localTime(run.startedAt)}` : ''} was still open`;
+      return `overlapped: started while ${other}${run.startedAt ? ` started ${inZone(written(run.startedAt))}` : ''} was still open`;
     }
     case 'slow':
     case 'fast':

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { downFlip, downReason, type FlipWithExit } from '../src/down-reason';
+import { describeFailedRun } from '../src/flip-runs';
 
 const check = { lastPing: null, maxRuntime: null, grace: 600 };
 const flip = (at: string, to: FlipWithExit['to'], reason: FlipWithExit['reason'], exitStatus: number | null = null): FlipWithExit => ({
@@ -46,5 +47,23 @@ describe("a down check's reason, in words", () => {
     expect(downFlip([earlier, again, recovered])).toBe(again);
     expect(downFlip([recovered, earlier])).toBeNull();
     expect(downFlip([])).toBeNull();
+  });
+});
+
+describe("a scheduled run's times, in the check's zone", () => {
+  const early = {
+    reason: 'early',
+    at: '2026-12-07T00:12:00Z',
+    startedAt: '2026-12-07T00:12:00Z',
+    scheduled: '2026-12-07T01:00:00Z',
+  } as const;
+
+  it('writes a cron check’s scheduled instants in its zone and names it, and a period check’s in the viewer’s', () => {
+    expect(describeFailedRun(early, 'Europe/Berlin')).toMatch(/^too early: ran .*\b0?1:12\b.*, scheduled .*\b0?2:00\b.* Europe\/Berlin$/);
+    const flipped = { ...flip('2026-12-07T00:12:00Z', 'down', 'early' as FlipWithExit['reason']), runs: { failures: [early] } };
+    const cronCheck = { ...check, cron: '0 2 * * *', onCalendar: null, tz: 'Europe/Berlin' };
+    expect(downReason(flipped, cronCheck)).toMatch(/^Too early: ran .*, scheduled .*\b0?2:00\b.* Europe\/Berlin\.$/);
+    // A period check's deadlines follow no zone: the viewer's own, unnamed (UTC on this test runner).
+    expect(downReason(flipped, { ...cronCheck, cron: null })).toMatch(/^Too early: ran .*\b(00|12):12\b.*, scheduled .*\b0?1:00\b[^/]*\.$/);
   });
 });
