@@ -172,6 +172,36 @@ describe.each(testDatabaseKinds())('email pings on %s', (kind) => {
     expect((await pingsOf(mail.server, owner, check.id))[0]).toMatchObject({ kind: 'success' });
   });
 
+  it('answers 250 only once the ping is stored: the API shows it at the first read (round trip measured)', async () => {
+    const { owner, check } = await mail.aCheck();
+    const transport = mail.transport();
+    const sendToVisible: number[] = [];
+    const sendTo250: number[] = [];
+    for (let i = 1; i <= 20; i++) {
+      const sentAt = performance.now();
+      await transport.sendMail({ from: 'nas@storage.example', to: check.pingEmail, subject: `Run ${i}`, text: 'ok' });
+      sendTo250.push(performance.now() - sentAt);
+      // No polling: what 250 answered is committed, so the first read must show it.
+      expect((await checkOf(mail.server, owner, check.id)).nPings).toBe(i);
+      sendToVisible.push(performance.now() - sentAt);
+    }
+    // The HTTP ping path under the same load, for scale.
+    const httpTo200: number[] = [];
+    for (let i = 1; i <= 20; i++) {
+      const sentAt = performance.now();
+      const answer = await fetch(`${mail.server.address}/ping/${check.pingCode}`, { method: 'POST', body: 'ok' });
+      expect(answer.status).toBe(200);
+      httpTo200.push(performance.now() - sentAt);
+    }
+    const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.ceil((p / 100) * values.length) - 1]!;
+    console.info(
+      `email ping round trip on ${kind} (connect, send, 250; then GET /api/v1/checks/:id), 20 mails: ` +
+        `to 250 median ${percentile(sendTo250, 50).toFixed(1)} ms, p95 ${percentile(sendTo250, 95).toFixed(1)} ms; ` +
+        `to visible median ${percentile(sendToVisible, 50).toFixed(1)} ms, p95 ${percentile(sendToVisible, 95).toFixed(1)} ms; ` +
+        `an HTTP ping to 200 median ${percentile(httpTo200, 50).toFixed(1)} ms`,
+    );
+  });
+
   it('stops pinging at the old address once the ping code is rotated', async () => {
     const { owner, check } = await mail.aCheck();
     const rotated = await mail.server.app.inject({
