@@ -18,6 +18,7 @@ import { apiRoutes } from './routes/api';
 import { healthchecksApiRoutes } from './routes/api-v3';
 import { authRoutes } from './routes/auth';
 import { badgeRoutes } from './routes/badges';
+import { clientFileRoutes } from './routes/client-files';
 import { healthRoutes } from './routes/health';
 import { pingRoutes } from './routes/ping';
 import { runLockRoutes } from './routes/run-lock';
@@ -128,6 +129,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   // Sentry SDKs' envelopes and HTTP check-ins, at the paths a DSN leads them to (/api/<sentry-ref>/…).
   await app.register(sentryRoutes);
   await app.register(badgeRoutes);
+  await app.register(clientFileRoutes, { config });
   await app.register(statusPageRoutes);
   await app.register(webPlugin, deps.webRoot === undefined ? {} : { root: deps.webRoot });
   return app;

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } fro
 export const WEB_DIST = join(dirname(createRequire(import.meta.url).resolve('@cronbeat/server/package.json')), '..', 'web', 'dist');
 
 /** Paths the dashboard never answers, so a mistyped API URL gets the API's JSON 404, not a web page. */
-const SERVER_PREFIXES = ['/api', '/auth', '/ping', '/healthz', '/readyz', '/metrics', '/docs', '/badge'];
+const SERVER_PREFIXES = ['/api', '/auth', '/ping', '/healthz', '/readyz', '/metrics', '/docs', '/badge', '/client'];
 
 const isServerPath = (url: string) =>
   SERVER_PREFIXES.some((prefix) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`));
