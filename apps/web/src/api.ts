@@ -1,4 +1,5 @@
 import type {
+  Acknowledgement,
   ApiKeyList,
   BadgeList,
   ChannelCreate,
@@ -162,6 +163,8 @@ export const api = {
   deleteCheck: (id: string) => request<unknown>('DELETE', `/api/v1/checks/${encode(id)}`),
   pause: (id: string) => request<Check>('POST', `/api/v1/checks/${encode(id)}/pause`, {}),
   resume: (id: string) => request<Check>('POST', `/api/v1/checks/${encode(id)}/resume`, {}),
+  /** Says someone is on the down check's incident: no more reminders of it. */
+  acknowledge: (id: string) => request<Acknowledgement>('POST', `/api/v1/checks/${encode(id)}/acknowledge`, {}),
   /** A new ping code for the check: its old ping URL stops working at once. */
   rotatePingCode: (id: string) => request<Check>('POST', `/api/v1/checks/${encode(id)}/ping-code/rotate`, {}),
   pings: (id: string) => listOf<PingPage, 'pings'>(`/api/v1/checks/${encode(id)}/pings?limit=200`, 'pings'),

@@ -8,6 +8,7 @@ export type Route =
   | { screen: 'new-check' }
   | { screen: 'check'; id: string }
   | { screen: 'edit-check'; id: string }
+  | { screen: 'incident'; id: string; flipId: number }
   | { screen: 'channels' }
   | { screen: 'maintenance' }
   | { screen: 'settings' }
@@ -18,7 +19,7 @@ export type Route =
 
 export function parseRoute(path: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-  const [first, second, third] = parts;
+  const [first, second, third, fourth] = parts;
   if (parts.length === 0) return { screen: 'checks' };
   if (first === 'login' && parts.length === 1) return { screen: 'login' };
   if (first === 'signup' && parts.length === 1) return { screen: 'signup' };
@@ -32,6 +33,9 @@ export function parseRoute(path: string): Route {
     if (second === 'new' && parts.length === 2) return { screen: 'new-check' };
     if (second && parts.length === 2) return { screen: 'check', id: second };
     if (second && third === 'edit' && parts.length === 3) return { screen: 'edit-check', id: second };
+    if (second && third === 'incidents' && fourth && /^[1-9]\d{0,15}$/.test(fourth) && parts.length === 4) {
+      return { screen: 'incident', id: second, flipId: Number(fourth) };
+    }
   }
   return { screen: 'not-found' };
 }

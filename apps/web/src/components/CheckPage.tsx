@@ -87,7 +87,19 @@ export function CheckPage({ id }: { id: string }) {
         </span>
       </div>
       {current.maintenance && <MaintenanceBanner maintenance={current.maintenance} now={now} />}
-      {current.status === 'down' && <DownBanner check={current} flips={flips.data} now={now} />}
+      {current.status === 'down' && (
+        <DownBanner
+          check={current}
+          flips={flips.data}
+          pings={pings.data}
+          now={now}
+          canWrite={canWrite}
+          onChanged={() => {
+            check.reload();
+            flips.reload();
+          }}
+        />
+      )}
       <CheckChannels check={current} channels={channels.data} canWrite={canWrite} />
       {current.description && <p>{current.description}</p>}
       <dl className="facts">
@@ -132,9 +144,12 @@ export function CheckPage({ id }: { id: string }) {
       {!canWrite && <p className="muted">Your role can look at this check but not change it.</p>}
       {canWrite && (
         <div className="actions">
-          <button type="button" onClick={toggle}>
-            {current.status === 'paused' ? 'Resume' : 'Pause'}
-          </button>
+          {/* A down check's banner holds its Pause, beside Acknowledge. */}
+          {current.status !== 'down' && (
+            <button type="button" onClick={toggle}>
+              {current.status === 'paused' ? 'Resume' : 'Pause'}
+            </button>
+          )}
           <Link to={`/checks/${current.id}/edit`} className="button">
             Edit
           </Link>

@@ -35,6 +35,18 @@ function AttemptRow({ attempt }: { attempt: DeliveryAttempt }) {
   );
 }
 
+/** A flip's delivery attempts, newest first, or that there is none yet. */
+export function DeliveryList({ attempts }: { attempts: readonly DeliveryAttempt[] }) {
+  if (attempts.length === 0) return <p className="muted">No delivery yet</p>;
+  return (
+    <ol className="deliveries" aria-label="Delivery attempts">
+      {attempts.map((attempt) => (
+        <AttemptRow key={attempt.id} attempt={attempt} />
+      ))}
+    </ol>
+  );
+}
+
 type Loaded = { state: 'loading' } | { state: 'loaded'; attempts: DeliveryAttempt[] } | { state: 'failed'; message: string };
 
 /**
@@ -61,16 +73,7 @@ export function FlipDeliveries({ checkId, flipId }: { checkId: string; flipId: n
           Could not load the deliveries: {loaded.message}
         </p>
       )}
-      {loaded?.state === 'loaded' &&
-        (loaded.attempts.length === 0 ? (
-          <p className="muted">No delivery yet</p>
-        ) : (
-          <ol className="deliveries" aria-label="Delivery attempts">
-            {loaded.attempts.map((attempt) => (
-              <AttemptRow key={attempt.id} attempt={attempt} />
-            ))}
-          </ol>
-        ))}
+      {loaded?.state === 'loaded' && <DeliveryList attempts={loaded.attempts} />}
     </details>
   );
 }

@@ -1,11 +1,16 @@
 import { describeFailedRun, flipRunsSummary } from '../flip-runs';
-import { duration } from '../time';
+import { duration, localTime } from '../time';
 import type { Flip } from '../types';
 import { FlipDeliveries } from './FlipDeliveries';
+import { Link } from './Link';
 import { StatusIcon } from './StatusIcon';
 import { TimeAgo } from './TimeAgo';
 
-/** Status changes, newest first, with the reason, how long each state lasted, and the runs that led to it. */
+/**
+ * Status changes, newest first, with the reason, how long each state
+ * lasted, the runs that led to it, and, for each flip to down, whether it
+ * was acknowledged and a link to its incident's own timeline.
+ */
 export function IncidentTimeline({ checkId, flips, now }: { checkId: string; flips: Flip[]; now: number }) {
   if (flips.length === 0) return <p className="muted">No status changes yet.</p>;
   const newestFirst = [...flips].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
@@ -37,6 +42,12 @@ export function IncidentTimeline({ checkId, flips, now }: { checkId: string; fli
                   </li>
                 ))}
               </ol>
+            )}
+            {flip.acknowledgedAt && <span className="muted">acknowledged{flip.acknowledgedBy ? ` by ${flip.acknowledgedBy}` : ''}</span>}
+            {flip.to === 'down' && flip.id !== undefined && (
+              <Link to={`/checks/${checkId}/incidents/${flip.id}`} className="incident-link">
+                Incident<span className="visually-hidden"> of {localTime(flip.at)}</span>
+              </Link>
             )}
             {flip.id !== undefined && <FlipDeliveries checkId={checkId} flipId={flip.id} />}
           </li>

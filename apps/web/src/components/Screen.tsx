@@ -4,6 +4,7 @@ import { ChannelsPage } from './ChannelsPage';
 import { CheckEditor } from './CheckEditor';
 import { CheckPage } from './CheckPage';
 import { ChecksPage } from './ChecksPage';
+import { IncidentPage } from './IncidentPage';
 import { Link } from './Link';
 import { MaintenancePage } from './MaintenancePage';
 import { NewProjectPage } from './NewProjectPage';
@@ -22,6 +23,8 @@ export function Screen({ route }: { route: Route }) {
       return <CheckEditor id={route.id} />;
     case 'check':
       return <CheckPage id={route.id} />;
+    case 'incident':
+      return <IncidentPage checkId={route.id} flipId={route.flipId} />;
     case 'channels':
       return <ChannelsPage />;
     case 'maintenance':

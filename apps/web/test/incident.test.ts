@@ -1,0 +1,205 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import AxeBuilder from '@axe-core/playwright';
+import { eventually } from '@cronbeat/notify/testing';
+import { type RunningWorker, start as startWorker } from '@cronbeat/worker';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, callApi, explained, freshPage, PASSWORD, signUp, skipBrowser, uniqueEmail, useDashboard } from './harness';
+
+/** The output of the failing run: 30 lines, markup among them that must show as text, the cause last. */
+const OUTPUT = [
+  ...Array.from({ length: 27 }, (_, i) => `copying chunk ${i + 1}`),
+  '<script>window.pwned = true</script>',
+  '<b>not bold</b>',
+  'ERROR: disk full on /var/backups',
+].join('\n');
+
+/**
+ * A down check's page leads with the incident: why, the failing run's
+ * output, who was notified (a real webhook receiver, delivered by a real
+ * worker), who acknowledged it; the incident has its own timeline from the
+ * flip to down until the recovery; a read-only member sees it all without
+ * a button. One signed-in context: the owner, then, signed in again in the
+ * same context, a read-only member.
+ */
+describe.skipIf(skipBrowser)('incidents in Chromium', () => {
+  // The receiver listens on loopback, which channels reach only when the operator allows it.
+  const run = useDashboard({ ALLOW_PRIVATE_TARGETS: '127.0.0.0/8' });
+  let worker: RunningWorker;
+  let receiver: Server;
+  let receiverUrl = '';
+  const received: string[] = [];
+
+  beforeAll(async () => {
+    receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      request.on('end', () => {
+        received.push(body);
+        response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    worker = await startWorker(
+      run.cronbeat.config,
+      { database: run.cronbeat.database, logger: pino({ level: 'silent' }) },
+      { maxSleepMs: 200 },
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await worker?.close();
+    receiver?.closeAllConnections();
+    await new Promise((resolve) => receiver?.close(resolve));
+  });
+
+  /** A session of a new person, made outside the browser: its cookie header. */
+  async function signUpElsewhere(email: string): Promise<string> {
+    const response = await fetch(`${run.cronbeat.url}/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: run.cronbeat.url },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+    expect(response.status).toBe(201);
+    return response.headers
+      .getSetCookie()
+      .map((cookie) => cookie.split(';')[0])
+      .join('; ');
+  }
+
+  it('leads with why, the output, the delivery and the acknowledgement; the incident view runs from the flip to the recovery', async () => {
+    const page = await freshPage(run.browser);
+    const ownerEmail = await signUp(page, run.cronbeat.url);
+    const channel = await callApi<{ id: string }>(page, 'POST', '/api/v1/channels', {
+      kind: 'webhook',
+      name: 'Ops hook',
+      config: { url: `${receiverUrl}/hook` },
+    });
+    const check = await callApi<{ id: string; pingUrl: string }>(page, 'POST', '/api/v1/checks', {
+      name: 'Nightly backup',
+      channels: [channel.id],
+    });
+    expect((await fetch(`${check.pingUrl}/2`, { method: 'POST', body: OUTPUT })).status).toBe(200);
+    await eventually(() => received.length >= 1, 15_000, 'the DOWN webhook');
+    expect(JSON.parse(received[0]!)).toMatchObject({ event: 'check.down' });
+
+    await page.goto(`${run.cronbeat.url}/checks/${check.id}`);
+    const banner = page.locator('.down-banner');
+    await explained(page, banner.waitFor({ timeout: 15_000 }));
+    await expect(banner.locator('.down-why').textContent()).resolves.toBe('Failed: the job reported a failure with exit status 2.');
+    const output = banner.locator('.incident-output pre');
+    await output.waitFor();
+    const shown = (await output.textContent()) ?? '';
+    // The last 20 of 30 lines, the markup as the job wrote it: text, never elements.
+    expect(shown.split('\n')).toEqual(OUTPUT.split('\n').slice(10));
+    await expect(output.locator('script, b').count()).resolves.toBe(0);
+    expect(await page.evaluate(() => (window as { pwned?: boolean }).pwned)).toBeUndefined();
+    await expect(banner.locator('.incident-output figcaption').textContent()).resolves.toBe(
+      'Output of the failing run (ping #1, last lines; 10 earlier not shown)',
+    );
+    const delivered = banner.locator('.alert-outcome');
+    await explained(page, delivered.filter({ hasText: 'sent' }).waitFor({ timeout: 15_000 }));
+    await expect(delivered.textContent()).resolves.toBe('✓ Ops hook (webhook): sent · HTTP 200');
+
+    // Acknowledge: the banner says who, the button goes, and the API agrees.
+    await banner.getByRole('button', { name: 'Acknowledge' }).click();
+    const acknowledged = banner.locator('.down-acknowledged');
+    await explained(page, acknowledged.waitFor());
+    await expect(acknowledged.textContent()).resolves.toMatch(
+      new RegExp(`^Acknowledged by ${ownerEmail.replaceAll('.', '\\.')} .+: no more reminders until it is back up\\.$`),
+    );
+    await expect(banner.getByRole('button', { name: 'Acknowledge' }).count()).resolves.toBe(0);
+    const { flips } = await callApi<{ flips: Array<{ id: number; to: string; acknowledgedBy: string | null }> }>(
+      page,
+      'GET',
+      `/api/v1/checks/${check.id}/flips`,
+    );
+    expect(flips[0]).toMatchObject({ to: 'down', acknowledgedBy: ownerEmail });
+    await page.screenshot({ path: `${ARTIFACTS}/incident-banner.png`, fullPage: true });
+
+    const incidentPath = `/checks/${check.id}/incidents/${flips[0]!.id}`;
+    await expect(banner.getByRole('link', { name: 'Incident timeline' }).getAttribute('href')).resolves.toBe(incidentPath);
+
+    // Back up, and the recovery delivered; the incident view, opened from the check's history, runs from the flip to the recovery.
+    expect((await fetch(check.pingUrl, { method: 'POST', body: 'backup done' })).status).toBe(200);
+    await eventually(
+      async () => {
+        const [recovery] = (await callApi<{ flips: Array<{ id: number; to: string }> }>(page, 'GET', `/api/v1/checks/${check.id}/flips`))
+          .flips;
+        if (recovery?.to !== 'up') return false;
+        const { deliveries } = await callApi<{ deliveries: Array<{ outcome: string }> }>(
+          page,
+          'GET',
+          `/api/v1/checks/${check.id}/flips/${recovery.id}/deliveries`,
+        );
+        return deliveries.some((attempt) => attempt.outcome === 'sent');
+      },
+      15_000,
+      'the UP webhook delivered',
+    );
+    await banner.waitFor({ state: 'detached', timeout: 15_000 });
+    await page.locator('.timeline .incident-link').click();
+    expect(new URL(page.url()).pathname).toBe(incidentPath);
+    await page.getByRole('heading', { name: 'Incident of Nightly backup', level: 1 }).waitFor();
+    const events = page.locator('.incident-events > li');
+    await explained(page, events.filter({ hasText: 'from down' }).waitFor({ timeout: 15_000 }));
+    const eventTexts = (await events.allTextContents()).map((text) => text.replace(/^.*?\d{2}:\d{2}:\d{2}\s*/, ''));
+    expect(eventTexts.map((text) => text.split(' · ')[0]!.split(':')[0])).toEqual([
+      'fail ping #1',
+      '✕down from new',
+      `Acknowledged by ${ownerEmail}`,
+      'success ping #2',
+      '✓up from down',
+    ]);
+    await expect(events.nth(1).locator('.deliveries li').textContent()).resolves.toMatch(/Ops hook: sent · HTTP 200$/);
+    await expect(events.nth(4).locator('.deliveries li').textContent()).resolves.toMatch(/Ops hook: sent · HTTP 200$/);
+    await expect(page.locator('.facts').textContent()).resolves.toContain(`Acknowledgedby ${ownerEmail}`);
+    await expect(page.locator('.incident-output pre').textContent()).resolves.toContain('ERROR: disk full on /var/backups');
+    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}/incident-view.png`, fullPage: true });
+
+    // A read-only member sees the banner of a new incident and no button; the API refuses them too.
+    const readerEmail = uniqueEmail();
+    const readerCookie = await signUpElsewhere(readerEmail);
+    const invitation = await callApi<{ acceptUrl: string }>(page, 'POST', '/api/v1/projects/{project}/invitations', {
+      email: readerEmail,
+      role: 'readonly',
+    });
+    const accepted = await fetch(`${run.cronbeat.url}/api/v1/invitations/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: run.cronbeat.url, cookie: readerCookie },
+      body: JSON.stringify({ token: new URL(invitation.acceptUrl).pathname.split('/').at(-1) }),
+    });
+    expect(accepted.status).toBe(200);
+    const projectId = await page.evaluate(async () => (await (await fetch('/auth/me')).json()).projects[0].id as string);
+    expect((await fetch(`${check.pingUrl}/fail`, { method: 'POST' })).status).toBe(200);
+    const refused = await page.evaluate(
+      async ({ email, password, checkId, project }) => {
+        const login = await fetch('/auth/login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email, password }),
+        });
+        if (!login.ok) throw new Error(`log-in failed: ${login.status}`);
+        localStorage.setItem('cronbeat.project', project);
+        const answer = await fetch(`/api/v1/checks/${checkId}/acknowledge`, { method: 'POST', headers: { 'x-project-id': project } });
+        return answer.status;
+      },
+      { email: readerEmail, password: PASSWORD, checkId: check.id, project: projectId },
+    );
+    expect(refused).toBe(403);
+    await page.goto(`${run.cronbeat.url}/checks/${check.id}`);
+    await explained(page, banner.locator('.down-why').waitFor({ timeout: 15_000 }));
+    await banner.getByRole('link', { name: 'Incident timeline' }).waitFor();
+    await expect(banner.locator('.alert-outcome').first().textContent()).resolves.toContain('Ops hook');
+    for (const name of ['Acknowledge', 'Pause', 'Resume', 'Delete']) {
+      await expect(page.getByRole('button', { name, exact: true }).count(), name).resolves.toBe(0);
+    }
+    await page.screenshot({ path: `${ARTIFACTS}/incident-banner-readonly.png`, fullPage: true });
+  }, 90_000);
+});
