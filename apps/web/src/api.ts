@@ -129,6 +129,7 @@ export const api = {
   logOut: () => request<unknown>('POST', '/auth/logout', {}),
   /** Signs out every other session of this person; this one stays. */
   setReportEvery: (reportEvery: ReportEvery) => request<unknown>('PATCH', '/auth/me', { reportEvery }),
+  updateAccount: (patch: { reportEvery?: ReportEvery; timeZone?: string }) => request<unknown>('PATCH', '/auth/me', patch),
   changePassword: (currentPassword: string, newPassword: string) =>
     request<unknown>('POST', '/auth/password', { currentPassword, newPassword }),
   async session(): Promise<Session | null> {

@@ -120,13 +120,13 @@ describe.skipIf(skipBrowser)('alerts end to end: dashboard, server, worker and a
     await page.locator('.who').click();
     await page.getByRole('heading', { name: 'Summary reports' }).waitFor();
     await page.getByLabel('Email me a report').selectOption({ label: 'Weekly, on Mondays' });
-    await page.getByRole('button', { name: 'Save' }).first().click();
-    const next = page.getByText(/^Next report: Mon, /);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const next = page.getByText(/^Next report: Monday.* at 09:00 \(UTC\)$/);
     await explained(page, next.waitFor());
     await page.screenshot({ path: `${ARTIFACTS}/account-reports.png`, fullPage: true });
 
     // The worker's maintenance run sends reports; run it as if the Monday had come.
-    const dueAt = new Date((await next.textContent())!.replace('Next report: ', ''));
+    const dueAt = new Date((await next.locator('time').getAttribute('datetime'))!);
     const notifier = createNotifier({ smtpUrl: smtp.url, emailFrom: 'Cronbeat <alerts@cronbeat.test>' });
     const sent = await sendReports({
       db: cronbeat.database.db,
@@ -140,6 +140,6 @@ describe.skipIf(skipBrowser)('alerts end to end: dashboard, server, worker and a
     expect(sent.sent).toBeGreaterThanOrEqual(1);
     const [report] = mailsTo(email);
     expect(report?.subject).toBe('Cronbeat weekly report: all 1 check fine');
-    expect(report?.text).toMatch(/NEW\s+Ledger close \(never down\)/);
+    expect(report?.text).toMatch(/NEW\s+Ledger close\n\s+not watched, never down · no runs/);
   });
 });

@@ -1,8 +1,9 @@
 import { useSession } from '../session';
 import { PasswordForm } from './PasswordForm';
 import { ReportForm } from './ReportForm';
+import { TimeZoneForm } from './TimeZoneForm';
 
-/** The signed-in person: who they are, their projects, their reports, their password. */
+/** The signed-in person: who they are, their projects, their time zone, their reports, their password. */
 export function AccountPage() {
   const { session, logOut } = useSession();
   return (
@@ -22,6 +23,7 @@ export function AccountPage() {
           </ul>
         </dd>
       </dl>
+      <TimeZoneForm />
       <ReportForm />
       <PasswordForm />
       <h2>Sign out</h2>

@@ -11,6 +11,12 @@ const CHOICES: Array<[ReportEvery, string]> = [
   ['monthly', 'Monthly, on the 1st'],
 ];
 
+/** `Monday 14 December 2026 at 09:00 (Europe/Berlin)`: when the report goes, on the clocks of the zone it goes by. */
+function onTheirClock(iso: string, zone: string): string {
+  const format = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short', timeZone: zone });
+  return `${format.format(new Date(iso))} (${zone})`;
+}
+
 /** How often the signed-in person gets an emailed summary of all their projects. */
 export function ReportForm() {
   const { session, refreshSession } = useSession();
@@ -20,11 +26,13 @@ export function ReportForm() {
     await refreshSession();
   });
   const next = session.user.nextReportAt;
+  const zone = session.user.timeZone;
   return (
     <section aria-labelledby="reports-title">
       <h2 id="reports-title">Summary reports</h2>
       <p className="muted">
-        An email of every check in your projects: its status, and how often it went down in the week or month. Sent at 09:00 UTC.
+        An email of the checks in your projects, worst first: each one's uptime in the week or month, how often it went down, its runs and
+        failed runs, its median, 95th percentile and slowest run. Sent at 09:00 in your time zone ({zone}).
       </p>
       {session.emailEnabled ? (
         <form className="stack editor" onSubmit={submit}>
@@ -42,7 +50,11 @@ export function ReportForm() {
               Save
             </button>
           </div>
-          {next && <p role="status">Next report: {new Date(next).toUTCString()}</p>}
+          {next && (
+            <p role="status">
+              Next report: <time dateTime={next}>{onTheirClock(next, zone)}</time>
+            </p>
+          )}
         </form>
       ) : (
         <p>This Cronbeat server sends no email (its SMTP_URL is not set), so it cannot send reports.</p>
