@@ -124,7 +124,7 @@ export async function countOverview(db: Db, projectId: string, filters: Overview
  * A page of the checks list with what each row shows, in one statement:
  * the page is chosen first (keyset, on the project's index and a top-N sort),
  * then each of its checks reads only its newest pings and flips through
- * their (check, n) and (check, created_at) indexes, so a page costs the same
+ * their (check, n) and (check, created_at) indexes (the pings once), so a page costs the same
  * in a project of ten or ten thousand checks, with ten or a million pings.
  *
  * The strip is per run, not per day: a job every minute and a job every
@@ -153,7 +153,9 @@ export async function overviewPage(
     db,
     sql`
       with page as (
-        select c.*, ${key} as sort_key from checks c
+        select c.id, c.name, c.slug, c.tags, c.status, c.last_start, c.period, c.cron, c.oncalendar, c.tz, c.last_ping, c.next_due,
+               c.last_duration, c.n_pings, ${key} as sort_key
+          from checks c
          where ${conditions(projectId, request)} ${after}
          order by sort_key ${direction}, c.id ${direction}
          limit ${request.limit + 1}
@@ -163,36 +165,35 @@ export async function overviewPage(
              ${millis(sql`page.last_ping`)} as "lastPing", ${millis(sql`page.next_due`)} as "nextDue",
              page.last_duration as "lastDuration", page.sort_key::text as "sortKey",
              coalesce(recent.durations, '[]'::json) as durations,
-             coalesce(strip.history, '[]'::json) as history,
+             coalesce(recent.history, '[]'::json) as history,
              coalesce(alerts.channels, '[]'::json) as channels
         from page
         left join lateral (
-          select json_agg(p.duration order by p.n) as durations
-            from (select n, duration from pings
-                   where check_id = page.id and duration is not null and n > page.n_pings - ${RECENT_PINGS}
-                   order by n desc limit 20) p
+          -- The run ends among the check's latest pings, read once (by number, on the (check, n) index) for the strip and the sparkline.
+          with ends as materialized (
+            select n, kind, created_at, duration from pings
+             where check_id = page.id and n > page.n_pings - ${RECENT_PINGS} and kind in ('success', 'fail')
+          )
+          select (select json_agg(d.duration order by d.n)
+                    from (select n, duration from ends where duration is not null order by n desc limit 20) d) as durations,
+                 (select json_agg(json_build_object('outcome', e.outcome, 'at', ${millis(sql`e.at`)}) order by e.at desc)
+                    from (
+                      select outcome, at from (
+                        select case kind when 'success' then 'success' else 'failed' end as outcome, created_at as at from ends
+                        union all
+                        select case when f.to_status = 'paused' then 'paused'
+                                    when f.maintenance_window_id is not null then 'maintenance'
+                                    when f.to_status = 'late' then 'late' else 'missed' end,
+                               f.created_at
+                          from (select to_status, reason, maintenance_window_id, created_at from flips
+                                 where check_id = page.id order by created_at desc limit 30) f
+                         where f.to_status = 'paused' or (f.to_status in ('late', 'down') and f.reason in ('missed', 'timed_out'))
+                        union all
+                        select 'running', page.last_start where page.last_start is not null
+                      ) events
+                      order by at desc limit 30
+                    ) e) as history
         ) recent on true
-        left join lateral (
-          select json_agg(json_build_object('outcome', e.outcome, 'at', ${millis(sql`e.at`)}) order by e.at desc) as history
-            from (
-              select outcome, at from (
-                select case p.kind when 'success' then 'success' else 'failed' end as outcome, p.created_at as at
-                  from (select kind, created_at from pings where check_id = page.id order by n desc limit ${RECENT_PINGS}) p
-                 where p.kind in ('success', 'fail')
-                union all
-                select case when f.to_status = 'paused' then 'paused'
-                            when f.maintenance_window_id is not null then 'maintenance'
-                            when f.to_status = 'late' then 'late' else 'missed' end,
-                       f.created_at
-                  from (select to_status, reason, maintenance_window_id, created_at from flips
-                         where check_id = page.id order by created_at desc limit 30) f
-                 where f.to_status = 'paused' or (f.to_status in ('late', 'down') and f.reason in ('missed', 'timed_out'))
-                union all
-                select 'running', page.last_start where page.last_start is not null
-              ) events
-              order by at desc limit 30
-            ) e
-        ) strip on true
         left join lateral (
           select json_agg(json_build_object('id', ch.id, 'name', ch.name) order by ch.name, ch.id) as channels
             from check_channels cc join channels ch on ch.id = cc.channel_id
