@@ -163,7 +163,7 @@ export function policyLines(check: Check): string[] {
   if (check.alertOnLate) lines.push('Alerts when late, before the grace time runs out');
   if (check.failureKeywords.length > 0) lines.push(`A run fails when its output contains ${quoted(check.failureKeywords)}`);
   if (check.successKeywords.length > 0) lines.push(`A run succeeds when its output contains ${quoted(check.successKeywords)}`);
-  if (check.startKeywords.length > 0) lines.push(`A run starts when a ping's body contains ${quoted(check.startKeywords)}`);
+  if (check.startKeywords.length > 0) lines.push(`A ping starts a run when its body contains ${quoted(check.startKeywords)}`);
   if (check.earlyTolerance !== null) lines.push(`A run fails when it starts more than ${duration(check.earlyTolerance)} early`);
   if (check.maxConcurrentRuns !== null) {
     lines.push(
