@@ -7,7 +7,7 @@
 import { parseDuration } from 'cronbeat/duration';
 import { DURATION_EXAMPLES } from './durations';
 import { describeCron } from './schedule';
-import { browserZone, formatInstant } from './time';
+import { browserZone, formatInstant, formatSoon } from './time';
 import type { MaintenanceWindow, MaintenanceWindowInput } from './types';
 
 /** A recurring window's occurrence: 1 minute … 7 days (core's limits). */
@@ -18,14 +18,8 @@ export function windowTime(iso: string, tz?: string): string {
   return formatInstant(iso, { weekday: true, ...(tz && { zone: tz }) });
 }
 
-/** The time of day only when `iso` falls on the day of `now` (in the browser's zone), else the date too: for "until 04:00". */
-export function untilTime(iso: string, now: number = Date.now()): string {
-  const date = new Date(iso);
-  const sameDay = date.toDateString() === new Date(now).toDateString();
-  return sameDay
-    ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
-    : date.toLocaleString(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
-}
+/** When a window ends, for "until 04:00": the time of day when it is today (in the browser's zone), else the date too. */
+export const untilTime = (iso: string, now: number = Date.now()): string => formatSoon(iso, now);
 
 /** The zone a window's times are shown in: its own for a recurring window, the browser's for a one-off one. */
 export const zoneOfWindow = (window: Pick<MaintenanceWindow, 'kind' | 'tz'>): string =>

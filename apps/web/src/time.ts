@@ -97,6 +97,16 @@ export function exactTime(iso: string, options: Pick<InstantOptions, 'zone' | 'l
   return `${text} (${zone}${yours})`;
 }
 
+/** An instant soon after `now`, briefly, in the browser's zone: the time of day when it is today ("04:00"), else with the day ("24 Dec, 04:00"). */
+export function formatSoon(iso: string, now: number = Date.now(), locale?: string): string {
+  const date = new Date(iso);
+  const today = date.toDateString() === new Date(now).toDateString();
+  const options: Intl.DateTimeFormatOptions = today
+    ? { hour: '2-digit', minute: '2-digit' }
+    : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
+  return formatter(locale, options).format(date);
+}
+
 /** A chart's time-axis label in the viewer's locale and zone: the day ("7 Dec", "7. Dez.") or the time of day ("09:00"). */
 export function formatTick(milliseconds: number, unit: 'day' | 'time', locale?: string): string {
   const options: Intl.DateTimeFormatOptions = unit === 'day' ? { day: 'numeric', month: 'short' } : { hour: '2-digit', minute: '2-digit' };

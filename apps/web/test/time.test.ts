@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exactTime, formatClock, formatInstant, formatTick, localTime, relativeTime } from '../src/time';
+import { exactTime, formatClock, formatInstant, formatSoon, formatTick, localTime, relativeTime } from '../src/time';
 
 /** Intl puts narrow no-break spaces before "AM"; tests read them as spaces. */
 const spaced = (text: string) => text.replace(/[\u202f\u00a0]/g, ' ');
@@ -71,5 +71,14 @@ describe('relative times', () => {
     expect(relativeTime(WINTER, now - 2 * 3_600_000)).toBe('in 2 hours');
     expect(relativeTime(WINTER, now + 86_400_000)).toBe('yesterday');
     expect(relativeTime(WINTER, now + 3 * 86_400_000)).toBe('3 days ago');
+  });
+});
+
+describe('an instant soon after now', () => {
+  it('is the time of day when it is today, and the day and time when it is not', () => {
+    const now = Date.parse('2026-12-24T20:30:00Z');
+    expect(formatSoon('2026-12-24T23:00:00Z', now, 'en-GB')).toBe('23:00');
+    expect(formatSoon('2026-12-25T02:00:00Z', now, 'en-GB')).toBe('25 Dec, 02:00');
+    expect(formatSoon('2026-12-25T02:00:00Z', now, 'de-DE')).toBe('25. Dez., 02:00');
   });
 });
