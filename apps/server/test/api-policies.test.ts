@@ -15,6 +15,7 @@ const DEFAULTS = {
   recoveryThreshold: 1,
   successKeywords: [],
   failureKeywords: [],
+  startKeywords: [],
   earlyTolerance: null,
   maxConcurrentRuns: null,
   durationAnomaly: null,
@@ -42,7 +43,7 @@ const badValues: BadValue[] = [
   ...(['failureThreshold', 'recoveryThreshold'] as const).flatMap((field) =>
     [0, 101, -1, 2.5, 'three', null, {}, [1, 2]].map((value) => ({ body: { [field]: value }, field, says: threshold })),
   ),
-  ...(['successKeywords', 'failureKeywords'] as const).flatMap((field) =>
+  ...(['successKeywords', 'failureKeywords', 'startKeywords'] as const).flatMap((field) =>
     [[''], ['   '], ['\t\n'], ['x'.repeat(201)], keywords(21), [{}], { ERROR: true }, null].map((value) => ({
       body: { [field]: value },
       field,
@@ -106,6 +107,7 @@ describe.each(testDatabaseKinds())('alert policy settings in the checks API on %
       recoveryThreshold: 2,
       successKeywords: ['All done', 'OK'],
       failureKeywords: ['ERROR', 'Traceback'],
+      startKeywords: ['Backup started'],
       earlyTolerance: 600,
       maxConcurrentRuns: 1,
       durationAnomaly: { mode: 'auto', factor: 2.5 },
@@ -123,6 +125,7 @@ describe.each(testDatabaseKinds())('alert policy settings in the checks API on %
       { failureThreshold: 1, recoveryThreshold: 1 },
       { successKeywords: keywords(20) },
       { failureKeywords: ['x'.repeat(200), ' padded '] },
+      { startKeywords: keywords(20) },
       { earlyTolerance: 1 },
       { earlyTolerance: 86_400 },
       { maxConcurrentRuns: 100 },
@@ -130,7 +133,7 @@ describe.each(testDatabaseKinds())('alert policy settings in the checks API on %
       { durationAnomaly: { mode: 'auto', factor: 100 } },
       { durationAnomaly: { mode: 'bounds', minDuration: 0, maxDuration: 604_800 } },
       { durationAnomaly: { mode: 'bounds', minDuration: 599, maxDuration: 600 } },
-      { successKeywords: [], failureKeywords: [] },
+      { successKeywords: [], failureKeywords: [], startKeywords: [] },
       { earlyTolerance: null, maxConcurrentRuns: null, durationAnomaly: null },
     ];
     let expected = (await call('GET', `/checks/${check.id}`)).json();
