@@ -129,7 +129,6 @@ export function useLiveChecks(query: ListQuery, projectId: string): LiveChecks {
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: each project has its own stream (the URL names it).
   useEffect(() => {
-    let opened = false;
     let gather: ReturnType<typeof setTimeout> | undefined;
     const source = new EventSource(api.projectEventsUrl());
     source.addEventListener('checks', (event) => {
@@ -140,9 +139,9 @@ export function useLiveChecks(query: ListQuery, projectId: string): LiveChecks {
     });
     source.addEventListener('reload', () => void reload());
     source.onopen = () => {
-      // Events sent while the stream was away are lost: read the list once more.
-      if (opened) void reload();
-      opened = true;
+      // What changed before the stream opened (since the first page was read, or while a stream was away) was
+      // never announced: read the list once more now that every later change will be.
+      void reload();
       setLiveness('live');
     };
     source.onerror = () => setLiveness('polling');
