@@ -1,3 +1,4 @@
+import { platformSnippets, RUNNER_PATH } from './snippets-platforms';
 import type { Check } from './types';
 
 const MINUTES_PER_DAY = 1440;
@@ -86,6 +87,8 @@ export function systemdTimer(name: string, command: string, check: Pick<Check, '
 export function snippetsFor(
   url: string,
   check: Pick<Check, 'cron' | 'period' | 'tz' | 'slug' | 'name' | 'pingCode'> & Partial<Pick<Check, 'onCalendar'>>,
+  /** The Cronbeat server's own address (the dashboard's origin), which serves the sh runner. Default: the ping URL's. */
+  serverUrl?: string,
 ): Snippet[] {
   // `cronbeat run` takes the server and the check's ping code (the part of the ping URL after /ping/).
   // A URL on a ping host of its own (PING_BASE_URL) has no /ping/: that host serves /ping/ too.
@@ -102,20 +105,40 @@ export function snippetsFor(
   const crontab = (command: string) => [...zone, ...crontabSchedules(check).map((schedule) => `${schedule} ${command}`)].join('\n');
   const scheduled = (command: string) => (check.onCalendar ? systemdTimer(name, command, check) : crontab(command));
   const curl = `curl -fsS -m 10 --retry 5 -o /dev/null ${url}/$?`;
+  const server = serverUrl ?? base;
+  const runner = `sh ${RUNNER_PATH} run ${url} -- /path/to/job.sh`;
+  const onCalendar = (check.onCalendar ?? '').split('\n').filter((line) => line.trim() !== '');
+  const zoned = onCalendar.map((line) => (/ (UTC|\S+\/\S+)$/i.test(line) ? line : `${line} ${check.tz}`));
   return [
     check.onCalendar
       ? { id: 'systemd', label: 'systemd timer', code: scheduled(`/path/to/job.sh; ${curl}`) }
       : { id: 'crontab', label: 'crontab', code: crontab(`/path/to/job.sh; ${curl}`) },
     { id: 'wget', label: 'wget', code: `/path/to/job.sh; wget -q -T 10 -t 5 -O /dev/null ${url}/$?` },
     {
+      id: 'sh',
+      label: 'sh runner',
+      code: [
+        "# Once, on the job's host (POSIX sh with curl or wget; no Node needed):",
+        `curl -fsS -o ${RUNNER_PATH} ${server}/client/cronbeat.sh`,
+        '# Then it runs the job and reports start, exit status, duration and output:',
+        scheduled(runner),
+      ].join('\n'),
+    },
+    {
       id: 'kubernetes',
       label: 'Kubernetes',
       code: [
+        '# The sh runner in a ConfigMap, once (the image needs sh and curl or wget; no Node):',
+        `#   curl -fsS ${server}/client/cronbeat.sh > cronbeat.sh && kubectl create configmap cronbeat-sh --from-file=cronbeat.sh`,
         'containers:',
         `  - name: ${name}`,
         '    image: your-image',
-        '    command: ["/bin/sh", "-c"]',
-        `    args: ["/path/to/job.sh; ${curl}"]`,
+        `    command: ["sh", "/opt/cronbeat/cronbeat.sh", "run", ${JSON.stringify(url)}, "--", "/path/to/job.sh"]`,
+        '    volumeMounts:',
+        '      - { name: cronbeat-sh, mountPath: /opt/cronbeat, readOnly: true }',
+        'volumes:',
+        '  - name: cronbeat-sh',
+        '    configMap: { name: cronbeat-sh }',
       ].join('\n'),
     },
     { id: 'powershell', label: 'PowerShell', code: `Invoke-RestMethod -Uri "${url}" -TimeoutSec 10` },
@@ -132,7 +155,20 @@ export function snippetsFor(
     {
       id: 'cronbeat',
       label: 'cronbeat run',
-      code: scheduled(`CRONBEAT_URL=${base} cronbeat run ${target} -- /path/to/job.sh`),
+      code: [
+        `# Once: npm install -g ${server}/client/cronbeat.tgz`,
+        scheduled(`CRONBEAT_URL=${base} cronbeat run ${target} -- /path/to/job.sh`),
+      ].join('\n'),
     },
+    ...platformSnippets({
+      url,
+      serverUrl: server,
+      name,
+      title: check.name || check.slug || 'job',
+      schedules: crontabSchedules(check),
+      period: check.cron || onCalendar.length > 0 ? null : (check.period ?? null),
+      tz: check.tz,
+      onCalendar: zoned,
+    }),
   ];
 }

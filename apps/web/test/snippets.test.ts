@@ -1,8 +1,15 @@
 /** The dashboard's ready-to-paste snippets: crontab lines that run when the check expects a ping, and report failures. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { CronExpressionParser } from 'cron-parser';
+import { parseYaml } from 'cronbeat';
 import { describe, expect, it } from 'vitest';
 import { crontabSchedules, snippetsFor, systemdTimer } from '../src/snippets';
 
+const run = promisify(execFile);
 const START = Date.UTC(2026, 0, 1);
 
 /** Every firing of the schedules (UTC) from START over `days`, in order. */
@@ -69,7 +76,7 @@ describe('snippets', () => {
       `CRON_TZ=Europe/Berlin\n30 2 * * * /path/to/job.sh; curl -fsS -m 10 --retry 5 -o /dev/null ${url}/$?`,
     );
     expect(snippets.find((snippet) => snippet.id === 'cronbeat')?.code).toBe(
-      'CRON_TZ=Europe/Berlin\n30 2 * * * CRONBEAT_URL=https://cronbeat.example.com cronbeat run 0e4c5a2e-8a84-4a8d-9d33-1e0d6c1c2b3a -- /path/to/job.sh',
+      '# Once: npm install -g https://cronbeat.example.com/client/cronbeat.tgz\nCRON_TZ=Europe/Berlin\n30 2 * * * CRONBEAT_URL=https://cronbeat.example.com cronbeat run 0e4c5a2e-8a84-4a8d-9d33-1e0d6c1c2b3a -- /path/to/job.sh',
     );
   });
 
@@ -78,7 +85,7 @@ describe('snippets', () => {
     const snippets = snippetsFor(onPingHost, { cron: null, period: 3600, tz: 'UTC', slug: null, name: 'Backup' });
     expect(snippets.find((snippet) => snippet.id === 'crontab')?.code).toContain(`${onPingHost}/$?`);
     expect(snippets.find((snippet) => snippet.id === 'cronbeat')?.code).toBe(
-      '0 * * * * CRONBEAT_URL=https://ping.example.com cronbeat run 0e4c5a2e-8a84-4a8d-9d33-1e0d6c1c2b3a -- /path/to/job.sh',
+      '# Once: npm install -g https://ping.example.com/client/cronbeat.tgz\n0 * * * * CRONBEAT_URL=https://ping.example.com cronbeat run 0e4c5a2e-8a84-4a8d-9d33-1e0d6c1c2b3a -- /path/to/job.sh',
     );
   });
 });
@@ -109,5 +116,99 @@ describe('snippets for an OnCalendar check', () => {
     expect(systemdTimer('job', 'true', { onCalendar: 'daily America/New_York', tz: 'Europe/Riga' })).toContain(
       'OnCalendar=daily America/New_York\n',
     );
+  });
+});
+
+describe('snippets that run jobs anywhere', () => {
+  const url = 'https://cronbeat.example.com/ping/0e4c5a2e-8a84-4a8d-9d33-1e0d6c1c2b3a';
+  const server = 'https://cronbeat.example.com';
+  const hourly = { cron: null, period: 3600, tz: 'UTC', slug: null, name: 'Backup "nightly": db\nand files' };
+  const byId = (snippets: { id: string; code: string }[], id: string) => snippets.find((snippet) => snippet.id === id)!.code;
+
+  it('offer the sh runner from this server, downloaded once and run on the check’s schedule', () => {
+    const code = byId(snippetsFor(url, hourly, server), 'sh');
+    expect(code).toContain(`curl -fsS -o /usr/local/bin/cronbeat.sh ${server}/client/cronbeat.sh\n`);
+    expect(code).toContain(`\n0 * * * * sh /usr/local/bin/cronbeat.sh run ${url} -- /path/to/job.sh`);
+  });
+
+  it('take the sh runner from the dashboard’s server, not a ping host of its own', () => {
+    const onPingHost = 'https://ping.example.com/0e4c5a2e-8a84-4a8d-9d33-1e0d6c1c2b3a';
+    const snippets = snippetsFor(onPingHost, hourly, server);
+    expect(byId(snippets, 'sh')).toContain(`${server}/client/cronbeat.sh`);
+    expect(byId(snippets, 'sh')).toContain(`run ${onPingHost} --`);
+    expect(byId(snippets, 'cronbeat')).toContain(`npm install -g ${server}/client/cronbeat.tgz`);
+  });
+
+  it('run a Kubernetes container through the runner from a ConfigMap, with no Node in the image', () => {
+    const manifest = parseYaml(byId(snippetsFor(url, hourly, server), 'kubernetes')) as {
+      containers: { name: string; command: string[] }[];
+      volumes: { configMap: { name: string } }[];
+    };
+    expect(manifest.containers[0]!.name).toBe('backup-nightly-db-and-files');
+    expect(manifest.containers[0]!.command).toEqual(['sh', '/opt/cronbeat/cronbeat.sh', 'run', url, '--', '/path/to/job.sh']);
+    expect(manifest.volumes[0]!.configMap.name).toBe('cronbeat-sh');
+  });
+
+  it('write a GitHub Actions workflow that parses, with the check’s name escaped and its schedules', () => {
+    const cron = { cron: '30 2 * * *', period: null, tz: 'Europe/Berlin', slug: null, name: hourly.name };
+    const code = byId(snippetsFor(url, cron, server), 'github-actions');
+    expect(code).toContain('# GitHub runs schedules in UTC: this check expects them in Europe/Berlin');
+    const workflow = parseYaml(code) as {
+      name: string;
+      on: { schedule: { cron: string }[] };
+      jobs: { job: { steps: { run?: string }[] } };
+    };
+    expect(workflow.name).toBe(hourly.name);
+    expect(workflow.on.schedule).toEqual([{ cron: '30 2 * * *' }]);
+    expect(workflow.jobs.job.steps[1]!.run).toBe(`sh .github/cronbeat.sh run ${url} -- ./path/to/job.sh`);
+  });
+
+  it('wrap a Lambda and an Azure Functions timer in start and end pings of one run, the URL as a JavaScript string', () => {
+    const snippets = snippetsFor(url, hourly, server);
+    for (const id of ['lambda', 'azure']) {
+      const code = byId(snippets, id);
+      expect(code).toContain(`const PING_URL = "${url}";`);
+      expect(code).toContain('await ping("/start?rid=" + rid);');
+      expect(code).toContain('await ping("/fail?rid=" + rid, String(error?.stack ?? error));');
+    }
+    expect(byId(snippets, 'lambda')).toContain('--schedule-expression "rate(60 minutes)"');
+    expect(byId(snippets, 'azure')).toContain('schedule: "0 0 * * * *",');
+  });
+
+  it('bake the runner into a Cloud Run job’s image and schedule it in the check’s zone', () => {
+    const cron = { cron: '30 2 * * 1-5', period: null, tz: 'Europe/Berlin', slug: 'report', name: 'Report' };
+    const code = byId(snippetsFor(url, cron, server), 'cloud-run');
+    expect(code).toContain(`ADD --chmod=755 ${server}/client/cronbeat.sh /usr/local/bin/cronbeat.sh\n`);
+    expect(code).toContain(`ENTRYPOINT ["sh", "/usr/local/bin/cronbeat.sh", "run", "${url}", "--"]`);
+    expect(code).toContain('--schedule="30 2 * * 1-5" --time-zone="Europe/Berlin"');
+  });
+
+  it.each([
+    ['a period check', hourly, 'backup-nightly-db-and-files'],
+    [
+      'an OnCalendar check',
+      { cron: null, period: null, onCalendar: 'Mon..Fri *-*-* 09:00', tz: 'Europe/Riga', slug: 'report', name: 'Report' },
+      'report',
+    ],
+  ])('write systemd units with OnFailure= that systemd-analyze verifies, for %s', async (_name, check, unit) => {
+    const code = byId(snippetsFor(url, check, server), 'systemd-runner');
+    const dir = mkdtempSync(join(tmpdir(), 'cronbeat-units-'));
+    try {
+      // The snippet is three files, each after a "# /etc/systemd/system/<file>" line.
+      const files = code.split(/^# \/etc\/systemd\/system\/(\S+).*$/m).slice(1);
+      const names: string[] = [];
+      for (let i = 0; i < files.length; i += 2) {
+        names.push(files[i]!);
+        writeFileSync(join(dir, files[i]!), files[i + 1]!);
+      }
+      expect(names).toEqual([`${unit}.service`, `${unit}-failed.service`, `${unit}.timer`]);
+      expect(code).toContain(`\nOnFailure=${unit}-failed.service\n`);
+      const verified = await run('systemd-analyze', ['verify', '--man=no', ...names.map((name) => join(dir, name))]).catch(
+        (error: { stderr: string; code: number }) => error,
+      );
+      expect(verified.stderr).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

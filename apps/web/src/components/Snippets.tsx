@@ -5,7 +5,8 @@ import { CopyButton } from './CopyButton';
 
 /** Tabs of ready-to-paste snippets (arrow keys move between tabs, as in the WAI-ARIA tabs pattern). */
 export function Snippets({ url, check }: { url: string; check: Check }) {
-  const snippets = snippetsFor(url, check);
+  // The dashboard is served by the Cronbeat server itself, which hands out the client (/client/…).
+  const snippets = snippetsFor(url, check, window.location.origin);
   const [selected, setSelected] = useState(0);
   const shown = snippets[selected] ?? snippets[0]!;
 
