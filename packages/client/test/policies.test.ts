@@ -27,6 +27,7 @@ const storedPolicy = async (id: string) => {
     recoveryThreshold: row.recoveryThreshold,
     successKeywords: row.successKeywords,
     failureKeywords: row.failureKeywords,
+    startKeywords: row.startKeywords,
     earlyTolerance: row.earlyTolerance,
     maxConcurrentRuns: row.maxConcurrentRuns,
     durationAnomaly: row.durationAnomaly,
@@ -44,6 +45,7 @@ describe('alert policies through cronbeat sync', () => {
     recovery_threshold: 2
     success_keywords: [backup complete]
     failure_keywords: [ERROR, disk full]
+    start_keywords: [backup started]
     early_tolerance: 10m
     max_concurrent_runs: 1
     duration_anomaly: auto
@@ -65,6 +67,7 @@ describe('alert policies through cronbeat sync', () => {
       recoveryThreshold: 2,
       successKeywords: ['backup complete'],
       failureKeywords: ['ERROR', 'disk full'],
+      startKeywords: ['backup started'],
       earlyTolerance: 600,
       maxConcurrentRuns: 1,
       durationAnomaly: { mode: 'auto', factor: 3 },
@@ -147,6 +150,8 @@ describe('alert policies through cronbeat checks create', () => {
       'ERROR',
       '--failure-keyword',
       'Traceback',
+      '--start-keyword',
+      'sending',
       '--early-tolerance',
       '10m',
       '--max-concurrent-runs',
@@ -163,6 +168,7 @@ describe('alert policies through cronbeat checks create', () => {
       recoveryThreshold: 2,
       successKeywords: ['sent'],
       failureKeywords: ['ERROR', 'Traceback'],
+      startKeywords: ['sending'],
       earlyTolerance: 600,
       maxConcurrentRuns: 1,
       durationAnomaly: { mode: 'auto', factor: 4 },
@@ -235,6 +241,7 @@ describe('alert policies through cronbeat checks create', () => {
       '--recovery-threshold <N>',
       '--success-keyword <K>',
       '--failure-keyword <K>',
+      '--start-keyword <K>',
       '--early-tolerance <dur>',
       '--max-concurrent-runs <N>',
       '--duration-anomaly auto[:F]',

@@ -19,7 +19,7 @@ import { ago, formatTable } from './table.js';
 export const CHECKS_USAGE = `cronbeat checks list [--tag t]… [--status s] [--json]
 cronbeat checks get <id|slug> [--json]
 cronbeat checks create --name <name> [--slug s] (--period 1d | --cron "<expr>" [--tz Zone]) [--grace 1h] [--remind-every 6h] [--tag t]… [--channels "*"] [--depends-on <slug|id>]… [--json]
-    [--alert-on-late] [--failure-threshold N] [--recovery-threshold N] [--success-keyword K]… [--failure-keyword K]…
+    [--alert-on-late] [--failure-threshold N] [--recovery-threshold N] [--success-keyword K]… [--failure-keyword K]… [--start-keyword K]…
     [--early-tolerance 10m] [--max-concurrent-runs N] [--duration-anomaly auto|auto:F | --min-duration 30s --max-duration 2h]
 cronbeat checks pause|resume|delete <id|slug>`;
 
@@ -50,6 +50,7 @@ Alert policy (each off or 1 by default):
   --recovery-threshold <N>   come back up only after N successful runs in a row (${threshold.min}-${threshold.max})
   --success-keyword <K>      a ping whose body contains K (any case) is a successful run; repeatable
   --failure-keyword <K>      a ping whose body contains K (any case) is a failed run; repeatable
+  --start-keyword <K>        a ping (or mail) whose body contains K, and no failure or success keyword, starts a run; repeatable
   --early-tolerance <dur>    cron only: a run more than this before its scheduled time fails (${formatDuration(earlyTolerance.min)}-${formatDuration(earlyTolerance.max)})
   --max-concurrent-runs <N>  a start that makes more than N runs open at once fails (${maxConcurrentRuns.min}-${maxConcurrentRuns.max})
   --duration-anomaly auto[:F]
@@ -220,6 +221,7 @@ export async function checksCommand(argv: string[]): Promise<number> {
         'recovery-threshold': { type: 'string' },
         'success-keyword': { type: 'string', multiple: true },
         'failure-keyword': { type: 'string', multiple: true },
+        'start-keyword': { type: 'string', multiple: true },
         'early-tolerance': { type: 'string' },
         'max-concurrent-runs': { type: 'string' },
         'duration-anomaly': { type: 'string' },
@@ -264,6 +266,7 @@ export async function checksCommand(argv: string[]): Promise<number> {
       input.recoveryThreshold = policyFlag(values['recovery-threshold'], 'recovery-threshold', readThreshold);
       if (values['success-keyword']) input.successKeywords = keywordsFlag(values['success-keyword'], 'success-keyword');
       if (values['failure-keyword']) input.failureKeywords = keywordsFlag(values['failure-keyword'], 'failure-keyword');
+      if (values['start-keyword']) input.startKeywords = keywordsFlag(values['start-keyword'], 'start-keyword');
       input.earlyTolerance = policyFlag(values['early-tolerance'], 'early-tolerance', readEarlyTolerance);
       if (input.earlyTolerance != null && !values.cron) throw new UsageError('--early-tolerance: applies to --cron schedules only');
       input.maxConcurrentRuns = policyFlag(values['max-concurrent-runs'], 'max-concurrent-runs', readMaxConcurrentRuns);
