@@ -42,6 +42,18 @@ describe.skipIf(skipBrowser)('the duration chart in Chromium', () => {
   }
 
   const tooltip = (page: Page) => page.locator('.chart-tooltip');
+
+  /** The chart canvas's width in CSS pixels, and how many of its pixels are exactly each colour. */
+  const paintedIn = (page: Page, ...colours: number[][]) =>
+    page.locator('.chart-plot canvas').evaluate((canvas: HTMLCanvasElement, rgbs) => {
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      const counts = rgbs.map((rgb) => {
+        let found = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i] === rgb[0] && data[i + 1] === rgb[1] && data[i + 2] === rgb[2]) found++;
+        return found;
+      });
+      return { width: canvas.clientWidth, counts };
+    }, colours);
   let base = 0;
   let checkPath = '';
   let signedIn: Page;
@@ -76,18 +88,10 @@ describe.skipIf(skipBrowser)('the duration chart in Chromium', () => {
     );
 
     // The canvas holds the drawing: the failed runs' diamonds in the page's --down colour, the p95 line in --late.
-    const painted = await plot.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
-      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-      const count = (rgb: number[]) => {
-        let found = 0;
-        for (let i = 0; i < data.length; i += 4) if (data[i] === rgb[0] && data[i + 1] === rgb[1] && data[i + 2] === rgb[2]) found++;
-        return found;
-      };
-      return { width: canvas.clientWidth, down: count([0xc0, 0x26, 0x2d]), late: count([0xa1, 0x5c, 0x00]) };
-    });
+    const painted = await paintedIn(page, [0xc0, 0x26, 0x2d], [0xa1, 0x5c, 0x00]);
     expect(painted.width).toBeGreaterThan(500);
-    expect(painted.down).toBeGreaterThan(30);
-    expect(painted.late).toBeGreaterThan(30);
+    expect(painted.counts[0]).toBeGreaterThan(30);
+    expect(painted.counts[1]).toBeGreaterThan(30);
 
     // The hidden table lists every run, newest first, for screen readers.
     const rows = page.locator('.chart table tbody tr');
@@ -124,7 +128,7 @@ describe.skipIf(skipBrowser)('the duration chart in Chromium', () => {
     expect(violations).toEqual([]);
   });
 
-  it('fits a 390 px phone: the chart shrinks with its container and nothing scrolls sideways, tooltip included', async () => {
+  it('fits a 390 px phone: the chart shrinks with its container and nothing scrolls sideways, tooltip included; dark mode redraws it', async () => {
     const page = signedIn;
     await page.setViewportSize(PHONE);
     const plot = page.locator('.chart-plot');
@@ -136,6 +140,12 @@ describe.skipIf(skipBrowser)('the duration chart in Chromium', () => {
     await page.keyboard.press('Home');
     await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
     await page.screenshot({ path: `${ARTIFACTS}/duration-chart-phone.png`, fullPage: true });
+
+    // Dark mode: the chart is drawn again in dark mode's colours (--down #ff6b70), none of the light ones left.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(async () => (await paintedIn(page, [0xff, 0x6b, 0x70])).counts[0], { timeout: 5_000 }).toBeGreaterThan(30);
+    await expect(paintedIn(page, [0xc0, 0x26, 0x2d]).then((painted) => painted.counts[0])).resolves.toBe(0);
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it("writes dates as a German browser in New York reads them: the runs' times and the ping log's exact times", async () => {
