@@ -67,7 +67,7 @@ describe('the contract', () => {
 
   it('names every ping kind, flip reason and report period core knows', () => {
     const kinds = constsOf(Ping.properties.kind);
-    expect(kinds).toEqual([...Object.values(PingKind), 'ignored']);
+    expect(kinds).toEqual([...Object.values(PingKind), 'ignored', 'skipped']);
     const reasons = constsOf(Flip.properties.reason);
     expect(reasons).toEqual(Object.values(FlipReason));
     expect(REPORT_EVERY).toEqual(['off', ...REPORT_PERIODS]);

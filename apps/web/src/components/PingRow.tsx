@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { readSkippedPing } from '@cronbeat/contract';
+import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { duration } from '../time';
 import type { Ping } from '../types';
@@ -20,6 +21,7 @@ export function PingRow({ checkId, ping, now }: { checkId: string; ping: Ping; n
     <li className={`ping ping-${ping.kind}`}>
       <div className="ping-line">
         <span className="ping-kind">{ping.kind}</span>
+        {ping.kind === 'skipped' && <SkippedBy checkId={checkId} n={ping.n} />}
         <TimeAgo at={ping.createdAt} now={now} />
         {ping.duration !== null && <span>took {duration(ping.duration / 1000)}</span>}
         {ping.exitStatus !== null && <span>exit {ping.exitStatus}</span>}
@@ -47,5 +49,29 @@ export function PingRow({ checkId, ping, now }: { checkId: string; ping: Ping; n
         </div>
       )}
     </li>
+  );
+}
+
+type Holder = ReturnType<typeof readSkippedPing>;
+
+/**
+ * Who held the run lock when a runner skipped the job: read from the
+ * skipped ping's body (a line the server writes), fetched with the row, so
+ * the log says "held by web-2 (pid 4242) since 3 minutes ago" without a click.
+ */
+function SkippedBy({ checkId, n }: { checkId: string; n: number }) {
+  const [holder, setHolder] = useState<Holder | 'unknown'>(null);
+  useEffect(() => {
+    api.pingBody(checkId, n).then(
+      (body) => setHolder(readSkippedPing(body) ?? 'unknown'),
+      () => setHolder('unknown'),
+    );
+  }, [checkId, n]);
+  if (holder === null) return null;
+  if (holder === 'unknown') return <span className="ping-holder">the run lock was held</span>;
+  return (
+    <span className="ping-holder">
+      held by {holder.host} (pid {holder.pid}) since <TimeAgo at={holder.since} />
+    </span>
   );
 }
