@@ -53,6 +53,7 @@ const ROUTES: Array<[HTTPMethods, string]> = [
   ['POST', '/api/v1/projects/:projectId/import/healthchecks'],
   ['GET', '/api/v1/metrics'],
   ['GET', '/api/v1/badges'],
+  ['GET', '/api/v1/checks/:id/badge'],
   ['POST', '/api/v1/schedule/preview'],
   ['GET', '/api/v1/projects'],
   ['POST', '/api/v1/projects'],

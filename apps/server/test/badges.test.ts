@@ -180,4 +180,80 @@ describe.each(testDatabaseKinds())('status badges on %s', (kind) => {
     await endMaintenanceWindow(test.db, owner.projectId, window.id, new Date());
     expect(await stateOf('db')).toMatchObject({ status: 'down' });
   });
+
+  it('serves one check’s badge by slug or by id, in every format, without taking a tag named "check" for it', async () => {
+    const made = await injectApi(app, 'POST', '/checks', rw, {
+      name: 'Nightly <export>',
+      slug: 'nightly-export',
+      tags: ['check'],
+      period: 3600,
+    });
+    const id = made.json().id as string;
+    badges = (await injectApi(app, 'GET', '/badges', rw)).json().badges;
+    const key = /\/badge\/([0-9a-f]{32})\.svg$/.exec(badgeOf(null).svg)![1]!;
+    const one = (await injectApi(app, 'GET', `/checks/${id}/badge`, rw)).json();
+    const path = `${BASE_URL}/badge/${key}/check/nightly-export`;
+    expect(one).toEqual({ checkId: id, label: 'Nightly <export>', svg: `${path}.svg`, json: `${path}.json`, shields: `${path}.shields` });
+    // New counts as up, as on the project's badge.
+    expect((await fetchBadge(one.json)).json()).toEqual({ status: 'up', total: 1, down: 0, late: 0 });
+    const svg = await fetchBadge(one.svg);
+    expect(svg.headers['content-type']).toBe('image/svg+xml; charset=utf-8');
+    expect(svg.headers['cache-control']).toBe('no-cache, max-age=0');
+    expect(svg.body).toContain('aria-label="Nightly &lt;export&gt;: up"');
+    expect((await fetchBadge(one.shields)).json()).toEqual({
+      schemaVersion: 1,
+      label: 'Nightly <export>',
+      message: 'up',
+      color: 'brightgreen',
+    });
+    // By id as well; and the tag named "check" keeps its own two-segment badge.
+    expect((await app.inject({ method: 'GET', url: `/badge/${key}/check/${id}.json` })).json()).toMatchObject({ status: 'up', total: 1 });
+    expect(badgeOf('check').svg).toBe(`${BASE_URL}/badge/${key}/check.svg`);
+    expect((await fetchBadge(badgeOf('check').json)).json()).toMatchObject({ total: 1 });
+
+    // A failing check's badge says so, and maintenance while a window covers it.
+    expect((await app.inject({ method: 'POST', url: `/ping/${pingCodes.web}/fail` })).statusCode).toBe(200);
+    const web = (await injectApi(app, 'GET', `/checks/${ids.web}/badge`, rw)).json();
+    expect(web.label).toBe('web');
+    expect((await fetchBadge(web.json)).json()).toEqual({ status: 'down', total: 1, down: 1, late: 0 });
+    const window = await createMaintenanceWindow(
+      test.db,
+      owner.projectId,
+      parseMaintenanceWindow({
+        name: 'Web deploy',
+        kind: 'once',
+        startsAt: new Date(Date.now() - 60_000),
+        endsAt: new Date(Date.now() + 3_600_000),
+        coverage: { kind: 'tags', tags: ['prod'] },
+      }),
+    );
+    expect((await fetchBadge(web.json)).json()).toEqual({ status: 'maintenance', total: 1, down: 1, late: 0 });
+    await endMaintenanceWindow(test.db, owner.projectId, window.id, new Date());
+
+    // Nothing of another project by this key, nor through the API; bad addresses say what is wrong.
+    const other = await signUp(app);
+    const theirs = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/checks',
+        headers: { ...other.headers, origin: BASE_URL },
+        payload: { name: 'theirs', slug: 'theirs', period: 60 },
+      })
+    ).json();
+    for (const url of [
+      `/badge/${key}/check/theirs.svg`,
+      `/badge/${key}/check/${theirs.id}.json`,
+      `/badge/${key}/check/nope.svg`,
+      `/badge/${'0'.repeat(32)}/check/nightly-export.svg`,
+    ]) {
+      const response = await app.inject({ method: 'GET', url });
+      expect(response.statusCode, url).toBe(404);
+      expect(response.json().error.message, url).toBe('Badge not found');
+    }
+    expect((await injectApi(app, 'GET', `/checks/${theirs.id}/badge`, rw)).statusCode).toBe(404);
+    expect((await injectApi(app, 'GET', '/checks/not-a-uuid/badge', rw)).statusCode).toBe(400);
+    const badFormat = await app.inject({ method: 'GET', url: `/badge/${key}/check/nightly-export.png` });
+    expect(badFormat.statusCode).toBe(400);
+    expect(badFormat.json().error.message).toMatch(/ends in \.svg, \.json or \.shields/);
+  });
 });

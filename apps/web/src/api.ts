@@ -6,6 +6,7 @@ import type {
   ChannelList,
   ChannelPatch,
   ChannelTestResult,
+  CheckBadge,
   CheckList,
   CheckOverviewPage,
   FlipDeliveries,
@@ -225,6 +226,8 @@ export const api = {
 
   badges: () => listOf<BadgeList, 'badges'>('/api/v1/badges', 'badges'),
   rotateBadgeKey: () => request<unknown>('POST', `${projectPath()}/badge-key`, {}),
+  /** One check's badge URLs (by its slug, or its id when it has none). */
+  checkBadge: (id: string) => request<CheckBadge>('GET', `/api/v1/checks/${encode(id)}/badge`),
 
   /** The next times a cron schedule expects a ping, computed by the server (the same code as the deadlines). */
   schedulePreview: async (expression: { cron: string } | { onCalendar: string }, tz: string) =>

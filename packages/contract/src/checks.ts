@@ -345,6 +345,15 @@ export const Badge = Type.Object({
 });
 export const BadgeList = Type.Object({ badges: Type.Array(Badge) });
 
+/** One check's badge: `/badge/<badge key>/check/<slug, or id when it has none>.<format>`. */
+export const CheckBadge = Type.Object({
+  checkId: Uuid,
+  label: Type.String({ description: "the check's name, as the badge shows it" }),
+  svg: Type.String({ description: 'the image, for a README' }),
+  json: Type.String({ description: 'status and counts, for scripts' }),
+  shields: Type.String({ description: 'a shields.io endpoint, for a badge in another style' }),
+});
+
 export type CheckStatus = Static<typeof CheckStatus>;
 export type Slug = Static<typeof Slug>;
 export type CheckPatch = Static<typeof CheckPatch>;
@@ -358,3 +367,4 @@ export type ScheduleTimes = Static<typeof ScheduleTimes>;
 export type StatusSummary = Static<typeof StatusSummary>;
 export type Badge = Static<typeof Badge>;
 export type BadgeList = Static<typeof BadgeList>;
+export type CheckBadge = Static<typeof CheckBadge>;

@@ -1,5 +1,5 @@
-import { type InMaintenance, maintenanceAt, summarizeBadge } from '@cronbeat/core';
-import { type Db, failingChecks, projectByBadgeKey, statusSummary, windowsOfProjects } from '@cronbeat/db';
+import { type BadgeSummary, type InMaintenance, maintenanceAt, summarizeBadge } from '@cronbeat/core';
+import { checkForBadge, type Db, failingChecks, projectByBadgeKey, statusSummary, windowsOfProjects } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
@@ -8,8 +8,11 @@ import { BadRequest, NotFound } from '../errors';
 
 /*
  * Status badges for READMEs and wikis, public by URL like the ping URLs:
- *   /badge/<badge-key>.<format>        every check of the project
- *   /badge/<badge-key>/<tag>.<format>  the checks tagged <tag>
+ *   /badge/<badge-key>.<format>                      every check of the project
+ *   /badge/<badge-key>/<tag>.<format>                the checks tagged <tag>
+ *   /badge/<badge-key>/check/<slug-or-id>.<format>   one check
+ * The one-check form has three segments, so it cannot be taken for a tag's
+ * badge (a tag named "check" keeps /badge/<badge-key>/check.svg).
  * Formats: svg (the image), json (counts, for scripts) and shields (a
  * shields.io endpoint, for a badge in another style).
  */
@@ -43,15 +46,35 @@ async function inMaintenance(db: Db, projectId: string, tag: string | null, now:
 export async function badgeRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-  async function answer(reply: FastifyReply, key: string, tag: string | null, format: Format) {
+  const projectOf = async (key: string) => {
     const project = BADGE_KEY.test(key) ? await projectByBadgeKey(app.db, key) : null;
     if (!project) throw new NotFound('Badge');
+    return project;
+  };
+
+  async function answer(reply: FastifyReply, key: string, tag: string | null, format: Format) {
+    const project = await projectOf(key);
     const [counts, known] = await Promise.all([
       statusSummary(app.db, project.id, tag ?? undefined),
       inMaintenance(app.db, project.id, tag, new Date()),
     ]);
-    const summary = summarizeBadge(counts.byStatus, known);
-    const label = tag ?? project.name;
+    return send(reply, tag ?? project.name, summarizeBadge(counts.byStatus, known), format);
+  }
+
+  /** One check's badge: its status, `maintenance` while it fails inside a window; labelled with its name. */
+  async function answerCheck(reply: FastifyReply, key: string, slugOrId: string, format: Format) {
+    const project = await projectOf(key);
+    const check = await checkForBadge(app.db, project.id, slugOrId);
+    if (!check) throw new NotFound('Badge');
+    const known = { down: 0, late: 0 };
+    if (check.status === 'down' || check.status === 'late') {
+      const windows = (await windowsOfProjects(app.db, [project.id])).get(project.id) ?? [];
+      if (maintenanceAt(windows, check, new Date())) known[check.status] = 1;
+    }
+    return send(reply, check.name, summarizeBadge({ [check.status]: 1 }, known), format);
+  }
+
+  function send(reply: FastifyReply, label: string, summary: BadgeSummary, format: Format) {
     // Image proxies (GitHub's among them) cache what they may: a badge must be fetched afresh.
     reply.header('cache-control', 'no-cache, max-age=0').header('access-control-allow-origin', '*');
     if (format === 'svg') return reply.type('image/svg+xml; charset=utf-8').send(badgeSvg(label, summary.state));
@@ -93,6 +116,22 @@ export async function badgeRoutes(fastify: FastifyInstance) {
     async (request, reply) => {
       const { name, format } = splitFile(request.params.file);
       return answer(reply, request.params.key, name, format);
+    },
+  );
+
+  app.get(
+    '/badge/:key/check/:file',
+    {
+      config: { embeddable: true },
+      schema: {
+        ...docs,
+        summary: "One check's status badge: /badge/<badge key>/check/<slug or id>.svg (or .json)",
+        params: Type.Object({ key: Type.String({ maxLength: 64 }), file: File }),
+      },
+    },
+    async (request, reply) => {
+      const { name, format } = splitFile(request.params.file);
+      return answerCheck(reply, request.params.key, name, format);
     },
   );
 }

@@ -2,12 +2,13 @@ import { useState } from 'react';
 import { api } from '../api';
 import { useSession } from '../session';
 import { usePoll } from '../usePoll';
+import { CheckBadgePicker } from './CheckBadgePicker';
 import { CopyButton } from './CopyButton';
 
 /** Badges change only when tags do; look again now and then, not every few seconds. */
 const REFRESH_MS = 60_000;
 
-/** Status badges to put in a README: one for the whole project, one per tag, each with its Markdown. */
+/** Status badges to put in a README: one for the whole project, one per tag, and one for any check, each with its Markdown. */
 export function Badges() {
   const { project, canAdmin } = useSession();
   const badges = usePoll(() => api.badges(), REFRESH_MS, project.id);
@@ -46,6 +47,7 @@ export function Badges() {
           );
         })}
       </ul>
+      <CheckBadgePicker />
       {canAdmin && (
         <p>
           <button type="button" className="danger" onClick={rotate}>

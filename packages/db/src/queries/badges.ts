@@ -1,4 +1,5 @@
-import { and, arrayContains, eq, inArray, sql } from 'drizzle-orm';
+import type { Status } from '@cronbeat/core';
+import { and, arrayContains, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { checks, projects } from '../schema';
 
@@ -46,4 +47,43 @@ export function failingChecks(
         tag === undefined ? undefined : arrayContains(checks.tags, [tag]),
       ),
     );
+}
+
+/** A check as its own badge shows it. */
+export interface BadgeCheck {
+  id: string;
+  name: string;
+  slug: string | null;
+  tags: string[];
+  status: Status;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The check of `projectId` a badge URL names, by slug or by id; null when
+ * none. A slug may look like a UUID: it wins over another check's id, so a
+ * badge by slug never shows a different check.
+ */
+export async function checkForBadge(db: Db, projectId: string, slugOrId: string): Promise<BadgeCheck | null> {
+  const bySlug = eq(checks.slug, slugOrId);
+  const [check] = await db
+    .select({ id: checks.id, name: checks.name, slug: checks.slug, tags: checks.tags, status: checks.status })
+    .from(checks)
+    .where(and(eq(checks.projectId, projectId), UUID.test(slugOrId) ? or(bySlug, eq(checks.id, slugOrId)) : bySlug))
+    .orderBy(sql`${bySlug} desc`)
+    .limit(1);
+  return check ?? null;
+}
+
+/** The part of a check's badge URL after `/badge/<badge-key>/check/`, before the format: its slug, or its id when it has none. */
+export const checkBadgeName = (check: { id: string; slug: string | null }): string => check.slug ?? check.id;
+
+/** A check of `projectId` by id, as its badge needs it; null when the project has no such check. */
+export async function badgeCheckById(db: Db, projectId: string, checkId: string): Promise<BadgeCheck | null> {
+  const [check] = await db
+    .select({ id: checks.id, name: checks.name, slug: checks.slug, tags: checks.tags, status: checks.status })
+    .from(checks)
+    .where(and(eq(checks.projectId, projectId), eq(checks.id, checkId)));
+  return check ?? null;
 }

@@ -1,6 +1,6 @@
-import { authErrors, BadgeList, SchedulePreview, ScheduleTimes, StatusSummary } from '@cronbeat/contract';
+import { authErrors, BadgeList, CheckBadge, IdParams, SchedulePreview, ScheduleTimes, StatusSummary } from '@cronbeat/contract';
 import { upcoming } from '@cronbeat/core';
-import { getProject, statusSummary, tagsInUse } from '@cronbeat/db';
+import { badgeCheckById, checkBadgeName, getProject, statusSummary, tagsInUse } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { accessOf } from '../../auth/access';
@@ -37,6 +37,25 @@ export async function statusRoutes(fastify: FastifyInstance) {
           ...tags.map((tag) => ({ tag, label: tag, ...urls(`${base}/${encodeURIComponent(tag)}`) })),
         ],
       };
+    },
+  );
+
+  app.get(
+    '/checks/:id/badge',
+    {
+      schema: {
+        tags: ['status'],
+        summary: "One check's status badge URLs: by its slug, or by its id when it has none",
+        params: IdParams,
+        response: { 200: CheckBadge, ...authErrors },
+      },
+    },
+    async (request) => {
+      const { projectId } = accessOf(request);
+      const [project, check] = await Promise.all([getProject(app.db, projectId), badgeCheckById(app.db, projectId, request.params.id)]);
+      if (!project || !check) throw new NotFound('Check');
+      const path = `${app.accounts.baseUrl}/badge/${project.badgeKey}/check/${encodeURIComponent(checkBadgeName(check))}`;
+      return { checkId: check.id, label: check.name, svg: `${path}.svg`, json: `${path}.json`, shields: `${path}.shields` };
     },
   );
 
