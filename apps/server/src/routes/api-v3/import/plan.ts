@@ -32,6 +32,7 @@ function specOf(check: HealthchecksCheck): V3CheckSpec {
     ...(check.methods === 'POST' || check.methods === '' ? { methods: check.methods } : {}),
     success_kw: check.success_kw ?? '',
     failure_kw: check.failure_kw ?? '',
+    start_kw: check.start_kw ?? '',
   };
 }
 

@@ -16,6 +16,8 @@ export interface HealthchecksCheck {
   methods?: string;
   success_kw?: string;
   failure_kw?: string;
+  /** Start keywords of its email pings (Healthchecks v3.x). */
+  start_kw?: string;
 }
 
 export interface HealthchecksIntegration {
