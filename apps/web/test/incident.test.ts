@@ -30,6 +30,7 @@ describe.skipIf(skipBrowser)('incidents in Chromium', () => {
   let worker: RunningWorker;
   let receiver: Server;
   let receiverUrl = '';
+  /** Bodies the working hook received; the gone hook answers 410, a permanent failure. */
   const received: string[] = [];
 
   beforeAll(async () => {
@@ -39,6 +40,7 @@ describe.skipIf(skipBrowser)('incidents in Chromium', () => {
         body += chunk.toString();
       });
       request.on('end', () => {
+        if (request.url === '/gone') return response.writeHead(410, { 'content-type': 'text/plain' }).end('gone');
         received.push(body);
         response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       });
@@ -88,9 +90,14 @@ describe.skipIf(skipBrowser)('incidents in Chromium', () => {
       name: 'Ops hook',
       config: { url: `${receiverUrl}/hook` },
     });
+    const gone = await callApi<{ id: string }>(page, 'POST', '/api/v1/channels', {
+      kind: 'webhook',
+      name: 'Old hook',
+      config: { url: `${receiverUrl}/gone` },
+    });
     const check = await callApi<{ id: string; pingUrl: string }>(page, 'POST', '/api/v1/checks', {
       name: 'Nightly backup',
-      channels: [channel.id],
+      channels: [channel.id, gone.id],
     });
     expect((await fetch(`${check.pingUrl}/2`, { method: 'POST', body: OUTPUT })).status).toBe(200);
     await eventually(() => received.length >= 1, 15_000, 'the DOWN webhook');
@@ -110,9 +117,14 @@ describe.skipIf(skipBrowser)('incidents in Chromium', () => {
     await expect(banner.locator('.incident-output figcaption').textContent()).resolves.toBe(
       'Output of the failing run (ping #1, last lines; 10 earlier not shown)',
     );
+    // Each channel's outcome, by name: the failed one with why, its symbol beside the word.
     const delivered = banner.locator('.alert-outcome');
+    await explained(page, delivered.filter({ hasText: 'failed' }).waitFor({ timeout: 15_000 }));
     await explained(page, delivered.filter({ hasText: 'sent' }).waitFor({ timeout: 15_000 }));
-    await expect(delivered.textContent()).resolves.toBe('✓ Ops hook (webhook): sent · HTTP 200');
+    await expect(delivered.allTextContents()).resolves.toEqual([
+      '✕ Old hook (webhook): failed · HTTP 410 · webhook: HTTP 410 Gone',
+      '✓ Ops hook (webhook): sent · HTTP 200',
+    ]);
 
     // Acknowledge: the banner says who, the button goes, and the API agrees.
     await banner.getByRole('button', { name: 'Acknowledge' }).click();
@@ -146,10 +158,10 @@ describe.skipIf(skipBrowser)('incidents in Chromium', () => {
           'GET',
           `/api/v1/checks/${check.id}/flips/${recovery.id}/deliveries`,
         );
-        return deliveries.some((attempt) => attempt.outcome === 'sent');
+        return ['sent', 'failed'].every((outcome) => deliveries.some((attempt) => attempt.outcome === outcome));
       },
       15_000,
-      'the UP webhook delivered',
+      'the UP webhook delivered to one hook and refused by the other',
     );
     await banner.waitFor({ state: 'detached', timeout: 15_000 });
     await page.locator('.timeline .incident-link').click();
@@ -165,8 +177,14 @@ describe.skipIf(skipBrowser)('incidents in Chromium', () => {
       'success ping #2',
       '✓up from down',
     ]);
-    await expect(events.nth(1).locator('.deliveries li').textContent()).resolves.toMatch(/Ops hook: sent · HTTP 200$/);
-    await expect(events.nth(4).locator('.deliveries li').textContent()).resolves.toMatch(/Ops hook: sent · HTTP 200$/);
+    for (const flipEvent of [events.nth(1), events.nth(4)]) {
+      await expect(flipEvent.locator('.deliveries li', { hasText: 'Ops hook' }).textContent()).resolves.toMatch(
+        /Ops hook: sent · HTTP 200$/,
+      );
+      await expect(flipEvent.locator('.deliveries li', { hasText: 'Old hook' }).textContent()).resolves.toMatch(
+        /Old hook: failed for good · HTTP 410 · webhook: HTTP 410 Gone$/,
+      );
+    }
     await expect(page.locator('.facts').textContent()).resolves.toContain(`Acknowledgedby ${ownerEmail}`);
     await expect(page.locator('.incident-output pre').textContent()).resolves.toContain('ERROR: disk full on /var/backups');
     expect(await seriousViolations(page)).toEqual([]);
@@ -205,7 +223,7 @@ describe.skipIf(skipBrowser)('incidents in Chromium', () => {
     await page.goto(`${run.cronbeat.url}/checks/${check.id}`);
     await explained(page, banner.locator('.down-why').waitFor({ timeout: 15_000 }));
     await banner.getByRole('link', { name: 'Incident timeline' }).waitFor();
-    await expect(banner.locator('.alert-outcome').first().textContent()).resolves.toContain('Ops hook');
+    await banner.locator('.alert-outcome', { hasText: 'Ops hook' }).waitFor();
     for (const name of ['Acknowledge', 'Pause', 'Resume', 'Delete']) {
       await expect(page.getByRole('button', { name, exact: true }).count(), name).resolves.toBe(0);
     }
