@@ -85,6 +85,19 @@ describe.each(testDatabaseKinds())('the email ping listener on %s', (kind) => {
     expect((await pingsOf(mail.server, owner, check.id))[0]).toMatchObject({ userAgent: 'Email from <>', kind: 'success' });
   });
 
+  it('answers 550 at the end of DATA when the only check was deleted after RCPT TO, and stores nothing', async () => {
+    const { owner, check } = await mail.aCheck();
+    const client = await smtpClient(mail.server.emailPings!.port);
+    await client.reply();
+    await client.say('EHLO sender.example');
+    await client.say('MAIL FROM:<nas@storage.example>');
+    expect(await client.say(`RCPT TO:<${check.pingCode}@${DOMAIN}>`)).toMatch(/^250 /);
+    expect((await injectApi(mail.server.app, 'DELETE', `/checks/${check.id}`, owner.headers)).statusCode).toBe(204);
+    expect(await client.say('DATA')).toMatch(/^354 /);
+    expect(await client.say('Subject: late\r\n\r\nhello\r\n.')).toMatch(/^550 5\.1\.1 no such check/);
+    client.socket.destroy();
+  });
+
   it('shows the address only to callers who may ping', async () => {
     const { owner, check } = await mail.aCheck();
     const readOnly = bearer((await createKey(mail.server.app, owner, 'read-only')).key);
@@ -134,6 +147,35 @@ describe.each(testDatabaseKinds())('the listener’s deadlines on %s', (kind) =>
     expect(created.json().pingUrl).toBeDefined();
     expect(created.json().pingEmail).toBeUndefined();
     await plain.close();
+  });
+
+  it('answers 451 (the sender tries again) when the ping cannot be stored, as a ping URL answers 503', async () => {
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      BASE_URL,
+      PORT: String(await freePort()),
+      EMAIL_PINGS_PORT: '0',
+      EMAIL_PINGS_DOMAIN: DOMAIN,
+    });
+    const server = await start(config, { database: test.database, passwordCost: TEST_PASSWORD_COST });
+    try {
+      const owner = await signUp(server.app);
+      const check = (await injectApi(server.app, 'POST', '/checks', owner.headers, { name: 'stalled' })).json();
+      // The recorder stops taking pings as it does when the server shuts down: HTTP pings get 503 from then on.
+      await server.app.pingRecorder.close();
+      expect((await server.app.inject({ method: 'POST', url: `/ping/${check.pingCode}` })).statusCode).toBe(503);
+      const client = await smtpClient(server.emailPings!.port);
+      await client.reply();
+      await client.say('EHLO sender.example');
+      await client.say('MAIL FROM:<nas@storage.example>');
+      expect(await client.say(`RCPT TO:<${check.pingCode}@${DOMAIN}>`)).toMatch(/^250 /);
+      expect(await client.say('DATA')).toMatch(/^354 /);
+      expect(await client.say('Subject: stalled\r\n\r\nhello\r\n.')).toMatch(/^451 4\.3\.0 /);
+      client.socket.destroy();
+      expect((await injectApi(server.app, 'GET', `/checks/${check.id}`, owner.headers)).json()).toMatchObject({ nPings: 0 });
+    } finally {
+      await server.close();
+    }
   });
 
   it('limits connections from one address', async () => {
