@@ -29,7 +29,7 @@ export const Ping = Type.Object({
   bodySize: Type.Integer({ description: 'bytes sent; GET …/pings/:n/body for the stored part' }),
   duration: Type.Union([Type.Integer(), Type.Null()], { description: 'milliseconds, for the end of a run that had a start' }),
   keyword: Type.Union([Type.String(), Type.Null()], {
-    description: "the check's success or failure keyword found in the body that decided the ping's kind; null when none did",
+    description: "the check's failure, success or start keyword found in the body that decided the ping's kind; null when none did",
   }),
 });
 
