@@ -15,7 +15,7 @@
 #
 # Options: --url <base URL> (else CRONBEAT_URL, else the server it came from),
 # --ping-key <key> (else CRONBEAT_PING_KEY, for a bare slug), --rid auto|off|<uuid>
-# (default auto), --timeout <seconds> Cronbeat may add after the command ends,
+# (default auto), --timeout <seconds, or 10s, 2m> Cronbeat may add after the command ends,
 # retries included (default 10), --create (create an unknown slug).
 # CRONBEAT_TAIL_BYTES: how much of the output's end the last ping carries (default 10240).
 
@@ -242,13 +242,18 @@ cronbeat_set_option() {
   --ping-key) cronbeat_opt_ping_key=$2 ;;
   --rid) cronbeat_opt_rid=$2 ;;
   --timeout)
-    case $2 in
+    # Seconds, as `cronbeat run` writes them too: 10, 10s or 2m.
+    cronbeat_number=${2%[sm]}
+    case $cronbeat_number in
     '' | *[!0-9]*)
-      cronbeat_warn "--timeout takes whole seconds, not \"$2\""
+      cronbeat_warn "--timeout takes seconds (10, 10s or 2m), not \"$2\""
       exit 2
       ;;
     esac
-    cronbeat_timeout=$2
+    case $2 in
+    *m) cronbeat_timeout=$((cronbeat_number * 60)) ;;
+    *) cronbeat_timeout=$cronbeat_number ;;
+    esac
     ;;
   esac
 }

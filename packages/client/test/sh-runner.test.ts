@@ -276,7 +276,7 @@ describe('the sh runner', () => {
     ] as const) {
       const result = await sh(
         shell,
-        [runner, 'run', '--timeout', '2', '--url', 'http://127.0.0.1:9', 'some-slug', '--', 'sh', '-c', 'echo ran; exit 7'],
+        [runner, 'run', '--timeout', '2s', '--url', 'http://127.0.0.1:9', 'some-slug', '--', 'sh', '-c', 'echo ran; exit 7'],
         {
           path,
           env: { CRONBEAT_PING_KEY: 'k' },
@@ -318,7 +318,7 @@ describe('the sh runner', () => {
     ]) {
       const result = await sh(DASH, [runner, ...args]);
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/usage: cronbeat\.sh run|--rid must be|--timeout takes whole seconds/);
+      expect(result.stderr).toMatch(/usage: cronbeat\.sh run|--rid must be|--timeout takes seconds/);
     }
   });
 
