@@ -4,6 +4,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runLocks } from '@cronbeat/db';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireLock, LockUnavailableError, withLock } from '../src';
 import { addCheck, type CronbeatServer, cli, envFor, pingsOf, startCronbeat } from './cronbeat-server';
@@ -65,6 +67,9 @@ describe('cronbeat run --lock', () => {
     killed!.kill('SIGKILL');
     const killedAt = Date.now();
     expect((await running).signal).toBe('SIGKILL');
+    // The lease lapses within the ttl of the kill: its last renewal was at most 5 s before it.
+    const [lease] = await server.database.db.select().from(runLocks).where(eq(runLocks.checkId, check.id));
+    expect(lease!.expiresAt!.getTime()).toBeLessThanOrEqual(killedAt + 5_000 + 100);
     // The job itself was not ours to kill; the runner was. Clean up the orphan.
     process.kill(Number(await until('the job wrote its pid', 5_000, () => read(jobPid))), 'SIGKILL');
 
@@ -90,7 +95,10 @@ describe('cronbeat run --lock', () => {
     // Within the ttl of the last renewal (at most 5 s before the kill), plus a runner's start-up on this machine.
     expect(acquiredAt - killedAt).toBeLessThan(5_000 + 4_000);
     expect(Number(read(second))).toBe(firstToken + 1);
-    console.info(`run lock: a runner killed with SIGKILL (ttl 5 s) kept others out for ${acquiredAt - killedAt} ms`);
+    console.info(
+      `run lock: a runner killed with SIGKILL (ttl 5 s): its lease lapsed ${lease!.expiresAt!.getTime() - killedAt} ms after the kill; ` +
+        `the next runner, started again and again, ran ${acquiredAt - killedAt} ms after it`,
+    );
   }, 90_000);
 
   it('keeps the lease past its ttl while the command runs, by renewing it', async () => {
@@ -126,6 +134,56 @@ describe('cronbeat run --lock', () => {
       ['success', 0],
     ]);
   });
+
+  it('keeps the command running and its exit status when Cronbeat goes away after the grant', async () => {
+    const check = await addCheck(server);
+    // A forwarder to the real server that can be cut: while cut it drops every connection, as a lost network does.
+    let cut = false;
+    const forwarder = createServer(async (request, response) => {
+      if (cut) return request.socket.destroy();
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+      const answer = await fetch(`${server.url}${request.url}`, {
+        method: request.method ?? 'GET',
+        headers: { 'content-type': request.headers['content-type'] ?? 'text/plain' },
+        ...(body && { body }),
+      });
+      response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' });
+      response.end(Buffer.from(await answer.arrayBuffer()));
+    });
+    await new Promise<void>((resolve) => forwarder.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(forwarder.address() as AddressInfo).port}`;
+    try {
+      const started = join(dir, 'cut-off-started');
+      const running = cli(
+        [
+          'run',
+          check.pingCode,
+          '--lock',
+          '--lock-ttl',
+          '5s',
+          '--timeout',
+          '2s',
+          '--',
+          'sh',
+          '-c',
+          'touch "$OUT"; sleep 5; echo done; exit 3',
+        ],
+        { env: { CRONBEAT_URL: url, OUT: started } },
+      );
+      await until('the job started', 30_000, () => (existsSync(started) ? true : null));
+      cut = true;
+      const result = await running;
+      expect(result.code).toBe(3);
+      expect(result.stdout).toBe('done\n');
+      expect(result.stderr).toContain('could not renew the run lock');
+      expect(result.stderr).toContain('could not release the run lock');
+    } finally {
+      forwarder.closeAllConnections();
+      await new Promise((resolve) => forwarder.close(resolve));
+    }
+  }, 60_000);
 
   it('exits with --skipped-exit when another runner holds the lock, without running the command', async () => {
     const check = await addCheck(server, { slug: 'locked-elsewhere' });
