@@ -10,6 +10,9 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  */
 const SLOW_FIRST = [
   'packages/runtime/test/idle-memory.test.ts',
+  // 100 rounds of two CLI processes racing for a run lock, then a lease left to lapse.
+  'packages/client/test/lock-race.test.ts',
+  'packages/client/test/lock.test.ts',
   'apps/standalone/test/start.test.ts',
   'apps/web/test/dashboard.test.ts',
   'apps/web/test/a11y.test.ts',
