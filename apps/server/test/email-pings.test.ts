@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import { describe, expect, it } from 'vitest';
+import { createKey } from './api-fixtures';
 import { bodyOf, checkOf, DOMAIN, pingsOf, type SmtpRefusal, useMailServer } from './email-pings-fixtures';
 
 /** Mail to a check's address is a ping: sent with nodemailer to the listener `start` runs, read back over the API. */
@@ -35,6 +36,10 @@ describe.each(testDatabaseKinds())('email pings on %s', (kind) => {
     });
     expect(await bodyOf(mail.server, owner, check.id, 1)).toBe('Subject: Backup done\n\nAll 3 volumes copied.');
     expect(await checkOf(mail.server, owner, check.id)).toMatchObject({ status: 'up', nPings: 1 });
+    // Healthchecks' API v3 lists it as Healthchecks lists an email ping.
+    const { key } = await createKey(mail.server.app, owner);
+    const v3 = await mail.server.app.inject({ method: 'GET', url: `/api/v3/checks/${check.id}/pings/`, headers: { 'x-api-key': key } });
+    expect(v3.json().pings[0]).toMatchObject({ type: 'success', scheme: 'email', method: 'email', ua: 'Email from nas@storage.example' });
   });
 
   it('takes the text part of a multipart mail and leaves attachments out', async () => {

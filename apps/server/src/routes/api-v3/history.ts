@@ -1,4 +1,5 @@
 import { V3CheckParams, V3FlipList, V3FlipQuery, V3PingList, V3PingParams, v3Errors } from '@cronbeat/contract';
+import { EMAIL_PING_METHOD } from '@cronbeat/core';
 import { type FlipRow, listFlips, listPings, pingBody } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
@@ -67,7 +68,8 @@ export async function v3HistoryRoutes(fastify: FastifyInstance) {
           n: ping.n,
           scheme: ping.scheme,
           remote_addr: ping.remoteAddr,
-          method: ping.method,
+          // Healthchecks lists an email ping's method as its scheme, "email".
+          method: ping.method === EMAIL_PING_METHOD ? 'email' : ping.method,
           ua: ping.userAgent ?? '',
           rid: ping.rid,
           body_url: ping.bodySize > 0 ? `${bodyUrl}/${ping.n}/body` : null,
