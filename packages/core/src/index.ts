@@ -80,7 +80,6 @@ export {
   worstFirst,
 } from './report';
 export { type Counted, countFailure, countSuccess } from './run-count';
-export { type LockHolder, RUN_LOCK_LIMITS, readSkippedPing, renewEveryMs, skippedPingBody } from './run-lock';
 export {
   durationAnomaly,
   earlyRun,
