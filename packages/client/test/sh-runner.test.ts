@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,17 +27,41 @@ let servingUrl: string;
 let scratch: string;
 let runner: string;
 /** PATHs: as given (curl first), every tool but curl (GNU wget), and BusyBox's applets alone (its wget). */
-const paths = { curl: process.env.PATH ?? '', gnuWget: '', busybox: '' };
+const paths = { curl: '', gnuWget: '', busybox: '' };
 
-/** A folder of links to every program on PATH but the ones named, so a test can take curl away. */
-function pathWithout(dir: string, left: string[]): string {
+/**
+ * The POSIX utilities the runner uses (and the test jobs: sh, cat, true), and nothing else: a PATH of these
+ * and one HTTP client proves it needs no more than it says.
+ */
+const POSIX_TOOLS = [
+  'sh',
+  'cat',
+  'date',
+  'sleep',
+  'od',
+  'tr',
+  'cut',
+  'grep',
+  'sed',
+  'tail',
+  'head',
+  'wc',
+  'mktemp',
+  'mkfifo',
+  'tee',
+  'rm',
+  'true',
+  'echo',
+];
+
+/** A folder of links to the named programs, each where the test's own PATH finds it first. */
+function pathOf(dir: string, names: string[]): string {
   mkdirSync(dir);
-  for (const from of (process.env.PATH ?? '').split(':')) {
-    if (!existsSync(from)) continue;
-    for (const name of readdirSync(from)) {
-      if (left.includes(name) || existsSync(join(dir, name))) continue;
-      symlinkSync(join(from, name), join(dir, name));
-    }
+  const searched = (process.env.PATH ?? '').split(':').filter(Boolean);
+  for (const name of names) {
+    const found = searched.map((from) => join(from, name)).find((path) => existsSync(path));
+    if (!found) throw new Error(`${name} is not on the PATH; the sh runner's tests need it`);
+    symlinkSync(found, join(dir, name));
   }
   return dir;
 }
@@ -72,9 +96,10 @@ beforeAll(async () => {
   expect(served.status).toBe(200);
   runner = join(scratch, 'cronbeat.sh');
   writeFileSync(runner, await served.text());
-  paths.gnuWget = pathWithout(join(scratch, 'gnu-wget'), ['curl']);
+  paths.curl = pathOf(join(scratch, 'curl'), [...POSIX_TOOLS, 'curl']);
+  paths.gnuWget = pathOf(join(scratch, 'gnu-wget'), [...POSIX_TOOLS, 'wget']);
   paths.busybox = busyboxPath(join(scratch, 'busybox'));
-});
+}, 120_000);
 
 afterAll(async () => {
   await serving?.close();
@@ -320,6 +345,11 @@ describe('the sh runner', () => {
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/usage: cronbeat\.sh run|--rid must be|--timeout takes seconds/);
     }
+  });
+
+  it("says the client package's version, so the two cannot drift apart", () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(readFileSync(runner, 'utf8')).toContain(`\ncronbeat_version='${version}'\n`);
   });
 
   it('sends a single ping with `ping`', async () => {
