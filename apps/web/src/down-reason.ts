@@ -21,7 +21,8 @@ export interface DownCheck {
 }
 
 /** The zone a check's scheduled instants are read in: its own for cron and OnCalendar; none (the viewer's) for a period. */
-export const scheduleZone = (check: DownCheck): string | undefined => (check.cron || check.onCalendar ? check.tz : undefined);
+export const scheduleZone = (check: Pick<DownCheck, 'tz' | 'cron' | 'onCalendar'>): string | undefined =>
+  check.cron || check.onCalendar ? check.tz : undefined;
 
 /**
  * The flip that took a down check down: the newest flip, when it is one to

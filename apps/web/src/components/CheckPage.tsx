@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { policyLines, thresholdProgress } from '../alert-policy';
 import { api } from '../api';
+import { scheduleZone } from '../down-reason';
 import { navigate } from '../router';
 import { describeSchedule } from '../schedule';
 import { useSession } from '../session';
@@ -125,7 +126,7 @@ export function CheckPage({ id }: { id: string }) {
         </dd>
         <dt>Next expected</dt>
         <dd>
-          <TimeAgo at={current.status === 'paused' ? null : current.nextPing} now={now} empty="—" />
+          <TimeAgo at={current.status === 'paused' ? null : current.nextPing} zone={scheduleZone(current)} empty="—" />
         </dd>
         <dt>Pings</dt>
         <dd>{current.nPings}</dd>
@@ -186,7 +187,7 @@ export function CheckPage({ id }: { id: string }) {
       </section>
       <section aria-labelledby="incidents-title">
         <h2 id="incidents-title">Incidents</h2>
-        <IncidentTimeline checkId={id} flips={flips.data ?? []} now={now} />
+        <IncidentTimeline check={current} flips={flips.data ?? []} now={now} />
       </section>
       <section aria-labelledby="pings-title">
         <h2 id="pings-title">Ping log</h2>

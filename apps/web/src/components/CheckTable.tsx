@@ -1,6 +1,7 @@
 import type { CheckOverview, OverviewSort } from '@cronbeat/contract';
 import { useEffect, useRef } from 'react';
 import type { ListQuery } from '../checks-list';
+import { scheduleZone } from '../down-reason';
 import { describeSchedule } from '../schedule';
 import { duration } from '../time';
 import { HistoryStrip } from './HistoryStrip';
@@ -96,7 +97,7 @@ export function CheckTable({
               <TimeAgo at={check.lastPing} />
             </td>
             <td data-label="Next expected">
-              <TimeAgo at={check.status === 'paused' ? null : check.nextPing} empty="—" />
+              <TimeAgo at={check.status === 'paused' ? null : check.nextPing} zone={scheduleZone(check)} empty="—" />
             </td>
           </tr>
         ))}

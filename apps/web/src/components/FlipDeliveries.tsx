@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api } from '../api';
+import { formatInstant } from '../time';
 import type { DeliveryAttempt } from '../types';
 
 const OUTCOME_WORDS: Record<DeliveryAttempt['outcome'], string> = {
@@ -7,8 +8,6 @@ const OUTCOME_WORDS: Record<DeliveryAttempt['outcome'], string> = {
   retrying: 'failed, will retry',
   failed: 'failed for good',
 };
-
-const localTime = (at: string) => new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
 /** What the receiver said: its HTTP status, or the SMTP server's reply line. */
 function receiverAnswer(attempt: DeliveryAttempt): string | null {
@@ -20,7 +19,8 @@ function AttemptRow({ attempt }: { attempt: DeliveryAttempt }) {
   const answer = receiverAnswer(attempt);
   return (
     <li className="delivery" data-outcome={attempt.outcome}>
-      <time dateTime={attempt.at}>{localTime(attempt.at)}</time> <span>{attempt.channel.name || attempt.channel.kind}</span>
+      <time dateTime={attempt.at}>{formatInstant(attempt.at, { seconds: true })}</time>{' '}
+      <span>{attempt.channel.name || attempt.channel.kind}</span>
       {attempt.reminder > 0 && <span className="muted"> (reminder {attempt.reminder})</span>}:{' '}
       <strong>{OUTCOME_WORDS[attempt.outcome]}</strong>
       {answer && <span className="delivery-answer"> · {answer}</span>}
@@ -28,7 +28,7 @@ function AttemptRow({ attempt }: { attempt: DeliveryAttempt }) {
       {attempt.outcome === 'retrying' && attempt.nextAttemptAt && (
         <span className="muted">
           {' '}
-          · next try at <time dateTime={attempt.nextAttemptAt}>{localTime(attempt.nextAttemptAt)}</time>
+          · next try at <time dateTime={attempt.nextAttemptAt}>{formatInstant(attempt.nextAttemptAt, { seconds: true })}</time>
         </span>
       )}
     </li>

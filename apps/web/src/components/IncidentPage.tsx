@@ -1,7 +1,7 @@
 import { api } from '../api';
 import { downReason } from '../down-reason';
 import { failingPing, type IncidentSpan, incidentSpan, pingsOfIncident } from '../incident';
-import { duration } from '../time';
+import { duration, formatInstant } from '../time';
 import type { Check, Flip, Ping } from '../types';
 import { usePoll } from '../usePoll';
 import { DeliveryList } from './FlipDeliveries';
@@ -15,7 +15,7 @@ const REFRESH_MS = 10_000;
 const PINGS_READ = 200;
 
 /** To the second, in the viewer's locale: an incident's events can be seconds apart. */
-const instant = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+const instant = (iso: string) => formatInstant(iso, { seconds: true });
 
 type IncidentEvent =
   | { kind: 'flip'; at: string; flip: Flip }

@@ -1,17 +1,23 @@
+import { type DownCheck, scheduleZone } from '../down-reason';
 import { describeFailedRun, flipRunsSummary } from '../flip-runs';
-import { duration, localTime } from '../time';
+import { duration, formatClock, localTime } from '../time';
 import type { Flip } from '../types';
 import { FlipDeliveries } from './FlipDeliveries';
 import { Link } from './Link';
 import { StatusIcon } from './StatusIcon';
 import { TimeAgo } from './TimeAgo';
 
+/** The check whose history this is: its id, and its schedule's zone where it has one. */
+type ScheduledCheck = Pick<DownCheck, 'tz' | 'cron' | 'onCalendar'> & { id: string };
+
 /**
  * Status changes, newest first, with the reason, how long each state
  * lasted, the runs that led to it, and, for each flip to down, whether it
  * was acknowledged and a link to its incident's own timeline.
  */
-export function IncidentTimeline({ checkId, flips, now }: { checkId: string; flips: Flip[]; now: number }) {
+export function IncidentTimeline({ check, flips, now }: { check: ScheduledCheck; flips: Flip[]; now: number }) {
+  // A cron or OnCalendar check's runs were due on its own clock: their times are written there, the zone named.
+  const zone = scheduleZone(check);
   if (flips.length === 0) return <p className="muted">No status changes yet.</p>;
   const newestFirst = [...flips].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
   return (
@@ -37,19 +43,18 @@ export function IncidentTimeline({ checkId, flips, now }: { checkId: string; fli
               <ol className="flip-runs" aria-label={`Failed runs that led to ${flip.to}`}>
                 {failures.map((run) => (
                   <li key={`${run.at}-${run.reason}`}>
-                    <time dateTime={run.at}>{new Date(run.at).toLocaleTimeString(undefined, { timeStyle: 'short' })}</time>{' '}
-                    {describeFailedRun(run)}
+                    <time dateTime={run.at}>{formatClock(run.at, zone === undefined ? {} : { zone })}</time> {describeFailedRun(run, zone)}
                   </li>
                 ))}
               </ol>
             )}
             {flip.acknowledgedAt && <span className="muted">acknowledged{flip.acknowledgedBy ? ` by ${flip.acknowledgedBy}` : ''}</span>}
             {flip.to === 'down' && flip.id !== undefined && (
-              <Link to={`/checks/${checkId}/incidents/${flip.id}`} className="incident-link">
+              <Link to={`/checks/${check.id}/incidents/${flip.id}`} className="incident-link">
                 Incident<span className="visually-hidden"> of {localTime(flip.at)}</span>
               </Link>
             )}
-            {flip.id !== undefined && <FlipDeliveries checkId={checkId} flipId={flip.id} />}
+            {flip.id !== undefined && <FlipDeliveries checkId={check.id} flipId={flip.id} />}
           </li>
         );
       })}
