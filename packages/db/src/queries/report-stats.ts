@@ -64,8 +64,12 @@ const dateOrNull = (value: Date | string | null) => (value === null ? null : new
  * it never flipped since; each flip in the period then starts a stretch that
  * lasts until the next or the period's end. Runs and durations come from the
  * pings that ended runs (percentile_cont over the recorded durations). The
- * pings are read through the (check_id, n) index and are bounded per check
- * by retention. Scoped by membership, so nobody reads of another's projects.
+ * pings are read check by check (a lateral join) through the (check_id, n)
+ * index, so the cost is the recipient's checks times the pings retention
+ * keeps of each, whatever the planner's statistics say (PGlite runs no
+ * autovacuum: a plain join was planned as a nested loop over every ping in
+ * the table, 42 s for 1,000 checks). Scoped by membership, so nobody reads
+ * of another's projects.
  */
 export async function reportProjects(db: Db, userId: string, start: Date, end: Date): Promise<ReportProject[]> {
   const from = sql`${start.toISOString()}::timestamptz`;
@@ -99,9 +103,12 @@ export async function reportProjects(db: Db, userId: string, start: Date, end: D
            group by check_id
         ),
         ended_runs as (
-          select p.check_id, p.kind, p.duration, p.created_at
-            from scoped s join pings p on p.check_id = s.id
-           where p.kind in ('success', 'fail') and p.created_at >= ${from} and p.created_at < ${until}
+          select s.id as check_id, p.kind, p.duration, p.created_at
+            from scoped s
+            cross join lateral (
+              select k.kind, k.duration, k.created_at from pings k
+               where k.check_id = s.id and k.kind in ('success', 'fail') and k.created_at >= ${from} and k.created_at < ${until}
+            ) p
         ),
         run_figures as (
           select check_id, count(*) as runs, count(*) filter (where kind = 'fail') as failures,
