@@ -68,8 +68,9 @@ const dateOrNull = (value: Date | string | null) => (value === null ? null : new
  * index, so the cost is the recipient's checks times the pings retention
  * keeps of each, whatever the planner's statistics say (PGlite runs no
  * autovacuum: a plain join was planned as a nested loop over every ping in
- * the table, 42 s for 1,000 checks). Scoped by membership, so nobody reads
- * of another's projects.
+ * the table, 42 s for 1,000 checks × 200 pings; fenced, 0.4 s on Postgres
+ * and 0.8 s on PGlite). Scoped by membership, so nobody reads of another's
+ * projects.
  */
 export async function reportProjects(db: Db, userId: string, start: Date, end: Date): Promise<ReportProject[]> {
   const from = sql`${start.toISOString()}::timestamptz`;
@@ -108,6 +109,8 @@ export async function reportProjects(db: Db, userId: string, start: Date, end: D
             cross join lateral (
               select k.kind, k.duration, k.created_at from pings k
                where k.check_id = s.id and k.kind in ('success', 'fail') and k.created_at >= ${from} and k.created_at < ${until}
+              -- A fence: without it the planner flattens this into a plain join again.
+              offset 0
             ) p
         ),
         run_figures as (
