@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { simpleParser } from 'mailparser';
-import { type StoredBody, storedBody } from '../ping/body';
+import { captureBody, type StoredBody, storedBody } from '../ping/body';
 
 /** A message as received: its first `limit` bytes, and whether it went over. */
 export interface ReceivedMessage {
@@ -9,26 +9,14 @@ export interface ReceivedMessage {
 }
 
 /**
- * Reads a DATA stream to its end, keeping at most `limit` bytes. The rest
- * is read and dropped, not left unread: the client sends the whole message
- * before it reads the answer, so stopping would stall the connection
- * instead of answering 552.
+ * Reads a DATA stream to its end as a ping's body is read (captureBody),
+ * keeping at most `limit` bytes. The rest is read and dropped, not left
+ * unread: the client sends the whole message before it reads the answer,
+ * so stopping would stall the connection instead of answering 552.
  */
-export function readMessage(stream: Readable & { sizeExceeded?: boolean }, limit: number): Promise<ReceivedMessage> {
-  return new Promise((resolve, reject) => {
-    const kept: Buffer[] = [];
-    let keptBytes = 0;
-    let size = 0;
-    stream.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (keptBytes >= limit) return;
-      const part = chunk.subarray(0, limit - keptBytes);
-      kept.push(part);
-      keptBytes += part.length;
-    });
-    stream.on('end', () => resolve({ bytes: Buffer.concat(kept, keptBytes), oversized: size > limit || stream.sizeExceeded === true }));
-    stream.on('error', reject);
-  });
+export async function readMessage(stream: Readable & { sizeExceeded?: boolean }, limit: number): Promise<ReceivedMessage> {
+  const { bytes, size } = await captureBody(stream, limit);
+  return { bytes, oversized: size > limit || stream.sizeExceeded === true };
 }
 
 /**
