@@ -91,8 +91,10 @@ describe.skipIf(!redisUrl)('rate limits with Redis', () => {
       }
       expect((await first.inject('/readyz')).json()).toMatchObject({ status: 'degraded', redis: 'unreachable' });
       const outageLines = lines.filter((line) => line.msg.startsWith('Redis unreachable'));
-      // One line per server, each said once whatever the number of requests and reconnects.
-      expect(outageLines).toHaveLength(2);
+      // A loaded machine can make a command miss its 1 s deadline before the cut: that outage ends in a line of its own.
+      const flaps = lines.filter((line) => line.msg.startsWith('Redis reachable again')).length;
+      // One line per server for the cut, each said once whatever the number of requests and reconnects.
+      expect(outageLines).toHaveLength(2 + flaps);
 
       await proxy.restore();
       for (const app of [first, second]) {
@@ -102,8 +104,8 @@ describe.skipIf(!redisUrl)('rate limits with Redis', () => {
       expect((await logIn(second, '10.3.3.3')).statusCode).toBe(401);
       expect((await logIn(first, '10.3.3.3')).statusCode).toBe(401);
       expect((await logIn(second, '10.3.3.3')).statusCode).toBe(429);
-      expect(lines.filter((line) => line.msg.startsWith('Redis reachable again'))).toHaveLength(2);
-      expect(lines.filter((line) => line.msg.startsWith('Redis unreachable'))).toHaveLength(2);
+      expect(lines.filter((line) => line.msg.startsWith('Redis reachable again'))).toHaveLength(2 + flaps);
+      expect(lines.filter((line) => line.msg.startsWith('Redis unreachable'))).toHaveLength(2 + flaps);
     } finally {
       await proxy.close();
     }

@@ -99,6 +99,7 @@ describe('the editor and the check page', () => {
       recoveryThreshold: 1,
       successKeywords: [],
       failureKeywords: ['ERROR', 'Traceback'],
+      startKeywords: [],
       earlyTolerance: 600,
       maxConcurrentRuns: null,
       durationAnomaly: { mode: 'bounds', minDuration: null, maxDuration: 7200 },
