@@ -70,7 +70,7 @@ describe('npm start with bad configuration', () => {
     expect(await exitOf(child)).toBe(1);
     expect(stderr).toContain('PORT must be an integer between 1 and 65535, got "abc"');
     expect(stderr).toContain('LOG_LEVEL must be one of');
-  });
+  }, 90_000);
 
   it('says in one line that the port is in use, and exits', async () => {
     const taken = createServer();
@@ -93,11 +93,12 @@ describe('npm start with bad configuration', () => {
       taken.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 90_000);
 });
 
 describe('npm start in a terminal', () => {
   // `script` (Debian's essential bsdutils) gives the process a terminal, as a person's shell does.
+  // Each test here starts Node with tsx as `npm start` does: seconds alone, over 30 s while the whole suite shares two cores.
   it('prints readable log lines, not JSON', async () => {
     const dataDir = migratedDataDir(); // the first test starts on a new directory; this one need not
     const port = await freePort();
@@ -123,5 +124,5 @@ describe('npm start in a terminal', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 90_000);
 });
