@@ -22,7 +22,8 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trim() : null);
+/** A file's trimmed text; null until something is written (a shell's `>` makes the file before the command writes to it). */
+const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trim() || null : null);
 
 async function until<T>(what: string, ms: number, probe: () => Promise<T | null> | T | null): Promise<T> {
   const deadline = Date.now() + ms;
