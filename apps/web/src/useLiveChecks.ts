@@ -40,6 +40,8 @@ export function useLiveChecks(query: ListQuery, projectId: string): LiveChecks {
   queryRef.current = query;
   /** Bumped by every new query: answers to an older one are dropped. */
   const generation = useRef(0);
+  /** Bumped whenever "show more" adds a page: a reload that began before it reads again, for as many rows. */
+  const pagesAdded = useRef(0);
   const search = overviewSearch(query);
 
   const failed = useCallback(
@@ -52,6 +54,7 @@ export function useLiveChecks(query: ListQuery, projectId: string): LiveChecks {
   /** Reads the list again from the start, as many rows as are loaded (at least a page). */
   const reload = useCallback(async () => {
     const mine = generation.current;
+    const startedWith = pagesAdded.current;
     const wanted = Math.max(PAGE_SIZE, listRef.current?.rows.length ?? 0);
     const pages = [];
     let after: string | null = null;
@@ -64,6 +67,8 @@ export function useLiveChecks(query: ListQuery, projectId: string): LiveChecks {
         after = page.nextCursor;
       } while (after && pages.reduce((sum, page) => sum + page.checks.length, 0) < wanted);
       if (mine !== generation.current) return;
+      // A page shown meanwhile would be taken away by these fewer rows: read again, for all of them.
+      if (pagesAdded.current !== startedWith) return void reload();
       setList(listFromPages(pages));
       setError(null);
     } catch (failure) {
@@ -92,7 +97,10 @@ export function useLiveChecks(query: ListQuery, projectId: string): LiveChecks {
         ]),
       )
       .then((page) => {
-        if (mine === generation.current && listRef.current) setList(withNextPage(listRef.current, page));
+        if (mine !== generation.current || !listRef.current) return;
+        pagesAdded.current++;
+        listRef.current = withNextPage(listRef.current, page);
+        setList(listRef.current);
       }, failed(mine))
       .finally(() => setLoadingMore(false));
   }, [failed]);
