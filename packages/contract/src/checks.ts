@@ -105,7 +105,7 @@ const policyEditable = {
     `a ping whose body contains one of these (case-insensitive) is a failed run, whatever URL it came to; wins over a success keyword: ${RUN_POLICY_RULES.failureKeywords}. Default: []`,
   ),
   startKeywords: keywordList(
-    `a ping whose body (for an email ping: its subject and text) contains one of these (case-insensitive) starts a run, whatever URL it came to; failure and success keywords win over it: ${RUN_POLICY_RULES.startKeywords}. Default: []`,
+    `a success ping (a bare ping URL, an email, exit status 0) whose body (for an email ping: its subject and text) contains one of these (case-insensitive) starts a run instead; a failure or log ping stays what it is, and failure and success keywords win over it: ${RUN_POLICY_RULES.startKeywords}. Default: []`,
   ),
   earlyTolerance: nullableInteger(
     earlyTolerance,

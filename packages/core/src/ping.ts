@@ -110,14 +110,18 @@ export const ignoresPings = (check: Pick<CheckState, 'status' | 'manualResume'>)
  * What a ping does to a check. Pure: the caller stores the outcome. A
  * success or fail ping ends a run, which the check's alert policy judges
  * (see `judgeRunEnd`) and its thresholds count; a start ping may overlap
- * runs still open; a keyword in the body decides what a ping is, whatever
- * URL it came to.
+ * runs still open; a success or failure keyword in the body decides what a
+ * ping is, whatever URL it came to, and a start keyword makes a start of a
+ * plain success.
  */
 export function applyPing(check: CheckState, ping: PingInput): PingOutcome {
   if (ignoresPings(check)) {
     return { check, stored: { kind: 'ignored', duration: null, keyword: null }, flip: null };
   }
-  const match = ping.kind === PingKind.start ? null : matchKeyword(check.policy, ping.body);
+  const found = ping.kind === PingKind.start ? null : matchKeyword(check.policy, ping.body);
+  // A start keyword only tells a start from a plain success (a bare ping URL, an email, exit status 0):
+  // it never turns a reported failure or a log line into a start, which would lose the failure.
+  const match = found?.kind === PingKind.start && ping.kind !== PingKind.success ? null : found;
   const kind = match?.kind ?? ping.kind;
   const keyword = match?.keyword ?? null;
   switch (kind) {

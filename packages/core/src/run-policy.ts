@@ -25,9 +25,10 @@ export interface RunPolicy {
   /** A ping whose body contains one of these (case-insensitive) is a failed run; wins over a success keyword. */
   failureKeywords: readonly string[];
   /**
-   * A ping whose body contains one of these (case-insensitive) starts a run,
-   * unless a failure or success keyword is in it too: for jobs that can only
-   * send mail, whose one address must tell start from end.
+   * A success ping whose body contains one of these (case-insensitive)
+   * starts a run instead, unless a failure or success keyword is in it too:
+   * for jobs that can only send mail, whose one address must tell start from
+   * end. A failure or log ping is never made a start.
    */
   startKeywords: readonly string[];
   /** Seconds: a cron job's run that starts more than this before its scheduled time failed (`early`); null: off. */

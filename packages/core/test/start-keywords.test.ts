@@ -70,6 +70,14 @@ describe('start keywords', () => {
     expect(applyPing(check, ping('start', HOUR, 'completed')).stored.kind).toBe('start');
   });
 
+  it('never makes a start of a reported failure or a log line: the failure and its alert are kept', () => {
+    const check = aCheck(policy, { status: 'up', lastPing: at(0) });
+    const failed = applyPing(check, ping('fail', HOUR, 'Started backup… exit status 1'));
+    expect(failed.stored).toMatchObject({ kind: 'fail', keyword: null });
+    expect(failed.check.status).toBe('down');
+    expect(applyPing(check, ping('log', HOUR, 'started step 2')).stored).toMatchObject({ kind: 'log', keyword: null });
+  });
+
   it('changes nothing for a check without start keywords', () => {
     const check = aCheck({ successKeywords: ['completed'] }, { status: 'up', lastPing: at(0) });
     expect(applyPing(check, ping('success', HOUR, 'started')).stored).toMatchObject({ kind: 'success', keyword: null });
