@@ -50,18 +50,19 @@ describe.skipIf(skipBrowser)('the status summary bar and favicon in Chromium', (
 
     const bar = page.getByRole('list', { name: 'Checks by status' });
     const button = (status: string) => bar.getByRole('button', { name: new RegExp(`^\\d+ ${status}$`) });
+    // The server filters: the rows shown stay until its answer comes, so every look at them after a click polls.
     const names = () => page.locator('.checks .check-name').allTextContents();
     await page.locator('.check-name', { hasText: 'Fresh job' }).waitFor();
     await expect(bar.getByRole('button').allTextContents()).resolves.toEqual(['✓2 up', '!0 late', '✕1 down', '❚❚1 paused']);
 
     await button('down').click();
     await expect(button('down').getAttribute('aria-pressed')).resolves.toBe('true');
-    await expect(names()).resolves.toEqual(['Broken export']);
+    await expect.poll(names).toEqual(['Broken export']);
     await expect(page.locator('.filters select').first().inputValue()).resolves.toBe('down');
     await page.screenshot({ path: `${ARTIFACTS}/checks-summary-down.png` });
     await button('down').click();
     await expect(button('down').getAttribute('aria-pressed')).resolves.toBe('false');
-    await expect(names().then((shown) => shown.length)).resolves.toBe(5);
+    await expect.poll(async () => (await names()).length).toBe(5);
 
     // By keyboard: Tab from "up" to "late" to "down", Space presses, Enter presses again.
     await button('up').focus();
@@ -69,13 +70,13 @@ describe.skipIf(skipBrowser)('the status summary bar and favicon in Chromium', (
     await page.keyboard.press('Tab');
     await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('✕1 down');
     await page.keyboard.press('Space');
-    await expect(names()).resolves.toEqual(['Broken export']);
+    await expect.poll(names).toEqual(['Broken export']);
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Enter');
-    await expect(names().then((shown) => shown.sort())).resolves.toEqual(['Backup one', 'Backup two']);
+    await expect.poll(async () => (await names()).sort()).toEqual(['Backup one', 'Backup two']);
     await expect(button('down').getAttribute('aria-pressed')).resolves.toBe('false');
     await page.keyboard.press('Enter');
-    await expect(names().then((shown) => shown.length)).resolves.toBe(5);
+    await expect.poll(async () => (await names()).length).toBe(5);
   });
 });
