@@ -60,17 +60,32 @@ export const setCurrentProject = (id: string | null) => {
 /** Header that names the project of a session-authenticated API call. */
 export const PROJECT_HEADER = 'x-project-id';
 
+/**
+ * How long a request may take before the page gives up on it and says so, in milliseconds. Without a
+ * deadline one hung request would leave a spinner, a disabled button or a list that no longer updates.
+ */
+export const REQUEST_DEADLINE_MS = 30_000;
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (currentProjectId && path.startsWith('/api/')) headers[PROJECT_HEADER] = currentProjectId;
-  const response = await fetch(path, {
-    method,
-    headers,
-    credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(REQUEST_DEADLINE_MS),
+    });
+    text = await response.text();
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'TimeoutError')
+      throw new ApiError(0, 'CB_TIMEOUT', `The server did not answer within ${REQUEST_DEADLINE_MS / 1000} seconds.`);
+    throw error;
+  }
   let parsed: unknown = null;
   try {
     parsed = text ? JSON.parse(text) : null;

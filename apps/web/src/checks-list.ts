@@ -35,13 +35,13 @@ export function overviewSearch(query: ListQuery, extra: Array<[string, string]> 
 
 /**
  * The server's order: sort keys compare as numbers (every order but names,
- * which the server compares in code point order, as JavaScript does), ties
+ * which the server compares in code point order), ties
  * by id; `desc` reverses both. So a row refetched alone lands where the
  * server would have put it.
  */
 export function compareRows(a: Pick<CheckOverview, 'sortKey' | 'id'>, b: Pick<CheckOverview, 'sortKey' | 'id'>, query: ListQuery): number {
   let order: number;
-  if (query.sort === 'name') order = a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0;
+  if (query.sort === 'name') order = byCodePoint(a.sortKey, b.sortKey);
   else {
     const left = BigInt(a.sortKey);
     const right = BigInt(b.sortKey);
@@ -51,10 +51,29 @@ export function compareRows(a: Pick<CheckOverview, 'sortKey' | 'id'>, b: Pick<Ch
   return query.dir === 'desc' ? -order : order;
 }
 
-/** A first page (or pages read again from the start) as the loaded list. */
+/**
+ * Compares as Postgres' `collate "C"` does on UTF-8, by code point. JavaScript's `<` compares UTF-16 units,
+ * which puts U+E000–U+FFFF after every emoji.
+ */
+function byCodePoint(a: string, b: string): number {
+  const left = [...a];
+  const right = [...b];
+  for (let index = 0; index < Math.min(left.length, right.length); index++) {
+    const difference = left[index]!.codePointAt(0)! - right[index]!.codePointAt(0)!;
+    if (difference !== 0) return Math.sign(difference);
+  }
+  return Math.sign(left.length - right.length);
+}
+
+/**
+ * A first page (or pages read again from the start) as the loaded list. A
+ * check whose sort key changed between two pages' reads (pinged meanwhile,
+ * under "last ping") is in both: the later page has it as it is now.
+ */
 export function listFromPages(pages: CheckOverviewPage[]): LoadedList {
   const last = pages.at(-1)!;
-  const rows = pages.flatMap((page) => page.checks);
+  const latest = new Map(pages.flatMap((page) => page.checks.map((row) => [row.id, row] as const)));
+  const rows = pages.flatMap((page) => page.checks).filter((row) => latest.get(row.id) === row);
   const end = rows.at(-1);
   return {
     rows,

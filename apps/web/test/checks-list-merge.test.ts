@@ -41,6 +41,22 @@ describe('merging changed rows into the loaded list', () => {
     expect(compareRows(row(1, 'b'), row(2, 'a'), query('name'))).toBeGreaterThan(0);
   });
 
+  it('orders names by code point, as the server\'s collate "C" does, not by UTF-16 unit', () => {
+    // U+FF21 (fullwidth A) is one UTF-16 unit above the surrogates of U+1F600 (😀), yet its code point is below.
+    expect(compareRows(row(1, '\uFF21'), row(2, '😀'), query('name'))).toBeLessThan(0);
+    expect(compareRows(row(1, 'ab'), row(2, 'a'), query('name'))).toBeGreaterThan(0);
+    expect(compareRows(row(1, 'a😀'), row(2, 'a😀'), query('name'))).toBeLessThan(0);
+  });
+
+  it('keeps one row per check when a check moved between two pages\' reads, where the later page has it', () => {
+    const loaded = listFromPages([page([row(1, '1'), row(2, '2')], 'cursor'), page([row(3, '3'), row(1, '4')])]);
+    expect(loaded.rows.map((shown) => [shown.id, shown.sortKey])).toEqual([
+      [id(2), '2'],
+      [id(3), '3'],
+      [id(1), '4'],
+    ]);
+  });
+
   it('moves a changed row to its new place, drops one that no longer matches, and leaves one past the loaded part for its page', () => {
     const loaded = listFromPages([page([row(1, '1'), row(2, '2'), row(3, '3')], 'cursor')]);
     expect(loaded.boundary).toEqual({ sortKey: '3', id: id(3) });

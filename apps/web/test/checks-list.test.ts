@@ -125,7 +125,7 @@ describe.skipIf(skipBrowser)('the checks list of a large project in Chromium', (
     page.on('request', (request) => {
       if (request.url().includes('/checks/overview')) asked.push(new URL(request.url()).search);
     });
-    await expect(page.locator('[data-liveness="live"]').count()).resolves.toBe(1);
+    await page.locator('[data-liveness="live"]').waitFor({ state: 'attached' });
     const target = row('Job 0003');
     await expect(target.getAttribute('data-status')).resolves.toBe('up');
     // Give the server's watcher its first look, so the ping is a change it reports.
@@ -148,6 +148,16 @@ describe.skipIf(skipBrowser)('the checks list of a large project in Chromium', (
     await expect(target.getAttribute('data-status')).resolves.toBe('up');
     expect((await fetch(`${run.cronbeat.url}/ping/${await pingCodeOf('Job 0005')}/fail`, { method: 'POST' })).status).toBe(200);
     await expect.poll(() => target.getAttribute('data-status'), { timeout: 12_000 }).toBe('down');
+  });
+
+  it('opens the stream again after an error answer (which makes the browser give up on it), and is live once more', async () => {
+    const refused = await freshPage(run.browser);
+    await refused.context().addCookies(await page.context().cookies());
+    await refused.route('**/events', (route) => route.fulfill({ status: 502, body: 'Bad gateway' }));
+    await refused.goto(run.cronbeat.url);
+    await refused.locator('[data-liveness="polling"]').waitFor({ state: 'attached' });
+    await refused.unroute('**/events');
+    await refused.locator('[data-liveness="live"]').waitFor({ state: 'attached', timeout: 15_000 });
   });
 
   it('has no serious accessibility violation (axe, WCAG 2.1 A/AA)', async () => {
