@@ -103,12 +103,20 @@ const messageOf = (answer: Answer): string =>
     ? (answer.failure ?? 'no answer')
     : `${answer.status} ${(answer.body as { error?: { message?: string } } | null)?.error?.message ?? ''}`.trim();
 
+/** A lease's grant as the server answers it; anything else (an old server, a proxy's page) is no grant. */
+const grantOf = (answer: Answer): RunLockGrant | null =>
+  answer.status === 200 && Number.isSafeInteger((answer.body as RunLockGrant | null)?.token) ? (answer.body as RunLockGrant) : null;
+const holderOf = (answer: Answer): LockHolder | null => {
+  const holder = (answer.body as RunLockHeld | null)?.holder;
+  return answer.status === 409 && typeof holder?.host === 'string' && Number.isSafeInteger(holder.pid) ? holder : null;
+};
+
 /**
  * Asks Cronbeat for the check's run lock. Granted: the lease, renewed every
  * third of its ttl until released. Held by another runner: who holds it
  * (Cronbeat has stored a `skipped` ping naming them). Throws
  * `LockUnavailableError` when Cronbeat cannot be reached before the
- * timeout or refuses the request.
+ * timeout, refuses the request, or answers in a shape that is no grant.
  */
 export async function acquireLock(check: string, options: LockOptions = {}): Promise<LockAttempt> {
   const warn = options.warn ?? ((message: string) => process.stderr.write(`cronbeat: ${message}\n`));
@@ -117,50 +125,81 @@ export async function acquireLock(check: string, options: LockOptions = {}): Pro
   const holderId = randomUUID();
   const request: RunLockRequest = { ttl, holder: { id: holderId, host: hostname(), pid: process.pid } };
   const answer = await sendWithRetries('POST', url, request, Date.now() + (options.timeout ?? 10_000));
-  if (answer.status === 409) return { acquired: false, holder: (answer.body as RunLockHeld).holder };
-  if (answer.status !== 200) {
-    // A request that timed out may still have been granted: give that lease back rather than keep others out for its ttl.
-    if (answer.status === null) await send('DELETE', url, { holderId }, GIVE_BACK_MS);
-    throw new LockUnavailableError(`could not get the run lock of ${check}: ${messageOf(answer)}`, isTransient(answer.status));
+  const holder = holderOf(answer);
+  if (holder) return { acquired: false, holder };
+  const grant = grantOf(answer);
+  if (!grant) {
+    // A request that went unanswered, or was answered by a proxy after the server had granted it, may hold a
+    // lease: give it back rather than keep others out for its ttl.
+    if (isTransient(answer.status) || answer.status === 200) await send('DELETE', url, { holderId }, GIVE_BACK_MS);
+    const why = answer.status === 200 || answer.status === 409 ? `an answer that is not a lock (${answer.status})` : messageOf(answer);
+    throw new LockUnavailableError(`could not get the run lock of ${check}: ${why}`, isTransient(answer.status));
   }
-  const { token } = answer.body as RunLockGrant;
-  return { acquired: true, lock: keepRenewed(url, holderId, token, ttl, warn) };
+  return { acquired: true, lock: keepRenewed(url, holderId, grant.token, ttl, warn) };
 }
 
 /**
+ * How long one renewal request may take, in milliseconds: a third of the renewal period (a hung request must
+ * leave time to try again before the lease ends), at least a second, at most ten.
+ */
+const renewalRequestMs = (every: number) => Math.min(Math.max(Math.round(every / 3), 1_000), 10_000);
+
+/**
  * Renews the lease every third of its ttl, one request at a time. A renewal
- * that gets no answer is a warning and the next one tries again; one that
- * finds the lease gone aborts the signal and stops. The job is never
- * stopped by Cronbeat: what protects its writes is the fencing token.
+ * that gets no answer (or a transient one) is a warning and is tried again
+ * soon, not a whole period later, so a lease survives more than one lost
+ * request; one that finds the lease gone aborts the signal and stops; any
+ * other refusal (the check deleted) is said once and renewing stops. The
+ * job is never stopped by Cronbeat: what protects its writes is the
+ * fencing token.
  */
 function keepRenewed(url: string, holderId: string, token: number, ttl: number, warn: (message: string) => void): HeldLock {
   const lost = new AbortController();
   const every = renewEveryMs(ttl);
+  const requestMs = renewalRequestMs(every);
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let renewing: Promise<void> | null = null;
+  const schedule = (ms: number) => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      renewing = renew().finally(() => {
+        renewing = null;
+      });
+    }, ms);
+    // The job keeps the process alive; a pending renewal alone must not.
+    timer.unref();
+  };
   const renew = async () => {
-    const answer = await send('PUT', url, { holderId, ttl }, every);
-    if (answer.status === 200) return;
+    const answer = await send('PUT', url, { holderId, ttl }, requestMs);
+    if (answer.status === 200) return schedule(every);
     if (answer.status === 409) {
       warn(`the run lock was lost (${messageOf(answer)}); another runner may start the job`);
       lost.abort(new Error('the run lock was lost'));
-      clearInterval(timer);
+    } else if (isTransient(answer.status)) {
+      const retryMs = Math.round(every / 6);
+      warn(`could not renew the run lock: ${messageOf(answer)}; trying again in ${Math.max(1, Math.round(retryMs / 1000))} s`);
+      schedule(retryMs);
     } else {
-      warn(`could not renew the run lock: ${messageOf(answer)}; trying again in ${Math.round(every / 1000)} s`);
+      warn(`could not renew the run lock: ${messageOf(answer)}; no longer renewing it, it lapses within ${ttl} s`);
     }
   };
-  const timer = setInterval(() => {
-    renewing ??= renew().finally(() => {
-      renewing = null;
-    });
-  }, every);
-  // The job keeps the process alive; a pending renewal alone must not.
-  timer.unref();
+  schedule(every);
   return {
     token,
     signal: lost.signal,
     async release(deadline = Date.now() + 10_000) {
-      clearInterval(timer);
-      await renewing;
+      stopped = true;
+      clearTimeout(timer);
+      // A renewal under way is waited for (its answer may say the lease is lost), but never past the deadline.
+      if (renewing) {
+        let giveUp: ReturnType<typeof setTimeout> | undefined;
+        const late = new Promise<void>((resolve) => {
+          giveUp = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+        });
+        await Promise.race([renewing, late]);
+        clearTimeout(giveUp);
+      }
       if (lost.signal.aborted) return;
       const answer = await sendWithRetries('DELETE', url, { holderId }, deadline);
       if (answer.status !== 204) warn(`could not release the run lock (${messageOf(answer)}); it lapses within ${ttl} s`);

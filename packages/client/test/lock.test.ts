@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLocks } from '@cronbeat/db';
+import { checks, runLocks } from '@cronbeat/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireLock, LockUnavailableError, withLock } from '../src';
@@ -268,4 +268,119 @@ describe('withLock (SDK)', () => {
     await expect(attempt).rejects.toMatchObject({ unreachable: true });
     expect(called).toBe(false);
   });
+});
+
+/**
+ * A stand-in for what sits between a runner and Cronbeat (a proxy, a load balancer): `answer` decides, for
+ * each request, whether to pass it to the real server and what the runner gets back.
+ */
+async function inFront(answer: (method: string, passed: () => Promise<Response>) => Promise<{ status: number; body: string } | 'hang'>) {
+  const front = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const passed = () =>
+      fetch(`${server.url}${request.url}`, {
+        method: request.method ?? 'GET',
+        headers: { 'content-type': 'application/json' },
+        ...(chunks.length > 0 && { body: Buffer.concat(chunks) }),
+      });
+    const reply = await answer(request.method ?? 'GET', passed);
+    if (reply === 'hang') return;
+    response.writeHead(reply.status, { 'content-type': 'text/html' }).end(reply.body);
+  });
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(front.address() as AddressInfo).port}`,
+    close: async () => {
+      front.closeAllConnections();
+      await new Promise((resolve) => front.close(resolve));
+    },
+  };
+}
+const relayed = async (response: Promise<Response>) => {
+  const answer = await response;
+  return { status: answer.status, body: await answer.text() };
+};
+
+describe('a lease between a runner and Cronbeat', () => {
+  it('gives back a lease granted behind a proxy that answered 502, so the next runner is not kept out for the ttl', async () => {
+    const check = await addCheck(server);
+    const proxy = await inFront(async (method, passed) => {
+      const answer = await passed();
+      return method === 'POST' ? { status: 502, body: '<h1>Bad gateway</h1>' } : relayed(Promise.resolve(answer));
+    });
+    try {
+      const attempt = acquireLock(check.pingCode, { url: proxy.url, ttl: 3600, timeout: 1_500, warn: () => {} });
+      await expect(attempt).rejects.toMatchObject({ name: 'LockUnavailableError', unreachable: true });
+    } finally {
+      await proxy.close();
+    }
+    const next = await acquireLock(check.pingCode, { url: server.url, warn: () => {} });
+    expect(next).toMatchObject({ acquired: true });
+    if (next.acquired) await next.lock.release();
+  });
+
+  it('fails closed, with a LockUnavailableError, on answers that are neither a grant nor a holder', async () => {
+    const check = await addCheck(server);
+    for (const [status, body] of [
+      [409, '<h1>Conflict</h1>'],
+      [200, '<h1>Welcome to nginx</h1>'],
+      [200, '{"token":"one"}'],
+    ] as const) {
+      const proxy = await inFront(async () => ({ status, body }));
+      try {
+        await expect(acquireLock(check.pingCode, { url: proxy.url, timeout: 1_000, warn: () => {} })).rejects.toMatchObject({
+          name: 'LockUnavailableError',
+          message: expect.stringContaining(`an answer that is not a lock (${status})`),
+        });
+      } finally {
+        await proxy.close();
+      }
+    }
+  });
+
+  it('says once, and stops renewing, when Cronbeat refuses a renewal for good (the check deleted)', async () => {
+    const check = await addCheck(server);
+    const warnings: string[] = [];
+    const attempt = await acquireLock(check.pingCode, { url: server.url, ttl: 5, warn: (line) => warnings.push(line) });
+    if (!attempt.acquired) throw new Error('expected the lease');
+    await server.database.db.delete(checks).where(eq(checks.id, check.id));
+    // Renewals are due every 1.7 s: three periods would have warned three times.
+    await sleep(5_500);
+    expect(warnings.filter((line) => line.includes('could not renew'))).toEqual([
+      expect.stringMatching(/^could not renew the run lock: 404 .*; no longer renewing it, it lapses within 5 s$/),
+    ]);
+    await attempt.lock.release(Date.now() + 1_000);
+  });
+
+  it("tries a hung renewal again soon, keeping others out past the lease's first end, and releases within its deadline", async () => {
+    const check = await addCheck(server);
+    let hangs = 3;
+    const proxy = await inFront(async (method, passed) => {
+      if (method === 'PUT' && hangs > 0) {
+        hangs--;
+        return 'hang';
+      }
+      return relayed(passed());
+    });
+    try {
+      const warnings: string[] = [];
+      const granted = Date.now();
+      const attempt = await acquireLock(check.pingCode, { url: proxy.url, ttl: 9, warn: (line) => warnings.push(line) });
+      if (!attempt.acquired) throw new Error('expected the lease');
+      // ttl 9 s: a renewal due every 3 s, each request given 1 s, a failed one tried again after 0.5 s, so after three
+      // hung ones the fourth lands at about 7.5 s. Waiting a whole period after each, it would come long after the lease ended at 9 s.
+      await sleep(granted + 9_500 - Date.now());
+      const other = await acquireLock(check.pingCode, { url: server.url, warn: () => {} });
+      expect(other).toMatchObject({ acquired: false });
+      expect(warnings.filter((line) => line.includes('could not renew'))).toHaveLength(3);
+      hangs = 1; // the next renewal hangs: release waits for it no longer than its deadline
+      await sleep(3_000);
+      const releasing = Date.now();
+      await attempt.lock.release(Date.now() + 300);
+      expect(Date.now() - releasing).toBeLessThan(1_500);
+    } finally {
+      await proxy.close();
+    }
+  }, 30_000);
 });

@@ -34,8 +34,8 @@ export interface LockHolder {
 
 /**
  * How often a runner renews a lease of `ttl` seconds, in milliseconds: a
- * third of it, so two renewals may fail (a slow or lost request) before
- * the lease lapses.
+ * third of it. A renewal that fails is tried again after a third of that,
+ * so several lost or slow requests fit before the lease lapses.
  */
 export const renewEveryMs = (ttl: number): number => Math.round((ttl * 1000) / 3);
 
