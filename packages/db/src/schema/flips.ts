@@ -44,9 +44,9 @@ export const flips = pgTable(
     index('flips_check_created_idx').on(table.checkId, table.createdAt),
     index('flips_unprocessed_idx').on(table.id).where(sql`${table.processedAt} is null`),
     check('flips_held', sql`${table.held} is null or ${table.held} in ('maintenance', 'dependency')`),
-    // Deleting a window sets its flips' reference to null; without this that reads every flip.
     // Deleting an account sets its acknowledgements' reference to null; without this that reads every flip.
     index('flips_acknowledged_by_idx').on(table.acknowledgedBy).where(sql`${table.acknowledgedBy} is not null`),
+    // Deleting a window sets its flips' reference to null; without this that reads every flip.
     index('flips_maintenance_window_idx').on(table.maintenanceWindowId).where(sql`${table.maintenanceWindowId} is not null`),
   ],
 );
