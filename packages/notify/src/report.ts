@@ -73,13 +73,27 @@ function reportState(report: Report): { state: string; down: boolean } {
 export const reportSubject = (report: Report): string => `Cronbeat ${report.period} report: ${reportState(report).state}`;
 
 /**
- * `99.95% up`, rounded down so that any time down never reads as 100%;
- * `not watched` for a check that was new or paused all along.
+ * `99.95% up`, rounded down to hundredths of a percent so that any time down
+ * never reads as 100%; `not watched` for a check that was new or paused all
+ * along.
  */
 export function uptimePhrase(uptime: number | null): string {
   if (uptime === null) return 'not watched';
-  const hundredths = Math.floor(uptime * 10_000) / 100;
-  return `${Number(hundredths.toFixed(2))}% up`;
+  return `${Number((basisPointsDown(uptime) / 100).toFixed(2))}% up`;
+}
+
+/**
+ * The largest whole number of basis points (1/10,000) not above `share`.
+ * `Math.floor(share * 10_000)` alone is off by one where the product rounds
+ * below a whole number (0.57 × 10,000 is 5699.999…), so the neighbours are
+ * compared as quotients, which round like the share itself: 0.57 gives 5700,
+ * anything below 1 stays below 10,000.
+ */
+function basisPointsDown(share: number): number {
+  let points = Math.floor(share * 10_000);
+  if ((points + 1) / 10_000 <= share) points += 1;
+  else if (points / 10_000 > share) points -= 1;
+  return points;
 }
 
 /** How often a check went down in the period, in words. */
