@@ -69,6 +69,12 @@ export function uptimeShare(timeInStatus: Partial<Record<Status, number>>): numb
   return watched > 0 ? (watched - down) / watched : null;
 }
 
+type TimeInStatus = Partial<Record<Status, number>>;
+
+const addTime = (time: TimeInStatus, status: Status, ms: number) => {
+  time[status] = (time[status] ?? 0) + ms;
+};
+
 /** Midnight UTC starting the oldest of the `days` days ending with today. */
 export function uptimeWindowStart(now: Date, days: number = UPTIME_LIMITS.days): Date {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
@@ -97,27 +103,26 @@ export function uptimeReport(input: UptimeInput, days: number = UPTIME_LIMITS.da
   }
   if (now > from) stretches.push({ from, to: now, status });
 
-  const cells = Array.from({ length: days }, (_, i) => ({ start: windowStart + i * DAY_MS, watched: 0, down: 0 }));
+  const cells = Array.from({ length: days }, (_, i) => ({ start: windowStart + i * DAY_MS, msInStatus: {} as TimeInStatus }));
+  const total: TimeInStatus = {};
   for (const stretch of stretches) {
-    if (unwatched(stretch.status) || stretch.to <= stretch.from) continue;
+    if (stretch.to <= stretch.from) continue;
     for (let i = Math.floor((stretch.from - windowStart) / DAY_MS); i < days; i++) {
       const cell = cells[i];
       if (!cell || cell.start >= stretch.to) break;
       const overlap = Math.min(stretch.to, cell.start + DAY_MS) - Math.max(stretch.from, cell.start);
       if (overlap <= 0) continue;
-      cell.watched += overlap;
-      if (stretch.status === 'down') cell.down += overlap;
+      addTime(cell.msInStatus, stretch.status, overlap);
+      addTime(total, stretch.status, overlap);
     }
   }
-  const watched = cells.reduce((sum, cell) => sum + cell.watched, 0);
-  const down = cells.reduce((sum, cell) => sum + cell.down, 0);
   return {
     days: cells.map((cell) => ({
       date: new Date(cell.start).toISOString().slice(0, 10),
-      up: cell.watched > 0 ? (cell.watched - cell.down) / cell.watched : null,
-      downSeconds: Math.round(cell.down / 1000),
+      up: uptimeShare(cell.msInStatus),
+      downSeconds: Math.round((cell.msInStatus.down ?? 0) / 1000),
     })),
-    up: watched > 0 ? (watched - down) / watched : null,
+    up: uptimeShare(total),
     incidents: incidentsOf(stretches, now),
   };
 }

@@ -64,6 +64,24 @@ describe('uptime over 90 days', () => {
     expect(report.up).toBe(1);
   });
 
+  it('measures a partly paused day by its watched part only, as uptimeShare does', () => {
+    const changes = [
+      { at: at('2026-12-06T00:00:00Z'), to: 'down' as const },
+      { at: at('2026-12-06T06:00:00Z'), to: 'late' as const },
+      { at: at('2026-12-06T12:00:00Z'), to: 'paused' as const },
+      { at: at('2026-12-07T00:00:00Z'), to: 'up' as const },
+    ];
+    const report = uptimeReport({ createdAt: at('2026-12-05T00:00:00Z'), statusAtStart: 'up', changes, now });
+    const hour = 3_600_000;
+    expect(report.days.find((d) => d.date === '2026-12-06')).toEqual({
+      date: '2026-12-06',
+      up: uptimeShare({ down: 6 * hour, late: 6 * hour, paused: 12 * hour }),
+      downSeconds: 21_600,
+    });
+    expect(report.days.find((d) => d.date === '2026-12-06')?.up).toBe(0.5);
+    expect(report.up).toBe(uptimeShare({ up: 36 * hour, down: 6 * hour, late: 6 * hour, paused: 12 * hour }));
+  });
+
   it('clips a check down since before the window to its start, and lists the newest incident first', () => {
     const changes = [
       { at: at('2026-09-10T00:00:00Z'), to: 'up' as const },
