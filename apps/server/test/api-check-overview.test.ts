@@ -183,6 +183,29 @@ describe.each(testDatabaseKinds())('the checks overview on %s', (kind) => {
     expect((await overview(`sort=status&after=${forged('2')}`)).statusCode).toBe(200);
   });
 
+  it('takes back its own cursor after the longest names: CJK, quotes, control characters, outside the BMP', async () => {
+    const names = ['夜'.repeat(200), '"'.repeat(200), '\u0001'.repeat(200), '𐐀'.repeat(200), 'İ'.repeat(200)];
+    const created = await Promise.all(names.map((name) => create(name)));
+    try {
+      for (const dir of ['asc', 'desc']) {
+        // A page of one: every check, each long name too, ends a page and writes the cursor of the next.
+        const seen: string[] = [];
+        let after: string | null = null;
+        do {
+          const response = await overview(`sort=name&dir=${dir}&limit=1${after ? `&after=${after}` : ''}`);
+          expect([seen.length, response.statusCode]).toEqual([seen.length, 200]);
+          const answer: { checks: Row[]; nextCursor: string | null } = response.json();
+          seen.push(...answer.checks.map((row) => row.name));
+          after = answer.nextCursor;
+        } while (after && seen.length < 20);
+        expect(seen).toEqual(expect.arrayContaining(names));
+        expect(seen).toHaveLength(4 + names.length);
+      }
+    } finally {
+      for (const id of created) await app.inject({ method: 'DELETE', url: `/api/v1/checks/${id}`, headers });
+    }
+  });
+
   it("shows channels only to those who may see them, and another project's people nothing", async () => {
     const reader = await addMember(app, owner, 'readonly');
     const row = (await overview('', reader.headers)).json().checks[0];

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { CheckInMaintenance, CheckStatus, StatusSummary } from './checks';
+import { CHECK_NAME_MAX_LENGTH, CheckInMaintenance, CheckStatus, StatusSummary } from './checks';
 import { NullableTimestamp, oneOf, Timestamp, Uuid } from './common';
 import { STATUSES } from './values';
 
@@ -18,6 +18,17 @@ export type OverviewSort = (typeof OVERVIEW_SORTS)[number];
 
 /** Cells in a history strip, and durations in a sparkline. */
 export const OVERVIEW_LIMITS = { history: 30, durations: 20, pageMax: 200, pageDefault: 100, ids: 100 } as const;
+
+/*
+ * The longest `nextCursor` the server writes: base64url of JSON holding the
+ * order, the last row's id and its sort key, for names the lower-cased name.
+ * A name's code point takes at most 6 bytes there: a control character is
+ * escaped as `\u00XX`, and lower-casing (`İ` to `i̇`) or a character outside
+ * the BMP (4 bytes) stays below that. The envelope, with a 36-character id,
+ * is under 100 bytes.
+ */
+const CURSOR_ENVELOPE_BYTES = 100;
+export const OVERVIEW_CURSOR_MAX_LENGTH = Math.ceil(((CURSOR_ENVELOPE_BYTES + 6 * CHECK_NAME_MAX_LENGTH) * 4) / 3);
 
 export const HistoryCell = Type.Object({ outcome: oneOf(RUN_OUTCOMES), at: Timestamp });
 
@@ -65,7 +76,9 @@ export const CheckOverviewQuery = Type.Object(
     limit: Type.Optional(
       Type.Integer({ minimum: 1, maximum: OVERVIEW_LIMITS.pageMax, description: `Default: ${OVERVIEW_LIMITS.pageDefault}` }),
     ),
-    after: Type.Optional(Type.String({ minLength: 1, maxLength: 400, description: 'the nextCursor of the previous page' })),
+    after: Type.Optional(
+      Type.String({ minLength: 1, maxLength: OVERVIEW_CURSOR_MAX_LENGTH, description: 'the nextCursor of the previous page' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -134,8 +134,11 @@ const DurationAnomaly = Type.Union(
 // Nullable fields are one schema with a list of types, not a union: Ajv
 // coerces types, and a union tried branch by branch turned a JSON null into
 // 0 or "" (number or string first) or 0, "" and false into null (Null first).
+/** Code points in a check's name (JSON Schema's maxLength counts code points). */
+export const CHECK_NAME_MAX_LENGTH = 200;
+
 const editable = {
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Type.String({ minLength: 1, maxLength: CHECK_NAME_MAX_LENGTH }),
   slug: Type.Unsafe<string | null>({
     type: ['string', 'null'],
     pattern: SLUG_PATTERN,

@@ -1,4 +1,4 @@
-import { isUuid, type OverviewSort } from '@cronbeat/contract';
+import { CHECK_NAME_MAX_LENGTH, isUuid, type OverviewSort } from '@cronbeat/contract';
 import type { OverviewCursor } from '@cronbeat/db';
 import { FieldError } from '../../../errors';
 
@@ -19,7 +19,8 @@ interface Encoded {
 
 /** Keys of every order but names are bigints (microseconds, or a status rank). */
 const BIGINT = /^-?\d{1,19}$/;
-const MAX_NAME_KEY = 400;
+/** A lower-cased name: in code points, lower-casing makes at most two of one (`İ` to `i̇`). */
+const MAX_NAME_KEY = 2 * CHECK_NAME_MAX_LENGTH;
 
 export const encodeOverviewCursor = (sort: OverviewSort, dir: 'asc' | 'desc', cursor: OverviewCursor): string =>
   Buffer.from(JSON.stringify({ sort, dir, key: cursor.key, id: cursor.id } satisfies Encoded)).toString('base64url');
@@ -39,7 +40,7 @@ export function decodeOverviewCursor(text: string, sort: OverviewSort, dir: 'asc
   if (decoded.sort !== sort || decoded.dir !== dir) {
     throw refuse(`belongs to another order (${decoded.sort} ${decoded.dir}): start again without after`);
   }
-  const keyFits = sort === 'name' ? key.length <= MAX_NAME_KEY && !key.includes('\0') : BIGINT.test(key) && isBigint(key);
+  const keyFits = sort === 'name' ? [...key].length <= MAX_NAME_KEY && !key.includes('\0') : BIGINT.test(key) && isBigint(key);
   if (!keyFits) throw refuse('is not a cursor of this list: pass the nextCursor of the previous page');
   return { key, id };
 }
