@@ -67,7 +67,17 @@ function lambda({ url, name, period, schedules, tz }: PlatformInput): Snippet {
   };
 }
 
+/**
+ * A name for each schedule line: the name alone for one line, numbered for
+ * several (a period cron cannot say in one line, 90 minutes: two lines, each
+ * its own scheduler job or timer, which together run every period).
+ */
+function namesPerLine(name: string, schedules: readonly string[]): string[] {
+  return schedules.length === 1 ? [name] : schedules.map((_, i) => `${name}-${i + 1}`);
+}
+
 function cloudRun({ url, serverUrl, name, schedules, tz }: PlatformInput): Snippet {
+  const jobs = namesPerLine(name, schedules);
   return {
     id: 'cloud-run',
     label: 'Cloud Run job',
@@ -77,16 +87,21 @@ function cloudRun({ url, serverUrl, name, schedules, tz }: PlatformInput): Snipp
       `ENTRYPOINT ["sh", "${RUNNER}", "run", ${quoted(url)}, "--"]`,
       'CMD ["/path/to/job.sh"]',
       '',
-      "# Run it on the check's schedule with Cloud Scheduler:",
-      `gcloud scheduler jobs create http ${name} --location=REGION \\`,
-      `  --schedule=${quoted(schedules[0] ?? '0 * * * *')} --time-zone=${quoted(tz)} \\`,
-      `  --uri="https://run.googleapis.com/v2/projects/PROJECT/locations/REGION/jobs/${name}:run" --http-method=POST \\`,
-      '  --oauth-service-account-email=SCHEDULER_ACCOUNT@PROJECT.iam.gserviceaccount.com',
+      jobs.length === 1
+        ? "# Run it on the check's schedule with Cloud Scheduler:"
+        : `# Run it on the check's schedule with Cloud Scheduler: ${jobs.length} jobs, as one crontab line cannot say it:`,
+      ...schedules.flatMap((schedule, i) => [
+        `gcloud scheduler jobs create http ${jobs[i]} --location=REGION \\`,
+        `  --schedule=${quoted(schedule)} --time-zone=${quoted(tz)} \\`,
+        `  --uri="https://run.googleapis.com/v2/projects/PROJECT/locations/REGION/jobs/${name}:run" --http-method=POST \\`,
+        '  --oauth-service-account-email=SCHEDULER_ACCOUNT@PROJECT.iam.gserviceaccount.com',
+      ]),
     ].join('\n'),
   };
 }
 
 function azureFunctions({ url, name, schedules, tz }: PlatformInput): Snippet {
+  const timers = namesPerLine(name, schedules);
   return {
     id: 'azure',
     label: 'Azure Functions',
@@ -96,10 +111,13 @@ function azureFunctions({ url, name, schedules, tz }: PlatformInput): Snippet {
       "const { app } = require('@azure/functions');",
       ...nodeWrapper(url),
       '',
-      `app.timer(${quoted(name)}, {`,
-      `  schedule: ${quoted(`0 ${schedules[0] ?? '0 * * * *'}`)},`,
-      '  handler: (timer, context) => monitored(() => runJob(context)), // runJob: your job',
-      '});',
+      ...(timers.length === 1 ? [] : [`// ${timers.length} timers, as one schedule line cannot say the check's period:`]),
+      ...schedules.flatMap((schedule, i) => [
+        `app.timer(${quoted(timers[i]!)}, {`,
+        `  schedule: ${quoted(`0 ${schedule}`)},`,
+        '  handler: (timer, context) => monitored(() => runJob(context)), // runJob: your job',
+        '});',
+      ]),
     ].join('\n'),
   };
 }

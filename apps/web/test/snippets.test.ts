@@ -175,6 +175,27 @@ describe('snippets that run jobs anywhere', () => {
     expect(byId(snippets, 'azure')).toContain('schedule: "0 0 * * * *",');
   });
 
+  it.each([5400, 4800, 9600])(
+    'schedule a %i-second period that needs several crontab lines with every line, on Cloud Run and Azure, never running too rarely',
+    (period) => {
+      const check = { cron: null, period, tz: 'UTC', slug: 'sync', name: 'Sync' };
+      const snippets = snippetsFor(url, check, server);
+      const cloudRun = [...byId(snippets, 'cloud-run').matchAll(/--schedule="([^"]+)"/g)].map((match) => match[1]!);
+      const cloudJobs = [...byId(snippets, 'cloud-run').matchAll(/jobs create http (\S+)/g)].map((match) => match[1]!);
+      // NCRONTAB puts seconds first; the rest is the crontab line.
+      const azure = [...byId(snippets, 'azure').matchAll(/schedule: "0 ([^"]+)"/g)].map((match) => match[1]!);
+      const azureTimers = [...byId(snippets, 'azure').matchAll(/app\.timer\("([^"]+)"/g)].map((match) => match[1]!);
+      for (const [schedules, names] of [
+        [cloudRun, cloudJobs],
+        [azure, azureTimers],
+      ]) {
+        expect(schedules).toEqual(crontabSchedules(check));
+        expect(new Set(names).size).toBe(schedules!.length);
+        expect(Math.max(...gaps(firings(schedules!, 3)))).toBeLessThanOrEqual(period);
+      }
+    },
+  );
+
   it('bake the runner into a Cloud Run job’s image and schedule it in the check’s zone', () => {
     const cron = { cron: '30 2 * * 1-5', period: null, tz: 'Europe/Berlin', slug: 'report', name: 'Report' };
     const code = byId(snippetsFor(url, cron, server), 'cloud-run');
