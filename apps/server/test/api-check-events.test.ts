@@ -1,7 +1,10 @@
-import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { Agent, get } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectEventRoutes } from '../src/routes/api/checks/events';
 import { bearer, createKey, type Person, signUp, testApp } from './api-fixtures';
 
 interface ServerSentEvent {
@@ -122,5 +125,49 @@ describe.each(testDatabaseKinds())('closing a server with live streams on %s', (
     expect(closed).toBe('closed');
     expect(Date.now() - started).toBeLessThan(2_000);
     await expect(Promise.all(ended)).resolves.toEqual(Array(3).fill('the stream ended before a never event'));
+  });
+});
+
+describe.each(testDatabaseKinds())('streams on one kept-alive connection on %s', (kind) => {
+  const test = useTestDatabase(kind);
+
+  it('leaves no listener on the socket when a stream ends and the browser reconnects over it', async () => {
+    // The route alone, with a short lifetime; who may listen is the API's business, tested above.
+    const app = Fastify();
+    const projectId = randomUUID();
+    app.decorate('db', test.db);
+    app.decorateRequest('access', null);
+    app.addHook('onRequest', async (request) => {
+      request.access = { projectId, level: 1, seesSecrets: false };
+    });
+    await app.register(projectEventRoutes, { lifetimeMs: 100 });
+    const sockets = new Set<Socket>();
+    app.server.on('connection', (socket: Socket) => sockets.add(socket));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const { port } = app.server.address() as AddressInfo;
+      const listenersAfter: number[] = [];
+      for (let stream = 0; stream < 5; stream++) {
+        const body = await new Promise<string>((resolve, reject) => {
+          const request = get({ host: '127.0.0.1', port, path: `/projects/${projectId}/events`, agent, timeout: 5_000 }, (response) => {
+            let text = '';
+            response.setEncoding('utf8').on('data', (chunk: string) => {
+              text += chunk;
+            });
+            response.on('end', () => resolve(text)).on('error', reject);
+          });
+          request.on('timeout', () => request.destroy(new Error('no end of the stream within 5 s'))).on('error', reject);
+        });
+        expect(body).toContain(': connected');
+        const [socket] = sockets;
+        listenersAfter.push(socket!.listenerCount('close'));
+      }
+      expect(sockets.size).toBe(1);
+      expect(new Set(listenersAfter).size).toBe(1);
+    } finally {
+      agent.destroy();
+      await app.close();
+    }
   });
 });

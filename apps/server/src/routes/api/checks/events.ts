@@ -70,6 +70,8 @@ export async function projectEventRoutes(fastify: FastifyInstance, options: Proj
       const stopListening = watches.listen(projectId, (change) => raw.write(eventText(change)));
       const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), heartbeatMs);
       const lifetime = setTimeout(() => end(), lifetimeMs);
+      // A kept-alive socket outlives the stream and carries the browser's next requests: its listener goes with the stream.
+      const socket = request.raw.socket;
       let ended = false;
       function end() {
         if (ended) return;
@@ -78,10 +80,11 @@ export async function projectEventRoutes(fastify: FastifyInstance, options: Proj
         clearInterval(heartbeat);
         clearTimeout(lifetime);
         stopListening();
+        socket.off('close', end);
         raw.end();
       }
       open.add(end);
-      request.raw.socket.on('close', end);
+      socket.on('close', end);
       raw.on('close', end);
     },
   );
