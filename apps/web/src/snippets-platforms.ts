@@ -51,22 +51,6 @@ function nodeWrapper(url: string): string[] {
   ];
 }
 
-function lambda({ url, name, period, schedules, tz }: PlatformInput): Snippet {
-  const expression = period ? `rate(${Math.max(1, Math.round(period / 60))} minutes)` : `cron(…) for "${schedules[0]}"`;
-  return {
-    id: 'lambda',
-    label: 'AWS Lambda',
-    code: [
-      `// index.mjs (Node.js 20 or later). Schedule: EventBridge Scheduler, ${expression}, time zone ${tz}:`,
-      `//   aws scheduler create-schedule --name ${name} --schedule-expression "${period ? expression : 'cron(…)'}" \\`,
-      `//     --schedule-expression-timezone ${tz} --flexible-time-window Mode=OFF --target Arn=<function ARN>,RoleArn=<role ARN>`,
-      ...nodeWrapper(url),
-      '',
-      'export const handler = (event) => monitored(() => runJob(event)); // runJob: your job',
-    ].join('\n'),
-  };
-}
-
 /**
  * A name for each schedule line: the name alone for one line, numbered for
  * several (a period cron cannot say in one line, 90 minutes: two lines, each
@@ -74,6 +58,94 @@ function lambda({ url, name, period, schedules, tz }: PlatformInput): Snippet {
  */
 function namesPerLine(name: string, schedules: readonly string[]): string[] {
   return schedules.length === 1 ? [name] : schedules.map((_, i) => `${name}-${i + 1}`);
+}
+
+/** EventBridge's rate(): whole minutes, never longer than the period (90 s: 1 minute), and a singular unit for 1. */
+function rateExpression(period: number): string {
+  const minutes = Math.max(1, Math.floor(period / 60));
+  return `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`;
+}
+
+const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
+
+/** A day of the week as cron writes it (0–7, 0 and 7 Sunday, or a name) as 0–6; null when it is neither. */
+function dayIndex(text: string): number | null {
+  if (/^[0-7]$/.test(text)) return Number(text) % 7;
+  const named = DAY_NAMES.indexOf(text.toUpperCase() as (typeof DAY_NAMES)[number]);
+  return named === -1 ? null : named;
+}
+
+/**
+ * A crontab day-of-week field as AWS's day names (AWS numbers days 1–7 from
+ * Sunday, crontab 0–7, so numbers would shift): each day listed, runs of
+ * three or more as a range. Null for what it cannot read (L, #).
+ */
+function awsDays(field: string): string | null {
+  const days = new Set<number>();
+  for (const token of field.split(',')) {
+    const parts = /^(\*|\w+)(?:-(\w+))?(?:\/(\d+))?$/.exec(token);
+    if (!parts) return null;
+    const [, from = '', to, step = '1'] = parts;
+    const first = from === '*' ? 0 : dayIndex(from);
+    // A range ending at 7 ends on Sunday, the week's last day.
+    const last = from === '*' ? 6 : to === undefined ? (step === '1' ? first : 6) : to === '7' ? 7 : dayIndex(to);
+    if (first === null || last === null || Number(step) < 1) return null;
+    for (let day = first; day <= last; day += Number(step)) days.add(day % 7);
+  }
+  const sorted = [...days].sort((a, b) => a - b);
+  const runs: number[][] = [];
+  for (const day of sorted) {
+    const run = runs.at(-1);
+    if (run && run.at(-1) === day - 1) run.push(day);
+    else runs.push([day]);
+  }
+  return runs
+    .flatMap((run) => (run.length >= 3 ? [`${DAY_NAMES[run[0]!]}-${DAY_NAMES[run.at(-1)!]}`] : run.map((day) => DAY_NAMES[day]!)))
+    .join(',');
+}
+
+/**
+ * A five-field crontab line as EventBridge's six-field cron() (minute hour
+ * day-of-month month day-of-week year), whose day fields cannot both be set:
+ * one of them is `?`. A line with both runs on either day (crontab's rule),
+ * so it becomes two schedules. Null for what cannot be said so: a nickname,
+ * or syntax beyond lists, ranges and steps.
+ */
+export function eventBridgeCron(line: string): string[] | null {
+  const fields = line.trim().split(/\s+/);
+  if (fields.length !== 5) return null;
+  const [minute, hour, dayOfMonth, month, dayOfWeek] = fields as [string, string, string, string, string];
+  if (![minute, hour, dayOfMonth].every((field) => /^[\d*,/-]+$/.test(field)) || !/^[\w*,/-]+$/.test(month)) return null;
+  // AWS documents steps from a start (0/15); a crontab step from * starts at the field's first value.
+  const from = (field: string, first: number) => field.replace(/^\*\//, `${first}/`);
+  const weekdays = dayOfWeek === '*' ? '?' : awsDays(dayOfWeek);
+  if (weekdays === null) return null;
+  const time = `${from(minute, 0)} ${from(hour, 0)}`;
+  const byDay = `cron(${time} ${from(dayOfMonth, 1)} ${from(month, 1)} ? *)`;
+  const byWeekday = `cron(${time} ? ${from(month, 1)} ${weekdays} *)`;
+  if (dayOfWeek === '*') return [byDay];
+  return dayOfMonth === '*' ? [byWeekday] : [byDay, byWeekday];
+}
+
+function lambda({ url, name, period, schedules, tz }: PlatformInput): Snippet {
+  const expressions = period ? [rateExpression(period)] : schedules.flatMap((line) => eventBridgeCron(line) ?? ['cron(…)']);
+  const names = namesPerLine(name, expressions);
+  const unsaid = period ? [] : schedules.filter((line) => eventBridgeCron(line) === null);
+  return {
+    id: 'lambda',
+    label: 'AWS Lambda',
+    code: [
+      `// index.mjs (Node.js 20 or later). Schedule: EventBridge Scheduler${period ? '' : `, in the check's zone ${tz}`}:`,
+      ...unsaid.map((line) => `//   EventBridge cron() cannot say "${line}": write its cron(…) by hand.`),
+      ...expressions.flatMap((expression, i) => [
+        `//   aws scheduler create-schedule --name ${names[i]} --schedule-expression "${expression}" \\`,
+        `//     ${period ? '' : `--schedule-expression-timezone ${tz} `}--flexible-time-window Mode=OFF --target Arn=<function ARN>,RoleArn=<role ARN>`,
+      ]),
+      ...nodeWrapper(url),
+      '',
+      'export const handler = (event) => monitored(() => runJob(event)); // runJob: your job',
+    ].join('\n'),
+  };
 }
 
 function cloudRun({ url, serverUrl, name, schedules, tz }: PlatformInput): Snippet {

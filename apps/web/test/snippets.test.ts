@@ -8,6 +8,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { parseYaml } from 'cronbeat';
 import { describe, expect, it } from 'vitest';
 import { crontabSchedules, snippetsFor, systemdTimer } from '../src/snippets';
+import { eventBridgeCron } from '../src/snippets-platforms';
 
 const run = promisify(execFile);
 const START = Date.UTC(2026, 0, 1);
@@ -195,6 +196,38 @@ describe('snippets that run jobs anywhere', () => {
       }
     },
   );
+
+  it.each([
+    [90, 'rate(1 minute)'],
+    [150, 'rate(2 minutes)'],
+    [5400, 'rate(90 minutes)'],
+    [5430, 'rate(90 minutes)'],
+  ])('schedule a Lambda for a %i-second period no less often than the period, the unit singular for one: %s', (period, rate) => {
+    const code = byId(snippetsFor(url, { ...hourly, period }, server), 'lambda');
+    expect([...code.matchAll(/--schedule-expression "([^"]+)"/g)].map((match) => match[1])).toEqual([rate]);
+  });
+
+  it('schedule a Lambda for a cron check with EventBridge’s six-field cron() in the check’s zone', () => {
+    const cron = { cron: '30 2 * * 1-5', period: null, tz: 'Europe/Berlin', slug: 'report', name: 'Report' };
+    const code = byId(snippetsFor(url, cron, server), 'lambda');
+    expect(code).toContain('--schedule-expression "cron(30 2 ? * MON-FRI *)"');
+    expect(code).toContain('--schedule-expression-timezone Europe/Berlin ');
+  });
+
+  it.each([
+    ['0 0 1 * *', ['cron(0 0 1 * ? *)']],
+    ['*/15 * * * 0,6', ['cron(0/15 * ? * SUN,SAT *)']],
+    ['0 */3 * * *', ['cron(0 0/3 * * ? *)']],
+    // Sunday is 0 and 7 in crontab, 1 in AWS: names say it without renumbering.
+    ['0 9 * * 5-7', ['cron(0 9 ? * SUN,FRI,SAT *)']],
+    ['0 9 * * */2', ['cron(0 9 ? * SUN,TUE,THU,SAT *)']],
+    ['0 9 * * mon-fri', ['cron(0 9 ? * MON-FRI *)']],
+    // Both day fields: crontab runs on either, AWS takes one per expression.
+    ['0 9 1 * 1', ['cron(0 9 1 * ? *)', 'cron(0 9 ? * MON *)']],
+    ['0 9 * * 5#3', null],
+  ])('write the crontab line %s as EventBridge cron() %j', (line, expected) => {
+    expect(eventBridgeCron(line)).toEqual(expected);
+  });
 
   it('bake the runner into a Cloud Run job’s image and schedule it in the check’s zone', () => {
     const cron = { cron: '30 2 * * 1-5', period: null, tz: 'Europe/Berlin', slug: 'report', name: 'Report' };
