@@ -396,6 +396,8 @@ cronbeat_run() {
     cronbeat_exit=$?
     : >"$cronbeat_work/log"
   fi
+  # One deadline from the command's end, whatever the start ping still takes: --timeout is all Cronbeat may add.
+  cronbeat_end_deadline=$(($(date +%s) + cronbeat_timeout))
 
   cronbeat_trailer=''
   if [ "$cronbeat_exit" -gt 128 ] && cronbeat_signal=$(kill -l $((cronbeat_exit - 128)) 2>/dev/null); then
@@ -404,7 +406,7 @@ cronbeat_run() {
   cronbeat_write_body "$cronbeat_trailer"
   # The end ping waits for the start ping, so Cronbeat never sees a run end before it began.
   wait "$cronbeat_start_pinger"
-  cronbeat_send "$cronbeat_exit" "$cronbeat_work/body" $(($(date +%s) + cronbeat_timeout))
+  cronbeat_send "$cronbeat_exit" "$cronbeat_work/body" "$cronbeat_end_deadline"
   exit "$cronbeat_exit"
 }
 

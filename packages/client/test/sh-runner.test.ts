@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@cronbeat/config';
@@ -312,7 +312,37 @@ describe('the sh runner', () => {
       expect(result.stderr).toMatch(
         /^cronbeat: start ping not recorded after \d attempts: .+\ncronbeat: exit status 7 ping not recorded after \d attempts: .+\n$/,
       );
-      expect(result.elapsed).toBeLessThan(9_000);
+      expect(result.elapsed).toBeLessThan(5_000);
+    }
+  });
+
+  it('shares one --timeout between the start and end pings when Cronbeat hangs, as `cronbeat run` does', async () => {
+    // Cronbeat accepts connections and never answers: the start ping uses the whole timeout, so the end ping
+    // gets only its first attempt's 2 s (a timeout counted from the end ping itself would make it 5 s more).
+    const held = new Set<Socket>();
+    const silent = createServer((socket) => {
+      held.add(socket);
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silentUrl = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+    try {
+      for (const [shell, path] of [
+        [DASH, paths.curl],
+        [BUSYBOX_SH, paths.busybox],
+      ] as const) {
+        const result = await sh(shell, [runner, 'run', '--timeout', '5s', '--url', silentUrl, 'some-slug', '--', 'sh', '-c', 'exit 7'], {
+          path,
+          env: { CRONBEAT_PING_KEY: 'k' },
+        });
+        expect(result.code).toBe(7);
+        expect(result.stderr).toMatch(/^cronbeat: start ping not recorded .+\ncronbeat: exit status 7 ping not recorded .+\n$/);
+        // 5 s shared, 2 s for the end ping's one attempt, and room for a busy machine; not 5 + 5.
+        expect(result.elapsed).toBeLessThan(8_500);
+      }
+    } finally {
+      for (const socket of held) socket.destroy();
+      silent.close();
     }
   });
 
