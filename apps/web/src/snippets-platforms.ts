@@ -26,13 +26,22 @@ const quoted = (text: string) => JSON.stringify(text);
 const RUNNER = '/usr/local/bin/cronbeat.sh';
 
 /**
+ * The environment variable (and GitHub secret) the platform snippets read the
+ * ping URL from: their code is committed, and whoever holds the URL can ping
+ * the check, so the URL lives where the platform keeps settings.
+ */
+const PING_URL_VARIABLE = 'CRONBEAT_PING_URL';
+
+/**
  * A Node function body that reports a job to Cronbeat as `cronbeat run`
  * does: a start ping with a run id, then success or fail (with the error) for
- * the same run. A ping that fails never fails the job.
+ * the same run. A ping that fails never fails the job; a missing URL is said
+ * once, at start.
  */
-function nodeWrapper(url: string): string[] {
+function nodeWrapper(): string[] {
   return [
-    `const PING_URL = ${quoted(url)};`,
+    `const PING_URL = process.env.${PING_URL_VARIABLE};`,
+    `if (!PING_URL) console.warn("${PING_URL_VARIABLE} is not set: this job's runs are not reported to Cronbeat");`,
     'const ping = (suffix, body) =>',
     '  fetch(PING_URL + suffix, { method: body === undefined ? "GET" : "POST", body, signal: AbortSignal.timeout(10_000) }).catch(() => {});',
     '',
@@ -127,7 +136,7 @@ export function eventBridgeCron(line: string): string[] | null {
   return dayOfMonth === '*' ? [byWeekday] : [byDay, byWeekday];
 }
 
-function lambda({ url, name, period, schedules, tz }: PlatformInput): Snippet {
+function lambda({ name, period, schedules, tz }: PlatformInput): Snippet {
   const expressions = period ? [rateExpression(period)] : schedules.flatMap((line) => eventBridgeCron(line) ?? ['cron(…)']);
   const names = namesPerLine(name, expressions);
   const unsaid = period ? [] : schedules.filter((line) => eventBridgeCron(line) === null);
@@ -141,14 +150,15 @@ function lambda({ url, name, period, schedules, tz }: PlatformInput): Snippet {
         `//   aws scheduler create-schedule --name ${names[i]} --schedule-expression "${expression}" \\`,
         `//     ${period ? '' : `--schedule-expression-timezone ${tz} `}--flexible-time-window Mode=OFF --target Arn=<function ARN>,RoleArn=<role ARN>`,
       ]),
-      ...nodeWrapper(url),
+      `// The function's environment variable ${PING_URL_VARIABLE} holds this check's ping URL (Configuration › Environment variables).`,
+      ...nodeWrapper(),
       '',
       'export const handler = (event) => monitored(() => runJob(event)); // runJob: your job',
     ].join('\n'),
   };
 }
 
-function cloudRun({ url, serverUrl, name, schedules, tz }: PlatformInput): Snippet {
+function cloudRun({ serverUrl, name, schedules, tz }: PlatformInput): Snippet {
   const jobs = namesPerLine(name, schedules);
   return {
     id: 'cloud-run',
@@ -156,8 +166,12 @@ function cloudRun({ url, serverUrl, name, schedules, tz }: PlatformInput): Snipp
     code: [
       '# Dockerfile of the job: the sh runner baked in, no Node needed (the image needs sh and curl or wget)',
       `ADD --chmod=755 ${serverUrl}/client/cronbeat.sh ${RUNNER}`,
-      `ENTRYPOINT ["sh", "${RUNNER}", "run", ${quoted(url)}, "--"]`,
+      `# The ping URL comes from the job's environment (${PING_URL_VARIABLE}), not the image; CMD is the job.`,
+      `ENTRYPOINT ["sh", "-c", ${quoted(`exec sh ${RUNNER} run "$${PING_URL_VARIABLE}" -- "$@"`)}, "cronbeat"]`,
       'CMD ["/path/to/job.sh"]',
+      '',
+      "# Once: this check's ping URL into the job's environment",
+      `gcloud run jobs update ${name} --region=REGION --update-env-vars=${PING_URL_VARIABLE}=<ping URL>`,
       '',
       jobs.length === 1
         ? "# Run it on the check's schedule with Cloud Scheduler:"
@@ -172,16 +186,17 @@ function cloudRun({ url, serverUrl, name, schedules, tz }: PlatformInput): Snipp
   };
 }
 
-function azureFunctions({ url, name, schedules, tz }: PlatformInput): Snippet {
+function azureFunctions({ name, schedules, tz }: PlatformInput): Snippet {
   const timers = namesPerLine(name, schedules);
   return {
     id: 'azure',
     label: 'Azure Functions',
     code: [
       `// src/functions/${name}.js (Node.js programming model v4). The schedule is NCRONTAB, seconds first;`,
-      `// the app setting WEBSITE_TIME_ZONE=${tz} makes it the check's zone.`,
+      `// the app setting WEBSITE_TIME_ZONE=${tz} makes it the check's zone, and ${PING_URL_VARIABLE} holds this check's ping URL`,
+      `// (Settings › Environment variables, or az functionapp config appsettings set --settings ${PING_URL_VARIABLE}=…).`,
       "const { app } = require('@azure/functions');",
-      ...nodeWrapper(url),
+      ...nodeWrapper(),
       '',
       ...(timers.length === 1 ? [] : [`// ${timers.length} timers, as one schedule line cannot say the check's period:`]),
       ...schedules.flatMap((schedule, i) => [
@@ -194,7 +209,7 @@ function azureFunctions({ url, name, schedules, tz }: PlatformInput): Snippet {
   };
 }
 
-function githubActions({ url, serverUrl, title, schedules, tz }: PlatformInput): Snippet {
+function githubActions({ serverUrl, title, schedules, tz }: PlatformInput): Snippet {
   const utc = tz === 'UTC' || tz === 'Etc/UTC';
   return {
     id: 'github-actions',
@@ -202,6 +217,8 @@ function githubActions({ url, serverUrl, title, schedules, tz }: PlatformInput):
     code: [
       `# .github/workflows/cronbeat-job.yml. The runner is committed with the workflow, so a run never waits on a download:`,
       `#   curl -fsS -o .github/cronbeat.sh ${serverUrl}/client/cronbeat.sh`,
+      `# This check's ping URL is the repository secret ${PING_URL_VARIABLE} (Settings › Secrets and variables › Actions,`,
+      `# or: gh secret set ${PING_URL_VARIABLE}), so the workflow holds none.`,
       ...(utc ? [] : [`# GitHub runs schedules in UTC: this check expects them in ${tz}; shift the hours below to match.`]),
       `name: ${quoted(title)}`,
       'on:',
@@ -213,7 +230,9 @@ function githubActions({ url, serverUrl, title, schedules, tz }: PlatformInput):
       '    runs-on: ubuntu-latest',
       '    steps:',
       '      - uses: actions/checkout@v4',
-      `      - run: sh .github/cronbeat.sh run ${url} -- ./path/to/job.sh`,
+      `      - run: sh .github/cronbeat.sh run "$${PING_URL_VARIABLE}" -- ./path/to/job.sh`,
+      '        env:',
+      `          ${PING_URL_VARIABLE}: \${{ secrets.${PING_URL_VARIABLE} }}`,
     ].join('\n'),
   };
 }

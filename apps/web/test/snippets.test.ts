@@ -150,25 +150,32 @@ describe('snippets that run jobs anywhere', () => {
     expect(manifest.volumes[0]!.configMap.name).toBe('cronbeat-sh');
   });
 
-  it('write a GitHub Actions workflow that parses, with the check’s name escaped and its schedules', () => {
+  it('write a GitHub Actions workflow that parses, with the check’s name escaped, its schedules, and the ping URL from a secret', () => {
     const cron = { cron: '30 2 * * *', period: null, tz: 'Europe/Berlin', slug: null, name: hourly.name };
     const code = byId(snippetsFor(url, cron, server), 'github-actions');
     expect(code).toContain('# GitHub runs schedules in UTC: this check expects them in Europe/Berlin');
     const workflow = parseYaml(code) as {
       name: string;
       on: { schedule: { cron: string }[] };
-      jobs: { job: { steps: { run?: string }[] } };
+      jobs: { job: { steps: { run?: string; env?: Record<string, string> }[] } };
     };
     expect(workflow.name).toBe(hourly.name);
     expect(workflow.on.schedule).toEqual([{ cron: '30 2 * * *' }]);
-    expect(workflow.jobs.job.steps[1]!.run).toBe(`sh .github/cronbeat.sh run ${url} -- ./path/to/job.sh`);
+    expect(workflow.jobs.job.steps[1]).toEqual({
+      run: 'sh .github/cronbeat.sh run "$CRONBEAT_PING_URL" -- ./path/to/job.sh',
+      // GitHub's expression syntax, not JavaScript's.
+      env: { CRONBEAT_PING_URL: `\${{ secrets.CRONBEAT_PING_URL }}` },
+    });
+    expect(code).toContain('repository secret CRONBEAT_PING_URL (Settings › Secrets and variables › Actions');
+    expect(code).not.toContain(url);
   });
 
-  it('wrap a Lambda and an Azure Functions timer in start and end pings of one run, the URL as a JavaScript string', () => {
+  it('wrap a Lambda and an Azure Functions timer in start and end pings of one run, the URL from the environment', () => {
     const snippets = snippetsFor(url, hourly, server);
     for (const id of ['lambda', 'azure']) {
       const code = byId(snippets, id);
-      expect(code).toContain(`const PING_URL = "${url}";`);
+      expect(code).toContain('const PING_URL = process.env.CRONBEAT_PING_URL;');
+      expect(code).not.toContain(url);
       expect(code).toContain('await ping("/start?rid=" + rid);');
       expect(code).toContain('await ping("/fail?rid=" + rid, String(error?.stack ?? error));');
     }
@@ -233,7 +240,8 @@ describe('snippets that run jobs anywhere', () => {
     const cron = { cron: '30 2 * * 1-5', period: null, tz: 'Europe/Berlin', slug: 'report', name: 'Report' };
     const code = byId(snippetsFor(url, cron, server), 'cloud-run');
     expect(code).toContain(`ADD --chmod=755 ${server}/client/cronbeat.sh /usr/local/bin/cronbeat.sh\n`);
-    expect(code).toContain(`ENTRYPOINT ["sh", "/usr/local/bin/cronbeat.sh", "run", "${url}", "--"]`);
+    expect(code).not.toContain(url);
+    expect(code).toContain('--update-env-vars=CRONBEAT_PING_URL=<ping URL>');
     expect(code).toContain('--schedule="30 2 * * 1-5" --time-zone="Europe/Berlin"');
   });
 
