@@ -3,6 +3,7 @@ import { EMAIL_PING_METHOD, PingKind } from '@cronbeat/core';
 import type { Db } from '@cronbeat/db';
 import type { FastifyBaseLogger } from 'fastify';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
+import { FailureStreak } from '../failure-streak';
 import { sourceAddress } from '../ping/address';
 import type { ReceivedPing } from '../ping/batch';
 import { PingNotStoredError, type PingRecorder } from '../ping/recorder';
@@ -60,6 +61,8 @@ const USER_AGENT_LIMIT = 200;
 export async function startEmailPings(config: EmailPingsConfig, deps: EmailPingDeps): Promise<EmailPingListener> {
   const timeouts = { ...DEFAULT_EMAIL_PING_TIMEOUTS, ...deps.timeouts };
   const connections = new ConnectionsPerAddress(MAX_CLIENTS_PER_ADDRESS);
+  // Each recipient of each mail is looked up: a database outage would otherwise make a line per recipient.
+  const lookups = new FailureStreak(deps.logger, 'email ping: looking recipients up');
   const server = new SMTPServer({
     name: config.domain,
     banner: 'Cronbeat email pings',
@@ -109,8 +112,9 @@ export async function startEmailPings(config: EmailPingsConfig, deps: EmailPingD
     let found: boolean;
     try {
       found = await withDeadline(checkAnswersTo(deps.db, target), timeouts.lookup);
+      lookups.succeeded();
     } catch (error) {
-      deps.logger.warn({ err: error }, 'email ping: could not look a recipient up');
+      lookups.failed(error);
       throw smtpError(451, '4.3.0 cannot look the address up now, try again later');
     }
     if (!found) throw smtpError(550, `5.1.1 <${address.address}>: no such check`);

@@ -1,5 +1,6 @@
 import { type Db, recentChanges } from '@cronbeat/db';
 import type { FastifyBaseLogger } from 'fastify';
+import { FailureStreak } from '../../../failure-streak';
 
 /** What a watcher of a project hears: the checks that changed, or that the list must be read again (a check went away). */
 export type ProjectChange = { kind: 'checks'; ids: string[] } | { kind: 'reload' };
@@ -31,13 +32,15 @@ class ProjectWatch {
   private total: number | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private readonly failures: FailureStreak;
 
   constructor(
     private readonly db: Db,
     private readonly projectId: string,
     private readonly timing: WatchTiming,
-    private readonly log: FastifyBaseLogger,
+    log: FastifyBaseLogger,
   ) {
+    this.failures = new FailureStreak(log, 'watching the checks list', { projectId });
     this.schedule(0);
   }
 
@@ -62,6 +65,7 @@ class ProjectWatch {
         }),
       ]);
       if (this.stopped) return;
+      this.failures.succeeded();
       const first = this.total === null;
       const ids = changed.filter(({ id, version }) => this.versions.get(id) !== version).map(({ id }) => id);
       // Rows leave the window after `overlapSeconds`; forgetting them then keeps the map as small as the window.
@@ -73,8 +77,8 @@ class ProjectWatch {
       if (reload) this.tell({ kind: 'reload' });
       else if (ids.length > 0) this.tell({ kind: 'checks', ids });
     } catch (error) {
-      // A slow or failed look is retried by the next one; listeners keep their connection.
-      this.log.warn({ err: error, projectId: this.projectId }, 'watching the checks list failed');
+      // A slow or failed look is retried by the next one, a second later; listeners keep their connection.
+      this.failures.failed(error);
     } finally {
       clearTimeout(deadline);
     }
