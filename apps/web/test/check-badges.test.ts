@@ -51,4 +51,27 @@ describe.skipIf(skipBrowser)('one check’s status badge', () => {
     await expect(fetch(byId).then((response) => response.json())).resolves.toMatchObject({ status: 'up', total: 1 });
     await page.screenshot({ path: `${ARTIFACTS}/check-badge.png`, fullPage: true });
   });
+
+  it('asks the server for the first ten matches by name only, and says how many more there are', async () => {
+    const page = await freshPage(dashboard.browser);
+    await signUp(page, dashboard.cronbeat.url);
+    for (let n = 12; n >= 1; n--)
+      await callApi(page, 'POST', '/api/v1/checks', { name: `Batch ${String(n).padStart(2, '0')}`, period: 3600 });
+    const searches: string[] = [];
+    page.on('request', (request) => {
+      if (/\/checks(\/overview)?\?/.test(request.url()) && request.url().includes('q=batch')) searches.push(request.url());
+    });
+
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const section = page.locator('section[aria-labelledby="badges-title"]');
+    await explained(page, section.getByLabel('Find a check').waitFor());
+    await section.getByLabel('Find a check').fill('batch');
+    await explained(page, section.getByText('The first 10 of 12 matches by name: type more of the name to narrow them.').waitFor());
+    const matches = section.getByRole('list', { name: 'Matching checks' });
+    expect(await matches.getByRole('button').allTextContents()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `Batch ${String(i + 1).padStart(2, '0')}`),
+    );
+    expect(searches).toHaveLength(1);
+    expect(new URL(searches[0]!).searchParams.get('limit')).toBe('10');
+  });
 });

@@ -1,10 +1,10 @@
+import type { CheckOverview } from '@cronbeat/contract';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
-import type { Check } from '../types';
 import { CheckBadge } from './CheckBadge';
 import { Field } from './Field';
 
-/** Matches shown for a search; the API's first page is plenty to pick one from. */
+/** Matches asked for and shown; more means the search should say more. */
 const SHOWN = 10;
 /** Typing pauses this long before the search goes out. */
 const DEBOUNCE_MS = 250;
@@ -16,7 +16,7 @@ const DEBOUNCE_MS = 250;
  */
 export function CheckBadgePicker() {
   const [query, setQuery] = useState('');
-  const [matches, setMatches] = useState<Check[] | null>(null);
+  const [matches, setMatches] = useState<{ checks: CheckOverview[]; total: number } | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [picked, setPicked] = useState<string | null>(null);
 
@@ -28,10 +28,12 @@ export function CheckBadgePicker() {
     }
     let current = true;
     const timer = setTimeout(() => {
-      api.checks({ q: wanted }).then(
-        (found) => {
+      // The overview answers a page of the size asked for (the checks list reads everything that matches).
+      const search = new URLSearchParams({ q: wanted, sort: 'name', limit: String(SHOWN) });
+      api.checkOverview(`?${search}`).then(
+        ({ checks, total }) => {
           if (!current) return;
-          setMatches(found.slice(0, SHOWN));
+          setMatches({ checks, total });
           setFailure(null);
         },
         (error: unknown) => current && setFailure(error instanceof Error ? error.message : String(error)),
@@ -49,10 +51,10 @@ export function CheckBadgePicker() {
       <Field label="Find a check" hint="Part of its name or slug." error={failure ?? undefined}>
         <input type="search" autoComplete="off" value={query} onChange={(event) => setQuery(event.target.value)} />
       </Field>
-      {matches && matches.length === 0 && <p className="muted">No check matches “{query.trim()}”.</p>}
-      {matches && matches.length > 0 && (
+      {matches && matches.checks.length === 0 && <p className="muted">No check matches “{query.trim()}”.</p>}
+      {matches && matches.checks.length > 0 && (
         <ul className="plain" aria-label="Matching checks">
-          {matches.map((check) => (
+          {matches.checks.map((check) => (
             <li key={check.id}>
               <button type="button" className="link" aria-pressed={picked === check.id} onClick={() => setPicked(check.id)}>
                 {check.name}
@@ -60,6 +62,11 @@ export function CheckBadgePicker() {
             </li>
           ))}
         </ul>
+      )}
+      {matches && matches.total > matches.checks.length && (
+        <p className="muted">
+          The first {matches.checks.length} of {matches.total} matches by name: type more of the name to narrow them.
+        </p>
       )}
       {picked && <CheckBadge checkId={picked} />}
     </div>
