@@ -222,15 +222,20 @@ export interface RecentChange {
 /**
  * Checks of the project written in the last `withinSeconds` (by the
  * database's clock): pinged (`last_ping`), made, or changed by the sweep or
- * the API (`updated_at`, which both set), and how many checks the project
- * has, so a deletion shows as a new count. The window overlaps the previous
- * look on purpose: a ping is stamped when it arrives and committed up to a
- * write deadline later, so the caller remembers each row's `version` and
- * reports only what differs. Reads the project's rows through its index,
- * and no ping or flip.
+ * the API (`updated_at`, which both set), and which checks the project has
+ * (`members`: their count and a sum of their ids' hashes, equal for equal
+ * sets), so a deletion shows even when a check was made in its place. The
+ * window overlaps the previous look on purpose: a ping is stamped when it
+ * arrives and committed up to a write deadline later, so the caller
+ * remembers each row's `version` and reports only what differs. Reads the
+ * project's rows through its index, and no ping or flip.
  */
-export async function recentChanges(db: Db, projectId: string, withinSeconds: number): Promise<{ changed: RecentChange[]; total: number }> {
-  const [row] = await queryRows<{ changed: RecentChange[] | string; total: number }>(
+export async function recentChanges(
+  db: Db,
+  projectId: string,
+  withinSeconds: number,
+): Promise<{ changed: RecentChange[]; members: string }> {
+  const [row] = await queryRows<{ changed: RecentChange[] | string; members: string }>(
     db,
     sql`
       select coalesce((
@@ -239,7 +244,7 @@ export async function recentChanges(db: Db, projectId: string, withinSeconds: nu
                 where c.project_id = ${projectId}
                   and greatest(c.updated_at, c.last_ping, c.created_at) > now() - make_interval(secs => ${withinSeconds})
              ), '[]'::json) as changed,
-             (select count(*)::int from checks where project_id = ${projectId}) as total`,
+             (select concat_ws(':', count(*), coalesce(sum(hashtext(id::text)), 0)) from checks where project_id = ${projectId}) as members`,
   );
-  return { changed: row ? jsonColumn(row.changed) : [], total: Number(row?.total ?? 0) };
+  return { changed: row ? jsonColumn(row.changed) : [], members: row?.members ?? '' };
 }

@@ -23,13 +23,18 @@ const DEFAULT_TIMING: WatchTiming = { intervalMs: 1_000, deadlineMs: 5_000, over
  * the database, never from this process's own hooks: each look asks which
  * of the project's checks were written lately (`recentChanges`), one look
  * at a time (the next starts a second after the last ended), and tells the
- * listeners of rows whose version is new. The first look only learns the
- * versions: a page that just connected has just loaded.
+ * listeners of rows whose version is new, or asks for the list again when
+ * the project's set of checks changed (one deleted and one made in its place
+ * included). The first look only learns the versions: a page that just
+ * connected has just loaded. A look that succeeds after failed ones asks for
+ * the list again: what changed meanwhile, before a first look or beyond the
+ * window, is not known.
  */
 class ProjectWatch {
   readonly listeners = new Set<Listener>();
   private readonly versions = new Map<string, string>();
-  private total: number | null = null;
+  /** What `recentChanges` says of the project's set of checks at the last look that succeeded; null before one. */
+  private members: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private readonly failures: FailureStreak;
@@ -58,24 +63,23 @@ class ProjectWatch {
   private async look(): Promise<void> {
     let deadline: NodeJS.Timeout | undefined;
     try {
-      const { changed, total } = await Promise.race([
+      const { changed, members } = await Promise.race([
         recentChanges(this.db, this.projectId, this.timing.overlapSeconds),
         new Promise<never>((_, reject) => {
           deadline = setTimeout(() => reject(new Error(`no answer within ${this.timing.deadlineMs} ms`)), this.timing.deadlineMs);
         }),
       ]);
       if (this.stopped) return;
+      const afterFailures = this.failures.failing;
       this.failures.succeeded();
-      const first = this.total === null;
       const ids = changed.filter(({ id, version }) => this.versions.get(id) !== version).map(({ id }) => id);
       // Rows leave the window after `overlapSeconds`; forgetting them then keeps the map as small as the window.
       this.versions.clear();
       for (const { id, version } of changed) this.versions.set(id, version);
-      const reload = !first && total !== this.total;
-      this.total = total;
-      if (first) return;
-      if (reload) this.tell({ kind: 'reload' });
-      else if (ids.length > 0) this.tell({ kind: 'checks', ids });
+      const known = this.members;
+      this.members = members;
+      if (afterFailures || (known !== null && members !== known)) this.tell({ kind: 'reload' });
+      else if (known !== null && ids.length > 0) this.tell({ kind: 'checks', ids });
     } catch (error) {
       // A slow or failed look is retried by the next one, a second later; listeners keep their connection.
       this.failures.failed(error);
