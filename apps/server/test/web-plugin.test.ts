@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { brotliCompressSync, brotliDecompressSync, gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webPlugin } from '../src/plugins/web';
@@ -13,6 +14,9 @@ describe('serving the built dashboard', () => {
     mkdirSync(`${root}/assets`);
     writeFileSync(`${root}/index.html`, '<!doctype html><title>Cronbeat</title>');
     writeFileSync(`${root}/assets/index-abc123.js`, 'console.log(1)');
+    // As the build writes them: a Brotli and a gzip copy beside a script.
+    writeFileSync(`${root}/assets/index-abc123.js.br`, brotliCompressSync('console.log(1)'));
+    writeFileSync(`${root}/assets/index-abc123.js.gz`, gzipSync('console.log(1)'));
     app = Fastify();
     app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: { code: 'CB_NOT_FOUND', message: 'not found' } }));
     app.get('/api/v1/checks', async () => ({ checks: [] }));
@@ -36,6 +40,19 @@ describe('serving the built dashboard', () => {
     const response = await app.inject({ url: '/assets/index-abc123.js' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toContain('immutable');
+  });
+
+  it("sends the build's compressed copy to a browser that accepts it, and the file itself to one that does not", async () => {
+    const brotli = await app.inject({ url: '/assets/index-abc123.js', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(brotli.statusCode).toBe(200);
+    expect(brotli.headers['content-encoding']).toBe('br');
+    expect(brotli.headers['content-type']).toMatch(/^text\/javascript|^application\/javascript/);
+    expect(brotli.headers.vary).toContain('accept-encoding');
+    expect(brotliDecompressSync(brotli.rawPayload).toString()).toBe('console.log(1)');
+    expect((await app.inject({ url: '/assets/index-abc123.js', headers: { 'accept-encoding': 'gzip' } })).headers['content-encoding']).toBe('gzip');
+    const plain = await app.inject({ url: '/assets/index-abc123.js', headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe('console.log(1)');
   });
 
   it('never shadows the server: API, auth, ping and probe paths keep their JSON 404 even for browsers', async () => {

@@ -9,6 +9,9 @@ export interface ListQuery {
   dir: 'asc' | 'desc';
 }
 
+/** How the list is first asked for: every check, oldest first. */
+export const FIRST_QUERY: ListQuery = { q: '', status: '', tag: '', sort: 'created', dir: 'asc' };
+
 /** The list as loaded: its rows in order, and where the loaded part ends. */
 export interface LoadedList {
   rows: CheckOverview[];

@@ -150,6 +150,24 @@ describe.skipIf(skipBrowser)('the checks list of a large project in Chromium', (
     await expect.poll(() => target.getAttribute('data-status'), { timeout: 12_000 }).toBe('down');
   });
 
+  it('asks for the first page beside the session on a return visit, and shows that answer', async () => {
+    const events: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/auth/me')) events.push('session asked');
+      if (request.url().includes('/checks/overview')) events.push('overview asked');
+    });
+    page.on('requestfinished', (request) => {
+      if (request.url().includes('/auth/me')) events.push('session answered');
+    });
+    await page.reload();
+    await rows().nth(99).waitFor();
+    // The project shown last visit is remembered: its first page is asked for before the session has answered.
+    expect(events.indexOf('overview asked')).toBeGreaterThanOrEqual(0);
+    expect(events.indexOf('overview asked')).toBeLessThan(events.indexOf('session answered'));
+    page.removeAllListeners('request');
+    page.removeAllListeners('requestfinished');
+  });
+
   it('opens the stream again after an error answer (which makes the browser give up on it), and is live once more', async () => {
     const refused = await freshPage(run.browser);
     await refused.context().addCookies(await page.context().cookies());

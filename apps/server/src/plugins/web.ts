@@ -17,7 +17,9 @@ const isServerPath = (url: string) =>
  * Serves the built dashboard (apps/web/dist) on the same origin as the API:
  * its files as they are (hashed assets cached for a year), and index.html
  * for any other GET that accepts HTML, so deep links like /checks/:id load
- * the app. Without a build it serves nothing and says how to make one.
+ * the app; scripts and stylesheets compressed at build time when the
+ * browser accepts Brotli or gzip. Without a build it serves nothing and
+ * says how to make one.
  */
 export async function webPlugin(app: FastifyInstance, options: { root?: string } = {}) {
   const root = options.root ?? WEB_DIST;
@@ -25,7 +27,8 @@ export async function webPlugin(app: FastifyInstance, options: { root?: string }
     app.log.warn(`no dashboard build in ${root}: run "npm run build" to serve it`);
     return;
   }
-  await app.register(fastifyStatic, { root, serve: false });
+  // preCompressed: the build's .br and .gz copies of scripts and stylesheets go to browsers that accept them.
+  await app.register(fastifyStatic, { root, serve: false, preCompressed: true });
 
   // Its Content-Security-Policy and the other security headers are
   // plugins/security-headers.ts's, as on every answer.

@@ -54,6 +54,12 @@ export function App() {
     };
   }, [session, projectId, refreshSession]);
 
+  // Remembered as shown, so the next visit asks for this project's checks before the session answers (main.tsx).
+  const shownProject = state?.project.id;
+  useEffect(() => {
+    if (shownProject) rememberProject(shownProject);
+  }, [shownProject]);
+
   if (loadError)
     return (
       <p className="page-message" role="alert">

@@ -1,7 +1,7 @@
 import type { OverviewSort } from '@cronbeat/contract';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
-import type { ListQuery } from '../checks-list';
+import { FIRST_QUERY, type ListQuery } from '../checks-list';
 import { showFavicon, worstStatus } from '../favicon';
 import { useSession } from '../session';
 import { STATUSES } from '../types';
@@ -25,8 +25,8 @@ const SEARCH_PAUSE_MS = 250;
  */
 export function ChecksPage() {
   const { project, canWrite } = useSession();
-  const [filters, setFilters] = useState<Filters>({ q: '', status: '', tag: '' });
-  const [order, setOrder] = useState<Pick<ListQuery, 'sort' | 'dir'>>({ sort: 'created', dir: 'asc' });
+  const [filters, setFilters] = useState<Filters>({ q: FIRST_QUERY.q, status: FIRST_QUERY.status, tag: FIRST_QUERY.tag });
+  const [order, setOrder] = useState<Pick<ListQuery, 'sort' | 'dir'>>({ sort: FIRST_QUERY.sort, dir: FIRST_QUERY.dir });
   const [q, setQ] = useState('');
   useEffect(() => {
     const timer = setTimeout(() => setQ(filters.q), SEARCH_PAUSE_MS);

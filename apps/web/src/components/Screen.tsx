@@ -1,17 +1,30 @@
+import { lazy, Suspense } from 'react';
 import type { Route } from '../router';
-import { AccountPage } from './AccountPage';
-import { ChannelsPage } from './ChannelsPage';
-import { CheckEditor } from './CheckEditor';
-import { CheckPage } from './CheckPage';
 import { ChecksPage } from './ChecksPage';
-import { IncidentPage } from './IncidentPage';
 import { Link } from './Link';
-import { MaintenancePage } from './MaintenancePage';
-import { NewProjectPage } from './NewProjectPage';
-import { SettingsPage } from './SettingsPage';
+
+// The checks list is the first screen of nearly every visit and comes with the main bundle; every other
+// screen is a chunk of its own, fetched when first opened, so a cold first visit downloads and compiles
+// only what the list needs.
+const AccountPage = lazy(() => import('./AccountPage').then((module) => ({ default: module.AccountPage })));
+const ChannelsPage = lazy(() => import('./ChannelsPage').then((module) => ({ default: module.ChannelsPage })));
+const CheckEditor = lazy(() => import('./CheckEditor').then((module) => ({ default: module.CheckEditor })));
+const CheckPage = lazy(() => import('./CheckPage').then((module) => ({ default: module.CheckPage })));
+const IncidentPage = lazy(() => import('./IncidentPage').then((module) => ({ default: module.IncidentPage })));
+const MaintenancePage = lazy(() => import('./MaintenancePage').then((module) => ({ default: module.MaintenancePage })));
+const NewProjectPage = lazy(() => import('./NewProjectPage').then((module) => ({ default: module.NewProjectPage })));
+const SettingsPage = lazy(() => import('./SettingsPage').then((module) => ({ default: module.SettingsPage })));
 
 /** The signed-in screen for a route. */
 export function Screen({ route }: { route: Route }) {
+  return (
+    <Suspense fallback={<p className="page-message">Loading…</p>}>
+      <RouteScreen route={route} />
+    </Suspense>
+  );
+}
+
+function RouteScreen({ route }: { route: Route }) {
   switch (route.screen) {
     case 'checks':
     case 'login':
