@@ -170,4 +170,18 @@ describe.skipIf(skipBrowser)('the duration chart in Chromium', () => {
     await expect(ago.textContent()).resolves.toBe(`1 hour ago (${title})`);
     expect(violations).toEqual([]);
   });
+
+  it('says the chart could not be drawn when its code does not arrive, instead of an empty box', async () => {
+    const { page } = await watchedPage(run.browser, { locale: 'en-GB', timezoneId: 'UTC' });
+    await page.context().addCookies(await signedIn.context().cookies());
+    // As when a deploy has replaced the chunk the open page asks for: uPlot's file never comes.
+    await page.route(/\/assets\/uPlot[^/]*\.js$/, (route) => route.abort());
+    await page.goto(`${run.cronbeat.url}${checkPath}`);
+    const unavailable = page.locator('.chart .chart-unavailable');
+    await explained(page, unavailable.waitFor());
+    await expect(unavailable.textContent()).resolves.toMatch(/^The chart could not be drawn \(.+\); reload the page to try again\./);
+    expect(await page.locator('.chart-plot').count()).toBe(0);
+    // The runs are still there in words: the percentiles and the ping log.
+    await expect(page.locator('.chart-p50').textContent()).resolves.toBe(`p50 ${P50}`);
+  });
 });

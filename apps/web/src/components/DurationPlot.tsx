@@ -61,6 +61,8 @@ export function DurationPlot({
   const latest = useRef({ runs, percentiles });
   latest.current = { runs, percentiles };
   const [hovered, setHovered] = useState<Hovered | null>(null);
+  /** Why the chart's code did not arrive (a deploy replaced its chunk, the network dropped) or could not draw: said, not a blank box. */
+  const [unavailable, setUnavailable] = useState<string | null>(null);
   const dark = useColourScheme();
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: drawn anew only when the colours change; data arrives through setData below.
@@ -70,27 +72,34 @@ export function DurationPlot({
     let made: uPlot | null = null;
     let resizing: ResizeObserver | null = null;
     let cancelled = false;
-    void import('uplot').then(({ default: UPlot }) => {
-      if (cancelled) return;
-      const width = element.clientWidth;
-      const onCursor = (index: number | null) => {
-        const run = index === null ? undefined : latest.current.runs[index];
-        if (!made || !run) return setHovered(null);
-        setHovered({
-          index: index!,
-          left: made.over.offsetLeft + made.valToPos(run.at / 1000, 'x'),
-          top: made.over.offsetTop + made.valToPos(run.seconds, 'y'),
+    import('uplot')
+      .then(({ default: UPlot }) => {
+        if (cancelled) return;
+        const width = element.clientWidth;
+        const onCursor = (index: number | null) => {
+          const run = index === null ? undefined : latest.current.runs[index];
+          if (!made || !run) return setHovered(null);
+          setHovered({
+            index: index!,
+            left: made.over.offsetLeft + made.valToPos(run.at / 1000, 'x'),
+            top: made.over.offsetTop + made.valToPos(run.seconds, 'y'),
+          });
+        };
+        const options = plotOptions(width, heightFor(width), coloursOf(element), {
+          onCursor,
+          percentiles: () => latest.current.percentiles,
         });
-      };
-      const options = plotOptions(width, heightFor(width), coloursOf(element), { onCursor, percentiles: () => latest.current.percentiles });
-      made = new UPlot(options, plotData(latest.current.runs), element);
-      chart.current = made;
-      resizing = new ResizeObserver(() => {
-        const now = element.clientWidth;
-        if (made && now > 0 && now !== made.width) made.setSize({ width: now, height: heightFor(now) });
+        made = new UPlot(options, plotData(latest.current.runs), element);
+        chart.current = made;
+        resizing = new ResizeObserver(() => {
+          const now = element.clientWidth;
+          if (made && now > 0 && now !== made.width) made.setSize({ width: now, height: heightFor(now) });
+        });
+        resizing.observe(element);
+      })
+      .catch((failure: unknown) => {
+        if (!cancelled) setUnavailable(failure instanceof Error ? failure.message : String(failure));
       });
-      resizing.observe(element);
-    });
     return () => {
       cancelled = true;
       resizing?.disconnect();
@@ -123,6 +132,13 @@ export function DurationPlot({
 
   const run = hovered ? runs[hovered.index] : undefined;
   const width = container.current?.clientWidth ?? 0;
+  if (unavailable) {
+    return (
+      <p className="error chart-unavailable">
+        The chart could not be drawn ({unavailable}); reload the page to try again. The runs are in the ping log below.
+      </p>
+    );
+  }
   return (
     <div className="chart-plot-wrap">
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the focus lets keyboard users step through the runs with the arrow keys. */}
