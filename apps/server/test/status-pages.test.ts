@@ -271,16 +271,25 @@ describe.each(testDatabaseKinds())('status pages on %s', (kind) => {
       expect(app.statusPageCache.loads).toBe(before);
     });
 
-    it('limits each address, so slugs cannot be guessed quickly; other addresses and the stylesheet are not held up', async () => {
+    it('limits each address, so slugs cannot be guessed quickly; cached pages, other addresses and the stylesheet are not held up', async () => {
+      const page = await createPage({ title: 'Popular' });
       const limited = await testApp(test.database, {}, { signInPerMinute: 1000, apiPerMinute: 10_000, statusPagePerMinute: 3 });
       try {
         const view = (url: string, remoteAddress: string) => limited.inject({ url, remoteAddress });
+        // The first view reads the page, and counts for its address; the cache answers the views after it.
+        expect((await view(`/status/${page.slug}`, '198.51.100.9')).statusCode).toBe(200);
         for (let i = 0; i < 3; i++) expect((await view(`/status/guess-${i}`, '198.51.100.7')).statusCode).toBe(404);
         const refused = await view('/status/guess-3.json', '198.51.100.7');
         expect(refused.statusCode).toBe(429);
         expect(refused.json().error.message).toMatch(/too many requests: retry in/);
+        // A guess already answered is still a guess: the cached miss counts too.
+        expect((await view('/status/guess-0', '198.51.100.7')).statusCode).toBe(429);
         expect((await view('/status/guess-3', '198.51.100.8')).statusCode).toBe(404);
         expect((await view('/status/assets/page.css', '198.51.100.7')).statusCode).toBe(200);
+        // Many viewers behind one proxy: the cached page is answered to the limited address, as often as asked.
+        for (let i = 0; i < 10; i++) {
+          expect((await view(i % 2 ? `/status/${page.slug}` : `/status/${page.slug}.json`, '198.51.100.7')).statusCode).toBe(200);
+        }
       } finally {
         await limited.close();
       }

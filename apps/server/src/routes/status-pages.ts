@@ -19,8 +19,11 @@ const fresh = (request: FastifyRequest, tag: string) =>
  * Public status pages, no sign-in: `/status/<slug>` (HTML without any
  * script) and `/status/<slug>.json`. Each page comes from the in-process
  * cache (see status-pages/cache.ts), so views cost the database nothing
- * but one read per page per 30 seconds. Each address may ask for
- * `statusPagePerMinute` of them a minute, so guessing slugs stays slow.
+ * but one read per page per 30 seconds. A view of a page the cache holds
+ * costs nothing more and is never limited: many viewers of a popular page
+ * may come through one proxy's address. Every other ask (an unknown slug,
+ * a page not read lately) counts against `statusPagePerMinute` a minute for
+ * its address, so guessing slugs stays slow.
  */
 export async function statusPageRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -30,9 +33,12 @@ export async function statusPageRoutes(fastify: FastifyInstance) {
     reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(STATUS_PAGE_CSS),
   );
 
+  const lookupLimit = app.rateLimit({ max: app.accounts.limits.statusPagePerMinute, timeWindow: 60_000 });
+
   async function answer(request: FastifyRequest, reply: FastifyReply, file: string) {
     const json = file.endsWith('.json');
     const slug = json ? file.slice(0, -'.json'.length) : file;
+    if (!app.statusPageCache.peek(slug)) await lookupLimit(request, reply);
     const rendered = SLUG.test(slug) ? await app.statusPageCache.get(slug) : null;
     if (!rendered && json) throw new NotFound('Status page');
     if (!rendered) return reply.status(404).type('text/html; charset=utf-8').send(STATUS_PAGE_NOT_FOUND_HTML);
@@ -46,7 +52,6 @@ export async function statusPageRoutes(fastify: FastifyInstance) {
   app.get(
     '/status/:file',
     {
-      config: { rateLimit: { max: app.accounts.limits.statusPagePerMinute, timeWindow: 60_000 } },
       schema: {
         ...docs,
         summary: 'A public status page: /status/<slug> as HTML, /status/<slug>.json as JSON',

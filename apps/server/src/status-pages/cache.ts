@@ -8,6 +8,8 @@
  */
 export interface PageCache<Value> {
   get(key: string): Promise<Value | null>;
+  /** The page held for `key` while it is fresh, without loading: null for a miss, an expired page or one never loaded. */
+  peek(key: string): Value | null;
   /** Drops a key after an edit, so this process shows the change at once (others within the TTL). */
   forget(key: string): void;
   /** How many loads ran: what the cache exists to keep low. */
@@ -66,6 +68,10 @@ export function createPageCache<Value>(options: {
         },
       );
       return load;
+    },
+    peek(key) {
+      const page = pages.get(key);
+      return page && page.expiresAt > now() ? page.value : null;
     },
     forget(key) {
       pages.delete(key);
