@@ -38,7 +38,7 @@ export async function statusPageRoutes(fastify: FastifyInstance) {
   async function answer(request: FastifyRequest, reply: FastifyReply, file: string) {
     const json = file.endsWith('.json');
     const slug = json ? file.slice(0, -'.json'.length) : file;
-    if (!app.statusPageCache.peek(slug)) await lookupLimit(request, reply);
+    if (!app.statusPageCache.peek(slug)) await lookupLimit.call(app, request, reply);
     const rendered = SLUG.test(slug) ? await app.statusPageCache.get(slug) : null;
     if (!rendered && json) throw new NotFound('Status page');
     if (!rendered) return reply.status(404).type('text/html; charset=utf-8').send(STATUS_PAGE_NOT_FOUND_HTML);
