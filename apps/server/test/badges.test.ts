@@ -194,7 +194,17 @@ describe.each(testDatabaseKinds())('status badges on %s', (kind) => {
     const one = (await injectApi(app, 'GET', `/checks/${id}/badge`, rw)).json();
     const path = `${BASE_URL}/badge/${key}/check/nightly-export`;
     expect(one).toEqual({ checkId: id, label: 'Nightly <export>', svg: `${path}.svg`, json: `${path}.json`, shields: `${path}.shields` });
-    // New counts as up, as on the project's badge.
+    // Never pinged: new, not up, though the tag's badge counts it as up.
+    expect((await fetchBadge(one.json)).json()).toEqual({ status: 'new', total: 1, down: 0, late: 0 });
+    expect((await fetchBadge(one.shields)).json()).toEqual({
+      schemaVersion: 1,
+      label: 'Nightly <export>',
+      message: 'new',
+      color: 'lightgrey',
+    });
+    expect((await fetchBadge(one.svg)).body).toContain('aria-label="Nightly &lt;export&gt;: new"');
+    expect((await fetchBadge(badgeOf('check').json)).json()).toMatchObject({ status: 'up', total: 1 });
+    expect((await app.inject({ method: 'POST', url: `/ping/${made.json().pingCode}` })).statusCode).toBe(200);
     expect((await fetchBadge(one.json)).json()).toEqual({ status: 'up', total: 1, down: 0, late: 0 });
     const svg = await fetchBadge(one.svg);
     expect(svg.headers['content-type']).toBe('image/svg+xml; charset=utf-8');
@@ -210,6 +220,13 @@ describe.each(testDatabaseKinds())('status badges on %s', (kind) => {
     expect((await app.inject({ method: 'GET', url: `/badge/${key}/check/${id}.json` })).json()).toMatchObject({ status: 'up', total: 1 });
     expect(badgeOf('check').svg).toBe(`${BASE_URL}/badge/${key}/check.svg`);
     expect((await fetchBadge(badgeOf('check').json)).json()).toMatchObject({ total: 1 });
+
+    // A paused check says paused; its tag's badge and the project's count it as up, as before.
+    const archive = (await injectApi(app, 'GET', `/checks/${ids.archive}/badge`, rw)).json();
+    expect((await fetchBadge(archive.json)).json()).toEqual({ status: 'paused', total: 1, down: 0, late: 0 });
+    expect((await fetchBadge(archive.shields)).json()).toMatchObject({ message: 'paused', color: 'lightgrey' });
+    expect((await fetchBadge(archive.svg)).body).toContain('aria-label="archive: paused"');
+    expect(await stateOf('cold')).toMatchObject({ status: 'up', total: 1 });
 
     // A failing check's badge says so, and maintenance while a window covers it.
     expect((await app.inject({ method: 'POST', url: `/ping/${pingCodes.web}/fail` })).statusCode).toBe(200);

@@ -1,21 +1,32 @@
 import type { BadgeState } from '@cronbeat/core';
 
+/**
+ * What a badge can say: a set of checks' state, or for one check also
+ * `paused` and `new` (never pinged), which a set counts as up but one
+ * check's badge must not call up: nothing is watching it, or it never ran.
+ */
+export type ShownBadgeState = BadgeState | 'paused' | 'new';
+
 /** Colours of the flat badge style most READMEs already show. */
-export const BADGE_COLORS: Record<BadgeState, string> = {
+export const BADGE_COLORS: Record<ShownBadgeState, string> = {
   up: '#4c1',
   late: '#dfb317',
   down: '#e05d44',
   maintenance: '#007ec6',
   none: '#9f9f9f',
+  paused: '#9f9f9f',
+  new: '#9f9f9f',
 };
 
 /** What the right half says. */
-export const BADGE_MESSAGES: Record<BadgeState, string> = {
+export const BADGE_MESSAGES: Record<ShownBadgeState, string> = {
   up: 'up',
   late: 'late',
   down: 'down',
   maintenance: 'maintenance',
   none: 'no checks',
+  paused: 'paused',
+  new: 'new',
 };
 
 /**
@@ -40,7 +51,7 @@ const escapeXml = (text: string) =>
 const MAX_LABEL = 40;
 
 /** A two-part badge: `label` on grey, the state's word on its colour. */
-export function badgeSvg(label: string, state: BadgeState): string {
+export function badgeSvg(label: string, state: ShownBadgeState): string {
   const shown = label.length > MAX_LABEL ? `${label.slice(0, MAX_LABEL - 1)}…` : label;
   const message = BADGE_MESSAGES[state];
   const left = textWidth(shown) + 10;

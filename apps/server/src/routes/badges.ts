@@ -3,7 +3,7 @@ import { checkForBadge, type Db, failingChecks, projectByBadgeKey, statusSummary
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { BADGE_MESSAGES, badgeSvg } from '../badges/svg';
+import { BADGE_MESSAGES, badgeSvg, type ShownBadgeState } from '../badges/svg';
 import { BadRequest, NotFound } from '../errors';
 
 /*
@@ -20,7 +20,18 @@ import { BadRequest, NotFound } from '../errors';
 const FORMATS = ['svg', 'json', 'shields'] as const;
 type Format = (typeof FORMATS)[number];
 const BADGE_KEY = /^[0-9a-f]{32}$/;
-const SHIELDS_COLORS = { up: 'brightgreen', late: 'yellow', down: 'red', maintenance: 'blue', none: 'lightgrey' } as const;
+const SHIELDS_COLORS: Record<ShownBadgeState, string> = {
+  up: 'brightgreen',
+  late: 'yellow',
+  down: 'red',
+  maintenance: 'blue',
+  none: 'lightgrey',
+  paused: 'lightgrey',
+  new: 'lightgrey',
+};
+
+/** What a badge answers: a set's summary, or one check's, whose state may also be `paused` or `new`. */
+type ShownSummary = Omit<BadgeSummary, 'state'> & { state: ShownBadgeState };
 
 /** `name.format` → its parts; the format is after the last dot, so tags may hold dots. */
 function splitFile(file: string): { name: string; format: Format } {
@@ -61,11 +72,19 @@ export async function badgeRoutes(fastify: FastifyInstance) {
     return send(reply, tag ?? project.name, summarizeBadge(counts.byStatus, known), format);
   }
 
-  /** One check's badge: its status, `maintenance` while it fails inside a window; labelled with its name. */
+  /**
+   * One check's badge: its status, `maintenance` while it fails inside a
+   * window; labelled with its name. A paused or never-pinged check says so,
+   * where a project's or tag's badge counts it as up (Healthchecks' one-check
+   * badge says up for both).
+   */
   async function answerCheck(reply: FastifyReply, key: string, slugOrId: string, format: Format) {
     const project = await projectOf(key);
     const check = await checkForBadge(app.db, project.id, slugOrId);
     if (!check) throw new NotFound('Badge');
+    if (check.status === 'paused' || check.status === 'new') {
+      return send(reply, check.name, { state: check.status, total: 1, down: 0, late: 0 }, format);
+    }
     const known = { down: 0, late: 0 };
     if (check.status === 'down' || check.status === 'late') {
       const windows = (await windowsOfProjects(app.db, [project.id])).get(project.id) ?? [];
@@ -74,7 +93,7 @@ export async function badgeRoutes(fastify: FastifyInstance) {
     return send(reply, check.name, summarizeBadge({ [check.status]: 1 }, known), format);
   }
 
-  function send(reply: FastifyReply, label: string, summary: BadgeSummary, format: Format) {
+  function send(reply: FastifyReply, label: string, summary: ShownSummary, format: Format) {
     // Image proxies (GitHub's among them) cache what they may: a badge must be fetched afresh.
     reply.header('cache-control', 'no-cache, max-age=0').header('access-control-allow-origin', '*');
     if (format === 'svg') return reply.type('image/svg+xml; charset=utf-8').send(badgeSvg(label, summary.state));
