@@ -93,6 +93,29 @@ describe.each(testDatabaseKinds())('live changes of the checks list on %s', (kin
     await stream.cancel();
   });
 
+  it('names the checks a channel alerts when the channel is made for all checks, renamed or deleted, as the list shows channels', async () => {
+    const check = (await app.inject({ method: 'POST', url: '/api/v1/checks', headers, payload: { name: 'Alerted', channels: [] } })).json();
+    const stream = eventReader(await events());
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const named = async () => JSON.parse((await stream.next('checks', 5_000)).data).ids as string[];
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/channels',
+      headers,
+      payload: { kind: 'email', name: 'Ops mail', config: { to: 'ops@example.com' }, attachToAllChecks: true },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(await named()).toContain(check.id);
+    const channel = created.json().id as string;
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await app.inject({ method: 'PATCH', url: `/api/v1/channels/${channel}`, headers, payload: { name: 'On-call mail' } })).statusCode).toBe(200);
+    expect(await named()).toContain(check.id);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await app.inject({ method: 'DELETE', url: `/api/v1/channels/${channel}`, headers })).statusCode).toBe(204);
+    expect(await named()).toContain(check.id);
+    await stream.cancel();
+  });
+
   it("answers 404 for another project's events and 401 without credentials", async () => {
     const stranger = await signUp(app);
     expect((await events(stranger.headers)).status).toBe(404);
@@ -130,6 +153,27 @@ describe.each(testDatabaseKinds())('closing a server with live streams on %s', (
 
 describe.each(testDatabaseKinds())('streams on one kept-alive connection on %s', (kind) => {
   const test = useTestDatabase(kind);
+
+  it('sends a heartbeat comment while nothing changes, so proxies keep an idle stream open', async () => {
+    const app = Fastify();
+    app.decorate('db', test.db);
+    app.decorateRequest('access', null);
+    app.addHook('onRequest', async (request) => {
+      request.access = { projectId: randomUUID(), level: 1, seesSecrets: false };
+    });
+    await app.register(projectEventRoutes, { lifetimeMs: 1_000, heartbeatMs: 200 });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const { port } = app.server.address() as AddressInfo;
+      const response = await fetch(`http://127.0.0.1:${port}/projects/${randomUUID()}/events`, { signal: AbortSignal.timeout(5_000) });
+      const body = await response.text();
+      // One second at one every 200 ms, and nothing else: no event for a project where nothing changed.
+      expect(body.match(/^: heartbeat$/gm)?.length ?? 0).toBeGreaterThanOrEqual(3);
+      expect(body).not.toContain('event:');
+    } finally {
+      await app.close();
+    }
+  });
 
   it('leaves no listener on the socket when a stream ends and the browser reconnects over it', async () => {
     // The route alone, with a short lifetime; who may listen is the API's business, tested above.

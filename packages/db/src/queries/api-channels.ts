@@ -4,6 +4,17 @@ import { type ChannelEvent, type ChannelKind, channels, checkChannels, checks } 
 
 export type ChannelRow = typeof channels.$inferSelect;
 
+/**
+ * Stamps the checks a channel alerts as changed: the checks list shows each check's channels, and learns what
+ * changed from `updated_at` (the project's event stream), so attaching, renaming or deleting a channel shows live.
+ */
+async function touchChecksOf(db: Db, channelId: string): Promise<void> {
+  await db
+    .update(checks)
+    .set({ updatedAt: new Date() })
+    .where(sql`${checks.id} in (select ${checkChannels.checkId} from ${checkChannels} where ${checkChannels.channelId} = ${channelId})`);
+}
+
 export async function listChannels(db: Db, projectId: string): Promise<ChannelRow[]> {
   return db.select().from(channels).where(eq(channels.projectId, projectId)).orderBy(asc(channels.createdAt), asc(channels.id));
 }
@@ -44,6 +55,7 @@ export async function createChannel(
           .from(checks)
           .where(eq(checks.projectId, row.projectId)),
       );
+      await touchChecksOf(tx, row.id);
     }
     return row;
   });
@@ -55,18 +67,26 @@ export async function updateChannel(
   id: string,
   changes: Partial<Pick<ChannelRow, 'name' | 'config' | 'events'>>,
 ): Promise<ChannelRow | null> {
-  const [row] = await db
-    .update(channels)
-    .set(changes)
-    .where(and(eq(channels.projectId, projectId), eq(channels.id, id)))
-    .returning();
-  return row ?? null;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(channels)
+      .set(changes)
+      .where(and(eq(channels.projectId, projectId), eq(channels.id, id)))
+      .returning();
+    if (row && changes.name !== undefined) await touchChecksOf(tx, row.id);
+    return row ?? null;
+  });
 }
 
 export async function deleteChannel(db: Db, projectId: string, id: string): Promise<boolean> {
-  const rows = await db
-    .delete(channels)
-    .where(and(eq(channels.projectId, projectId), eq(channels.id, id)))
-    .returning({ id: channels.id });
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    const [channel] = await tx
+      .select({ id: channels.id })
+      .from(channels)
+      .where(and(eq(channels.projectId, projectId), eq(channels.id, id)));
+    if (!channel) return false;
+    await touchChecksOf(tx, channel.id);
+    await tx.delete(channels).where(eq(channels.id, channel.id));
+    return true;
+  });
 }
