@@ -108,7 +108,9 @@ describe.each(testDatabaseKinds())('live changes of the checks list on %s', (kin
     expect(await named()).toContain(check.id);
     const channel = created.json().id as string;
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    expect((await app.inject({ method: 'PATCH', url: `/api/v1/channels/${channel}`, headers, payload: { name: 'On-call mail' } })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'PATCH', url: `/api/v1/channels/${channel}`, headers, payload: { name: 'On-call mail' } })).statusCode,
+    ).toBe(200);
     expect(await named()).toContain(check.id);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect((await app.inject({ method: 'DELETE', url: `/api/v1/channels/${channel}`, headers })).statusCode).toBe(204);
