@@ -8,11 +8,13 @@ export interface Polled<T> {
 }
 
 /**
- * Loads `load()` and again every `intervalMs` while the tab is visible. The
- * previous data stays on screen while a refresh is in flight, so nothing
- * flickers; a failed refresh keeps the last good data and reports the error.
+ * Loads `load()` and again every `intervalMs` while the tab is visible
+ * (`null`: no more polling, for what cannot change any more; the data
+ * stays). The previous data stays on screen while a refresh is in flight, so
+ * nothing flickers; a failed refresh keeps the last good data and reports the
+ * error.
  */
-export function usePoll<T>(load: () => Promise<T>, intervalMs: number, key: string): Polled<T> {
+export function usePoll<T>(load: () => Promise<T>, intervalMs: number | null, key: string): Polled<T> {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<Error | null>(null);
   const loadRef = useRef(load);
@@ -38,11 +40,16 @@ export function usePoll<T>(load: () => Promise<T>, intervalMs: number, key: stri
   useEffect(() => {
     setData(undefined);
     reload();
+  }, [key, reload]);
+
+  // Apart from the load above, so that polling stopping (or its pace changing) neither drops the data nor reads again.
+  useEffect(() => {
+    if (intervalMs === null) return;
     const timer = setInterval(() => {
       if (document.visibilityState === 'visible') reload();
     }, intervalMs);
     return () => clearInterval(timer);
-  }, [key, intervalMs, reload]);
+  }, [intervalMs, reload]);
 
   return { data, error, reload };
 }

@@ -229,4 +229,40 @@ describe.skipIf(skipBrowser)('incidents in Chromium', () => {
     }
     await page.screenshot({ path: `${ARTIFACTS}/incident-banner-readonly.png`, fullPage: true });
   }, 90_000);
+
+  it('reads an ended incident once more and then no more, and says when the pings cannot be read', async () => {
+    const page = await freshPage(run.browser);
+    await signUp(page, run.cronbeat.url);
+    const check = await callApi<{ id: string; pingUrl: string }>(page, 'POST', '/api/v1/checks', { name: 'Weekly report', period: 3600 });
+    expect((await fetch(`${check.pingUrl}/fail`, { method: 'POST' })).status).toBe(200);
+    expect((await fetch(check.pingUrl, { method: 'POST' })).status).toBe(200);
+    const flipsNow = async () =>
+      (await callApi<{ flips: Array<{ id: number; to: string }> }>(page, 'GET', `/api/v1/checks/${check.id}/flips`)).flips;
+    await eventually(async () => (await flipsNow())[0]?.to === 'up', 15_000, 'the check back up');
+    const down = (await flipsNow()).find((flip) => flip.to === 'down')!;
+    const incidentUrl = `${run.cronbeat.url}/checks/${check.id}/incidents/${down.id}`;
+
+    // Requests for the check, its flips and its pings (not the deliveries, which a new flip is still waiting for).
+    const reads: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith(`/api/v1/checks/${check.id}`) && !path.includes('/deliveries')) reads.push(path);
+    });
+    const count = (suffix: string) => reads.filter((path) => path === `/api/v1/checks/${check.id}${suffix}`).length;
+    await page.goto(incidentUrl);
+    const events = page.locator('.incident-events > li');
+    await explained(page, events.filter({ hasText: 'from down' }).waitFor());
+    await expect(page.locator('.facts').textContent()).resolves.toContain('Ended');
+    // Longer than the page's 10 s between reads of an ongoing incident.
+    await page.waitForTimeout(12_000);
+    expect([count(''), count('/flips'), count('/pings')]).toEqual([2, 1, 2]);
+
+    // The pings cannot be read: the page says so rather than showing a timeline without them.
+    await page.route(`**/api/v1/checks/${check.id}/pings?*`, (route) => route.abort());
+    await page.reload();
+    await explained(page, page.getByText(/^Could not load the pings, so none are shown \(.+\)\.$/).waitFor());
+    expect(await events.filter({ hasText: 'ping #' }).count()).toBe(0);
+    await events.filter({ hasText: 'from down' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+  }, 60_000);
 });

@@ -1,9 +1,10 @@
+import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { downReason } from '../down-reason';
 import { failingPing, type IncidentSpan, incidentSpan, pingsOfIncident } from '../incident';
 import { duration, formatInstant } from '../time';
 import type { Check, Flip, Ping } from '../types';
-import { usePoll } from '../usePoll';
+import { type Polled, usePoll } from '../usePoll';
 import { DeliveryList } from './FlipDeliveries';
 import { IncidentOutput } from './IncidentOutput';
 import { Link } from './Link';
@@ -13,6 +14,8 @@ import { StatusIcon } from './StatusIcon';
 const REFRESH_MS = 10_000;
 /** Pings the page reads: an incident older than the newest this many shows only those among them. */
 const PINGS_READ = 200;
+/** After the incident has ended, a flip with no delivery attempt yet is looked at again for this long (its job may not have run). */
+const FIRST_ATTEMPT_WAIT_MS = 2 * 60_000;
 
 /** To the second, in the viewer's locale: an incident's events can be seconds apart. */
 const instant = (iso: string) => formatInstant(iso, { seconds: true });
@@ -34,15 +37,26 @@ function eventsOf(span: IncidentSpan, pings: readonly Ping[]): IncidentEvent[] {
   return events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || order[a.kind] - order[b.kind]);
 }
 
-/** The delivery attempts of one flip's notifications, read again while the incident lasts. */
-function FlipAttempts({ checkId, flipId }: { checkId: string; flipId: number }) {
-  const attempts = usePoll(() => api.flipDeliveries(checkId, flipId), REFRESH_MS, `${checkId}/${flipId}`);
+/**
+ * The delivery attempts of one flip's notifications, read again while the
+ * incident lasts; once it has ended, only while an attempt is to be retried
+ * or the flip, still new, has none yet.
+ */
+function FlipAttempts({ checkId, flip, ended }: { checkId: string; flip: Flip & { id: number }; ended: boolean }) {
+  const [settled, setSettled] = useState(false);
+  const attempts = usePoll(() => api.flipDeliveries(checkId, flip.id), settled ? null : REFRESH_MS, `${checkId}/${flip.id}`);
+  const awaited =
+    attempts.data === undefined ||
+    attempts.data.some((attempt) => attempt.outcome === 'retrying') ||
+    (attempts.data.length === 0 && Date.now() - Date.parse(flip.at) < FIRST_ATTEMPT_WAIT_MS);
+  const nowSettled = ended && !awaited;
+  useEffect(() => setSettled(nowSettled), [nowSettled]);
   if (attempts.error && !attempts.data) return <p className="error">Could not load the deliveries: {attempts.error.message}</p>;
   if (!attempts.data) return <p className="muted">Loading deliveries…</p>;
   return <DeliveryList attempts={attempts.data} />;
 }
 
-function EventRow({ checkId, event }: { checkId: string; event: IncidentEvent }) {
+function EventRow({ checkId, event, ended }: { checkId: string; event: IncidentEvent; ended: boolean }) {
   const time = <time dateTime={event.at}>{instant(event.at)}</time>;
   if (event.kind === 'acknowledged') {
     return (
@@ -69,19 +83,20 @@ function EventRow({ checkId, event }: { checkId: string; event: IncidentEvent })
       {time} <StatusIcon status={flip.to} /> from {flip.from}: {flip.reason.replaceAll('_', ' ')}
       {flip.id !== undefined && (
         <div className="incident-deliveries">
-          <FlipAttempts checkId={checkId} flipId={flip.id} />
+          <FlipAttempts checkId={checkId} flip={{ ...flip, id: flip.id }} ended={ended} />
         </div>
       )}
     </li>
   );
 }
 
-function IncidentBody({ check, span, pings }: { check: Check; span: IncidentSpan; pings: Ping[] | undefined }) {
+function IncidentBody({ check, span, pings }: { check: Check; span: IncidentSpan; pings: Polled<Ping[]> }) {
   const began = Date.parse(span.start.at);
   const lasted = ((span.end ? Date.parse(span.end.at) : Date.now()) - began) / 1000;
-  const shownPings = pings ? pingsOfIncident(pings, span) : [];
+  const read = pings.data;
+  const shownPings = read ? pingsOfIncident(read, span) : [];
   // Pings are read newest first, a page of them: an old incident may begin before the oldest read.
-  const pingsCut = pings !== undefined && pings.length >= PINGS_READ && Date.parse(pings.at(-1)!.createdAt) > began;
+  const pingsCut = read !== undefined && read.length >= PINGS_READ && Date.parse(read.at(-1)!.createdAt) > began;
   return (
     <>
       <dl className="facts">
@@ -113,9 +128,14 @@ function IncidentBody({ check, span, pings }: { check: Check; span: IncidentSpan
           )}
         </dd>
       </dl>
-      {pings && <IncidentOutput checkId={check.id} ping={failingPing(pings, span.start)} />}
+      {read && <IncidentOutput checkId={check.id} ping={failingPing(read, span.start)} />}
       <section aria-labelledby="incident-events-title">
         <h2 id="incident-events-title">Timeline</h2>
+        {pings.error && (
+          <p className="error">
+            Could not load the pings{read ? ' again: those shown may be out of date' : ', so none are shown'} ({pings.error.message}).
+          </p>
+        )}
         {pingsCut && <p className="muted">Only pings among the newest {PINGS_READ} are shown.</p>}
         <ol className="incident-events">
           {eventsOf(span, shownPings).map((event) => (
@@ -123,6 +143,7 @@ function IncidentBody({ check, span, pings }: { check: Check; span: IncidentSpan
               key={`${event.kind}-${event.kind === 'ping' ? event.ping.n : event.kind === 'flip' ? event.flip.id : 0}`}
               checkId={check.id}
               event={event}
+              ended={span.end !== null}
             />
           ))}
         </ol>
@@ -133,14 +154,27 @@ function IncidentBody({ check, span, pings }: { check: Check; span: IncidentSpan
 
 /** One incident of a check, from its flip to down until it left down (or now): flips, pings, deliveries and the acknowledgement. */
 export function IncidentPage({ checkId, flipId }: { checkId: string; flipId: number }) {
-  const check = usePoll(() => api.check(checkId), REFRESH_MS, checkId);
-  const flips = usePoll(() => api.flips(checkId), REFRESH_MS, checkId);
-  const pings = usePoll(() => api.pings(checkId), REFRESH_MS, checkId);
+  // An ended incident no longer changes: the page stops reading it again.
+  const [ended, setEnded] = useState(false);
+  const every = ended ? null : REFRESH_MS;
+  const check = usePoll(() => api.check(checkId), every, checkId);
+  const flips = usePoll(() => api.flips(checkId), every, checkId);
+  const pings = usePoll(() => api.pings(checkId), every, checkId);
+  const span = flips.data ? incidentSpan(flips.data, flipId) : null;
+  const endSeen = Boolean(span?.end);
+  const { reload: reloadCheck } = check;
+  const { reload: reloadPings } = pings;
+  useEffect(() => {
+    if (!endSeen) return;
+    setEnded(true);
+    // The check and its pings may have been read just before the flip that ended it: once more, then no more.
+    reloadCheck();
+    reloadPings();
+  }, [endSeen, reloadCheck, reloadPings]);
 
   const failed = check.error ?? flips.error;
   if (failed && !(check.data && flips.data)) return <p className="error">Could not load this incident: {failed.message}</p>;
   if (!check.data || !flips.data) return <p className="muted">Loading…</p>;
-  const span = incidentSpan(flips.data, flipId);
   const name = check.data.name || check.data.slug || 'unnamed';
   return (
     <article className="incident-page">
@@ -149,7 +183,7 @@ export function IncidentPage({ checkId, flipId }: { checkId: string; flipId: num
       </p>
       <h1>Incident of {name}</h1>
       {span ? (
-        <IncidentBody check={check.data} span={span} pings={pings.data} />
+        <IncidentBody check={check.data} span={span} pings={pings} />
       ) : (
         <p className="error">
           No incident began with status change {flipId} among this check's latest status changes: it is older, or it was not a change to
