@@ -34,7 +34,11 @@ function formatter(locale: string | undefined, options: Intl.DateTimeFormatOptio
   return made;
 }
 
-/** The browser's own zone ("Europe/Berlin"); UTC where the runtime knows none. */
+/**
+ * The browser's own zone ("Europe/Berlin"); UTC where the runtime knows none.
+ * The runtime's resolved name is already the one the server's rule gives
+ * (both ask Intl), so it is sent as it is.
+ */
 export const browserZone = (): string => formatter(undefined, {}).resolvedOptions().timeZone || 'UTC';
 
 /** A zone the runtime knows, else UTC: a name from the server is canonical, but an old browser may lack a new zone. */

@@ -4,7 +4,7 @@ import { ApiError, api } from '../api';
 import { durationError, formatDuration, readDuration } from '../durations';
 import { navigate } from '../router';
 import { useSession } from '../session';
-import { duration } from '../time';
+import { browserZone, duration } from '../time';
 import type { Channel, Check, CheckInput } from '../types';
 import { zoneProblem } from '../zones';
 import { ChannelPicker } from './ChannelPicker';
@@ -39,14 +39,12 @@ interface Draft {
 /** Reminder intervals offered, in seconds; a check set to another through the API keeps its own. */
 const REMINDER_CHOICES = [3_600, 21_600, 86_400];
 
-const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-
 const EMPTY: Draft = {
   name: '',
   slug: '',
   tags: '',
   description: '',
-  schedule: { kind: 'period', period: '1d', cron: '0 * * * *', onCalendar: 'Mon..Fri *-*-* 09:00', tz: browserZone },
+  schedule: { kind: 'period', period: '1d', cron: '0 * * * *', onCalendar: 'Mon..Fri *-*-* 09:00', tz: browserZone() },
   grace: '1h',
   maxRuntime: '',
   manualResume: false,
@@ -69,7 +67,7 @@ function draftOf(check: Check): Draft {
       period: formatDuration(check.period ?? 86_400),
       cron: check.cron ?? '0 * * * *',
       onCalendar: check.onCalendar ?? 'Mon..Fri *-*-* 09:00',
-      tz: check.cron || check.onCalendar ? check.tz : browserZone,
+      tz: check.cron || check.onCalendar ? check.tz : browserZone(),
     },
     grace: formatDuration(check.grace),
     maxRuntime: check.maxRuntime ? formatDuration(check.maxRuntime) : '',

@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { ApiError, api } from '../api';
 import { changesOfDraft, draftErrors, draftOfWindow, emptyDraft, inputOfDraft, type WindowDraft } from '../maintenance';
 import { describeCron } from '../schedule';
+import { browserZone } from '../time';
 import type { Check, MaintenanceWindow } from '../types';
 import { zoneProblem } from '../zones';
 import { Field } from './Field';
@@ -59,7 +60,7 @@ export function MaintenanceForm({ window, checks, onDone }: { window?: Maintenan
   };
 
   const cron = draft.kind === 'recurring' && draft.cron.trim() ? describeCron(draft.cron) : null;
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const zone = browserZone();
   return (
     <form className="stack card editor" onSubmit={submit} noValidate aria-label={window ? `Edit ${window.name}` : 'New maintenance window'}>
       <h2>{window ? `Edit “${window.name}”` : 'New maintenance window'}</h2>

@@ -2,14 +2,12 @@ import { useId, useState } from 'react';
 import { api } from '../api';
 import { timeZones } from '../schedule';
 import { useSession } from '../session';
+import { browserZone } from '../time';
 import { useSubmit } from '../useSubmit';
 import { canonicalZone, zoneProblem } from '../zones';
 import { Field } from './Field';
 
 const ZONES = timeZones();
-
-/** The zone this browser is in, as the server spells it; UTC when the browser does not say. */
-export const browserZone = (): string => canonicalZone(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC') ?? 'UTC';
 
 /**
  * The signed-in person's time zone: summary reports go out at 09:00 there.
