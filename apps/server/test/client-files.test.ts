@@ -143,6 +143,44 @@ describe('the tarball, while it is made or when it cannot be', () => {
     await app.close();
   });
 
+  it('pauses longer after each failure in a row, up to a cap', async () => {
+    const failing = packer('failing-often', 'exit 1');
+    const app = await routesOnly({
+      clientDir: scratch,
+      tarball: { command: failing.command, retryAfterFailure: 400, maxRetryAfterFailure: 800 },
+    });
+    const ask = async () => expect((await app.inject('/client/cronbeat.tgz')).statusCode).toBe(404);
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    try {
+      await ask();
+      expect(failing.runs()).toBe(1);
+      await pause(500); // past the first pause (400 ms): tried again
+      await ask();
+      expect(failing.runs()).toBe(2);
+      await pause(500); // within the second (800 ms): not tried
+      await ask();
+      expect(failing.runs()).toBe(2);
+      await pause(400);
+      await ask();
+      expect(failing.runs()).toBe(3);
+      await pause(900); // the third would be 1600 ms, but the cap is 800
+      await ask();
+      expect(failing.runs()).toBe(4);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('stops the packer and all it started when the server closes', async () => {
+    const marker = join(scratch, 'finished-after-close');
+    const stuck = packer('outlives', `(sleep 1; touch '${marker}') & wait`);
+    const app = await routesOnly({ clientDir: scratch, tarballWait: 100, tarball: { command: stuck.command } });
+    expect((await app.inject('/client/cronbeat.tgz')).statusCode).toBe(503);
+    await app.close();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it('stops making it at its deadline, the packer and all it started', async () => {
     const marker = join(scratch, 'finished-late');
     const stuck = packer('stuck', `(sleep 2; touch '${marker}') & wait`);

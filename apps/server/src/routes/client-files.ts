@@ -38,7 +38,9 @@ export interface ClientFilesOptions {
   /** Milliseconds a request waits for a tarball being made before it is told to retry (503). Default: 60000, within the server's 120 s idle deadline. */
   tarballWait?: number;
   /** Passed to ClientTarball (deadline, retry pause, command); tests shorten them. */
-  tarball?: Partial<Pick<ConstructorParameters<typeof ClientTarball>[0], 'makeTimeout' | 'retryAfterFailure' | 'command'>>;
+  tarball?: Partial<
+    Pick<ConstructorParameters<typeof ClientTarball>[0], 'makeTimeout' | 'retryAfterFailure' | 'maxRetryAfterFailure' | 'command'>
+  >;
 }
 
 /** `text` as one sh word: single quotes, each quote inside closed, escaped and reopened. */
@@ -75,6 +77,7 @@ export async function clientFileRoutes(app: FastifyInstance, options: ClientFile
     ...options.tarball,
   });
   const tarballWait = options.tarballWait ?? 60_000;
+  app.addHook('onClose', async () => tarball.close());
 
   let runner: { text: string; etag: string } | null | undefined;
   const loadRunner = () => {
