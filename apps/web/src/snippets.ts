@@ -55,14 +55,21 @@ export interface Snippet {
 }
 
 /**
+ * An OnCalendar check's expressions, one per line, each ending in a zone:
+ * its own (UTC or an IANA name), else the check's, since systemd would read
+ * it in the machine's zone.
+ */
+function zonedOnCalendar(check: Pick<Check, 'tz'> & Partial<Pick<Check, 'onCalendar'>>): string[] {
+  const expressions = (check.onCalendar ?? '').split('\n').filter((line) => line.trim() !== '');
+  return expressions.map((line) => (/ (UTC|\S+\/\S+)$/i.test(line) ? line : `${line} ${check.tz}`));
+}
+
+/**
  * A systemd service and timer running `command` at an OnCalendar check's
- * times. Each expression without a zone of its own gets the check's, since
- * systemd would read it in the machine's zone; `$` is doubled, as systemd
- * expands `$NAME` in ExecStart.
+ * times, in its zone; `$` is doubled, as systemd expands `$NAME` in ExecStart.
  */
 export function systemdTimer(name: string, command: string, check: Pick<Check, 'tz'> & Partial<Pick<Check, 'onCalendar'>>): string {
-  const expressions = (check.onCalendar ?? '').split('\n').filter((line) => line.trim() !== '');
-  const zoned = expressions.map((line) => (/ (UTC|\S+\/\S+)$/i.test(line) ? line : `${line} ${check.tz}`));
+  const zoned = zonedOnCalendar(check);
   return [
     `# /etc/systemd/system/${name}.service`,
     '[Service]',
@@ -107,8 +114,7 @@ export function snippetsFor(
   const curl = `curl -fsS -m 10 --retry 5 -o /dev/null ${url}/$?`;
   const server = serverUrl ?? base;
   const runner = `sh ${RUNNER_PATH} run ${url} -- /path/to/job.sh`;
-  const onCalendar = (check.onCalendar ?? '').split('\n').filter((line) => line.trim() !== '');
-  const zoned = onCalendar.map((line) => (/ (UTC|\S+\/\S+)$/i.test(line) ? line : `${line} ${check.tz}`));
+  const zoned = zonedOnCalendar(check);
   return [
     check.onCalendar
       ? { id: 'systemd', label: 'systemd timer', code: scheduled(`/path/to/job.sh; ${curl}`) }
@@ -166,7 +172,7 @@ export function snippetsFor(
       name,
       title: check.name || check.slug || 'job',
       schedules: crontabSchedules(check),
-      period: check.cron || onCalendar.length > 0 ? null : (check.period ?? null),
+      period: check.cron || zoned.length > 0 ? null : (check.period ?? null),
       tz: check.tz,
       onCalendar: zoned,
     }),
