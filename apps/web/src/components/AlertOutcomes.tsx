@@ -1,5 +1,6 @@
 import { type ChannelOutcome, channelOutcomes } from '../incident';
 import type { DeliveryAttempt } from '../types';
+import { receiverAnswer } from './FlipDeliveries';
 
 const SHOWN: Record<DeliveryAttempt['outcome'], { symbol: string; words: string }> = {
   sent: { symbol: '✓', words: 'sent' },
@@ -10,7 +11,7 @@ const SHOWN: Record<DeliveryAttempt['outcome'], { symbol: string; words: string 
 function OutcomeRow({ outcome }: { outcome: ChannelOutcome }) {
   const { attempt } = outcome;
   const shown = SHOWN[attempt.outcome];
-  const answer = attempt.statusCode !== null ? `HTTP ${attempt.statusCode}` : attempt.reply;
+  const answer = receiverAnswer(attempt);
   return (
     <li className="alert-outcome" data-outcome={attempt.outcome}>
       <span aria-hidden="true" className="alert-outcome-symbol">

@@ -10,7 +10,7 @@ const OUTCOME_WORDS: Record<DeliveryAttempt['outcome'], string> = {
 };
 
 /** What the receiver said: its HTTP status, or the SMTP server's reply line. */
-function receiverAnswer(attempt: DeliveryAttempt): string | null {
+export function receiverAnswer(attempt: DeliveryAttempt): string | null {
   if (attempt.statusCode !== null) return `HTTP ${attempt.statusCode}`;
   return attempt.reply;
 }
