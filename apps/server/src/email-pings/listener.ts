@@ -1,6 +1,6 @@
 import type { EmailPingsConfig } from '@cronbeat/config';
 import { EMAIL_PING_METHOD, PingKind } from '@cronbeat/core';
-import type { Db } from '@cronbeat/db';
+import { checkIdByPingAddress, type Db } from '@cronbeat/db';
 import type { FastifyBaseLogger } from 'fastify';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 import { FailureStreak } from '../failure-streak';
@@ -10,7 +10,6 @@ import { PingNotStoredError, type PingRecorder } from '../ping/recorder';
 import { readRecipient, targetKey } from './address';
 import { ConnectionsPerAddress } from './connections';
 import { pingBodyOf, readMessage } from './message';
-import { checkAnswersTo } from './recipients';
 import { smtpError, withDeadline } from './smtp-error';
 
 /** How long the listener waits, in milliseconds; tests shorten them. */
@@ -109,9 +108,10 @@ export async function startEmailPings(config: EmailPingsConfig, deps: EmailPingD
         550,
         `5.1.1 <${address.address}>: no such check (addresses are <ping-code>@${config.domain} or <slug>+<ping-key>@${config.domain})`,
       );
+    // The lookup a ping URL makes, by ping code or by ping key and slug, never by id: mail to no check is refused before its data.
     let found: boolean;
     try {
-      found = await withDeadline(checkAnswersTo(deps.db, target), timeouts.lookup);
+      found = (await withDeadline(checkIdByPingAddress(deps.db, target), timeouts.lookup)) !== null;
       lookups.succeeded();
     } catch (error) {
       lookups.failed(error);

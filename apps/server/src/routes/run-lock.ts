@@ -10,7 +10,7 @@ import {
   RunLockSlugParams,
 } from '@cronbeat/contract';
 import { skippedPingBody } from '@cronbeat/core';
-import { acquireRunLock, type LockTarget, recordSkippedPing, releaseRunLock, renewRunLock, runLockCheckId } from '@cronbeat/db';
+import { acquireRunLock, checkIdByPingAddress, type PingAddress, recordSkippedPing, releaseRunLock, renewRunLock } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -34,14 +34,14 @@ const FORMS = [
 const USER_AGENT_LIMIT = 200;
 const tags = ['Run lock'];
 
-function targetOf(params: { code?: string; key?: string; slug?: string }): LockTarget {
+function targetOf(params: { code?: string; key?: string; slug?: string }): PingAddress {
   if (params.code !== undefined) return { pingCode: params.code.toLowerCase() };
   return { slug: { pingKey: params.key ?? '', slug: params.slug ?? '' } };
 }
 
 /** The check the URL addresses; a 404 as pings answer, for an address that leads to none. */
 async function checkIdOf(app: FastifyInstance, request: FastifyRequest): Promise<string> {
-  const checkId = await runLockCheckId(app.db, targetOf(request.params as Record<string, string>));
+  const checkId = await checkIdByPingAddress(app.db, targetOf(request.params as Record<string, string>));
   if (checkId === null) throw new NotFound('check');
   return checkId;
 }

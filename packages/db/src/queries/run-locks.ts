@@ -13,18 +13,22 @@ import { checks, projects, runLocks } from '../schema';
 import type { SlugRef } from './pings';
 
 /** A check addressed as a ping URL does: by its ping code, or its project's ping key and its slug (never by id). */
-export type LockTarget = { pingCode: string } | { slug: SlugRef };
+export type PingAddress = { pingCode: string } | { slug: SlugRef };
 
-/** The id of the check a lock URL addresses, or null when none has that address. */
-export async function runLockCheckId(db: Db, target: LockTarget): Promise<string | null> {
+/**
+ * The id of the check at a ping address, or null when none has it: the
+ * lookup of a lock URL and of an email ping's recipient, on the unique
+ * indexes of ping codes and of slugs in a project.
+ */
+export async function checkIdByPingAddress(db: Db, address: PingAddress): Promise<string | null> {
   const [row] =
-    'pingCode' in target
-      ? await db.select({ id: checks.id }).from(checks).where(eq(checks.pingCode, target.pingCode))
+    'pingCode' in address
+      ? await db.select({ id: checks.id }).from(checks).where(eq(checks.pingCode, address.pingCode))
       : await db
           .select({ id: checks.id })
           .from(checks)
           .innerJoin(projects, eq(projects.id, checks.projectId))
-          .where(and(eq(projects.pingKey, target.slug.pingKey), eq(checks.slug, target.slug.slug)));
+          .where(and(eq(projects.pingKey, address.slug.pingKey), eq(checks.slug, address.slug.slug)));
   return row?.id ?? null;
 }
 
