@@ -14,7 +14,6 @@ export function ApiKeys() {
   const [access, setAccess] = useState<ApiKey['access']>('read-write');
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const now = Date.now();
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
@@ -56,7 +55,7 @@ export function ApiKeys() {
             <code>{key.prefix}…</code>
             <span className="muted">{key.access}</span>
             <span className="muted">
-              used <TimeAgo at={key.lastUsedAt} now={now} />
+              used <TimeAgo at={key.lastUsedAt} />
             </span>
             <button type="button" className="danger" onClick={() => revoke(key)}>
               Revoke

@@ -122,7 +122,7 @@ export function CheckPage({ id }: { id: string }) {
         )}
         <dt>Last ping</dt>
         <dd>
-          <TimeAgo at={current.lastPing} now={now} />
+          <TimeAgo at={current.lastPing} />
         </dd>
         <dt>Next expected</dt>
         <dd>
@@ -191,7 +191,7 @@ export function CheckPage({ id }: { id: string }) {
       </section>
       <section aria-labelledby="pings-title">
         <h2 id="pings-title">Ping log</h2>
-        <PingLog checkId={current.id} pings={pings.data} now={now} urlShown={Boolean(current.pingUrl)} />
+        <PingLog checkId={current.id} pings={pings.data} urlShown={Boolean(current.pingUrl)} />
       </section>
     </article>
   );

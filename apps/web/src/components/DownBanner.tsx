@@ -78,8 +78,8 @@ export function DownBanner({ check, flips, pings, now, canWrite, onChanged }: Do
       {flip && <AlertOutcomes attempts={deliveries.data} />}
       {flip?.acknowledgedAt && (
         <p className="down-acknowledged">
-          Acknowledged{flip.acknowledgedBy ? ` by ${flip.acknowledgedBy}` : ''} <TimeAgo at={flip.acknowledgedAt} now={now} />: no more
-          reminders until it is back up.
+          Acknowledged{flip.acknowledgedBy ? ` by ${flip.acknowledgedBy}` : ''} <TimeAgo at={flip.acknowledgedAt} />: no more reminders
+          until it is back up.
         </p>
       )}
       <div className="actions">

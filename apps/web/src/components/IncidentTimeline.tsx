@@ -34,7 +34,7 @@ export function IncidentTimeline({ check, flips, now }: { check: ScheduledCheck;
               from {flip.from}
               {flip.reason ? `: ${flip.reason.replaceAll('_', ' ')}` : ''}
             </span>
-            <TimeAgo at={flip.at} now={now} />
+            <TimeAgo at={flip.at} />
             <span className="muted">
               {index === 0 ? 'for' : 'lasted'} {duration(Math.max(lasted, 0))}
             </span>

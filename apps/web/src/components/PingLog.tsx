@@ -5,12 +5,10 @@ import { PingRow } from './PingRow';
 export function PingLog({
   checkId,
   pings,
-  now,
   urlShown,
 }: {
   checkId: string;
   pings: Ping[] | undefined;
-  now: number;
   /** Whether the page shows the ping URL (read-only members do not see it). */
   urlShown: boolean;
 }) {
@@ -19,7 +17,7 @@ export function PingLog({
   return (
     <ol className="ping-log">
       {pings.map((ping) => (
-        <PingRow key={ping.n} checkId={checkId} ping={ping} now={now} />
+        <PingRow key={ping.n} checkId={checkId} ping={ping} />
       ))}
     </ol>
   );

@@ -6,7 +6,7 @@ import type { Ping } from '../types';
 import { TimeAgo } from './TimeAgo';
 
 /** One ping; a body, when one was sent, loads and expands on demand. */
-export function PingRow({ checkId, ping, now }: { checkId: string; ping: Ping; now: number }) {
+export function PingRow({ checkId, ping }: { checkId: string; ping: Ping }) {
   const [open, setOpen] = useState(false);
   const [body, setBody] = useState<string | null>(null);
 
@@ -22,7 +22,7 @@ export function PingRow({ checkId, ping, now }: { checkId: string; ping: Ping; n
       <div className="ping-line">
         <span className="ping-kind">{ping.kind}</span>
         {ping.kind === 'skipped' && <SkippedBy checkId={checkId} n={ping.n} />}
-        <TimeAgo at={ping.createdAt} now={now} />
+        <TimeAgo at={ping.createdAt} />
         {ping.duration !== null && <span>took {duration(ping.duration / 1000)}</span>}
         {ping.exitStatus !== null && <span>exit {ping.exitStatus}</span>}
         {ping.keyword && (

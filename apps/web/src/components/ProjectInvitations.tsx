@@ -28,7 +28,7 @@ export function ProjectInvitations({ version }: { version: number }) {
             <span>{invitation.email}</span>
             <span className="muted">{invitation.role}</span>
             <span className="muted">
-              invited <TimeAgo at={invitation.createdAt} now={now} />
+              invited <TimeAgo at={invitation.createdAt} />
               {Date.parse(invitation.expiresAt) < now && ', link expired'}
             </span>
             <button type="button" className="danger" onClick={() => withdraw(invitation.id)}>

@@ -4,8 +4,6 @@ import { exactTime, relativeTime } from '../time';
 
 interface TimeAgoProps {
   at: string | null;
-  /** Ignored: the shared ticker keeps every row's "now" (kept so callers that pass it still compile). */
-  now?: number;
   /** Shown when `at` is null. Default: "never". */
   empty?: string;
   /** For a schedule's instant (next due): the check's IANA zone, named in the exact time. Default: the browser's zone. */
