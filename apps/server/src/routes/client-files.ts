@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Config } from '@cronbeat/config';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { holdsEtag, strongEtag } from '../etag';
 import { ClientTarball } from './client-tarball';
 
 /*
@@ -52,13 +52,10 @@ export function servedRunner(template: string, baseUrl: string): string | null {
   return template.replace(`${DEFAULT_URL_LINE}\n`, `cronbeat_default_url=${shQuote(baseUrl)}\n`);
 }
 
-const strongEtag = (bytes: Buffer | string) => `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
-
 /** Answers 304 when the client already holds this version (If-None-Match), else the file. */
 function sendFile(request: FastifyRequest, reply: FastifyReply, body: Buffer | string, etag: string, type: string) {
   reply.header('etag', etag).header('cache-control', 'no-cache').header('content-type', type);
-  const asked = request.headers['if-none-match'];
-  if (asked?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) return reply.status(304).send();
+  if (holdsEtag(request, etag)) return reply.status(304).send();
   return reply.send(body);
 }
 

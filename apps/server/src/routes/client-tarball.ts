@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { strongEtag } from '../etag';
 
 /** The client's npm tarball as served: its bytes, a strong ETag and the version inside. */
 export interface ClientTarballFile {
@@ -106,8 +106,7 @@ export class ClientTarball {
     });
     const { path, version } = JSON.parse(printed) as { path: string; version: string };
     const bytes = await readFile(path);
-    const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
-    return { bytes, etag, version };
+    return { bytes, etag: strongEtag(bytes), version };
   }
 }
 

@@ -2,18 +2,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { NotFound } from '../errors';
+import { holdsEtag } from '../etag';
 import { STATUS_PAGE_CSS, STATUS_PAGE_NOT_FOUND_HTML } from '../status-pages/html';
 import { STATUS_PAGE_TTL } from '../status-pages/plugin';
 
 /** What a slug may look like (the contract's StatusPageSlug); anything else is unknown without asking the database. */
 const SLUG = /^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/;
-
-/** The same answer as the one the visitor holds: a 304 without a body. */
-const fresh = (request: FastifyRequest, tag: string) =>
-  (request.headers['if-none-match'] ?? '')
-    .split(',')
-    .map((part) => part.trim().replace(/^W\//, ''))
-    .includes(tag);
 
 /**
  * Public status pages, no sign-in: `/status/<slug>` (HTML without any
@@ -44,7 +38,7 @@ export async function statusPageRoutes(fastify: FastifyInstance) {
     if (!rendered) return reply.status(404).type('text/html; charset=utf-8').send(STATUS_PAGE_NOT_FOUND_HTML);
     const tag = json ? rendered.jsonTag : rendered.htmlTag;
     reply.header('cache-control', `public, max-age=${STATUS_PAGE_TTL}`).header('etag', tag).header('vary', 'accept-encoding');
-    if (fresh(request, tag)) return reply.status(304).send();
+    if (holdsEtag(request, tag)) return reply.status(304).send();
     if (json) return reply.header('access-control-allow-origin', '*').type('application/json; charset=utf-8').send(rendered.json);
     return reply.type('text/html; charset=utf-8').send(rendered.html);
   }

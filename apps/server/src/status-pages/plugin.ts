@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { PublicStatusPage } from '@cronbeat/contract';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { strongEtag } from '../etag';
 import { createPageCache, type PageCache } from './cache';
 import { statusPageHtml } from './html';
 import { loadPublicStatusPage } from './public-view';
@@ -24,8 +24,6 @@ declare module 'fastify' {
   }
 }
 
-const etag = (body: string) => `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-
 /** The cache of public status pages, shared by the public routes and the API routes that change pages. */
 export const statusPagesPlugin = fp(
   async (app: FastifyInstance) => {
@@ -38,7 +36,7 @@ export const statusPagesPlugin = fp(
           if (!page) return null;
           const html = statusPageHtml(page, slug);
           const json = JSON.stringify(page);
-          return { page, html, json, htmlTag: etag(html), jsonTag: etag(json) };
+          return { page, html, json, htmlTag: strongEtag(html), jsonTag: strongEtag(json) };
         },
       }),
     );
