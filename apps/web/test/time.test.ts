@@ -1,5 +1,10 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { exactTime, formatClock, formatInstant, formatSoon, formatTick, localTime, relativeTime } from '../src/time';
+import { exactTime, formatClock, formatInstant, formatSoon, formatTick, relativeTime } from '../src/time';
+
+const run = promisify(execFile);
 
 /** Intl puts narrow no-break spaces before "AM"; tests read them as spaces. */
 const spaced = (text: string) => text.replace(/[\u202f\u00a0]/g, ' ');
@@ -57,8 +62,25 @@ describe("instants in the viewer's locale, and in a schedule's zone with the zon
     expect(spaced(formatClock(WINTER, { locale: 'en-US', zone: 'Europe/Berlin' }))).toBe('9:00 AM');
   });
 
-  it('keeps localTime, the name other modules import, to the minute in the browser zone', () => {
-    expect(localTime(WINTER)).toBe(formatInstant(WINTER));
+  it.each([
+    ['de_DE.UTF-8', 'America/New_York', '07.12.2026, 03:00'],
+    ['en_US.UTF-8', 'Europe/Berlin', 'Dec 7, 2026, 9:00 AM'],
+    ['en_GB.UTF-8', 'Asia/Kolkata', '7 Dec 2026, 13:30'],
+  ])('writes localTime to the minute in the runtime’s own locale and zone: %s in %s', async (locale, zone, expected) => {
+    // The runtime's locale is fixed at start (ICU reads LC_ALL), so a Node of its own is started in it.
+    const module = JSON.stringify(pathToFileURL(fileURLToPath(new URL('../src/time.ts', import.meta.url))).href);
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '--eval',
+        `const { localTime } = await import(${module}); process.stdout.write(localTime(${JSON.stringify(WINTER)}));`,
+      ],
+      { env: { ...process.env, LC_ALL: locale, TZ: zone } },
+    );
+    expect(spaced(stdout)).toBe(expected);
   });
 });
 
