@@ -3,6 +3,7 @@ import { EMAIL_PING_METHOD, PingKind } from '@cronbeat/core';
 import { checkIdByPingAddress, type Db } from '@cronbeat/db';
 import type { FastifyBaseLogger } from 'fastify';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
+import { withDeadline } from '../deadline';
 import { FailureStreak } from '../failure-streak';
 import { sourceAddress } from '../ping/address';
 import type { ReceivedPing } from '../ping/batch';
@@ -10,7 +11,7 @@ import { PingNotStoredError, type PingRecorder } from '../ping/recorder';
 import { readRecipient, targetKey } from './address';
 import { ConnectionsPerAddress } from './connections';
 import { pingBodyOf, readMessage } from './message';
-import { smtpError, withDeadline } from './smtp-error';
+import { smtpError } from './smtp-error';
 
 /** How long the listener waits, in milliseconds; tests shorten them. */
 export interface EmailPingTimeouts {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
+import { withDeadline } from '../deadline';
 
 /** How long /readyz waits for the database (and Redis) before calling it unreachable. */
 const READY_TIMEOUT_MS = 2000;
@@ -48,16 +49,10 @@ export async function healthRoutes(app: FastifyInstance) {
 
 /** Null when `run` answers within the timeout, else why not (for the log, never the answer). */
 async function probe(run: () => PromiseLike<unknown>): Promise<Error | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
-  });
   try {
-    await Promise.race([Promise.resolve(run()), timeout]);
+    await withDeadline(run(), READY_TIMEOUT_MS);
     return null;
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
-  } finally {
-    clearTimeout(timer);
   }
 }

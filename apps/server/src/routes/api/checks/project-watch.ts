@@ -1,5 +1,6 @@
 import { type Db, recentChanges } from '@cronbeat/db';
 import type { FastifyBaseLogger } from 'fastify';
+import { withDeadline } from '../../../deadline';
 import { FailureStreak } from '../../../failure-streak';
 
 /** What a watcher of a project hears: the checks that changed, or that the list must be read again (a check went away). */
@@ -61,14 +62,11 @@ class ProjectWatch {
   }
 
   private async look(): Promise<void> {
-    let deadline: NodeJS.Timeout | undefined;
     try {
-      const { changed, members } = await Promise.race([
+      const { changed, members } = await withDeadline(
         recentChanges(this.db, this.projectId, this.timing.overlapSeconds),
-        new Promise<never>((_, reject) => {
-          deadline = setTimeout(() => reject(new Error(`no answer within ${this.timing.deadlineMs} ms`)), this.timing.deadlineMs);
-        }),
-      ]);
+        this.timing.deadlineMs,
+      );
       if (this.stopped) return;
       const afterFailures = this.failures.failing;
       this.failures.succeeded();
@@ -83,8 +81,6 @@ class ProjectWatch {
     } catch (error) {
       // A slow or failed look is retried by the next one, a second later; listeners keep their connection.
       this.failures.failed(error);
-    } finally {
-      clearTimeout(deadline);
     }
   }
 
