@@ -123,11 +123,18 @@ cronbeat_url_for() {
 cronbeat_watchdog_start() {
   cronbeat_after=$1
   shift
+  # The trap is set before the sleep starts: a stop between the two left the sleep running. A stop before the
+  # sleep's pid is known is remembered. The sleep gets KILL: a TERM sent just after the fork, before the child
+  # has dropped the trap it inherits, is caught by that trap and lost when the child becomes sleep.
   (
+    cronbeat_sleeper=''
+    cronbeat_stopped=0
+    trap 'cronbeat_stopped=1; [ -z "$cronbeat_sleeper" ] || kill -s KILL "$cronbeat_sleeper" 2>/dev/null' TERM
     sleep "$cronbeat_after" </dev/null >/dev/null 2>&1 &
     cronbeat_sleeper=$!
-    trap 'kill "$cronbeat_sleeper" 2>/dev/null; exit 0' TERM
-    wait "$cronbeat_sleeper" && kill "$@" 2>/dev/null
+    [ "$cronbeat_stopped" = 0 ] || kill -s KILL "$cronbeat_sleeper" 2>/dev/null
+    wait "$cronbeat_sleeper" && [ "$cronbeat_stopped" = 0 ] && kill "$@" 2>/dev/null
+    exit 0
   ) </dev/null >/dev/null 2>&1 &
   cronbeat_watchdog=$!
 }

@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,6 +143,21 @@ function sh(
       resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), elapsed: Date.now() - started });
     });
   });
+}
+
+/** The command lines of live processes whose environment holds `marker` (a run's descendants carry it). */
+function processesMarked(marker: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker)) {
+        found.push(readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ').trim());
+      }
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return found;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -344,6 +360,31 @@ describe('the sh runner', () => {
       for (const socket of held) socket.destroy();
       silent.close();
     }
+  });
+
+  it('leaves no process behind, its deadline watchdogs included, when the pings are answered at once', async () => {
+    // Each BusyBox wget and the output copies get a watchdog that is stopped as soon as they end: stopped
+    // before it had set its trap, it left its sleep running (2 s, or the 30 s --timeout for a wget). Many
+    // quick runs give that moment many chances.
+    const check = await addCheck(server);
+    const marker = `CRONBEAT_TEST_RUN=${randomUUID()}`;
+    const [name, value] = marker.split('=') as [string, string];
+    const left: string[] = [];
+    for (let round = 0; round < 12; round++) {
+      // Six at a time: a busy machine is where a stop lands between the fork and the trap.
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          sh(BUSYBOX_SH, [runner, 'run', '--timeout', '30s', check.pingCode, '--', 'true'], {
+            path: paths.busybox,
+            env: { [name]: value },
+          }),
+        ),
+      );
+      expect(results.map((result) => result.code)).toEqual(Array(6).fill(0));
+      // Looked for after each round: the output copies' watchdog sleeps only 2 s.
+      left.push(...processesMarked(marker));
+    }
+    expect(left).toEqual([]);
   });
 
   it('runs the command unmonitored, with its status, when the reference cannot become a URL', async () => {
