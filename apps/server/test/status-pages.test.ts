@@ -227,9 +227,9 @@ describe.each(testDatabaseKinds())('status pages on %s', (kind) => {
       expect(response.headers['content-security-policy']).toContain("script-src 'self'");
       expect(response.body).not.toMatch(/<script/i);
       expect(response.body).not.toContain('<b>');
-      expect(response.body).toContain('Acme &lt;script&gt;alert(1)&lt;/script&gt;');
-      expect(response.body).toContain('Our &quot;jobs&quot; &amp; more');
-      expect(response.body).toContain('Backups &lt;b&gt;');
+      expect(response.body).toContain('Acme &#60;script&#62;alert(1)&#60;/script&#62;');
+      expect(response.body).toContain('Our &#34;jobs&#34; &#38; more');
+      expect(response.body).toContain('Backups &#60;b&#62;');
       expect(response.body).not.toMatch(/style=/);
       // The web check was down one hour two days ago: that day's cell is shaded, the incident listed with its duration.
       expect(response.body.match(/class="cell cell-minor"/g)?.length).toBeGreaterThanOrEqual(1);

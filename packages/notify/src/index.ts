@@ -11,6 +11,7 @@ export {
   secretFields,
 } from './channels';
 export { type EmailConfig, parseEmailConfig } from './email';
+export { escapeHtml } from './email-layout';
 export {
   createNetworkGuard,
   type GuardOptions,

@@ -1,9 +1,9 @@
 import type { PublicStatusPage } from '@cronbeat/contract';
+import { escapeHtml } from '@cronbeat/notify';
 import Mustache from 'mustache';
 
-/** HTML's five special characters; Mustache's own escape also rewrites `/`, `=` and backticks, which text needs no escaping of. */
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escapeHtml = (value: unknown) => String(value).replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
+/** HTML's five special characters, as the emails escape them; Mustache's own escape also rewrites `/`, `=` and backticks, which text needs no escaping of. */
+const escapeValue = (value: unknown) => escapeHtml(String(value));
 
 const STATE_WORDS = {
   up: 'Operational',
@@ -105,7 +105,7 @@ export function statusPageHtml(page: PublicStatusPage, slug: string): string {
       generatedShown: utc(page.generatedAt),
     },
     {},
-    { escape: escapeHtml },
+    { escape: escapeValue },
   );
 }
 
