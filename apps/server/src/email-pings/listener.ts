@@ -5,7 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 import { withDeadline } from '../deadline';
 import { FailureStreak } from '../failure-streak';
-import { sourceAddress } from '../ping/address';
+import { sourceAddress, storedUserAgent } from '../ping/address';
 import type { ReceivedPing } from '../ping/batch';
 import { PingNotStoredError, type PingRecorder } from '../ping/recorder';
 import { readRecipient, targetKey } from './address';
@@ -47,7 +47,6 @@ const MAX_CLIENTS = 200;
 const MAX_CLIENTS_PER_ADDRESS = 10;
 /** Recipients of one message: each is a check pinged. */
 const MAX_RECIPIENTS = 50;
-const USER_AGENT_LIMIT = 200;
 
 /**
  * The inbound SMTP listener of email pings. It takes mail only for its own
@@ -146,7 +145,7 @@ export async function startEmailPings(config: EmailPingsConfig, deps: EmailPingD
       scheme: 'email',
       remoteAddr: sourceAddress(unmappedAddress(session.remoteAddress)),
       // Where the mail came from, as the ping log shows a client's user agent.
-      userAgent: `Email from ${sender === '' ? '<>' : sender}`.slice(0, USER_AGENT_LIMIT),
+      userAgent: storedUserAgent(`Email from ${sender === '' ? '<>' : sender}`),
       ...body,
     };
     let recorded = 0;

@@ -135,3 +135,9 @@ const ADDRESS_LIMIT = 64;
 export function sourceAddress(ip: string | undefined): string | null {
   return ip !== undefined && ip.length <= ADDRESS_LIMIT && isIP(ip) !== 0 ? ip : null;
 }
+
+/** Characters of a user agent stored with a ping. */
+const USER_AGENT_LIMIT = 200;
+
+/** The user agent stored with a ping, whatever brought it (HTTP, mail, a lock, Sentry): cut at 200 characters; null when there is none. */
+export const storedUserAgent = (agent: string | null | undefined): string | null => (agent ? agent.slice(0, USER_AGENT_LIMIT) : null);

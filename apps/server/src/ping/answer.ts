@@ -1,13 +1,11 @@
 import { slugProblem } from '@cronbeat/contract';
 import { type Db, ensureSlugCheck } from '@cronbeat/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type PingAddress, PingUrlError, sourceAddress } from './address';
+import { type PingAddress, PingUrlError, sourceAddress, storedUserAgent } from './address';
 import type { ReceivedPing } from './batch';
 import { type CapturedBody, type StoredBody, storedBody } from './body';
 import type { CreateRate } from './create-rate';
 import type { PingRecorder } from './recorder';
-
-const USER_AGENT_LIMIT = 200;
 
 export interface PingAnswerDeps {
   db: Db;
@@ -82,7 +80,7 @@ export function pingAnswerer(deps: PingAnswerDeps) {
 
 function userAgentOf(header: string | undefined, origin: string | null): string | null {
   const agent = origin === null ? (header ?? null) : header ? `${header} (${origin})` : origin;
-  return agent === null || agent === '' ? null : agent.slice(0, USER_AGENT_LIMIT);
+  return storedUserAgent(agent);
 }
 
 /** The request's body, or Cronitor's `message` when there is none, cut at the limit as a body is. */

@@ -15,7 +15,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Conflict, NotFound } from '../errors';
-import { sourceAddress } from '../ping/address';
+import { sourceAddress, storedUserAgent } from '../ping/address';
 import { refuseUnknownFields } from '../schemas/strict-body';
 
 /**
@@ -31,7 +31,6 @@ const FORMS = [
   { url: '/ping/:key/:slug/lock', params: RunLockSlugParams },
 ] as const;
 
-const USER_AGENT_LIMIT = 200;
 const tags = ['Run lock'];
 
 function targetOf(params: { code?: string; key?: string; slug?: string }): PingAddress {
@@ -82,7 +81,7 @@ export async function runLockRoutes(fastify: FastifyInstance) {
           method: request.method,
           scheme: request.protocol,
           remoteAddr: sourceAddress(request.ip),
-          userAgent: request.headers['user-agent']?.slice(0, USER_AGENT_LIMIT) || null,
+          userAgent: storedUserAgent(request.headers['user-agent']),
           body: skippedPingBody(held, holder),
         });
         return heldAnswer(reply, held);

@@ -2,14 +2,13 @@ import { CheckInError, ValidationError } from '@cronbeat/core';
 import { projectBySentryDsn, type SentryProject } from '@cronbeat/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FieldError } from '../../errors';
-import { sourceAddress } from '../../ping/address';
+import { sourceAddress, storedUserAgent } from '../../ping/address';
 import { PingNotStoredError } from '../../ping/recorder';
 import { BodyError, decodedBody, SENTRY_BODY_LIMIT } from './body';
 import { type CheckIn, type CheckInFields, CheckInRecorder, MonitorNotCreated, type PingSource, readCheckIn } from './check-in';
 import { EnvelopeError, jsonObject, parseEnvelope } from './envelope';
 import { envelopeDocs, httpCheckInDocs, httpCheckInGetDocs } from './openapi';
 
-const USER_AGENT_LIMIT = 200;
 /** A DSN's key as Sentry's DSN parser reads it (`\w+`); ours are 32 hex digits. */
 const SENTRY_KEY = /^\w{1,64}$/;
 /** A DSN's project as Sentry's DSN parser reads it; ours fit a JavaScript number. */
@@ -75,13 +74,12 @@ export async function sentryRoutes(app: FastifyInstance) {
   };
 
   const sourceOf = (request: FastifyRequest): PingSource => {
-    const userAgent = request.headers['user-agent'];
     return {
       at: new Date(),
       method: request.method,
       scheme: request.protocol,
       remoteAddr: sourceAddress(request.ip),
-      userAgent: userAgent ? userAgent.slice(0, USER_AGENT_LIMIT) : null,
+      userAgent: storedUserAgent(request.headers['user-agent']),
     };
   };
 
