@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -186,5 +187,31 @@ describe.skipIf(skipBrowser)('a check page in Chromium', () => {
     await page.getByRole('heading', { name: 'No checks yet' }).waitFor();
     await page.goto(checkUrl);
     await expect(page.locator('.error').textContent()).resolves.toContain('Could not load this check');
+  });
+
+  it('shows the check’s own badge with its Markdown written out, drawn by the browser, axe-clean and within a phone’s width', async () => {
+    const page = await onNewCheck('Nightly [export]');
+    const section = page.locator('section[aria-labelledby="badge-title"]');
+    await expect(section.getByRole('heading', { level: 2 }).textContent()).resolves.toBe('Badge');
+    const image = section.getByRole('img', { name: 'Nightly [export] status' });
+    await explained(page, image.waitFor());
+    // The browser has drawn it: the SVG has a size.
+    await expect
+      .poll(() => image.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)), { timeout: 10_000 })
+      .toBeGreaterThan(60);
+    const svg = (await image.getAttribute('src'))!;
+    expect(svg).toMatch(/\/badge\/[0-9a-f]{32}\/check\/[^/]+\.svg$/);
+    // Brackets in the name are escaped, so the image text does not end early.
+    await expect(section.locator('.badge-markdown code').textContent()).resolves.toBe(`![Nightly \\[export\\] status](${svg})`);
+    expect(await section.getByRole('button', { name: 'Copy Markdown for Nightly [export]' }).count()).toBe(1);
+
+    const axe = await new AxeBuilder({ page })
+      .include('section[aria-labelledby="badge-title"]')
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+      .analyze();
+    expect(axe.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(', ')}`)).toEqual([]);
+    await page.setViewportSize(PHONE);
+    expect(await overflowsSideways(page)).toBe(false);
+    await section.screenshot({ path: `${ARTIFACTS}/check-page-badge.png` });
   });
 });

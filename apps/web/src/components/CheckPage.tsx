@@ -7,6 +7,7 @@ import { describeSchedule } from '../schedule';
 import { useSession } from '../session';
 import { duration } from '../time';
 import { usePoll } from '../usePoll';
+import { CheckBadge } from './CheckBadge';
 import { CheckChannels } from './CheckChannels';
 import { CheckDependencies } from './CheckDependencies';
 import { DownBanner } from './DownBanner';
@@ -181,6 +182,13 @@ export function CheckPage({ id }: { id: string }) {
           <Snippets url={current.pingUrl} check={current} />
         </section>
       )}
+      <section aria-labelledby="badge-title">
+        <h2 id="badge-title">Badge</h2>
+        <p className="muted">
+          Whether this check is up, late or down, for a README or a wiki: anyone with the badge's address sees that and nothing else.
+        </p>
+        <CheckBadge checkId={current.id} showMarkdown />
+      </section>
       <section aria-labelledby="durations-title">
         <h2 id="durations-title">Run durations</h2>
         <DurationChart pings={pings.data ?? []} />
