@@ -1,4 +1,6 @@
+import { users } from '@cronbeat/db';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASE_URL, PASSWORD, signUp, testApp, uniqueEmail } from './api-fixtures';
@@ -100,6 +102,13 @@ describe.each(testDatabaseKinds())('accounts and sessions on %s', (kind) => {
     expect(due.getUTCHours()).toBe(9);
     expect(due.getTime() - Date.now()).toBeGreaterThan(0);
     expect(due.getTime() - Date.now()).toBeLessThanOrEqual(7 * 86_400_000);
+    // A report due now, not made yet: the same settings sent again leave it due rather than a week on.
+    const dueNow = new Date(Date.now() - 60_000);
+    await test.db.update(users).set({ nextReportAt: dueNow }).where(eq(users.id, weekly.json().user.id));
+    for (const same of [{ reportEvery: 'weekly' }, { reportEvery: 'weekly', timeZone: 'UTC' }]) {
+      const unchanged = await patch(withEmail, same);
+      expect([JSON.stringify(same), unchanged.json().user.nextReportAt]).toEqual([JSON.stringify(same), dueNow.toISOString()]);
+    }
     const monthly = (await patch(withEmail, { reportEvery: 'monthly' })).json().user;
     expect(new Date(monthly.nextReportAt).getUTCDate()).toBe(1);
     expect((await patch(withEmail, { reportEvery: 'off' })).json().user).toMatchObject({ reportEvery: 'off', nextReportAt: null });

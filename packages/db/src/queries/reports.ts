@@ -19,9 +19,11 @@ export interface ReportSettings {
 
 /**
  * Changes how often a person gets reports and the zone their 09:00 is in,
- * and recomputes when the next one is due (null while off), in one
- * transaction so two changes at once cannot leave a due time of the other
- * setting. The updated person, or null if there is none.
+ * and recomputes when the next one is due (null while off) when either
+ * changed: a form sent again as it was leaves a report that is due now to
+ * be made rather than moving it a period on. One transaction, so two
+ * changes at once cannot leave a due time of the other setting. The updated
+ * person, or null if there is none.
  */
 export async function changeReportSettings(db: Db, userId: string, settings: ReportSettings, now: Date): Promise<User | null> {
   return db.transaction(async (tx) => {
@@ -33,9 +35,14 @@ export async function changeReportSettings(db: Db, userId: string, settings: Rep
     if (!current) return null;
     const reportEvery = settings.reportEvery ?? current.reportEvery;
     const timeZone = settings.timeZone ?? current.timeZone;
+    const changed = reportEvery !== current.reportEvery || timeZone !== current.timeZone;
     const [user] = await tx
       .update(users)
-      .set({ reportEvery, timeZone, nextReportAt: reportEvery === 'off' ? null : nextReportAt(reportEvery, now, timeZone) })
+      .set({
+        reportEvery,
+        timeZone,
+        ...(changed && { nextReportAt: reportEvery === 'off' ? null : nextReportAt(reportEvery, now, timeZone) }),
+      })
       .where(eq(users.id, userId))
       .returning();
     return user ?? null;
