@@ -99,8 +99,8 @@ describe.skipIf(skipBrowser)('alerts end to end: dashboard, server, worker and a
       await createCheck(page, cronbeat.url, name);
       urls[name] = (await page.getByTestId('ping-url').textContent())!;
     }
-    await page.getByRole('button', { name: 'Pause' }).click();
-    await page.getByRole('button', { name: 'Resume' }).waitFor();
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await page.getByRole('button', { name: 'Resume', exact: true }).waitFor();
     await fetch(urls['Healthy job']!, { method: 'POST' });
     await fetch(`${urls['Broken job']!}/fail`, { method: 'POST' });
 

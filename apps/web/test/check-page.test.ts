@@ -76,14 +76,14 @@ describe.skipIf(skipBrowser)('a check page in Chromium', () => {
   it('pauses and resumes a check from its page, and records both in the incidents', async () => {
     const page = await onNewCheck('Cache warmer');
     await expect(statusWord(page)).resolves.toBe('new');
-    await page.getByRole('button', { name: 'Pause' }).click();
-    await page.getByRole('button', { name: 'Resume' }).waitFor();
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await page.getByRole('button', { name: 'Resume', exact: true }).waitFor();
     await expect(statusWord(page)).resolves.toBe('paused');
     await expect(fact(page, 'Next expected').textContent()).resolves.toBe('—');
     await page.locator('.timeline li', { hasText: 'paused' }).waitFor();
 
-    await page.getByRole('button', { name: 'Resume' }).click();
-    await page.getByRole('button', { name: 'Pause' }).waitFor();
+    await page.getByRole('button', { name: 'Resume', exact: true }).click();
+    await page.getByRole('button', { name: 'Pause', exact: true }).waitFor();
     await expect(statusWord(page)).resolves.toBe('new');
     await page.locator('.timeline li').nth(1).waitFor();
     await expect(page.locator('.timeline li').count()).resolves.toBe(2);
