@@ -57,6 +57,17 @@ describe.each(testDatabaseKinds())('pings and flips API on %s', (kind) => {
     expect(second.nextCursor).toBeNull();
   });
 
+  it('reads the pings received up to a time (an incident that ended then), newest first, inclusive', async () => {
+    const page = (await get(`/pings?until=${encodeURIComponent('2026-01-01T00:10:00Z')}&limit=5`)).json();
+    expect(page.pings.map((p: { n: number }) => p.n)).toEqual([11, 10, 9, 8, 7]);
+    expect(page.nextCursor).toBe(7);
+    const rest = (await get(`/pings?until=2026-01-01T00:10:00.000Z&before=${page.nextCursor}&limit=1000`)).json();
+    expect(rest.pings.map((p: { n: number }) => p.n)).toEqual([6, 5, 4, 3, 2, 1]);
+    const bad = await get('/pings?until=yesterday');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.fields).toHaveProperty(['query.until']);
+  });
+
   it('refuses page sizes over 1,000 and cursors that are not numbers', async () => {
     const tooMany = await get('/pings?limit=1001');
     expect(tooMany.statusCode).toBe(400);

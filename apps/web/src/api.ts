@@ -213,6 +213,9 @@ export const api = {
   /** A new ping code for the check: its old ping URL stops working at once. */
   rotatePingCode: (id: string) => request<Check>('POST', `/api/v1/checks/${encode(id)}/ping-code/rotate`, {}),
   pings: (id: string) => listOf<PingPage, 'pings'>(`/api/v1/checks/${encode(id)}/pings?limit=200`, 'pings'),
+  /** The newest `limit` pings received at or before `until` (an ended incident's end), or the newest when null. */
+  pingsUntil: (id: string, until: string | null, limit: number) =>
+    listOf<PingPage, 'pings'>(`/api/v1/checks/${encode(id)}/pings?limit=${limit}${until ? `&until=${encode(until)}` : ''}`, 'pings'),
   pingBody: (id: string, n: number) =>
     fetch(`/api/v1/checks/${encode(id)}/pings/${n}/body`, {
       headers: currentProjectId ? { [PROJECT_HEADER]: currentProjectId } : {},

@@ -8,6 +8,9 @@ export const PingQuery = Type.Object(
   {
     limit: Type.Optional(Type.Number({ minimum: 1, maximum: 1000, description: 'Default: 50' })),
     before: Type.Optional(Type.Integer({ minimum: 1, maximum: INT32_MAX, description: 'cursor: the nextCursor of the previous page' })),
+    until: Type.Optional(
+      Type.String({ format: 'date-time', description: 'only pings received at or before this time (an incident that ended then)' }),
+    ),
   },
   { additionalProperties: false },
 );

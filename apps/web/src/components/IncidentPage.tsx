@@ -13,7 +13,8 @@ import { StatusIcon } from './StatusIcon';
 /** An ongoing incident changes: read it again this often. */
 const REFRESH_MS = 10_000;
 /** Pings the page reads: an incident older than the newest this many shows only those among them. */
-const PINGS_READ = 200;
+/** Pings read for an incident: the newest up to its end (or now), enough for the longest incidents people read whole. */
+const PINGS_READ = 1_000;
 /** After the incident has ended, a flip with no delivery attempt yet is looked at again for this long (its job may not have run). */
 const FIRST_ATTEMPT_WAIT_MS = 2 * 60_000;
 
@@ -136,7 +137,7 @@ function IncidentBody({ check, span, pings }: { check: Check; span: IncidentSpan
             Could not load the pings{read ? ' again: those shown may be out of date' : ', so none are shown'} ({pings.error.message}).
           </p>
         )}
-        {pingsCut && <p className="muted">Only pings among the newest {PINGS_READ} are shown.</p>}
+        {pingsCut && <p className="muted">Only the incident's last {PINGS_READ} pings are shown.</p>}
         <ol className="incident-events">
           {eventsOf(span, shownPings).map((event) => (
             <EventRow
@@ -159,8 +160,9 @@ export function IncidentPage({ checkId, flipId }: { checkId: string; flipId: num
   const every = ended ? null : REFRESH_MS;
   const check = usePoll(() => api.check(checkId), every, checkId);
   const flips = usePoll(() => api.flips(checkId), every, checkId);
-  const pings = usePoll(() => api.pings(checkId), every, checkId);
   const span = flips.data ? incidentSpan(flips.data, flipId) : null;
+  // An ended incident's pings are those up to its end, however many came after it.
+  const pings = usePoll(() => api.pingsUntil(checkId, span?.end?.at ?? null, PINGS_READ), every, checkId);
   const endSeen = Boolean(span?.end);
   const { reload: reloadCheck } = check;
   const { reload: reloadPings } = pings;

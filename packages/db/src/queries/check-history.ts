@@ -5,14 +5,18 @@ import { flips, pings } from '../schema';
 export type PingRow = typeof pings.$inferSelect;
 export type FlipRow = typeof flips.$inferSelect;
 
-/** A check's pings, newest first, numbered below `before` when given. The caller has checked the check's project. */
+/**
+ * A check's pings, newest first, numbered below `before` and received at or before `until` when given. The
+ * caller has checked the check's project.
+ */
 export async function listPings(
   db: Db,
   checkId: string,
-  page: { limit: number; before?: number },
+  page: { limit: number; before?: number; until?: Date },
 ): Promise<Omit<PingRow, 'body' | 'bodyRaw'>[]> {
   const conditions: SQL[] = [eq(pings.checkId, checkId)];
   if (page.before !== undefined) conditions.push(lt(pings.n, page.before));
+  if (page.until !== undefined) conditions.push(lte(pings.createdAt, page.until));
   const { body: _body, bodyRaw: _bodyRaw, ...columns } = getTableColumns(pings);
   return db
     .select(columns)

@@ -32,8 +32,12 @@ export async function historyRoutes(fastify: FastifyInstance) {
       },
     },
     async (request) => {
-      const { limit = 50, before } = request.query;
-      const pings = await listPings(app.db, await ownCheck(request, request.params.id), { limit, ...(before !== undefined && { before }) });
+      const { limit = 50, before, until } = request.query;
+      const pings = await listPings(app.db, await ownCheck(request, request.params.id), {
+        limit,
+        ...(before !== undefined && { before }),
+        ...(until !== undefined && { until: new Date(until) }),
+      });
       const last = pings.at(-1);
       return {
         pings: pings.map(({ id: _id, checkId: _checkId, ...ping }) => ({ ...ping, createdAt: iso(ping.createdAt) })),
