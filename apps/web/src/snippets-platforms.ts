@@ -276,10 +276,15 @@ function systemdWithRunner({ url, name, period, onCalendar }: PlatformInput): Sn
   };
 }
 
-/** The sh runner, the new platforms, and systemd with OnFailure=, for the check page's tabs. */
+/**
+ * The new platforms and systemd with OnFailure=, for the check page's tabs. A check on an OnCalendar schedule
+ * gets systemd's only: the other platforms take crontab lines or rates, which cannot say every OnCalendar
+ * schedule, and a guessed one would run the job at times the check does not expect.
+ */
 export function platformSnippets(input: PlatformInput): Snippet[] {
   const systemd = systemdWithRunner(input);
-  return [lambda(input), cloudRun(input), azureFunctions(input), githubActions(input), ...(systemd ? [systemd] : [])];
+  const byCrontab = input.onCalendar.length > 0 ? [] : [lambda(input), cloudRun(input), azureFunctions(input), githubActions(input)];
+  return [...byCrontab, ...(systemd ? [systemd] : [])];
 }
 
 export { RUNNER as RUNNER_PATH };

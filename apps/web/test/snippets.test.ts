@@ -245,6 +245,15 @@ describe('snippets that run jobs anywhere', () => {
     expect(code).toContain('--schedule="30 2 * * 1-5" --time-zone="Europe/Berlin"');
   });
 
+  it('offers an OnCalendar check no platform that takes crontab lines or rates, which would run its job at other times', () => {
+    const onCalendar = { cron: null, period: null, onCalendar: 'Mon..Fri *-*-* 09:00', tz: 'Europe/Riga', slug: 'report', name: 'Report' };
+    const ids = snippetsFor(url, onCalendar, server).map((snippet) => snippet.id);
+    expect(ids).toContain('systemd-runner');
+    for (const crontabOnly of ['lambda', 'cloud-run', 'azure', 'github-actions']) expect(ids).not.toContain(crontabOnly);
+    const periodIds = snippetsFor(url, hourly, server).map((snippet) => snippet.id);
+    for (const crontabOnly of ['lambda', 'cloud-run', 'azure', 'github-actions']) expect(periodIds).toContain(crontabOnly);
+  });
+
   it.each([
     ['a period check', hourly, 'backup-nightly-db-and-files'],
     [
