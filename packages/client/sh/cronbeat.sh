@@ -31,6 +31,8 @@ cronbeat_timeout=10
 cronbeat_ref=''
 cronbeat_rid=''
 cronbeat_work=''
+cronbeat_worker=''
+cronbeat_watchdog=''
 
 cronbeat_warn() {
   printf 'cronbeat: %s\n' "$*" >&2
@@ -142,6 +144,7 @@ cronbeat_watchdog_start() {
 cronbeat_watchdog_stop() {
   kill "$cronbeat_watchdog" 2>/dev/null
   wait "$cronbeat_watchdog" 2>/dev/null
+  cronbeat_watchdog=''
 }
 
 # Runs "$@" for at most $cronbeat_limit seconds (BusyBox wget has no reliable timeout of its own).
@@ -151,6 +154,7 @@ cronbeat_with_deadline() {
   cronbeat_watchdog_start "$cronbeat_limit" "$cronbeat_worker"
   wait "$cronbeat_worker"
   cronbeat_rc=$?
+  cronbeat_worker=''
   cronbeat_watchdog_stop
   return "$cronbeat_rc"
 }
@@ -297,6 +301,22 @@ cronbeat_write_body() {
   [ -z "$1" ] || printf '%s\n' "$1" >>"$cronbeat_work/body"
 }
 
+# A signal ends the runner as it would without a trap (128 + its number), but through the EXIT trap, so the
+# work directory with the job's output does not stay behind.
+cronbeat_exit_on_signals() {
+  trap 'exit 129' HUP
+  trap 'exit 130' INT
+  trap 'exit 131' QUIT
+  trap 'exit 143' TERM
+}
+
+# The EXIT trap: a ping cut short by a signal leaves its wget and watchdog, which go too.
+cronbeat_clean_up() {
+  [ -z "$cronbeat_worker" ] || kill "$cronbeat_worker" 2>/dev/null
+  [ -z "$cronbeat_watchdog" ] || cronbeat_watchdog_stop
+  rm -rf "$cronbeat_work"
+}
+
 cronbeat_stop() {
   kill -s "$1" "$cronbeat_job" 2>/dev/null
 }
@@ -334,6 +354,8 @@ cronbeat_run_command() {
   wait "$cronbeat_tee_out"
   wait "$cronbeat_tee_err"
   cronbeat_watchdog_stop
+  # Only now: a watchdog started while this shell traps TERM could miss the stop, which its copy of the trap catches.
+  cronbeat_exit_on_signals
   return 0
 }
 
@@ -389,7 +411,8 @@ cronbeat_run() {
     cronbeat_warn "cannot create a temporary folder in ${TMPDIR:-/tmp}; running the command unmonitored"
     exec "$@"
   fi
-  trap 'rm -rf "$cronbeat_work"' EXIT
+  trap cronbeat_clean_up EXIT
+  cronbeat_exit_on_signals
   # The runner's stdin, kept on fd 3 for the command (a closed stdin becomes /dev/null).
   if { true <&0; } 2>/dev/null; then exec 3<&0; else exec 3</dev/null; fi
 
@@ -467,7 +490,8 @@ cronbeat_ping() {
     exit 1
   fi
   cronbeat_make_work_dir || exit 1
-  trap 'rm -rf "$cronbeat_work"' EXIT
+  trap cronbeat_clean_up EXIT
+  cronbeat_exit_on_signals
   cronbeat_send "$cronbeat_kind" '' $(($(date +%s) + cronbeat_timeout)) || exit 1
   exit 0
 }

@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type ServerResponse } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -385,6 +386,46 @@ describe('the sh runner', () => {
       left.push(...processesMarked(marker));
     }
     expect(left).toEqual([]);
+  });
+
+  it('cleans up its work directory, the output it holds, when stopped during a slow end ping', async () => {
+    // The start ping is answered, the end ping never is: the runner is stopped while it waits for that answer.
+    const held: ServerResponse[] = [];
+    let endPingArrived: () => void = () => {};
+    const slow = createHttpServer((request, response) => {
+      if (request.method === 'GET') return void response.end('OK');
+      held.push(response);
+      endPingArrived();
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const slowUrl = `http://127.0.0.1:${(slow.address() as { port: number }).port}`;
+    try {
+      for (const [shell, path] of [
+        [DASH, paths.curl],
+        [BUSYBOX_SH, paths.busybox],
+      ] as const) {
+        const tmp = mkdtempSync(join(scratch, 'tmp-'));
+        const arrived = new Promise<void>((resolve) => {
+          endPingArrived = resolve;
+        });
+        let child: ChildProcess | undefined;
+        const running = sh(shell, [runner, 'run', '--timeout', '3s', '--url', slowUrl, 'some-slug', '--', 'echo', 'secret output'], {
+          path,
+          env: { CRONBEAT_PING_KEY: 'k', TMPDIR: tmp },
+          onSpawn: (spawned) => {
+            child = spawned;
+          },
+        });
+        await arrived;
+        child!.kill('SIGTERM');
+        const result = await running;
+        expect(readdirSync(tmp)).toEqual([]);
+        expect(result.code).toBe(143);
+      }
+    } finally {
+      for (const response of held) response.destroy();
+      slow.close();
+    }
   });
 
   it('runs the command unmonitored, with its status, when the reference cannot become a URL', async () => {
