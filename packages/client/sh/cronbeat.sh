@@ -317,13 +317,29 @@ cronbeat_clean_up() {
   rm -rf "$cronbeat_work"
 }
 
+# Passes a signal (name, exit status it means) on to the job. It is written down first: before the job is
+# launched its pid is not known, and just after, the job is a copy of this shell whose copy of the trap would
+# catch the signal and lose it when the command is exec'd; the job reads the note once that trap is gone.
 cronbeat_stop() {
-  kill -s "$1" "$cronbeat_job" 2>/dev/null
+  printf '%s %s\n' "$1" "$2" >"$cronbeat_work/stop"
+  [ -z "$cronbeat_job" ] || kill -s "$1" "$cronbeat_job" 2>/dev/null
 }
 
 # Runs the command with its output passed through and copied to the log, and sets cronbeat_exit to its status.
 cronbeat_run_command() {
-  mkfifo "$cronbeat_work/out" "$cronbeat_work/err" || return 1
+  cronbeat_job=''
+  # From here a signal is the job's: remembered until it is launched, then passed on. In a non-interactive
+  # shell a background job ignores SIGINT and SIGQUIT (POSIX), so those reach it as SIGTERM.
+  trap 'cronbeat_stop TERM 143' TERM INT QUIT
+  trap 'cronbeat_stop HUP 129' HUP
+  if ! mkfifo "$cronbeat_work/out" "$cronbeat_work/err"; then
+    cronbeat_exit_on_signals
+    if [ -e "$cronbeat_work/stop" ]; then
+      read -r cronbeat_signal cronbeat_exit <"$cronbeat_work/stop"
+      exit "$cronbeat_exit"
+    fi
+    return 1
+  fi
   : >"$cronbeat_work/log"
   # tee keeps copying to the log if the runner's own reader goes away (`… | head`), so the job is not killed by SIGPIPE.
   (
@@ -337,11 +353,18 @@ cronbeat_run_command() {
   ) <"$cronbeat_work/err" &
   cronbeat_tee_err=$!
   # A command started in the background reads /dev/null unless told otherwise: give it the runner's stdin.
-  # In a non-interactive shell it also ignores SIGINT and SIGQUIT (POSIX), so those reach it as SIGTERM.
-  trap 'cronbeat_stop TERM' TERM INT QUIT
-  trap 'cronbeat_stop HUP' HUP
-  exec "$@" 0<&3 3<&- >"$cronbeat_work/out" 2>"$cronbeat_work/err" &
+  (
+    if [ -e "$cronbeat_work/stop" ]; then
+      read -r cronbeat_signal cronbeat_exit <"$cronbeat_work/stop"
+      exit "${cronbeat_exit:-143}"
+    fi
+    exec "$@"
+  ) 0<&3 3<&- >"$cronbeat_work/out" 2>"$cronbeat_work/err" &
   cronbeat_job=$!
+  if [ -e "$cronbeat_work/stop" ]; then
+    read -r cronbeat_signal cronbeat_exit <"$cronbeat_work/stop"
+    kill -s "$cronbeat_signal" "$cronbeat_job" 2>/dev/null
+  fi
   # wait returns early when a trapped signal arrives; the job is still there then (if only as a zombie).
   while :; do
     wait "$cronbeat_job"

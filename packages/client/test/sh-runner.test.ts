@@ -310,6 +310,38 @@ describe('the sh runner', () => {
     expect(last.body).toBe('started\n[cronbeat] exit status 143: 128 + SIGTERM\n');
   });
 
+  it('remembers a SIGTERM that comes before the command is launched: the command does not run, and 143 is reported', async () => {
+    // A mkfifo that takes a second, and says when it began, holds the runner between taking over signals
+    // for the command and launching it: the signal cannot be passed on yet, and must not be lost.
+    const slowPath = pathOf(
+      join(scratch, 'slow-mkfifo'),
+      [...POSIX_TOOLS, 'curl'].filter((tool) => tool !== 'mkfifo'),
+    );
+    const realMkfifo = join(paths.curl, 'mkfifo');
+    const began = join(scratch, 'mkfifo-began');
+    writeFileSync(join(slowPath, 'mkfifo'), `#!/bin/sh\n: >"${began}"\nsleep 1\nexec "${realMkfifo}" "$@"\n`, { mode: 0o755 });
+    for (const shell of [DASH, BUSYBOX_SH]) {
+      rmSync(began, { force: true });
+      const check = await addCheck(server);
+      let child: ChildProcess | undefined;
+      const running = sh(shell, [runner, 'run', check.pingCode, '--', 'sh', '-c', 'echo ran; sleep 20'], {
+        path: slowPath,
+        onSpawn: (spawned) => {
+          child = spawned;
+        },
+      });
+      const deadline = Date.now() + 10_000;
+      while (!existsSync(began) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      child!.kill('SIGTERM');
+      const result = await running;
+      expect(result.code).toBe(143);
+      expect(result.stdout).toBe('');
+      expect(result.elapsed).toBeLessThan(15_000);
+      const last = (await pingsOf(server, check.id)).at(-1)!;
+      expect([last.kind, last.exitStatus]).toEqual(['fail', 143]);
+    }
+  });
+
   it('runs the job and keeps its exit status when Cronbeat is down, within the timeout', async () => {
     for (const [shell, path] of [
       [DASH, paths.curl],
