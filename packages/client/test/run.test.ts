@@ -27,6 +27,14 @@ describe('cronbeat run against a real server', () => {
     expect((await checkRow(server, check.id)).status).toBe('up');
   });
 
+  it('refuses --create with --lock as a usage error, running nothing and creating nothing', async () => {
+    const result = await cli(['run', 'locked-and-new', '--lock', '--create', '--', 'sh', '-c', 'echo ran'], { env: envFor(server) });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('--create does not go with --lock: the run lock is only for a check Cronbeat knows');
+    expect((await checksOfProject(server)).map((check) => check.slug)).not.toContain('locked-and-new');
+  });
+
   it('exits with the command’s own code 3 and reports it as a failure', async () => {
     const check = await addCheck(server, { slug: 'exits-three' });
     const result = await cli(['run', 'exits-three', '--', 'sh', '-c', 'echo broken >&2; exit 3'], { env: envFor(server) });
