@@ -33,6 +33,7 @@ cronbeat_rid=''
 cronbeat_work=''
 cronbeat_worker=''
 cronbeat_watchdog=''
+cronbeat_start_pinger=''
 
 cronbeat_warn() {
   printf 'cronbeat: %s\n' "$*" >&2
@@ -310,8 +311,9 @@ cronbeat_exit_on_signals() {
   trap 'exit 143' TERM
 }
 
-# The EXIT trap: a ping cut short by a signal leaves its wget and watchdog, which go too.
+# The EXIT trap: a ping cut short by a signal leaves its wget and watchdog (or the start ping's sender), which go too.
 cronbeat_clean_up() {
+  [ -z "$cronbeat_start_pinger" ] || kill "$cronbeat_start_pinger" 2>/dev/null
   [ -z "$cronbeat_worker" ] || kill "$cronbeat_worker" 2>/dev/null
   [ -z "$cronbeat_watchdog" ] || cronbeat_watchdog_stop
   rm -rf "$cronbeat_work"
@@ -459,6 +461,7 @@ cronbeat_run() {
   cronbeat_write_body "$cronbeat_trailer"
   # The end ping waits for the start ping, so Cronbeat never sees a run end before it began.
   wait "$cronbeat_start_pinger"
+  cronbeat_start_pinger=''
   cronbeat_send "$cronbeat_exit" "$cronbeat_work/body" "$cronbeat_end_deadline"
   exit "$cronbeat_exit"
 }

@@ -460,6 +460,43 @@ describe('the sh runner', () => {
     }
   });
 
+  it('stops at once, leaving nothing behind, when stopped while its start ping still waits for an answer', async () => {
+    // The command has ended; the runner waits for the start ping before sending the end ping, and is stopped then.
+    const held: ServerResponse[] = [];
+    let startPingArrived: () => void = () => {};
+    const slow = createHttpServer((_request, response) => {
+      held.push(response);
+      startPingArrived();
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const slowUrl = `http://127.0.0.1:${(slow.address() as { port: number }).port}`;
+    try {
+      const tmp = mkdtempSync(join(scratch, 'tmp-'));
+      const arrived = new Promise<void>((resolve) => {
+        startPingArrived = resolve;
+      });
+      let child: ChildProcess | undefined;
+      const running = sh(DASH, [runner, 'run', '--timeout', '20s', '--url', slowUrl, 'some-slug', '--', 'true'], {
+        env: { CRONBEAT_PING_KEY: 'k', TMPDIR: tmp },
+        onSpawn: (spawned) => {
+          child = spawned;
+        },
+      });
+      await arrived;
+      await new Promise((r) => setTimeout(r, 300));
+      child!.kill('SIGTERM');
+      const result = await running;
+      expect(readdirSync(tmp)).toEqual([]);
+      expect(result.code).toBe(143);
+      // Not the start ping's 20 s of trying: its sender goes with the runner (and stops writing to our stderr).
+      expect(result.elapsed).toBeLessThan(8_000);
+      expect(result.stderr).toBe('');
+    } finally {
+      for (const response of held) response.destroy();
+      slow.close();
+    }
+  });
+
   it('runs the command unmonitored, with its status, when the reference cannot become a URL', async () => {
     const result = await sh(DASH, [runner, 'run', 'just-a-slug', '--', 'sh', '-c', 'exit 5']);
     expect(result.code).toBe(5);
