@@ -49,7 +49,9 @@ describe('serving the built dashboard', () => {
     expect(brotli.headers['content-type']).toMatch(/^text\/javascript|^application\/javascript/);
     expect(brotli.headers.vary).toContain('accept-encoding');
     expect(brotliDecompressSync(brotli.rawPayload).toString()).toBe('console.log(1)');
-    expect((await app.inject({ url: '/assets/index-abc123.js', headers: { 'accept-encoding': 'gzip' } })).headers['content-encoding']).toBe('gzip');
+    expect((await app.inject({ url: '/assets/index-abc123.js', headers: { 'accept-encoding': 'gzip' } })).headers['content-encoding']).toBe(
+      'gzip',
+    );
     const plain = await app.inject({ url: '/assets/index-abc123.js', headers: { 'accept-encoding': 'identity' } });
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.body).toBe('console.log(1)');

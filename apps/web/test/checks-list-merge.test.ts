@@ -48,7 +48,7 @@ describe('merging changed rows into the loaded list', () => {
     expect(compareRows(row(1, 'a😀'), row(2, 'a😀'), query('name'))).toBeLessThan(0);
   });
 
-  it('keeps one row per check when a check moved between two pages\' reads, where the later page has it', () => {
+  it("keeps one row per check when a check moved between two pages' reads, where the later page has it", () => {
     const loaded = listFromPages([page([row(1, '1'), row(2, '2')], 'cursor'), page([row(3, '3'), row(1, '4')])]);
     expect(loaded.rows.map((shown) => [shown.id, shown.sortKey])).toEqual([
       [id(2), '2'],
