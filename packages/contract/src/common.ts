@@ -43,3 +43,11 @@ export const authErrors = {
 };
 
 export type ErrorResponse = Static<typeof ErrorResponse>;
+
+/**
+ * An integer or null, as one JSON Schema type list rather than a union:
+ * Ajv coerces types, and a union that tries Null first turns 0 (or false)
+ * into null, so an out-of-range 0 would silently switch a setting off.
+ */
+export const nullableInteger = (limits: { min: number; max: number }, description: string) =>
+  Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: limits.min, maximum: limits.max, description });

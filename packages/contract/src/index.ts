@@ -6,8 +6,10 @@
  * schema's name: `Check` is both the schema and `Static<typeof Check>`.
  */
 export * from './auth';
+export * from './badges';
 export * from './channels';
 export * from './check-overview';
+export * from './check-policy';
 export * from './checks';
 export * from './common';
 export * from './deliveries';
