@@ -1,132 +1,26 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { EMPTY_POLICY, editorFieldErrors, type PolicyDraft, policyDraftOf, policyInputOf, policyTypedErrors } from '../alert-policy';
+import { editorFieldErrors, type PolicyDraft } from '../alert-policy';
 import { ApiError, api } from '../api';
-import { durationError, formatDuration, readDuration } from '../durations';
+import { type CheckDraft, draftOf, EMPTY_DRAFT, inputOf, typedErrors } from '../check-draft';
+import { durationError } from '../durations';
 import { navigate } from '../router';
 import { useSession } from '../session';
-import { browserZone, duration } from '../time';
-import type { Channel, Check, CheckInput } from '../types';
-import { zoneProblem } from '../zones';
+import { duration } from '../time';
+import type { Channel, Check } from '../types';
 import { ChannelPicker } from './ChannelPicker';
 import { DependsOnPicker } from './DependsOnPicker';
 import { Field } from './Field';
 import { Link } from './Link';
 import { PolicyFields } from './PolicyFields';
-import { ScheduleFields, type ScheduleValue, ZONES } from './ScheduleFields';
-
-interface Draft {
-  name: string;
-  slug: string;
-  tags: string;
-  description: string;
-  schedule: ScheduleValue;
-  /** As typed: `1h`. */
-  grace: string;
-  /** As typed; empty for the grace time. */
-  maxRuntime: string;
-  manualResume: boolean;
-  /** Which requests ping: '' any, 'POST' only POST (Healthchecks' methods). */
-  methods: Check['methods'];
-  alertOnLate: boolean;
-  /** Seconds; null for no reminders. */
-  remindEvery: number | null;
-  channels: string[];
-  /** Ids of the checks this one depends on. */
-  dependsOn: string[];
-  policy: PolicyDraft;
-}
+import { ScheduleFields } from './ScheduleFields';
 
 /** Reminder intervals offered, in seconds; a check set to another through the API keeps its own. */
 const REMINDER_CHOICES = [3_600, 21_600, 86_400];
 
-const EMPTY: Draft = {
-  name: '',
-  slug: '',
-  tags: '',
-  description: '',
-  schedule: { kind: 'period', period: '1d', cron: '0 * * * *', onCalendar: 'Mon..Fri *-*-* 09:00', tz: browserZone() },
-  grace: '1h',
-  maxRuntime: '',
-  manualResume: false,
-  methods: '',
-  alertOnLate: false,
-  remindEvery: null,
-  channels: [],
-  dependsOn: [],
-  policy: EMPTY_POLICY,
-};
-
-function draftOf(check: Check): Draft {
-  return {
-    name: check.name,
-    slug: check.slug ?? '',
-    tags: check.tags.join(' '),
-    description: check.description ?? '',
-    schedule: {
-      kind: check.cron ? 'cron' : check.onCalendar ? 'oncalendar' : 'period',
-      period: formatDuration(check.period ?? 86_400),
-      cron: check.cron ?? '0 * * * *',
-      onCalendar: check.onCalendar ?? 'Mon..Fri *-*-* 09:00',
-      tz: check.cron || check.onCalendar ? check.tz : browserZone(),
-    },
-    grace: formatDuration(check.grace),
-    maxRuntime: check.maxRuntime ? formatDuration(check.maxRuntime) : '',
-    manualResume: check.manualResume,
-    methods: check.methods,
-    alertOnLate: check.alertOnLate,
-    remindEvery: check.remindEvery,
-    channels: check.channels ?? [],
-    dependsOn: check.dependsOn,
-    policy: policyDraftOf(check),
-  };
-}
-
-/** Seconds of a duration field already checked by `typedErrors`. */
-const seconds = (text: string): number => readDuration(text) as number;
-
-/** What is wrong with the fields typed as text (durations, the zone), by the API's field names; empty when nothing is. */
-function typedErrors(draft: Draft): Record<string, string> {
-  const errors = {
-    period: draft.schedule.kind === 'period' ? durationError(draft.schedule.period) : undefined,
-    tz: draft.schedule.kind !== 'period' ? zoneProblem(draft.schedule.tz, ZONES)?.error : undefined,
-    grace: durationError(draft.grace),
-    maxRuntime: durationError(draft.maxRuntime, true),
-    ...policyTypedErrors(draft.policy, draft.schedule.kind !== 'period'),
-  };
-  return Object.fromEntries(Object.entries(errors).filter((entry): entry is [string, string] => entry[1] !== undefined));
-}
-
-/** The schedule fields the API takes for the chosen kind. */
-function scheduleInputOf({ kind, period, cron, onCalendar, tz }: ScheduleValue): Pick<CheckInput, 'period' | 'cron' | 'onCalendar' | 'tz'> {
-  if (kind === 'cron') return { cron: cron.trim(), tz };
-  if (kind === 'oncalendar') return { onCalendar: onCalendar.trim(), tz };
-  return { period: seconds(period) };
-}
-
-function inputOf(draft: Draft): CheckInput {
-  return {
-    name: draft.name.trim(),
-    slug: draft.slug.trim() || null,
-    tags: draft.tags.split(/[\s,]+/).filter(Boolean),
-    description: draft.description,
-    ...scheduleInputOf(draft.schedule),
-    grace: seconds(draft.grace),
-    // Omitted when empty: the server then keeps its default (the grace time).
-    ...(draft.maxRuntime.trim() && { maxRuntime: seconds(draft.maxRuntime) }),
-    manualResume: draft.manualResume,
-    methods: draft.methods,
-    alertOnLate: draft.alertOnLate,
-    remindEvery: draft.remindEvery,
-    channels: draft.channels,
-    dependsOn: draft.dependsOn,
-    ...policyInputOf(draft.policy, draft.schedule.kind !== 'period'),
-  };
-}
-
 /** Create a check, or edit one when `id` is given. */
 export function CheckEditor({ id }: { id?: string }) {
   const { canWrite } = useSession();
-  const [draft, setDraft] = useState<Draft | null>(id ? null : EMPTY);
+  const [draft, setDraft] = useState<CheckDraft | null>(id ? null : EMPTY_DRAFT);
   const [channels, setChannels] = useState<Channel[]>([]);
   const [checks, setChecks] = useState<Check[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -145,7 +39,7 @@ export function CheckEditor({ id }: { id?: string }) {
         // A new check alerts through every channel unless its author unticks some: never nobody by default.
         if (!id)
           setDraft((current) =>
-            current && current.channels === EMPTY.channels ? { ...current, channels: loaded.map((c) => c.id) } : current,
+            current && current.channels === EMPTY_DRAFT.channels ? { ...current, channels: loaded.map((c) => c.id) } : current,
           );
       },
       () => setChannels([]),
@@ -159,7 +53,7 @@ export function CheckEditor({ id }: { id?: string }) {
     const edited = new Set(fields);
     setErrors((current) => Object.fromEntries(Object.entries(current).filter(([field]) => !edited.has(field))));
   };
-  const update = (patch: Partial<Draft>) => {
+  const update = (patch: Partial<CheckDraft>) => {
     setDraft({ ...draft, ...patch });
     // Editing a field clears what was said about it; the schedule answers for three of the API's fields.
     forget(Object.keys(patch).flatMap((key) => (key === 'schedule' ? ['period', 'cron', 'onCalendar', 'tz', 'earlyTolerance'] : [key])));
