@@ -140,13 +140,27 @@ describe('snippets that run jobs anywhere', () => {
     expect(byId(snippets, 'cronbeat')).toContain(`npm install -g ${server}/client/cronbeat.tgz`);
   });
 
-  it('run a Kubernetes container through the runner from a ConfigMap, with no Node in the image', () => {
-    const manifest = parseYaml(byId(snippetsFor(url, hourly, server), 'kubernetes')) as {
-      containers: { name: string; command: string[] }[];
+  it('run a Kubernetes container through the runner from a ConfigMap, with no Node in the image and the ping URL from a Secret', () => {
+    const code = byId(snippetsFor(url, hourly, server), 'kubernetes');
+    const manifest = parseYaml(code) as {
+      containers: {
+        name: string;
+        command: string[];
+        env: { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } }[];
+      }[];
       volumes: { configMap: { name: string } }[];
     };
-    expect(manifest.containers[0]!.name).toBe('backup-nightly-db-and-files');
-    expect(manifest.containers[0]!.command).toEqual(['sh', '/opt/cronbeat/cronbeat.sh', 'run', url, '--', '/path/to/job.sh']);
+    const [container] = manifest.containers;
+    expect(container!.name).toBe('backup-nightly-db-and-files');
+    // Kubernetes expands $(NAME) in a command from the container's environment.
+    expect(container!.command).toEqual(['sh', '/opt/cronbeat/cronbeat.sh', 'run', '$(CRONBEAT_PING_URL)', '--', '/path/to/job.sh']);
+    expect(container!.env).toEqual([
+      { name: 'CRONBEAT_PING_URL', valueFrom: { secretKeyRef: { name: 'backup-nightly-db-and-files-ping', key: 'url' } } },
+    ]);
+    // The URL is only in the one-off command that makes the Secret, a comment of the manifest.
+    expect(code.split('\n').filter((line) => line.includes(url))).toEqual([
+      `#   kubectl create secret generic backup-nightly-db-and-files-ping --from-literal=url=${url}`,
+    ]);
     expect(manifest.volumes[0]!.configMap.name).toBe('cronbeat-sh');
   });
 
