@@ -3,6 +3,7 @@ import type { Database } from '@cronbeat/db';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { PASSWORD_COST, type PasswordCost } from './auth/secrets';
+import { CreateRate } from './ping/create-rate';
 import { pingHostRewrite } from './ping/ping-host';
 import { pingRecorderPlugin } from './ping/recorder-plugin';
 import { authPlugin, type RateLimits } from './plugins/auth';
@@ -123,7 +124,9 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   });
   // Healthchecks' API v3: API keys only, no sessions, so outside the cookie context.
   await app.register(healthchecksApiRoutes, { prefix: '/api/v3', config });
-  await app.register(pingRoutes, { config });
+  // One bucket of `?create=1` creations per ping key, made here so every route that makes checks from pings can share it.
+  const createRate = new CreateRate();
+  await app.register(pingRoutes, { config, createRate });
   // `/ping/…/lock`: the run lock, under the ping URLs but JSON and apart from the ping path.
   await app.register(runLockRoutes);
   // Sentry SDKs' envelopes and HTTP check-ins, at the paths a DSN leads them to (/api/<sentry-ref>/…).

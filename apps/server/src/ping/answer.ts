@@ -1,10 +1,11 @@
 import { slugProblem } from '@cronbeat/contract';
-import { type Db, ensureSlugCheck } from '@cronbeat/db';
+import type { Db } from '@cronbeat/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type PingAddress, PingUrlError, sourceAddress, storedUserAgent } from './address';
 import type { ReceivedPing } from './batch';
 import { type CapturedBody, type StoredBody, storedBody } from './body';
 import type { CreateRate } from './create-rate';
+import { createSlugCheck } from './create-slug-check';
 import type { PingRecorder } from './recorder';
 
 export interface PingAnswerDeps {
@@ -53,25 +54,18 @@ export function pingAnswerer(deps: PingAnswerDeps) {
 
     // `?create=1` and the slug is new: make the check in a transaction of
     // its own (once per check, so the batch's lock order stays simple).
-    const wait = createRate.take(slug.pingKey);
-    if (wait > 0) {
-      return reply
-        .status(429)
-        .header('retry-after', String(wait))
-        .send(`too many checks created with this ping key (at most ${createRate.perMinute} a minute); try again in ${wait} s`);
+    const check = await createSlugCheck(deps.db, createRate, slug);
+    switch (check.outcome) {
+      case 'bad-slug':
+        throw new PingUrlError(check.message);
+      case 'rate-limited':
+        return reply.status(429).header('retry-after', String(check.retryAfter)).send(check.message);
+      case 'limit-reached':
+        return reply.status(403).send(check.message);
+      case 'no-project':
+        return reply.status(404).send('not found');
     }
-    const check = await ensureSlugCheck(deps.db, slug);
-    if (check?.outcome !== 'created') createRate.refund(slug.pingKey);
-    if (check?.outcome === 'limit-reached') {
-      const reached =
-        check.limit === 0
-          ? 'this project does not let ?create=1 make checks (its limit is 0)'
-          : `this project already has ${check.limit} checks made by ?create=1, its limit`;
-      return reply
-        .status(403)
-        .send(`${reached}: create the check in the dashboard or the API, or raise the limit in the project's settings`);
-    }
-    if (!check || !(await recorder.record({ ...ping, target: { pingCode: check.pingCode } })).recorded) {
+    if (!(await recorder.record({ ...ping, target: { pingCode: check.pingCode } })).recorded) {
       return reply.status(404).send('not found');
     }
     return check.outcome === 'created' ? reply.status(201).send('Created') : reply.send('OK');

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PING_PATHS, PingUrlError, parsePingAddress, parseTelemetryAddress, TELEMETRY_PATH } from '../ping/address';
 import { type PingAnswerDeps, pingAnswerer } from '../ping/answer';
 import { captureBody } from '../ping/body';
-import { CreateRate } from '../ping/create-rate';
+import type { CreateRate } from '../ping/create-rate';
 import { PingNotStoredError } from '../ping/recorder';
 import { pingDocs, telemetryDocs } from './ping-docs';
 
@@ -34,11 +34,11 @@ type Answer = ReturnType<typeof pingAnswerer>;
  * `OPTIONS *` route of its context: at the root it would answer them for
  * every path.
  */
-export async function pingRoutes(app: FastifyInstance, options: { config: Config }) {
+export async function pingRoutes(app: FastifyInstance, options: { config: Config; createRate: CreateRate }) {
   const deps: PingAnswerDeps = {
     db: app.db,
     recorder: app.pingRecorder,
-    createRate: new CreateRate(),
+    createRate: options.createRate,
     pingBodyLimit: options.config.pingBodyLimit,
   };
   const answer = pingAnswerer(deps);
