@@ -124,11 +124,11 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
   });
   // Healthchecks' API v3: API keys only, no sessions, so outside the cookie context.
   await app.register(healthchecksApiRoutes, { prefix: '/api/v3', config });
-  // One bucket of `?create=1` creations per ping key, made here so every route that makes checks from pings can share it.
+  // One bucket of `?create=1` creations per ping key, whichever route makes the check: a bucket each would double the rate.
   const createRate = new CreateRate();
   await app.register(pingRoutes, { config, createRate });
   // `/ping/…/lock`: the run lock, under the ping URLs but JSON and apart from the ping path.
-  await app.register(runLockRoutes);
+  await app.register(runLockRoutes, { createRate });
   // Sentry SDKs' envelopes and HTTP check-ins, at the paths a DSN leads them to (/api/<sentry-ref>/…).
   await app.register(sentryRoutes);
   await app.register(badgeRoutes);

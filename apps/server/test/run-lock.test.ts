@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createCheck, type Db, runLocks } from '@cronbeat/db';
+import { checks, createCheck, type Db, runLocks } from '@cronbeat/db';
 import { testDatabaseKinds, useTestDatabase } from '@cronbeat/db/testing';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -152,6 +152,100 @@ describe.each(testDatabaseKinds())('run lock on %s', (kind) => {
       expect(response.statusCode, url).toBe(404);
       expect(response.json().error.code).toBe('CB_NOT_FOUND');
     }
+  });
+
+  describe('?create=1 under the slug form', () => {
+    /** A new person's project and its ping key, so limits and rates set here touch no other test. */
+    const aProject = async () => {
+      const person = await signUp(app);
+      const key = (await app.inject({ method: 'GET', url: `/api/v1/projects/${person.projectId}`, headers: person.headers })).json()
+        .pingKey as string;
+      return { person, key };
+    };
+    const slugsOf = async (projectId: string) =>
+      (await db().select({ slug: checks.slug, autoCreated: checks.autoCreated }).from(checks).where(eq(checks.projectId, projectId))).map(
+        (row) => `${row.slug} ${row.autoCreated ? 'auto' : 'api'}`,
+      );
+
+    it('creates the check, as a slug ping with ?create=1 would, and grants its lease with token 1', async () => {
+      const { person, key } = await aProject();
+      const runner = holder();
+      const noHolder = await app.inject({ method: 'POST', url: `/ping/${key}/nightly-backup/lock?create=1`, payload: {} });
+      expect(noHolder.statusCode).toBe(400); // the body is judged first: a request that could not lock makes nothing
+      expect(await slugsOf(person.projectId)).toEqual([]);
+
+      const made = await app.inject({ method: 'POST', url: `/ping/${key}/nightly-backup/lock?create=1`, payload: { holder: runner } });
+      expect(made.statusCode, made.body).toBe(200);
+      expect(made.json()).toMatchObject({ token: 1, ttl: 60 });
+      expect(await slugsOf(person.projectId)).toEqual(['nightly-backup auto']);
+      // The check exists now: asking again finds it (the holder is granted again), `true` reads as `1`, and nothing more is made.
+      const again = await app.inject({ method: 'POST', url: `/ping/${key}/nightly-backup/lock?create=true`, payload: { holder: runner } });
+      expect(again.json().token).toBe(1);
+      expect(await slugsOf(person.projectId)).toEqual(['nightly-backup auto']);
+      expect((await lock('DELETE', `/ping/${key}/nightly-backup`, { holderId: runner.id })).statusCode).toBe(204);
+    });
+
+    it('creates nothing without ?create=1 (or with another value), for a ping code, for an unknown key, or for a slug the rule refuses', async () => {
+      const { person, key } = await aProject();
+      const post = (url: string) => app.inject({ method: 'POST', url, payload: { holder: holder() } });
+      for (const url of [
+        `/ping/${key}/job/lock`,
+        `/ping/${key}/job/lock?create=0`,
+        `/ping/${randomUUID()}/lock?create=1`,
+        `/ping/not-a-key/job/lock?create=1`,
+      ]) {
+        const response = await post(url);
+        expect(response.statusCode, url).toBe(404);
+        expect(response.json().error.code).toBe('CB_NOT_FOUND');
+      }
+      const refused = await post(`/ping/${key}/Nightly/lock?create=1`);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error.message).toMatch(/^slug must be 1 to 100 of a-z, 0-9, - and _; got "Nightly"/);
+      expect(await slugsOf(person.projectId)).toEqual([]);
+    });
+
+    it("answers 403 at the project's limit on checks made by ?create=1, counting those the ping routes made", async () => {
+      const { person, key } = await aProject();
+      const limit = await app.inject({
+        method: 'PATCH',
+        url: `/api/v1/projects/${person.projectId}`,
+        headers: person.headers,
+        payload: { autoCreateLimit: 1 },
+      });
+      expect(limit.statusCode).toBe(200);
+      expect((await app.inject({ url: `/ping/${key}/by-ping?create=1` })).statusCode).toBe(201);
+      const refused = await app.inject({ method: 'POST', url: `/ping/${key}/by-lock/lock?create=1`, payload: { holder: holder() } });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().error).toEqual({
+        code: 'CB_FORBIDDEN',
+        message:
+          "this project already has 1 checks made by ?create=1, its limit: create the check in the dashboard or the API, or raise the limit in the project's settings",
+      });
+      expect(await slugsOf(person.projectId)).toEqual(['by-ping auto']);
+      // A check that exists is locked whatever the limit.
+      expect(
+        (await app.inject({ method: 'POST', url: `/ping/${key}/by-ping/lock?create=1`, payload: { holder: holder() } })).statusCode,
+      ).toBe(200);
+    });
+
+    it('draws on the same 60-a-minute bucket per ping key as the ping routes, answering 429 with Retry-After', async () => {
+      const { key } = await aProject();
+      // Interleaved, 40 each: one bucket of 60 runs dry (it refills one a second, far slower than this), a bucket each would not.
+      const lockAnswers = [];
+      for (let i = 0; i < 40; i++) {
+        await app.inject({ url: `/ping/${key}/by-ping-${i}?create=1` });
+        lockAnswers.push(
+          await app.inject({ method: 'POST', url: `/ping/${key}/by-lock-${i}/lock?create=1`, payload: { holder: holder() } }),
+        );
+      }
+      const limited = lockAnswers.find((answer) => answer.statusCode === 429);
+      expect(limited, 'a lock answered 429').toBeDefined();
+      expect(Number(limited!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(limited!.json().error).toEqual({
+        code: 'CB_RATE_LIMITED',
+        message: expect.stringMatching(/^too many checks created with this ping key \(at most 60 a minute\); try again in \d+ s$/),
+      });
+    });
   });
 
   it.each([

@@ -11,11 +11,14 @@ import {
 } from '@cronbeat/contract';
 import { skippedPingBody } from '@cronbeat/core';
 import { acquireRunLock, checkIdByPingAddress, type PingAddress, recordSkippedPing, releaseRunLock, renewRunLock } from '@cronbeat/db';
+import createError from '@fastify/error';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { Conflict, NotFound } from '../errors';
+import { BadRequest, Conflict, Forbidden, NotFound } from '../errors';
 import { sourceAddress, storedUserAgent } from '../ping/address';
+import type { CreateRate } from '../ping/create-rate';
+import { createSlugCheck } from '../ping/create-slug-check';
 import { refuseUnknownFields } from '../schemas/strict-body';
 
 /**
@@ -33,6 +36,20 @@ const FORMS = [
 
 const tags = ['Run lock'];
 
+/** `?create=1` made too many checks with this ping key this minute; the message says how many and when to retry. */
+const CreationsRateLimited = createError('CB_RATE_LIMITED', '%s', 429);
+
+/** `POST …/lock?create=1`: read as the slug pings read it (`1` or `true`), and only under the slug form. */
+const CreateQuery = Type.Object({
+  create: Type.Optional(
+    Type.String({
+      description:
+        'Under the slug form, `1` (or `true`) creates the check when the slug leads to none, as `?create=1` on a slug ping does: ' +
+        'the same slug rule, rate per ping key and project limit. Ignored under the ping code form.',
+    }),
+  ),
+});
+
 function targetOf(params: { code?: string; key?: string; slug?: string }): PingAddress {
   if (params.code !== undefined) return { pingCode: params.code.toLowerCase() };
   return { slug: { pingKey: params.key ?? '', slug: params.slug ?? '' } };
@@ -49,11 +66,38 @@ async function checkIdOf(app: FastifyInstance, request: FastifyRequest): Promise
  * The run lock (`cronbeat run --lock`): `POST` asks for the check's lease,
  * `PUT` renews it, `DELETE` releases it, under either ping URL form. A
  * runner refused the lease gets 409 with the holder, and a `skipped` ping
- * naming it is stored. Apart from the ping routes: JSON in and out, the
- * API's error shape, and not one statement of the ping path.
+ * naming it is stored. Under the slug form, `POST …/lock?create=1` first
+ * makes a check the slug leads to none of, by the ping routes' own
+ * `?create=1` step and `createRate` (`cronbeat run --create --lock`). Apart
+ * from the ping routes: JSON in and out, the API's error shape, and not one
+ * statement of the ping path.
  */
-export async function runLockRoutes(fastify: FastifyInstance) {
+export async function runLockRoutes(fastify: FastifyInstance, options: { createRate: CreateRate }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  /** The check a `POST` addresses, made first when `?create=1` asks for it under the slug form; else as `checkIdOf`. */
+  async function checkIdOrCreated(request: FastifyRequest, reply: FastifyReply, create: boolean): Promise<string> {
+    const target = targetOf(request.params as Record<string, string>);
+    const checkId = await checkIdByPingAddress(app.db, target);
+    if (checkId !== null) return checkId;
+    if (!create || 'pingCode' in target) throw new NotFound('check');
+    const made = await createSlugCheck(app.db, options.createRate, target.slug);
+    switch (made.outcome) {
+      case 'found':
+      case 'created':
+        return made.checkId;
+      case 'bad-slug':
+        throw new BadRequest(made.message);
+      case 'limit-reached':
+        throw new Forbidden(made.message);
+      case 'no-project':
+        throw new NotFound('check');
+      case 'rate-limited':
+        reply.header('retry-after', String(made.retryAfter));
+        throw new CreationsRateLimited(made.message);
+    }
+  }
+
   for (const form of FORMS) {
     app.post(
       form.url,
@@ -65,13 +109,15 @@ export async function runLockRoutes(fastify: FastifyInstance) {
             `Grants the lease for \`ttl\` seconds (default ${RUN_LOCK_LIMITS.ttl.default}) with a fencing token one higher than the last grant, ` +
             'or answers 409 naming the holder and stores a `skipped` ping. The holder asking again is granted again with the same token.',
           params: form.params,
+          querystring: CreateQuery,
           body: RunLockRequest,
-          response: { 200: RunLockGrant, 400: ErrorResponse, 404: ErrorResponse, 409: RunLockHeld },
+          response: { 200: RunLockGrant, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: RunLockHeld, 429: ErrorResponse },
         },
         preValidation: refuseUnknownFields,
       },
       async (request, reply) => {
-        const checkId = await checkIdOf(app, request);
+        const { create } = request.query;
+        const checkId = await checkIdOrCreated(request, reply, create === '1' || create === 'true');
         const { holder } = request.body;
         const ttl = request.body.ttl ?? RUN_LOCK_LIMITS.ttl.default;
         const outcome = await acquireRunLock(app.db, checkId, holder, ttl);
