@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { RUN_LOCK_LIMITS, type RunLockGrant, type RunLockHeld, type RunLockRequest, renewEveryMs } from '@cronbeat/contract';
 import { type PingOptions, pingUrl } from './ping.js';
 
-export interface LockOptions extends Pick<PingOptions, 'url' | 'pingKey'> {
+export interface LockOptions extends Pick<PingOptions, 'url' | 'pingKey' | 'create'> {
   /** Seconds the lease lasts unless renewed (renewed every third of it while the job runs). Default: 60. */
   ttl?: number;
   /** Milliseconds to keep trying to reach Cronbeat for the lease before giving up. Default: 10,000. */
@@ -59,9 +59,13 @@ const GIVE_BACK_MS = 2_000;
 const isTransient = (status: number | null) => status === null || status === 429 || status >= 500;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The lock URL of a check reference: its ping URL (code or key and slug) with `/lock`. */
-export const lockUrl = (check: string, options: Pick<PingOptions, 'url' | 'pingKey'> = {}): string =>
-  `${pingUrl(check, 'success', { url: options.url, pingKey: options.pingKey })}/lock`;
+/**
+ * The lock URL of a check reference: its ping URL (code or key and slug) with `/lock`, and `?create=1` when
+ * `create` asks for it, which only the request for the lease should carry (renewals and releases find the
+ * check the lease was granted on).
+ */
+export const lockUrl = (check: string, options: Pick<PingOptions, 'url' | 'pingKey' | 'create'> = {}): string =>
+  `${pingUrl(check, 'success', { url: options.url, pingKey: options.pingKey })}/lock${options.create ? '?create=1' : ''}`;
 
 async function send(method: 'POST' | 'PUT' | 'DELETE', url: string, body: object, budget: number): Promise<Answer> {
   try {
@@ -112,8 +116,9 @@ const holderOf = (answer: Answer): LockHolder | null => {
 };
 
 /**
- * Asks Cronbeat for the check's run lock. Granted: the lease, renewed every
- * third of its ttl until released. Held by another runner: who holds it
+ * Asks Cronbeat for the check's run lock; with `create`, a slug that leads
+ * to no check is created first, as a `?create=1` ping creates it. Granted:
+ * the lease, renewed every third of its ttl until released. Held by another runner: who holds it
  * (Cronbeat has stored a `skipped` ping naming them). Throws
  * `LockUnavailableError` when Cronbeat cannot be reached before the
  * timeout, refuses the request, or answers in a shape that is no grant.
@@ -121,10 +126,11 @@ const holderOf = (answer: Answer): LockHolder | null => {
 export async function acquireLock(check: string, options: LockOptions = {}): Promise<LockAttempt> {
   const warn = options.warn ?? ((message: string) => process.stderr.write(`cronbeat: ${message}\n`));
   const ttl = options.ttl ?? RUN_LOCK_LIMITS.ttl.default;
-  const url = lockUrl(check, options);
+  const url = lockUrl(check, { url: options.url, pingKey: options.pingKey });
   const holderId = randomUUID();
   const request: RunLockRequest = { ttl, holder: { id: holderId, host: hostname(), pid: process.pid } };
-  const answer = await sendWithRetries('POST', url, request, Date.now() + (options.timeout ?? 10_000));
+  const askUrl = lockUrl(check, options);
+  const answer = await sendWithRetries('POST', askUrl, request, Date.now() + (options.timeout ?? 10_000));
   const holder = holderOf(answer);
   if (holder) return { acquired: false, holder };
   const grant = grantOf(answer);

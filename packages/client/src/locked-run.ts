@@ -42,7 +42,14 @@ export async function runLocked(check: string, command: string[], options: Locke
   const timeout = options.timeout ?? 10_000;
   let attempt: Awaited<ReturnType<typeof acquireLock>>;
   try {
-    attempt = await acquireLock(check, { url: options.url, pingKey: options.pingKey, ttl: options.ttl, timeout, warn: options.warn });
+    attempt = await acquireLock(check, {
+      url: options.url,
+      pingKey: options.pingKey,
+      create: options.create,
+      ttl: options.ttl,
+      timeout,
+      warn: options.warn,
+    });
   } catch (error) {
     if (!(error instanceof LockUnavailableError)) throw error;
     say(`${error.message}; not running the command (--lock fails closed)`);

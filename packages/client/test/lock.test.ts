@@ -230,6 +230,42 @@ describe('cronbeat run --lock', () => {
 });
 
 describe('withLock (SDK)', () => {
+  it('acquireLock asks for the lease with ?create=1 when create is set, and renews and releases without it', async () => {
+    // A forwarder to the real server that notes each request's method and path.
+    const seen: string[] = [];
+    const forwarder = createServer(async (request, response) => {
+      seen.push(`${request.method} ${request.url?.replace(server.pingKey, '<key>')}`);
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      const answer = await fetch(`${server.url}${request.url}`, {
+        method: request.method ?? 'GET',
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.concat(chunks),
+      });
+      response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' });
+      response.end(Buffer.from(await answer.arrayBuffer()));
+    });
+    await new Promise<void>((resolve) => forwarder.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(forwarder.address() as AddressInfo).port}`;
+    try {
+      const attempt = await acquireLock('made-by-lock', { url, pingKey: server.pingKey, create: true, ttl: 5 });
+      if (!attempt.acquired) throw new Error('the lease was not granted');
+      expect(attempt.lock.token).toBe(1);
+      // A third of the 5 s ttl: the first renewal.
+      await until('a renewal', 5_000, () => (seen.length > 1 ? true : null));
+      await attempt.lock.release();
+      expect(seen).toEqual([
+        'POST /ping/<key>/made-by-lock/lock?create=1',
+        'PUT /ping/<key>/made-by-lock/lock',
+        'DELETE /ping/<key>/made-by-lock/lock',
+      ]);
+      const [made] = await server.database.db.select().from(checks).where(eq(checks.slug, 'made-by-lock'));
+      expect(made).toMatchObject({ autoCreated: true, projectId: server.projectId });
+    } finally {
+      await new Promise((resolve) => forwarder.close(resolve));
+    }
+  });
+
   it('runs one of two callers, reports the run, and hands out increasing tokens', async () => {
     const check = await addCheck(server);
     const options = { url: server.url, warn: () => {} };
