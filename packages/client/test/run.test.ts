@@ -27,12 +27,23 @@ describe('cronbeat run against a real server', () => {
     expect((await checkRow(server, check.id)).status).toBe('up');
   });
 
-  it('refuses --create with --lock as a usage error, running nothing and creating nothing', async () => {
-    const result = await cli(['run', 'locked-and-new', '--lock', '--create', '--', 'sh', '-c', 'echo ran'], { env: envFor(server) });
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('--create does not go with --lock: the run lock is only for a check Cronbeat knows');
-    expect((await checksOfProject(server)).map((check) => check.slug)).not.toContain('locked-and-new');
+  it('creates an unknown slug with --create --lock: the lock request makes the check, the command runs with token 1, start and end are reported', async () => {
+    const result = await cli(
+      ['run', 'locked-and-new', '--lock', '--create', '--', 'sh', '-c', 'echo "ran with token $CRONBEAT_FENCING_TOKEN"'],
+      {
+        env: envFor(server),
+      },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('ran with token 1\n');
+    const check = (await checksOfProject(server)).find((row) => row.slug === 'locked-and-new');
+    expect(check).toMatchObject({ autoCreated: true });
+    const stored = await pingsOf(server, check!.id);
+    expect(stored.map((ping) => [ping.kind, ping.exitStatus])).toEqual([
+      ['start', null],
+      ['success', 0],
+    ]);
+    expect(stored[1]!.body).toContain('ran with token 1');
   });
 
   it('exits with the command’s own code 3 and reports it as a failure', async () => {

@@ -6,8 +6,8 @@ import { runMonitored } from '../run.js';
 import { settingsFrom } from '../settings.js';
 import { CONNECTION_OPTIONS, millisecondsOption, splitAtDoubleDash, UsageError, usageErrors } from './args.js';
 
-export const RUN_USAGE = `cronbeat run <ping-code | ping-key/slug | slug> [--rid auto|off|<uuid>] [--timeout 10s]
-      [--create | --lock [--lock-ttl 60s] [--skipped-exit 0]] -- <command> [args…]`;
+export const RUN_USAGE = `cronbeat run <ping-code | ping-key/slug | slug> [--rid auto|off|<uuid>] [--timeout 10s] [--create]
+      [--lock [--lock-ttl 60s] [--skipped-exit 0]] -- <command> [args…]`;
 
 const { ttl } = RUN_LOCK_LIMITS;
 
@@ -61,14 +61,6 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   if (!values.lock && (values['lock-ttl'] !== undefined || values['skipped-exit'] !== undefined)) {
     throw new UsageError('--lock-ttl and --skipped-exit go with --lock');
-  }
-  // The lock is asked for before any ping, and only a ping creates a check: with both, every run would be
-  // refused the lock of a check that never comes to be, and the job would never run.
-  if (values.lock && values.create) {
-    throw new UsageError(
-      '--create does not go with --lock: the run lock is only for a check Cronbeat knows. Create it first ' +
-        '(`cronbeat ping --create <slug> log`, `cronbeat checks create` or the dashboard), then run with --lock',
-    );
   }
   const timeout = millisecondsOption(values.timeout, 10_000, 'timeout');
   const settings = settingsFrom(process.env, { url: values.url ?? null, pingKey: values['ping-key'] ?? null });
