@@ -2,14 +2,7 @@ import { DEPENDENCY_LIMITS, ON_CALENDAR_MAX_LENGTH } from '@cronbeat/core';
 import { type Static, Type } from 'typebox';
 import { DurationAnomaly, policyEditable } from './check-policy';
 import { NullableTimestamp, nullableInteger, oneOf, Timestamp, Uuid } from './common';
-import {
-  PING_METHOD_SETTINGS,
-  REMIND_LIMITS,
-  SCHEDULE_LIMITS,
-  SLUG_MAX_LENGTH,
-  SLUG_PATTERN,
-  STATUSES,
-} from './values';
+import { PING_METHOD_SETTINGS, REMIND_LIMITS, SCHEDULE_LIMITS, SLUG_MAX_LENGTH, SLUG_PATTERN, STATUSES } from './values';
 
 export const CheckStatus = oneOf(STATUSES);
 export const Slug = Type.String({ pattern: SLUG_PATTERN, maxLength: SLUG_MAX_LENGTH, description: 'a-z, 0-9, - and _' });
