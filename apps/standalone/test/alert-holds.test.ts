@@ -169,7 +169,8 @@ describe.each(testDatabaseKinds())('maintenance windows, dependencies and groupe
     expect(received(project).events).toHaveLength(5);
   });
 
-  it('tells 20 checks going down together in one email, and still one webhook event each', async () => {
+  /** 20 checks of a new project, pinged once; the time at which every one of them is down. */
+  async function twentyPinged() {
     const project = await aProject();
     const made = [];
     for (let i = 0; i < 20; i++) made.push(await project.addCheck(`job ${String(i).padStart(2, '0')}`));
@@ -177,10 +178,12 @@ describe.each(testDatabaseKinds())('maintenance windows, dependencies and groupe
     const lastPing = Math.max(
       ...(await test.db.select().from(checks)).filter((c) => c.projectId === project.project.id).map((c) => c.lastPing!.getTime()),
     );
-    // Two sweepers at once, as with several worker processes: each check is claimed by one.
-    const at = new Date(lastPing + 71 * MINUTE);
-    await Promise.all([sweep(test.db, { batchSize: 500, now: () => at }), sweep(test.db, { batchSize: 500, now: () => at })]);
-    await sweepAndDeliver(at);
+    return { project, downAt: new Date(lastPing + 71 * MINUTE) };
+  }
+
+  it('tells 20 checks going down together in one email, and still one webhook event each', async () => {
+    const { project, downAt } = await twentyPinged();
+    await sweepAndDeliver(downAt);
     const got = received(project);
     expect(got.events).toHaveLength(20);
     expect(new Set(got.events.map((event) => event.check.name)).size).toBe(20);
@@ -189,5 +192,25 @@ describe.each(testDatabaseKinds())('maintenance windows, dependencies and groupe
     for (let i = 0; i < 20; i++) expect(got.mails[0]!.text).toContain(`job ${String(i).padStart(2, '0')}`);
     const grouped = (await test.db.select().from(notifications)).filter((n) => n.status === 'grouped');
     expect(grouped.length).toBeGreaterThanOrEqual(19);
+  });
+
+  it('tells each of 20 checks once when two sweepers claim them at the same moment, grouped by the batch that claimed it', async () => {
+    const { project, downAt } = await twentyPinged();
+    // Two sweepers at once, as with several worker processes: each check is claimed by one of them. A group is
+    // one sweep batch's (a grouped alert never waits for another batch): two batches may send a group each, and
+    // a batch of 5 or fewer of them (the project's threshold) an email per check.
+    await Promise.all([sweep(test.db, { batchSize: 500, now: () => downAt }), sweep(test.db, { batchSize: 500, now: () => downAt })]);
+    await sweepAndDeliver(downAt);
+    const got = received(project);
+    expect(got.events).toHaveLength(20);
+    expect(new Set(got.events.map((event) => event.check.name)).size).toBe(20);
+    // Every check in exactly one email.
+    for (let i = 0; i < 20; i++) {
+      const name = `job ${String(i).padStart(2, '0')}`;
+      expect(
+        got.mails.filter((mail) => (mail.text ?? '').includes(name)),
+        name,
+      ).toHaveLength(1);
+    }
   });
 });
