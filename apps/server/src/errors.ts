@@ -12,6 +12,8 @@ export const CrossOrigin = createError('CB_CROSS_ORIGIN', 'cross-origin request 
 export const Conflict = createError('CB_CONFLICT', '%s', 409);
 export const RegistrationClosed = createError('CB_REGISTRATION_CLOSED', 'sign-up is closed on this server', 403);
 export const RateLimited = createError('CB_RATE_LIMITED', 'too many requests: retry in %s', 429);
+/** `?create=1` made too many checks with a ping key this minute; the message says how many and when to retry. */
+export const CreationsRateLimited = createError('CB_RATE_LIMITED', '%s', 429);
 
 /**
  * Input that the request schema allows but a rule across fields refuses

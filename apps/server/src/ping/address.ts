@@ -47,6 +47,9 @@ const NAMED_KINDS = new Map<string, PingKind>([
  * (`state`, `series`…) are read on every form; on a slug form they create
  * an unknown check, as Cronitor creates an unknown monitor.
  */
+/** Whether a `create` query parameter asks for the check to be made: `1` or `true`, as Healthchecks reads it. */
+export const asksToCreate = (value: unknown): boolean => value === '1' || value === 'true';
+
 export function parsePingAddress(segments: readonly string[], query: Record<string, unknown>): PingAddress | null {
   const rid = parseRid(query.rid);
   const [first = '', second, third] = segments;
@@ -58,7 +61,7 @@ export function parsePingAddress(segments: readonly string[], query: Record<stri
   // Postgres text cannot hold NUL; refuse it here rather than fail the batch the ping would join.
   if (first.includes('\0') || second.includes('\0')) throw new PingUrlError('ping key and slug must not contain NUL characters');
   // Cronitor makes a monitor its telemetry names when there is none; so do its parameters here.
-  const create = query.create === '1' || query.create === 'true' || isTelemetry(query);
+  const create = asksToCreate(query.create) || isTelemetry(query);
   return withTelemetry({ target: { slug: { pingKey: first, slug: second }, create }, ...parseKind(third), rid }, third, query);
 }
 

@@ -11,12 +11,11 @@ import {
 } from '@cronbeat/contract';
 import { skippedPingBody } from '@cronbeat/core';
 import { acquireRunLock, checkIdByPingAddress, type PingAddress, recordSkippedPing, releaseRunLock, renewRunLock } from '@cronbeat/db';
-import createError from '@fastify/error';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { BadRequest, Conflict, Forbidden, NotFound } from '../errors';
-import { sourceAddress, storedUserAgent } from '../ping/address';
+import { BadRequest, Conflict, CreationsRateLimited, Forbidden, NotFound } from '../errors';
+import { asksToCreate, sourceAddress, storedUserAgent } from '../ping/address';
 import type { CreateRate } from '../ping/create-rate';
 import { createSlugCheck } from '../ping/create-slug-check';
 import { refuseUnknownFields } from '../schemas/strict-body';
@@ -35,9 +34,6 @@ const FORMS = [
 ] as const;
 
 const tags = ['Run lock'];
-
-/** `?create=1` made too many checks with this ping key this minute; the message says how many and when to retry. */
-const CreationsRateLimited = createError('CB_RATE_LIMITED', '%s', 429);
 
 /** `POST …/lock?create=1`: read as the slug pings read it (`1` or `true`), and only under the slug form. */
 const CreateQuery = Type.Object({
@@ -116,8 +112,7 @@ export async function runLockRoutes(fastify: FastifyInstance, options: { createR
         preValidation: refuseUnknownFields,
       },
       async (request, reply) => {
-        const { create } = request.query;
-        const checkId = await checkIdOrCreated(request, reply, create === '1' || create === 'true');
+        const checkId = await checkIdOrCreated(request, reply, asksToCreate(request.query.create));
         const { holder } = request.body;
         const ttl = request.body.ttl ?? RUN_LOCK_LIMITS.ttl.default;
         const outcome = await acquireRunLock(app.db, checkId, holder, ttl);
