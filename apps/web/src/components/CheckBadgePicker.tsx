@@ -1,6 +1,7 @@
 import type { CheckOverview } from '@cronbeat/contract';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
+import { FIRST_QUERY, overviewSearch } from '../checks-list';
 import { CheckBadge } from './CheckBadge';
 import { Field } from './Field';
 
@@ -29,8 +30,8 @@ export function CheckBadgePicker() {
     let current = true;
     const timer = setTimeout(() => {
       // The overview answers a page of the size asked for (the checks list reads everything that matches).
-      const search = new URLSearchParams({ q: wanted, sort: 'name', limit: String(SHOWN) });
-      api.checkOverview(`?${search}`).then(
+      const search = overviewSearch({ ...FIRST_QUERY, q: wanted, sort: 'name' }, [['limit', String(SHOWN)]]);
+      api.checkOverview(search).then(
         ({ checks, total }) => {
           if (!current) return;
           setMatches({ checks, total });

@@ -12,7 +12,6 @@ import { StatusIcon } from './StatusIcon';
 
 /** An ongoing incident changes: read it again this often. */
 const REFRESH_MS = 10_000;
-/** Pings the page reads: an incident older than the newest this many shows only those among them. */
 /** Pings read for an incident: the newest up to its end (or now), enough for the longest incidents people read whole. */
 const PINGS_READ = 1_000;
 /** After the incident has ended, a flip with no delivery attempt yet is looked at again for this long (its job may not have run). */
