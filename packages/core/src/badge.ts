@@ -34,3 +34,20 @@ export function summarizeBadge(counts: Partial<Record<Status, number>>, inMainte
   else if (known > 0) state = 'maintenance';
   return { state, total, down, late };
 }
+
+/** What one check's badge may say: a set's words, and `paused` or `new` (never pinged), which a set counts as up. */
+export type CheckBadgeState = BadgeState | 'paused' | 'new';
+
+/**
+ * One check's badge: as a set of that one check, except that a paused or
+ * never-pinged check says so rather than `up`: nothing watches a paused
+ * check, and a new one never ran (Healthchecks' one-check badge says up for
+ * both, which tells a README's reader the job is fine).
+ */
+export function summarizeCheckBadge(
+  status: Status,
+  inMaintenance: InMaintenance = { down: 0, late: 0 },
+): Omit<BadgeSummary, 'state'> & { state: CheckBadgeState } {
+  if (status === 'paused' || status === 'new') return { state: status, total: 1, down: 0, late: 0 };
+  return summarizeBadge({ [status]: 1 }, inMaintenance);
+}

@@ -11,7 +11,7 @@ export {
   releaseVerdict,
 } from './alert-hold';
 export { type AutoCreateDecision, type AutoCreatePolicy, autoCreateCheck } from './auto-create';
-export { type BadgeState, type BadgeSummary, type InMaintenance, summarizeBadge } from './badge';
+export { type BadgeState, type BadgeSummary, type CheckBadgeState, type InMaintenance, summarizeBadge, summarizeCheckBadge } from './badge';
 export {
   type CheckState,
   isRunning,

@@ -1,14 +1,7 @@
-import type { BadgeState } from '@cronbeat/core';
-
-/**
- * What a badge can say: a set of checks' state, or for one check also
- * `paused` and `new` (never pinged), which a set counts as up but one
- * check's badge must not call up: nothing is watching it, or it never ran.
- */
-export type ShownBadgeState = BadgeState | 'paused' | 'new';
+import type { CheckBadgeState } from '@cronbeat/core';
 
 /** Colours of the flat badge style most READMEs already show. */
-export const BADGE_COLORS: Record<ShownBadgeState, string> = {
+export const BADGE_COLORS: Record<CheckBadgeState, string> = {
   up: '#4c1',
   late: '#dfb317',
   down: '#e05d44',
@@ -19,7 +12,7 @@ export const BADGE_COLORS: Record<ShownBadgeState, string> = {
 };
 
 /** What the right half says. */
-export const BADGE_MESSAGES: Record<ShownBadgeState, string> = {
+export const BADGE_MESSAGES: Record<CheckBadgeState, string> = {
   up: 'up',
   late: 'late',
   down: 'down',
@@ -51,7 +44,7 @@ const escapeXml = (text: string) =>
 const MAX_LABEL = 40;
 
 /** A two-part badge: `label` on grey, the state's word on its colour. */
-export function badgeSvg(label: string, state: ShownBadgeState): string {
+export function badgeSvg(label: string, state: CheckBadgeState): string {
   const shown = label.length > MAX_LABEL ? `${label.slice(0, MAX_LABEL - 1)}…` : label;
   const message = BADGE_MESSAGES[state];
   const left = textWidth(shown) + 10;

@@ -1,9 +1,16 @@
-import { type BadgeSummary, type InMaintenance, maintenanceAt, summarizeBadge } from '@cronbeat/core';
+import {
+  type BadgeSummary,
+  type CheckBadgeState,
+  type InMaintenance,
+  maintenanceAt,
+  summarizeBadge,
+  summarizeCheckBadge,
+} from '@cronbeat/core';
 import { checkForBadge, type Db, failingChecks, projectByBadgeKey, statusSummary, windowsOfProjects } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { BADGE_MESSAGES, badgeSvg, type ShownBadgeState } from '../badges/svg';
+import { BADGE_MESSAGES, badgeSvg } from '../badges/svg';
 import { BadRequest, NotFound } from '../errors';
 
 /*
@@ -20,7 +27,7 @@ import { BadRequest, NotFound } from '../errors';
 const FORMATS = ['svg', 'json', 'shields'] as const;
 type Format = (typeof FORMATS)[number];
 const BADGE_KEY = /^[0-9a-f]{32}$/;
-const SHIELDS_COLORS: Record<ShownBadgeState, string> = {
+const SHIELDS_COLORS: Record<CheckBadgeState, string> = {
   up: 'brightgreen',
   late: 'yellow',
   down: 'red',
@@ -31,7 +38,7 @@ const SHIELDS_COLORS: Record<ShownBadgeState, string> = {
 };
 
 /** What a badge answers: a set's summary, or one check's, whose state may also be `paused` or `new`. */
-type ShownSummary = Omit<BadgeSummary, 'state'> & { state: ShownBadgeState };
+type ShownSummary = Omit<BadgeSummary, 'state'> & { state: CheckBadgeState };
 
 /** `name.format` → its parts; the format is after the last dot, so tags may hold dots. */
 function splitFile(file: string): { name: string; format: Format } {
@@ -74,23 +81,19 @@ export async function badgeRoutes(fastify: FastifyInstance) {
 
   /**
    * One check's badge: its status, `maintenance` while it fails inside a
-   * window; labelled with its name. A paused or never-pinged check says so,
-   * where a project's or tag's badge counts it as up (Healthchecks' one-check
-   * badge says up for both).
+   * window, `paused` or `new` (core's summarizeCheckBadge); labelled with
+   * its name.
    */
   async function answerCheck(reply: FastifyReply, key: string, slugOrId: string, format: Format) {
     const project = await projectOf(key);
     const check = await checkForBadge(app.db, project.id, slugOrId);
     if (!check) throw new NotFound('Badge');
-    if (check.status === 'paused' || check.status === 'new') {
-      return send(reply, check.name, { state: check.status, total: 1, down: 0, late: 0 }, format);
-    }
     const known = { down: 0, late: 0 };
     if (check.status === 'down' || check.status === 'late') {
       const windows = (await windowsOfProjects(app.db, [project.id])).get(project.id) ?? [];
       if (maintenanceAt(windows, check, new Date())) known[check.status] = 1;
     }
-    return send(reply, check.name, summarizeBadge({ [check.status]: 1 }, known), format);
+    return send(reply, check.name, summarizeCheckBadge(check.status, known), format);
   }
 
   function send(reply: FastifyReply, label: string, summary: ShownSummary, format: Format) {
