@@ -1,8 +1,8 @@
 import { isUuid, slugProblem } from '@cronbeat/contract';
-import type { SlugRef } from '@cronbeat/db';
+import type { CheckRef } from '@cronbeat/db';
 
 /** The check a recipient address names, as a ping URL names it: by ping code, or by slug and the project's ping key. */
-export type MailTarget = { pingCode: string } | { slug: SlugRef };
+export type MailTarget = CheckRef;
 
 /** Why a recipient is refused at `RCPT TO`, each answered 550 with its own words. */
 export type RecipientRefusal = 'other-domain' | 'malformed';

@@ -10,7 +10,7 @@ import {
   RunLockSlugParams,
 } from '@cronbeat/contract';
 import { skippedPingBody } from '@cronbeat/core';
-import { acquireRunLock, checkIdByPingAddress, type PingAddress, recordSkippedPing, releaseRunLock, renewRunLock } from '@cronbeat/db';
+import { acquireRunLock, type CheckRef, checkIdByPingAddress, recordSkippedPing, releaseRunLock, renewRunLock } from '@cronbeat/db';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -46,7 +46,7 @@ const CreateQuery = Type.Object({
   ),
 });
 
-function targetOf(params: { code?: string; key?: string; slug?: string }): PingAddress {
+function targetOf(params: { code?: string; key?: string; slug?: string }): CheckRef {
   if (params.code !== undefined) return { pingCode: params.code.toLowerCase() };
   return { slug: { pingKey: params.key ?? '', slug: params.slug ?? '' } };
 }

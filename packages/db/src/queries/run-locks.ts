@@ -13,14 +13,14 @@ import { checks, projects, runLocks } from '../schema';
 import type { SlugRef } from './pings';
 
 /** A check addressed as a ping URL does: by its ping code, or its project's ping key and its slug (never by id). */
-export type PingAddress = { pingCode: string } | { slug: SlugRef };
+export type CheckRef = { pingCode: string } | { slug: SlugRef };
 
 /**
  * The id of the check at a ping address, or null when none has it: the
  * lookup of a lock URL and of an email ping's recipient, on the unique
  * indexes of ping codes and of slugs in a project.
  */
-export async function checkIdByPingAddress(db: Db, address: PingAddress): Promise<string | null> {
+export async function checkIdByPingAddress(db: Db, address: CheckRef): Promise<string | null> {
   const [row] =
     'pingCode' in address
       ? await db.select({ id: checks.id }).from(checks).where(eq(checks.pingCode, address.pingCode))
