@@ -327,6 +327,12 @@ cronbeat_stop() {
   [ -z "$cronbeat_job" ] || kill -s "$1" "$cronbeat_job" 2>/dev/null
 }
 
+# Whether cronbeat_stop noted a signal; if so, reads it into cronbeat_signal and the status it means into cronbeat_exit.
+cronbeat_noted_stop() {
+  [ -e "$cronbeat_work/stop" ] || return 1
+  read -r cronbeat_signal cronbeat_exit <"$cronbeat_work/stop" || :
+}
+
 # Runs the command with its output passed through and copied to the log, and sets cronbeat_exit to its status.
 cronbeat_run_command() {
   cronbeat_job=''
@@ -336,8 +342,7 @@ cronbeat_run_command() {
   trap 'cronbeat_stop HUP 129' HUP
   if ! mkfifo "$cronbeat_work/out" "$cronbeat_work/err"; then
     cronbeat_exit_on_signals
-    if [ -e "$cronbeat_work/stop" ]; then
-      read -r cronbeat_signal cronbeat_exit <"$cronbeat_work/stop"
+    if cronbeat_noted_stop; then
       exit "$cronbeat_exit"
     fi
     return 1
@@ -356,15 +361,13 @@ cronbeat_run_command() {
   cronbeat_tee_err=$!
   # A command started in the background reads /dev/null unless told otherwise: give it the runner's stdin.
   (
-    if [ -e "$cronbeat_work/stop" ]; then
-      read -r cronbeat_signal cronbeat_exit <"$cronbeat_work/stop"
+    if cronbeat_noted_stop; then
       exit "${cronbeat_exit:-143}"
     fi
     exec "$@"
   ) 0<&3 3<&- >"$cronbeat_work/out" 2>"$cronbeat_work/err" &
   cronbeat_job=$!
-  if [ -e "$cronbeat_work/stop" ]; then
-    read -r cronbeat_signal cronbeat_exit <"$cronbeat_work/stop"
+  if cronbeat_noted_stop; then
     kill -s "$cronbeat_signal" "$cronbeat_job" 2>/dev/null
   fi
   # wait returns early when a trapped signal arrives; the job is still there then (if only as a zombie).
