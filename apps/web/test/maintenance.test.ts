@@ -27,7 +27,8 @@ describe.skipIf(skipBrowser)('maintenance windows, dependencies and grouped aler
   /** The error shown beside a labelled field: the element its aria-describedby names that is an error. */
   const errorBeside = async (page: Page, label: string) => {
     const field = page.getByLabel(label, { exact: true });
-    await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
+    // The API answers after the click: wait for the field to be marked, rather than read it at once.
+    await field.and(page.locator('[aria-invalid="true"]')).waitFor();
     const ids = ((await field.getAttribute('aria-describedby')) ?? '').split(' ');
     const errorId = ids.find((id) => id.endsWith('-error'));
     expect(errorId).toBeDefined();
