@@ -32,7 +32,7 @@ import { PGlite } from '@electric-sql/pglite';
 export const PGLITE_SHARED_BUFFERS = '16MB';
 
 /** PGlite's own start parameters, with the smaller buffer pool. */
-const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`];
+export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`];
 
 /** Longest the initialising child may take before start-up fails: initdb takes 5 to 20 s on a busy small machine. */
 const INIT_TIMEOUT_MS = 180_000;
@@ -46,7 +46,7 @@ export async function openPglite(dataDir: string): Promise<PGlite> {
     mkdirSync(dataDir, { recursive: true });
     if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialiseInChild(dataDir);
   }
-  return PGlite.create({ dataDir, startParams });
+  return PGlite.create({ dataDir, startParams: PGLITE_START_PARAMS });
 }
 
 /**
@@ -61,7 +61,7 @@ export async function openPglite(dataDir: string): Promise<PGlite> {
 async function initialiseInChild(dataDir: string): Promise<void> {
   const pglite = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href;
   const script = `const { PGlite } = await import(${JSON.stringify(pglite)});
-const db = await PGlite.create({ dataDir: ${JSON.stringify(dataDir)}, startParams: ${JSON.stringify(startParams)} });
+const db = await PGlite.create({ dataDir: ${JSON.stringify(dataDir)}, startParams: ${JSON.stringify(PGLITE_START_PARAMS)} });
 await db.close();`;
   const child = spawn(process.execPath, ['--input-type=module', '--eval', script], {
     stdio: ['ignore', 'ignore', 'pipe'],
