@@ -24,7 +24,9 @@ describe.skipIf(skipBrowser)('the Chromium the browser tests launch', () => {
     const browser = await chromium.launch(chromiumOptions());
     try {
       const [command] = [...childCommands()].filter(([pid]) => !before.has(pid)).map(([, args]) => args);
-      const lists = (command ?? []).filter((arg) => arg.startsWith('--disable-features=')).map((arg) => arg.split('=')[1]?.split(',') ?? []);
+      const lists = (command ?? [])
+        .filter((arg) => arg.startsWith('--disable-features='))
+        .map((arg) => arg.split('=')[1]?.split(',') ?? []);
       expect(lists.length, command?.join(' ')).toBeGreaterThanOrEqual(2);
       const last = lists.at(-1) ?? [];
       for (const list of lists) expect(last).toEqual(expect.arrayContaining(list));
@@ -40,7 +42,9 @@ describe.skipIf(skipBrowser)('the Chromium the browser tests launch', () => {
     try {
       await page.setContent('<h1>a window</h1>');
       const session = await browser.newBrowserCDPSession();
-      const { targetInfos } = (await session.send('Target.getTargets', { filter: [{}] })) as { targetInfos: { type: string; url: string }[] };
+      const { targetInfos } = (await session.send('Target.getTargets', { filter: [{}] })) as {
+        targetInfos: { type: string; url: string }[];
+      };
       await session.detach();
       expect(targetInfos.filter((target) => target.type !== 'page' && target.type !== 'tab').map((target) => target.url)).toEqual([]);
     } finally {
