@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@cronbeat/config';
 import { checks, createCheck, createDb, type Database, MIGRATIONS_FOLDER, migrate, queryRows } from '@cronbeat/db';
-import { postgresUrlFor, testDatabaseKinds } from '@cronbeat/db/testing';
+import { initialisedDataDir, postgresUrlFor, testDatabaseKinds } from '@cronbeat/db/testing';
 import { eq, sql } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -38,10 +38,19 @@ async function databaseBeforePingCodes(
   const folder = migrationsBefore(PING_CODES);
   try {
     if (kind === 'pglite') {
-      const database = await createDb({ databaseUrl: null, dataDir: 'memory://' });
+      // A new install's directory, before any migration (initdb already run: it costs seconds of CPU).
+      const dataDir = initialisedDataDir();
+      const database = await createDb({ databaseUrl: null, dataDir });
       if (database.kind !== 'pglite') throw new Error('expected PGlite');
       await migratePglite(drizzlePglite(database.client), { migrationsFolder: folder });
-      return { database, url: null, drop: () => database.close() };
+      return {
+        database,
+        url: null,
+        drop: async () => {
+          await database.close();
+          rmSync(dataDir, { recursive: true, force: true });
+        },
+      };
     }
     const name = `cronbeat_test_codes_${Math.random().toString(16).slice(2, 10)}`;
     const admin = postgres(postgresUrlFor('postgres'), { max: 1, onnotice: () => {} });

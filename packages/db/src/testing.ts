@@ -22,8 +22,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Name of the migrated template database on the DATABASE_URL server, when there is one. */
     postgresTemplate: string | null;
-    /** The migrated PGlite data directory that test databases copy, and where the copies go. */
-    pgliteTemplate: { dataDir: string; copiesDir: string };
+    /** The migrated PGlite data directory that test databases copy, the same before migrating, and where the copies go. */
+    pgliteTemplate: { dataDir: string; initialisedDir: string; copiesDir: string };
   }
 }
 
@@ -49,10 +49,23 @@ export function postgresUrlFor(name: string): string {
  * which Cronbeat initialises and migrates as it does a new install's.)
  */
 export function migratedDataDir(): string {
+  return copyOfTemplate('dataDir');
+}
+
+/**
+ * A new PGlite data directory as a first start leaves it once initdb has run
+ * and before any migration, for tests of a first start or of the migrations
+ * (initdb costs seconds of CPU). Removed with the run, as `migratedDataDir`'s.
+ */
+export function initialisedDataDir(): string {
+  return copyOfTemplate('initialisedDir');
+}
+
+function copyOfTemplate(which: 'dataDir' | 'initialisedDir'): string {
   const template = inject('pgliteTemplate');
   if (!template) return mkdtempSync(join(tmpdir(), 'cronbeat-test-pglite-'));
   const dataDir = mkdtempSync(join(template.copiesDir, 'pglite-'));
-  cpSync(template.dataDir, dataDir, { recursive: true });
+  cpSync(template[which], dataDir, { recursive: true });
   return dataDir;
 }
 

@@ -13,7 +13,8 @@ import { pgliteTemplate } from './pglite-template';
 /** Migrated templates, one per kind of database, that test files copy (see `openTestDatabase`). */
 export default async function setup(project: TestProject) {
   const copiesDir = mkdtempSync(join(tmpdir(), 'cronbeat-test-pglite-'));
-  project.provide('pgliteTemplate', { dataDir: await pgliteTemplate(), copiesDir });
+  const templates = await pgliteTemplate();
+  project.provide('pgliteTemplate', { dataDir: templates.migrated, initialisedDir: templates.initialised, copiesDir });
   const removeCopies = () => rmSync(copiesDir, { recursive: true, force: true });
   if (!loadServices().databaseUrl) {
     project.provide('postgresTemplate', null);

@@ -1,7 +1,10 @@
 /**
- * Makes a migrated PGlite data directory at the path given, in a process of
- * its own: WebAssembly memory never shrinks, so the test run's main process
- * should not be the one that runs initdb (see `src/pglite.ts`).
+ * Makes, under the path given, two PGlite data directories: `initialised`
+ * (initdb has run, no migration) and `migrated` (the same, migrated). In a
+ * process of its own: WebAssembly memory never shrinks, so the test run's
+ * main process should not be the one that runs initdb (see `src/pglite.ts`).
+ * initdb costs about 6 s of CPU, and tests of a first start or of the
+ * migrations themselves copy `initialised` instead of running it again.
  *
  * Every PGlite test database starts as a copy of this directory, so it is
  * made small: a copy cost about 0.3 s of CPU, mostly system calls, for
@@ -12,15 +15,24 @@
  * install's: the segment size and the missing templates matter only to
  * CREATE DATABASE and WAL archiving, which Cronbeat does not use on PGlite.
  */
+import { cpSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createDb } from '../src/client';
 import { migrate } from '../src/migrate';
 import { PGLITE_START_PARAMS } from '../src/pglite';
 
-const [dataDir] = process.argv.slice(2);
-if (!dataDir) throw new Error('usage: make-pglite-template.ts <data directory>');
+const [templates] = process.argv.slice(2);
+if (!templates) throw new Error('usage: make-pglite-template.ts <folder>');
+const initialisedDir = join(templates, 'initialised');
+const dataDir = join(templates, 'migrated');
+mkdirSync(templates, { recursive: true });
 
-const initialised = await PGlite.create({ dataDir, startParams: PGLITE_START_PARAMS, initDbStartParams: ['--wal-segsize=1'] });
+const initialised = await PGlite.create({
+  dataDir: initialisedDir,
+  startParams: PGLITE_START_PARAMS,
+  initDbStartParams: ['--wal-segsize=1'],
+});
 try {
   // One statement each: DROP DATABASE may not share a multi-statement query (an implicit transaction).
   for (const template of ['template0', 'template1']) {
@@ -32,6 +44,7 @@ try {
 }
 
 // Opened as Cronbeat opens a directory it finds initialised, and migrated.
+cpSync(initialisedDir, dataDir, { recursive: true });
 const database = await createDb({ databaseUrl: null, dataDir });
 try {
   await migrate(database, null);
@@ -39,10 +52,18 @@ try {
   await database.close();
 }
 
-// Written out now, so every copy starts without replaying the migrations' WAL, and with few WAL segments kept.
-const settled = await PGlite.create({ dataDir, startParams: [...PGLITE_START_PARAMS, '-c', 'min_wal_size=2MB', '-c', 'max_wal_size=4MB'] });
-try {
-  await settled.query('checkpoint');
-} finally {
-  await settled.close();
+await settle(initialisedDir);
+await settle(dataDir);
+
+/** Written out now, so every copy starts without replaying WAL, and with few WAL segments kept. */
+async function settle(directory: string): Promise<void> {
+  const settled = await PGlite.create({
+    dataDir: directory,
+    startParams: [...PGLITE_START_PARAMS, '-c', 'min_wal_size=2MB', '-c', 'max_wal_size=4MB'],
+  });
+  try {
+    await settled.query('checkpoint');
+  } finally {
+    await settled.close();
+  }
 }

@@ -1,6 +1,7 @@
 /**
- * The migrated PGlite data directory every PGlite test database is copied
- * from. Making one (initdb, then the migrations) costs several seconds of
+ * The PGlite data directories test databases are copied from: `migrated`
+ * for every test database, `initialised` (no migration yet) for tests of a
+ * first start or of the migrations. Making one (initdb, then the migrations) costs several seconds of
  * CPU, so it is kept between runs under node_modules/.cache, named by a hash
  * of everything that shapes it: the migrations, the code that opens the
  * database and applies them, and the versions of PGlite and drizzle-orm.
@@ -45,13 +46,21 @@ function templateKey(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-/** The path of a migrated PGlite data directory, made now unless a run before made the same one. */
-export async function pgliteTemplate(): Promise<string> {
-  const dataDir = join(CACHE, `pglite-${templateKey()}`);
-  if (existsSync(join(dataDir, 'PG_VERSION'))) return dataDir;
+export interface PgliteTemplates {
+  /** initdb has run; no migration. */
+  initialised: string;
+  /** The same, migrated. */
+  migrated: string;
+}
+
+/** The template directories, made now unless a run before made the same ones. */
+export async function pgliteTemplate(): Promise<PgliteTemplates> {
+  const folder = join(CACHE, `pglite-${templateKey()}`);
+  const templates = { initialised: join(folder, 'initialised'), migrated: join(folder, 'migrated') };
+  if (existsSync(join(templates.migrated, 'PG_VERSION'))) return templates;
   mkdirSync(CACHE, { recursive: true });
   // Made aside and renamed into place, so a run starting meanwhile never copies half a template.
-  const making = `${dataDir}.making-${randomBytes(4).toString('hex')}`;
+  const making = `${folder}.making-${randomBytes(4).toString('hex')}`;
   try {
     await run(process.execPath, ['--import', 'tsx', MAKE, making], { cwd: dirname(MAKE) });
   } catch (error) {
@@ -59,11 +68,11 @@ export async function pgliteTemplate(): Promise<string> {
     throw error;
   }
   try {
-    renameSync(making, dataDir);
+    renameSync(making, folder);
   } catch (error) {
     // Another run put the same template in place first: use that one.
     rmSync(making, { recursive: true, force: true });
-    if (!existsSync(join(dataDir, 'PG_VERSION'))) throw error;
+    if (!existsSync(join(templates.migrated, 'PG_VERSION'))) throw error;
   }
-  return dataDir;
+  return templates;
 }

@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Sql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Database } from '../src/client';
 import { MIGRATIONS_FOLDER, pendingMigrations, prepareSchema, SchemaBehindError } from '../src/migrate';
-import { openTestDatabase, testDatabaseKinds } from '../src/testing';
+import { initialisedDataDir, openTestDatabase, testDatabaseKinds } from '../src/testing';
 
 const onPostgres = testDatabaseKinds().includes('postgres');
 const tags = (
@@ -51,7 +51,8 @@ describe.skipIf(!onPostgres)('the schema at start-up, on Postgres', () => {
 
 describe('the schema at start-up, embedded', () => {
   it('always migrates the embedded database, which no other process shares', async () => {
-    const database = await createDb({ databaseUrl: null, dataDir: 'memory://' });
+    const dataDir = initialisedDataDir(); // a new install's directory, before any migration
+    const database = await createDb({ databaseUrl: null, dataDir });
     try {
       await prepareSchema(database, null, false);
       const { rows } = await (database.client as PGlite).query<{ n: number }>(
@@ -60,6 +61,7 @@ describe('the schema at start-up, embedded', () => {
       expect(rows[0]?.n).toBe(tags.length);
     } finally {
       await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
