@@ -13,6 +13,7 @@ import type {
   MaintenanceWindowPatch,
 } from '@cronbeat/contract';
 import { isUuid } from '@cronbeat/contract/rules';
+import { describeHttpFailure, type HttpAnswer, request as httpRequest } from './http.js';
 import type { ClientSettings } from './settings.js';
 
 /** A check as the REST API v1 answers it (`@cronbeat/contract`'s `Check`: camelCase, ISO-8601 UTC times). */
@@ -96,10 +97,11 @@ export class CronbeatApi {
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let response: Response;
+    let answer: HttpAnswer;
     try {
-      response = await fetch(`${this.base}${path}`, {
+      answer = await httpRequest({
         method,
+        url: `${this.base}${path}`,
         headers: {
           authorization: `Bearer ${this.key}`,
           accept: 'application/json',
@@ -107,19 +109,18 @@ export class CronbeatApi {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(30_000),
+        timeoutMs: 30_000,
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause;
-      throw new ApiError(`cannot reach ${this.base}: ${cause?.code ?? (error as Error).message}`, null, null);
+      throw new ApiError(`cannot reach ${this.base}: ${describeHttpFailure(error)}`, null, null);
     }
-    const text = await response.text();
+    const { status, ok, text } = answer;
     const parsed = text ? safeJson(text) : undefined;
-    if (!response.ok) {
+    if (!ok) {
       const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
       throw new ApiError(
-        `${method} ${path}: ${response.status} ${error?.message ?? text.slice(0, 200)}`,
-        response.status,
+        `${method} ${path}: ${status} ${error?.message ?? text.slice(0, 200)}`,
+        status,
         error?.code ?? null,
         error?.message ?? null,
       );

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { RUN_LOCK_LIMITS, type RunLockGrant, type RunLockHeld, type RunLockRequest, renewEveryMs } from '@cronbeat/contract';
+import { describeHttpFailure, request } from './http.js';
 import { type PingOptions, pingUrl } from './ping.js';
 
 export interface LockOptions extends Pick<PingOptions, 'url' | 'pingKey' | 'create'> {
@@ -69,24 +70,22 @@ export const lockUrl = (check: string, options: Pick<PingOptions, 'url' | 'pingK
 
 async function send(method: 'POST' | 'PUT' | 'DELETE', url: string, body: object, budget: number): Promise<Answer> {
   try {
-    const response = await fetch(url, {
+    const { status, text } = await request({
       method,
+      url,
       body: JSON.stringify(body),
       headers: { 'content-type': 'application/json', 'user-agent': 'cronbeat-client/0.1' },
-      signal: AbortSignal.timeout(Math.max(budget, 1)),
+      timeoutMs: Math.max(budget, 1),
     });
-    const text = await response.text();
     let parsed: unknown = null;
     try {
       parsed = text === '' ? null : JSON.parse(text);
     } catch {
       parsed = { error: { message: text.trim() } };
     }
-    return { status: response.status, body: parsed };
+    return { status, body: parsed };
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    const failure = (error as Error).name === 'TimeoutError' ? 'timed out' : (cause?.code ?? (error as Error).message);
-    return { status: null, body: null, failure };
+    return { status: null, body: null, failure: describeHttpFailure(error) };
   }
 }
 

@@ -1,4 +1,5 @@
 import { isUuid } from '@cronbeat/contract/rules';
+import { describeHttpFailure, request } from './http.js';
 import { settingsFrom } from './settings.js';
 
 /** What a ping reports: success, the start of a run, a failure, a log line, or an exit status 0–255. */
@@ -92,24 +93,15 @@ export async function ping(check: string, kind: PingKind = 'success', options: P
 
 async function attemptPing(url: string, body: string | Buffer | undefined, budget: number): Promise<Omit<PingResult, 'attempts'>> {
   try {
-    const response = await fetch(url, {
+    const { status, ok, text } = await request({
       method: body === undefined ? 'GET' : 'POST',
-      body: body === undefined ? undefined : new Uint8Array(typeof body === 'string' ? Buffer.from(body) : body),
+      url,
+      body,
       headers: { 'user-agent': 'cronbeat-client/0.1', ...(body === undefined ? {} : { 'content-type': 'text/plain; charset=utf-8' }) },
-      signal: AbortSignal.timeout(budget),
+      timeoutMs: budget,
     });
-    const message = (await response.text()).trim();
-    return { ok: response.ok, status: response.status, message };
+    return { ok, status, message: text.trim() };
   } catch (error) {
-    return { ok: false, status: null, message: describeNetworkError(error) };
+    return { ok: false, status: null, message: describeHttpFailure(error) };
   }
-}
-
-function describeNetworkError(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError') return 'timed out';
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? error.message;
-  }
-  return String(error);
 }
