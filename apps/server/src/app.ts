@@ -25,6 +25,7 @@ import { pingRoutes } from './routes/ping';
 import { runLockRoutes } from './routes/run-lock';
 import { sentryRoutes } from './routes/sentry';
 import { statusPageRoutes } from './routes/status-pages';
+import { compilersFactory } from './schema-compilers';
 import { storableDateTimes } from './schemas/common';
 import { checkInputOfSchemaRoutes } from './schemas/strict-body';
 import { statusPagesPlugin } from './status-pages/plugin';
@@ -96,6 +97,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<F
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
     ajv: { onCreate: storableDateTimes },
+    schemaController: { compilersFactory },
     // `/api/v1/checks/` is `/api/v1/checks`: a slash that a person or a
     // client's URL joining adds is no reason for a 404. Ping URLs are judged
     // by their own parser either way.
