@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain ES module script without declarations
+import { sourceFingerprint } from '../scripts/tarball.mjs';
 import { type CronbeatServer, cli, envFor, startCronbeat } from './cronbeat-server';
 
 const run = promisify(execFile);
@@ -17,35 +20,60 @@ const REPOSITORY = join(CLIENT, '..', '..');
  * copy (under .test-builds/, at the same depth so its tsconfig and
  * node_modules are found the same way), because `npm pack` rewrites
  * package.json while it works and other files read the real one meanwhile.
+ * Packing builds (esbuild, then dts-bundle-generator's TypeScript: about 25 s
+ * of CPU), so the tarball is kept between runs under node_modules/.cache,
+ * named by the fingerprint the server's tarball uses (the package's sources
+ * and the workspaces it bundles) and the lockfile (the builders' versions).
  */
 let unpacked: string;
 let outside: string;
-let copy: string;
 let files: string[];
 let server: CronbeatServer;
 
+/** Packs the client with `npm pack` (its prepack and postpack scripts included) into `tarball`. */
+async function pack(tarball: string): Promise<void> {
+  const copy = join(REPOSITORY, '.test-builds', `client-pack-${process.pid}`);
+  const destination = mkdtempSync(join(tmpdir(), 'cronbeat-packed-'));
+  try {
+    rmSync(copy, { recursive: true, force: true });
+    mkdirSync(dirname(copy), { recursive: true });
+    cpSync(CLIENT, copy, {
+      recursive: true,
+      filter: (path) => !/[/\\](test|dist|node_modules)$/.test(path) && !path.endsWith('package.json.development'),
+    });
+    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? destination };
+    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', destination], { cwd: copy, env, maxBuffer: 16 << 20 });
+    const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename: string }[];
+    mkdirSync(dirname(tarball), { recursive: true });
+    // Copied beside its place and renamed, so a run starting meanwhile never reads half a tarball.
+    const aside = `${tarball}.${process.pid}`;
+    cpSync(join(destination, packed!.filename), aside);
+    renameSync(aside, tarball);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+    rmSync(destination, { recursive: true, force: true });
+  }
+}
+
 beforeAll(async () => {
-  copy = join(REPOSITORY, '.test-builds', `client-pack-${process.pid}`);
-  rmSync(copy, { recursive: true, force: true });
-  mkdirSync(dirname(copy), { recursive: true });
-  cpSync(CLIENT, copy, {
-    recursive: true,
-    filter: (path) => !/[/\\](test|dist|node_modules)$/.test(path) && !path.endsWith('package.json.development'),
-  });
+  const lockfile = createHash('sha256')
+    .update(readFileSync(join(REPOSITORY, 'package-lock.json')))
+    .digest('hex')
+    .slice(0, 12);
+  const tarball = join(REPOSITORY, 'node_modules', '.cache', 'cronbeat-test', `client-pack-${sourceFingerprint()}-${lockfile}.tgz`);
+  if (!existsSync(tarball)) await pack(tarball);
   outside = mkdtempSync(join(tmpdir(), 'cronbeat-pack-'));
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? outside };
-  // Packing builds: esbuild bundles, dts-bundle-generator writes one declaration file per entry point.
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', outside], { cwd: copy, env, maxBuffer: 16 << 20 });
-  const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[];
-  files = packed!.files.map((file) => file.path);
-  await run('tar', ['-xzf', join(outside, packed!.filename), '-C', outside]);
+  files = (await run('tar', ['-tzf', tarball])).stdout
+    .split('\n')
+    .filter((path) => path !== '')
+    .map((path) => path.replace(/^package\//, ''));
+  await run('tar', ['-xzf', tarball, '-C', outside]);
   unpacked = join(outside, 'package');
   server = await startCronbeat();
 }, 180_000);
 
 afterAll(async () => {
   await server?.close();
-  rmSync(copy, { recursive: true, force: true });
   rmSync(outside, { recursive: true, force: true });
 });
 
