@@ -24,13 +24,14 @@ const serializers = new Map<string, WeakMap<object, Serialize>>();
 const buildSerializer: SerializerFactory = (externalSchemas, options) => {
   const compile = buildSerializers(externalSchemas, options);
   const key = JSON.stringify([externalSchemas, options]);
-  let built = serializers.get(key);
-  if (!built) serializers.set(key, (built = new WeakMap()));
-  const bySchema = built;
+  const bySchema = serializers.get(key) ?? new WeakMap<object, Serialize>();
+  serializers.set(key, bySchema);
   return (route) => {
     const schema = route.schema as object;
-    let serialize = bySchema.get(schema);
-    if (!serialize) bySchema.set(schema, (serialize = compile(route) as Serialize));
+    const known = bySchema.get(schema);
+    if (known) return known;
+    const serialize = compile(route) as Serialize;
+    bySchema.set(schema, serialize);
     return serialize;
   };
 };

@@ -119,7 +119,9 @@ describe.each(testDatabaseKinds())('alerts about alert policies, delivered from 
     expect(mail.subject).toMatch(/^DOWN: hourly-sync \(2 failed runs in a row; last: missed, expected .* UTC\)$/);
     expect(mail.text).toContain('Failed runs: 2 in a row, threshold 2');
     // The expected time names its day when that is not the day the run was missed (a test run just after midnight).
-    expect(mail.text).toMatch(/\n1\. .* \(UTC\): failed, exit status 3\n2\. .* \(UTC\): missed, expected (\w{3} \d{1,2} \w{3}, )?\d\d:\d\d\n/);
+    expect(mail.text).toMatch(
+      /\n1\. .* \(UTC\): failed, exit status 3\n2\. .* \(UTC\): missed, expected (\w{3} \d{1,2} \w{3}, )?\d\d:\d\d\n/,
+    );
     expect(webhook.flip.runs).toMatchObject({
       failureThreshold: 2,
       failures: [{ reason: 'failed', at: lastPing.toISOString(), exitStatus: 3 }, { reason: 'missed' }],
