@@ -139,6 +139,13 @@ const cases: BadRequestCase[] = [
 
   { name: 'check page size Infinity', field: 'query.limit', request: api('GET', '/checks?limit=Infinity') },
   { name: 'pings page size -Infinity', field: 'query.limit', request: (c) => api('GET', `/checks/${c.checkId}/pings?limit=-Infinity`)(c) },
+  // A fractional page size reached the query's LIMIT: a 500 (found by properties.test's fuzzing).
+  {
+    name: 'pings page size 1.0000000000000002',
+    field: 'query.limit',
+    request: (c) => api('GET', `/checks/${c.checkId}/pings?limit=1.0000000000000002`)(c),
+  },
+  { name: 'flips page size 2.5', field: 'query.limit', request: (c) => api('GET', `/checks/${c.checkId}/flips?limit=2.5`)(c) },
   { name: 'pings before 1e400', field: 'query.before', request: (c) => api('GET', `/checks/${c.checkId}/pings?before=1e400`)(c) },
   { name: 'ping number Infinity', field: 'params.n', request: (c) => api('GET', `/checks/${c.checkId}/pings/Infinity/body`)(c) },
 

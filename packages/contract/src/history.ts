@@ -6,7 +6,7 @@ export const PingParams = Type.Object({ ...IdParams.properties, n: Type.Integer(
 
 export const PingQuery = Type.Object(
   {
-    limit: Type.Optional(Type.Number({ minimum: 1, maximum: 1000, description: 'Default: 50' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Default: 50' })),
     before: Type.Optional(Type.Integer({ minimum: 1, maximum: INT32_MAX, description: 'cursor: the nextCursor of the previous page' })),
     until: Type.Optional(
       Type.String({ format: 'date-time', description: 'only pings received at or before this time (an incident that ended then)' }),
@@ -46,7 +46,7 @@ export const FlipQuery = Type.Object(
   {
     since: Type.Optional(Timestamp),
     until: Type.Optional(Timestamp),
-    limit: Type.Optional(Type.Number({ minimum: 1, maximum: 1000, description: 'Default: 100' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Default: 100' })),
   },
   { additionalProperties: false },
 );
