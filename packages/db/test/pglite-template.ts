@@ -8,7 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,11 +53,30 @@ export interface PgliteTemplates {
   migrated: string;
 }
 
+/** A template no run has used for this long belongs to migrations or code long gone (15 MB or more each). */
+const STALE_MS = 24 * 60 * 60 * 1000;
+
 /** The template directories, made now unless a run before made the same ones. */
 export async function pgliteTemplate(): Promise<PgliteTemplates> {
   const folder = join(CACHE, `pglite-${templateKey()}`);
   const templates = { initialised: join(folder, 'initialised'), migrated: join(folder, 'migrated') };
-  if (existsSync(join(templates.migrated, 'PG_VERSION'))) return templates;
+  if (!existsSync(join(templates.migrated, 'PG_VERSION'))) await make(folder);
+  const now = new Date();
+  utimesSync(folder, now, now);
+  removeStaleTemplates(folder);
+  return templates;
+}
+
+function removeStaleTemplates(current: string): void {
+  for (const entry of readdirSync(CACHE)) {
+    const path = join(CACHE, entry);
+    if (!entry.startsWith('pglite-') || path === current) continue;
+    if (Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { recursive: true, force: true });
+  }
+}
+
+async function make(folder: string): Promise<void> {
+  const migrated = join(folder, 'migrated');
   mkdirSync(CACHE, { recursive: true });
   // Made aside and renamed into place, so a run starting meanwhile never copies half a template.
   const making = `${folder}.making-${randomBytes(4).toString('hex')}`;
@@ -72,7 +91,6 @@ export async function pgliteTemplate(): Promise<PgliteTemplates> {
   } catch (error) {
     // Another run put the same template in place first: use that one.
     rmSync(making, { recursive: true, force: true });
-    if (!existsSync(join(templates.migrated, 'PG_VERSION'))) throw error;
+    if (!existsSync(join(migrated, 'PG_VERSION'))) throw error;
   }
-  return templates;
 }
