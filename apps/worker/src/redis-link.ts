@@ -6,6 +6,7 @@
  * unreachable" once when the link goes down and "Redis reachable again" once
  * when it comes back, and readiness can ask one place.
  */
+import { withDeadline as deadline } from '@cronbeat/runtime';
 import type { Logger } from 'pino';
 
 /** An error other than a lost connection is logged at most once per this many milliseconds. */
@@ -120,16 +121,6 @@ export class RedisTimeout extends Error {
  * still run later (ioredis queues it while reconnecting): only idempotent
  * calls are wrapped, such as adding a job under a fixed id.
  */
-export async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RedisTimeout(`Redis did not answer within ${ms} ms (${what})`)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-    // A late rejection of `work` after the timeout is already reported through the connection's events.
-    work.catch(() => {});
-  }
+export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  return deadline(work, ms, () => new RedisTimeout(`Redis did not answer within ${ms} ms (${what})`));
 }

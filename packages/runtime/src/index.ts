@@ -8,6 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { type Config, ConfigError, loadConfig } from '@cronbeat/config';
 import { type Logger, pino } from 'pino';
 
+export { withDeadline } from './deadline';
 export { type IdleMemoryOptions, trimMemoryWhenIdle } from './idle-memory';
 /** For fault tests: a loopback TCP proxy that takes a service (Redis, Postgres) away and brings it back. */
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';

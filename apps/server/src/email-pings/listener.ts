@@ -1,9 +1,9 @@
 import type { EmailPingsConfig } from '@cronbeat/config';
 import { EMAIL_PING_METHOD, PingKind } from '@cronbeat/core';
 import { checkIdByPingAddress, type Db } from '@cronbeat/db';
+import { withDeadline } from '@cronbeat/runtime';
 import type { FastifyBaseLogger } from 'fastify';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
-import { withDeadline } from '../deadline';
 import { FailureStreak } from '../failure-streak';
 import { sourceAddress, storedUserAgent } from '../ping/address';
 import type { ReceivedPing } from '../ping/batch';

@@ -1,6 +1,6 @@
+import { withDeadline } from '@cronbeat/runtime';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { withDeadline } from '../deadline';
 
 /** How long /readyz waits for the database (and Redis) before calling it unreachable. */
 const READY_TIMEOUT_MS = 2000;

@@ -1,6 +1,6 @@
 import { type Db, recentChanges } from '@cronbeat/db';
+import { withDeadline } from '@cronbeat/runtime';
 import type { FastifyBaseLogger } from 'fastify';
-import { withDeadline } from '../../../deadline';
 import { FailureStreak } from '../../../failure-streak';
 
 /** What a watcher of a project hears: the checks that changed, or that the list must be read again (a check went away). */
