@@ -105,7 +105,6 @@ export class CronbeatApi {
         headers: {
           authorization: `Bearer ${this.key}`,
           accept: 'application/json',
-          'user-agent': 'cronbeat-client/0.1',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),

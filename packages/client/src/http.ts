@@ -14,7 +14,7 @@ import { request as httpsRequest } from 'node:https';
 export interface HttpRequest {
   method: string;
   url: string;
-  /** Sent as given, except that a redirect drops what fetch drops (see `redirected`). */
+  /** Sent as given, beside a user-agent of the client's unless given; a redirect drops what fetch drops (see `redirected`). */
   headers: Record<string, string>;
   /** Sent with a content-length. */
   body?: string | Uint8Array;
@@ -37,6 +37,12 @@ export class HttpTimeoutError extends Error {
     super(`no answer within ${timeoutMs} ms`);
   }
 }
+
+/** Sent with every request unless the caller names another. */
+const USER_AGENT = 'cronbeat-client/0.1';
+
+/** 5xx, 429 and no answer at all (`null`) are worth another try; other answers are final. */
+export const isTransient = (status: number | null): boolean => status === null || status === 429 || status >= 500;
 
 /** Redirects followed before giving up (fetch follows 20; a Cronbeat behind a proxy needs one or two). */
 const MAX_REDIRECTS = 5;
@@ -68,7 +74,10 @@ export async function request(options: HttpRequest): Promise<HttpAnswer> {
     let hop: Hop = {
       method: options.method.toUpperCase(),
       url: httpUrl(new URL(options.url)),
-      headers: Object.fromEntries(Object.entries(options.headers).map(([name, value]) => [name.toLowerCase(), value])),
+      headers: {
+        'user-agent': USER_AGENT,
+        ...Object.fromEntries(Object.entries(options.headers).map(([name, value]) => [name.toLowerCase(), value])),
+      },
       body: typeof options.body === 'string' ? Buffer.from(options.body) : options.body,
     };
     for (let redirects = 0; ; redirects++) {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RUN_LOCK_LIMITS, type RunLockGrant, type RunLockHeld, type RunLockRequest, renewEveryMs } from '@cronbeat/contract';
-import { describeHttpFailure, request } from './http.js';
+import { describeHttpFailure, isTransient, request } from './http.js';
 import { type PingOptions, pingUrl } from './ping.js';
 
 export interface LockOptions extends Pick<PingOptions, 'url' | 'pingKey' | 'create'> {
@@ -57,9 +58,6 @@ interface Answer {
 /** Milliseconds spent giving back a lease that may have been granted to a request whose answer never came. */
 const GIVE_BACK_MS = 2_000;
 
-const isTransient = (status: number | null) => status === null || status === 429 || status >= 500;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * The lock URL of a check reference: its ping URL (code or key and slug) with `/lock`, and `?create=1` when
  * `create` asks for it, which only the request for the lease should carry (renewals and releases find the
@@ -74,7 +72,7 @@ async function send(method: 'POST' | 'PUT' | 'DELETE', url: string, body: object
       method,
       url,
       body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json', 'user-agent': 'cronbeat-client/0.1' },
+      headers: { 'content-type': 'application/json' },
       timeoutMs: Math.max(budget, 1),
     });
     let parsed: unknown = null;

@@ -1,5 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isUuid } from '@cronbeat/contract/rules';
-import { describeHttpFailure, request } from './http.js';
+import { describeHttpFailure, isTransient, request } from './http.js';
 import { settingsFrom } from './settings.js';
 
 /** What a ping reports: success, the start of a run, a failure, a log line, or an exit status 0–255. */
@@ -62,11 +63,6 @@ export function pingUrl(check: string, kind: PingKind, options: PingOptions = {}
   return `${settings.url}/ping/${path.split('/').map(encodeURIComponent).join('/')}${suffix}${search}`;
 }
 
-/** 5xx, 429 and network errors are worth another try; other answers are final. */
-const isTransient = (status: number | null) => status === null || status === 429 || status >= 500;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Sends one ping, retrying transient failures with exponential backoff until
  * the deadline. Never throws for network or HTTP errors: a monitoring hiccup
@@ -97,7 +93,7 @@ async function attemptPing(url: string, body: string | Buffer | undefined, budge
       method: body === undefined ? 'GET' : 'POST',
       url,
       body,
-      headers: { 'user-agent': 'cronbeat-client/0.1', ...(body === undefined ? {} : { 'content-type': 'text/plain; charset=utf-8' }) },
+      headers: body === undefined ? {} : { 'content-type': 'text/plain; charset=utf-8' },
       timeoutMs: budget,
     });
     return { ok, status, message: text.trim() };
