@@ -29,6 +29,8 @@ export type DbOptions = Pick<Config, 'databaseUrl' | 'dataDir'> & {
    * the database. 0 turns it off. Default: 10,000.
    */
   idleInTransactionTimeoutMs?: number;
+  /** With `dataDir` `memory://`: the data directory to start from, as PGlite's `dumpDataDir` writes it (see `openPglite`). */
+  pgliteImage?: Blob;
 };
 
 /** Defaults of `DbOptions`' timeouts. */
@@ -67,7 +69,7 @@ export async function createDb(options: DbOptions): Promise<Database> {
       close: () => client.end({ timeout: 5 }),
     };
   }
-  const client = await openPglite(options.dataDir);
+  const client = await openPglite(options.dataDir, options.pgliteImage);
   return {
     db: drizzlePglite(client, { schema }) as unknown as Db,
     kind: 'pglite',

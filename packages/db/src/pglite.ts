@@ -39,13 +39,17 @@ const INIT_TIMEOUT_MS = 180_000;
 
 /**
  * Opens the PGlite database in `dataDir` (`memory://…` keeps it in memory),
- * first initialising a new directory in a child process (see above).
+ * first initialising a new directory in a child process (see above). An
+ * in-memory database starts from `image` when given: a data directory as
+ * PGlite's `dumpDataDir` writes it (tests start each database from a migrated one).
  */
-export async function openPglite(dataDir: string): Promise<PGlite> {
-  if (!dataDir.startsWith('memory://')) {
-    mkdirSync(dataDir, { recursive: true });
-    if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialiseInChild(dataDir);
+export async function openPglite(dataDir: string, image?: Blob): Promise<PGlite> {
+  if (dataDir.startsWith('memory://')) {
+    return PGlite.create({ dataDir, startParams: PGLITE_START_PARAMS, ...(image ? { loadDataDir: image } : {}) });
   }
+  if (image) throw new Error(`a data directory image starts only an in-memory database, not ${dataDir}`);
+  mkdirSync(dataDir, { recursive: true });
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialiseInChild(dataDir);
   return PGlite.create({ dataDir, startParams: PGLITE_START_PARAMS });
 }
 

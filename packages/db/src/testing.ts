@@ -1,13 +1,14 @@
 /**
  * Test databases: every test file gets its own, so files run in parallel.
- * Each is a copy of a template that `test/global-setup.ts` migrated once:
- * for PGlite a copy of a migrated data directory (starting PGlite on one
- * skips initdb and the migrations, which cost several seconds of CPU per
- * database), for real Postgres (when DATABASE_URL is set) a database created
- * from a migrated template database.
+ * Each starts from a template that `test/global-setup.ts` migrated once
+ * (initdb and the migrations cost several seconds of CPU per database): for
+ * PGlite an in-memory database loaded from the migrated data directory's
+ * tarball (or, for a test that needs files, a copy of the directory), for
+ * real Postgres (when DATABASE_URL is set) a database created from a
+ * migrated template database.
  */
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isCi, loadServices } from '@cronbeat/config';
@@ -22,8 +23,11 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Name of the migrated template database on the DATABASE_URL server, when there is one. */
     postgresTemplate: string | null;
-    /** The migrated PGlite data directory that test databases copy, the same before migrating, and where the copies go. */
-    pgliteTemplate: { dataDir: string; initialisedDir: string; copiesDir: string };
+    /**
+     * The migrated PGlite data directory that test data directories copy, the same before migrating,
+     * the migrated one as the tarball in-memory test databases start from, and where the copies go.
+     */
+    pgliteTemplate: { dataDir: string; initialisedDir: string; image: string; copiesDir: string };
   }
 }
 
@@ -69,6 +73,13 @@ function copyOfTemplate(which: 'dataDir' | 'initialisedDir'): string {
   return dataDir;
 }
 
+let image: Blob | undefined;
+/** The migrated template as a tarball, read once per test process. */
+function migratedImage(): Blob {
+  image ??= new Blob([readFileSync(inject('pgliteTemplate').image)]);
+  return image;
+}
+
 /** Creates a migrated database of the given kind; `close()` also drops it. */
 export async function openTestDatabase(kind: TestDatabaseKind): Promise<Database & { url: string | null }> {
   if (kind === 'pglite') {
@@ -78,16 +89,9 @@ export async function openTestDatabase(kind: TestDatabaseKind): Promise<Database
       await migrate(database, null);
       return { ...database, url: null };
     }
-    const dataDir = migratedDataDir();
-    const database = await createDb({ databaseUrl: null, dataDir });
-    return {
-      ...database,
-      url: null,
-      close: async () => {
-        await database.close();
-        rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
+    // In memory, from the template's tarball: copying its files cost as much CPU as starting PGlite.
+    const database = await createDb({ databaseUrl: null, dataDir: 'memory://', pgliteImage: migratedImage() });
+    return { ...database, url: null };
   }
   const template = inject('postgresTemplate');
   if (!template) throw new Error('no Postgres template: is test/global-setup.ts registered and DATABASE_URL set?');

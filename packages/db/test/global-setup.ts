@@ -14,7 +14,12 @@ import { pgliteTemplate } from './pglite-template';
 export default async function setup(project: TestProject) {
   const copiesDir = mkdtempSync(join(tmpdir(), 'cronbeat-test-pglite-'));
   const templates = await pgliteTemplate();
-  project.provide('pgliteTemplate', { dataDir: templates.migrated, initialisedDir: templates.initialised, copiesDir });
+  project.provide('pgliteTemplate', {
+    dataDir: templates.migrated,
+    initialisedDir: templates.initialised,
+    image: templates.migratedImage,
+    copiesDir,
+  });
   const removeCopies = () => rmSync(copiesDir, { recursive: true, force: true });
   if (!loadServices().databaseUrl) {
     project.provide('postgresTemplate', null);

@@ -15,7 +15,7 @@
  * install's: the segment size and the missing templates matter only to
  * CREATE DATABASE and WAL archiving, which Cronbeat does not use on PGlite.
  */
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createDb } from '../src/client';
@@ -53,16 +53,21 @@ try {
 }
 
 await settle(initialisedDir);
-await settle(dataDir);
+await settle(dataDir, join(templates, 'migrated.tar'));
 
-/** Written out now, so every copy starts without replaying WAL, and with few WAL segments kept. */
-async function settle(directory: string): Promise<void> {
+/**
+ * Written out now, so every copy starts without replaying WAL, and with few WAL segments kept.
+ * `image`: where to write the directory as PGlite's tarball too, which in-memory test databases
+ * start from (no files to copy: the copy was 0.4 s of system CPU per database, as much as PGlite's start).
+ */
+async function settle(directory: string, image?: string): Promise<void> {
   const settled = await PGlite.create({
     dataDir: directory,
     startParams: [...PGLITE_START_PARAMS, '-c', 'min_wal_size=2MB', '-c', 'max_wal_size=4MB'],
   });
   try {
     await settled.query('checkpoint');
+    if (image) writeFileSync(image, new Uint8Array(await (await settled.dumpDataDir('none')).arrayBuffer()));
   } finally {
     await settled.close();
   }

@@ -51,6 +51,8 @@ export interface PgliteTemplates {
   initialised: string;
   /** The same, migrated. */
   migrated: string;
+  /** `migrated` as PGlite's tarball, for in-memory databases (`openPglite`'s image). */
+  migratedImage: string;
 }
 
 /** A template no run has used for this long belongs to migrations or code long gone (15 MB or more each). */
@@ -59,7 +61,11 @@ const STALE_MS = 24 * 60 * 60 * 1000;
 /** The template directories, made now unless a run before made the same ones. */
 export async function pgliteTemplate(): Promise<PgliteTemplates> {
   const folder = join(CACHE, `pglite-${templateKey()}`);
-  const templates = { initialised: join(folder, 'initialised'), migrated: join(folder, 'migrated') };
+  const templates = {
+    initialised: join(folder, 'initialised'),
+    migrated: join(folder, 'migrated'),
+    migratedImage: join(folder, 'migrated.tar'),
+  };
   if (!existsSync(join(templates.migrated, 'PG_VERSION'))) await make(folder);
   const now = new Date();
   utimesSync(folder, now, now);

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { openPglite, PGLITE_SHARED_BUFFERS } from '../src/pglite';
 
 /** initdb and a start in a child, then a start here: 10 to 30 s on a quiet machine, several times that on a loaded CI runner. */
@@ -56,4 +56,18 @@ describe('openPglite', () => {
     },
     INIT_TIMEOUT_MS,
   );
+
+  it('starts an in-memory database from a data directory image, and will not put one over a directory on disk', async () => {
+    const image = new Blob([readFileSync(inject('pgliteTemplate').image)]);
+    const db = await openPglite('memory://', image);
+    try {
+      expect((await db.query<{ n: number }>('select count(*)::int as n from checks')).rows).toEqual([{ n: 0 }]);
+      expect(await sharedBuffers(db)).toBe(PGLITE_SHARED_BUFFERS);
+    } finally {
+      await db.close();
+    }
+    const dataDir = newDir();
+    await expect(openPglite(dataDir, image)).rejects.toThrow(`a data directory image starts only an in-memory database, not ${dataDir}`);
+    expect(existsSync(dataDir)).toBe(false);
+  });
 });
