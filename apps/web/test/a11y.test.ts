@@ -3,7 +3,7 @@ import { checks } from '@cronbeat/db';
 import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { callApi, DESKTOP, explained, freshPage, PHONE, signUp, skipBrowser, useDashboard } from './harness';
+import { callApi, DESKTOP, explained, freshPage, keepOpen, PHONE, signUp, skipBrowser, useDashboard } from './harness';
 
 /**
  * axe-core on every dashboard screen, on a desktop in the light colour scheme
@@ -85,8 +85,8 @@ describe.skipIf(skipBrowser)('accessibility of every screen (axe) in Chromium', 
   const heading = (name: string) => (page: Page) => page.getByRole('heading', { name, exact: true }).first().waitFor();
 
   it('finds none on the empty checks list of a new person, in both layouts and colour schemes', async () => {
-    person = await freshPage(run.browser);
-    visitor = await freshPage(run.browser);
+    person = keepOpen(await freshPage(run.browser));
+    visitor = keepOpen(await freshPage(run.browser));
     await signUp(person, run.cronbeat.url);
     const found: string[] = [];
     for (const variant of VARIANTS) {

@@ -1,7 +1,7 @@
 /** The account page's time zone in Chromium: the browser's zone offered, a typo caught with a suggestion, and reports moved to 09:00 there. */
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ARTIFACTS, callApi, DESKTOP, explained, overflowsSideways, PHONE, signUp, skipBrowser, useDashboard } from './harness';
+import { callApi, DESKTOP, explained, overflowsSideways, PHONE, screenshot, signUp, skipBrowser, useDashboard } from './harness';
 
 /** A page whose browser says it is in `timezoneId`, as a person's laptop there would. */
 async function pageIn(browser: Browser, timezoneId: string, viewport = DESKTOP): Promise<Page> {
@@ -41,7 +41,7 @@ describe.skipIf(skipBrowser)('the account page’s time zone', () => {
     await explained(page, next.waitFor());
     const due = (await callApi<Me>(page, 'GET', '/auth/me')).user.nextReportAt;
     expect(await page.locator('p[role=status] time').getAttribute('datetime')).toBe(due);
-    await page.screenshot({ path: `${ARTIFACTS}/account-time-zone.png`, fullPage: true });
+    await screenshot(page, `account-time-zone.png`, { fullPage: true });
   });
 
   it('catches a zone that does not exist as typed, suggests the one meant, and moves the report with it', async () => {

@@ -5,7 +5,6 @@ import pino from 'pino';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ARTIFACTS,
   browserMissing,
   buildDashboard,
   closeContexts,
@@ -15,6 +14,7 @@ import {
   overflowsSideways,
   PHONE,
   type RunningCronbeat,
+  screenshot,
   sharedChromium,
   signUp,
   skipBrowser,
@@ -68,7 +68,7 @@ describe.skipIf(skipBrowser)('alerts end to end: dashboard, server, worker and a
 
     await page.locator('tr[data-status="down"]', { hasText: 'Payroll export' }).waitFor({ timeout: 15_000 });
     await expect(row.locator('.status-word').textContent()).resolves.toBe('down');
-    await page.screenshot({ path: `${ARTIFACTS}/checks-list-down.png`, fullPage: true });
+    await screenshot(page, `checks-list-down.png`, { fullPage: true });
     await eventually(() => mailsTo('payroll-oncall@example.com').length >= 1, 15_000, 'the DOWN email');
     const [down] = mailsTo('payroll-oncall@example.com');
     expect(down?.subject).toBe('DOWN: Payroll export (failed)');
@@ -84,7 +84,7 @@ describe.skipIf(skipBrowser)('alerts end to end: dashboard, server, worker and a
     await page.locator('.timeline li').nth(1).waitFor();
     await expect(page.locator('.timeline .status-word').allTextContents()).resolves.toEqual(['up', 'down']);
     await expect(page.locator('.timeline').textContent()).resolves.toContain('from new: failed');
-    await page.screenshot({ path: `${ARTIFACTS}/check-page-incidents.png`, fullPage: true });
+    await screenshot(page, `check-page-incidents.png`, { fullPage: true });
 
     // Exactly one email per status change, however many sweeps have passed since.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -110,7 +110,7 @@ describe.skipIf(skipBrowser)('alerts end to end: dashboard, server, worker and a
     const words = await page.locator('.checks .status-word').allTextContents();
     expect(words.sort()).toEqual(['down', 'new', 'paused', 'up']);
     expect(await overflowsSideways(page)).toBe(false);
-    await page.screenshot({ path: `${ARTIFACTS}/checks-list-statuses-phone.png`, fullPage: true });
+    await screenshot(page, `checks-list-statuses-phone.png`, { fullPage: true });
   });
 
   it('turns on weekly reports from the account page, and the report arrives by email when due', async () => {
@@ -123,7 +123,7 @@ describe.skipIf(skipBrowser)('alerts end to end: dashboard, server, worker and a
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     const next = page.getByText(/^Next report: Monday.* at 09:00 \(UTC\)$/);
     await explained(page, next.waitFor());
-    await page.screenshot({ path: `${ARTIFACTS}/account-reports.png`, fullPage: true });
+    await screenshot(page, `account-reports.png`, { fullPage: true });
 
     // The worker's maintenance run sends reports; run it as if the Monday had come.
     const dueAt = new Date((await next.locator('time').getAttribute('datetime'))!);

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, explained, freshPage, signUp, skipBrowser, useDashboard } from './harness';
+import { explained, freshPage, screenshot, signUp, skipBrowser, useDashboard } from './harness';
 
 /**
  * Editing a channel on its card: the form is filled from GET /channels
@@ -123,7 +123,7 @@ describe.skipIf(skipBrowser)('editing channels in the dashboard, in Chromium', (
     const html = await page.content();
     expect(html).not.toContain(first);
     expect(html).not.toContain(second);
-    await page.screenshot({ path: `${ARTIFACTS}/channel-edit-ntfy.png`, fullPage: true });
+    await screenshot(page, `channel-edit-ntfy.png`, { fullPage: true });
   });
 
   it('keeps a Slack webhook URL secret: typed like a password, never on the card, "set" when editing', async () => {

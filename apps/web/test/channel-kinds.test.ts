@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, explained, freshPage, signUp, skipBrowser, useDashboard } from './harness';
+import { explained, freshPage, screenshot, signUp, skipBrowser, useDashboard } from './harness';
 
 /**
  * The channel form draws every kind from its config schema (GET /api/v1/channel-kinds):
@@ -77,7 +77,7 @@ describe.skipIf(skipBrowser)('channel kinds in the dashboard, in Chromium', () =
 
     expect(await storedChannels(page)).toMatchObject([{ kind: 'discord', config: { url: { set: true }, username: 'Cronbeat' } }]);
     await expect(page.content()).resolves.not.toContain('discord-token-not-to-show');
-    await page.screenshot({ path: `${ARTIFACTS}/channel-discord.png`, fullPage: true });
+    await screenshot(page, `channel-discord.png`, { fullPage: true });
 
     const [sent] = requestsTo(hookPath);
     expect(sent?.method).toBe('POST');

@@ -1,6 +1,6 @@
 /** A check's own badge in Chromium: found by search in Settings › Status badges, drawn by the browser, and changing with the check. */
 import { describe, expect, it } from 'vitest';
-import { ARTIFACTS, callApi, explained, freshPage, signUp, skipBrowser, useDashboard } from './harness';
+import { callApi, explained, freshPage, screenshot, signUp, skipBrowser, useDashboard } from './harness';
 
 interface MadeCheck {
   id: string;
@@ -49,7 +49,7 @@ describe.skipIf(skipBrowser)('one check’s status badge', () => {
     // The same badge by the check's id.
     const byId = json.replace('/check/nightly-export.json', `/check/${nightly.id}.json`);
     await expect(fetch(byId).then((response) => response.json())).resolves.toMatchObject({ status: 'up', total: 1 });
-    await page.screenshot({ path: `${ARTIFACTS}/check-badge.png`, fullPage: true });
+    await screenshot(page, `check-badge.png`, { fullPage: true });
   });
 
   it('asks the server for the first ten matches by name only, and says how many more there are', async () => {

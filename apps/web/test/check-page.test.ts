@@ -2,13 +2,13 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
-  ARTIFACTS,
   acceptNextDialog,
   createCheck,
   explained,
   freshPage,
   overflowsSideways,
   PHONE,
+  screenshot,
   signUp,
   skipBrowser,
   useDashboard,
@@ -114,7 +114,7 @@ describe.skipIf(skipBrowser)('a check page in Chromium', () => {
     await expect(success.locator('b').count()).resolves.toBe(0);
     await expect(statusWord(page)).resolves.toBe('up');
     expect(await overflowsSideways(page)).toBe(false);
-    await page.screenshot({ path: `${ARTIFACTS}/check-page-phone.png`, fullPage: true });
+    await screenshot(page, `check-page-phone.png`, { fullPage: true });
 
     await success.getByRole('button', { name: 'Hide body' }).click();
     await expect(success.locator('pre').count()).resolves.toBe(0);
@@ -146,7 +146,7 @@ describe.skipIf(skipBrowser)('a check page in Chromium', () => {
     await expect(banner.locator('.down-ago').textContent()).resolves.toMatch(/^It went down (now|\d+ seconds? ago)\.$/);
     // The symbol is there for those who cannot tell the colour, and hidden from screen readers, who get the word.
     await expect(alert.locator('.down-symbol').getAttribute('aria-hidden')).resolves.toBe('true');
-    await page.screenshot({ path: `${ARTIFACTS}/check-page-down.png`, fullPage: true });
+    await screenshot(page, `check-page-down.png`, { fullPage: true });
 
     expect((await fetch(pingUrl, { method: 'POST' })).status).toBe(200);
     await banner.waitFor({ state: 'detached', timeout: 15_000 });
@@ -212,6 +212,6 @@ describe.skipIf(skipBrowser)('a check page in Chromium', () => {
     expect(axe.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(', ')}`)).toEqual([]);
     await page.setViewportSize(PHONE);
     expect(await overflowsSideways(page)).toBe(false);
-    await section.screenshot({ path: `${ARTIFACTS}/check-page-badge.png` });
+    await screenshot(section, `check-page-badge.png`);
   });
 });

@@ -3,7 +3,7 @@ import { channels, checks } from '@cronbeat/db';
 import { and, eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, explained, freshPage, signUp, skipBrowser, useDashboard } from './harness';
+import { explained, freshPage, screenshot, signUp, skipBrowser, useDashboard } from './harness';
 import { seedChecks } from './seed-checks';
 
 const SEEDED = 1_000;
@@ -66,7 +66,7 @@ describe.skipIf(skipBrowser)('the checks list of a large project in Chromium', (
     const icon = await first.locator('.alerts-nobody').evaluate((element) => getComputedStyle(element, '::before').content);
     expect(icon).toContain('⚠');
     await expect(row('Job 0002').locator('.alerts-to').textContent()).resolves.toBe('Alerts Ops mail');
-    await page.screenshot({ path: `${ARTIFACTS}/checks-list-1000.png` });
+    await screenshot(page, `checks-list-1000.png`);
   });
 
   it('sorts by clicking a header (again for the other way), pages on, and filters by the summary bar', async () => {

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { type FaviconState, faviconHref } from '../src/favicon';
-import { ARTIFACTS, callApi, freshPage, signUp, skipBrowser, useDashboard } from './harness';
+import { callApi, freshPage, screenshot, signUp, skipBrowser, useDashboard } from './harness';
 
 /** The checks list's summary bar (filters on click and by keyboard) and the favicon that follows the worst status. */
 describe.skipIf(skipBrowser)('the status summary bar and favicon in Chromium', () => {
@@ -59,7 +59,7 @@ describe.skipIf(skipBrowser)('the status summary bar and favicon in Chromium', (
     await expect(button('down').getAttribute('aria-pressed')).resolves.toBe('true');
     await expect.poll(names).toEqual(['Broken export']);
     await expect(page.locator('.filters select').first().inputValue()).resolves.toBe('down');
-    await page.screenshot({ path: `${ARTIFACTS}/checks-summary-down.png` });
+    await screenshot(page, `checks-summary-down.png`);
     await button('down').click();
     await expect(button('down').getAttribute('aria-pressed')).resolves.toBe('false');
     await expect.poll(async () => (await names()).length).toBe(5);

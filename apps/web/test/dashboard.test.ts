@@ -2,13 +2,13 @@ import { checks } from '@cronbeat/db';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
-  ARTIFACTS,
   acceptNextDialog,
   createCheck as createCheckIn,
   DESKTOP,
   explained,
   freshPage,
   PHONE,
+  screenshot,
   signUp,
   skipBrowser,
   useDashboard,
@@ -46,7 +46,7 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
       });
     const pingUrl = await page.getByTestId('ping-url').textContent();
     expect(pingUrl).toMatch(new RegExp(`^${run.cronbeat.url}/ping/[0-9a-f-]{36}$`));
-    await page.screenshot({ path: `${ARTIFACTS}/check-page.png`, fullPage: true });
+    await screenshot(page, `check-page.png`, { fullPage: true });
 
     await page.getByRole('link', { name: '← Checks' }).click();
     const row = page.locator('tr', { hasText: 'Nightly backup' });
@@ -62,7 +62,7 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
     await page.locator('tr[data-status="up"]', { hasText: 'Nightly backup' }).waitFor({ timeout: 15_000 });
     await expect(row.locator('.status-word').textContent()).resolves.toBe('up');
     await expect(page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).resolves.toBe(true);
-    await page.screenshot({ path: `${ARTIFACTS}/checks-list.png`, fullPage: true });
+    await screenshot(page, `checks-list.png`, { fullPage: true });
   });
 
   it('links every page to the API and ping URL reference the server serves', async () => {
@@ -108,7 +108,7 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
     await page.locator('.next-runs li').nth(4).waitFor({ timeout: 5_000 });
     await expect(page.locator('.next-runs li').count()).resolves.toBe(5);
     await expect(page.locator('.next-runs li').first().textContent()).resolves.toMatch(/02:30 Europe\/Riga$/);
-    await page.screenshot({ path: `${ARTIFACTS}/editor.png`, fullPage: true });
+    await screenshot(page, `editor.png`, { fullPage: true });
   });
 
   it('flags an unknown time zone as you type, offers the zones it may mean, and will not save it', async () => {
@@ -206,7 +206,7 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
     await page.locator('.check-name', { hasText: 'Hourly sync' }).waitFor();
     const overflows = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     expect(overflows).toBe(false);
-    await page.screenshot({ path: `${ARTIFACTS}/checks-list-phone.png`, fullPage: true });
+    await screenshot(page, `checks-list-phone.png`, { fullPage: true });
   });
 
   it('adds an email channel that every check alerts by default', async () => {
@@ -321,7 +321,7 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
     await expect(fetch(json!).then((response) => response.json())).resolves.toMatchObject({ status: 'down', total: 1 });
     expect((await fetch(`${pingUrl}`, { method: 'POST' })).status).toBe(200);
     await expect(fetch(json!).then((response) => response.json())).resolves.toMatchObject({ status: 'up', total: 1 });
-    await page.screenshot({ path: `${ARTIFACTS}/badges.png`, fullPage: true });
+    await screenshot(page, `badges.png`, { fullPage: true });
 
     // Rotating the key moves every badge to a new address and retires the old one.
     acceptNextDialog(page);
@@ -380,7 +380,7 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
     await expect(focused()).resolves.toMatchObject({ text: 'Cronbeat', outline: 'solid 3px' });
     await page.keyboard.press('Tab');
     await expect(focused()).resolves.toMatchObject({ text: 'Checks', outline: 'solid 3px' });
-    await page.screenshot({ path: `${ARTIFACTS}/focus.png` });
+    await screenshot(page, `focus.png`);
   });
 
   it('fits every screen on a phone without sideways scrolling', async () => {
@@ -403,7 +403,7 @@ describe.skipIf(skipBrowser)('dashboard in Chromium', () => {
       if (path === '/') await page.locator('[data-liveness="live"]').waitFor({ state: 'attached' });
       else await page.waitForLoadState('networkidle');
       expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), name).toBe(0);
-      await page.screenshot({ path: `${ARTIFACTS}/${name}-phone.png`, fullPage: true });
+      await screenshot(page, `${name}-phone.png`, { fullPage: true });
     }
   });
 });

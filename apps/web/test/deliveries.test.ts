@@ -5,7 +5,7 @@ import { type RunningWorker, start as startWorker } from '@cronbeat/worker';
 import pino from 'pino';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, createCheck, explained, freshPage, signUp, skipBrowser, useDashboard } from './harness';
+import { createCheck, explained, freshPage, screenshot, signUp, skipBrowser, useDashboard } from './harness';
 
 /** Long enough to open the incident's deliveries between the two attempts, short enough for a test. */
 const RETRY_DELAY_MS = 4_000;
@@ -106,7 +106,7 @@ describe.skipIf(skipBrowser)('delivery attempts of an incident on the check page
       .evaluateAll((times) => times.map((time) => Date.parse((time as HTMLTimeElement).dateTime)));
     expect(nextTryAt! - attemptAt!).toBeGreaterThanOrEqual(RETRY_DELAY_MS - 1_000);
     expect(await timesInBrowserLocale(disclosure)).toBe(true);
-    await page.screenshot({ path: `${ARTIFACTS}/incident-deliveries-retrying.png`, fullPage: true });
+    await screenshot(page, `incident-deliveries-retrying.png`, { fullPage: true });
 
     await eventually(() => statusesAnswered.length >= 2, 20_000, 'the retried webhook request');
     const sent = disclosure.locator('.deliveries li[data-outcome="sent"]');
@@ -116,7 +116,7 @@ describe.skipIf(skipBrowser)('delivery attempts of an incident on the check page
     await expect(
       disclosure.locator('.deliveries li').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-outcome'))),
     ).resolves.toEqual(['sent', 'retrying']);
-    await page.screenshot({ path: `${ARTIFACTS}/incident-deliveries-sent.png`, fullPage: true });
+    await screenshot(page, `incident-deliveries-sent.png`, { fullPage: true });
   });
 
   it('says "No delivery yet" for an incident with no channel, and an error line when the request fails', async () => {

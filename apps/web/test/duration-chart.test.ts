@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { pings } from '@cronbeat/db';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ARTIFACTS, callApi, DESKTOP, explained, PHONE, signUp, skipBrowser, useDashboard } from './harness';
+import { callApi, DESKTOP, explained, keepOpen, PHONE, screenshot, signUp, skipBrowser, useDashboard } from './harness';
 
 /**
  * The check page's duration chart in Chromium, under the server's real
@@ -60,7 +60,7 @@ describe.skipIf(skipBrowser)('the duration chart in Chromium', () => {
 
   it('draws 30 runs on a canvas, labels p50 and p95 with their values, and shows a run on hover and by keyboard', async () => {
     const { page, violations } = await watchedPage(run.browser, { locale: 'en-GB', timezoneId: 'UTC' });
-    signedIn = page;
+    signedIn = keepOpen(page);
     await signUp(page, run.cronbeat.url);
     const check = await callApi<{ id: string }>(page, 'POST', '/api/v1/checks', { name: 'Nightly backup' });
     base = Date.now();
@@ -121,7 +121,7 @@ describe.skipIf(skipBrowser)('the duration chart in Chromium', () => {
     await expect(tooltip(page).innerText()).resolves.toMatch(/^2 min 50 s · succeeded\n/);
     await page.keyboard.press('Home');
     await expect(tooltip(page).innerText()).resolves.toMatch(/^10 s · succeeded\n/);
-    await page.screenshot({ path: `${ARTIFACTS}/duration-chart.png` });
+    await screenshot(page, `duration-chart.png`);
 
     const axe = await new AxeBuilder({ page }).include('.chart').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
     expect(axe.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(', ')}`)).toEqual([]);
@@ -139,7 +139,7 @@ describe.skipIf(skipBrowser)('the duration chart in Chromium', () => {
     await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
     await page.keyboard.press('Home');
     await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
-    await page.screenshot({ path: `${ARTIFACTS}/duration-chart-phone.png`, fullPage: true });
+    await screenshot(page, `duration-chart-phone.png`, { fullPage: true });
 
     // Dark mode: the chart is drawn again in dark mode's colours (--down #ff6b70), none of the light ones left.
     await page.emulateMedia({ colorScheme: 'dark' });

@@ -8,13 +8,19 @@ import { freePort } from '@cronbeat/runtime/testing';
 import { buildApp } from '@cronbeat/server';
 import { TEST_PASSWORD_COST } from '@cronbeat/server/testing';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type LaunchOptions, type Logger, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { type Browser, type BrowserContext, chromium, type LaunchOptions, type Locator, type Logger, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const WEB_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Screenshots land here (gitignored), for people to look at after a run. */
-export const ARTIFACTS = fileURLToPath(new URL('../test-results', import.meta.url));
+const ARTIFACTS = fileURLToPath(new URL('../test-results', import.meta.url));
+/**
+ * Screenshots are taken when asked for (`CRONBEAT_SCREENSHOTS=1 npm test`): no test reads them,
+ * and the 40 of a run cost about 15 s of CPU (Chromium draws and encodes each page, Playwright
+ * carries it over the pipe and writes it).
+ */
+const takeScreenshots = process.env.CRONBEAT_SCREENSHOTS === '1';
 
 /** Browser tests run where Chromium is; under CI a missing browser is a failure, not a skip. */
 export const browserMissing = !existsSync(CHROMIUM);
@@ -26,7 +32,7 @@ export const skipBrowser = browserMissing && !isCi();
  * other test files building at the same time).
  */
 export async function buildDashboard(): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
+  if (takeScreenshots) mkdirSync(ARTIFACTS, { recursive: true });
   execFileSync(process.execPath, [`${WEB_ROOT}/scripts/ensure-built.mjs`], { cwd: WEB_ROOT, stdio: 'inherit' });
 }
 
@@ -76,6 +82,18 @@ export function useDashboard(env: Record<string, string> = {}): { readonly cronb
     cronbeat = await startCronbeat(env);
     browser = await sharedChromium();
   }, 120_000);
+  // A test's pages end with it: left open, each went on rendering and listening to the server (its
+  // event stream, the clock that ages "2 minutes ago") while the file's later tests ran, about a
+  // fifth of the browser suites' CPU. Pages opened in `beforeAll`, or kept with `keepOpen`, stay
+  // until the suite ends.
+  let openBefore = new Set<BrowserContext>();
+  beforeEach(() => {
+    openBefore = new Set(browser?.contexts());
+  });
+  afterEach(async () => {
+    const opened = browser?.contexts().filter((context) => !openBefore.has(context) && !keptOpen.has(context)) ?? [];
+    await Promise.all(opened.map((context) => context.close()));
+  });
   afterAll(async () => {
     if (browser) await closeContexts(browser);
     await cronbeat?.close();
@@ -92,6 +110,14 @@ export function useDashboard(env: Record<string, string> = {}): { readonly cronb
       return started(browser);
     },
   };
+}
+
+const keptOpen = new WeakSet<BrowserContext>();
+
+/** Keeps a page a test opened for the file's later tests (`useDashboard` closes the others after each test). */
+export function keepOpen(page: Page): Page {
+  keptOpen.add(page.context());
+  return page;
 }
 
 let shared: Promise<Browser> | undefined;
@@ -224,6 +250,13 @@ export async function explained<T>(page: Page, waiting: Promise<T>): Promise<T> 
     const shown = await page.locator('.error').allTextContents();
     throw new Error(`${error.message}; the page shows: ${shown.join(' | ') || '(no errors)'}`);
   });
+}
+
+/** Saves what `target` shows as `name` in apps/web/test-results, when screenshots are asked for (see above). */
+export async function screenshot(target: Page | Locator, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  if (!takeScreenshots) return;
+  const path = `${ARTIFACTS}/${name}`;
+  await ('goto' in target ? target.screenshot({ path, ...options }) : target.screenshot({ path }));
 }
 
 /** True when the page scrolls sideways: nothing may be wider than a phone. */

@@ -6,7 +6,7 @@ import { type RunningWorker, start as startWorker } from '@cronbeat/worker';
 import pino from 'pino';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, callApi, explained, freshPage, PASSWORD, signUp, skipBrowser, uniqueEmail, useDashboard } from './harness';
+import { callApi, explained, freshPage, PASSWORD, screenshot, signUp, skipBrowser, uniqueEmail, useDashboard } from './harness';
 
 /** The output of the failing run: 30 lines, markup among them that must show as text, the cause last. */
 const OUTPUT = [
@@ -141,7 +141,7 @@ describe.skipIf(skipBrowser)('incidents in Chromium', () => {
     );
     expect(flips[0]).toMatchObject({ to: 'down', acknowledgedBy: ownerEmail });
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: `${ARTIFACTS}/incident-banner.png`, fullPage: true });
+    await screenshot(page, `incident-banner.png`, { fullPage: true });
 
     const incidentPath = `/checks/${check.id}/incidents/${flips[0]!.id}`;
     await expect(banner.getByRole('link', { name: 'Incident timeline' }).getAttribute('href')).resolves.toBe(incidentPath);
@@ -188,7 +188,7 @@ describe.skipIf(skipBrowser)('incidents in Chromium', () => {
     await expect(page.locator('.facts').textContent()).resolves.toContain(`Acknowledgedby ${ownerEmail}`);
     await expect(page.locator('.incident-output pre').textContent()).resolves.toContain('ERROR: disk full on /var/backups');
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: `${ARTIFACTS}/incident-view.png`, fullPage: true });
+    await screenshot(page, `incident-view.png`, { fullPage: true });
 
     // A read-only member sees the banner of a new incident and no button; the API refuses them too.
     const readerEmail = uniqueEmail();
@@ -227,7 +227,7 @@ describe.skipIf(skipBrowser)('incidents in Chromium', () => {
     for (const name of ['Acknowledge', 'Pause', 'Resume', 'Delete']) {
       await expect(page.getByRole('button', { name, exact: true }).count(), name).resolves.toBe(0);
     }
-    await page.screenshot({ path: `${ARTIFACTS}/incident-banner-readonly.png`, fullPage: true });
+    await screenshot(page, `incident-banner-readonly.png`, { fullPage: true });
   }, 90_000);
 
   it('reads an ended incident once more and then no more, and says when the pings cannot be read', async () => {

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ARTIFACTS, acceptNextDialog, explained, freshPage, overflowsSideways, PHONE, signUp, skipBrowser, useDashboard } from './harness';
+import { acceptNextDialog, explained, freshPage, overflowsSideways, PHONE, screenshot, signUp, skipBrowser, useDashboard } from './harness';
 
 describe.skipIf(skipBrowser)('maintenance windows, dependencies and grouped alerts in the dashboard, in Chromium', () => {
   const run = useDashboard();
@@ -64,7 +64,7 @@ describe.skipIf(skipBrowser)('maintenance windows, dependencies and grouped aler
     const [window] = (await stored(page, '/maintenance-windows')).maintenanceWindows;
     expect(window).toMatchObject({ name: 'Database upgrade', kind: 'once', covers: 'tags', tags: ['db'] });
     expect(Date.parse(window.endsAt) - Date.parse(window.startsAt)).toBe(3 * 3_600_000);
-    await page.screenshot({ path: `${ARTIFACTS}/maintenance.png`, fullPage: true });
+    await screenshot(page, `maintenance.png`, { fullPage: true });
 
     await page.goto(`${run.cronbeat.url}/checks/${covered}`);
     const banner = page.getByRole('region', { name: 'This check is in maintenance' });
@@ -78,7 +78,7 @@ describe.skipIf(skipBrowser)('maintenance windows, dependencies and grouped aler
     expect(status).toContain('In maintenance until');
     expect(status).toContain('— Database upgrade');
     if (sameDay) expect(status).toBe(`⚙ In maintenance until ${until} — Database upgrade`);
-    await page.screenshot({ path: `${ARTIFACTS}/check-page-maintenance.png`, fullPage: true });
+    await screenshot(page, `check-page-maintenance.png`, { fullPage: true });
     await page.goto(`${run.cronbeat.url}/checks/${bystander}`);
     await page.getByRole('heading', { name: 'Web frontend' }).waitFor();
     await expect(page.getByRole('region', { name: 'This check is in maintenance' }).count()).resolves.toBe(0);

@@ -1,13 +1,13 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
-  ARTIFACTS,
   acceptNextDialog,
   createCheck,
   explained,
   freshPage,
   PASSWORD,
   PHONE,
+  screenshot,
   signUp,
   skipBrowser,
   uniqueEmail,
@@ -48,7 +48,7 @@ describe.skipIf(skipBrowser)('ping URLs and what pings may create, in Chromium',
     expect((await fetch(after)).status).toBe(200);
     await page.getByRole('tab', { name: 'cronbeat run' }).click();
     await expect(page.locator('#snippet-panel code').textContent()).resolves.toContain(`cronbeat run ${after.split('/ping/')[1]} --`);
-    await page.screenshot({ path: `${ARTIFACTS}/check-page-rotated.png`, fullPage: true });
+    await screenshot(page, `check-page-rotated.png`, { fullPage: true });
   });
 
   it('keeps the ping URL when the question is declined', async () => {
@@ -95,7 +95,7 @@ describe.skipIf(skipBrowser)('ping URLs and what pings may create, in Chromium',
     await expect(reader.getByRole('button', { name: 'Rotate ping URL' }).count()).resolves.toBe(0);
     await expect(reader.getByRole('heading', { name: 'Ping it' }).count()).resolves.toBe(0);
     expect(await reader.content()).not.toContain(code);
-    await reader.screenshot({ path: `${ARTIFACTS}/check-page-readonly-no-ping-url.png`, fullPage: true });
+    await screenshot(reader, `check-page-readonly-no-ping-url.png`, { fullPage: true });
   });
 
   it('lets an admin set how many checks ?create=1 may make and whether they alert every channel', async () => {

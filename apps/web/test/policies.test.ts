@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ARTIFACTS, explained, freshPage, overflowsSideways, PHONE, signUp, skipBrowser, useDashboard } from './harness';
+import { explained, freshPage, overflowsSideways, PHONE, screenshot, signUp, skipBrowser, useDashboard } from './harness';
 
 describe.skipIf(skipBrowser)('alert policies in the dashboard, in Chromium', () => {
   const run = useDashboard();
@@ -97,7 +97,7 @@ describe.skipIf(skipBrowser)('alert policies in the dashboard, in Chromium', () 
     await page.getByLabel('Every …').check();
     await expect(page.getByLabel('Early tolerance').count()).resolves.toBe(0);
     await page.getByRole('button', { name: '1 hour', exact: true }).click();
-    await page.screenshot({ path: `${ARTIFACTS}/check-editor-policy.png`, fullPage: true });
+    await screenshot(page, `check-editor-policy.png`, { fullPage: true });
     await page.getByRole('button', { name: 'Save' }).click();
     await explained(page, page.getByTestId('ping-url').waitFor());
     await expect(stored(page)).resolves.toMatchObject({
@@ -146,7 +146,7 @@ describe.skipIf(skipBrowser)('alert policies in the dashboard, in Chromium', () 
     const refusal = await durations.locator('.field-error').first().textContent();
     expect(refusal).toMatch(/minDuration|maxDuration|min|max/i);
     expect(await overflowsSideways(page)).toBe(false);
-    await page.screenshot({ path: `${ARTIFACTS}/check-editor-policy-errors-phone.png`, fullPage: true });
+    await screenshot(page, `check-editor-policy-errors-phone.png`, { fullPage: true });
   });
 
   it('says "Failing 1 of 3" after one failed run, lists the runs of the flip that takes it down, and counts the recovery', async () => {
@@ -186,6 +186,6 @@ describe.skipIf(skipBrowser)('alert policies in the dashboard, in Chromium', () 
     await expect(page.locator('.timeline > li').first().locator('.flip-summary').textContent()).resolves.toBe(
       'after 2 successful runs in a row (threshold 2)',
     );
-    await page.screenshot({ path: `${ARTIFACTS}/check-page-policy.png`, fullPage: true });
+    await screenshot(page, `check-page-policy.png`, { fullPage: true });
   });
 });

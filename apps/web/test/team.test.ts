@@ -1,13 +1,13 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
-  ARTIFACTS,
   createCheck,
   explained,
   freshPage,
   overflowsSideways,
   PASSWORD,
   PHONE,
+  screenshot,
   signUp,
   skipBrowser,
   uniqueEmail,
@@ -98,7 +98,7 @@ describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () =
     await page.getByRole('heading', { name: 'No projects' }).waitFor();
     await page.getByText('open the invitation link its admin sent you').waitFor();
     expect(await overflowsSideways(page)).toBe(false);
-    await page.screenshot({ path: `${ARTIFACTS}/no-projects-phone.png`, fullPage: true });
+    await screenshot(page, `no-projects-phone.png`, { fullPage: true });
     await page.getByLabel('Project name').fill('   ');
     await expect(page.getByRole('button', { name: 'Create project' }).isDisabled()).resolves.toBe(true);
     await page.getByLabel('Project name').fill('Side jobs');
@@ -129,7 +129,7 @@ describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () =
     const link = await invite(owner, readerEmail, 'readonly');
     const pending = owner.locator('section[aria-labelledby="pending-title"] li', { hasText: readerEmail });
     await expect(pending.textContent()).resolves.toContain('readonly');
-    await owner.screenshot({ path: `${ARTIFACTS}/settings.png`, fullPage: true });
+    await screenshot(owner, `settings.png`, { fullPage: true });
 
     // The link leads a newcomer through sign-up and back to the invitation.
     const reader = await freshPage(run.browser, PHONE);
@@ -142,14 +142,14 @@ describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () =
     await explained(reader, join.waitFor());
     await expect(reader.locator('.invitation').textContent()).resolves.toContain('as readonly');
     expect(await overflowsSideways(reader)).toBe(false);
-    await reader.screenshot({ path: `${ARTIFACTS}/invitation-phone.png`, fullPage: true });
+    await screenshot(reader, `invitation-phone.png`, { fullPage: true });
     await join.click();
 
     await explained(reader, reader.locator('.check-name', { hasText: 'Disk cleanup' }).waitFor());
     await expect(projectOptions(reader)).resolves.toEqual(expect.arrayContaining(['My project', 'Ops team']));
     await expect(selectedProject(reader)).resolves.toBe('Ops team');
     await expect(reader.getByRole('link', { name: 'New check' }).count()).resolves.toBe(0);
-    await reader.screenshot({ path: `${ARTIFACTS}/checks-list-readonly-phone.png`, fullPage: true });
+    await screenshot(reader, `checks-list-readonly-phone.png`, { fullPage: true });
 
     await reader.locator('.check-name', { hasText: 'Disk cleanup' }).click();
     await reader.getByRole('heading', { name: 'Disk cleanup', level: 1 }).waitFor();
@@ -160,7 +160,7 @@ describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () =
     await expect(reader.getByRole('link', { name: 'Edit', exact: true }).count()).resolves.toBe(0);
     await expect(reader.getByTestId('ping-url').count()).resolves.toBe(0);
     expect(await overflowsSideways(reader)).toBe(false);
-    await reader.screenshot({ path: `${ARTIFACTS}/check-page-readonly-phone.png`, fullPage: true });
+    await screenshot(reader, `check-page-readonly-phone.png`, { fullPage: true });
 
     await reader.getByRole('link', { name: 'Channels' }).click();
     await reader.locator('.card', { hasText: 'Email' }).waitFor();
@@ -219,7 +219,7 @@ describe.skipIf(skipBrowser)('projects, invitations and roles in Chromium', () =
     await page.getByLabel('Repeat new password').fill(newPassword);
     await page.getByRole('button', { name: 'Change password' }).click();
     await explained(page, page.getByText('Password changed.').waitFor());
-    await page.screenshot({ path: `${ARTIFACTS}/account.png`, fullPage: true });
+    await screenshot(page, `account.png`, { fullPage: true });
 
     await page.getByRole('button', { name: 'Log out of this browser' }).click();
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
