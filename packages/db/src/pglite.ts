@@ -61,13 +61,19 @@ export async function openPglite(dataDir: string, image?: Blob): Promise<PGlite>
  * with require.resolve, which works under every loader (vitest's module
  * runner has no import.meta.resolve); it names PGlite's CommonJS build, the
  * same code and WebAssembly as its ES module build.
+ *
+ * The child compiles Postgres's WebAssembly with V8's baseline compiler only
+ * (`--liftoff-only`): it runs initdb once and exits, so optimising the hot
+ * functions again (TurboFan) never paid back. Measured on 2 cores: Node 20
+ * 3.7 → 2.1 s of user CPU, 0.5 s sooner, peak RSS 790 → 674 MB (three runs
+ * each); Node 24 2.6 → 1.8 s, peak RSS 1.1 GB → 689 MB.
  */
 async function initialiseInChild(dataDir: string): Promise<void> {
   const pglite = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href;
   const script = `const { PGlite } = await import(${JSON.stringify(pglite)});
 const db = await PGlite.create({ dataDir: ${JSON.stringify(dataDir)}, startParams: ${JSON.stringify(PGLITE_START_PARAMS)} });
 await db.close();`;
-  const child = spawn(process.execPath, ['--input-type=module', '--eval', script], {
+  const child = spawn(process.execPath, ['--liftoff-only', '--input-type=module', '--eval', script], {
     stdio: ['ignore', 'ignore', 'pipe'],
     timeout: INIT_TIMEOUT_MS,
   });

@@ -87,7 +87,8 @@ async function make(folder: string): Promise<void> {
   // Made aside and renamed into place, so a run starting meanwhile never copies half a template.
   const making = `${folder}.making-${randomBytes(4).toString('hex')}`;
   try {
-    await run(process.execPath, ['--import', 'tsx', MAKE, making], { cwd: dirname(MAKE) });
+    // Baseline-compiled WebAssembly only, as Cronbeat's own initdb child (src/pglite.ts): a one-off process.
+    await run(process.execPath, ['--liftoff-only', '--import', 'tsx', MAKE, making], { cwd: dirname(MAKE) });
   } catch (error) {
     rmSync(making, { recursive: true, force: true });
     throw error;
