@@ -148,6 +148,8 @@ describe.skipIf(skipBrowser)('incidents in Chromium', () => {
 
     // Back up, and the recovery delivered; the incident view, opened from the check's history, runs from the flip to the recovery.
     expect((await fetch(check.pingUrl, { method: 'POST', body: 'backup done' })).status).toBe(200);
+    // What the last look found, for the failure message: a timeout alone would not say how far it got.
+    let lastSeen = 'no recovery flip yet';
     await eventually(
       async () => {
         const [recovery] = (await callApi<{ flips: Array<{ id: number; to: string }> }>(page, 'GET', `/api/v1/checks/${check.id}/flips`))
@@ -158,11 +160,14 @@ describe.skipIf(skipBrowser)('incidents in Chromium', () => {
           'GET',
           `/api/v1/checks/${check.id}/flips/${recovery.id}/deliveries`,
         );
+        lastSeen = `the recovery's deliveries: ${JSON.stringify(deliveries)}`;
         return ['sent', 'failed'].every((outcome) => deliveries.some((attempt) => attempt.outcome === outcome));
       },
-      15_000,
+      30_000,
       'the UP webhook delivered to one hook and refused by the other',
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; ${lastSeen}`);
+    });
     await banner.waitFor({ state: 'detached', timeout: 15_000 });
     await page.locator('.timeline .incident-link').click();
     expect(new URL(page.url()).pathname).toBe(incidentPath);
