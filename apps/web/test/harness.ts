@@ -83,9 +83,8 @@ export function useDashboard(env: Record<string, string> = {}): { readonly cronb
     browser = await sharedChromium();
   }, 120_000);
   // A test's pages end with it: left open, each went on rendering and listening to the server (its
-  // event stream, the clock that ages "2 minutes ago") while the file's later tests ran, about a
-  // fifth of the browser suites' CPU. Pages opened in `beforeAll`, or kept with `keepOpen`, stay
-  // until the suite ends.
+  // event stream, the clock that ages "2 minutes ago") while the file's later tests ran. Pages
+  // opened in `beforeAll`, or kept with `keepOpen`, stay until the suite ends.
   let openBefore = new Set<BrowserContext>();
   beforeEach(() => {
     openBefore = new Set(browser?.contexts());

@@ -17,13 +17,19 @@ describe.skipIf(skipBrowser)('maintenance windows, dependencies and grouped aler
       return (await response.json()).id as string;
     }, body);
   const stored = (page: Page, path: string) => page.evaluate(async (url) => (await fetch(url)).json(), `/api/v1${path}`);
-  /** A `datetime-local` value `minutes` from now, in the browser's zone, as a person would pick it. */
-  const localIn = (page: Page, minutes: number) =>
-    page.evaluate((offset) => {
-      const date = new Date(Date.now() + offset * 60_000);
-      const pad = (value: number) => String(value).padStart(2, '0');
-      return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-    }, minutes);
+  /**
+   * A `datetime-local` value `minutes` from `from` (epoch ms), in the browser's zone, as a person would
+   * pick it. One `from` for the fields of a form: minutes read at two moments could straddle a minute's end.
+   */
+  const localIn = (page: Page, minutes: number, from: number) =>
+    page.evaluate(
+      ({ offset, from }) => {
+        const date = new Date(from + offset * 60_000);
+        const pad = (value: number) => String(value).padStart(2, '0');
+        return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+      },
+      { offset: minutes, from },
+    );
   /** The error shown beside a labelled field: the element its aria-describedby names that is an error. */
   const errorBeside = async (page: Page, label: string) => {
     const field = page.getByLabel(label, { exact: true });
@@ -47,14 +53,15 @@ describe.skipIf(skipBrowser)('maintenance windows, dependencies and grouped aler
     await page.getByRole('button', { name: 'New window' }).click();
     const form = page.getByRole('form', { name: 'New maintenance window' });
     await form.getByLabel('Name', { exact: true }).fill('Database upgrade');
-    await form.getByLabel('Starts').fill(await localIn(page, -60));
+    const now = Date.now();
+    await form.getByLabel('Starts').fill(await localIn(page, -60, now));
     // An end before the start: the API's refusal is shown beside Ends.
-    await form.getByLabel('Ends').fill(await localIn(page, -120));
+    await form.getByLabel('Ends').fill(await localIn(page, -120, now));
     await form.getByLabel('Checks with any of some tags').check();
     await form.getByLabel('Tags', { exact: true }).fill('db');
     await form.getByRole('button', { name: 'Create window' }).click();
     await expect(errorBeside(page, 'Ends')).resolves.toMatch(/must be after startsAt/);
-    await form.getByLabel('Ends').fill(await localIn(page, 120));
+    await form.getByLabel('Ends').fill(await localIn(page, 120, now));
     await expect(form.getByLabel('Ends').getAttribute('aria-invalid')).resolves.toBeNull();
     await form.getByRole('button', { name: 'Create window' }).click();
 
