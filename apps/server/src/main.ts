@@ -5,9 +5,7 @@
  * migrates first under an advisory lock, so replicas starting together
  * migrate once.
  */
-import { createDb, prepareSchema } from '@cronbeat/db';
 import { configOrExit, createLogger, startOrExit, stopOnSignals, trimMemoryWhenIdle } from '@cronbeat/runtime';
-import { start } from './index';
 
 /**
  * Longest the HTTP server may take to close on SIGTERM, in milliseconds.
@@ -20,6 +18,8 @@ const SERVER_CLOSE_MS = 8000;
 
 const config = configOrExit();
 const logger = createLogger(config);
+// Loaded once the configuration is known good: a mistake in the environment is reported at once.
+const [{ createDb, prepareSchema }, { start }] = await Promise.all([import('@cronbeat/db'), import('./index')]);
 const database = await createDb(config);
 const server = await startOrExit(config, async () => {
   await prepareSchema(database, config.databaseUrl, config.migrateOnStart);

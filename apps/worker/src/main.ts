@@ -3,12 +3,12 @@
  * servers. Any number can run; they share the work through Postgres and Redis.
  * The schema must be current (`npm run db:migrate`) unless MIGRATE_ON_START=true.
  */
-import { createDb, prepareSchema } from '@cronbeat/db';
 import { configOrExit, createLogger, startOrExit, stopOnSignals, trimMemoryWhenIdle } from '@cronbeat/runtime';
-import { serveMetrics, start } from './index';
 
 const config = configOrExit();
 const logger = createLogger(config);
+// Loaded once the configuration is known good: a mistake in the environment is reported at once.
+const [{ createDb, prepareSchema }, { serveMetrics, start }] = await Promise.all([import('@cronbeat/db'), import('./index')]);
 const database = await createDb(config);
 const worker = await startOrExit(config, async () => {
   await prepareSchema(database, config.databaseUrl, config.migrateOnStart);
