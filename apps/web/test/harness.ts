@@ -90,8 +90,7 @@ export function useDashboard(env: Record<string, string> = {}): { readonly cronb
     openBefore = new Set(browser?.contexts());
   });
   afterEach(async () => {
-    const opened = browser?.contexts().filter((context) => !openBefore.has(context) && !keptOpen.has(context)) ?? [];
-    await Promise.all(opened.map((context) => context.close()));
+    if (browser) await closeContexts(browser, (context) => !openBefore.has(context) && !keptOpen.has(context));
   });
   afterAll(async () => {
     if (browser) await closeContexts(browser);
@@ -139,9 +138,14 @@ export function sharedChromium(): Promise<Browser> {
   return shared;
 }
 
-/** Ends a suite's pages: left open, they would go on polling the API while later suites run. */
-export async function closeContexts(browser: Browser): Promise<void> {
-  await Promise.all(browser.contexts().map((context) => context.close()));
+/** Ends a suite's pages (or those `which` picks): left open, they would go on polling the API while later suites run. */
+export async function closeContexts(browser: Browser, which: (context: BrowserContext) => boolean = () => true): Promise<void> {
+  await Promise.all(
+    browser
+      .contexts()
+      .filter(which)
+      .map((context) => context.close()),
+  );
 }
 
 /**

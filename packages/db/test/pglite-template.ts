@@ -1,10 +1,12 @@
 /**
- * The PGlite data directories test databases are copied from: `migrated`
- * for every test database, `initialised` (no migration yet) for tests of a
- * first start or of the migrations. Making one (initdb, then the migrations) costs several seconds of
- * CPU, so it is kept between runs under node_modules/.cache, named by a hash
- * of everything that shapes it: the migrations, the code that opens the
- * database and applies them, and the versions of PGlite and drizzle-orm.
+ * The PGlite templates test databases start from: `migrated.tar` for every
+ * in-memory test database, the `migrated` directory for tests that need a
+ * data directory on disk, `initialised` (no migration yet) for tests of a
+ * first start or of the migrations. Making them (initdb, then the
+ * migrations) costs several seconds of CPU, so they are kept between runs
+ * under node_modules/.cache, named by a hash of everything that shapes
+ * them: the migrations, the code that opens the database and applies them,
+ * and the versions of PGlite and drizzle-orm.
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
